@@ -1,0 +1,30 @@
+# Two commands (see README):  make run   -> set up and start the app with the demo directory
+#                             make test  -> set up and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m sp_desktop --demo
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/benchmarks -m benchmark -q -s -p no:randomly -o addopts=""
+
+lint: $(STAMP)
+	$(BIN)/ruff check sp_desktop tests
+	$(BIN)/mypy sp_desktop/domain sp_desktop/leaflets
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,3 @@
+from sp_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Composition root: command line -> paths -> database (backup, migrate) -> QApplication -> window.
+
+The only place that wires things together. With a subcommand (`sp-desktop search debt`) it
+runs headless and never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sp_desktop.cli import build_parser, run_command
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from sp_desktop.runtime import Runtime
+    from sp_desktop.services.base import Actor
+
+#: Chooses who is using the window: (runtime, app) -> Actor, or None when the person cancelled.
+#: Sign-in (issue 3) replaces the default, which acts as the built-in system account.
+SignIn = Callable[["Runtime", "QApplication"], "Actor | None"]
+
+
+def _default_sign_in(runtime: Runtime, app: QApplication) -> Actor | None:
+    from sp_desktop.services.base import SYSTEM
+
+    return SYSTEM
+
+
+def sign_in_function() -> SignIn:
+    try:
+        from sp_desktop.ui.dialogs.sign_in_dialog import sign_in  # added by the staff feature
+    except ImportError:
+        return _default_sign_in
+    return sign_in  # type: ignore[no-any-return]
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("sp_desktop")
+    app.setOrganizationName("sp_desktop")
+    app.setApplicationDisplayName("sp_desktop")
+    # Fusion where the platform style is poor (Linux desktops without a native theme).
+    if sys.platform.startswith("linux") and "fusion" in [s.lower() for s in QStyleFactory.keys()]:
+        app.setStyle("Fusion")
+    return app  # type: ignore[return-value]
+
+
+def build_main_window(runtime: Runtime, actor: Actor) -> Any:
+    from sp_desktop.ui.main_window import MainWindow
+
+    return MainWindow(runtime, runtime.context(actor))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from sp_desktop.runtime import StartupError, open_runtime
+
+    app = create_application()
+    try:
+        runtime = open_runtime(args)
+    except StartupError as exc:
+        from sp_desktop.ui.messages import error
+
+        error(None, "sp_desktop cannot start", str(exc))
+        return 2
+    try:
+        actor = sign_in_function()(runtime, app)
+        if actor is None:
+            return 0
+        window = build_main_window(runtime, actor)
+        window.show()
+        return int(app.exec())
+    finally:
+        runtime.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command:
+        return run_command(args)
+    return run_gui(args)

@@ -1,0 +1,113 @@
+"""Run Alembic migrations in code at start-up.
+
+Before upgrading an existing SQLite database it is copied with SQLite's online backup API; if
+the upgrade fails the copy is put back. A database whose revision this app does not know (made
+by a newer version) is refused and never touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from alembic import command
+from sp_desktop.db.engine import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseTooNew(RuntimeError):
+    """The database was written by a newer sp_desktop."""
+
+
+class MigrationFailed(RuntimeError):
+    """An upgrade failed; the database was restored from the copy taken before it."""
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def sqlite_backup(source: Path, dest: Path) -> Path:
+    """Copy a live SQLite database with the online backup API (safe while it is in use)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+    finally:
+        src.close()
+    tmp.replace(dest)
+    return dest
+
+
+def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) -> MigrationResult:
+    script = ScriptDirectory.from_config(_config())
+    head = head_revision()
+    current = current_revision(db)
+    if current is not None and current != head:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise DatabaseTooNew(
+                f"This database ({db.describe()}) was last used by a newer version of sp_desktop "
+                f"(schema {current}; this version knows up to {head}). It has not been changed. "
+                "Install the newer version of sp_desktop to open it.") from None
+    if current == head:
+        return MigrationResult(current, head, None)
+
+    backup: Path | None = None
+    path = db.sqlite_path
+    has_tables = current is not None or bool(inspect(db.engine).get_table_names())
+    if path is not None and path.exists() and has_tables and backup_dir is not None:
+        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        backup = sqlite_backup(path, backup_dir / f"before-upgrade-{current or 'none'}-to-{head}-{stamp}.sqlite3")
+
+    cfg = _config()
+    try:
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as exc:
+        if backup is not None and path is not None:
+            db.dispose()
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(backup, path)
+            raise MigrationFailed(
+                f"Upgrading the database failed ({exc}). It has been put back as it was, from "
+                f"{backup}. Please report this problem.") from exc
+        raise
+    return MigrationResult(current, head, backup)

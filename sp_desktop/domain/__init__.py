@@ -1,0 +1,1 @@
+"""Plain-Python domain: enums, value objects and validators (no Qt, no database)."""

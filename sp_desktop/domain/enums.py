@@ -1,0 +1,193 @@
+"""Enumerations shared by every layer. Values are stored in the database as their `.value`."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class LabelledEnum(str, Enum):
+    """A string enum with a plain-English label for people."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class OrganisationStatus(LabelledEnum):
+    ACTIVE = "active"
+    TEMPORARILY_CLOSED = "temporarily_closed"
+    CLOSED = "closed"
+
+
+class ServiceStatus(LabelledEnum):
+    ACTIVE = "active"
+    TEMPORARILY_CLOSED = "temporarily_closed"
+    INACTIVE = "inactive"
+
+
+class RegisterKind(LabelledEnum):
+    OSCR = "oscr"
+    CCEW = "ccew"
+    CCNI = "ccni"
+    COMPANIES_HOUSE = "companies_house"
+    NONE = "none"
+
+
+class AccessRoute(LabelledEnum):
+    SELF_REFERRAL = "self_referral"
+    PROFESSIONAL_REFERRAL = "professional_referral"
+    DROP_IN = "drop_in"
+    APPOINTMENT = "appointment"
+
+
+class PhoneType(LabelledEnum):
+    VOICE = "voice"
+    TEXT = "text"
+    TEXTPHONE = "textphone"
+    FAX = "fax"
+    VIDEO = "video"
+
+
+class VettingStatus(LabelledEnum):
+    NOT_VETTED = "not_vetted"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    SUSPENDED = "suspended"
+    DECLINED = "declined"
+
+    @property
+    def symbol(self) -> str:
+        return _VETTING_SYMBOLS[self]
+
+
+class AppRole(LabelledEnum):
+    """App roles, from least to most powerful. Each role can do everything the ones before it can."""
+
+    FRONT_DESK = "front_desk"
+    CLINICIAN = "clinician"
+    VETTING_LEAD = "vetting_lead"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def rank(self) -> int:
+        return list(AppRole).index(self)
+
+
+class ContactKind(LabelledEnum):
+    MEETING_AT_PRACTICE = "meeting_at_practice"
+    VISIT = "visit"
+    PHONE = "phone"
+    EMAIL = "email"
+    VIDEO = "video"
+    EVENT = "event"
+    TRAINING = "training"
+
+    @property
+    def face_to_face(self) -> bool:
+        return self in (ContactKind.MEETING_AT_PRACTICE, ContactKind.VISIT, ContactKind.EVENT,
+                        ContactKind.TRAINING)
+
+
+class TrustNoteKind(LabelledEnum):
+    POSITIVE = "positive"
+    CONCERN = "concern"
+    PATIENT_FEEDBACK = "patient_feedback"
+    SAFEGUARDING = "safeguarding"
+    GENERAL = "general"
+
+
+class RelationshipHealth(LabelledEnum):
+    STRONG = "strong"
+    FADING = "fading"
+    NONE = "none"
+
+    @property
+    def symbol(self) -> str:
+        return {"strong": "●", "fading": "◐", "none": "○"}[self.value]
+
+
+class SignpostingMethod(LabelledEnum):
+    LEAFLET = "leaflet"
+    PHONED = "phoned"
+    REFERRAL_FORM = "referral_form"
+    EMAIL = "email"
+
+
+class Outcome(LabelledEnum):
+    ENGAGED = "engaged"
+    ATTENDED_ONCE = "attended_once"
+    DID_NOT_ATTEND = "did_not_attend"
+    NOT_SUITABLE = "not_suitable"
+    SERVICE_FULL = "service_full"
+    DECLINED = "declined"
+    NOT_KNOWN = "not_known"
+
+
+class Experience(LabelledEnum):
+    GOOD = "good"
+    MIXED = "mixed"
+    POOR = "poor"
+
+
+class AuditAction(LabelledEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    ARCHIVE = "archive"
+    RESTORE = "restore"
+    DELETE = "delete"
+    VETTING = "vetting"
+    IMPORT = "import"
+    SETTING = "setting"
+    PURGE = "purge"
+    SIGN_IN = "sign_in"
+
+
+_VETTING_SYMBOLS = {
+    VettingStatus.NOT_VETTED: "○",
+    VettingStatus.IN_REVIEW: "…",
+    VettingStatus.APPROVED: "✓",
+    VettingStatus.SUSPENDED: "⏸",
+    VettingStatus.DECLINED: "✗",
+}
+
+_LABELS: dict[object, str] = {
+    OrganisationStatus.TEMPORARILY_CLOSED: "Temporarily closed",
+    ServiceStatus.TEMPORARILY_CLOSED: "Temporarily closed",
+    RegisterKind.OSCR: "Scottish Charity Regulator (OSCR)",
+    RegisterKind.CCEW: "Charity Commission (England and Wales)",
+    RegisterKind.CCNI: "Charity Commission for Northern Ireland",
+    RegisterKind.COMPANIES_HOUSE: "Companies House",
+    RegisterKind.NONE: "Not registered",
+    AccessRoute.SELF_REFERRAL: "Self-referral",
+    AccessRoute.PROFESSIONAL_REFERRAL: "GP or professional referral",
+    AccessRoute.DROP_IN: "Drop-in",
+    AccessRoute.APPOINTMENT: "By appointment",
+    PhoneType.VOICE: "Phone",
+    PhoneType.TEXT: "Text message",
+    PhoneType.TEXTPHONE: "Textphone",
+    VettingStatus.NOT_VETTED: "Not vetted",
+    VettingStatus.IN_REVIEW: "In review",
+    AppRole.FRONT_DESK: "Front desk",
+    AppRole.VETTING_LEAD: "Vetting lead",
+    ContactKind.MEETING_AT_PRACTICE: "Face-to-face meeting at the practice",
+    ContactKind.VISIT: "Visit to the organisation",
+    ContactKind.PHONE: "Phone call",
+    ContactKind.VIDEO: "Video call",
+    ContactKind.EVENT: "Network or community event",
+    ContactKind.TRAINING: "Training or talk to the practice team",
+    TrustNoteKind.POSITIVE: "Positive experience",
+    TrustNoteKind.PATIENT_FEEDBACK: "Patient feedback",
+    TrustNoteKind.SAFEGUARDING: "Safeguarding concern",
+    TrustNoteKind.GENERAL: "General information",
+    SignpostingMethod.LEAFLET: "Leaflet given",
+    SignpostingMethod.PHONED: "Phoned on the patient's behalf",
+    SignpostingMethod.REFERRAL_FORM: "Referral form sent",
+    SignpostingMethod.EMAIL: "E-mail",
+    Outcome.ENGAGED: "Attended and engaged",
+    Outcome.DID_NOT_ATTEND: "Did not attend",
+    Outcome.SERVICE_FULL: "Service full or waiting list",
+}

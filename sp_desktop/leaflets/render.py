@@ -1,0 +1,878 @@
+"""Patient leaflets and category booklets as PDF (reportlab Platypus), and as plain text.
+
+Content dataclasses in (``sp_desktop.leaflets.content``), bytes out. No database, no Qt.
+
+Layout follows the RNIB Clear Print guidance: left-aligned text only, no italics, no
+capitals-only text, line spacing about 1.4 times the text size, black on white, bold larger
+headings, and no text anywhere on the page smaller than the format's minimum (14 pt, or 18 pt
+for large print) - that includes the footer.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    HRFlowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from sp_desktop.leaflets.content import (
+    Booklet,
+    Leaflet,
+    LeafletFormat,
+    LeafletService,
+    LeafletVenue,
+    PracticeHeader,
+    format_date,
+)
+from sp_desktop.leaflets.fonts import register_fonts, sanitise_text
+
+__all__ = [
+    "BookletCancelled",
+    "LeafletError",
+    "ProgressCallback",
+    "CancelledCallback",
+    "leaflet_plain_text",
+    "render_booklet",
+    "render_leaflet",
+]
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+CancelledCallback = Callable[[], bool]
+
+OPENING = "Support that might help you"
+FOOTER_ASK = "Ask at reception if you would like this in large print or another format."
+REFERRED = (
+    "We have referred you to this service, so they should get in touch with you. "
+    "You can also contact them yourself."
+)
+QR_HINT = "Or point your phone camera at the square code to open the website."
+MAX_QR_URL = 600  # longer addresses are printed as text only
+MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
+
+
+class LeafletError(ValueError):
+    """The leaflet or booklet cannot be made from what was given; the message says why."""
+
+
+class BookletCancelled(Exception):
+    """The person building the booklet cancelled it. Nothing was produced."""
+
+
+# --------------------------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True)
+class _Styles:
+    fmt: LeafletFormat
+    page_size: tuple[float, float]
+    margin: float
+    body: ParagraphStyle
+    label: ParagraphStyle
+    service_heading: ParagraphStyle
+    phone: ParagraphStyle
+    practice_name: ParagraphStyle
+    title: ParagraphStyle
+    note: ParagraphStyle
+    footer: ParagraphStyle
+    checked: ParagraphStyle
+    section_heading: ParagraphStyle
+    cover_title: ParagraphStyle
+    toc_name: ParagraphStyle
+    toc_page: ParagraphStyle
+    qr_size: float
+    rule: float
+
+
+@lru_cache(maxsize=None)
+def _styles(fmt: LeafletFormat) -> _Styles:
+    fonts = register_fonts()
+    body_pt = fmt.min_body_pt
+    compact = fmt is LeafletFormat.COMPACT
+    large = fmt is LeafletFormat.LARGE
+
+    def style(name: str, size: float, *, bold: bool = False, before: float = 0.0,
+              after: float = 0.0, spacing: float = 1.4, **kw: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            name=f"{fmt.value}-{name}",
+            fontName=fonts.bold if bold else fonts.regular,
+            fontSize=size,
+            leading=round(size * spacing, 1),
+            alignment=kw.pop("alignment", TA_LEFT),
+            textColor=colors.black,
+            spaceBefore=before,
+            spaceAfter=after,
+            splitLongWords=1,
+            allowWidows=0,
+            allowOrphans=0,
+            **kw,
+        )
+
+    b = body_pt
+    heading_pt = 18.0 if compact else (26.0 if large else 20.0)
+    label_pt = b + (0.0 if compact else 2.0)
+    phone_pt = 20.0 if compact else (28.0 if large else 22.0)
+    title_pt = 20.0 if compact else (30.0 if large else 24.0)
+    pad = 0.5 * b
+    return _Styles(
+        fmt=fmt,
+        page_size=A5 if compact else A4,
+        margin=(14 if compact else 18) * mm,
+        body=style("body", b, after=0.35 * b),
+        label=style("label", label_pt, bold=True, before=0.5 * b, after=0.15 * b, keepWithNext=1),
+        service_heading=style("service", heading_pt, bold=True, spacing=1.25, after=0.2 * b,
+                              keepWithNext=1),
+        phone=style("phone", phone_pt, bold=True, spacing=1.3, after=0.25 * b),
+        practice_name=style("practice", b + 4, bold=True, spacing=1.3),
+        title=style("title", title_pt, bold=True, spacing=1.25, before=0.4 * b, after=0.6 * b),
+        note=style("note", b, bold=False, before=0.6 * b + pad, after=0.6 * b + pad,
+                   borderWidth=1.5, borderColor=colors.black, borderPadding=pad,
+                   leftIndent=pad + 1, rightIndent=pad + 1),
+        footer=style("footer", b, spacing=1.3),
+        checked=style("checked", b, before=0.4 * b, after=0.2 * b),
+        section_heading=style("section", heading_pt + 4, bold=True, spacing=1.25, after=0.6 * b,
+                              keepWithNext=1),
+        cover_title=style("cover", title_pt + 10, bold=True, spacing=1.25, before=b, after=b),
+        toc_name=style("tocname", b, spacing=1.35),
+        toc_page=style("tocpage", b, spacing=1.35, alignment=TA_RIGHT),
+        qr_size=(24 if compact else (32 if large else 28)) * mm,
+        rule=1.5,
+    )
+
+
+_derived: dict[tuple[str, tuple[tuple[str, Any], ...]], ParagraphStyle] = {}
+
+
+def _derive(style: ParagraphStyle, **changes: Any) -> ParagraphStyle:
+    """A copy of ``style`` with some attributes changed (cached: styles are never mutated)."""
+    key = (style.name, tuple(sorted(changes.items())))
+    found = _derived.get(key)
+    if found is None:
+        found = ParagraphStyle(f"{style.name}-{len(_derived)}", parent=style, **changes)
+        _derived[key] = found
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+
+def _markup(text: str) -> str:
+    """Data text -> safe Platypus paragraph markup (escaped, font-safe, newlines kept)."""
+    cleaned = sanitise_text(text).strip()
+    lines = [" ".join(line.split()) for line in cleaned.split("\n")]
+    return "<br/>".join(escape(line) for line in lines)
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Split free text into paragraphs on blank lines; single newlines stay as line breaks."""
+    if not text or not text.strip():
+        return []
+    chunks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [c.strip() for c in chunks if c.strip()]
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _display_url(url: str) -> str:
+    shown = re.sub(r"^https?://", "", url.strip(), flags=re.IGNORECASE)
+    return shown[:-1] if shown.endswith("/") and shown.count("/") == 1 else shown
+
+
+def _qr_url(url: str) -> str:
+    url = url.strip()
+    return url if re.match(r"^[a-z][a-z0-9+.-]*://", url, flags=re.IGNORECASE) else "https://" + url
+
+
+def _phone_label(label: str) -> str:
+    label = _clean(label)
+    return label if label else "Phone"
+
+
+# --------------------------------------------------------------------------------------------
+# Flowables
+
+
+class _WriteInLine(Flowable):
+    """``For: ______`` - a label and a line to write a name on."""
+
+    def __init__(self, label: str, font: str, size: float) -> None:
+        super().__init__()
+        self.label = label
+        self.font = font
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size * 2.4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        baseline = self.size * 0.7
+        canv.setFillColor(colors.black)
+        canv.setFont(self.font, self.size)
+        canv.drawString(0, baseline, self.label)
+        x = stringWidth(self.label, self.font, self.size) + self.size * 0.5
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(1)
+        canv.line(x, baseline - 2, self.width, baseline - 2)
+
+
+class _Anchor(Flowable):
+    """Zero-size marker: tells the document which page a service or section landed on, and
+    reports progress / checks for cancellation as the booklet is laid out."""
+
+    def __init__(self, key: str, on_draw: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.key = key
+        self.on_draw = on_draw
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        if self.on_draw is not None:
+            self.on_draw()
+
+
+def _flatten(flowables: Iterable[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for f in flowables:
+        if isinstance(f, KeepTogether):
+            out += _flatten(f._content)
+        else:
+            out.append(f)
+    return out
+
+
+class _KeepIfShort(KeepTogether):
+    """Keep a service together when it is short (at most ``limit`` points tall): it then moves
+    whole to the next page rather than break. A longer one flows on, with each of its labelled
+    parts kept together, so a page is never left mostly empty."""
+
+    def __init__(self, flowables: list[Flowable], limit: float) -> None:
+        super().__init__(flowables)
+        self._limit = limit
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        # KeepTogether children report a huge height to force a split; measure their contents.
+        flat = _flatten(self._content)
+        dims: list[tuple[float, float]] = []
+        W, H = _listWrapOn(flat, aW, self.canv, dims=dims)
+        self._H = H
+        self._H0 = dims[0][1] if dims else 0
+        self._wrapInfo = aW, aH
+        return W, 0xFFFFFF
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > self._limit:
+            # Platypus places the first piece of a split at once; a null action always fits.
+            return [self.NullActionFlowable(), *self._content]
+        result: list[Flowable] = super().split(aW, aH)
+        return result
+
+
+# --------------------------------------------------------------------------------------------
+# Document template with a footer on every page ("Page X of Y")
+
+
+@dataclass(frozen=True)
+class _Footer:
+    styles: _Styles
+    printed_on: str
+    width: float
+
+    def paragraph(self) -> Paragraph:
+        return Paragraph(escape(FOOTER_ASK), self.styles.footer)
+
+    def height(self) -> float:
+        _, h = self.paragraph().wrap(self.width, 10_000)
+        return self.styles.footer.leading + h + self.styles.footer.fontSize * 0.8
+
+    def frame_height(self) -> float:
+        return self.styles.page_size[1] - self.styles.margin - self.bottom()
+
+    def bottom(self) -> float:
+        """Where the body frame starts: above the footer, with a gap."""
+        return self.styles.margin + self.height() + self.styles.body.fontSize * 0.6
+
+    def draw(self, canv: Canvas, page: int, total: int) -> None:
+        st = self.styles
+        left = st.margin
+        bottom = st.margin
+        size = st.footer.fontSize
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        canv.setFont(st.footer.fontName, size)
+        canv.drawString(left, bottom + size * 0.25, f"Printed {self.printed_on}")
+        canv.drawRightString(left + self.width, bottom + size * 0.25, f"Page {page} of {total}")
+        para = self.paragraph()
+        _, h = para.wrap(self.width, 10_000)
+        para.drawOn(canv, left, bottom + st.footer.leading)
+        top = bottom + st.footer.leading + h + size * 0.4
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(0.75)
+        canv.line(left, top, left + self.width, top)
+        canv.restoreState()
+
+
+def _numbered_canvas(footer: _Footer) -> type[Canvas]:
+    """A canvas that holds pages back until the end, so each footer can say "Page X of Y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held_pages)
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                footer.draw(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, styles: _Styles, footer: _Footer, **meta: Any) -> None:
+        width, height = styles.page_size
+        m = styles.margin
+        bottom = footer.bottom()
+        super().__init__(
+            buffer,
+            pagesize=styles.page_size,
+            leftMargin=m,
+            rightMargin=m,
+            topMargin=m,
+            bottomMargin=bottom,
+            creator="sp_desktop",
+            **meta,
+        )
+        frame = Frame(m, bottom, width - 2 * m, height - m - bottom, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.anchor_pages: dict[str, int] = {}
+        self.outline: dict[str, str] = {}
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Anchor):
+            self.anchor_pages.setdefault(flowable.key, self.page)
+            title = self.outline.get(flowable.key)
+            if title is not None:
+                self.canv.bookmarkPage(flowable.key)
+                self.canv.addOutlineEntry(title, flowable.key, level=0, closed=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Building blocks
+
+
+class _Builder:
+    """Turns content into flowables for one format. QR drawings are cached per render."""
+
+    def __init__(self, fmt: LeafletFormat) -> None:
+        self.st = _styles(fmt)
+        self.width = self.st.page_size[0] - 2 * self.st.margin
+        self.frame_height = _Footer(self.st, "", self.width).frame_height()
+        self._qr: dict[str, Drawing | None] = {}
+
+    def para(self, text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(_markup(text), style)
+
+    def header(self, practice: PracticeHeader) -> list[Flowable]:
+        st = self.st
+        lines: list[Flowable] = [self.para(practice.name, st.practice_name)]
+        address = ", ".join(_clean(a) for a in practice.address_lines if _clean(a))
+        if address:
+            lines.append(self.para(address, _derive(st.body, spaceAfter=0)))
+        if _clean(practice.phone):
+            lines.append(Paragraph(f"Phone {_markup(practice.phone or '')}", _derive(st.body, spaceAfter=0)))
+        logo = self._logo(practice.logo_png)
+        if logo is None:
+            out: list[Flowable] = lines
+        else:
+            table = Table([[lines, logo]], colWidths=[self.width - logo.drawWidth - 4 * mm,
+                                                      logo.drawWidth + 4 * mm])
+            table.setStyle(TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]))
+            out = [table]
+        return [*out, Spacer(1, st.body.fontSize * 0.4),
+                HRFlowable(width="100%", thickness=st.rule, color=colors.black, spaceAfter=2)]
+
+    def _logo(self, png: bytes | None) -> Image | None:
+        if not png:
+            return None
+        try:
+            reader = ImageReader(io.BytesIO(png))
+            w, h = reader.getSize()
+        except Exception as exc:  # a broken logo must not stop a patient's leaflet
+            log.warning("Practice logo could not be read, leaflet printed without it: %s", exc)
+            return None
+        if w <= 0 or h <= 0:
+            return None
+        max_h = (18 if self.st.fmt is LeafletFormat.COMPACT else 24) * mm
+        max_w = self.width * 0.35
+        scale = min(max_h / h, max_w / w)
+        return Image(io.BytesIO(png), width=w * scale, height=h * scale)
+
+    def qr(self, url: str) -> Drawing | None:
+        if url in self._qr:
+            return self._qr[url]
+        drawing: Drawing | None = None
+        target = _qr_url(url)
+        if len(target) <= MAX_QR_URL:
+            try:
+                size = self.st.qr_size
+                widget = QrCodeWidget(target, barLevel="M", barWidth=size, barHeight=size, barBorder=4)
+                drawing = Drawing(size, size)
+                drawing.add(widget)
+            except Exception as exc:  # an address the QR encoder refuses is still printed as text
+                log.warning("No QR code for %r: %s", url, exc)
+                drawing = None
+        self._qr[url] = drawing
+        return drawing
+
+    def section(self, label: str, body: list[Flowable]) -> list[Flowable]:
+        """A labelled part of a service (label + body), or nothing when there is no body."""
+        if not body:
+            return []
+        return [Paragraph(escape(label), self.st.label), *body]
+
+    def service(self, svc: LeafletService, anchor: _Anchor | None = None) -> Flowable:
+        st = self.st
+        head: list[Flowable] = [] if anchor is None else [anchor]
+        name = _clean(svc.service_name) or _clean(svc.organisation_name) or "Service"
+        head.append(self.para(name, st.service_heading))
+        org = _clean(svc.organisation_name)
+        if org and org.casefold() != name.casefold():
+            head.append(Paragraph(f"Run by {_markup(org)}", st.body))
+
+        groups = [g for g in (
+            self.section("What it is", [self.para(p, st.body) for p in _paragraphs(svc.description)]),
+            self.section("Who it is for", [self.para(p, st.body) for p in _paragraphs(svc.who_for)]),
+            self.section("Cost", [self.para(p, st.body) for p in _paragraphs(svc.cost)]),
+            self.section("How to get in touch", self._contact(svc)),
+            self.section("When and where", self._when_where(svc)),
+        ) if g]
+        tail: list[Flowable] = []
+        if svc.last_verified is not None:
+            tail.append(Paragraph(escape(f"Checked by the practice on {format_date(svc.last_verified)}"),
+                                  st.checked))
+        tail.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
+                               spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9))
+        # Each labelled part stays on one page where it fits (its label never ends a page), and
+        # the heading always goes with the first part.
+        if groups:
+            groups[0] = head + groups[0]
+        else:
+            groups = [head]
+        groups[-1] = groups[-1] + tail
+        flow: list[Flowable] = [KeepTogether(g) for g in groups]
+        return _KeepIfShort(flow, self.frame_height * 0.5)
+
+    def _contact(self, svc: LeafletService) -> list[Flowable]:
+        st = self.st
+        out: list[Flowable] = []
+        if svc.referred_by_practice:
+            out.append(Paragraph(escape(REFERRED), st.body))
+        out += [self.para(line, st.body) for line in svc.how_to_get_in_touch if _clean(line)]
+        small = f'<font name="{st.body.fontName}" size="{st.body.fontSize:g}">'
+        for label, number in svc.phones:
+            if not _clean(number):
+                continue
+            out.append(Paragraph(f"{small}{_markup(_phone_label(label))}:</font> {_markup(number)}",
+                                 st.phone))
+        if _clean(svc.email):
+            out.append(Paragraph(f"Email: <b>{_markup(svc.email or '')}</b>", st.body))
+        url = _clean(svc.website)
+        if url:
+            text = Paragraph(f"Website: <b>{_markup(_display_url(url))}</b>", st.body)
+            qr = self.qr(url)
+            if qr is None:
+                out.append(text)
+            elif len(url) > MAX_TABLE_URL:
+                out += [text, qr]
+            else:
+                hint = Paragraph(escape(QR_HINT), st.body)
+                gap = 5 * mm
+                table = Table([[[text, hint], qr]], colWidths=[self.width - st.qr_size - gap, st.qr_size + gap])
+                table.setStyle(TableStyle([
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]))
+                out.append(table)
+        return out
+
+    def _when_where(self, svc: LeafletService) -> list[Flowable]:
+        st = self.st
+        out: list[Flowable] = []
+        times = [t for t in (_clean(x) for x in svc.opening_times) if t]
+        if times:
+            out.append(Paragraph("<br/>".join(_markup(t) for t in times), st.body))
+        out += [self.para(p, st.body) for p in _paragraphs(svc.opening_notes)]
+        for venue in svc.venues:
+            out += self._venue(venue)
+        if _clean(svc.remote_note):
+            out.append(self.para(svc.remote_note or "", st.body))
+        return out
+
+    def _venue(self, venue: LeafletVenue) -> list[Flowable]:
+        st = self.st
+        out: list[Flowable] = []
+        lines = [_markup(x) for x in (venue.name, *venue.address_lines) if _clean(x)]
+        if lines:
+            lines[0] = f"<b>{lines[0]}</b>" if _clean(venue.name) else lines[0]
+            out.append(Paragraph("<br/>".join(lines), st.body))
+        access = [a for a in (_clean(x) for x in venue.accessibility) if a]
+        access_text = "; ".join(access)
+        if _clean(venue.accessibility_notes):
+            access_text = (access_text + ". " if access_text else "") + _clean(venue.accessibility_notes)
+        if access_text:
+            out.append(Paragraph(f"<b>Access:</b> {_markup(access_text)}", st.body))
+        for p in _paragraphs(venue.transport_notes):
+            out.append(Paragraph(f"<b>Getting there:</b> {_markup(p)}", st.body))
+        return out
+
+    def note(self, note: str | None, signature: str | None) -> list[Flowable]:
+        parts = _paragraphs(note)
+        sig = _clean(signature)
+        if not parts and not sig:
+            return []
+        text = "<br/><br/>".join(_markup(p) for p in parts)
+        if sig:
+            text = (text + "<br/><br/>" if text else "") + f"<b>{_markup(sig)}</b>"
+        return [Paragraph(text, self.st.note)]
+
+
+# --------------------------------------------------------------------------------------------
+# Leaflets
+
+
+def _check_leaflet(leaflet: Leaflet, fmt: LeafletFormat) -> None:
+    n = len(leaflet.services)
+    if n == 0:
+        raise LeafletError("The leaflet has no services. Add at least one service to the basket.")
+    if fmt.max_services is not None and n > fmt.max_services:
+        raise LeafletError(
+            f"The {fmt.label} format holds {fmt.max_services} service, but this leaflet has {n}. "
+            "Choose Standard or Large print, or remove services from the basket."
+        )
+
+
+def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD) -> bytes:
+    """Render a patient leaflet as PDF bytes.
+
+    Raises ``LeafletError`` if there is nothing to print or the format cannot hold the services.
+    """
+    _check_leaflet(leaflet, fmt)
+    builder = _Builder(fmt)
+    st = builder.st
+    story: list[Flowable] = builder.header(leaflet.practice)
+    story.append(Paragraph(_markup(leaflet.title or OPENING), st.title))
+    story.append(_WriteInLine("For:", st.label.fontName, st.body.fontSize))
+    story += builder.note(leaflet.personal_note, leaflet.staff_signature)
+    story.append(Spacer(1, st.body.fontSize * 0.4))
+    for svc in leaflet.services:
+        story.append(builder.service(svc))
+
+    names = "; ".join(_clean(s.service_name) for s in leaflet.services)
+    subject = f"{names} - from {_clean(leaflet.practice.name)}"
+    return _build(story, st, leaflet.printed_on, title=leaflet.title or OPENING,
+                  author=leaflet.practice.name, subject=subject, lang=leaflet.language)
+
+
+def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,
+           subject: str, lang: str, outline: dict[str, str] | None = None) -> bytes:
+    return _build_doc(story, st, printed_on, title=title, author=author, subject=subject,
+                      lang=lang, outline=outline)[1]
+
+
+def _build_doc(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,
+               subject: str, lang: str, outline: dict[str, str] | None = None) -> tuple[_Doc, bytes]:
+    buffer = io.BytesIO()
+    footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin)
+    doc = _Doc(buffer, st, footer, title=sanitise_text(title), author=sanitise_text(author),
+               subject=sanitise_text(subject), lang=lang)
+    if outline:
+        doc.outline = dict(outline)
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return doc, buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Booklets
+
+
+def _sorted_services(services: Iterable[LeafletService]) -> list[LeafletService]:
+    return sorted(services, key=lambda s: (_clean(s.service_name).casefold(),
+                                           _clean(s.organisation_name).casefold()))
+
+
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(str(p) for p in sorted(set(pages)))
+
+
+def render_booklet(
+    booklet: Booklet,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelledCallback | None = None,
+    *,
+    fmt: LeafletFormat = LeafletFormat.STANDARD,
+) -> bytes:
+    """Render a category booklet: cover, contents, one section per category, organisation index.
+
+    ``progress(done, total)`` is called as each service is laid out (the layout runs twice so
+    the contents and index can carry page numbers; ``total`` counts both runs).
+    ``cancelled()`` is polled as often; when it returns True, ``BookletCancelled`` is raised.
+    """
+    if fmt is LeafletFormat.COMPACT:
+        raise LeafletError("A booklet cannot use the Compact (A5, one service) format. "
+                           "Choose Standard or Large print.")
+    sections = [(s.category_name, _sorted_services(s.services)) for s in booklet.sections if s.services]
+    n = sum(len(svcs) for _, svcs in sections)
+    if n == 0:
+        raise LeafletError("There are no services to put in the booklet. "
+                           "Choose categories that have approved services.")
+
+    def check_cancel() -> None:
+        if cancelled is not None and cancelled():
+            raise BookletCancelled("The booklet was cancelled; no file was made.")
+
+    planned_passes = 2
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        check_cancel()
+        if done < n * planned_passes:
+            done += 1
+            if progress is not None:
+                progress(done, n * planned_passes)
+
+    builder = _Builder(fmt)
+    st = builder.st
+    title = _clean(booklet.title) or "Support in our area"
+    outline = {f"section-{i}": sanitise_text(name) for i, (name, _) in enumerate(sections)}
+    outline["index"] = "Index of organisations"
+
+    pages: dict[str, int] = {}
+    for attempt in range(4):
+        check_cancel()
+        story = _booklet_story(booklet, builder, title, sections, pages, tick)
+        doc, data = _build_doc(story, st, booklet.printed_on, title=title, author=booklet.practice.name,
+                               subject=f"{title}: {', '.join(name for name, _ in sections)}",
+                               lang=booklet.language, outline=outline)
+        if doc.anchor_pages == pages:
+            if progress is not None:
+                progress(n * planned_passes, n * planned_passes)
+            return data
+        pages = doc.anchor_pages
+        log.debug("Booklet layout pass %d: page numbers changed, laying out again", attempt + 1)
+    return data  # page numbers still moving after four passes: keep the last (never seen in practice)
+
+
+def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
+                   sections: list[tuple[str, list[LeafletService]]], pages: dict[str, int],
+                   tick: Callable[[], None]) -> list[Flowable]:
+    st = builder.st
+    practice = booklet.practice
+    story: list[Flowable] = []
+
+    # Cover
+    story.append(Spacer(1, 30 * mm))
+    story.append(builder.para(practice.name, _derive(st.title, spaceAfter=0)))
+    story.append(builder.para(title, st.cover_title))
+    story.append(Paragraph(escape(format_date(booklet.printed_on)), st.body))
+    story.append(Spacer(1, st.body.fontSize))
+    address = [a for a in (_clean(x) for x in practice.address_lines) if a]
+    if address:
+        story.append(Paragraph("<br/>".join(_markup(a) for a in address), st.body))
+    if _clean(practice.phone):
+        story.append(Paragraph(f"Phone {_markup(practice.phone or '')}", st.body))
+    for p in _paragraphs(booklet.introduction):
+        story.append(builder.para(p, st.body))
+    story.append(PageBreak())
+
+    # Contents (page column has a fixed width, so its layout is the same on every pass)
+    story.append(Paragraph("Contents", st.section_heading))
+    rows = [(name, pages.get(f"section-{i}")) for i, (name, _) in enumerate(sections)]
+    rows.append(("Index of organisations", pages.get("index")))
+    story.append(_two_column_table(builder, [(_markup(name), "" if p is None else str(p)) for name, p in rows]))
+    story.append(PageBreak())
+
+    # Sections
+    org_pages: dict[str, list[int]] = {}
+    org_names: dict[str, str] = {}
+    for i, (name, services) in enumerate(sections):
+        if i:
+            story.append(PageBreak())
+        story.append(_Anchor(f"section-{i}"))
+        story.append(builder.para(name, st.section_heading))
+        for j, svc in enumerate(services):
+            key = f"service-{i}-{j}"
+            story.append(builder.service(svc, _Anchor(key, tick)))
+            org = _clean(svc.organisation_name) or _clean(svc.service_name)
+            folded = org.casefold()
+            org_names.setdefault(folded, org)
+            if key in pages:
+                org_pages.setdefault(folded, []).append(pages[key])
+            else:
+                org_pages.setdefault(folded, [])
+
+    # Index of organisations
+    story.append(PageBreak())
+    story.append(_Anchor("index"))
+    story.append(Paragraph("Index of organisations", st.section_heading))
+    story.append(Paragraph("The numbers are the pages where each organisation appears.", st.body))
+    index_rows = [(_markup(org_names[k]), _page_list(org_pages[k])) for k in sorted(org_names)]
+    story.append(_two_column_table(builder, index_rows, page_col=0.3))
+    return story
+
+
+def _two_column_table(builder: _Builder, rows: list[tuple[str, str]], page_col: float = 0.18) -> Table:
+    st = builder.st
+    right = builder.width * page_col
+    data = [[Paragraph(name, st.toc_name), Paragraph(escape(pages), st.toc_page)] for name, pages in rows]
+    table = Table(data, colWidths=[builder.width - right, right], splitByRow=1)
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), st.body.fontSize * 0.3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), st.body.fontSize * 0.3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+    ]))
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text
+
+
+def _plain(text: str | None) -> str:
+    """Tidy free text for a message: no control characters, paragraphs kept."""
+    cleaned = "".join(ch for ch in (text or "") if ch == "\n" or ch >= " " or ch == "\t")
+    paras = _paragraphs(cleaned.replace("\t", " "))
+    return "\n\n".join("\n".join(" ".join(line.split()) for line in p.split("\n")) for p in paras)
+
+
+def _plain_service(svc: LeafletService) -> list[str]:
+    out: list[str] = []
+    name = _plain(svc.service_name) or _plain(svc.organisation_name) or "Service"
+    org = _plain(svc.organisation_name)
+    out.append(name)
+    if org and org.casefold() != name.casefold():
+        out.append(f"Run by {org}")
+
+    def block(label: str, lines: list[str]) -> None:
+        lines = [x for x in lines if x]
+        if lines:
+            out.append("")
+            out.append(f"{label}:")
+            out.extend(lines)
+
+    block("What it is", [_plain(svc.description)])
+    block("Who it is for", [_plain(svc.who_for)])
+    block("Cost", [_plain(svc.cost)])
+    contact: list[str] = []
+    if svc.referred_by_practice:
+        contact.append(REFERRED)
+    contact += [_plain(x) for x in svc.how_to_get_in_touch]
+    contact += [f"{_phone_label(label)}: {_plain(number)}" for label, number in svc.phones if _plain(number)]
+    if _plain(svc.email):
+        contact.append(f"Email: {_plain(svc.email)}")
+    if _plain(svc.website):
+        contact.append(f"Website: {_plain(svc.website)}")
+    block("How to get in touch", contact)
+    where: list[str] = [_plain(t) for t in svc.opening_times]
+    where.append(_plain(svc.opening_notes))
+    for venue in svc.venues:
+        where += [_plain(venue.name), *(_plain(a) for a in venue.address_lines)]
+        access = "; ".join(a for a in (_plain(x) for x in venue.accessibility) if a)
+        if _plain(venue.accessibility_notes):
+            access = (access + ". " if access else "") + _plain(venue.accessibility_notes)
+        if access:
+            where.append(f"Access: {access}")
+        if _plain(venue.transport_notes):
+            where.append(f"Getting there: {_plain(venue.transport_notes)}")
+    where.append(_plain(svc.remote_note))
+    block("When and where", where)
+    if svc.last_verified is not None:
+        out.append("")
+        out.append(f"Checked by the practice on {format_date(svc.last_verified)}")
+    return out
+
+
+def leaflet_plain_text(leaflet: Leaflet) -> str:
+    """The leaflet's content as plain text, for pasting into a message to the patient."""
+    _check_leaflet(leaflet, LeafletFormat.STANDARD)
+    practice = leaflet.practice
+    lines: list[str] = [_plain(leaflet.title) or OPENING]
+    frm = [_plain(practice.name), *(_plain(a) for a in practice.address_lines)]
+    lines.append("From " + ", ".join(x for x in frm if x))
+    if _plain(practice.phone):
+        lines.append(f"Phone {_plain(practice.phone)}")
+    note = _plain(leaflet.personal_note)
+    if note:
+        lines += ["", note]
+    if _plain(leaflet.staff_signature):
+        lines += ["", _plain(leaflet.staff_signature)]
+    for svc in leaflet.services:
+        lines.append("")
+        lines.append("")
+        lines += _plain_service(svc)
+    lines += ["", "", f"Printed {format_date(leaflet.printed_on)}", FOOTER_ASK]
+    return "\n".join(lines).strip() + "\n"

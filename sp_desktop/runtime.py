@@ -1,0 +1,89 @@
+"""Runtime: the opened database plus the paths and clock, built once from the command line.
+
+Shared by the window and the headless commands so that both run the same services on the same
+database with the same rules. Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from sp_desktop.db.engine import Clock, Database
+from sp_desktop.db.migrate import MigrationResult
+from sp_desktop.paths import AppPaths
+from sp_desktop.services.base import SYSTEM, Actor, ServiceContext, SystemClock
+from sp_desktop.services.bootstrap import database_url, open_database
+
+
+class StartupError(RuntimeError):
+    """Start-up cannot go on; the message is for the person starting the app."""
+
+
+@dataclass
+class Runtime:
+    paths: AppPaths
+    db: Database
+    clock: Clock
+    demo: bool
+    migration: MigrationResult
+
+    def context(self, actor: Actor = SYSTEM) -> ServiceContext:
+        return ServiceContext(self.db, self.clock, actor)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def add_common_options(parser: argparse.ArgumentParser, for_subcommand: bool = False) -> None:
+    """Options every command accepts. On a subcommand they default to SUPPRESS so that a value
+    given before the command (`sp-desktop --demo search x`) is not reset by the subparser."""
+    extra = {"default": argparse.SUPPRESS} if for_subcommand else {}
+    parser.add_argument("--data-dir", metavar="DIR", **extra,
+                        help="folder for the database, backups and logs (default: your user data folder; "
+                             "or set SP_DESKTOP_HOME)")
+    parser.add_argument("--database-url", metavar="URL", **extra,
+                        help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@server/practice "
+                             "(default: a SQLite file in the data folder)")
+    parser.add_argument("--demo", action="store_true", **extra,
+                        help="open the separate demo directory (fictional data; never mixed with yours)")
+    parser.add_argument("--i-understand-network-risk", action="store_true", dest="network_risk_ok", **extra,
+                        help=argparse.SUPPRESS)
+
+
+def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtime:
+    """Open (and if needed create, migrate and seed) the database the options point at."""
+    from sp_desktop.db.migrate import DatabaseTooNew, MigrationFailed
+
+    clock = clock or SystemClock()
+    paths = AppPaths.from_options(getattr(args, "data_dir", None)).ensure()
+    demo = bool(getattr(args, "demo", False))
+    url_text = getattr(args, "database_url", None)
+    if demo and url_text:
+        raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
+    data_file = paths.demo_database_file if demo else paths.database_file
+    url = database_url(data_file, url_text)
+    try:
+        db, result = open_database(url, clock, paths.backup_dir)
+    except (DatabaseTooNew, MigrationFailed) as exc:
+        raise StartupError(str(exc)) from exc
+    except Exception as exc:  # connection refused, bad URL, unreadable file...
+        raise StartupError(f"Could not open the database at {describe_url(url_text, data_file)}: {exc}") from exc
+    runtime = Runtime(paths, db, clock, demo, result)
+    if demo:
+        from sp_desktop.demo.seed import seed_demo
+
+        seed_demo(db, clock)
+    return runtime
+
+
+def describe_url(url_text: str | None, data_file: Path) -> str:
+    if not url_text:
+        return str(data_file)
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url_text).render_as_string(hide_password=True)
+    except Exception:
+        return "the given --database-url"

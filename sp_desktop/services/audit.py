@@ -1,0 +1,128 @@
+"""The audit trail: who changed what, when, with old and new values.
+
+`record()` is called by services inside their own transaction, so an audit row exists exactly
+when the change does. Nothing in the app edits or deletes audit rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from sp_desktop.db.models import AuditEvent
+from sp_desktop.domain.enums import AuditAction
+from sp_desktop.services.base import Actor, Permission, ServiceContext
+
+# Fields never written into the audit trail (secrets and bookkeeping).
+_SKIP = {"password_hash", "version", "created_at", "updated_at", "logo_png", "failed_attempts",
+         "locked_until", "last_sign_in", "source_checksum"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def pending_changes(obj: Any) -> dict[str, list[Any]]:
+    """Column changes of a loaded object not yet flushed: {field: [old, new]}."""
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in _SKIP:
+            continue
+        hist = state.attrs[key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _plain(old) != _plain(new):
+                changes[key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def snapshot(obj: Any) -> dict[str, list[Any]]:
+    """All column values of a new object as {field: [None, value]}."""
+    state = inspect(obj)
+    out: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _SKIP or attr.key == "id":
+            continue
+        value = getattr(obj, attr.key)
+        if value not in (None, "", [], False):
+            out[attr.key] = [None, _plain(value)]
+    return out
+
+
+def record(session: Session, ctx: ServiceContext, action: AuditAction, entity_type: str,
+           entity_id: int | None, label: str, changes: dict[str, list[Any]] | None = None,
+           summary: str = "", organisation_id: int | None = None) -> AuditEvent:
+    event = AuditEvent(at=ctx.now(), staff_id=ctx.actor.id, staff_name=ctx.actor.name, action=action,
+                       entity_type=entity_type, entity_id=entity_id, entity_label=label[:300],
+                       organisation_id=organisation_id, changes=changes or {}, summary=summary)
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    staff_name: str
+    action: AuditAction
+    entity_type: str
+    entity_id: int | None
+    entity_label: str
+    changes: dict[str, list[Any]]
+    summary: str
+
+    def describe(self) -> str:
+        """One line in plain language, e.g. 'Sam Reid changed phone, email of service "Debt clinic"'."""
+        what = {"organisation": "organisation", "service": "service"}.get(self.entity_type, self.entity_type)
+        verb = {
+            AuditAction.CREATE: "added", AuditAction.UPDATE: "changed", AuditAction.ARCHIVE: "archived",
+            AuditAction.RESTORE: "restored", AuditAction.DELETE: "deleted", AuditAction.VETTING: "vetting:",
+            AuditAction.IMPORT: "imported", AuditAction.SETTING: "changed setting",
+            AuditAction.PURGE: "purged", AuditAction.SIGN_IN: "signed in",
+        }[self.action]
+        text = f"{self.staff_name} {verb} {what} “{self.entity_label}”"
+        if self.summary:
+            text += f": {self.summary}"
+        elif self.action is AuditAction.UPDATE and self.changes:
+            text += ": " + ", ".join(k.replace("_", " ") for k in self.changes)
+        return text
+
+
+class AuditService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def history(self, *, organisation_id: int | None = None, entity_type: str | None = None,
+                entity_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
+        """Newest first. For an organisation, includes changes to its services and vetting."""
+        with self.ctx.read(Permission.VIEW) as s:
+            q = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+            if organisation_id is not None:
+                q = q.where(AuditEvent.organisation_id == organisation_id)
+            if entity_type is not None:
+                q = q.where(AuditEvent.entity_type == entity_type)
+            if entity_id is not None:
+                q = q.where(AuditEvent.entity_id == entity_id)
+            return [AuditEntry(e.at, e.staff_name, e.action, e.entity_type, e.entity_id, e.entity_label,
+                               dict(e.changes or {}), e.summary) for e in s.scalars(q)]
+
+
+__all__ = ["AuditEntry", "AuditService", "Actor", "pending_changes", "record", "snapshot"]

@@ -1,0 +1,163 @@
+"""What every service needs: the database, a clock and the acting staff member.
+
+Services are the only code that writes. Each public method is one transaction
+(`ServiceContext.write()`), checks the actor's permission first, records what it changed in
+the audit trail inside that same transaction, and returns frozen dataclasses (never live ORM
+objects) to its caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy.orm import Session
+
+import sp_desktop.db.stamps  # noqa: F401  (registers created/updated stamping)
+from sp_desktop.db.engine import Clock, Database
+from sp_desktop.domain.enums import AppRole
+
+
+class SystemClock:
+    """Local wall-clock time, to the second (naive, like everything stored)."""
+
+    def now(self) -> datetime:
+        return datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class FixedClock:
+    """A clock for tests and scripted runs; move it with `advance()` or set `.current`."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        from datetime import timedelta
+
+        self.current = self.current + timedelta(**kwargs)
+
+
+def today(clock: Clock) -> date:
+    return clock.now().date()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in staff member on whose behalf a service acts."""
+
+    id: int | None
+    name: str
+    role: AppRole
+
+    @property
+    def description(self) -> str:
+        return f"{self.name} ({self.role.label})"
+
+
+#: Used by start-up tasks (migrations, seeding) that act for no person.
+SYSTEM = Actor(None, "sp_desktop", AppRole.ADMINISTRATOR)
+
+
+class Permission(Enum):
+    """What a role may do. Each maps to the least role that may do it (roles are cumulative)."""
+
+    VIEW = AppRole.FRONT_DESK
+    PRINT_LEAFLETS = AppRole.FRONT_DESK
+    LOG_CONTACT = AppRole.FRONT_DESK
+    LOG_SIGNPOSTING = AppRole.FRONT_DESK
+    EDIT_DIRECTORY = AppRole.FRONT_DESK
+    TRUST_NOTES = AppRole.CLINICIAN
+    RECORD_OUTCOMES = AppRole.CLINICIAN
+    OVERRIDE_LEAFLET = AppRole.CLINICIAN
+    VET = AppRole.VETTING_LEAD
+    ARCHIVE = AppRole.VETTING_LEAD
+    EDIT_CATEGORIES = AppRole.VETTING_LEAD
+    IMPORT = AppRole.VETTING_LEAD
+    MANAGE_STAFF = AppRole.ADMINISTRATOR
+    SETTINGS = AppRole.ADMINISTRATOR
+    BACKUP_RESTORE = AppRole.ADMINISTRATOR
+
+
+_PERMISSION_TEXT = {
+    Permission.TRUST_NOTES: "read or write trust notes",
+    Permission.RECORD_OUTCOMES: "record referral outcomes",
+    Permission.OVERRIDE_LEAFLET: "put a service that is not approved on a leaflet",
+    Permission.VET: "make vetting decisions",
+    Permission.ARCHIVE: "archive organisations or services",
+    Permission.EDIT_CATEGORIES: "edit the category list",
+    Permission.IMPORT: "import directory data",
+    Permission.MANAGE_STAFF: "manage staff accounts",
+    Permission.SETTINGS: "change practice settings",
+    Permission.BACKUP_RESTORE: "restore from a backup",
+}
+
+
+class PermissionDenied(PermissionError):
+    """The acting staff member's role does not allow this. The message says who can."""
+
+    def __init__(self, actor: Actor, permission: Permission) -> None:
+        needed = permission.value
+        allowed = [r.label.lower() for r in AppRole if r.rank >= needed.rank]
+        who = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if len(allowed) > 1 else allowed)
+        what = _PERMISSION_TEXT.get(permission, permission.name.lower().replace("_", " "))
+        super().__init__(f"Only a {who} can {what}. You are signed in as {actor.description}; "
+                         "ask a colleague with that role.")
+        self.permission = permission
+
+
+class NotFound(LookupError):
+    """The thing asked for does not exist (or no longer exists)."""
+
+
+class ValidationFailed(ValueError):
+    """One or more fields are wrong. `errors` maps field name -> message for people."""
+
+    def __init__(self, errors: dict[str, str], warnings: dict[str, str] | None = None) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+        self.warnings = warnings or {}
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return actor.role.rank >= permission.value.rank
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied(actor, permission)
+
+
+@dataclass
+class ServiceContext:
+    """The dependencies of every service, passed in (never global)."""
+
+    db: Database
+    clock: Clock
+    actor: Actor = field(default=SYSTEM)
+
+    def as_actor(self, actor: Actor) -> ServiceContext:
+        return replace(self, actor=actor)
+
+    def now(self) -> datetime:
+        return self.clock.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    @contextmanager
+    def write(self, permission: Permission) -> Iterator[Session]:
+        require(self.actor, permission)
+        with self.db.write(self.clock) as session:
+            yield session
+
+    @contextmanager
+    def read(self, permission: Permission = Permission.VIEW) -> Iterator[Session]:
+        require(self.actor, permission)
+        with self.db.read() as session:
+            yield session

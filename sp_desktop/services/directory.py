@@ -1,0 +1,851 @@
+"""The directory: search, read, add, edit and archive organisations and services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from sp_desktop.db.models import (
+    AuditEvent,
+    Category,
+    Contact,
+    Location,
+    Organisation,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    service_category,
+)
+from sp_desktop.db.search import backend_for
+from sp_desktop.domain.enums import (
+    AccessRoute,
+    AuditAction,
+    OrganisationStatus,
+    PhoneType,
+    RegisterKind,
+    ServiceStatus,
+    VettingStatus,
+)
+from sp_desktop.domain.formatting import show_datetime
+from sp_desktop.domain.validators import (
+    FieldError,
+    check_age_range,
+    display_phone,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    normalise_registration,
+    normalise_time,
+    normalise_url,
+    optional_text,
+    require_text,
+)
+from sp_desktop.services import audit
+from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
+
+
+# --------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class SearchFilters:
+    category_id: int | None = None  # a top-level category includes its children
+    access: AccessRoute | None = None
+    free_only: bool = False
+    status: ServiceStatus | None = ServiceStatus.ACTIVE  # None = any status
+    age: int | None = None  # services open to someone of this age
+    vetting: VettingStatus | None = None
+    include_archived: bool = False
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    id: int
+    name: str
+    organisation_id: int
+    organisation_name: str
+    categories: str
+    town: str
+    is_free: bool
+    fee_description: str | None
+    access: tuple[AccessRoute, ...]
+    last_verified_on: date | None
+    status: ServiceStatus
+    organisation_status: OrganisationStatus
+    vetting_status: VettingStatus
+    archived: bool
+
+    @property
+    def cost(self) -> str:
+        return "Free" if self.is_free else (self.fee_description or "Charge")
+
+    @property
+    def access_text(self) -> str:
+        return ", ".join(a.label for a in self.access)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    rows: tuple[ServiceRow, ...]
+    total: int
+    query: str
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass(frozen=True)
+class PhoneInfo:
+    number: str  # as stored (E.164 or short)
+    type: PhoneType
+    description: str | None
+
+    @property
+    def display(self) -> str:
+        return display_phone(self.number)
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: int
+    name: str
+    role: str | None
+    phone: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class LocationInfo:
+    id: int
+    name: str | None
+    address_1: str | None
+    address_2: str | None
+    town: str | None
+    postcode: str | None
+    accessibility: tuple[str, ...]
+    accessibility_notes: str | None
+    transport_notes: str | None
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.name, self.address_1, self.address_2, self.town, self.postcode) if x)
+
+
+@dataclass(frozen=True)
+class OpeningSlot:
+    weekday: int
+    opens: str | None
+    closes: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    id: int
+    code: str
+    name: str
+    parent_name: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationDetail:
+    id: int
+    uid: str
+    version: int
+    name: str
+    alternate_name: str | None
+    description: str | None
+    website: str | None
+    email: str | None
+    legal_status: str | None
+    register_kind: RegisterKind
+    registration_number: str | None
+    status: OrganisationStatus
+    archived: bool
+    vetting_status: VettingStatus
+    vetting_reason: str | None
+    next_review_on: date | None
+    approved_on: date | None
+    phones: tuple[PhoneInfo, ...]
+    contacts: tuple[ContactInfo, ...]
+    locations: tuple[LocationInfo, ...]
+    service_ids: tuple[int, ...]
+    service_names: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    has_logo: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceDetail:
+    id: int
+    uid: str
+    version: int
+    name: str
+    alternate_name: str | None
+    description: str | None
+    url: str | None
+    email: str | None
+    eligibility: str | None
+    min_age: int | None
+    max_age: int | None
+    access: tuple[AccessRoute, ...]
+    application_process: str | None
+    referral_form_url: str | None
+    is_free: bool
+    fee_description: str | None
+    languages: tuple[str, ...]
+    interpretation: str | None
+    bsl: bool
+    by_phone: bool
+    online: bool
+    schedule: tuple[OpeningSlot, ...]
+    schedule_notes: str | None
+    service_area: str | None
+    status: ServiceStatus
+    archived: bool
+    last_verified_on: date | None
+    last_verified_by: str | None
+    categories: tuple[CategoryRef, ...]
+    locations: tuple[LocationInfo, ...]
+    phones: tuple[PhoneInfo, ...]
+    contacts: tuple[ContactInfo, ...]
+    organisation: OrganisationDetail
+
+    @property
+    def cost(self) -> str:
+        return "Free" if self.is_free else (self.fee_description or "There is a charge")
+
+
+# --------------------------------------------------------------------------- forms (what people typed)
+@dataclass
+class PhoneForm:
+    number: str
+    type: PhoneType = PhoneType.VOICE
+    description: str = ""
+
+
+@dataclass
+class ContactForm:
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    id: int | None = None
+
+
+@dataclass
+class LocationForm:
+    name: str = ""
+    address_1: str = ""
+    address_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    accessibility: list[str] = field(default_factory=list)
+    accessibility_notes: str = ""
+    transport_notes: str = ""
+    id: int | None = None
+
+
+@dataclass
+class OrganisationForm:
+    name: str
+    alternate_name: str = ""
+    description: str = ""
+    website: str = ""
+    email: str = ""
+    legal_status: str = ""
+    register_kind: RegisterKind = RegisterKind.NONE
+    registration_number: str = ""
+    status: OrganisationStatus = OrganisationStatus.ACTIVE
+    phones: list[PhoneForm] = field(default_factory=list)
+    contacts: list[ContactForm] = field(default_factory=list)
+    locations: list[LocationForm] = field(default_factory=list)
+
+
+@dataclass
+class SlotForm:
+    weekday: int
+    opens: str = ""
+    closes: str = ""
+    note: str = ""
+
+
+@dataclass
+class ServiceForm:
+    organisation_id: int
+    name: str
+    alternate_name: str = ""
+    description: str = ""
+    url: str = ""
+    email: str = ""
+    eligibility: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+    access: list[AccessRoute] = field(default_factory=list)
+    application_process: str = ""
+    referral_form_url: str = ""
+    is_free: bool = True
+    fee_description: str = ""
+    languages: list[str] = field(default_factory=lambda: ["English"])
+    interpretation: str = ""
+    bsl: bool = False
+    by_phone: bool = False
+    online: bool = False
+    schedule: list[SlotForm] = field(default_factory=list)
+    schedule_notes: str = ""
+    service_area: str = ""
+    status: ServiceStatus = ServiceStatus.ACTIVE
+    category_ids: list[int] = field(default_factory=list)
+    location_ids: list[int] = field(default_factory=list)
+    phones: list[PhoneForm] = field(default_factory=list)
+    last_verified_on: date | None = None
+
+
+class ConflictError(RuntimeError):
+    """Someone else saved this record after it was opened. Nothing was saved."""
+
+    def __init__(self, entity: str, label: str, changed_by: str, changed_at: datetime | None) -> None:
+        when = show_datetime(changed_at) if changed_at else "a moment ago"
+        super().__init__(f"The {entity} “{label}” was changed by {changed_by} at {when} since you opened it. "
+                         "Your changes have not been saved: reload to see theirs, then apply yours again.")
+        self.entity = entity
+        self.label = label
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+# --------------------------------------------------------------------------- validation helpers
+class _Errors:
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, str] = {}
+
+    def take(self, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except FieldError as e:
+            self.errors.setdefault(e.field, e.message)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors, self.warnings)
+
+
+def _opt(errs: _Errors, fn: Any, value: str, field_name: str) -> str | None:
+    value = (value or "").strip()
+    return errs.take(fn, value, field_name) if value else None
+
+
+def _phones(errs: _Errors, phones: Sequence[PhoneForm], prefix: str) -> list[tuple[str, PhoneType, str | None]]:
+    out = []
+    for i, p in enumerate(phones):
+        if not (p.number or "").strip():
+            continue
+        n = errs.take(normalise_phone, p.number, f"{prefix}[{i}].number")
+        if n:
+            out.append((n, p.type, (p.description or "").strip() or None))
+    return out
+
+
+def _phone_info(p: Phone) -> PhoneInfo:
+    return PhoneInfo(p.number, p.type, p.description)
+
+
+def _location_info(loc: Location) -> LocationInfo:
+    return LocationInfo(loc.id, loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
+                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes)
+
+
+def _contact_info(c: Contact) -> ContactInfo:
+    return ContactInfo(c.id, c.name, c.role, c.phone, c.email)
+
+
+def _access(s: Service) -> tuple[AccessRoute, ...]:
+    flags = ((AccessRoute.SELF_REFERRAL, s.access_self_referral),
+             (AccessRoute.PROFESSIONAL_REFERRAL, s.access_professional_referral),
+             (AccessRoute.DROP_IN, s.access_drop_in), (AccessRoute.APPOINTMENT, s.access_appointment))
+    return tuple(a for a, on in flags if on)
+
+
+_ACCESS_COLUMN = {
+    AccessRoute.SELF_REFERRAL: Service.access_self_referral,
+    AccessRoute.PROFESSIONAL_REFERRAL: Service.access_professional_referral,
+    AccessRoute.DROP_IN: Service.access_drop_in,
+    AccessRoute.APPOINTMENT: Service.access_appointment,
+}
+
+
+def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
+    phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
+                                           Phone.location_id.is_(None), Phone.contact_id.is_(None))
+                       .order_by(Phone.id)).all()
+    contacts = s.scalars(select(Contact).where(Contact.organisation_id == org.id, Contact.service_id.is_(None))
+                         .order_by(Contact.name)).all()
+    locations = s.scalars(select(Location).where(Location.organisation_id == org.id).order_by(Location.name)).all()
+    services = s.execute(select(Service.id, Service.name).where(Service.organisation_id == org.id,
+                                                                 Service.archived_at.is_(None))
+                         .order_by(Service.name)).all()
+    return OrganisationDetail(
+        id=org.id, uid=org.uid, version=org.version, name=org.name, alternate_name=org.alternate_name,
+        description=org.description, website=org.website, email=org.email, legal_status=org.legal_status,
+        register_kind=org.register_kind, registration_number=org.registration_number, status=org.status,
+        archived=org.archived_at is not None, vetting_status=org.vetting_status,
+        vetting_reason=org.vetting_reason, next_review_on=org.next_review_on, approved_on=org.approved_on,
+        phones=tuple(_phone_info(p) for p in phones), contacts=tuple(_contact_info(c) for c in contacts),
+        locations=tuple(_location_info(loc) for loc in locations),
+        service_ids=tuple(r.id for r in services), service_names=tuple(r.name for r in services),
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+
+
+def service_detail(s: Session, svc: Service) -> ServiceDetail:
+    cats = []
+    for c in svc.categories:
+        cats.append(CategoryRef(c.id, c.code, c.name, c.parent.name if c.parent else None))
+    return ServiceDetail(
+        id=svc.id, uid=svc.uid, version=svc.version, name=svc.name, alternate_name=svc.alternate_name,
+        description=svc.description, url=svc.url, email=svc.email, eligibility=svc.eligibility,
+        min_age=svc.min_age, max_age=svc.max_age, access=_access(svc),
+        application_process=svc.application_process, referral_form_url=svc.referral_form_url,
+        is_free=svc.is_free, fee_description=svc.fee_description, languages=tuple(svc.languages or ()),
+        interpretation=svc.interpretation, bsl=svc.bsl, by_phone=svc.by_phone, online=svc.online,
+        schedule=tuple(OpeningSlot(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules),
+        schedule_notes=svc.schedule_notes, service_area=svc.service_area, status=svc.status,
+        archived=svc.archived_at is not None, last_verified_on=svc.last_verified_on,
+        last_verified_by=svc.last_verified_by, categories=tuple(cats),
+        locations=tuple(_location_info(loc) for loc in svc.locations),
+        phones=tuple(_phone_info(p) for p in svc.phones),
+        contacts=tuple(_contact_info(c) for c in svc.contacts),
+        organisation=organisation_detail(s, svc.organisation))
+
+
+def _last_change(s: Session, entity_type: str, entity_id: int) -> tuple[str, datetime | None]:
+    row = s.execute(select(AuditEvent.staff_name, AuditEvent.at)
+                    .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1)).first()
+    return (row.staff_name, row.at) if row else ("someone", None)
+
+
+# --------------------------------------------------------------------------- the service
+class DirectoryService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.search_backend = backend_for(ctx.db.dialect)
+
+    # ---- reading
+    def search(self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000) -> SearchResult:
+        """Ranked services matching `query` and `filters`. Without a query, sorted by name."""
+        f = filters or SearchFilters()
+        with self.ctx.read() as s:
+            matches = self.search_backend.matches(query)
+            town = (select(func.min(Location.town)).join(ServiceAtLocation,
+                                                          ServiceAtLocation.location_id == Location.id)
+                    .where(ServiceAtLocation.service_id == Service.id).correlate(Service).scalar_subquery())
+            cats = (select(func.group_concat(Category.name, ", ") if self.ctx.db.is_sqlite
+                           else func.string_agg(Category.name, literal(", ")))
+                    .join(service_category, service_category.c.category_id == Category.id)
+                    .where(service_category.c.service_id == Service.id).correlate(Service).scalar_subquery())
+            cols = [Service.id, Service.name, Service.organisation_id, Organisation.name.label("org_name"),
+                    cats.label("cats"), town.label("town"), Service.is_free, Service.fee_description,
+                    Service.access_self_referral, Service.access_professional_referral,
+                    Service.access_drop_in, Service.access_appointment, Service.last_verified_on,
+                    Service.status, Organisation.status.label("org_status"), Organisation.vetting_status,
+                    Service.archived_at, Organisation.archived_at.label("org_archived")]
+            q = select(*cols).join(Organisation, Organisation.id == Service.organisation_id)
+            count_q = select(func.count()).select_from(Service).join(Organisation,
+                                                                       Organisation.id == Service.organisation_id)
+            if matches is not None:
+                q = q.join(matches, matches.c.id == Service.id)
+                count_q = count_q.join(matches, matches.c.id == Service.id)
+            conditions = self._filter_conditions(s, f)
+            if conditions:
+                q = q.where(and_(*conditions))
+                count_q = count_q.where(and_(*conditions))
+            order = [matches.c.score, Service.name] if matches is not None else [func.lower(Service.name)]
+            q = q.order_by(*order, Service.id).limit(limit)
+            rows = tuple(
+                ServiceRow(r.id, r.name, r.organisation_id, r.org_name, r.cats or "", r.town or "", r.is_free,
+                           r.fee_description,
+                           tuple(a for a, on in zip(AccessRoute, (r.access_self_referral,
+                                                                  r.access_professional_referral,
+                                                                  r.access_drop_in, r.access_appointment),
+                                                    strict=True) if on),
+                           r.last_verified_on, r.status, r.org_status, r.vetting_status,
+                           r.archived_at is not None or r.org_archived is not None)
+                for r in s.execute(q))
+            total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
+            return SearchResult(rows, total, query)
+
+    def _filter_conditions(self, s: Session, f: SearchFilters) -> list[Any]:
+        c: list[Any] = []
+        if not f.include_archived:
+            c += [Service.archived_at.is_(None), Organisation.archived_at.is_(None)]
+        if f.status is not None:
+            c.append(Service.status == f.status)
+            if f.status is ServiceStatus.ACTIVE:
+                c.append(Organisation.status != OrganisationStatus.CLOSED)
+        if f.free_only:
+            c.append(Service.is_free.is_(True))
+        if f.access is not None:
+            c.append(_ACCESS_COLUMN[f.access].is_(True))
+        if f.vetting is not None:
+            c.append(Organisation.vetting_status == f.vetting)
+        if f.organisation_id is not None:
+            c.append(Service.organisation_id == f.organisation_id)
+        if f.age is not None:
+            c.append(or_(Service.min_age.is_(None), Service.min_age <= f.age))
+            c.append(or_(Service.max_age.is_(None), Service.max_age >= f.age))
+        if f.category_id is not None:
+            ids = select(Category.id).where(or_(Category.id == f.category_id, Category.parent_id == f.category_id))
+            c.append(Service.id.in_(select(service_category.c.service_id)
+                                    .where(service_category.c.category_id.in_(ids))))
+        return c
+
+    def get_service(self, service_id: int) -> ServiceDetail:
+        with self.ctx.read() as s:
+            svc = s.get(Service, service_id, options=[selectinload(Service.categories),
+                                                      selectinload(Service.schedules)])
+            if svc is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            return service_detail(s, svc)
+
+    def get_organisation(self, organisation_id: int) -> OrganisationDetail:
+        with self.ctx.read() as s:
+            org = s.get(Organisation, organisation_id)
+            if org is None:
+                raise NotFound(f"Organisation {organisation_id} does not exist (it may have been deleted).")
+            return organisation_detail(s, org)
+
+    def organisations(self, include_archived: bool = False) -> list[tuple[int, str]]:
+        """(id, name) of organisations, by name, for pickers."""
+        with self.ctx.read() as s:
+            q = select(Organisation.id, Organisation.name).order_by(func.lower(Organisation.name))
+            if not include_archived:
+                q = q.where(Organisation.archived_at.is_(None))
+            return [(r.id, r.name) for r in s.execute(q)]
+
+    def counts(self) -> dict[str, int]:
+        with self.ctx.read() as s:
+            return {
+                "organisations": s.scalar(select(func.count()).select_from(Organisation)
+                                          .where(Organisation.archived_at.is_(None))) or 0,
+                "services": s.scalar(select(func.count()).select_from(Service)
+                                     .where(Service.archived_at.is_(None))) or 0,
+                "locations": s.scalar(select(func.count()).select_from(Location)) or 0,
+                "categories": s.scalar(select(func.count()).select_from(Category)
+                                       .where(Category.archived.is_(False))) or 0,
+                "archived services": s.scalar(select(func.count()).select_from(Service)
+                                              .where(Service.archived_at.is_not(None))) or 0,
+            }
+
+    # ---- validation
+    def validate_organisation(self, form: OrganisationForm) -> tuple[dict[str, Any], _Errors]:
+        e = _Errors()
+        v: dict[str, Any] = {
+            "name": e.take(require_text, form.name, "name", "organisation name", 300),
+            "alternate_name": e.take(optional_text, form.alternate_name, "alternate_name", "other name", 300),
+            "description": e.take(optional_text, form.description, "description", "description"),
+            "website": _opt(e, normalise_url, form.website, "website"),
+            "email": _opt(e, normalise_email, form.email, "email"),
+            "legal_status": e.take(optional_text, form.legal_status, "legal_status", "legal status", 200),
+            "register_kind": form.register_kind,
+            "registration_number": e.take(normalise_registration, form.register_kind, form.registration_number,
+                                          "registration_number"),
+            "status": form.status,
+        }
+        v["phones"] = _phones(e, form.phones, "phones")
+        contacts = []
+        for i, c in enumerate(form.contacts):
+            if not any((c.name.strip(), c.role.strip(), c.phone.strip(), c.email.strip())):
+                continue
+            contacts.append({
+                "id": c.id,
+                "name": e.take(require_text, c.name, f"contacts[{i}].name", "contact's name", 200),
+                "role": (c.role or "").strip() or None,
+                "phone": _opt(e, normalise_phone, c.phone, f"contacts[{i}].phone"),
+                "email": _opt(e, normalise_email, c.email, f"contacts[{i}].email"),
+            })
+        v["contacts"] = contacts
+        locations = []
+        for i, loc in enumerate(form.locations):
+            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip())):
+                continue
+            postcode = None
+            if loc.postcode.strip():
+                checked = normalise_postcode(loc.postcode, f"locations[{i}].postcode")
+                postcode = checked.value
+                if checked.warning:
+                    e.warnings[f"locations[{i}].postcode"] = checked.warning
+            if not (loc.address_1.strip() or loc.name.strip()):
+                e.errors[f"locations[{i}].address_1"] = "Enter the first line of the address or the venue name."
+            locations.append({
+                "id": loc.id, "name": loc.name.strip() or None, "address_1": loc.address_1.strip() or None,
+                "address_2": loc.address_2.strip() or None, "town": loc.town.strip() or None,
+                "postcode": postcode, "accessibility": list(loc.accessibility),
+                "accessibility_notes": loc.accessibility_notes.strip() or None,
+                "transport_notes": loc.transport_notes.strip() or None,
+            })
+        v["locations"] = locations
+        return v, e
+
+    def validate_service(self, form: ServiceForm) -> tuple[dict[str, Any], _Errors]:
+        e = _Errors()
+        v: dict[str, Any] = {
+            "name": e.take(require_text, form.name, "name", "service name", 300),
+            "alternate_name": e.take(optional_text, form.alternate_name, "alternate_name", "other name", 300),
+            "description": e.take(optional_text, form.description, "description", "description"),
+            "url": _opt(e, normalise_url, form.url, "url"),
+            "email": _opt(e, normalise_email, form.email, "email"),
+            "eligibility": e.take(optional_text, form.eligibility, "eligibility", "who it is for"),
+            "min_age": form.min_age, "max_age": form.max_age,
+            "application_process": e.take(optional_text, form.application_process, "application_process",
+                                          "how to get in touch"),
+            "referral_form_url": _opt(e, normalise_url, form.referral_form_url, "referral_form_url"),
+            "is_free": form.is_free,
+            "fee_description": e.take(optional_text, form.fee_description, "fee_description", "cost details"),
+            "languages": [x.strip() for x in form.languages if x.strip()],
+            "interpretation": e.take(optional_text, form.interpretation, "interpretation", "interpretation"),
+            "bsl": form.bsl, "by_phone": form.by_phone, "online": form.online,
+            "schedule_notes": e.take(optional_text, form.schedule_notes, "schedule_notes", "opening notes"),
+            "service_area": e.take(optional_text, form.service_area, "service_area", "service area", 300),
+            "status": form.status, "last_verified_on": form.last_verified_on,
+        }
+        e.take(check_age_range, form.min_age, form.max_age)
+        if not form.access:
+            e.errors["access"] = "Choose at least one way to get to the service (e.g. self-referral)."
+        if not form.is_free and not (form.fee_description or "").strip():
+            e.errors["fee_description"] = "Say what it costs, e.g. “£3 a session”."
+        for a in AccessRoute:
+            v[_ACCESS_COLUMN[a].key] = a in form.access
+        slots = []
+        for i, slot in enumerate(form.schedule):
+            opens = _opt(e, normalise_time, slot.opens, f"schedule[{i}].opens")
+            closes = _opt(e, normalise_time, slot.closes, f"schedule[{i}].closes")
+            if opens and closes and closes <= opens:
+                e.errors[f"schedule[{i}].closes"] = f"Closing time {closes} must be after opening time {opens}."
+            if not 0 <= slot.weekday <= 6:
+                e.errors[f"schedule[{i}].weekday"] = "Choose a day of the week."
+            slots.append((slot.weekday, opens, closes, (slot.note or "").strip() or None))
+        v["schedule"] = slots
+        v["phones"] = _phones(e, form.phones, "phones")
+        return v, e
+
+    # ---- writing
+    def save_organisation(self, form: OrganisationForm, organisation_id: int | None = None,
+                          expected_version: int | None = None) -> OrganisationDetail:
+        values, errs = self.validate_organisation(form)
+        errs.raise_if_any()
+        with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+            if organisation_id is None:
+                org = Organisation()
+                s.add(org)
+            else:
+                org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
+            for key in ("name", "alternate_name", "description", "website", "email", "legal_status",
+                        "register_kind", "registration_number", "status"):
+                setattr(org, key, values[key])
+            changes = audit.pending_changes(org) if organisation_id else {}
+            s.flush()
+            sub = self._replace_org_children(s, org, values)
+            changes.update(sub)
+            if organisation_id is None:
+                audit.record(s, self.ctx, AuditAction.CREATE, "organisation", org.id, org.name,
+                             audit.snapshot(org), organisation_id=org.id)
+            elif changes:
+                audit.record(s, self.ctx, AuditAction.UPDATE, "organisation", org.id, org.name, changes,
+                             organisation_id=org.id)
+            s.flush()
+            return organisation_detail(s, org)
+
+    def _replace_org_children(self, s: Session, org: Organisation, values: dict[str, Any]) -> dict[str, list[Any]]:
+        changes: dict[str, list[Any]] = {}
+        old_phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
+                                                   Phone.location_id.is_(None), Phone.contact_id.is_(None))
+                               .order_by(Phone.id)).all()
+        old = [(p.number, p.type, p.description) for p in old_phones]
+        if old != values["phones"]:
+            for p in old_phones:
+                s.delete(p)
+            for number, ptype, desc in values["phones"]:
+                s.add(Phone(organisation_id=org.id, number=number, type=ptype, description=desc))
+            changes["phones"] = [[display_phone(x[0]) for x in old], [display_phone(x[0]) for x in values["phones"]]]
+
+        existing = {c.id: c for c in s.scalars(select(Contact).where(Contact.organisation_id == org.id,
+                                                                      Contact.service_id.is_(None)))}
+        kept: set[int] = set()
+        before = sorted(c.name for c in existing.values())
+        touched = False
+        for c in values["contacts"]:
+            obj = existing.get(c["id"]) if c["id"] else None
+            if obj is None:
+                obj = Contact(organisation_id=org.id)
+                s.add(obj)
+                touched = True
+            for k in ("name", "role", "phone", "email"):
+                if getattr(obj, k) != c[k]:
+                    setattr(obj, k, c[k])
+                    touched = True
+            if obj.id:
+                kept.add(obj.id)
+        for cid, obj in existing.items():
+            if cid not in kept:
+                s.delete(obj)
+                touched = True
+        if touched:
+            changes["contacts"] = [before, sorted(c["name"] for c in values["contacts"])]
+
+        existing_locs = {loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))}
+        kept = set()
+        before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
+        touched = False
+        for loc in values["locations"]:
+            obj = existing_locs.get(loc["id"]) if loc["id"] else None
+            if obj is None:
+                obj = Location(organisation_id=org.id)
+                s.add(obj)
+                touched = True
+            for k, val in loc.items():
+                if k != "id" and getattr(obj, k) != val:
+                    setattr(obj, k, val)
+                    touched = True
+            if obj.id:
+                kept.add(obj.id)
+        for lid, obj in existing_locs.items():
+            if lid not in kept:
+                in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
+                                  .where(ServiceAtLocation.location_id == lid))
+                if in_use:
+                    raise ValidationFailed({"locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                                                         f"{in_use} service(s): remove it from them first."})
+                s.delete(obj)
+                touched = True
+        if touched:
+            changes["venues"] = [before_locs, sorted(filter(None, (x["name"] or x["address_1"]
+                                                                   for x in values["locations"])))]
+        return changes
+
+    def save_service(self, form: ServiceForm, service_id: int | None = None,
+                     expected_version: int | None = None) -> ServiceDetail:
+        values, errs = self.validate_service(form)
+        errs.raise_if_any()
+        with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+            org = s.get(Organisation, form.organisation_id)
+            if org is None:
+                raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
+            if service_id is None:
+                svc = Service(organisation_id=org.id)
+                s.add(svc)
+            else:
+                svc = self._load_for_update(s, Service, service_id, expected_version, "service")
+                svc.organisation_id = org.id
+            for key, val in values.items():
+                if key not in ("schedule", "phones"):
+                    setattr(svc, key, val)
+            if values["last_verified_on"] is None and service_id is None:
+                svc.last_verified_on = self.ctx.today()
+            if form.last_verified_on is not None:
+                svc.last_verified_by = self.ctx.actor.name
+            changes = audit.pending_changes(svc) if service_id else {}
+            s.flush()
+            # categories
+            cats = s.scalars(select(Category).where(Category.id.in_(form.category_ids))).all() \
+                if form.category_ids else []
+            if len(cats) != len(set(form.category_ids)):
+                raise ValidationFailed({"categories": "One of the chosen categories no longer exists: reload."})
+            old_cats = sorted(c.name for c in svc.categories)
+            if sorted(c.id for c in svc.categories) != sorted(c.id for c in cats):
+                svc.categories = list(cats)
+                changes["categories"] = [old_cats, sorted(c.name for c in cats)]
+            # venues
+            old_locs = set(s.scalars(select(ServiceAtLocation.location_id)
+                                     .where(ServiceAtLocation.service_id == svc.id)))
+            new_locs = set(form.location_ids)
+            if new_locs - old_locs:
+                valid = set(s.scalars(select(Location.id).where(Location.id.in_(new_locs - old_locs),
+                                                                Location.organisation_id == org.id)))
+                if valid != new_locs - old_locs:
+                    raise ValidationFailed({"locations": "A chosen venue does not belong to this organisation."})
+            if old_locs != new_locs:
+                for lid in old_locs - new_locs:
+                    sal = s.scalar(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id,
+                                                                   ServiceAtLocation.location_id == lid))
+                    s.delete(sal)
+                for lid in new_locs - old_locs:
+                    s.add(ServiceAtLocation(service_id=svc.id, location_id=lid))
+                changes["venues"] = [sorted(old_locs), sorted(new_locs)]
+            # schedule
+            old_slots = [(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules]
+            if old_slots != values["schedule"]:
+                svc.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n)
+                                 for w, o, c, n in values["schedule"]]
+                changes["opening times"] = [len(old_slots), len(values["schedule"])]
+            # phones
+            old_phones = s.scalars(select(Phone).where(Phone.service_id == svc.id).order_by(Phone.id)).all()
+            if [(p.number, p.type, p.description) for p in old_phones] != values["phones"]:
+                for p in old_phones:
+                    s.delete(p)
+                for number, ptype, desc in values["phones"]:
+                    s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
+                changes["phones"] = [[display_phone(p.number) for p in old_phones],
+                                     [display_phone(x[0]) for x in values["phones"]]]
+            s.flush()
+            if service_id is None:
+                audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
+                             organisation_id=org.id)
+            elif changes:
+                audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
+                             organisation_id=org.id)
+            s.flush()
+            s.expire(svc)
+            return service_detail(s, svc)
+
+    def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
+                         entity: str) -> Any:
+        obj = s.get(model, ident, with_for_update=not self.ctx.db.is_sqlite)
+        if obj is None:
+            raise NotFound(f"That {entity} no longer exists: someone may have removed it. Reload the list.")
+        if expected_version is not None and obj.version != expected_version:
+            who, when = _last_change(s, entity, ident)
+            raise ConflictError(entity, obj.name, who, when)
+        return obj
+
+    def set_archived(self, entity: str, ident: int, archived: bool, reason: str = "") -> None:
+        """Archive (hide from the directory and leaflets, keep history) or restore."""
+        model = {"organisation": Organisation, "service": Service}[entity]
+        with self.ctx.write(Permission.ARCHIVE) as s:
+            obj = s.get(model, ident)
+            if obj is None:
+                raise NotFound(f"That {entity} no longer exists.")
+            if (obj.archived_at is not None) == archived:
+                return
+            obj.archived_at = self.ctx.now() if archived else None
+            org_id = obj.id if entity == "organisation" else obj.organisation_id
+            audit.record(s, self.ctx, AuditAction.ARCHIVE if archived else AuditAction.RESTORE, entity, obj.id,
+                         obj.name, {"archived": [not archived, archived]}, summary=reason.strip(),
+                         organisation_id=org_id)
+
+    def mark_verified(self, service_id: int, on: date | None = None) -> None:
+        """Record that someone checked the service's details are still right."""
+        with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+            svc = s.get(Service, service_id)
+            if svc is None:
+                raise NotFound("That service no longer exists.")
+            svc.last_verified_on = on or self.ctx.today()
+            svc.last_verified_by = self.ctx.actor.name
+            changes = audit.pending_changes(svc)
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
+                         summary="details checked and confirmed", organisation_id=svc.organisation_id)
+
+
+__all__ = [
+    "ConflictError", "ContactForm", "DirectoryService", "LocationForm", "OrganisationDetail", "OrganisationForm",
+    "PhoneForm", "SearchFilters", "SearchResult", "ServiceDetail", "ServiceForm", "ServiceRow", "SlotForm",
+]

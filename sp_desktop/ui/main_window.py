@@ -1,0 +1,212 @@
+"""The main window: navigation on the left, the current page on the right, a status bar.
+
+Pages come from `sp_desktop.ui.pages.page_specs()`; the window knows nothing about what they
+do beyond the small protocol documented there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from sp_desktop import __version__
+from sp_desktop.runtime import Runtime
+from sp_desktop.services.base import ServiceContext
+from sp_desktop.ui.pages import PageSpec, page_specs
+from sp_desktop.ui.tasks import TaskRunner
+
+
+class MainWindow(QMainWindow):
+    data_changed = Signal(str)  # emitted after any page saved something; others refresh
+    switch_user_requested = Signal()
+
+    def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.setObjectName("MainWindow")
+        title = "sp_desktop — Social prescribing directory"
+        if runtime.demo:
+            title += " — DEMO"
+        self.setWindowTitle(title)
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Pages")
+        self.nav.setAccessibleDescription("Choose a page; Ctrl+1 to Ctrl+9 jump straight to one.")
+        self.nav.setMinimumWidth(190)
+        self.nav.setMaximumWidth(260)
+        self.nav.setSpacing(2)
+        font = self.nav.font()
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.nav.setFont(font)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.specs: list[PageSpec] = []
+        for spec in specs if specs is not None else page_specs():
+            if ctx.actor.role.rank < spec.min_role.rank:
+                continue
+            page = spec.factory(ctx, self)
+            page.setObjectName(f"page_{spec.key}")
+            self.specs.append(spec)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+            changed = getattr(page, "changed", None)
+            if changed is not None:
+                changed.connect(lambda key=spec.key: self.data_changed.emit(key))
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.data_changed.connect(self._on_data_changed)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_status_bar()
+        self._build_menus()
+        self.refresh_counts()
+        if self.nav.count():
+            self.nav.setCurrentRow(0)
+        QTimer.singleShot(0, self.focus_search)
+
+    # ---- status bar
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel(f"Signed in: {self.ctx.actor.description}")
+        self.user_label.setAccessibleName("Signed-in staff member")
+        self.match_label = QLabel("")
+        self.match_label.setAccessibleName("Number of matching services")
+        self.backup_label = QLabel("")
+        self.backup_label.setAccessibleName("Backup status")
+        bar.addWidget(self.user_label)
+        if self.runtime.demo:
+            demo = QLabel("DEMO — fictional data")
+            demo.setObjectName("demo_badge")
+            demo.setAccessibleName("Demo directory: fictional data")
+            demo.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
+            bar.addWidget(demo)
+        bar.addWidget(self.match_label, 1)
+        bar.addPermanentWidget(self.backup_label)
+
+    def set_match_count(self, text: str) -> None:
+        self.match_label.setText(text)
+
+    def set_backup_status(self, text: str) -> None:
+        self.backup_label.setText(text)
+
+    # ---- menus and shortcuts
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.switch_user_action = QAction("S&witch user…", self)
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_user_action.triggered.connect(self.switch_user_requested.emit)
+        self.file_menu.addAction(self.switch_user_action)
+        self.file_menu.addSeparator()
+        quit_action = QAction("E&xit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(quit_action)
+        self.go_menu = self.menuBar().addMenu("&Go")
+        for i, spec in enumerate(self.specs):
+            action = QAction(spec.title, self)
+            if i < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            self.go_menu.addAction(action)
+        find = QAction("&Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+        self.go_menu.addSeparator()
+        self.go_menu.addAction(find)
+        self.help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About sp_desktop", self)
+        about.triggered.connect(self.show_about)
+        self.help_menu.addAction(about)
+
+    def show_about(self) -> None:
+        from sp_desktop.ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(self.runtime, self).exec()
+
+    # ---- pages
+    def page(self, key: str) -> Any:
+        return self.pages[key]
+
+    def show_page(self, key: str) -> Any:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+                return self.pages[key]
+        raise KeyError(key)
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else ""
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
+        refresh = getattr(page, "on_shown", None) or getattr(page, "refresh", None)
+        if refresh:
+            refresh()
+
+    def focus_search(self) -> None:
+        page = self.stack.currentWidget()
+        focus = getattr(page, "focus_search", None)
+        if focus:
+            focus()
+
+    def refresh_counts(self) -> None:
+        for row, spec in enumerate(self.specs):
+            page = self.pages[spec.key]
+            count_fn = getattr(page, "count", None)
+            count = count_fn() if callable(count_fn) else None
+            text = spec.title if count is None else f"{spec.title} ({count})"
+            item = self.nav.item(row)
+            item.setText(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+
+    def _on_data_changed(self, source_key: str) -> None:
+        for key, page in self.pages.items():
+            if key != source_key and hasattr(page, "refresh") and page is self.stack.currentWidget():
+                page.refresh()
+            elif key != source_key:
+                page.setProperty("stale", True)
+        self.refresh_counts()
+
+    # ---- closing
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        for page in self.pages.values():
+            can_close = getattr(page, "can_close", None)
+            if can_close is not None and not can_close():
+                event.ignore()
+                return
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        self.tasks.wait(10000)
+        event.accept()
+
+
+__all__ = ["MainWindow", "__version__"]

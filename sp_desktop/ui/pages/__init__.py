@@ -1,0 +1,40 @@
+"""The pages of the main window, in navigation order.
+
+Each entry is a `PageSpec`; a feature adds its page by adding one line to `page_specs()`.
+A page is a QWidget built by `factory(ctx, window)`. It may define:
+  - `refresh()`            reload its data (called when it is shown and after changes elsewhere)
+  - `count()` -> int|None  the number shown in the navigation ("Reviews due (3)")
+  - `focus_search()`       Ctrl+F
+  - signal `changed`       emitted after the page changed data (other pages refresh)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sp_desktop.domain.enums import AppRole
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from sp_desktop.services.base import ServiceContext
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    factory: Callable[[ServiceContext, Any], QWidget]
+    min_role: AppRole = AppRole.FRONT_DESK
+    icon: str = ""
+
+
+def page_specs() -> list[PageSpec]:
+    from sp_desktop.ui.pages.directory_page import DirectoryPage
+
+    specs = [
+        PageSpec("directory", "Directory", DirectoryPage, icon="⌕"),
+    ]
+    return specs
