@@ -1,0 +1,91 @@
+"""Practice-wide settings, stored in the database so every PC of the practice agrees.
+
+Each setting has a default here; `SettingsService.get()` returns a frozen `PracticeSettings`.
+Changing settings needs the administrator role and is audited. (Per-PC preferences such as
+window size live in QSettings, not here.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sp_desktop.db.models import Setting
+from sp_desktop.domain.enums import AuditAction
+from sp_desktop.services import audit
+from sp_desktop.services.base import Permission, ServiceContext, ValidationFailed
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    practice_name: str = "Your GP Practice"
+    practice_address: str = ""  # one line per address line
+    practice_phone: str = ""
+    practice_logo_png: str | None = None  # base64 PNG, optional
+    review_interval_months: int = 12  # vetting review interval; also "details may be out of date"
+    review_due_soon_days: int = 30
+    idle_lock_minutes: int = 10  # 0 = never lock
+    allow_patient_reference: bool = False  # practice-internal reference on signposting records
+    patient_reference_retention_days: int = 365
+    backup_folder: str = ""  # empty = beside the data
+    backups_keep_daily: int = 7
+    backups_keep_weekly: int = 4
+    default_leaflet_format: str = "standard"
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.practice_address.splitlines() if line.strip())
+
+
+_DEFAULTS = PracticeSettings()
+_NAMES = {f.name for f in fields(PracticeSettings)}
+
+
+def read_settings(session: Session) -> PracticeSettings:
+    stored = {row.key: row.value for row in session.scalars(select(Setting)) if row.key in _NAMES}
+    return replace(_DEFAULTS, **stored)
+
+
+def _validate(values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    if "practice_name" in values and not str(values["practice_name"]).strip():
+        errors["practice_name"] = "Enter the practice name (it is printed on every leaflet)."
+    for key, low, high in (("review_interval_months", 1, 60), ("review_due_soon_days", 1, 365),
+                           ("idle_lock_minutes", 0, 240), ("patient_reference_retention_days", 1, 3650),
+                           ("backups_keep_daily", 1, 60), ("backups_keep_weekly", 0, 52)):
+        if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
+            errors[key] = f"Must be a whole number from {low} to {high}."
+    if errors:
+        raise ValidationFailed(errors)
+
+
+class SettingsService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def get(self) -> PracticeSettings:
+        with self.ctx.db.read() as s:  # everyone may read settings (the practice header, intervals)
+            return read_settings(s)
+
+    def update(self, **values: Any) -> PracticeSettings:
+        unknown = set(values) - _NAMES
+        if unknown:
+            raise ValueError(f"Unknown settings: {', '.join(sorted(unknown))}")
+        _validate(values)
+        with self.ctx.write(Permission.SETTINGS) as s:
+            current = asdict(read_settings(s))
+            changed = {k: [current[k], v] for k, v in values.items() if current[k] != v}
+            for key, (_old, new) in changed.items():
+                row = s.get(Setting, key)
+                if row is None:
+                    s.add(Setting(key=key, value=new))
+                else:
+                    row.value = new
+            if changed:
+                shown = {k: v if k != "practice_logo_png" else ["…", "…"] for k, v in changed.items()}
+                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)), shown)
+            s.flush()
+            return read_settings(s)
