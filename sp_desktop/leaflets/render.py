@@ -15,12 +15,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
@@ -29,7 +29,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -44,6 +43,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _listWrapOn
 
 from sp_desktop.leaflets.content import (
     Booklet,
@@ -116,7 +116,7 @@ class _Styles:
     rule: float
 
 
-@lru_cache(maxsize=None)
+@cache
 def _styles(fmt: LeafletFormat) -> _Styles:
     fonts = register_fonts()
     body_pt = fmt.min_body_pt
@@ -227,7 +227,7 @@ def _phone_label(label: str) -> str:
 # Flowables
 
 
-class _WriteInLine(Flowable):
+class _WriteInLine(Flowable):  # type: ignore[misc]
     """``For: ______`` - a label and a line to write a name on."""
 
     def __init__(self, label: str, font: str, size: float) -> None:
@@ -253,7 +253,51 @@ class _WriteInLine(Flowable):
         canv.line(x, baseline - 2, self.width, baseline - 2)
 
 
-class _Anchor(Flowable):
+@lru_cache(maxsize=2048)
+def _qr_matrix(data: str) -> tuple[tuple[bool, ...], ...] | None:
+    """The QR code modules for ``data`` (no quiet zone), or None if it cannot be encoded."""
+    try:
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+        code.add_data(data)
+        code.make(fit=True)
+        return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
+    except Exception as exc:  # e.g. too long for any QR version; the address is still printed
+        log.warning("No QR code for %r: %s", data, exc)
+        return None
+
+
+class _QrCode(Flowable):  # type: ignore[misc]
+    """A QR code drawn as one filled path (runs of dark modules), with a 4-module quiet zone."""
+
+    def __init__(self, matrix: tuple[tuple[bool, ...], ...], size: float) -> None:
+        super().__init__()
+        self.matrix = matrix
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        n = len(self.matrix)
+        module = self.size / (n + 8)
+        canv = self.canv
+        canv.setFillColor(colors.black)
+        path = canv.beginPath()
+        for r, row in enumerate(self.matrix):
+            y = self.size - (r + 5) * module
+            c = 0
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    path.rect((start + 4) * module, y, (c - start) * module, module)
+                else:
+                    c += 1
+        canv.drawPath(path, stroke=0, fill=1)
+
+
+class _Anchor(Flowable):  # type: ignore[misc]
     """Zero-size marker: tells the document which page a service or section landed on, and
     reports progress / checks for cancellation as the booklet is laid out."""
 
@@ -280,7 +324,7 @@ def _flatten(flowables: Iterable[Flowable]) -> list[Flowable]:
     return out
 
 
-class _KeepIfShort(KeepTogether):
+class _KeepIfShort(KeepTogether):  # type: ignore[misc]
     """Keep a service together when it is short (at most ``limit`` points tall): it then moves
     whole to the next page rather than break. A longer one flows on, with each of its labelled
     parts kept together, so a page is never left mostly empty."""
@@ -324,14 +368,14 @@ class _Footer:
 
     def height(self) -> float:
         _, h = self.paragraph().wrap(self.width, 10_000)
-        return self.styles.footer.leading + h + self.styles.footer.fontSize * 0.8
+        return float(self.styles.footer.leading + h + self.styles.footer.fontSize * 0.8)
 
     def frame_height(self) -> float:
         return self.styles.page_size[1] - self.styles.margin - self.bottom()
 
     def bottom(self) -> float:
         """Where the body frame starts: above the footer, with a gap."""
-        return self.styles.margin + self.height() + self.styles.body.fontSize * 0.6
+        return float(self.styles.margin + self.height() + self.styles.body.fontSize * 0.6)
 
     def draw(self, canv: Canvas, page: int, total: int) -> None:
         st = self.styles
@@ -353,13 +397,31 @@ class _Footer:
         canv.restoreState()
 
 
-def _numbered_canvas(footer: _Footer) -> type[Canvas]:
-    """A canvas that holds pages back until the end, so each footer can say "Page X of Y"."""
+class _PageRefs:
+    """Pages on which anchors landed, and page-number slots still to be filled in.
 
-    class NumberedCanvas(Canvas):
+    Pages are held back until the whole document is laid out (see ``_numbered_canvas``), so a
+    contents page can show page numbers of sections laid out after it, in a single pass.
+    """
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        # page index (0-based) -> [(anchor key, right edge x, baseline y, font, size)]
+        self.slots: dict[int, list[tuple[str, float, float, str, float]]] = {}
+
+
+def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
+    """A canvas that holds pages back until the end, so each footer can say "Page X of Y" and
+    contents entries can carry page numbers."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []
+
+        def defer_page_number(self, key: str, x: float, y: float, font: str, size: float) -> None:
+            ax, ay = self.absolutePosition(x, y)
+            refs.slots.setdefault(len(self._held_pages), []).append((key, ax, ay, font, size))
 
         def showPage(self) -> None:
             self._held_pages.append(dict(self.__dict__))
@@ -367,17 +429,78 @@ def _numbered_canvas(footer: _Footer) -> type[Canvas]:
 
         def save(self) -> None:
             total = len(self._held_pages)
-            for number, state in enumerate(self._held_pages, start=1):
+            for index, state in enumerate(self._held_pages):
                 self.__dict__.update(state)
-                footer.draw(self, number, total)
+                footer.draw(self, index + 1, total)
+                slots = refs.slots.get(index, ())
+                if slots:
+                    self.saveState()
+                    self.setFillColor(colors.black)
+                    for key, x, y, font, size in slots:
+                        self.setFont(font, size)
+                        self.drawRightString(x, y, str(refs.pages.get(key, "")))
+                    self.restoreState()
                 Canvas.showPage(self)
             Canvas.save(self)
 
     return NumberedCanvas
 
 
-class _Doc(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, styles: _Styles, footer: _Footer, **meta: Any) -> None:
+class _PageNumber(Flowable):  # type: ignore[misc]
+    """The page number of an anchor, right-aligned; filled in once the document is laid out."""
+
+    def __init__(self, key: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.key = key
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.style.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        defer = getattr(self.canv, "defer_page_number", None)
+        if defer is not None:
+            baseline = self.height - self.style.fontSize  # where a Paragraph's first line sits
+            defer(self.key, self.width, baseline, self.style.fontName, self.style.fontSize)
+
+
+class _Deferred(Flowable):  # type: ignore[misc]
+    """Stands in for a flowable made only when it is reached (e.g. an index that needs the
+    page numbers of everything before it)."""
+
+    def __init__(self, make: Callable[[], Flowable]) -> None:
+        super().__init__()
+        self._make = make
+        self._real: Flowable | None = None
+
+    def _get(self) -> Flowable:
+        if self._real is None:
+            self._real = self._make()
+        return self._real
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        w, h = self._get().wrapOn(self.canv, availWidth, availHeight)
+        return w, h
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = self._get().splitOn(self.canv, availWidth, availHeight)
+        return parts
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self._get().drawOn(canvas, x, y, _sW)
+
+    def getSpaceBefore(self) -> float:
+        return float(self._get().getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self._get().getSpaceAfter())
+
+
+class _Doc(BaseDocTemplate):  # type: ignore[misc]
+    def __init__(self, buffer: io.BytesIO, styles: _Styles, footer: _Footer, refs: _PageRefs,
+                 outline: dict[str, str], **meta: Any) -> None:
         width, height = styles.page_size
         m = styles.margin
         bottom = footer.bottom()
@@ -394,12 +517,12 @@ class _Doc(BaseDocTemplate):
         frame = Frame(m, bottom, width - 2 * m, height - m - bottom, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        self.anchor_pages: dict[str, int] = {}
-        self.outline: dict[str, str] = {}
+        self.refs = refs
+        self.outline = outline
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Anchor):
-            self.anchor_pages.setdefault(flowable.key, self.page)
+            self.refs.pages.setdefault(flowable.key, self.page)
             title = self.outline.get(flowable.key)
             if title is not None:
                 self.canv.bookmarkPage(flowable.key)
@@ -411,13 +534,12 @@ class _Doc(BaseDocTemplate):
 
 
 class _Builder:
-    """Turns content into flowables for one format. QR drawings are cached per render."""
+    """Turns content into flowables for one format."""
 
     def __init__(self, fmt: LeafletFormat) -> None:
         self.st = _styles(fmt)
         self.width = self.st.page_size[0] - 2 * self.st.margin
         self.frame_height = _Footer(self.st, "", self.width).frame_height()
-        self._qr: dict[str, Drawing | None] = {}
 
     def para(self, text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(_markup(text), style)
@@ -464,22 +586,12 @@ class _Builder:
         scale = min(max_h / h, max_w / w)
         return Image(io.BytesIO(png), width=w * scale, height=h * scale)
 
-    def qr(self, url: str) -> Drawing | None:
-        if url in self._qr:
-            return self._qr[url]
-        drawing: Drawing | None = None
+    def qr(self, url: str) -> _QrCode | None:
         target = _qr_url(url)
-        if len(target) <= MAX_QR_URL:
-            try:
-                size = self.st.qr_size
-                widget = QrCodeWidget(target, barLevel="M", barWidth=size, barHeight=size, barBorder=4)
-                drawing = Drawing(size, size)
-                drawing.add(widget)
-            except Exception as exc:  # an address the QR encoder refuses is still printed as text
-                log.warning("No QR code for %r: %s", url, exc)
-                drawing = None
-        self._qr[url] = drawing
-        return drawing
+        if len(target) > MAX_QR_URL:
+            return None
+        matrix = _qr_matrix(target)
+        return None if matrix is None else _QrCode(matrix, self.st.qr_size)
 
     def section(self, label: str, body: list[Flowable]) -> list[Flowable]:
         """A labelled part of a service (label + body), or nothing when there is no body."""
@@ -544,7 +656,8 @@ class _Builder:
             else:
                 hint = Paragraph(escape(QR_HINT), st.body)
                 gap = 5 * mm
-                table = Table([[[text, hint], qr]], colWidths=[self.width - st.qr_size - gap, st.qr_size + gap])
+                table = Table([[[text, hint], qr]],
+                              colWidths=[self.width - st.qr_size - gap, st.qr_size + gap])
                 table.setStyle(TableStyle([
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -572,9 +685,9 @@ class _Builder:
     def _venue(self, venue: LeafletVenue) -> list[Flowable]:
         st = self.st
         out: list[Flowable] = []
-        lines = [_markup(x) for x in (venue.name, *venue.address_lines) if _clean(x)]
-        if lines:
-            lines[0] = f"<b>{lines[0]}</b>" if _clean(venue.name) else lines[0]
+        lines = [_markup(x) for x in (venue.name or "", *venue.address_lines) if _clean(x)]
+        if lines and _clean(venue.name):
+            lines[0] = f"<b>{lines[0]}</b>"
             out.append(Paragraph("<br/>".join(lines), st.body))
         access = [a for a in (_clean(x) for x in venue.accessibility) if a]
         access_text = "; ".join(access)
@@ -635,21 +748,15 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
 
 
 def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,
-           subject: str, lang: str, outline: dict[str, str] | None = None) -> bytes:
-    return _build_doc(story, st, printed_on, title=title, author=author, subject=subject,
-                      lang=lang, outline=outline)[1]
-
-
-def _build_doc(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,
-               subject: str, lang: str, outline: dict[str, str] | None = None) -> tuple[_Doc, bytes]:
+           subject: str, lang: str, outline: dict[str, str] | None = None,
+           refs: _PageRefs | None = None) -> bytes:
     buffer = io.BytesIO()
+    refs = refs if refs is not None else _PageRefs()
     footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin)
-    doc = _Doc(buffer, st, footer, title=sanitise_text(title), author=sanitise_text(author),
-               subject=sanitise_text(subject), lang=lang)
-    if outline:
-        doc.outline = dict(outline)
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
-    return doc, buffer.getvalue()
+    doc = _Doc(buffer, st, footer, refs, outline or {}, title=sanitise_text(title),
+               author=sanitise_text(author), subject=sanitise_text(subject), lang=lang)
+    doc.build(story, canvasmaker=_numbered_canvas(footer, refs))
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,18 +779,19 @@ def render_booklet(
     *,
     fmt: LeafletFormat = LeafletFormat.STANDARD,
 ) -> bytes:
-    """Render a category booklet: cover, contents, one section per category, organisation index.
+    """Render a category booklet: cover, contents, one section per category (services in
+    alphabetical order), and an index of organisations, with page numbers.
 
-    ``progress(done, total)`` is called as each service is laid out (the layout runs twice so
-    the contents and index can carry page numbers; ``total`` counts both runs).
-    ``cancelled()`` is polled as often; when it returns True, ``BookletCancelled`` is raised.
+    ``progress(done, total)`` is called as each service is laid out; ``cancelled()`` is
+    polled as often, and when it returns True ``BookletCancelled`` is raised.
     """
     if fmt is LeafletFormat.COMPACT:
         raise LeafletError("A booklet cannot use the Compact (A5, one service) format. "
                            "Choose Standard or Large print.")
-    sections = [(s.category_name, _sorted_services(s.services)) for s in booklet.sections if s.services]
-    n = sum(len(svcs) for _, svcs in sections)
-    if n == 0:
+    sections = [(_clean(s.category_name) or "Other", _sorted_services(s.services))
+                for s in booklet.sections if s.services]
+    total = sum(len(svcs) for _, svcs in sections)
+    if total == 0:
         raise LeafletError("There are no services to put in the booklet. "
                            "Choose categories that have approved services.")
 
@@ -691,41 +799,32 @@ def render_booklet(
         if cancelled is not None and cancelled():
             raise BookletCancelled("The booklet was cancelled; no file was made.")
 
-    planned_passes = 2
     done = 0
 
     def tick() -> None:
         nonlocal done
         check_cancel()
-        if done < n * planned_passes:
-            done += 1
-            if progress is not None:
-                progress(done, n * planned_passes)
+        done += 1
+        if progress is not None:
+            progress(done, total)
 
+    check_cancel()
+    if progress is not None:
+        progress(0, total)
     builder = _Builder(fmt)
-    st = builder.st
     title = _clean(booklet.title) or "Support in our area"
+    refs = _PageRefs()
     outline = {f"section-{i}": sanitise_text(name) for i, (name, _) in enumerate(sections)}
     outline["index"] = "Index of organisations"
-
-    pages: dict[str, int] = {}
-    for attempt in range(4):
-        check_cancel()
-        story = _booklet_story(booklet, builder, title, sections, pages, tick)
-        doc, data = _build_doc(story, st, booklet.printed_on, title=title, author=booklet.practice.name,
-                               subject=f"{title}: {', '.join(name for name, _ in sections)}",
-                               lang=booklet.language, outline=outline)
-        if doc.anchor_pages == pages:
-            if progress is not None:
-                progress(n * planned_passes, n * planned_passes)
-            return data
-        pages = doc.anchor_pages
-        log.debug("Booklet layout pass %d: page numbers changed, laying out again", attempt + 1)
-    return data  # page numbers still moving after four passes: keep the last (never seen in practice)
+    story = _booklet_story(booklet, builder, title, sections, refs, tick)
+    check_cancel()
+    return _build(story, builder.st, booklet.printed_on, title=title, author=booklet.practice.name,
+                  subject=f"{title}: {', '.join(name for name, _ in sections)}",
+                  lang=booklet.language, outline=outline, refs=refs)
 
 
 def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
-                   sections: list[tuple[str, list[LeafletService]]], pages: dict[str, int],
+                   sections: list[tuple[str, list[LeafletService]]], refs: _PageRefs,
                    tick: Callable[[], None]) -> list[Flowable]:
     st = builder.st
     practice = booklet.practice
@@ -742,19 +841,23 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
         story.append(Paragraph("<br/>".join(_markup(a) for a in address), st.body))
     if _clean(practice.phone):
         story.append(Paragraph(f"Phone {_markup(practice.phone or '')}", st.body))
+    story.append(Spacer(1, st.body.fontSize))
     for p in _paragraphs(booklet.introduction):
         story.append(builder.para(p, st.body))
     story.append(PageBreak())
 
-    # Contents (page column has a fixed width, so its layout is the same on every pass)
+    # Contents: page numbers are filled in after layout
     story.append(Paragraph("Contents", st.section_heading))
-    rows = [(name, pages.get(f"section-{i}")) for i, (name, _) in enumerate(sections)]
-    rows.append(("Index of organisations", pages.get("index")))
-    story.append(_two_column_table(builder, [(_markup(name), "" if p is None else str(p)) for name, p in rows]))
+    rows: list[tuple[Flowable, Flowable]] = [
+        (Paragraph(_markup(name), st.toc_name), _PageNumber(f"section-{i}", st.toc_page))
+        for i, (name, _) in enumerate(sections)
+    ]
+    rows.append((Paragraph("Index of organisations", st.toc_name), _PageNumber("index", st.toc_page)))
+    story.append(_two_column_table(builder, rows))
     story.append(PageBreak())
 
     # Sections
-    org_pages: dict[str, list[int]] = {}
+    org_keys: dict[str, list[str]] = {}
     org_names: dict[str, str] = {}
     for i, (name, services) in enumerate(sections):
         if i:
@@ -765,27 +868,31 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
             key = f"service-{i}-{j}"
             story.append(builder.service(svc, _Anchor(key, tick)))
             org = _clean(svc.organisation_name) or _clean(svc.service_name)
-            folded = org.casefold()
-            org_names.setdefault(folded, org)
-            if key in pages:
-                org_pages.setdefault(folded, []).append(pages[key])
-            else:
-                org_pages.setdefault(folded, [])
+            org_names.setdefault(org.casefold(), org)
+            org_keys.setdefault(org.casefold(), []).append(key)
 
-    # Index of organisations
+    # Index of organisations: made when reached, when every service's page is known
+    def make_index() -> Flowable:
+        index_rows: list[tuple[Flowable, Flowable]] = []
+        for folded in sorted(org_names):
+            pages = _page_list([refs.pages[k] for k in org_keys[folded] if k in refs.pages])
+            index_rows.append((Paragraph(_markup(org_names[folded]), st.toc_name),
+                               Paragraph(escape(pages), st.toc_page)))
+        return _two_column_table(builder, index_rows, page_col=0.3)
+
     story.append(PageBreak())
     story.append(_Anchor("index"))
     story.append(Paragraph("Index of organisations", st.section_heading))
     story.append(Paragraph("The numbers are the pages where each organisation appears.", st.body))
-    index_rows = [(_markup(org_names[k]), _page_list(org_pages[k])) for k in sorted(org_names)]
-    story.append(_two_column_table(builder, index_rows, page_col=0.3))
+    story.append(_Deferred(make_index))
     return story
 
 
-def _two_column_table(builder: _Builder, rows: list[tuple[str, str]], page_col: float = 0.18) -> Table:
+def _two_column_table(builder: _Builder, rows: list[tuple[Flowable, Flowable]],
+                      page_col: float = 0.18) -> Table:
     st = builder.st
     right = builder.width * page_col
-    data = [[Paragraph(name, st.toc_name), Paragraph(escape(pages), st.toc_page)] for name, pages in rows]
+    data = [[name, pages] for name, pages in rows]
     table = Table(data, colWidths=[builder.width - right, right], splitByRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -44,7 +44,8 @@ _BEFRIENDING = LeafletService(
             name="St Mirin's Church Hall",
             address_lines=("45 Causeyside Street", "Paisley", "PA1 1YL"),
             accessibility=("Step-free entrance", "Accessible toilet", "Hearing loop"),
-            transport_notes="Buses 9 and 38 stop outside. Paisley Gilmour Street station is a 10 minute walk.",
+            transport_notes="Buses 9 and 38 stop outside. "
+                            "Paisley Gilmour Street station is a 10 minute walk.",
         ),
     ),
     last_verified=date(2026, 3, 12),
