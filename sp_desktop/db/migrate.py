@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from alembic import command
 from sp_desktop.db.engine import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
