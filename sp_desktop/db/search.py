@@ -25,6 +25,10 @@ def terms_of(query: str) -> list[str]:
     return [t for t in re.split(r"[^\w£]+", fold(query)) if t]
 
 
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class SearchBackend(Protocol):
     def matches(self, query: str) -> Subquery | None:
         """Selectable (id, score) of services matching every word, or None for "no query"."""
@@ -48,10 +52,20 @@ class SqliteSearch:
             where.append("service_fts MATCH :q")
         for i, w in enumerate(short_words):
             key = f"p{i}"
-            params[key] = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params[key] = _like_escape(w) + "%"
             where.append(f"(name LIKE :{key} ESCAPE '\\' OR organisation LIKE :{key} ESCAPE '\\'"
                          f" OR name LIKE '% ' || :{key} ESCAPE '\\' OR organisation LIKE '% ' || :{key} ESCAPE '\\')")
-        score = _BM25 if long_words else "0.0"
+        # Tiers before bm25: people expect "Debt advice" above a long description that mentions
+        # debt twice. 0 = service name starts with the first word, 1 = service name contains
+        # every word, 2 = organisation name does, 3 = elsewhere. bm25 orders within a tier.
+        params["first"] = _like_escape(words[0]) + "%"
+        name_all = " AND ".join(f"name LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
+        org_all = " AND ".join(f"organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
+        for i, w in enumerate(words):
+            params[f"w{i}"] = "%" + _like_escape(w) + "%"
+        tier = (f"(CASE WHEN name LIKE :first ESCAPE '\\' THEN 0 WHEN {name_all} THEN 1 "
+                f"WHEN {org_all} THEN 2 ELSE 3 END)")
+        score = f"({tier} * 1000.0 + {_BM25 if long_words else '0.0'})"
         sql = text(f"SELECT rowid AS id, {score} AS score FROM service_fts WHERE {' AND '.join(where)}")
         sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
         return sql.columns(id=Integer, score=Float).subquery("matches")
