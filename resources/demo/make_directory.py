@@ -255,7 +255,7 @@ def money_housing_food() -> list[Json]:
                     who="Anyone aged 16 or over who lives or works in Renfrewshire.", min_age=16,
                     cats="budgeting", access="self_referral drop_in", online=True, url=True,
                     when="Mon-Fri 10:00-16:00; Sat 10:00-12:00",
-                    fee="Loans charge interest; the rate is shown before you apply. Savings accounts are free.",
+                    fee="Savings accounts are free; loans charge interest, shown before you apply",
                     how="Call in with photo ID and proof of address, or apply online."),
                 svc("riverside-jam-jar", "Jam jar budgeting account",
                     "A bank-style account that splits your income into pots for rent, bills and food, so bills get "
@@ -321,7 +321,7 @@ def money_housing_food() -> list[Json]:
                     "Renfrewshire.",
                     who="Anyone. Discounts for people on low incomes.",
                     cats="tenancy-support", access="drop_in", when="Tue-Sat 10:00-16:00",
-                    fee="Prices from £5; delivery £15; 50% off with a benefits letter."),
+                    fee="Prices from £5; delivery £15; 50% off with a benefits letter"),
             )),
         org("threadmill-foodbank", "Threadmill Foodbank",
             "A volunteer-run foodbank giving emergency food parcels across Paisley and Johnstone. "
@@ -361,7 +361,7 @@ def money_housing_food() -> list[Json]:
                     "store-cupboard food. There is no referral and no means test.",
                     who="Anyone living in Linwood, Johnstone or Paisley north.", cats="community-pantries",
                     access="self_referral drop_in", when="Tue 12:00-18:00; Thu 12:00-18:00; Sat 10:00-13:00",
-                    fee="£3.50 a week for shopping worth about £20. Membership is free.",
+                    fee="£3.50 a week for shopping worth about £20; joining is free",
                     how="Come in with proof of address to sign up; it takes five minutes."),
                 svc("linnburn-community-fridge", "Community fridge",
                     "A fridge of surplus food from local shops that anyone can take from, no questions asked.",
@@ -577,12 +577,12 @@ def connection_and_older_people() -> list[Json]:
                     "make a point of introducing new people.",
                     who="Anyone who would like company over lunch; most people are over 60.",
                     cats="lunch-clubs community-cafes", access="drop_in self_referral", when="Wed 12:00-14:30",
-                    fee="£4 for lunch, tea and cake.", area="Linwood",
+                    fee="£4 for lunch, tea and cake", area="Linwood",
                     how="Come along, or phone the hub the week before if you need help with transport."),
                 svc("linnburn-crafty-crew", "Crafty Crew",
                     "A relaxed craft group: bring your own knitting or try card-making, crochet and seasonal crafts "
                     "with materials provided.", who="Adults of all ages.", cats="crafts social-groups",
-                    access="drop_in", when="Mon 13:30-15:30", fee="£2 including tea; first visit free.",
+                    access="drop_in", when="Mon 13:30-15:30", fee="£2 including tea; first visit free",
                     area="Linwood"),
                 svc("linnburn-baby-cafe", "Baby Café and crèche",
                     "A weekly drop-in for parents with babies and toddlers, with a crèche in the room next door so you "
@@ -605,13 +605,13 @@ def connection_and_older_people() -> list[Json]:
                     who="People aged 65 and over in Paisley, including people with mild memory problems.",
                     min_age=65, cats="day-opportunities lunch-clubs", access="self_referral professional_referral",
                     when="Tue 10:00-15:00; Thu 10:00-15:00",
-                    fee="£8 a day including lunch and transport.", area="Paisley",
+                    fee="£8 a day including lunch and transport", area="Paisley",
                     how="Phone the organiser to arrange a free taster day."),
                 svc("golden-threads-chair-exercise", "Chair-based exercise",
                     "Forty minutes of seated exercise to music to keep joints moving and improve strength, led by a "
                     "trained instructor.", who="Older adults who find standing exercise difficult.", min_age=55,
                     cats="gentle-exercise falls-prevention", access="drop_in", when="Fri 11:00-11:45",
-                    fee="£2 a class.", area="Paisley"),
+                    fee="£2 a class", area="Paisley"),
             )),
         org("cartvale-dementia-friendly", "Cartvale Dementia Friendly Community",
             "A group of local people making Renfrewshire a better place to live with dementia. "
@@ -655,7 +655,7 @@ def connection_and_older_people() -> list[Json]:
                     "such as changing light bulbs and fixing dripping taps.",
                     who="Homeowners and private tenants aged 60 or over, or disabled, in Renfrewshire.", min_age=60,
                     cats="home-adaptations help-at-home", access="self_referral professional_referral", at=(),
-                    when="Mon-Fri 09:00-16:30", fee="Labour is free; you pay for materials.",
+                    when="Mon-Fri 09:00-16:30", fee="Labour is free; you pay for materials",
                     how="Phone the office and describe the job; a visit is usually arranged within two weeks."),
                 svc("ready-hands-falls-check", "Falls prevention home check",
                     "A trained worker visits your home to spot trip hazards, poor lighting and loose rugs, and fits small "
@@ -678,7 +678,7 @@ def connection_and_older_people() -> list[Json]:
                     "help with forms in Urdu and Punjabi.",
                     who="South Asian people aged 55 and over.", min_age=55,
                     cats="community-language-groups lunch-clubs", access="drop_in self_referral",
-                    when="Wed 11:30-14:30", fee="£3 for lunch.", area="Glasgow South",
+                    when="Wed 11:30-14:30", fee="£3 for lunch", area="Glasgow South",
                     languages=("Urdu", "Punjabi", "Hindi", "English")),
                 svc("asian-elders-chair-yoga", "Chair yoga for women",
                     "A women-only gentle chair yoga class with a female instructor, followed by tea.",
@@ -725,7 +725,7 @@ def connection_and_older_people() -> list[Json]:
                     who="Adults over 18. Tuesdays and Thursdays are men-only; Fridays are open to everyone.",
                     min_age=18, cats="mens-groups crafts", access="drop_in",
                     when="Tue 10:00-15:00; Thu 10:00-15:00; Fri 10:00-13:00",
-                    fee="£2 a visit towards materials; first month free.", area="Linwood"),
+                    fee="£2 a visit towards materials; first month free", area="Linwood"),
             )),
         org("erskine-riverside-shed", "Erskine Riverside Men's Shed",
             "A men's shed by the river in Erskine with a woodwork shop and a small garden. "
@@ -790,7 +790,7 @@ def wellbeing_and_recovery() -> list[Json]:
                     who="Adults. Not suitable during a mental health crisis.", min_age=18,
                     cats="mindfulness-relaxation stress-anxiety", access="self_referral appointment",
                     when="Wed 18:30-20:30", at=("loc-camh-wellbeing-centre",),
-                    fee="£40 for eight weeks; free to people on benefits."),
+                    fee="£40 for eight weeks; free to people on benefits"),
             )),
         org("listening-lamp", "Listening Lamp",
             "An evening listening line staffed by trained volunteers, for anyone who is struggling or needs to "
@@ -956,21 +956,21 @@ def activity_and_nature() -> list[Json]:
                     cats="gentle-exercise heart-lung-health self-management",
                     access="professional_referral", form=True,
                     at=("loc-cartvale-sports-centre", "loc-johnstone-pool"), when="Mon-Fri 09:00-20:00",
-                    fee="£10 for the 12-week programme.",
+                    fee="£10 for the 12-week programme",
                     how="Your GP, practice nurse, physiotherapist or link worker completes the referral form; "
                         "an instructor then phones you to book a first visit."),
                 svc("cartvale-quiet-swim", "Quiet swim",
                     "A calmer swim with no music, low lighting and fewer people in the pool, with lifeguards trained "
                     "in autism awareness.", who="Anyone who finds busy pools overwhelming, including autistic people "
                     "and their families.", cats="swimming autism-neurodiversity", access="drop_in",
-                    at=("loc-johnstone-pool",), when="Sun 08:00-09:00", fee="£3.20 adults, £1.60 children.",
+                    at=("loc-johnstone-pool",), when="Sun 08:00-09:00", fee="£3.20 adults, £1.60 children",
                     area="Johnstone and the villages"),
                 svc("cartvale-steady-steps", "Steady Steps strength and balance classes",
                     "A 16-week class that builds leg strength and balance to reduce the risk of falls, with "
                     "exercises to practise at home.", who="People aged 60 and over who have fallen or feel unsteady.",
                     min_age=60, cats="falls-prevention gentle-exercise", access="professional_referral self_referral",
                     at=("loc-cartvale-sports-centre",), when="Tue 14:00-15:00; Fri 14:00-15:00",
-                    fee="£2 a class.", phones=(phone("Steady Steps bookings"),)),
+                    fee="£2 a class", phones=(phone("Steady Steps bookings"),)),
                 svc("cartvale-books-on-wheels", "Books on wheels",
                     "A volunteer brings library books, large print and audiobooks to your door every three weeks "
                     "and stays for a chat.", who="People who cannot get to a library because of age, illness, "
@@ -1037,7 +1037,7 @@ def activity_and_nature() -> list[Json]:
                     "Walking with poles for a whole-body workout. Poles are provided and the first session covers "
                     "the technique.", who="Adults who can walk for an hour.", min_age=16,
                     cats="walking-groups sport-clubs", access="self_referral", when="Sat 09:30-11:00",
-                    fee="£3 a session; poles provided.", area="Glasgow South",
+                    fee="£3 a session; poles provided", area="Glasgow South",
                     how="Text or phone the club secretary to book your first session."),
             )),
         org("spokes-and-smiles", "Spokes and Smiles Community Cycling",
@@ -1054,7 +1054,7 @@ def activity_and_nature() -> list[Json]:
                     "Try a trike, side-by-side tandem or wheelchair bike on a safe traffic-free track with trained "
                     "staff. Carers ride free.", who="Disabled people and anyone who cannot ride a standard bike.",
                     cats="cycling physical-disability learning-disability", access="drop_in self_referral",
-                    when="Sat 10:00-13:00; Wed 13:00-15:00", fee="£3 a session; carers free."),
+                    when="Sat 10:00-13:00; Wed 13:00-15:00", fee="£3 a session; carers free"),
                 svc("spokes-bike-library", "Bike library",
                     "Borrow a bike, helmet and lock for up to a month to see if cycling is for you.",
                     who="Adults in Renfrewshire.", min_age=16, cats="cycling", access="appointment",
@@ -1062,7 +1062,7 @@ def activity_and_nature() -> list[Json]:
                 svc("spokes-learn-to-ride", "Learn to ride for adults",
                     "Small-group sessions for adults who never learned to ride or have not ridden for years.",
                     who="Adults.", min_age=18, cats="cycling sport-clubs", access="self_referral",
-                    when="Sun 10:00-12:00", fee="£20 for a four-week course; free on benefits."),
+                    when="Sun 10:00-12:00", fee="£20 for a four-week course; free on benefits"),
             )),
         org("canalside-community-garden", "Canalside Community Garden",
             "A community garden in Johnstone with raised beds, a polytunnel and a wildflower meadow.",
@@ -1120,7 +1120,7 @@ def activity_and_nature() -> list[Json]:
                 svc("brocklaw-starter-plots", "Starter plots",
                     "Quarter-size plots for beginners, with a mentor from among the plot-holders for your first "
                     "year.", who="Adults living in Renfrewshire.", min_age=18, cats="allotments community-gardens",
-                    access="self_referral", when="Sat 10:00-12:00", fee="£15 a year for a starter plot.",
+                    access="self_referral", when="Sat 10:00-12:00", fee="£15 a year for a starter plot",
                     area="Johnstone and the villages",
                     how="Phone or text the plot secretary; there is a short waiting list in spring."),
             )),
@@ -1142,7 +1142,7 @@ def arts_and_culture() -> list[Json]:
                     "Paint, draw or print in a friendly studio with materials provided and an artist on hand "
                     "to help if you want it.", who="Adults of any ability.", min_age=16,
                     cats="art-groups social-groups", access="drop_in", when="Wed 13:00-16:00; Sat 10:30-13:00",
-                    fee="£3 per session, first session free.", area="Paisley"),
+                    fee="£3 per session, first session free", area="Paisley"),
                 svc("loom-art-for-wellbeing", "Art for wellbeing course",
                     "A ten-week small-group course using art to relax, build confidence and meet people. "
                     "No art experience needed.", who="Adults with low mood, anxiety or who feel isolated.",
@@ -1163,7 +1163,7 @@ def arts_and_culture() -> list[Json]:
                     "A friendly choir where nobody has to read music. Songs are taught by ear and there is a tea "
                     "break halfway.", who="Adults who like singing, whatever their voice.", min_age=16,
                     cats="music-singing social-groups", access="drop_in", when="Tue 19:00-21:00",
-                    fee="£4 a session; first month free.", area="Paisley"),
+                    fee="£4 a session; first month free", area="Paisley"),
                 svc("cartvale-singing-breathing", "Singing for lung health",
                     "A singing group led by a trained practitioner, with breathing exercises that can help with "
                     "breathlessness.", who="Adults living with COPD, asthma or other lung conditions.",
@@ -1183,7 +1183,7 @@ def arts_and_culture() -> list[Json]:
                     "Learn traditional Gaelic songs line by line, with the words written out phonetically. "
                     "The choir sings at local ceilidhs and the Mòd.", who="Adults; no Gaelic needed.",
                     min_age=16, cats="music-singing adult-learning", access="drop_in", when="Mon 19:30-21:00",
-                    languages=("Scottish Gaelic", "English"), fee="£2 a week.",
+                    languages=("Scottish Gaelic", "English"), fee="£2 a week",
                     area="Johnstone and the villages"),
             )),
         org("inkwell-writers", "Inkwell Writers' Circle",
@@ -1214,7 +1214,7 @@ def arts_and_culture() -> list[Json]:
                 svc("threadwork-sewing-bee", "Sewing bee",
                     "Learn hand and machine sewing, mend clothes and work on group quilting projects. Machines "
                     "and fabric are provided.", who="Adults of any experience.", cats="crafts social-groups",
-                    access="drop_in", when="Mon 10:00-12:30", fee="£2 a session.", area="Houston and Bridge of Weir",
+                    access="drop_in", when="Mon 10:00-12:30", fee="£2 a session", area="Houston and Bridge of Weir",
                     status="temporarily_closed", notes="Paused until the hall roof is repaired."),
             )),
         org("stagedoor-southside", "Stagedoor Southside Theatre Company",
@@ -1234,7 +1234,7 @@ def arts_and_culture() -> list[Json]:
                 svc("stagedoor-youth-theatre", "Youth theatre",
                     "Weekly drama sessions for young people that build confidence and end in a performance each term.",
                     who="Young people aged 11 to 17.", min_age=11, max_age=17, cats="drama youth-clubs",
-                    access="self_referral", when="Sat 10:00-12:00", fee="£2 a session; free for anyone who needs it.",
+                    access="self_referral", when="Sat 10:00-12:00", fee="£2 a session; free for anyone who needs it",
                     area="Glasgow South"),
             )),
         org("twirl-community-dance", "Twirl Community Dance",
@@ -1252,7 +1252,7 @@ def arts_and_culture() -> list[Json]:
                     "Ballroom and old-time dancing to a live band, with tea and scones at the interval. Come with "
                     "a partner, on your own or just to watch.", who="Adults; most dancers are over 55.",
                     cats="dance loneliness", access="drop_in", when="Thu 13:30-15:30 [1st and 3rd week only]",
-                    at=("loc-twirl-town-hall",), fee="£3 including tea.", area="Renfrew"),
+                    at=("loc-twirl-town-hall",), fee="£3 including tea", area="Renfrew"),
                 svc("twirl-moving-well", "Moving Well dance class",
                     "A seated and standing dance class designed for people living with Parkinson's, MS or after a "
                     "stroke, to help balance, flexibility and confidence.",
@@ -1376,7 +1376,7 @@ def families_and_young_people() -> list[Json]:
                     "Games, cooking, sport, trips and a safe place to hang out with friends, run by qualified "
                     "youth workers.", who="Young people aged 11 to 14.", min_age=11, max_age=14,
                     cats="youth-clubs", access="drop_in", when="Tue 18:00-20:00; Thu 18:00-20:00",
-                    at=("loc-youth-hub-paisley", "loc-youth-hub-renfrew"), fee="50p a night."),
+                    at=("loc-youth-hub-paisley", "loc-youth-hub-renfrew"), fee="50p a night"),
                 svc("youth-hub-senior-club", "Senior youth club (S4 and over)",
                     "A space for older teenagers to relax, plan trips and get help with college, work or worries.",
                     who="Young people aged 15 to 19.", min_age=15, max_age=19, cats="youth-clubs youth-employment",
@@ -1476,7 +1476,7 @@ def health_conditions() -> list[Json]:
                     "A weekly afternoon of seated exercise, communication games, quizzes and friendship, with "
                     "help for people with aphasia.", who="People who have had a stroke, and their carers.",
                     cats="condition-support-groups physical-disability", access="self_referral professional_referral",
-                    when="Wed 13:30-15:30", fee="£2 a week including tea.", area="Renfrew and Erskine"),
+                    when="Wed 13:30-15:30", fee="£2 a week including tea", area="Renfrew and Erskine"),
             )),
         org("wellwise-health", "Wellwise Health Network",
             "A health charity running courses and groups that help people live well with long-term conditions, "
@@ -1642,7 +1642,7 @@ def safety_and_identity() -> list[Json]:
                     "Polish language, songs and games for children while parents meet over coffee.",
                     who="Polish-speaking families with children aged 4 to 12.",
                     cats="community-language-groups family-support", access="drop_in self_referral",
-                    when="Sat 10:00-12:30", languages=("Polish", "English"), fee="£3 per family per week.",
+                    when="Sat 10:00-12:30", languages=("Polish", "English"), fee="£3 per family per week",
                     area="Paisley"),
             )),
         org("jasmine-house", "Jasmine House Arabic-speaking Community Association",
@@ -1962,7 +1962,7 @@ def disability_transport_and_more() -> list[Json]:
                     "Disco, karaoke, games and a snack bar every Friday night, with trips in the summer.",
                     who="Adults aged 16 and over with a learning disability. Support workers welcome.", min_age=16,
                     cats="learning-disability social-groups", access="drop_in", when="Fri 18:30-21:00",
-                    fee="£3 a night; support workers free.", area="Johnstone and the villages"),
+                    fee="£3 a night; support workers free", area="Johnstone and the villages"),
             )),
         org("cartvale-community-transport", "Cartvale Community Transport",
             "Provides accessible door-to-door transport for people who find it hard to use buses.",
@@ -1979,18 +1979,18 @@ def disability_transport_and_more() -> list[Json]:
                     "anywhere in Renfrewshire. Book at least a day ahead.",
                     who="People who cannot easily use public transport because of age, disability or health.",
                     cats="community-transport", access="self_referral", by_phone=True, at=(),
-                    when="Mon-Fri 09:00-16:00", fee="£2.50 single, £4 return; free for carers.",
+                    when="Mon-Fri 09:00-16:00", fee="£2.50 single, £4 return; free for carers",
                     phones=(phone("Dial-a-bus bookings"),), how="Register by phone, then book each trip by phone."),
                 svc("transport-volunteer-cars", "Volunteer car scheme for health appointments",
                     "A volunteer driver takes you to GP, hospital, dental or optician appointments and waits to bring "
                     "you home.", who="People with no other way of getting to health appointments.",
                     cats="community-transport older-people", access="self_referral professional_referral", at=(),
-                    by_phone=True, when="Mon-Fri 09:00-16:00", fee="45p a mile, worked out when you book."),
+                    by_phone=True, when="Mon-Fri 09:00-16:00", fee="45p a mile, worked out when you book"),
                 svc("transport-mobility-hire", "Wheelchair and scooter hire",
                     "Borrow a wheelchair or mobility scooter for a day out in Paisley town centre, or hire one for "
                     "a week.", who="Anyone with limited mobility.", cats="shopmobility physical-disability",
                     access="appointment drop_in", when="Mon-Sat 10:00-16:00",
-                    fee="Free for the day in town; £10 a week for longer hire."),
+                    fee="No charge for a day in town; £10 a week for longer hire"),
                 svc("transport-travel-buddy", "Travel buddy",
                     "A volunteer meets you at your door and travels with you on buses and trains until you feel confident making the journey "
                     "on your own, usually over four to six trips.",
@@ -2031,7 +2031,7 @@ def disability_transport_and_more() -> list[Json]:
                     "Turn up, buy a breakfast and sit down with others who have served. No forms, no speeches.",
                     who="Veterans of any service and their families.",
                     cats="veterans-support veterans-wellbeing loneliness", access="drop_in",
-                    when="Sat 09:00-11:00 [2nd Saturday of the month]", fee="You pay for your own breakfast.",
+                    when="Sat 09:00-11:00 [2nd Saturday of the month]", fee="You pay for your own breakfast",
                     area="Johnstone and the villages"),
             )),
         org("lindenbrae-parish-church", "Lindenbrae Parish Church",
@@ -2051,7 +2051,7 @@ def disability_transport_and_more() -> list[Json]:
                 svc("lindenbrae-toddlers", "Tiny Steps toddler group",
                     "Toys, songs and snacks for toddlers and tea for grown-ups.",
                     who="Parents and carers with children aged 0 to 4.", cats="parent-toddler",
-                    access="drop_in", when="Thu 09:30-11:00", fee="£1 per family.", area="Paisley"),
+                    access="drop_in", when="Thu 09:30-11:00", fee="£1 per family", area="Paisley"),
             )),
         org("southside-interfaith", "Southside Interfaith Forum",
             "Brings together people of different faiths and none on the south side through walks, meals and "
