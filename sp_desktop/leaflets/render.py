@@ -43,6 +43,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
 from sp_desktop.leaflets.content import (
@@ -297,6 +298,24 @@ class _QrCode(Flowable):  # type: ignore[misc]
         canv.drawPath(path, stroke=0, fill=1)
 
 
+class _Whole(Paragraph):  # type: ignore[misc]
+    """A paragraph (an address, a timetable) that moves to the next page rather than split,
+    unless it is taller than a whole page."""
+
+    def __init__(self, text: str | None, style: ParagraphStyle, page_height: float = 0.0,
+                 **kwargs: Any) -> None:
+        # Platypus builds the pieces of a split through this too (page_height 0: split freely).
+        super().__init__(text, style, **kwargs)
+        self.page_height = page_height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        _, height = self.wrap(availWidth, availHeight)
+        if height <= self.page_height:
+            return []
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        return parts
+
+
 class _Anchor(Flowable):  # type: ignore[misc]
     """Zero-size marker: tells the document which page a service or section landed on, and
     reports progress / checks for cancellation as the booklet is laid out."""
@@ -350,6 +369,8 @@ class _KeepIfShort(KeepTogether):  # type: ignore[misc]
             # Platypus places the first piece of a split at once; a null action always fits.
             return [self.NullActionFlowable(), *self._content]
         result: list[Flowable] = super().split(aW, aH)
+        if result and not isinstance(result[0], ActionFlowable):
+            result.insert(0, self.NullActionFlowable())  # our children are KeepTogethers too
         return result
 
 
@@ -398,16 +419,21 @@ class _Footer:
 
 
 class _PageRefs:
-    """Pages on which anchors landed, and page-number slots still to be filled in.
+    """Pages on which anchors landed, and the page-number references still to be filled in.
 
-    Pages are held back until the whole document is laid out (see ``_numbered_canvas``), so a
-    contents page can show page numbers of sections laid out after it, in a single pass.
+    A contents entry refers to a page number not known when the contents page is drawn. It is
+    drawn as a reference to a small PDF form named after the anchor; the forms are written when
+    the document is complete. The number thus sits in its place in the text (for copying and
+    screen readers), and one layout pass is enough.
     """
 
     def __init__(self) -> None:
         self.pages: dict[str, int] = {}
-        # page index (0-based) -> [(anchor key, right edge x, baseline y, font, size)]
-        self.slots: dict[int, list[tuple[str, float, float, str, float]]] = {}
+        self.forms: dict[str, tuple[str, float]] = {}  # anchor key -> (font, size)
+
+    @staticmethod
+    def form_name(key: str) -> str:
+        return "pageref-" + re.sub(r"[^A-Za-z0-9-]", "-", key)
 
 
 def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
@@ -419,27 +445,30 @@ def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []
 
-        def defer_page_number(self, key: str, x: float, y: float, font: str, size: float) -> None:
-            ax, ay = self.absolutePosition(x, y)
-            refs.slots.setdefault(len(self._held_pages), []).append((key, ax, ay, font, size))
+        def page_number_ref(self, key: str, x: float, y: float, font: str, size: float) -> None:
+            """Draw the page number of ``key`` right-aligned at (x, y), once it is known."""
+            refs.forms[key] = (font, size)
+            self.saveState()
+            self.translate(x, y)
+            self.doForm(refs.form_name(key))
+            self.restoreState()
 
         def showPage(self) -> None:
             self._held_pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
+            for key, (font, size) in refs.forms.items():
+                self.beginForm(refs.form_name(key), lowerx=-20 * size, lowery=-size, upperx=size,
+                               uppery=2 * size)
+                self.setFillColor(colors.black)
+                self.setFont(font, size)
+                self.drawRightString(0, 0, str(refs.pages.get(key, "")))
+                self.endForm()
             total = len(self._held_pages)
             for index, state in enumerate(self._held_pages):
                 self.__dict__.update(state)
                 footer.draw(self, index + 1, total)
-                slots = refs.slots.get(index, ())
-                if slots:
-                    self.saveState()
-                    self.setFillColor(colors.black)
-                    for key, x, y, font, size in slots:
-                        self.setFont(font, size)
-                        self.drawRightString(x, y, str(refs.pages.get(key, "")))
-                    self.restoreState()
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -460,10 +489,10 @@ class _PageNumber(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
-        defer = getattr(self.canv, "defer_page_number", None)
-        if defer is not None:
+        page_number_ref = getattr(self.canv, "page_number_ref", None)
+        if page_number_ref is not None:
             baseline = self.height - self.style.fontSize  # where a Paragraph's first line sits
-            defer(self.key, self.width, baseline, self.style.fontName, self.style.fontSize)
+            page_number_ref(self.key, self.width, baseline, self.style.fontName, self.style.fontSize)
 
 
 class _Deferred(Flowable):  # type: ignore[misc]
@@ -512,6 +541,10 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             topMargin=m,
             bottomMargin=bottom,
             creator="sp_desktop",
+            # Without these the canvas names Helvetica (never embedded) on every page.
+            initialFontName=styles.body.fontName,
+            initialFontSize=styles.body.fontSize,
+            initialLeading=styles.body.leading,
             **meta,
         )
         frame = Frame(m, bottom, width - 2 * m, height - m - bottom, id="body",
@@ -560,6 +593,7 @@ class _Builder:
                                                       logo.drawWidth + 4 * mm])
             table.setStyle(TableStyle([
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
                 ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -628,7 +662,13 @@ class _Builder:
         else:
             groups = [head]
         groups[-1] = groups[-1] + tail
-        flow: list[Flowable] = [KeepTogether(g) for g in groups]
+        if self.st.fmt is LeafletFormat.COMPACT:
+            # A5 has room for little: let parts flow (labels still keep with their text).
+            flat = [f for g in groups for f in g]
+            lead = len(head) + 2
+            flow: list[Flowable] = [KeepTogether(flat[:lead]), *flat[lead:]]
+        else:
+            flow = [KeepTogether(g) for g in groups]
         return _KeepIfShort(flow, self.frame_height * 0.5)
 
     def _contact(self, svc: LeafletService) -> list[Flowable]:
@@ -660,6 +700,7 @@ class _Builder:
                               colWidths=[self.width - st.qr_size - gap, st.qr_size + gap])
                 table.setStyle(TableStyle([
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
                     ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -673,8 +714,8 @@ class _Builder:
         st = self.st
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
-        if times:
-            out.append(Paragraph("<br/>".join(_markup(t) for t in times), st.body))
+        if times:  # kept whole: a timetable split over two pages is easy to misread
+            out.append(_Whole("<br/>".join(_markup(t) for t in times), st.body, self.frame_height))
         out += [self.para(p, st.body) for p in _paragraphs(svc.opening_notes)]
         for venue in svc.venues:
             out += self._venue(venue)
@@ -688,7 +729,8 @@ class _Builder:
         lines = [_markup(x) for x in (venue.name or "", *venue.address_lines) if _clean(x)]
         if lines and _clean(venue.name):
             lines[0] = f"<b>{lines[0]}</b>"
-            out.append(Paragraph("<br/>".join(lines), st.body))
+        if lines:  # an address is never split over two pages
+            out.append(_Whole("<br/>".join(lines), st.body, self.frame_height))
         access = [a for a in (_clean(x) for x in venue.accessibility) if a]
         access_text = "; ".join(access)
         if _clean(venue.accessibility_notes):
@@ -896,6 +938,7 @@ def _two_column_table(builder: _Builder, rows: list[tuple[Flowable, Flowable]],
     table = Table(data, colWidths=[builder.width - right, right], splitByRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), st.body.fontSize * 0.3),
