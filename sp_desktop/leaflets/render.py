@@ -78,7 +78,7 @@ REFERRED = (
     "We have referred you to this service, so they should get in touch with you. "
     "You can also contact them yourself."
 )
-QR_HINT = "Or point your phone camera at the square code to open the website."
+QR_HINT = "Or scan the square code with a phone camera."
 MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
@@ -109,6 +109,7 @@ class _Styles:
     note: ParagraphStyle
     footer: ParagraphStyle
     checked: ParagraphStyle
+    continued: ParagraphStyle
     section_heading: ParagraphStyle
     cover_title: ParagraphStyle
     toc_name: ParagraphStyle
@@ -152,7 +153,7 @@ def _styles(fmt: LeafletFormat) -> _Styles:
         page_size=A5 if compact else A4,
         margin=(14 if compact else 18) * mm,
         body=style("body", b, after=0.35 * b),
-        label=style("label", label_pt, bold=True, before=0.5 * b, after=0.15 * b, keepWithNext=1),
+        label=style("label", label_pt, bold=True, before=0.75 * b, after=0.15 * b, keepWithNext=1),
         service_heading=style("service", heading_pt, bold=True, spacing=1.25, after=0.2 * b,
                               keepWithNext=1),
         phone=style("phone", phone_pt, bold=True, spacing=1.3, after=0.25 * b),
@@ -163,6 +164,7 @@ def _styles(fmt: LeafletFormat) -> _Styles:
                    leftIndent=pad + 1, rightIndent=pad + 1),
         footer=style("footer", b, spacing=1.3),
         checked=style("checked", b, before=0.4 * b, after=0.2 * b),
+        continued=style("continued", label_pt, bold=True, after=0.2 * b),
         section_heading=style("section", heading_pt + 4, bold=True, spacing=1.25, after=0.6 * b,
                               keepWithNext=1),
         cover_title=style("cover", title_pt + 10, bold=True, spacing=1.25, before=b, after=b),
@@ -331,6 +333,21 @@ class _Anchor(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         if self.on_draw is not None:
             self.on_draw()
+
+
+class _ServiceMark(Flowable):  # type: ignore[misc]
+    """Zero-size marker at the start (``opens`` = the service name) and end (``opens`` None) of
+    a service, so a page that continues a service can say which one it is."""
+
+    def __init__(self, opens: str | None) -> None:
+        super().__init__()
+        self.opens = opens
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        pass
 
 
 def _flatten(flowables: Iterable[Flowable]) -> list[Flowable]:
@@ -552,9 +569,25 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self.refs = refs
         self.outline = outline
+        self.styles = styles
+        self._open_service: str | None = None
+        self._continues: str | None = None
+
+    def handle_pageBegin(self) -> None:
+        super().handle_pageBegin()
+        self._continues = self._open_service
+
+    def filterFlowables(self, flowables: list[Flowable]) -> None:
+        # First thing on a page that carries on a service: "<service name> (continued)".
+        if self._continues is not None:
+            name, self._continues = self._continues, None
+            if flowables and not isinstance(flowables[0], _ServiceMark):
+                flowables.insert(0, Paragraph(f"{_markup(name)} (continued)", self.styles.continued))
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, _Anchor):
+        if isinstance(flowable, _ServiceMark):
+            self._open_service = flowable.opens
+        elif isinstance(flowable, _Anchor):
             self.refs.pages.setdefault(flowable.key, self.page)
             title = self.outline.get(flowable.key)
             if title is not None:
@@ -637,6 +670,7 @@ class _Builder:
         st = self.st
         head: list[Flowable] = [] if anchor is None else [anchor]
         name = _clean(svc.service_name) or _clean(svc.organisation_name) or "Service"
+        head.append(_ServiceMark(name))
         head.append(self.para(name, st.service_heading))
         org = _clean(svc.organisation_name)
         if org and org.casefold() != name.casefold():
@@ -653,6 +687,7 @@ class _Builder:
         if svc.last_verified is not None:
             tail.append(Paragraph(escape(f"Checked by the practice on {format_date(svc.last_verified)}"),
                                   st.checked))
+        tail.append(_ServiceMark(None))
         tail.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
                                spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9))
         # Each labelled part stays on one page where it fits (its label never ends a page), and
@@ -684,10 +719,12 @@ class _Builder:
             out.append(Paragraph(f"{small}{_markup(_phone_label(label))}:</font> {_markup(number)}",
                                  st.phone))
         if _clean(svc.email):
-            out.append(Paragraph(f"Email: <b>{_markup(svc.email or '')}</b>", st.body))
+            out.append(Paragraph(self.address_markup("Email:", svc.email or "", self.width), st.body))
         url = _clean(svc.website)
         if url:
-            text = Paragraph(f"Website: <b>{_markup(_display_url(url))}</b>", st.body)
+            gap = 5 * mm
+            text_width = self.width - st.qr_size - gap
+            text = Paragraph(self.address_markup("Website:", _display_url(url), text_width), st.body)
             qr = self.qr(url)
             if qr is None:
                 out.append(text)
@@ -695,9 +732,7 @@ class _Builder:
                 out += [text, qr]
             else:
                 hint = Paragraph(escape(QR_HINT), st.body)
-                gap = 5 * mm
-                table = Table([[[text, hint], qr]],
-                              colWidths=[self.width - st.qr_size - gap, st.qr_size + gap])
+                table = Table([[[text, hint], qr]], colWidths=[text_width, st.qr_size + gap])
                 table.setStyle(TableStyle([
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
@@ -709,6 +744,31 @@ class _Builder:
                 ]))
                 out.append(table)
         return out
+
+    def address_markup(self, label: str, address: str, width: float) -> str:
+        """``label`` then a web or email address in bold, broken only after "/", ".", "@" or "-"
+        (never in the middle of a word) when it does not fit on one line."""
+        st = self.st
+        bold, size = st.label.fontName, st.body.fontSize
+        text = sanitise_text(address).strip()
+        tokens = re.findall(r"[^/.@\-?&=]*[/.@\-?&=]?", text)
+        tokens = [t for t in tokens if t]
+        label_width = stringWidth(label + " ", st.body.fontName, size)
+        if label_width + stringWidth(text, bold, size) <= width:
+            return f"{escape(label)} <b>{escape(text)}</b>"
+        # Too long for the label's line: the address starts on a line of its own.
+        lines: list[str] = []
+        line, used = "", 0.0
+        for token in tokens:
+            w = stringWidth(token, bold, size)
+            if line and used + w > width:
+                lines.append(line)
+                line, used = "", 0.0
+            line += token
+            used += w
+        if line:
+            lines.append(line)
+        return escape(label) + "".join(f"<br/><b>{escape(x)}</b>" for x in lines)
 
     def _when_where(self, svc: LeafletService) -> list[Flowable]:
         st = self.st

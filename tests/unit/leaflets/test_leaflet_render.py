@@ -57,7 +57,7 @@ def test_standard_leaflet_tells_the_patient_where_to_go(standard_pdf: bytes) -> 
         "Wednesday 10:00 (Barshaw Park gates)",
         "St Mirin's Church Hall", "45 Causeyside Street", "PA1 1YL", "Step-free entrance", "Hearing loop",
         "Buses 9 and 38 stop outside", "hello@paisleybefriending.example.org",
-        "www.paisleybefriending.example.org/lunch-club", "Or point your phone camera",
+        "www.paisleybefriending.example.org/lunch-club", "Or scan the square code with a phone camera",
         "£3 for lunch", "We have referred you to this service",
         "Checked by the practice on 12 Mar 2026", "Checked by the practice on 30 Jan 2026",
         "Checked by the practice on 4 Nov 2025",
