@@ -248,3 +248,15 @@ def test_rendering_is_repeatable() -> None:
     leaflet = sample_leaflet(3)
     first = all_text(render_leaflet(leaflet))
     assert all_text(render_leaflet(leaflet)) == first
+
+
+def test_leaflets_can_be_rendered_from_several_threads_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    leaflet = sample_leaflet(3)
+    expected = all_text(render_leaflet(leaflet))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda fmt: render_leaflet(leaflet, fmt),
+                                [LeafletFormat.STANDARD, LeafletFormat.LARGE] * 4))
+    assert all(all_text(r) == expected for r in results[::2])
+    assert all(min(x.size for x in text_runs(r)) >= 18 for r in results[1::2])
