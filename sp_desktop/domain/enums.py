@@ -10,7 +10,10 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, self.value.replace("_", " ").capitalize())
+        # Keyed by (enum class, value): StrEnum members of different enums with the same value
+        # (RegisterKind.NONE, RelationshipHealth.NONE) are equal and hash alike, so a plain
+        # member-keyed lookup would give one enum's label to the other.
+        return _LABELS_BY_TYPE.get((type(self), self.value), self.value.replace("_", " ").capitalize())
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
@@ -191,3 +194,5 @@ _LABELS: dict[object, str] = {
     Outcome.DID_NOT_ATTEND: "Did not attend",
     Outcome.SERVICE_FULL: "Service full or waiting list",
 }
+
+_LABELS_BY_TYPE: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in _LABELS.items()}
