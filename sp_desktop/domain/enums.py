@@ -195,4 +195,5 @@ _LABELS: dict[object, str] = {
     Outcome.SERVICE_FULL: "Service full or waiting list",
 }
 
-_LABELS_BY_TYPE: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in _LABELS.items()}
+_LABELS_BY_TYPE: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in _LABELS.items()
+                                                  if isinstance(k, LabelledEnum)}

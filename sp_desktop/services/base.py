@@ -65,23 +65,33 @@ SYSTEM = Actor(None, "sp_desktop", AppRole.ADMINISTRATOR)
 
 
 class Permission(Enum):
-    """What a role may do. Each maps to the least role that may do it (roles are cumulative)."""
+    """What a role may do. Each maps to the least role that may do it (roles are cumulative).
 
-    VIEW = AppRole.FRONT_DESK
-    PRINT_LEAFLETS = AppRole.FRONT_DESK
-    LOG_CONTACT = AppRole.FRONT_DESK
-    LOG_SIGNPOSTING = AppRole.FRONT_DESK
-    EDIT_DIRECTORY = AppRole.FRONT_DESK
-    TRUST_NOTES = AppRole.CLINICIAN
-    RECORD_OUTCOMES = AppRole.CLINICIAN
-    OVERRIDE_LEAFLET = AppRole.CLINICIAN
-    VET = AppRole.VETTING_LEAD
-    ARCHIVE = AppRole.VETTING_LEAD
-    EDIT_CATEGORIES = AppRole.VETTING_LEAD
-    IMPORT = AppRole.VETTING_LEAD
-    MANAGE_STAFF = AppRole.ADMINISTRATOR
-    SETTINGS = AppRole.ADMINISTRATOR
-    BACKUP_RESTORE = AppRole.ADMINISTRATOR
+    The value is (name, least role): with the role alone as the value, Enum would make every
+    permission needing the same role an alias of the first (OVERRIDE_LEAFLET would *be*
+    TRUST_NOTES) and refusals would name the wrong action.
+    """
+
+    VIEW = ("view", AppRole.FRONT_DESK)
+    PRINT_LEAFLETS = ("print_leaflets", AppRole.FRONT_DESK)
+    LOG_CONTACT = ("log_contact", AppRole.FRONT_DESK)
+    LOG_SIGNPOSTING = ("log_signposting", AppRole.FRONT_DESK)
+    EDIT_DIRECTORY = ("edit_directory", AppRole.FRONT_DESK)
+    TRUST_NOTES = ("trust_notes", AppRole.CLINICIAN)
+    RECORD_OUTCOMES = ("record_outcomes", AppRole.CLINICIAN)
+    OVERRIDE_LEAFLET = ("override_leaflet", AppRole.CLINICIAN)
+    VET = ("vet", AppRole.VETTING_LEAD)
+    ARCHIVE = ("archive", AppRole.VETTING_LEAD)
+    EDIT_CATEGORIES = ("edit_categories", AppRole.VETTING_LEAD)
+    IMPORT = ("import", AppRole.VETTING_LEAD)
+    MANAGE_STAFF = ("manage_staff", AppRole.ADMINISTRATOR)
+    SETTINGS = ("settings", AppRole.ADMINISTRATOR)
+    BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
+
+    @property
+    def role(self) -> AppRole:
+        """The least role that has this permission."""
+        return self.value[1]
 
 
 _PERMISSION_TEXT = {
@@ -102,7 +112,7 @@ class PermissionDenied(PermissionError):
     """The acting staff member's role does not allow this. The message says who can."""
 
     def __init__(self, actor: Actor, permission: Permission) -> None:
-        needed = permission.value
+        needed = permission.role
         allowed = [r.label.lower() for r in AppRole if r.rank >= needed.rank]
         who = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if len(allowed) > 1 else allowed)
         what = _PERMISSION_TEXT.get(permission, permission.name.lower().replace("_", " "))
@@ -125,7 +135,7 @@ class ValidationFailed(ValueError):
 
 
 def can(actor: Actor, permission: Permission) -> bool:
-    return actor.role.rank >= permission.value.rank
+    return actor.role.rank >= permission.role.rank
 
 
 def require(actor: Actor, permission: Permission) -> None:
