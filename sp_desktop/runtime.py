@@ -55,22 +55,29 @@ def add_common_options(parser: argparse.ArgumentParser, for_subcommand: bool = F
 def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtime:
     """Open (and if needed create, migrate and seed) the database the options point at."""
     from sp_desktop.db.migrate import DatabaseTooNew, MigrationFailed
+    from sp_desktop.services import health
 
     clock = clock or SystemClock()
-    paths = AppPaths.from_options(getattr(args, "data_dir", None)).ensure()
+    paths = health.prepare_folders(AppPaths.from_options(getattr(args, "data_dir", None)))
     demo = bool(getattr(args, "demo", False))
     url_text = getattr(args, "database_url", None)
     if demo and url_text:
         raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
     data_file = paths.demo_database_file if demo else paths.database_file
     url = database_url(data_file, url_text)
+    if not url_text:  # quick_check; a damaged file is put aside (health.DamagedDatabase)
+        health.check_before_open(paths, data_file, clock.now(), demo)
     try:
         db, result = open_database(url, clock, paths.backup_dir)
     except (DatabaseTooNew, MigrationFailed) as exc:
         raise StartupError(str(exc)) from exc
     except Exception as exc:  # connection refused, bad URL, unreadable file...
-        raise StartupError(f"Could not open the database at {describe_url(url_text, data_file)}: {exc}") from exc
+        where = describe_url(url_text, data_file)
+        raise StartupError(health.open_failure_message(exc, where)
+                           or f"Could not open the database at {where}: {exc}") from exc
     runtime = Runtime(paths, db, clock, demo, result)
+    if not url_text and not demo:
+        health.after_open(runtime)
     if demo:
         from sp_desktop.demo.seed import seed_demo
 

@@ -129,8 +129,14 @@ class Database:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
             session.rollback()
+            # Disk full, read-only folder, I/O error: one plain message (db/errors.py).
+            from sp_desktop.db.errors import StorageError, storage_problem
+
+            problem = storage_problem(exc, self.describe()) if isinstance(exc, Exception) else None
+            if problem is not None and not isinstance(exc, StorageError):
+                raise StorageError(problem) from exc
             raise
         finally:
             session.close()

@@ -1,0 +1,358 @@
+"""Checking the SQLite database file, and what to do when it is damaged. Qt-free.
+
+* At every start (`startup_check`): ``PRAGMA quick_check``. A damaged file is renamed aside
+  with a timestamp (``directory.damaged-20261124-100000.sqlite3``, with its ``-wal``/``-shm``),
+  never overwritten or deleted, and a `DamageReport` names the newest backup that passes a full
+  ``PRAGMA integrity_check``. The person chooses: restore it (`restore_backup` copies it, never
+  moves it) or start with an empty directory (`start_empty`). Until they choose, the report is
+  kept in a small state file in the data folder, so quitting does not silently open an empty
+  directory next time.
+* Weekly, or from the administrator's "Check the database": a full ``integrity_check`` plus the
+  search index's own check (`full_check`). The date of the last full check lives in the same
+  state file (`database-check.json`); a failed full check makes the next start run the full
+  check too, so the damaged file is put aside then.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sp_desktop.db.errors import is_damage
+
+STATE_FILE = "database-check.json"
+FULL_CHECK_EVERY = timedelta(days=7)
+BACKUP_SUFFIXES = (".sqlite3", ".sqlite", ".db")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_MAX_BACKUPS_CHECKED = 12
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    problems: tuple[str, ...] = ()
+    full: bool = False
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return "No problems found."
+        shown = "; ".join(self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        return f"{shown}{more}"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    modified: datetime
+
+    @property
+    def when(self) -> str:
+        from sp_desktop.domain.formatting import show_datetime
+
+        return show_datetime(self.modified)
+
+
+@dataclass(frozen=True)
+class DamageReport:
+    """A damaged database was put aside. `backup` is the newest good backup, if any."""
+
+    database: Path
+    moved_to: Path
+    problems: tuple[str, ...]
+    found_at: datetime
+    backup: BackupInfo | None = None
+    searched: tuple[Path, ...] = field(default=())
+
+    @property
+    def message(self) -> str:
+        text = (f"The directory database is damaged, so sp_desktop has not opened it. Nothing has been "
+                f"deleted: the damaged file has been kept as\n{self.moved_to}\n\n")
+        if self.backup is not None:
+            text += (f"The newest backup that checks out is from {self.backup.when}:\n{self.backup.path}\n\n"
+                     "Restoring it brings the directory back as it was then (the backup file itself is "
+                     "kept). Changes made after that time will need to be made again.")
+        else:
+            where = ", ".join(str(p) for p in self.searched) or "the backups folder"
+            text += (f"No backup that checks out was found (looked in {where}). You can start with an empty "
+                     "directory, or ask IT for help recovering the damaged file.")
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        return {"database": str(self.database), "moved_to": str(self.moved_to),
+                "problems": list(self.problems), "found_at": self.found_at.isoformat(),
+                "searched": [str(p) for p in self.searched]}
+
+
+# --------------------------------------------------------------------------- checking
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:  # backups: never create -wal/-shm beside them, never lock them
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(path, timeout=15)
+
+
+def check_file(path: Path, full: bool = False, read_only: bool = False, max_errors: int = 50) -> CheckResult:
+    """``quick_check`` (or ``integrity_check`` plus the FTS5 index check when `full`).
+
+    Only damage counts as a failed check; a file that cannot be opened at all (locked, missing
+    folder, permissions) raises the underlying error, because putting it aside would not help.
+    """
+    if not path.exists():
+        raise FileNotFoundError(path)
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if path.stat().st_size and header != _SQLITE_HEADER:
+        return CheckResult(False, ("The file is not an SQLite database (its first bytes are wrong).",), full)
+    try:
+        con = _connect(path, read_only)
+        try:
+            pragma = "integrity_check" if full else "quick_check"
+            rows = [str(r[0]) for r in con.execute(f"PRAGMA {pragma}({int(max_errors)})")]
+            problems = [r for r in rows if r != "ok"]
+            if full and not problems:
+                problems += _fts_problems(con, read_only)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return CheckResult(False, (str(exc),), full)
+        raise
+    return CheckResult(not problems, tuple(problems), full)
+
+
+def _fts_problems(con: sqlite3.Connection, read_only: bool) -> list[str]:
+    has_fts = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'service_fts'").fetchone()
+    if not has_fts or read_only:
+        return []
+    try:
+        con.execute("INSERT INTO service_fts(service_fts, rank) VALUES ('integrity-check', 1)")
+        con.rollback()
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return [f"search index: {exc}"]
+        raise
+    return []
+
+
+def looks_like_app_database(path: Path) -> bool:
+    """A readable SQLite file with sp_desktop's tables (not some other program's database)."""
+    try:
+        con = _connect(path, read_only=True)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return {"alembic_version", "organisation", "service"} <= names
+
+
+# --------------------------------------------------------------------------- putting aside, backups
+def _companions(path: Path) -> list[Path]:
+    return [Path(str(path) + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def move_aside(path: Path, now: datetime) -> Path:
+    """Rename a damaged database (and its -wal/-shm/-journal) with a timestamp. Never overwrites."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        tag = f"damaged-{stamp}" + (f"-{n}" if n else "")
+        dest = path.with_name(f"{path.stem}.{tag}{path.suffix}")
+        if not dest.exists() and not any(c.exists() for c in _companions(dest)):
+            break
+    else:  # pragma: no cover - a thousand damaged files in one second
+        raise FileExistsError(dest)
+    # Companions first: if a rename fails half-way the main file is still where it was.
+    for src, dst in zip(_companions(path), _companions(dest), strict=True):
+        if src.exists():
+            os.rename(src, dst)
+    os.rename(path, dest)
+    return dest
+
+
+def backup_candidates(folders: Iterable[Path]) -> list[Path]:
+    """SQLite files in the backup folders, newest first (damaged-aside files excluded)."""
+    found: dict[Path, float] = {}
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for p in entries:
+            try:
+                if (p.suffix.lower() in BACKUP_SUFFIXES and ".damaged-" not in p.name and p.is_file()
+                        and p.stat().st_size > 0):
+                    found[p.resolve()] = p.stat().st_mtime
+            except OSError:
+                continue
+    return sorted(found, key=lambda p: found[p], reverse=True)
+
+
+def newest_good_backup(folders: Sequence[Path], limit: int = _MAX_BACKUPS_CHECKED) -> BackupInfo | None:
+    """The newest backup that is an sp_desktop database and passes ``integrity_check``."""
+    for path in backup_candidates(folders)[:limit]:
+        try:
+            if looks_like_app_database(path) and check_file(path, full=True, read_only=True).ok:
+                return BackupInfo(path, datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0))
+        except (OSError, sqlite3.Error):
+            continue
+    return None
+
+
+def restore_backup(backup: Path, database: Path) -> Path:
+    """Copy (never move) a backup into place as the database, atomically. The backup is untouched."""
+    if database.exists():
+        raise FileExistsError(f"{database} exists; put it aside before restoring a backup over it.")
+    for companion in _companions(database):
+        if companion.exists():  # stale -wal/-shm of another file would be applied to the copy
+            raise FileExistsError(f"{companion} exists; put it aside before restoring.")
+    database.parent.mkdir(parents=True, exist_ok=True)
+    tmp = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, tmp)
+    with tmp.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, database)
+    return database
+
+
+# --------------------------------------------------------------------------- remembered state
+def _state_path(data_dir: Path) -> Path:
+    return data_dir / STATE_FILE
+
+
+def load_state(data_dir: Path) -> dict[str, object]:
+    try:
+        value = json.loads(_state_path(data_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_state(data_dir: Path, **changes: object) -> None:
+    """Merge `changes` into the state file (temp file + atomic rename). Best effort on a read-only folder."""
+    state = load_state(data_dir)
+    state.update(changes)
+    state = {k: v for k, v in state.items() if v is not None}
+    path = _state_path(data_dir)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def full_check_due(data_dir: Path, now: datetime) -> bool:
+    last = load_state(data_dir).get("last_full_check")
+    try:
+        return not isinstance(last, str) or now - datetime.fromisoformat(last) >= FULL_CHECK_EVERY
+    except ValueError:
+        return True
+
+
+def full_check(database: Path, data_dir: Path, now: datetime) -> CheckResult:
+    """Run ``integrity_check`` (and the search index check) and remember when and how it went."""
+    result = check_file(database, full=True)
+    save_state(data_dir, last_full_check=now.isoformat(), last_full_check_ok=result.ok,
+               last_full_check_problems=list(result.problems[:20]) or None)
+    return result
+
+
+def remember_backup_folder(data_dir: Path, folder: str | None) -> None:
+    """Remember the practice's backup folder outside the database, to find backups if it is damaged."""
+    if (load_state(data_dir).get("backup_folder") or "") != (folder or ""):
+        save_state(data_dir, backup_folder=folder or None)
+
+
+# --------------------------------------------------------------------------- start-up
+def _folders(data_dir: Path, backup_dir: Path, extra: Iterable[Path]) -> tuple[Path, ...]:
+    folders: list[Path] = [backup_dir]
+    remembered = load_state(data_dir).get("backup_folder")
+    if isinstance(remembered, str) and remembered:
+        folders.append(Path(remembered))
+    folders += list(extra)
+    out: list[Path] = []
+    for f in folders:
+        if f not in out:
+            out.append(f)
+    return tuple(out)
+
+
+def _backup_folder_setting(database: Path) -> Path | None:
+    """PracticeSettings.backup_folder read straight from a (possibly damaged) file, if it can be."""
+    try:
+        con = _connect(database, read_only=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = 'backup_folder'").fetchone()
+        finally:
+            con.close()
+        value = json.loads(row[0]) if row else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    return Path(value) if isinstance(value, str) and value.strip() else None
+
+
+def startup_check(database: Path, data_dir: Path, backup_dir: Path, now: datetime,
+                  extra_backup_folders: Iterable[Path] = ()) -> DamageReport | None:
+    """Check the database before opening it. Returns None when it is fine (or does not exist yet).
+
+    A damaged file is put aside and a `DamageReport` returned (and remembered until the person
+    restores a backup or chooses to start empty).
+    """
+    state = load_state(data_dir)
+    pending = state.get("damaged")
+    if isinstance(pending, dict) and not database.exists():
+        folders = _folders(data_dir, backup_dir, extra_backup_folders)
+        problems = tuple(str(p) for p in pending.get("problems") or ())
+        return DamageReport(database, Path(str(pending.get("moved_to"))), problems,
+                            datetime.fromisoformat(str(pending.get("found_at"))),
+                            newest_good_backup(folders), folders)
+    if pending is not None:
+        save_state(data_dir, damaged=None)  # someone put a database back by hand: check that one
+    if not database.exists():
+        return None
+    full = state.get("last_full_check_ok") is False
+    result = check_file(database, full=full)
+    if full:
+        save_state(data_dir, last_full_check=now.isoformat(), last_full_check_ok=result.ok,
+                   last_full_check_problems=list(result.problems[:20]) or None)
+    if result.ok:
+        return None
+    extra = list(extra_backup_folders)
+    setting = _backup_folder_setting(database)
+    if setting is not None:
+        extra.append(setting)
+    moved = move_aside(database, now)
+    folders = _folders(data_dir, backup_dir, extra)
+    report = DamageReport(database, moved, result.problems, now, newest_good_backup(folders), folders)
+    save_state(data_dir, damaged=report.to_json())
+    return report
+
+
+def restore_after_damage(report: DamageReport, data_dir: Path, backup: Path | None = None) -> Path:
+    """Copy the chosen (default: the newest good) backup into place and forget the damage."""
+    chosen = backup or (report.backup.path if report.backup else None)
+    if chosen is None:
+        raise FileNotFoundError("There is no backup to restore.")
+    restore_backup(chosen, report.database)
+    save_state(data_dir, damaged=None, last_full_check_ok=None, last_full_check_problems=None)
+    return report.database
+
+
+def start_empty(data_dir: Path) -> None:
+    """The person chose to start with an empty directory (the damaged file stays where it was put)."""
+    save_state(data_dir, damaged=None, last_full_check_ok=None, last_full_check_problems=None)
+
+
+__all__ = [
+    "BackupInfo", "CheckResult", "DamageReport", "backup_candidates", "check_file", "full_check",
+    "full_check_due", "looks_like_app_database", "move_aside", "newest_good_backup", "remember_backup_folder",
+    "restore_after_damage", "restore_backup", "start_empty", "startup_check",
+]
