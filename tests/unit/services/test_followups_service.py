@@ -1,0 +1,108 @@
+"""The follow-ups list: open actions by due date and owner, overdue flagged, marked done with a note."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from sp_desktop.domain.enums import AppRole, ContactKind
+from sp_desktop.services.audit import AuditService
+from sp_desktop.services.base import Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.directory import DirectoryService, OrganisationForm
+from sp_desktop.services.followups import ContactFollowUps, FollowUpItem, FollowUpService
+from sp_desktop.services.relationships import ContactLogForm, ContactLogService
+
+
+def _org(ctx: ServiceContext, name: str) -> int:
+    return DirectoryService(ctx).save_organisation(OrganisationForm(name=name)).id
+
+
+def _contact(ctx, org_id, action, due, owner_id=None, when=None):
+    return ContactLogService(ctx).log(ContactLogForm(
+        org_id, f"About {action}", kind=ContactKind.PHONE, occurred_at=when or ctx.now() - timedelta(days=20),
+        follow_up_action=action, follow_up_owner_id=owner_id, follow_up_due=due))
+
+
+def test_open_follow_ups_by_due_date_with_overdue_flagged(ctx, ctx_as, clock):
+    rachel = ctx_as(AppRole.FRONT_DESK, "Rachel Reception")
+    lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    carers = _org(ctx, "Cartside Carers Centre")
+    shed = _org(ctx, "Linwood Men's Shed")
+    today = clock.now().date()  # 24 Nov 2026
+    _contact(rachel, carers, "Send the new leaflet", today + timedelta(days=7))
+    _contact(rachel, shed, "Ring back about Tuesday sessions", today - timedelta(days=3))
+    _contact(rachel, carers, "Book a visit", today, owner_id=lena.actor.id)
+    ContactLogService(rachel).log(ContactLogForm(carers, "No follow-up here"))
+
+    items = FollowUpService(rachel).items()
+    assert [i.title for i in items] == ["Ring back about Tuesday sessions", "Book a visit",
+                                        "Send the new leaflet"]
+    late, today_item, later = items
+    assert late.overdue and late.status_text == "Overdue !" and late.organisation_name == "Linwood Men's Shed"
+    assert not today_item.overdue and today_item.status_text == "Due today"
+    assert today_item.owner_name == "Lena Link"
+    assert not later.overdue and later.status_text == "Open"
+    assert "Phone call on 4 Nov 2026 (Rachel Reception)" == late.source
+    assert FollowUpService(rachel).count_open() == 3 and FollowUpService(rachel).count_overdue() == 1
+    assert [i.title for i in FollowUpService(rachel).items(owner_id=lena.actor.id)] == ["Book a visit"]
+
+    # A week later two more are overdue.
+    clock.advance(days=8)
+    assert FollowUpService(rachel).count_overdue() == 3
+
+
+def test_mark_done_with_a_note_is_audited_and_leaves_the_open_list(ctx, ctx_as, clock):
+    rachel = ctx_as(AppRole.FRONT_DESK, "Rachel Reception")
+    carers = _org(ctx, "Cartside Carers Centre")
+    entry = _contact(rachel, carers, "Send the new leaflet", date(2026, 11, 20))
+    svc = FollowUpService(rachel)
+    (item,) = svc.items()
+    assert item.overdue
+    clock.advance(hours=2)
+    svc.mark_done(item.kind, item.ref, "Posted 20 copies")
+    assert svc.items() == []
+    (done,) = svc.items(include_done_days=30)
+    assert done.done and done.done_note == "Posted 20 copies" and not done.overdue
+    assert done.status_text == "Done ✓ 24 Nov 2026"
+    with pytest.raises(ValidationFailed, match="already marked done"):
+        svc.mark_done("contact", entry.id, "again")
+    history = AuditService(ctx).history(entity_type="contact_event", entity_id=entry.id)
+    assert history[0].staff_name == "Rachel Reception"
+    assert history[0].summary == "follow-up done: Send the new leaflet"
+    assert history[0].changes["follow_up_done_note"] == [None, "Posted 20 copies"]
+    assert history[0].changes["follow_up_done_at"] == [None, "2026-11-24T12:00:00"]
+    assert ContactLogService(rachel).get(entry.id).follow_up_open is False
+
+
+class _SignpostingLike:
+    """What another feature (signposting) plugs in: its own items, its own 'done'."""
+
+    kind = "signposting"
+    label = "Signposting follow-up"
+    done_permission = Permission.LOG_SIGNPOSTING
+
+    def __init__(self) -> None:
+        self.done: list[tuple[int, str]] = []
+
+    def items(self, session: Session, *, owner_id: int | None,
+              done_since: datetime | None) -> list[FollowUpItem]:
+        return [FollowUpItem("signposting", 7, "Ask how the walking group went", date(2026, 11, 1), None,
+                             "Dr Gordon Gill", None, "Step Together Health Walks")]
+
+    def mark_done(self, session: Session, ctx: ServiceContext, ref: int, note: str) -> None:
+        self.done.append((ref, note))
+
+
+def test_other_features_add_their_follow_ups_to_the_same_list(ctx, clock):
+    carers = _org(ctx, "Cartside Carers Centre")
+    _contact(ctx, carers, "Send the new leaflet", date(2026, 12, 1))
+    other = _SignpostingLike()
+    svc = FollowUpService(ctx, providers=[ContactFollowUps(), other])
+    items = svc.items()
+    assert [(i.kind, i.title) for i in items] == [("signposting", "Ask how the walking group went"),
+                                                   ("contact", "Send the new leaflet")]
+    assert items[0].overdue  # the service applies the one overdue rule to every provider's items
+    svc.mark_done("signposting", 7, "Went twice, enjoying it")
+    assert other.done == [(7, "Went twice, enjoying it")]
