@@ -74,8 +74,9 @@ def storage_problem(exc: BaseException, where: str | Path | None = None) -> str 
                         "drive error), so this change was not saved. Check that the drive is connected and "
                         "working, then try again. If it keeps happening, restore the latest backup.")
             if "unable to open database" in text or name.startswith("SQLITE_CANTOPEN"):
-                return (f"The database file{place} cannot be opened. The data folder may be missing, "
-                        "read-only, or on a drive that is not connected. Check the folder, then try again.")
+                return (f"The database file{place} cannot be opened, so nothing was read or saved. The data "
+                        "folder may be missing, read-only, or on a drive that is not connected. Check the "
+                        "folder, then try again.")
             if "database is locked" in text or name.startswith("SQLITE_BUSY"):
                 return ("Another copy of sp_desktop (or a backup or antivirus program) is busy with the "
                         f"database{place}. This change was not saved; wait a moment and try again.")

@@ -7,6 +7,7 @@ shows in a dialog (with a choice to restore a backup) and the commands print. Qt
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,11 +28,16 @@ class DamagedDatabase(StartupError):
 def prepare_folders(paths: AppPaths) -> AppPaths:
     """Create the data folders, turning a read-only or full disk into a plain StartupError."""
     try:
-        return paths.ensure()
+        paths.ensure()
+        # A real probe: os.access() cannot see read-only network shares or Windows folder rights.
+        with tempfile.TemporaryFile(dir=paths.data_dir, prefix=".write-test-"):
+            pass
     except OSError as exc:
         problem = storage_problem(exc, paths.data_dir)
         raise StartupError(f"sp_desktop cannot use its data folder {paths.data_dir}. "
-                           + (problem or str(exc))) from exc
+                           + (problem or f"{exc}. Check the folder exists and you may change it, "
+                                          "or choose another with --data-dir.")) from exc
+    return paths
 
 
 def check_before_open(paths: AppPaths, data_file: Path, now: datetime, demo: bool = False) -> None:
