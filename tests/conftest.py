@@ -1,6 +1,12 @@
 """Shared fixtures: a migrated template database copied per test, a fixed clock, staff per role.
 
 QT_QPA_PLATFORM is set before anything imports Qt, so GUI tests run headless.
+
+Service-level tests (tests/unit/services, tests/integration) run twice: on SQLite and on a real
+PostgreSQL server started for the session in a temporary folder (tests/pg_cluster.py); each
+PostgreSQL test gets a fresh database made from a migrated template database. Without the
+server binaries the PostgreSQL runs are skipped (a failure when SP_DESKTOP_REQUIRE_POSTGRES=1).
+Restrict a test with ``@pytest.mark.backends("sqlite")``. GUI tests stay on SQLite.
 """
 
 from __future__ import annotations
@@ -26,6 +32,89 @@ from sp_desktop.services.base import Actor, FixedClock, ServiceContext  # noqa: 
 from sp_desktop.services.bootstrap import open_database  # noqa: E402
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 0, 0)
+BACKENDS = ("sqlite", "postgresql")
+#: Tests under these folders run on every back end (the `backend` fixture is parametrised).
+BOTH_BACKENDS_DIRS = ("tests/unit/services", "tests/integration")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    rel = Path(str(metafunc.definition.path)).resolve().relative_to(ROOT).as_posix()
+    if not rel.startswith(BOTH_BACKENDS_DIRS):
+        return
+    marker = metafunc.definition.get_closest_marker("backends")
+    names = marker.args if marker else BACKENDS
+    params = [pytest.param(n, marks=[pytest.mark.postgres] if n == "postgresql" else []) for n in names]
+    metafunc.parametrize("backend", params, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """"sqlite" or "postgresql" (service-level tests run on both; others on SQLite)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throw-away PostgreSQL server for the whole session (skipped if not installed)."""
+    from tests.pg_cluster import PgCluster, find_bindir, postgres_required
+
+    bindir = find_bindir()
+    if bindir is None:
+        reason = ("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found: install PostgreSQL "
+                  "(e.g. apt-get install postgresql) or set SP_DESKTOP_PG_BINDIR")
+        if postgres_required():
+            pytest.fail(reason + " — SP_DESKTOP_REQUIRE_POSTGRES is set, so this is an error.")
+        pytest.skip(reason)
+    cluster = PgCluster.start(bindir)
+    yield cluster
+    cluster.stop()
+
+
+def _pg_template(cluster: object, name: str, demo: bool) -> str:
+    cluster.create_database(name)  # type: ignore[attr-defined]
+    db, _ = open_database(cluster.url(name), FixedClock(FIXED_NOW), None)  # type: ignore[attr-defined]
+    if demo:
+        from sp_desktop.demo.seed import seed_demo
+
+        seed_demo(db, FixedClock(FIXED_NOW))
+    db.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: object) -> str:
+    return _pg_template(pg_cluster, "sp_template", demo=False)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster: object) -> str:
+    return _pg_template(pg_cluster, "sp_demo_template", demo=True)
+
+
+_pg_counter = iter(range(1, 10**9))
+
+
+@pytest.fixture
+def pg_database(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Database]]:
+    """pg_database(template_fixture_name) -> a fresh PostgreSQL database copied from that template."""
+    made: list[tuple[str, Database]] = []
+
+    def make(template_fixture: str = "pg_template") -> Database:
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue(template_fixture)
+        name = f"sp_test_{os.getpid()}_{next(_pg_counter)}"
+        cluster.create_database(name, template=template)
+        database = Database.open(cluster.url(name))
+        made.append((name, database))
+        return database
+
+    yield make
+    for name, database in made:
+        database.dispose()
+        request.getfixturevalue("pg_cluster").drop_database(name)
 
 
 def _copy_sqlite(src: Path, dest: Path) -> None:
@@ -71,16 +160,23 @@ def _open_copy(template: Path, dest: Path) -> Database:
 
 
 @pytest.fixture
-def db(template_db: Path, app_paths: AppPaths) -> Iterator[Database]:
-    """A real SQLite file with the schema and default taxonomy."""
-    database = _open_copy(template_db, app_paths.database_file)
+def db(backend: str, request: pytest.FixtureRequest, app_paths: AppPaths) -> Iterator[Database]:
+    """A real database with the schema and default taxonomy: a SQLite file, or (backend
+    "postgresql") a fresh database on the test PostgreSQL server."""
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_database")("pg_template")
+        return
+    database = _open_copy(request.getfixturevalue("template_db"), app_paths.database_file)
     yield database
     database.dispose()
 
 
 @pytest.fixture
-def demo_db(demo_template_db: Path, app_paths: AppPaths) -> Iterator[Database]:
-    database = _open_copy(demo_template_db, app_paths.demo_database_file)
+def demo_db(backend: str, request: pytest.FixtureRequest, app_paths: AppPaths) -> Iterator[Database]:
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_database")("pg_demo_template")
+        return
+    database = _open_copy(request.getfixturevalue("demo_template_db"), app_paths.demo_database_file)
     yield database
     database.dispose()
 
