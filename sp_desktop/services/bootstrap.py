@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from sp_desktop.db.engine import Clock, Database, sqlite_url
 from sp_desktop.db.migrate import MigrationResult, migrate
 from sp_desktop.services.categories import seed_taxonomy
+from sp_desktop.services.vetting import seed_vetting_checklist
 
 #: Steps run in one transaction after every migration; each must be idempotent (do nothing
 #: when its data is already there). Later features add their defaults here.
-SEEDERS: list[Callable[[Session], object]] = [seed_taxonomy]
+SEEDERS: list[Callable[[Session], object]] = [seed_taxonomy, seed_vetting_checklist]
 
 
 def database_url(data_file: Path, url: str | None) -> URL:

@@ -114,6 +114,7 @@ def test_unknown_inactive_and_passwordless_accounts_cannot_sign_in(ctx, auth, ma
     assert "Dr No Password" not in [a.name for a in auth.accounts()]
 
 
+@pytest.mark.backends("sqlite")  # reads the database file's raw bytes
 def test_password_is_not_recoverable_from_the_database_file(ctx, db, app_paths):
     secret = "Tangerine-Lighthouse-42"
     _add(ctx, password=secret)
