@@ -27,6 +27,7 @@ from sp_desktop.db.models import (
     Service,
     ServiceAtLocation,
 )
+from sp_desktop.demo.signposting import demo_signposting
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import normalise_phone, normalise_postcode
 from sp_desktop.paths import resource_path
@@ -35,6 +36,7 @@ DemoStep = Callable[[Session, Clock, random.Random], None]
 
 #: Extra demo data, run in order after the directory is loaded (same transaction).
 DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS.append(demo_signposting)  # kept after the steps listed above: it uses the staff they create
 
 
 def demo_file() -> Path:
