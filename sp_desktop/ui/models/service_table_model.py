@@ -1,0 +1,200 @@
+"""The directory's results table: one row per service (a `ServiceRow` from DirectoryService.search).
+
+Rows arrive in ranked order (best match first). Clicking a header sorts in the model; sorting by
+column -1 (the header's "no sort" state) puts the ranked order back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from sp_desktop.domain.enums import ServiceStatus
+from sp_desktop.domain.formatting import show_date
+from sp_desktop.services.directory import ServiceRow
+
+COL_SERVICE = 0
+COL_ORGANISATION = 1
+COL_VETTING = 2
+COL_CATEGORIES = 3
+COL_TOWN = 4
+COL_COST = 5
+COL_ACCESS = 6
+COL_LAST_CHECKED = 7
+
+HEADERS = ("Service", "Organisation", "Vetting", "Categories", "Town", "Cost", "How to access",
+           "Last checked")
+HEADER_TIPS = (
+    "The service's name (and its state when it is not running normally)",
+    "The organisation that runs the service",
+    "Whether the practice has checked the organisation and approved it",
+    "What needs the service helps with",
+    "Where the service meets (first venue); blank for phone or online services",
+    "Free, or what it costs",
+    "How people can get in: self-referral, GP referral, drop-in or appointment",
+    "When someone last checked the details were right",
+)
+
+#: Role returning the service id (int).
+ServiceIdRole = Qt.ItemDataRole.UserRole
+#: Role returning the whole ServiceRow.
+RowRole = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def vetting_text(row: ServiceRow) -> str:
+    return f"{row.vetting_status.label} {row.vetting_status.symbol}"
+
+
+def service_text(row: ServiceRow) -> str:
+    if row.archived:
+        return f"{row.name} (archived)"
+    if row.organisation_status.value == "closed":
+        return f"{row.name} (organisation closed)"
+    if row.status is not ServiceStatus.ACTIVE:
+        return f"{row.name} ({row.status.label.lower()})"
+    return row.name
+
+
+def _display(row: ServiceRow, column: int) -> str:
+    if column == COL_SERVICE:
+        return service_text(row)
+    if column == COL_ORGANISATION:
+        return row.organisation_name
+    if column == COL_VETTING:
+        return vetting_text(row)
+    if column == COL_CATEGORIES:
+        return row.categories
+    if column == COL_TOWN:
+        return row.town
+    if column == COL_COST:
+        return row.cost
+    if column == COL_ACCESS:
+        return row.access_text
+    if column == COL_LAST_CHECKED:
+        return show_date(row.last_verified_on, "Never")
+    return ""
+
+
+_NEVER = date.min
+
+
+def _sort_key(column: int) -> Callable[[ServiceRow], Any]:
+    if column == COL_LAST_CHECKED:
+        return lambda r: r.last_verified_on or _NEVER
+    if column == COL_COST:
+        return lambda r: (not r.is_free, (r.fee_description or "").casefold())
+    if column == COL_VETTING:
+        order = ["approved", "in_review", "not_vetted", "suspended", "declined"]
+        return lambda r: order.index(r.vetting_status.value) if r.vetting_status.value in order else 99
+    if column == COL_TOWN:
+        # Phone/online services (no town) go last when sorting A to Z.
+        return lambda r: (r.town == "", r.town.casefold())
+    return lambda r: _display(r, column).casefold()
+
+
+class ServiceTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._ranked: list[ServiceRow] = []
+        self._rows: list[ServiceRow] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    # ---- data in
+    def set_rows(self, rows: Sequence[ServiceRow]) -> None:
+        """Replace every row (ranked order), keeping the user's chosen sort if any."""
+        self.beginResetModel()
+        self._ranked = list(rows)
+        self._rows = self._sorted(self._ranked)
+        self.endResetModel()
+
+    def rows(self) -> list[ServiceRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ServiceRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, service_id: int) -> int:
+        for i, r in enumerate(self._rows):
+            if r.id == service_id:
+                return i
+        return -1
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    # ---- Qt model interface
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _display(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_VETTING:
+                return f"Vetting: {row.vetting_status.label}"
+            if col == COL_LAST_CHECKED:
+                return ("Details never checked" if row.last_verified_on is None
+                        else f"Details last checked on {show_date(row.last_verified_on)}")
+            text = _display(row, col)
+            return text if len(text) > 30 else None
+        if role == ServiceIdRole:
+            return row.id
+        if role == RowRole:
+            return row
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS[section] + " (click to sort)"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column; column -1 restores the ranked (best match first) order."""
+        self.layoutAboutToBeChanged.emit()
+        old = list(self._rows)
+        persistent = self.persistentIndexList()
+        self._sort_column = column if 0 <= column < len(HEADERS) else -1
+        self._sort_order = order
+        self._rows = self._sorted(self._ranked)
+        new_pos = {id(r): i for i, r in enumerate(self._rows)}
+        for idx in persistent:
+            if idx.isValid() and idx.row() < len(old):
+                self.changePersistentIndex(idx, self.index(new_pos[id(old[idx.row()])], idx.column()))
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[ServiceRow]) -> list[ServiceRow]:
+        if self._sort_column < 0:
+            return list(rows)
+        return sorted(rows, key=_sort_key(self._sort_column),
+                      reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
+
+__all__ = [
+    "COL_ACCESS", "COL_CATEGORIES", "COL_COST", "COL_LAST_CHECKED", "COL_ORGANISATION", "COL_SERVICE",
+    "COL_TOWN", "COL_VETTING", "HEADERS", "RowRole", "ServiceIdRole", "ServiceTableModel",
+]

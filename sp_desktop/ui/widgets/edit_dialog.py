@@ -1,0 +1,226 @@
+"""What the organisation and service dialogs share: tabs, Save/Cancel, field errors, unsaved-changes
+prompt and the "someone else changed this" conflict.
+
+Saving calls the directory service; a `ValidationFailed` marks each offending field (red border,
+"✗ message" beside it, accessible description), switches to the tab holding the first one and
+focuses it, and keeps the dialog open. Nothing is saved until every field is right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.directory import ConflictError, DirectoryService
+from sp_desktop.ui import messages
+from sp_desktop.ui.widgets.field_errors import (
+    FIELD_STYLE,
+    FieldErrors,
+    message_label,
+    split_key,
+    tab_of,
+    with_message,
+)
+
+
+class EditDialog(QDialog):
+    entity = "record"
+    #: Base names of the fields in the order they appear (for "focus the first bad field").
+    field_order: tuple[str, ...] = ()
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.directory = DirectoryService(ctx)
+        self.result_detail: Any = None
+        self.saved_warnings: dict[str, str] = {}
+        self._clean: Any = None
+        self.setStyleSheet(FIELD_STYLE)
+        layout = QVBoxLayout(self)
+        self.general = message_label()
+        self.general.setObjectName("field_error")
+        self.general.setAccessibleName("Problems to fix before saving")
+        layout.addWidget(self.general)
+        self.errors = FieldErrors(self.general)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Sections")
+        self.tabs.setDocumentMode(False)
+        layout.addWidget(self.tabs, 1)
+        self._tab_titles: list[str] = []
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("save")
+        self.save_button.setAccessibleName("Save")
+        self.save_button.setToolTip("Save (Ctrl+S or Ctrl+Enter)")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancel")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.save)
+
+    # ---- building
+    def add_tab(self, title: str, scroll: bool = True) -> QWidget:
+        """A tab page; returned widget is the page's content (inside a scroll area if `scroll`)."""
+        content = QWidget()
+        if scroll:
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            area.setWidget(content)
+            self.tabs.addTab(area, title)
+        else:
+            self.tabs.addTab(content, title)
+        self._tab_titles.append(title)
+        return content
+
+    def add_field(self, form: QFormLayout, key: str, label: str, widget: QWidget,
+                  description: str = "") -> QWidget:
+        """A labelled field with its own message label underneath, registered under `key`."""
+        box, msg = with_message(widget)
+        widget.setAccessibleName(label)
+        if description:
+            widget.setAccessibleDescription(description)
+            widget.setToolTip(description)
+        text = QLabel(f"{label}:")
+        text.setBuddy(widget)
+        form.addRow(text, box)
+        self.errors.register(key, widget, msg)
+        return widget
+
+    @staticmethod
+    def new_form_layout(parent: QWidget | None = None) -> QFormLayout:
+        form = QFormLayout(parent)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        return form
+
+    # ---- to override
+    def to_form(self) -> Any:
+        raise NotImplementedError
+
+    def save_form(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def warnings_for(self, form: Any) -> dict[str, str]:
+        return {}
+
+    def reload(self) -> None:
+        """Load the latest saved version (after a conflict)."""
+        raise NotImplementedError
+
+    def record_label(self) -> str:
+        return self.entity
+
+    # ---- state
+    def mark_clean(self) -> None:
+        self._clean = self.to_form()
+
+    def is_dirty(self) -> bool:
+        return self._clean is not None and self.to_form() != self._clean
+
+    # ---- saving
+    def accept(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        form = self.to_form()
+        self.errors.clear()
+        self._mark_tabs(set())
+        try:
+            warnings = self.warnings_for(form)
+            detail = self.save_form(form)
+        except ValidationFailed as exc:
+            self.show_errors(exc.errors, exc.warnings)
+            return False
+        except ConflictError as exc:
+            if messages.confirm(self, f"Someone else changed this {self.entity}", str(exc),
+                                yes="Reload their version", no="Keep editing"):
+                self.reload()
+            return False
+        except PermissionDenied as exc:
+            messages.warn(self, "Not allowed", str(exc))
+            return False
+        except NotFound as exc:
+            messages.error(self, f"The {self.entity} has gone", str(exc))
+            return False
+        self.result_detail = detail
+        self.saved_warnings = warnings
+        self._clean = None
+        if warnings:
+            messages.inform(self, "Saved — one thing to check",
+                            "Saved. Please check:\n" + "\n".join(f"• {self.describe_key(k)}: {m}"
+                                                                  for k, m in warnings.items()))
+        super().accept()
+        return True
+
+    _LIST_NOUNS = {"locations": "Venue", "phones": "Phone number", "contacts": "Person",
+                   "schedule": "Opening time"}
+
+    def describe_key(self, key: str) -> str:
+        """"locations[0].postcode" -> "Venue 1, postcode"."""
+        base, index, sub = split_key(key)
+        noun = self._LIST_NOUNS.get(base, base.replace("_", " ").capitalize())
+        where = f"{noun} {index + 1}" if index >= 0 else noun
+        return f"{where}, {sub.replace('_', ' ')}" if sub else where
+
+    def show_errors(self, errors: dict[str, str], warnings: dict[str, str] | None = None) -> QWidget | None:
+        first = self.errors.show(errors, warnings, self.field_order)
+        bad_tabs = set()
+        for key in errors:
+            found = self.errors.resolve(key)
+            if found is not None:
+                bad_tabs.add(tab_of(found[0], self.tabs))
+        self._mark_tabs(bad_tabs)
+        if first is not None:
+            index = tab_of(first, self.tabs)
+            if index >= 0:
+                self.tabs.setCurrentIndex(index)
+                area = self.tabs.widget(index)
+                if isinstance(area, QScrollArea):
+                    area.ensureWidgetVisible(first)
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.general.isVisible():
+            self.general.setFocus(Qt.FocusReason.OtherFocusReason)
+        return first
+
+    def _mark_tabs(self, bad: set[int]) -> None:
+        for i, title in enumerate(self._tab_titles):
+            text = f"{title} ✗" if i in bad else title
+            self.tabs.setTabText(i, text)
+            self.tabs.setTabToolTip(i, "This section has a problem to fix" if i in bad else "")
+
+    # ---- closing
+    def reject(self) -> None:
+        if self.is_dirty():
+            choice = messages.ask_save_discard_cancel(
+                self, "Unsaved changes",
+                f"You have changed {self.record_label()}. Save the changes before closing?")
+            if choice == "save":
+                self.save()
+                return
+            if choice == "cancel":
+                return
+        self._clean = None
+        super().reject()
+
+
+__all__ = ["EditDialog"]
