@@ -65,6 +65,13 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
         raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
     data_file = paths.demo_database_file if demo else paths.database_file
     url = database_url(data_file, url_text)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        from sp_desktop.db.storage_check import NetworkStorageRefused, refuse_network_sqlite
+
+        try:  # SQLite on a network drive gets corrupted: refuse unless told otherwise
+            refuse_network_sqlite(url.database, allow=bool(getattr(args, "network_risk_ok", False)))
+        except NetworkStorageRefused as exc:
+            raise StartupError(str(exc)) from exc
     if not url_text:  # quick_check; a damaged file is put aside (health.DamagedDatabase)
         health.check_before_open(paths, data_file, clock.now(), demo)
     try:
