@@ -57,16 +57,15 @@ def build_main_window(runtime: Runtime, actor: Actor) -> Any:
     return MainWindow(runtime, runtime.context(actor))
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    from sp_desktop.runtime import StartupError, open_runtime
+def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
+    from sp_desktop.paths import AppPaths
+    from sp_desktop.ui import crash, recovery
 
     app = create_application()
-    try:
-        runtime = open_runtime(args)
-    except StartupError as exc:
-        from sp_desktop.ui.messages import error
-
-        error(None, "sp_desktop cannot start", str(exc))
+    # Unexpected errors: friendly dialog + log + drafts kept (ui/crash.py).
+    crash.install(app, AppPaths.from_options(getattr(args, "data_dir", None)).data_dir, log_path)
+    runtime = recovery.open_runtime_interactive(args)  # damaged database -> offer the newest good backup
+    if runtime is None:
         return 2
     try:
         actor = sign_in_function()(runtime, app)
@@ -74,6 +73,7 @@ def run_gui(args: argparse.Namespace) -> int:
             return 0
         window = build_main_window(runtime, actor)
         window.show()
+        recovery.after_show(window, app)  # database check, drafts from last time, benchmark exit
         return int(app.exec())
     finally:
         runtime.close()
@@ -82,6 +82,10 @@ def run_gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from sp_desktop.diagnostics import setup_logging
+    from sp_desktop.paths import AppPaths
+
+    log_path = setup_logging(AppPaths.from_options(getattr(args, "data_dir", None)).log_dir)
     if args.command:
         return run_command(args)
-    return run_gui(args)
+    return run_gui(args, log_path)

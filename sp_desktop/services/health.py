@@ -46,7 +46,8 @@ def check_before_open(paths: AppPaths, data_file: Path, now: datetime, demo: boo
     The demo database holds only fictional data: a damaged one is put aside and rebuilt quietly.
     """
     try:
-        report = integrity.startup_check(data_file, paths.data_dir, paths.backup_dir, now)
+        # the check's state file lives beside the database (the demo's apart from the practice's)
+        report = integrity.startup_check(data_file, data_file.parent, paths.backup_dir, now)
     except OSError as exc:
         raise StartupError(f"Could not check the database {data_file}: "
                            + (storage_problem(exc, data_file) or str(exc))) from exc
@@ -57,7 +58,7 @@ def check_before_open(paths: AppPaths, data_file: Path, now: datetime, demo: boo
     if report is None:
         return
     if demo:
-        integrity.start_empty(paths.data_dir)
+        integrity.start_empty(data_file.parent)
         return
     raise DamagedDatabase(report)
 

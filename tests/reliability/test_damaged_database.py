@@ -22,6 +22,8 @@ from sp_desktop.services.base import SYSTEM, FixedClock, ServiceContext
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
 from sp_desktop.services.health import DamagedDatabase
 from sp_desktop.services.settings import SettingsService
+from tests.reliability.damage import checkpoint as _checkpoint
+from tests.reliability.damage import corrupt
 
 NOW = datetime(2026, 11, 24, 10, 0, 0)
 
@@ -45,24 +47,6 @@ def _org_names(path: Path) -> set[str]:
         return {r[0] for r in con.execute("SELECT name FROM organisation")}
     finally:
         con.close()
-
-
-def _checkpoint(path: Path) -> None:
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-
-
-def corrupt(path: Path, table: str = "organisation") -> None:
-    """Overwrite the start of `table`'s root b-tree page with garbage (as a bad disk sector would)."""
-    _checkpoint(path)
-    con = sqlite3.connect(path)
-    page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    con.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size)
-        fh.write(b"\xde\xad\xbe\xef" * 64)
 
 
 def _backup(source: Path, dest: Path, mtime: float) -> Path:
