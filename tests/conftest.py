@@ -118,6 +118,7 @@ def pg_database(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Data
 
 
 def _copy_sqlite(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)  # the demo database lives in data/demo/
     shutil.copyfile(src, dest)
 
 
