@@ -28,6 +28,7 @@ from sp_desktop.db.models import (
     ServiceAtLocation,
 )
 from sp_desktop.demo.signposting import demo_signposting
+from sp_desktop.demo.vetting import demo_vetting
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import normalise_phone, normalise_postcode
 from sp_desktop.paths import resource_path
@@ -35,7 +36,7 @@ from sp_desktop.paths import resource_path
 DemoStep = Callable[[Session, Clock, random.Random], None]
 
 #: Extra demo data, run in order after the directory is loaded (same transaction).
-DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS: list[DemoStep] = [demo_vetting]  # first: the steps after it use the demo staff it creates
 DEMO_STEPS.append(demo_signposting)  # kept after the steps listed above: it uses the staff they create
 
 
