@@ -114,8 +114,8 @@ def show_value(field: str, value: Any, limit: int = 160) -> str:
 def _details(entry: AuditEntry) -> tuple[str, ...]:
     lines = []
     for field, pair in entry.changes.items():
-        if field in _HIDDEN_FIELDS:
-            continue
+        if field in _HIDDEN_FIELDS or (field == "complete" and entry.entity_type == "vetting_evidence"):
+            continue  # "Ticked …" already says it
         label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         blank_old = old in (None, "", [])
