@@ -703,7 +703,10 @@ class _Builder:
             lead = len(head) + 2
             flow: list[Flowable] = [KeepTogether(flat[:lead]), *flat[lead:]]
         else:
-            flow = [KeepTogether(g) for g in groups]
+            # A long part (more than a third of a page) may break rather than leave most of a
+            # page empty; the heading still goes with the first part, labels with their text.
+            part_limit = self.frame_height / 3
+            flow = [KeepTogether(groups[0]), *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         return _KeepIfShort(flow, self.frame_height * 0.5)
 
     def _contact(self, svc: LeafletService) -> list[Flowable]:

@@ -1,0 +1,563 @@
+"""Patient leaflets and category booklets: from the directory to the renderer's content values.
+
+Everything between the database and `sp_desktop.leaflets` (which only renders):
+
+* `leaflet_content()` turns a `ServiceDetail` into the plain words a patient reads
+  (`sp_desktop.leaflets.LeafletService`). It copies **only** public fields: description, who
+  it is for, cost, how to get in touch, opening times, venues, last checked date. Nothing
+  internal (trust notes, contact history, vetting evidence or reasons, staff names, contact
+  people, referral records, import source ids) is ever read into a leaflet value.
+* `LeafletService.check()` applies the basket rules for the person printing: whether each
+  service may go on a leaflet (the ONE rule, `services.vetting.leaflet_eligibility`) and what
+  they should be warned about (details not checked within the practice's review interval, an
+  open concern about the organisation, temporarily closed...). Warnings are for the screen,
+  never for the leaflet.
+* `LeafletService.include_unapproved()` records a clinician's reason for putting a service that
+  is not approved on a leaflet (audited; the reason must not identify the patient).
+* `LeafletService.build_leaflet()` makes the `Leaflet` value (refusing what the rules refuse);
+  `build_booklet()` / `booklet_pdf()` make a category booklet of approved services.
+
+Nothing about the patient is stored: the personal note goes on the paper and nowhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sp_desktop.db.models import Category, Organisation, Service, service_category
+from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
+from sp_desktop.domain.formatting import show_age_range, show_date, show_opening
+from sp_desktop.domain.validators import display_phone
+from sp_desktop.leaflets import (
+    Booklet,
+    BookletCancelled,
+    BookletSection,
+    Leaflet,
+    LeafletFormat,
+    LeafletVenue,
+    PracticeHeader,
+    leaflet_plain_text,
+    render_booklet,
+    render_leaflet,
+)
+from sp_desktop.leaflets import LeafletService as LeafletContent
+from sp_desktop.services.base import (
+    NotFound,
+    Permission,
+    PermissionDenied,
+    ServiceContext,
+    can,
+)
+from sp_desktop.services.directory import LocationInfo, ServiceDetail, service_detail
+from sp_desktop.services.relationships import open_concerns_in
+from sp_desktop.services.settings import PracticeSettings, read_settings
+from sp_desktop.services.tasks import Cancelled, Progress, check
+from sp_desktop.services.vetting import (
+    Eligibility,
+    add_months,
+    leaflet_eligibility,
+    record_leaflet_override,
+)
+
+__all__ = [
+    "BasketItem",
+    "BookletChoice",
+    "BookletResult",
+    "LeafletContent",
+    "LeafletRefused",
+    "LeafletService",
+    "PreparedLeaflet",
+    "ServiceCheck",
+    "default_file_name",
+    "leaflet_content",
+    "practice_header",
+]
+
+#: Venue accessibility codes (see ui/widgets/venue_list_editor.py) in the words a patient reads.
+_ACCESSIBILITY_WORDS = {
+    "step_free": "Step-free access",
+    "accessible_toilet": "Accessible toilet",
+    "hearing_loop": "Hearing loop",
+    "lift": "Lift",
+    "accessible_parking": "Accessible parking",
+    "quiet_space": "Quiet space",
+    "large_print": "Large print materials",
+    "bsl": "British Sign Language interpreter",
+}
+
+_PHONE_WORDS = {
+    PhoneType.TEXT: "Text",
+    PhoneType.TEXTPHONE: "Textphone",
+    PhoneType.VIDEO: "Video call",
+}
+
+
+# --------------------------------------------------------------------------- content (pure)
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;)" else text + "."
+
+
+def _accessibility(code: str) -> str:
+    return _ACCESSIBILITY_WORDS.get(code, code.replace("_", " ").strip().capitalize())
+
+
+def _venue(loc: LocationInfo) -> LeafletVenue:
+    address = tuple(x for x in (_text(loc.address_1), _text(loc.address_2), _text(loc.town),
+                                _text(loc.postcode)) if x)
+    return LeafletVenue(
+        name=_text(loc.name) or None,
+        address_lines=address,
+        accessibility=tuple(_accessibility(c) for c in loc.accessibility if _text(c)),
+        accessibility_notes=_text(loc.accessibility_notes) or None,
+        transport_notes=_text(loc.transport_notes) or None,
+    )
+
+
+def _who_for(d: ServiceDetail) -> str | None:
+    parts: list[str] = []
+    if _text(d.eligibility):
+        parts.append(_sentence(_text(d.eligibility)))
+    if d.min_age is not None or d.max_age is not None:
+        parts.append(_sentence(show_age_range(d.min_age, d.max_age)))
+    elif not parts:
+        parts.append("All ages.")
+    area = _text(d.service_area)
+    if area and area.casefold() not in " ".join(parts).casefold():
+        parts.append(f"For people in {area.rstrip('.')}.")
+    return " ".join(parts) or None
+
+
+def _join_words(words: Sequence[str]) -> str:
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _how_to_get_in_touch(d: ServiceDetail, referred: bool) -> tuple[str, ...]:
+    """At most three short paragraphs: how to start, their own words, languages."""
+    access = set(d.access)
+    how: list[str] = []
+    if AccessRoute.SELF_REFERRAL in access:
+        how.append("You can contact them yourself. You do not need a referral.")
+    elif AccessRoute.PROFESSIONAL_REFERRAL in access and not referred:
+        how.append("You need a referral from your GP or another professional. Ask at reception.")
+    if AccessRoute.DROP_IN in access:
+        how.append("You can just drop in at the times below.")
+    if AccessRoute.APPOINTMENT in access and not _text(d.application_process):
+        how.append("You need to book an appointment first.")
+    lines = [" ".join(how)]
+    lines.append(_sentence(_text(d.application_process)))
+    speak: list[str] = []
+    others = [x for x in d.languages if _text(x) and _text(x).casefold() != "english"]
+    if others:
+        speak.append(f"They can help in {_join_words(['English', *others])}.")
+    if _text(d.interpretation):
+        speak.append(_sentence(_text(d.interpretation)))
+    if d.bsl:
+        speak.append("British Sign Language (BSL) users are welcome.")
+    lines.append(" ".join(speak))
+    return tuple(x for x in lines if x)
+
+
+def _phones(d: ServiceDetail) -> tuple[tuple[str, str], ...]:
+    phones = d.phones or d.organisation.phones  # the organisation's public numbers when it has none
+    out: list[tuple[str, str]] = []
+    for p in phones:
+        if p.type is PhoneType.FAX or not _text(p.number):
+            continue
+        label = _text(p.description) or _PHONE_WORDS.get(p.type, "")
+        out.append((label, display_phone(p.number)))
+    return tuple(out)
+
+
+def _remote_note(d: ServiceDetail) -> str | None:
+    ways = [w for w, on in (("by phone", d.by_phone), ("online", d.online)) if on]
+    if not ways:
+        return None
+    how = " and ".join(ways)
+    if d.locations:
+        return f"You can also use this service {how}."
+    return f"This service is {how}, so you do not need to travel."
+
+
+def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
+    """What a patient reads about one service: public fields only, in plain words."""
+    description = _text(d.description) or _text(d.organisation.description) or None
+    return LeafletContent(
+        service_name=d.name,
+        organisation_name=d.organisation.name,
+        description=description,
+        who_for=_who_for(d),
+        cost=_sentence(d.cost) if not d.is_free else "Free",
+        how_to_get_in_touch=_how_to_get_in_touch(d, referred),
+        phones=_phones(d),
+        email=_text(d.email) or _text(d.organisation.email) or None,
+        website=_text(d.url) or _text(d.organisation.website) or None,
+        opening_times=tuple(show_opening(x.weekday, x.opens, x.closes, x.note) for x in d.schedule),
+        opening_notes=_text(d.schedule_notes) or None,
+        venues=tuple(_venue(loc) for loc in d.locations),
+        remote_note=_remote_note(d),
+        last_verified=d.last_verified_on,
+        referred_by_practice=referred,
+    )
+
+
+def practice_header(settings: PracticeSettings) -> PracticeHeader:
+    """The leaflet header from practice settings (a broken logo is left off, not fatal)."""
+    logo: bytes | None = None
+    if settings.practice_logo_png:
+        try:
+            logo = base64.b64decode(settings.practice_logo_png, validate=True)
+        except (binascii.Error, ValueError):
+            logo = None
+    phone = _text(settings.practice_phone)
+    if phone.startswith("+"):
+        phone = display_phone(phone)
+    return PracticeHeader(name=_text(settings.practice_name) or "Your GP practice",
+                          address_lines=settings.address_lines, phone=phone or None, logo_png=logo)
+
+
+def default_file_name(kind: str, on: date) -> str:
+    """``Support leaflet 24 Nov 2026.pdf``: no patient name, safe on every file system."""
+    return f"Support {kind} {show_date(on)}.pdf"
+
+
+# --------------------------------------------------------------------------- values
+@dataclass(frozen=True)
+class BasketItem:
+    """One service chosen for a leaflet. Holds no patient data."""
+
+    service_id: int
+    override_reason: str = ""
+    """A clinician's reason for including a service that is not approved (already recorded)."""
+    referred: bool = False
+    """The practice has referred the patient, so the leaflet says they will get in touch."""
+
+
+@dataclass(frozen=True)
+class ServiceCheck:
+    """The basket rules for one service, for the person printing (never printed)."""
+
+    service_id: int
+    service_name: str
+    organisation_name: str
+    organisation_id: int | None
+    allowed: bool
+    needs_override: bool
+    reason: str
+    """Why it may not go on a leaflet as it is ("" when allowed)."""
+    warnings: tuple[str, ...] = ()
+    vetting_status: VettingStatus | None = None
+    professional_referral_only: bool = False
+
+    @property
+    def can_add(self) -> bool:
+        return self.allowed or self.needs_override
+
+    @property
+    def label(self) -> str:
+        if not self.organisation_name:
+            return self.service_name
+        return f"{self.service_name} — {self.organisation_name}"
+
+
+class LeafletRefused(ValueError):
+    """A service may not go on this leaflet. The message says which and why; `problems` maps
+    service id -> reason."""
+
+    def __init__(self, problems: dict[int, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PreparedLeaflet:
+    """A leaflet ready to render, with the warnings for the person printing."""
+
+    leaflet: Leaflet
+    fmt: LeafletFormat
+    warnings: tuple[str, ...]
+    service_ids: tuple[int, ...]
+
+    def pdf(self) -> bytes:
+        return render_leaflet(self.leaflet, self.fmt)
+
+    def text(self) -> str:
+        return leaflet_plain_text(self.leaflet)
+
+
+@dataclass(frozen=True)
+class BookletChoice:
+    """A category a booklet can be made of, with how many approved services it has."""
+
+    id: int
+    name: str
+    approved_services: int
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BookletResult:
+    pdf: bytes
+    booklet: Booklet
+    service_count: int
+    section_names: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- the service
+class LeafletService:
+    """Leaflets and booklets for the acting staff member. Printing needs `PRINT_LEAFLETS`;
+    including a service that is not approved needs `OVERRIDE_LEAFLET` and a recorded reason."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # ---- reading
+    def settings(self) -> PracticeSettings:
+        with self.ctx.db.read() as s:  # everyone may read practice settings
+            return read_settings(s)
+
+    def practice_header(self) -> PracticeHeader:
+        return practice_header(self.settings())
+
+    def may_override(self) -> bool:
+        return can(self.ctx.actor, Permission.OVERRIDE_LEAFLET)
+
+    def check(self, service_ids: Sequence[int]) -> list[ServiceCheck]:
+        """The basket rules for each service, in the order given."""
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            return self._check(s, service_ids)
+
+    def _check(self, s: Session, service_ids: Sequence[int]) -> list[ServiceCheck]:
+        today = self.ctx.today()
+        settings = read_settings(s)
+        ids = list(dict.fromkeys(service_ids))
+        rules = leaflet_eligibility(s, ids, today)
+        rows = {r.id: r for r in s.execute(
+            select(Service.id, Service.organisation_id, Service.last_verified_on,
+                   Service.access_self_referral, Service.access_professional_referral,
+                   Service.access_drop_in, Service.access_appointment)
+            .where(Service.id.in_(ids)))} if ids else {}
+        concerns = open_concerns_in(s, sorted({r.organisation_id for r in rows.values()}))
+        out: list[ServiceCheck] = []
+        for sid in ids:
+            e: Eligibility = rules[sid]
+            row = rows.get(sid)
+            warnings: list[str] = []
+            if row is not None and (e.allowed or e.overridable):
+                name = e.service_name
+                if e.warning:
+                    warnings.append(f"! {name}: {_sentence(e.warning)}")
+                if row.last_verified_on is None:
+                    warnings.append(f"! {name}: the details have never been checked. Check them with "
+                                    "the organisation before giving this leaflet.")
+                elif add_months(row.last_verified_on, settings.review_interval_months) < today:
+                    warnings.append(
+                        f"! {name}: the details were last checked on {show_date(row.last_verified_on)}, "
+                        f"more than {settings.review_interval_months} months ago. They may be out of date.")
+                concern = concerns.get(row.organisation_id)
+                if concern is not None:
+                    warnings.append(concern.warning)
+            professional_only = bool(row is not None and row.access_professional_referral
+                                     and not (row.access_self_referral or row.access_drop_in
+                                              or row.access_appointment))
+            out.append(ServiceCheck(
+                service_id=sid, service_name=e.service_name or f"Service {sid}",
+                organisation_name=e.organisation_name,
+                organisation_id=row.organisation_id if row is not None else None,
+                allowed=e.allowed, needs_override=e.needs_override, reason=e.reason,
+                warnings=tuple(warnings), vetting_status=e.vetting_status,
+                professional_referral_only=professional_only))
+        return out
+
+    # ---- the override
+    def include_unapproved(self, service_id: int, reason: str) -> ServiceCheck:
+        """Record (audited, in one transaction) that the acting clinician puts a service whose
+        organisation is not approved on a leaflet, and why. The reason must not identify the
+        patient. Raises PermissionDenied (front desk), ValidationFailed (no reason, or a service
+        that can never be printed)."""
+        if not self.may_override():
+            raise PermissionDenied(self.ctx.actor, Permission.OVERRIDE_LEAFLET)
+        with self.ctx.write(Permission.OVERRIDE_LEAFLET) as s:
+            record_leaflet_override(s, self.ctx, service_id, reason)
+            return self._check(s, [service_id])[0]
+
+    # ---- leaflets
+    def content(self, service_id: int, referred: bool = False) -> LeafletContent:
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            return leaflet_content(self._detail(s, service_id), referred)
+
+    @staticmethod
+    def _detail(s: Session, service_id: int) -> ServiceDetail:
+        svc = s.get(Service, service_id, options=[selectinload(Service.categories),
+                                                  selectinload(Service.schedules)])
+        if svc is None:
+            raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+        return service_detail(s, svc)
+
+    def build_leaflet(self, items: Sequence[BasketItem], *, fmt: LeafletFormat = LeafletFormat.STANDARD,
+                      note: str | None = None, sign: bool = False,
+                      record_overrides: bool = False) -> PreparedLeaflet:
+        """The leaflet for the chosen services, in the order given.
+
+        Services that are not approved need `item.override_reason` and an actor with
+        `OVERRIDE_LEAFLET`; with `record_overrides` (the command line) the reasons are recorded
+        here, in one transaction with the checks; the window records them when the service is
+        added (`include_unapproved`). Archived or closed services are always refused.
+        Raises LeafletRefused / PermissionDenied; nothing is recorded then.
+        """
+        ids = [i.service_id for i in items]
+        if not ids:
+            raise LeafletRefused({0: "The leaflet has no services. Add at least one service to the basket."})
+        if len(set(ids)) != len(ids):
+            raise LeafletRefused({0: "A service is in the basket twice. Remove one of them."})
+        if fmt.max_services is not None and len(ids) > fmt.max_services:
+            raise LeafletRefused({0: f"The {fmt.label} format holds one service, but the basket has "
+                                     f"{len(ids)}. Choose Standard or Large print, or remove services."})
+        if any(i.override_reason.strip() for i in items) or record_overrides:
+            context = self.ctx.write(Permission.PRINT_LEAFLETS)
+        else:
+            context = self.ctx.read(Permission.PRINT_LEAFLETS)
+        with context as s:
+            checks = {c.service_id: c for c in self._check(s, ids)}
+            problems: dict[int, str] = {}
+            for item in items:
+                c = checks[item.service_id]
+                if c.allowed:
+                    continue
+                if not c.needs_override:
+                    problems[c.service_id] = _sentence(c.reason)
+                elif not item.override_reason.strip():
+                    problems[c.service_id] = _sentence(c.reason)
+                elif not self.may_override():
+                    raise PermissionDenied(self.ctx.actor, Permission.OVERRIDE_LEAFLET)
+            if problems:
+                raise LeafletRefused(problems)
+            if record_overrides:
+                for item in items:
+                    if checks[item.service_id].needs_override:
+                        record_leaflet_override(s, self.ctx, item.service_id, item.override_reason)
+            services = tuple(leaflet_content(self._detail(s, i.service_id), i.referred) for i in items)
+            header = practice_header(read_settings(s))
+        warnings: list[str] = []
+        for item in items:
+            c = checks[item.service_id]
+            if c.needs_override:
+                warnings.append(f"! {c.service_name}: {c.organisation_name} is not approved "
+                                f"({c.vetting_status.label if c.vetting_status else 'not vetted'}); "
+                                "included on a clinician's recorded reason.")
+            warnings.extend(c.warnings)
+        signature = self.ctx.actor.name if sign and self.ctx.actor.id is not None else None
+        leaflet = Leaflet(practice=header, services=services, printed_on=self.ctx.today(),
+                          personal_note=(note or "").strip() or None, staff_signature=signature)
+        return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids))
+
+    # ---- booklets
+    def booklet_choices(self) -> list[BookletChoice]:
+        """Top-level categories (and their sub-categories) with their approved service counts."""
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            cats = s.scalars(select(Category).where(Category.archived.is_(False))
+                             .order_by(Category.sort_order, Category.name)).all()
+            approved = self._approved_by_category(s, [c.id for c in cats])
+            out: list[BookletChoice] = []
+            for top in (c for c in cats if c.parent_id is None):
+                out.append(BookletChoice(top.id, top.name, len(approved.get(top.id, ()))))
+                for child in (c for c in cats if c.parent_id == top.id):
+                    out.append(BookletChoice(child.id, child.name, len(approved.get(child.id, ())), top.id))
+            return out
+
+    def _approved_by_category(self, s: Session, category_ids: Sequence[int]) -> dict[int, list[int]]:
+        """category id -> approved (printable) service ids in it or, for a top-level category,
+        in any of its sub-categories."""
+        if not category_ids:
+            return {}
+        parents: dict[int, int | None] = {
+            r.id: r.parent_id for r in s.execute(select(Category.id, Category.parent_id))}
+        links = s.execute(
+            select(service_category.c.category_id, service_category.c.service_id)
+            .join(Service, Service.id == service_category.c.service_id)
+            .join(Organisation, Organisation.id == Service.organisation_id)
+            .where(Organisation.vetting_status == VettingStatus.APPROVED,
+                   Service.archived_at.is_(None), Organisation.archived_at.is_(None))).all()
+        candidates = sorted({sid for _, sid in links})
+        rules = leaflet_eligibility(s, candidates, self.ctx.today())
+        allowed = {sid for sid, e in rules.items() if e.allowed}
+        wanted = set(category_ids)
+        out: dict[int, list[int]] = {}
+        for cat_id, sid in links:
+            if sid not in allowed:
+                continue
+            for target in (cat_id, parents.get(cat_id)):
+                if target is not None and target in wanted:
+                    ids = out.setdefault(target, [])
+                    if sid not in ids:
+                        ids.append(sid)
+        return out
+
+    def build_booklet(self, category_ids: Sequence[int] | None = None, progress: Progress | None = None,
+                      title: str = "Support in your community") -> Booklet:
+        """A booklet of approved services, one section per category (all top-level categories
+        when `category_ids` is None), services in alphabetical order within each."""
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            cats = s.scalars(select(Category).where(Category.archived.is_(False))
+                             .order_by(Category.sort_order, Category.name)).all()
+            by_id = {c.id: c for c in cats}
+            if category_ids is None:
+                chosen = [c for c in cats if c.parent_id is None]
+            else:
+                missing = [i for i in category_ids if i not in by_id]
+                if missing:
+                    raise NotFound("One of the chosen categories no longer exists. Choose again.")
+                chosen = [by_id[i] for i in dict.fromkeys(category_ids)]
+            members = self._approved_by_category(s, [c.id for c in chosen])
+            all_ids = sorted({sid for ids in members.values() for sid in ids})
+            total = len(all_ids)
+            contents: dict[int, LeafletContent] = {}
+            for n, sid in enumerate(all_ids):
+                check(progress, n, total, f"Gathering services ({n + 1} of {total})…")
+                contents[sid] = leaflet_content(self._detail(s, sid))
+            check(progress, total, total, "Gathered the services.")
+            header = practice_header(read_settings(s))
+            sections = tuple(BookletSection(c.name, tuple(contents[sid] for sid in members.get(c.id, [])))
+                             for c in chosen)
+        intro = ("These local groups and services can help with money, company, health and more. "
+                 f"{header.name} has checked each of them. Ask at reception if you would like help "
+                 "to get in touch with any of them.")
+        return Booklet(practice=header, title=title, sections=sections, printed_on=self.ctx.today(),
+                       introduction=intro)
+
+    def booklet_pdf(self, category_ids: Sequence[int] | None = None, progress: Progress | None = None,
+                    fmt: LeafletFormat = LeafletFormat.STANDARD) -> BookletResult:
+        """Build and render a booklet. `progress(done, total, text)` returning False cancels
+        (raises `Cancelled`; nothing is produced)."""
+        booklet = self.build_booklet(category_ids, progress)
+        if booklet.service_count == 0:
+            raise LeafletRefused({0: "There are no approved services in the chosen categories, so there is "
+                                     "nothing to put in a booklet. Choose other categories."})
+        total = booklet.service_count
+        stopped = False
+
+        def on_progress(done: int, _total: int) -> None:
+            nonlocal stopped
+            if progress is not None and not progress(done, total, f"Laying out service {done} of {total}…"):
+                stopped = True
+
+        try:
+            pdf = render_booklet(booklet, on_progress, lambda: stopped, fmt=fmt)
+        except BookletCancelled as exc:
+            raise Cancelled("The booklet was cancelled; no file was made.") from exc
+        return BookletResult(pdf, booklet, total,
+                             tuple(s.category_name for s in booklet.sections if s.services))
