@@ -1,0 +1,306 @@
+"""The neutral form of directory data moving in or out of sp_desktop.
+
+Readers (spreadsheet, Open Referral) produce these records with values already normalised the
+way the database stores them (phones in E.164, postcodes spaced, times ``HH:MM``), and the
+exporters build them from the database. `fingerprint()` gives the canonical content of a
+record, used for the source checksum that tells a feed's own changes from the practice's edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or doubtful in the input, said so a person can find and fix it."""
+
+    severity: Severity
+    message: str
+    row: int | None = None  # spreadsheet row number as Excel shows it
+    column: str | None = None  # the column heading (or field name in a feed)
+    where: str = ""  # e.g. "services.csv row 4" or "organisation “Age UK”"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def place(self) -> str:
+        parts = []
+        if self.row is not None:
+            parts.append(f"Row {self.row}")
+        if self.where:
+            parts.append(self.where)
+        if self.column:
+            parts.append(self.column)
+        return ", ".join(parts)
+
+    def text(self) -> str:
+        label = "Error" if self.is_error else "Warning"
+        place = self.place
+        return f"{label}: {place}: {self.message}" if place else f"{label}: {self.message}"
+
+
+@dataclass
+class PhoneRec:
+    number: str
+    type: PhoneType = PhoneType.VOICE
+    description: str | None = None
+    id: str | None = None
+
+    def key(self) -> list[Any]:
+        return [self.number, self.type.value, self.description]
+
+
+@dataclass
+class ContactRec:
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    id: str | None = None
+
+    def key(self) -> list[Any]:
+        return [self.name, self.role, self.phone, self.email]
+
+
+@dataclass
+class LocationRec:
+    id: str | None = None
+    name: str | None = None
+    address_1: str | None = None
+    address_2: str | None = None
+    town: str | None = None
+    region: str | None = None
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accessibility: list[str] = field(default_factory=list)
+    accessibility_notes: str | None = None
+    transport_notes: str | None = None
+
+    def key(self) -> list[Any]:
+        return [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
+                self.latitude, self.longitude, list(self.accessibility), self.accessibility_notes,
+                self.transport_notes]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.address_1 or self.postcode or self.town or "venue"
+
+
+@dataclass
+class SlotRec:
+    weekday: int  # 0 = Monday
+    opens: str | None = None
+    closes: str | None = None
+    note: str | None = None
+    id: str | None = None
+
+    def key(self) -> list[Any]:
+        return [self.weekday, self.opens, self.closes, self.note]
+
+
+@dataclass
+class TermRec:
+    """A category as a feed names it (HSDS taxonomy_term) or as a spreadsheet cell spells it."""
+
+    id: str
+    name: str
+    code: str | None = None
+    description: str | None = None
+    parent_id: str | None = None
+    taxonomy: str | None = None  # the taxonomy's name, for people
+    taxonomy_id: str | None = None
+
+
+@dataclass
+class ServiceRec:
+    name: str
+    id: str | None = None
+    alternate_name: str | None = None
+    description: str | None = None
+    url: str | None = None
+    email: str | None = None
+    eligibility: str | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    access: list[AccessRoute] = field(default_factory=list)
+    application_process: str | None = None
+    referral_form_url: str | None = None
+    is_free: bool = True
+    fee_description: str | None = None
+    languages: list[str] = field(default_factory=list)
+    interpretation: str | None = None
+    bsl: bool = False
+    by_phone: bool = False
+    online: bool = False
+    schedule: list[SlotRec] = field(default_factory=list)
+    schedule_notes: str | None = None
+    service_area: str | None = None
+    status: ServiceStatus = ServiceStatus.ACTIVE
+    last_verified_on: date | None = None
+    term_ids: list[str] = field(default_factory=list)
+    location_ids: list[str] = field(default_factory=list)  # LocationRec.id of the organisation's venues
+    phones: list[PhoneRec] = field(default_factory=list)
+    contacts: list[ContactRec] = field(default_factory=list)
+    row: int | None = None  # spreadsheet row it came from
+
+
+@dataclass
+class OrgRec:
+    name: str
+    id: str | None = None
+    alternate_name: str | None = None
+    description: str | None = None
+    website: str | None = None
+    email: str | None = None
+    legal_status: str | None = None
+    register_kind: RegisterKind = RegisterKind.NONE
+    registration_number: str | None = None
+    phones: list[PhoneRec] = field(default_factory=list)
+    contacts: list[ContactRec] = field(default_factory=list)
+    locations: list[LocationRec] = field(default_factory=list)
+    services: list[ServiceRec] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # spreadsheet rows it came from
+
+    @property
+    def key(self) -> str:
+        """Stable key for choices made about this organisation (duplicates, conflicts)."""
+        if self.id:
+            return f"id:{self.id}"
+        if self.rows:
+            return f"row:{self.rows[0]}"
+        return f"name:{self.name}"
+
+    @property
+    def postcodes(self) -> set[str]:
+        return {loc.postcode for loc in self.locations if loc.postcode}
+
+    @property
+    def phone_numbers(self) -> set[str]:
+        nums = {p.number for p in self.phones}
+        for s in self.services:
+            nums.update(p.number for p in s.phones)
+        nums.update(c.phone for c in self.contacts if c.phone)
+        return nums
+
+
+@dataclass
+class Feed:
+    """Everything read from one file, ready to be matched against the directory."""
+
+    kind: Literal["spreadsheet", "hsds"]
+    source_name: str  # the file or folder name, for the audit trail
+    organisations: list[OrgRec] = field(default_factory=list)
+    terms: dict[str, TermRec] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    suggested_feed_name: str = ""
+    records_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def service_count(self) -> int:
+        return sum(len(o.services) for o in self.organisations)
+
+    @property
+    def location_count(self) -> int:
+        return sum(len(o.locations) for o in self.organisations)
+
+
+# --------------------------------------------------------------------------- fingerprints
+ORG_FIELDS = ("name", "alternate_name", "description", "website", "email", "legal_status", "register_kind",
+              "registration_number")
+SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "eligibility",
+    "min_age",
+    "max_age",
+    "application_process",
+    "referral_form_url",
+    "is_free",
+    "fee_description",
+    "languages",
+    "interpretation",
+    "bsl",
+    "by_phone",
+    "online",
+    "schedule_notes",
+    "service_area",
+    "status",
+    "last_verified_on",
+)
+
+#: Plain-English names of what changed, for the "what changed" summary.
+FIELD_LABELS = {
+    "name": "name", "alternate_name": "other name", "description": "description", "website": "website",
+    "email": "email", "legal_status": "legal status", "register_kind": "charity register",
+    "registration_number": "registration number", "phones": "phone numbers", "contacts": "contacts",
+    "locations": "venues", "url": "web page", "eligibility": "who it is for", "min_age": "minimum age",
+    "max_age": "maximum age", "access": "how to get there", "application_process": "how to get in touch",
+    "referral_form_url": "referral form", "is_free": "cost", "fee_description": "cost details",
+    "languages": "languages", "interpretation": "interpretation", "bsl": "BSL", "by_phone": "by phone",
+    "online": "online", "schedule": "opening times", "schedule_notes": "opening notes",
+    "service_area": "area covered", "status": "status", "last_verified_on": "last checked",
+    "categories": "categories", "venues": "venues",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (AccessRoute, PhoneType, RegisterKind, ServiceStatus)):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def org_fingerprint(org: OrgRec) -> dict[str, Any]:
+    """What the organisation's own record holds (not its services), canonically ordered."""
+    fp: dict[str, Any] = {k: _plain(getattr(org, k)) for k in ORG_FIELDS}
+    fp["phones"] = sorted(p.key() for p in org.phones)
+    fp["contacts"] = sorted((c.key() for c in org.contacts), key=lambda k: json.dumps(k, default=str))
+    fp["locations"] = sorted((loc.key() for loc in org.locations), key=lambda k: json.dumps(k, default=str))
+    return fp
+
+
+def service_fingerprint(svc: ServiceRec, category_codes: list[str]) -> dict[str, Any]:
+    fp: dict[str, Any] = {k: _plain(getattr(svc, k)) for k in SERVICE_FIELDS}
+    fp["access"] = sorted(a.value for a in svc.access)
+    fp["schedule"] = sorted((s.key() for s in svc.schedule), key=lambda k: json.dumps(k, default=str))
+    fp["phones"] = sorted(p.key() for p in svc.phones)
+    fp["contacts"] = sorted((c.key() for c in svc.contacts), key=lambda k: json.dumps(k, default=str))
+    fp["categories"] = sorted(set(category_codes))
+    fp["venues"] = sorted(set(svc.location_ids))
+    return fp
+
+
+def checksum(fingerprint: dict[str, Any]) -> str:
+    text = json.dumps(fingerprint, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Plain-English names of the fields that differ between two fingerprints."""
+    return [FIELD_LABELS.get(k, k.replace("_", " ")) for k in new if old.get(k) != new.get(k)]

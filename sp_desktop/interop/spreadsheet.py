@@ -1,0 +1,1048 @@
+"""Spreadsheets in and out: CSV (as Excel saves it) and XLSX.
+
+Reading is in three steps, each usable on its own (the import wizard shows them as pages):
+
+1. `read_table(path)`: rows of text with their row numbers as Excel shows them. CSV in UTF-8
+   (with or without BOM), UTF-16 ("Unicode text") or Windows-1252, with whatever delimiter Excel
+   wrote (comma, semicolon, tab or bar); XLSX through openpyxl in read-only mode.
+2. `guess_mapping(headers, memory)`: which column holds what, from the headings (and what the
+   practice chose last time). People can change it.
+3. `feed_from_table(table, mapping, categories)`: records plus every problem, by row and column.
+   Repeated organisation names make one organisation with several services.
+
+`write_directory_csv()` writes the plain export (one row per service, organisation columns
+repeated) with the same headings, so an exported file can be read straight back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from sp_desktop.db.engine import fold
+from sp_desktop.domain.enums import PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.validators import (
+    FieldError,
+    check_age_range,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+    normalise_registration,
+    normalise_url,
+)
+from sp_desktop.interop.records import (
+    ContactRec,
+    Feed,
+    LocationRec,
+    OrgRec,
+    PhoneRec,
+    Problem,
+    ServiceRec,
+    SlotRec,
+    TermRec,
+)
+from sp_desktop.interop.textparse import (
+    BSL_NAMES,
+    CategoryChoice,
+    CategoryMatcher,
+    guess_access,
+    guess_register,
+    normalise_name,
+    parse_access,
+    parse_age,
+    parse_cost,
+    parse_opening_times,
+    split_address,
+    split_list,
+)
+
+MAX_CSV_BYTES = 100 * 1024 * 1024
+IGNORE = ""  # the mapping value for "do not import this column"
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass(frozen=True)
+class Table:
+    """A sheet of text cells. `rows` are (row number as Excel shows it, cells) after the header row."""
+
+    path: Path
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    header_row: int
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    sheet_names: tuple[str, ...] = ()
+
+    @property
+    def describe(self) -> str:
+        if self.sheet:
+            return f"sheet “{self.sheet}”, {len(self.rows):,} rows"
+        delim = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}.get(
+            self.delimiter, self.delimiter
+        )
+        enc = {
+            "utf-8-sig": "UTF-8 with BOM",
+            "utf-8": "UTF-8",
+            "cp1252": "Windows-1252",
+            "utf-16": "UTF-16",
+            "latin-1": "Latin-1",
+        }.get(self.encoding, self.encoding)
+        return f"{enc}, separated by {delim}, {len(self.rows):,} rows"
+
+    def column_values(self, index: int, limit: int = 3) -> list[str]:
+        out = []
+        for _, cells in self.rows:
+            if index < len(cells) and cells[index].strip():
+                out.append(cells[index].strip())
+                if len(out) >= limit:
+                    break
+        return out
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Bytes of a text file -> (text, encoding name). Excel's encodings, most specific first."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most columns, most consistently."""
+    sample_lines = [line for line in text[:64 * 1024].splitlines() if line.strip()][:30]
+    if not sample_lines:
+        return ","
+    best, best_score = ",", -1.0
+    for d in (",", ";", "\t", "|"):
+        counts = [len(r) for r in csv.reader(sample_lines, delimiter=d)]
+        if not counts or max(counts) < 2:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        consistency = counts.count(mode) / len(counts)
+        score = consistency * 100 + min(mode, 50)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat()
+            if value.time() == time(0)
+            else value.isoformat(sep=" ", timespec="minutes")
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _strip_formula_guard(text: str) -> str:
+    """Undo the apostrophe `write_directory_csv` puts before = + - @ so Excel shows them as text."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
+def _find_header(raw_rows: list[tuple[int, list[str]]]) -> int:
+    """Index in raw_rows of the heading row: the first of the first rows that names known columns."""
+    candidates = [
+        (i, cells) for i, (_, cells) in enumerate(raw_rows[:15]) if sum(1 for c in cells if c.strip()) >= 2
+    ]
+    for i, cells in candidates:
+        if sum(1 for c in cells if c.strip() and _synonym_field(c)) >= 2:
+            return i
+    if candidates:
+        return candidates[0][0]
+    for i, (_, cells) in enumerate(raw_rows):
+        if any(c.strip() for c in cells):
+            return i
+    raise SpreadsheetError("The file has no rows with anything in them.")
+
+
+def _table_from_rows(path: Path, raw_rows: list[tuple[int, list[str]]], **info: Any) -> Table:
+    if not raw_rows:
+        raise SpreadsheetError(f"{path.name} is empty: there is nothing to import.")
+    h = _find_header(raw_rows)
+    header_row, header_cells = raw_rows[h]
+    width = max(len(cells) for _, cells in raw_rows)
+    headers = [c.strip() for c in header_cells] + [""] * (width - len(header_cells))
+    headers = [hd or f"Column {i + 1}" for i, hd in enumerate(headers)]
+    rows = tuple((n, tuple(_strip_formula_guard(c) for c in cells) + ("",) * (width - len(cells)))
+                 for n, cells in raw_rows[h + 1:])
+    return Table(path, tuple(headers), rows, header_row, **info)
+
+
+def read_csv_bytes(path: Path, data: bytes) -> Table:
+    text, encoding = decode_text(data)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        raw = [(i + 1, row) for i, row in enumerate(reader)]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{path.name} could not be read as CSV ({exc}). Open it in Excel and save it "
+                               "again as “CSV UTF-8”.") from None
+    return _table_from_rows(path, raw, encoding=encoding, delimiter=delimiter)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from sp_desktop.interop.safety import SafeZip
+
+    with SafeZip(path):  # refuses zip bombs and odd member names before openpyxl unpacks anything
+        pass
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise SpreadsheetError(f"{path.name} could not be opened as an Excel workbook ({exc}).") from None
+    try:
+        names = tuple(wb.sheetnames)
+        if sheet is not None:
+            if sheet not in names:
+                raise SpreadsheetError(f"{path.name} has no sheet called “{sheet}”. Its sheets are: "
+                                       f"{', '.join(names)}.")
+            chosen = [sheet]
+        else:
+            chosen = list(names)
+        for name in chosen:
+            ws = wb[name]
+            raw: list[tuple[int, list[str]]] = []
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                raw.append((number, cells))
+            if any(cells for _, cells in raw):
+                return _table_from_rows(path, raw, sheet=name, sheet_names=names)
+        raise SpreadsheetError(f"{path.name} has no rows with anything in them.")
+    finally:
+        wb.close()
+
+
+def read_table(path: Path, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file into a `Table`. Raises SpreadsheetError with a plain message."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpreadsheetError(f"{path} does not exist or is not a file.")
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise SpreadsheetError(
+            f"{path.name} is in the old Excel 97-2003 format. Open it in Excel and save it as "
+            "“Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file."
+        )
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
+        return read_xlsx(path, sheet)
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise SpreadsheetError(
+            f"{path.name} is {size // (1024 * 1024)} MB; files over "
+            f"{MAX_CSV_BYTES // (1024 * 1024)} MB are not imported. Split it into smaller files."
+        )
+    return read_csv_bytes(path, path.read_bytes())
+
+
+# --------------------------------------------------------------------------- columns
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "organisation",
+        "Organisation name",
+        (
+            "organisation",
+            "organisation name",
+            "organization",
+            "organization name",
+            "org",
+            "org name",
+            "name of organisation",
+            "name of organization",
+            "provider",
+            "provider name",
+            "group name",
+            "charity name",
+            "agency",
+            "name",
+        ),
+        required=True,
+    ),
+    Field(
+        "service",
+        "Service name",
+        (
+            "service",
+            "service name",
+            "activity",
+            "activity name",
+            "programme",
+            "project",
+            "session",
+            "service title",
+            "group or activity",
+        ),
+    ),
+    Field(
+        "alternate_name",
+        "Other name",
+        ("other name", "also known as", "aka", "alternative name", "short name"),
+    ),
+    Field(
+        "description",
+        "Service description",
+        (
+            "description",
+            "service description",
+            "details",
+            "about",
+            "summary",
+            "what they offer",
+            "what it offers",
+            "what they do",
+            "info",
+            "information",
+        ),
+    ),
+    Field(
+        "org_description",
+        "Organisation description",
+        (
+            "organisation description",
+            "about the organisation",
+            "organisation details",
+            "org description",
+            "organization description",
+        ),
+    ),
+    Field(
+        "categories",
+        "Categories",
+        (
+            "category",
+            "categories",
+            "type",
+            "need",
+            "needs",
+            "topic",
+            "theme",
+            "themes",
+            "tags",
+            "service type",
+            "category of need",
+        ),
+    ),
+    Field(
+        "phone",
+        "Phone",
+        (
+            "phone",
+            "telephone",
+            "tel",
+            "tel no",
+            "phone number",
+            "telephone number",
+            "contact number",
+            "number",
+            "mobile",
+            "phone no",
+            "tel number",
+        ),
+    ),
+    Field(
+        "org_phone",
+        "Organisation phone",
+        ("organisation phone", "organization phone", "main phone", "office phone"),
+    ),
+    Field("service_phone", "Service phone", ("service phone", "booking line", "advice line")),
+    Field("email", "Email", ("email", "e-mail", "email address", "e-mail address", "e mail")),
+    Field("org_email", "Organisation email", ("organisation email", "organization email")),
+    Field("service_email", "Service email", ("service email", "booking email")),
+    Field(
+        "website",
+        "Website",
+        (
+            "website",
+            "web",
+            "web site",
+            "url",
+            "web address",
+            "www",
+            "site",
+            "organisation website",
+            "organization website",
+        ),
+    ),
+    Field(
+        "service_url",
+        "Service web page",
+        (
+            "service web page",
+            "service website",
+            "service url",
+            "web page",
+            "webpage",
+            "more info",
+            "more information",
+        ),
+    ),
+    Field(
+        "registration_number",
+        "Charity or company number",
+        (
+            "charity number",
+            "charity no",
+            "registered charity number",
+            "scottish charity number",
+            "company number",
+            "registration number",
+            "charity or company number",
+            "sc number",
+            "oscr number",
+            "charity reg no",
+        ),
+    ),
+    Field(
+        "venue",
+        "Venue name",
+        ("venue", "venue name", "location", "location name", "place", "building", "where"),
+    ),
+    Field("address", "Full address (one cell)", ("address", "full address", "location address")),
+    Field(
+        "address_1",
+        "Address line 1",
+        ("address line 1", "address 1", "street", "street address", "address1", "line 1"),
+    ),
+    Field("address_2", "Address line 2", ("address line 2", "address 2", "address2", "line 2", "district")),
+    Field("town", "Town", ("town", "city", "town/city", "locality", "town or city")),
+    Field("postcode", "Postcode", ("postcode", "post code", "postal code", "zip")),
+    Field(
+        "opening_times",
+        "Opening times",
+        (
+            "opening times",
+            "opening hours",
+            "hours",
+            "times",
+            "when",
+            "days and times",
+            "day and time",
+            "session times",
+            "availability",
+            "when it runs",
+            "days/times",
+        ),
+    ),
+    Field("opening_notes", "Opening notes", ("opening notes", "notes on times", "times notes")),
+    Field(
+        "eligibility",
+        "Who it is for",
+        (
+            "who it is for",
+            "who its for",
+            "who it's for",
+            "eligibility",
+            "criteria",
+            "who can attend",
+            "who can use it",
+            "suitable for",
+            "target group",
+            "client group",
+        ),
+    ),
+    Field("age", "Ages (e.g. 18+, 16-25)", ("age", "ages", "age range", "age group")),
+    Field("min_age", "Minimum age", ("minimum age", "min age", "age from", "lower age")),
+    Field("max_age", "Maximum age", ("maximum age", "max age", "age to", "upper age")),
+    Field("cost", "Cost", ("cost", "costs", "price", "fee", "fees", "charge", "charges", "is it free")),
+    Field(
+        "access",
+        "How to get there (self-referral, GP referral, drop-in, appointment)",
+        (
+            "access",
+            "how to access",
+            "referral",
+            "referral route",
+            "referral type",
+            "how to get there",
+            "access route",
+            "self referral",
+            "how to refer",
+            "referral needed",
+        ),
+    ),
+    Field(
+        "application_process",
+        "How to get in touch",
+        (
+            "how to get in touch",
+            "how to join",
+            "how to apply",
+            "how to book",
+            "how to contact",
+            "referral process",
+            "getting in touch",
+            "how to use",
+        ),
+    ),
+    Field(
+        "referral_form",
+        "Referral form (web address)",
+        ("referral form", "referral form link", "referral link", "referral form url"),
+    ),
+    Field("languages", "Languages", ("languages", "language", "languages spoken")),
+    Field("interpretation", "Interpretation", ("interpretation", "interpreters", "interpreting")),
+    Field(
+        "service_area",
+        "Area covered",
+        ("area covered", "service area", "area", "coverage", "catchment", "areas covered"),
+    ),
+    Field(
+        "accessibility",
+        "Accessibility",
+        ("accessibility", "access notes", "disabled access", "wheelchair access", "accessible"),
+    ),
+    Field(
+        "contact_name",
+        "Contact name",
+        ("contact", "contact name", "contact person", "key contact", "named contact"),
+    ),
+    Field("contact_role", "Contact role", ("contact role", "job title", "role", "position", "contact title")),
+    Field("contact_phone", "Contact phone", ("contact phone", "contact tel", "direct line")),
+    Field("contact_email", "Contact email", ("contact email", "contact e-mail")),
+    Field(
+        "last_checked",
+        "Last checked",
+        (
+            "last checked",
+            "date checked",
+            "last updated",
+            "updated",
+            "verified",
+            "last verified",
+            "date verified",
+            "checked",
+        ),
+    ),
+    Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
+)
+FIELD_BY_KEY = {f.key: f for f in FIELDS}
+
+
+def _header_key(text: str) -> str:
+    t = fold(text).replace("_", " ").replace("&", " and ")
+    t = re.sub(r"[^\w\s/'-]", " ", t)
+    t = re.sub(r"\s+", " ", t).strip()
+    return t.removesuffix("?").strip()
+
+
+_SYNONYMS: dict[str, str] = {}
+for _f in FIELDS:
+    for _s in (_f.key.replace("_", " "), _f.label, *_f.synonyms):
+        _SYNONYMS.setdefault(_header_key(_s), _f.key)
+_SYNONYM_LIST = list(_SYNONYMS)
+
+
+def _synonym_field(header: str) -> str | None:
+    key = _header_key(header)
+    if key in _SYNONYMS:
+        return _SYNONYMS[key]
+    if len(key) < 4:
+        return None
+    best = process.extractOne(key, _SYNONYM_LIST, scorer=fuzz.ratio, score_cutoff=86)
+    return _SYNONYMS[best[0]] if best else None
+
+
+def memory_key(header: str) -> str:
+    return _header_key(header)
+
+
+def guess_mapping(headers: Sequence[str], memory: Mapping[str, str] | None = None) -> dict[int, str]:
+    """{column index: field key}. What the practice chose before wins; then headings; one column per field."""
+    memory = memory or {}
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for i, h in enumerate(headers):
+        remembered = memory.get(memory_key(h))
+        if remembered is not None and (remembered == IGNORE or remembered in FIELD_BY_KEY):
+            mapping[i] = remembered
+            if remembered:
+                used.add(remembered)
+    for i, h in enumerate(headers):
+        if i in mapping:
+            continue
+        key = _synonym_field(h)
+        if key and key not in used:
+            mapping[i] = key
+            used.add(key)
+        else:
+            mapping[i] = IGNORE
+    return mapping
+
+
+class MappingError(ValueError):
+    """The column choices cannot work (e.g. no column for the organisation name)."""
+
+
+# --------------------------------------------------------------------------- rows -> records
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # field -> [(header, text)]
+
+    def get(self, key: str) -> str:
+        return "\n".join(t for _, t in self.values.get(key, []) if t).strip()
+
+    def header(self, key: str) -> str:
+        vals = self.values.get(key)
+        return vals[0][0] if vals else FIELD_BY_KEY[key].label
+
+
+_STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
+           "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
+           "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
+           "suspended": ServiceStatus.TEMPORARILY_CLOSED, "closed": ServiceStatus.INACTIVE,
+           "inactive": ServiceStatus.INACTIVE, "ended": ServiceStatus.INACTIVE, "no": ServiceStatus.INACTIVE,
+           "stopped": ServiceStatus.INACTIVE}
+
+
+def parse_date(text: str) -> date | None:
+    t = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %Y",
+                "%B %Y", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_phone_cell(text: str) -> list[str]:
+    """Several numbers in one cell: "0141 496 0123 / 07700 900123"."""
+    parts = re.split(r"\s*(?:/|;|,|\bor\b|\band\b|\n)\s*", text.strip())
+    out = []
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if re.fullmatch(r"[1-9]\d{9}", p):  # Excel dropped the leading 0 of a number stored as a number
+            p = "0" + p
+        out.append(p)
+    return out
+
+
+class _Reader:
+    def __init__(self, table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
+                 create_missing_categories: bool) -> None:
+        self.table = table
+        self.mapping = {i: k for i, k in mapping.items() if k}
+        self.matcher = CategoryMatcher(categories)
+        self.create = create_missing_categories
+        self.problems: list[Problem] = []
+        self.bad_rows: set[int] = set()
+        self.terms: dict[str, TermRec] = {}
+
+    def error(self, row: _Row, key: str | None, message: str) -> None:
+        self.problems.append(Problem("error", message, row.number, row.header(key) if key else None))
+        self.bad_rows.add(row.number)
+
+    def warn(self, row: _Row, key: str | None, message: str) -> None:
+        self.problems.append(Problem("warning", message, row.number, row.header(key) if key else None))
+
+    def take(self, row: _Row, key: str, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except FieldError as exc:
+            self.error(row, key, exc.message)
+            return None
+
+    def rows(self) -> list[_Row]:
+        out = []
+        for number, cells in self.table.rows:
+            if not any(c.strip() for c in cells):
+                continue
+            row = _Row(number)
+            for i, key in self.mapping.items():
+                text = cells[i].strip() if i < len(cells) else ""
+                row.values.setdefault(key, []).append((self.table.headers[i], text))
+            out.append(row)
+        return out
+
+    def text(self, row: _Row, key: str, limit: int = 20000) -> str | None:
+        value = row.get(key)
+        if len(value) > limit:
+            self.error(row, key, f"is too long ({len(value):,} characters; at most {limit:,}).")
+            return None
+        return value or None
+
+    def phones(self, row: _Row, key: str, description: str | None = None) -> list[PhoneRec]:
+        out = []
+        for raw in parse_phone_cell(row.get(key)):
+            number = self.take(row, key, normalise_phone, raw, key)
+            if number:
+                out.append(PhoneRec(number, PhoneType.VOICE, description))
+        return out
+
+    def single(self, row: _Row, key: str, fn: Any) -> str | None:
+        value = row.get(key)
+        return self.take(row, key, fn, value, key) if value else None
+
+    def service(self, row: _Row, org_name: str) -> ServiceRec:
+        name = self.text(row, "service", 300) or org_name
+        svc = ServiceRec(name=name, row=row.number)
+        svc.alternate_name = self.text(row, "alternate_name", 300)
+        svc.description = self.text(row, "description")
+        svc.url = self.single(row, "service_url", normalise_url)
+        svc.email = self.single(row, "service_email", normalise_email)
+        svc.phones = self.phones(row, "service_phone")
+        svc.eligibility = self.text(row, "eligibility")
+        svc.interpretation = self.text(row, "interpretation")
+        svc.application_process = self.text(row, "application_process")
+        svc.referral_form_url = self.single(row, "referral_form", normalise_url)
+        svc.service_area = self.text(row, "service_area", 300)
+        # ages
+        age_text = row.get("age")
+        if age_text:
+            ages = parse_age(age_text)
+            if ages is None:
+                self.warn(
+                    row,
+                    "age",
+                    f"could not read “{age_text}” as ages (write e.g. 18+, 16-25 or under 18); "
+                    "it will be kept in “who it is for”",
+                )
+                svc.eligibility = "\n".join(x for x in (svc.eligibility, f"Ages: {age_text}") if x)
+            else:
+                svc.min_age, svc.max_age = ages.min_age, ages.max_age
+        for key in ("min_age", "max_age"):
+            value = row.get(key)
+            if value:
+                if re.fullmatch(r"\d{1,3}", value):
+                    setattr(svc, key, int(value))
+                else:
+                    self.error(row, key, f"“{value}” is not an age in years (write a whole number, e.g. 18).")
+        self.take(
+            row, "max_age" if row.values.get("max_age") else "age", check_age_range, svc.min_age, svc.max_age
+        )
+        # cost, access, languages
+        svc.is_free, svc.fee_description = parse_cost(row.get("cost"))
+        access_text = row.get("access")
+        routes, understood = parse_access(access_text)
+        if not understood:
+            self.warn(row, "access", f"could not tell how people get to the service from “{access_text}”; "
+                                     "it will be set to self-referral")
+        svc.access = routes or guess_access(svc.application_process)
+        for lang in split_list(row.get("languages")):
+            if fold(lang) in BSL_NAMES:
+                svc.bsl = True
+            elif lang not in svc.languages:
+                svc.languages.append(lang)
+        # opening times
+        times_text = row.get("opening_times")
+        notes = [self.text(row, "opening_notes") or ""]
+        if times_text:
+            parsed = parse_opening_times(times_text)
+            svc.schedule = [SlotRec(s.weekday, s.opens, s.closes, s.note) for s in parsed.slots]
+            if parsed.problem:
+                self.warn(row, "opening_times", parsed.problem)
+            if parsed.note:
+                notes.insert(0, parsed.note)
+        svc.schedule_notes = "\n".join(n for n in notes if n) or None
+        # categories
+        for text, cat, exact in self.matcher.split_cell(row.get("categories")):
+            if cat is not None:
+                if not exact:
+                    self.warn(row, "categories", f"“{text}” taken to mean the category “{cat.name}”")
+                term_id = f"category:{cat.code}"
+                self.terms.setdefault(term_id, TermRec(term_id, cat.name, code=cat.code))
+            else:
+                if self.create:
+                    self.warn(
+                        row,
+                        "categories",
+                        f"“{text}” is not one of the practice's categories; it will be "
+                        "added as a new category",
+                    )
+                else:
+                    self.error(
+                        row,
+                        "categories",
+                        f"“{text}” is not one of the practice's categories. Use a "
+                        "category from the list, or tick “Add categories that are not "
+                        "in the list”.",
+                    )
+                    continue
+                term_id = f"new:{normalise_name(text)}"
+                self.terms.setdefault(term_id, TermRec(term_id, text.strip()))
+            if term_id not in svc.term_ids:
+                svc.term_ids.append(term_id)
+        # status, last checked
+        status_text = fold(row.get("status"))
+        if status_text:
+            status = _STATUS.get(status_text)
+            if status is None:
+                self.warn(row, "status", f"“{row.get('status')}” is not a status sp_desktop knows (active, "
+                                         "temporarily closed or closed); the service will be active")
+            else:
+                svc.status = status
+        checked = row.get("last_checked")
+        if checked:
+            when = parse_date(checked)
+            if when is None:
+                self.warn(
+                    row, "last_checked", f"“{checked}” is not a date (write e.g. 12/03/2026); left empty"
+                )
+            svc.last_verified_on = when
+        return svc
+
+    def location(self, row: _Row) -> LocationRec | None:
+        loc = LocationRec(name=self.text(row, "venue", 300))
+        whole = row.get("address")
+        if whole:
+            parts = split_address(whole)
+            loc.address_1, loc.address_2, loc.town = parts["address_1"], parts["address_2"], parts["town"]
+            postcode_text = parts["postcode"] or ""
+        else:
+            postcode_text = ""
+        loc.address_1 = self.text(row, "address_1", 300) or loc.address_1
+        loc.address_2 = self.text(row, "address_2", 300) or loc.address_2
+        loc.town = self.text(row, "town", 120) or loc.town
+        postcode_text = row.get("postcode") or postcode_text
+        if postcode_text:
+            checked = normalise_postcode(postcode_text)
+            loc.postcode = checked.value[:12]
+            if checked.warning:
+                self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
+        loc.accessibility_notes = self.text(row, "accessibility")
+        if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
+            return None
+        loc.id = f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
+        return loc
+
+    def registration(self, row: _Row, org: OrgRec) -> None:
+        value = row.get("registration_number")
+        if not value or org.registration_number:
+            return
+        kind = guess_register(value, row.header("registration_number"))
+        if kind is RegisterKind.NONE:
+            self.warn(
+                row,
+                "registration_number",
+                f"“{value}” does not look like a charity or company number; left out",
+            )
+            return
+        try:
+            org.registration_number = normalise_registration(kind, value)
+            org.register_kind = kind
+        except FieldError as exc:
+            self.warn(row, "registration_number", exc.message + " Left out.")
+
+    def contact(self, row: _Row) -> ContactRec | None:
+        name = self.text(row, "contact_name", 200)
+        role = self.text(row, "contact_role", 200)
+        phone_text = row.get("contact_phone")
+        email_text = row.get("contact_email")
+        if not any((name, role, phone_text, email_text)):
+            return None
+        phone = None
+        if phone_text:
+            nums = parse_phone_cell(phone_text)
+            phone = self.take(
+                row, "contact_phone", normalise_phone, nums[0] if nums else phone_text, "contact_phone"
+            )
+        email = self.single(row, "contact_email", normalise_email)
+        return ContactRec(name or role or "Contact", role if name else None, phone, email)
+
+
+def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
+                    *, create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
+    """Turn rows into organisations and services. Every problem is listed with its row and column.
+
+    With `skip_bad_rows`, rows with errors are left out (their problems stay in the report).
+    """
+    if "organisation" not in mapping.values():
+        raise MappingError("Choose the column that holds the organisation name (it is needed for every row).")
+    r = _Reader(table, mapping, categories, create_missing_categories)
+    groups: dict[str, OrgRec] = {}
+    shared: dict[str, dict[str, list[Any]]] = {}  # org key -> {"phone"/"email"/"website": [(row, value)...]}
+    row_services: list[tuple[str, _Row, ServiceRec, LocationRec | None]] = []
+    seen_rows: dict[tuple[str, ...], int] = {}
+    rows = r.rows()
+    for row in rows:
+        name = r.text(row, "organisation", 300)
+        if not name:
+            r.error(row, "organisation", "the organisation name is empty (every row needs one).")
+            continue
+        signature = tuple(t for k in sorted(row.values) for _, t in row.values[k])
+        if signature in seen_rows:
+            r.warn(row, None, f"repeats row {seen_rows[signature]} exactly; left out")
+            continue
+        seen_rows[signature] = row.number
+        key = normalise_name(name) or fold(name)
+        org = groups.get(key)
+        if org is None:
+            org = groups[key] = OrgRec(name=name)
+            shared[key] = {"phone": [], "email": [], "website": []}
+        org.rows.append(row.number)
+        desc = r.text(row, "org_description")
+        if desc and not org.description:
+            org.description = desc
+        for p in r.phones(row, "org_phone"):
+            if p.number not in {x.number for x in org.phones}:
+                org.phones.append(p)
+        org_email = r.single(row, "org_email", normalise_email)
+        if org_email and not org.email:
+            org.email = org_email
+        r.registration(row, org)
+        shared[key]["phone"].append((row, r.phones(row, "phone")))
+        shared[key]["email"].append((row, r.single(row, "email", normalise_email)))
+        shared[key]["website"].append((row, r.single(row, "website", normalise_url)))
+        contact = r.contact(row)
+        if contact and contact.key() not in [c.key() for c in org.contacts]:
+            org.contacts.append(contact)
+        svc = r.service(row, name)
+        loc = r.location(row)
+        row_services.append((key, row, svc, loc))
+
+    # Phone, email and website the same on every row of an organisation belong to it;
+    # otherwise to each service.
+    for key, org in groups.items():
+        vals = shared[key]
+        phone_sets = [tuple(p.number for p in ps) for _, ps in vals["phone"]]
+        org_level_phone = len(set(phone_sets)) == 1
+        if org_level_phone and phone_sets[0]:
+            for p in vals["phone"][0][1]:
+                if p.number not in {x.number for x in org.phones}:
+                    org.phones.append(p)
+        emails = [e for _, e in vals["email"]]
+        if len(set(emails)) == 1 and emails[0] and not org.email:
+            org.email = emails[0]
+        sites = [w for _, w in vals["website"]]
+        if len(set(sites)) == 1 and sites[0]:
+            org.website = sites[0]
+        else:
+            org.website = next((w for w in sites if w), None)
+        shared[key]["_org_level"] = [org_level_phone, len(set(emails)) == 1, len(set(sites)) == 1]
+
+    for key, row, svc, loc in row_services:
+        org = groups[key]
+        phone_org, email_org, site_org = shared[key]["_org_level"]
+        if not phone_org:
+            ps = next(p for rw, p in shared[key]["phone"] if rw is row)
+            svc.phones.extend(p for p in ps if p.number not in {x.number for x in svc.phones})
+        if not email_org and not svc.email:
+            svc.email = next(e for rw, e in shared[key]["email"] if rw is row)
+        if not site_org and not svc.url:
+            site = next(w for rw, w in shared[key]["website"] if rw is row)
+            if site != org.website:
+                svc.url = site
+        if loc is not None:
+            existing = next((x for x in org.locations if x.id == loc.id), None)
+            if existing is None:
+                org.locations.append(loc)
+            else:
+                existing.accessibility_notes = existing.accessibility_notes or loc.accessibility_notes
+            svc.location_ids = [loc.id or ""]
+        same = next((s for s in org.services if fold(s.name) == fold(svc.name)), None)
+        if same is not None:
+            r.warn(row, "service" if row.values.get("service") else "organisation",
+                   f"“{svc.name}” appears again for “{org.name}” (first on row {same.row}); imported as a "
+                   "second service with the same name")
+        org.services.append(svc)
+
+    feed = Feed("spreadsheet", table.path.name, terms=r.terms, records_read=len(rows))
+    feed.problems = sorted(r.problems, key=lambda p: (p.row or 0, not p.is_error))
+    for org in groups.values():
+        if skip_bad_rows:
+            org.services = [s for s in org.services if s.row not in r.bad_rows]
+            if not org.services:
+                continue
+        feed.organisations.append(org)
+    feed.suggested_feed_name = f"Spreadsheet {table.path.name}"
+    return feed
+
+
+def bad_row_numbers(feed: Feed) -> list[int]:
+    return sorted({p.row for p in feed.errors if p.row is not None})
+
+
+# --------------------------------------------------------------------------- writing (plain export)
+#: Headings of the plain export, in order. Each is a heading `guess_mapping` recognises.
+EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Organisation", "organisation"), ("Organisation description", "org_description"),
+    ("Website", "website"), ("Organisation email", "org_email"), ("Organisation phone", "org_phone"),
+    ("Charity or company number", "registration_number"), ("Service", "service"),
+    ("Other name", "alternate_name"), ("Description", "description"), ("Categories", "categories"),
+    ("Opening times", "opening_times"), ("Opening notes", "opening_notes"), ("Who it is for", "eligibility"),
+    ("Minimum age", "min_age"), ("Maximum age", "max_age"), ("Cost", "cost"),
+    ("How to get there", "access"), ("How to get in touch", "application_process"),
+    ("Referral form", "referral_form"), ("Languages", "languages"), ("Interpretation", "interpretation"),
+    ("Area covered", "service_area"), ("Service phone", "service_phone"), ("Service email", "service_email"),
+    ("Service web page", "service_url"), ("Venue", "venue"), ("Address line 1", "address_1"),
+    ("Address line 2", "address_2"), ("Town", "town"), ("Postcode", "postcode"),
+    ("Accessibility", "accessibility"), ("Contact name", "contact_name"), ("Contact role", "contact_role"),
+    ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
+    ("Status", "status"),
+)
+EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
+
+
+def _guard(text: str) -> str:
+    """Excel runs a cell starting with = + - @ as a formula; an apostrophe makes it plain text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_directory_csv(rows: Iterable[Sequence[str]], out: Path, headings: Sequence[str]) -> int:
+    """Write rows as an Excel-friendly CSV (UTF-8 with BOM, CRLF), atomically. Returns the row count."""
+    tmp = out.with_name(out.name + ".part")
+    count = 0
+    try:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+            writer.writerow(headings)
+            for row in rows:
+                writer.writerow([_guard(str(c)) if c else "" for c in row])
+                count += 1
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
