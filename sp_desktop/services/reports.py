@@ -200,7 +200,8 @@ class MonthRow:
 
 @dataclass(frozen=True)
 class MonthCategoryTable:
-    """Records per month (rows) by reason category (columns: the largest few, then Other)."""
+    """Records per month (rows) by main reason (columns: the largest few categories, then Other,
+    then No reason). Each record counts once, so a row adds up to the month's records."""
 
     categories: tuple[str, ...]
     months: tuple[MonthRow, ...]
@@ -485,30 +486,31 @@ class ReportService:
 
     def _month_category(self, s: Session, date_from: date, date_to: date, months: tuple[MonthRow, ...],
                         by_category: tuple[CountRow, ...]) -> MonthCategoryTable:
+        """Records per month by main reason: each record counts once, under the first of its
+        categories in the order of `by_category` (so a month's bars add up to its records)."""
         top = [c for c in by_category if c.key is not None][:CHART_CATEGORIES]
-        parent, top_id, top_name = self._top_category()
+        parent, top_id, _top_name = self._top_category()
+        # Ids and ranks are inlined (integers from the database), so the grouped expressions carry
+        # no bound parameters (PostgreSQL matches GROUP BY expressions against the SELECT list).
+        other = len(top)
+        rank = case(*[(top_id == literal_column(str(int(c.key))), literal_column(str(i)))
+                      for i, c in enumerate(top) if c.key is not None],
+                    else_=literal_column(str(other))) if top else literal_column(str(other))
+        main = (select(Signposting.id.label("sid"), func.min(rank).label("rank"))
+                .join(signposting_reason, signposting_reason.c.signposting_id == Signposting.id)
+                .join(Category, Category.id == signposting_reason.c.category_id)
+                .outerjoin(parent, parent.id == Category.parent_id)
+                .where(_in_period(date_from, date_to))
+                .group_by(Signposting.id)).subquery()
         y, m = _year_month()
-        # Ids are inlined (they are integers from the database) so that the GROUP BY expression
-        # carries no bound parameters: PostgreSQL compares it with the SELECT list textually.
-        ids = [literal_column(str(int(c.key))) for c in top if c.key is not None]
-        bucket = case((top_id.in_(ids), top_id), else_=literal_column("-1")) if ids else literal_column("-1")
-        q = (select(y, m, bucket.label("bucket"), func.count(distinct(Signposting.id)).label("records"))
+        bucket = func.coalesce(main.c.rank, literal_column("-1"))
+        q = (select(y, m, bucket.label("bucket"), func.count().label("records"))
              .select_from(Signposting)
-             .join(signposting_reason, signposting_reason.c.signposting_id == Signposting.id)
-             .join(Category, Category.id == signposting_reason.c.category_id)
-             .outerjoin(parent, parent.id == Category.parent_id)
+             .outerjoin(main, main.c.sid == Signposting.id)
              .where(_in_period(date_from, date_to))
-             .group_by(y, m, literal_column("bucket")))
-        names = {c.key: c.label for c in top}
-        found = {(int(r.y), int(r.m), names.get(int(r.bucket), OTHER)): int(r.records) for r in s.execute(q)}
-        ny, nm = _year_month()
-        no_reason_q = (select(ny, nm, func.count().label("records")).select_from(Signposting)
-                       .where(_in_period(date_from, date_to),
-                              ~select(signposting_reason.c.signposting_id)
-                              .where(signposting_reason.c.signposting_id == Signposting.id).exists())
-                       .group_by(ny, nm))
-        for r in s.execute(no_reason_q):
-            found[(int(r.y), int(r.m), NO_REASON)] = int(r.records)
+             .group_by(y, m, bucket))
+        names = {i: c.label for i, c in enumerate(top)} | {other: OTHER, -1: NO_REASON}
+        found = {(int(r.y), int(r.m), names[int(r.bucket)]): int(r.records) for r in s.execute(q)}
         columns = [c.label for c in top]
         if any(k[2] == OTHER for k in found):
             columns.append(OTHER)
