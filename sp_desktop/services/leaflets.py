@@ -427,7 +427,7 @@ class LeafletService:
         if fmt.max_services is not None and len(ids) > fmt.max_services:
             raise LeafletRefused({0: f"The {fmt.label} format holds one service, but the basket has "
                                      f"{len(ids)}. Choose Standard or Large print, or remove services."})
-        if any(i.override_reason.strip() for i in items) or record_overrides:
+        if record_overrides and any(i.override_reason.strip() for i in items):
             context = self.ctx.write(Permission.PRINT_LEAFLETS)
         else:
             context = self.ctx.read(Permission.PRINT_LEAFLETS)

@@ -1,0 +1,164 @@
+"""`sp-desktop leaflet` and `sp-desktop booklet`: the same leaflets, rules and booklets as the window.
+
+Services whose organisation is not approved are refused unless `--override-reason` is given by
+someone allowed to (clinician or above); the reason is recorded in the audit trail. Warnings for
+the person printing (details out of date, an open concern) go to standard error, never on paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.leaflets import LeafletError, LeafletFormat
+from sp_desktop.services.base import NotFound, ValidationFailed
+
+FORMATS = {f.value: f for f in LeafletFormat}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_subcommand(
+        sub, "leaflet", "make a patient leaflet (PDF, or plain text) for one or more services",
+        "Make a patient leaflet for the given services (ids as shown by `sp-desktop search`), in the "
+        "order given. Only services of approved organisations go on a leaflet; a clinician may include "
+        "another with --override-reason (recorded in the audit trail). Nothing about the patient is stored.")
+    p.add_argument("service_ids", nargs="+", type=int, metavar="SERVICE_ID", help="service ids, e.g. 12 40")
+    p.add_argument("--format", choices=sorted(FORMATS), default="standard",
+                   help="standard (A4), large (A4 large print) or compact (A5, one service); "
+                        "default standard")
+    p.add_argument("--note", default="", metavar="TEXT",
+                   help='a personal note printed at the top, e.g. '
+                        '"Your doctor suggests you call them this week"')
+    p.add_argument("--sign", action="store_true", help="sign the note with your name")
+    p.add_argument("--referred", action="store_true",
+                   help="say on the leaflet that the practice has referred the patient to these services")
+    p.add_argument("--override-reason", default="", metavar="TEXT",
+                   help="why a service that is not approved is right for this patient (clinician or above; "
+                        "recorded; do not name the patient)")
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the PDF, e.g. leaflet.pdf")
+    p.add_argument("--text", action="store_true",
+                   help="print the plain-text version (for pasting into a message) to standard output")
+    p.set_defaults(run=run_leaflet)
+
+    p = add_subcommand(
+        sub, "booklet", "make a booklet of approved services by category (PDF)",
+        "Make a booklet of every approved service in the chosen categories (or all), for the waiting "
+        "room or a newsletter: cover, contents, one section per category and an index of organisations.")
+    p.add_argument("--category", action="append", default=[], metavar="NAME",
+                   help='a category to include (repeat for more), e.g. --category "Mental wellbeing"; '
+                        "default: all categories")
+    p.add_argument("--format", choices=["standard", "large"], default="standard",
+                   help="standard (A4) or large (A4 large print); default standard")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the PDF")
+    p.set_defaults(run=run_booklet)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file, so a failure never leaves half a file."""
+    from sp_desktop.cli import CommandError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"The folder {folder} does not exist. Create it or choose another file with -o.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".leaflet-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CommandError(f"Could not write {path}: {exc.strerror or exc}. Check the file is not open "
+                           "in another program and that you may write to that folder.") from exc
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.leaflets import BasketItem, LeafletRefused, LeafletService
+
+    if not args.output and not args.text:
+        raise CommandError("Say where to write the leaflet with -o FILE.pdf, or use --text for the "
+                           "plain text.")
+    fmt = FORMATS[args.format]
+    reason = " ".join(args.override_reason.split())
+    with runtime_for(args) as (_rt, ctx):
+        service = LeafletService(ctx)
+        known = {c.service_id: c for c in service.check(args.service_ids)}
+        items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred)
+                 for sid in dict.fromkeys(args.service_ids)]
+        try:
+            prepared = service.build_leaflet(items, fmt=fmt, note=args.note, sign=args.sign,
+                                             record_overrides=True)
+            pdf = prepared.pdf() if args.output else b""
+        except LeafletRefused as exc:
+            lines = []
+            for sid, why in exc.problems.items():
+                c = known.get(sid)
+                lines.append(f"  {sid}: {c.label}: {why}" if c is not None else f"  {why}")
+            hint = ""
+            if any(known[sid].needs_override for sid in exc.problems if sid in known):
+                hint = ("\nA clinician can include a service that is not approved with "
+                        '--override-reason "why it suits this patient" (recorded; do not name the patient).')
+            raise CommandError("The leaflet was not made:\n" + "\n".join(lines) + hint) from exc
+        except ValidationFailed as exc:
+            raise CommandError("The leaflet was not made: " + " ".join(exc.errors.values())) from exc
+        except (NotFound, LeafletError) as exc:
+            raise CommandError(str(exc)) from exc
+    for warning in prepared.warnings:
+        print(f"Check before giving this leaflet: {warning}", file=sys.stderr)
+    if args.output:
+        path = Path(args.output)
+        _write_atomically(path, pdf)
+        names = ", ".join(s.service_name for s in prepared.leaflet.services)
+        target = sys.stderr if args.text else out
+        print(f"Leaflet ({fmt.label}, {_pages(pdf)} pages) for {names} written to {path}", file=target)
+    if args.text:
+        out.write(prepared.text())
+    return 0
+
+
+def run_booklet(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.leaflets import LeafletRefused, LeafletService
+
+    fmt = FORMATS[args.format]
+    with runtime_for(args) as (_rt, ctx):
+        service = LeafletService(ctx)
+        ids: list[int] | None = None
+        if args.category:
+            choices = service.booklet_choices()
+            by_name = {c.name.casefold(): c for c in choices}
+            ids = []
+            for name in args.category:
+                choice = by_name.get(" ".join(name.split()).casefold())
+                if choice is None:
+                    tops = ", ".join(f"“{c.name}”" for c in choices if c.parent_id is None)
+                    raise CommandError(f"There is no category called “{name}”. Categories: {tops}.")
+                ids.append(choice.id)
+        try:
+            result = service.booklet_pdf(ids, fmt=fmt)
+        except LeafletRefused as exc:
+            raise CommandError(str(exc)) from exc
+        except (NotFound, LeafletError) as exc:
+            raise CommandError(str(exc)) from exc
+    path = Path(args.output)
+    _write_atomically(path, result.pdf)
+    sections = len(result.section_names)
+    entries = f"{result.service_count} service entr{'y' if result.service_count == 1 else 'ies'}"
+    print(f"Booklet of {entries} in {sections} categor{'y' if sections == 1 else 'ies'} "
+          f"({_pages(result.pdf)} pages) written to {path}", file=out)
+    return 0
