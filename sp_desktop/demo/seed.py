@@ -27,6 +27,7 @@ from sp_desktop.db.models import (
     Service,
     ServiceAtLocation,
 )
+from sp_desktop.demo.relationships import demo_relationships
 from sp_desktop.demo.signposting import demo_signposting
 from sp_desktop.demo.vetting import demo_vetting
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
@@ -38,6 +39,7 @@ DemoStep = Callable[[Session, Clock, random.Random], None]
 #: Extra demo data, run in order after the directory is loaded (same transaction).
 DEMO_STEPS: list[DemoStep] = [demo_vetting]  # first: the steps after it use the demo staff it creates
 DEMO_STEPS.append(demo_signposting)  # kept after the steps listed above: it uses the staff they create
+DEMO_STEPS.append(demo_relationships)  # after vetting: uses its staff and vetting states
 
 
 def demo_file() -> Path:

@@ -870,6 +870,7 @@ class NetworkTable:
     subtitle: str
     headers: tuple[str, ...]
     values: tuple[tuple[Any, ...], ...]
+    organisation_ids: tuple[int, ...] = ()  # the organisation of each row (for opening it)
 
     def display_rows(self) -> list[list[str]]:
         return [[_display(v) for v in row] for row in self.values]
@@ -1034,7 +1035,8 @@ class RelationshipService:
                                  "Last contact", "Contacts in last 12 months", "Contacts in all"),
                                 tuple((a.organisation_name, a.staff_name, a.job_role, a.last_met,
                                        a.last_contact, a.contacts_last_12_months, a.contacts)
-                                      for a in people))
+                                      for a in people),
+                                tuple(a.organisation_id for a in people))
         if name == NEVER_MET:
             orgs = self.never_met()
             return NetworkTable(name, LIST_TITLES[name], as_of + "; no face-to-face contact ever recorded",
@@ -1042,7 +1044,8 @@ class RelationshipService:
                                  "Contacts in last 12 months"),
                                 tuple((o.name, o.vetting_status, o.health.last_contact,
                                        o.health.last_contact_kind, o.health.contacts_last_12_months)
-                                      for o in orgs))
+                                      for o in orgs),
+                                tuple(o.organisation_id for o in orgs))
         if name == NO_RECENT_CONTACT:
             orgs = self.approved_without_contact()
             return NetworkTable(name, LIST_TITLES[name],
@@ -1050,7 +1053,8 @@ class RelationshipService:
                                 ("Organisation", "Approved on", "Next review", "Last contact", "How",
                                  "Last met in person"),
                                 tuple((o.name, o.approved_on, o.next_review_on, o.health.last_contact,
-                                       o.health.last_contact_kind, o.health.last_face_to_face) for o in orgs))
+                                       o.health.last_contact_kind, o.health.last_face_to_face) for o in orgs),
+                                tuple(o.organisation_id for o in orgs))
         raise ValueError(f"Unknown network list {name!r}")
 
     def export_csv(self, name: str, path: Path | str, text: str = "") -> int:

@@ -24,6 +24,7 @@ from sp_desktop import __version__
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.ui.pages import PageSpec, page_specs
+from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 
 
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
+        install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
         self.refresh_counts()
         if self.nav.count():
             self.nav.setCurrentRow(0)

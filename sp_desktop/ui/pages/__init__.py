@@ -33,8 +33,12 @@ class PageSpec:
 
 def page_specs() -> list[PageSpec]:
     from sp_desktop.ui.pages.directory_page import DirectoryPage
+    from sp_desktop.ui.pages.followups_page import FollowUpsPage
+    from sp_desktop.ui.pages.network_page import NetworkPage
 
     specs = [
         PageSpec("directory", "Directory", DirectoryPage, icon="⌕"),
+        PageSpec("followups", "Follow-ups", FollowUpsPage, icon="⚑"),
+        PageSpec("network", "Network", NetworkPage, icon="☍"),
     ]
     return specs

@@ -1,0 +1,297 @@
+"""The Network page: who at the practice knows which organisations, and who no one knows.
+
+"Who knows the carers' centre?": type ``carers`` in the box and the first list shows the staff
+who have been in touch with matching organisations, those who met them in person first, and
+when. Two more lists show organisations no one here has met, and approved organisations with
+no contact in a year. Each list exports as CSV and prints (internal: it names staff, so it is
+for the practice, not for patients). Enter or double-click opens an organisation's history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sp_desktop.domain.formatting import show_date
+from sp_desktop.services.base import ServiceContext
+from sp_desktop.services.relationships import (
+    LIST_TITLES,
+    NEVER_MET,
+    NO_RECENT_CONTACT,
+    WHO_KNOWS,
+    NetworkTable,
+    RelationshipService,
+)
+from sp_desktop.ui import messages
+from sp_desktop.ui.models.relationship_models import SORT_ROLE, NetworkTableModel
+
+TAB_TITLES = {WHO_KNOWS: "Who knows whom", NEVER_MET: "No one has met",
+              NO_RECENT_CONTACT: "Approved, no contact in a year"}
+EMPTY = {
+    WHO_KNOWS: "No contacts logged yet. Log calls, meetings and visits from the Directory (Ctrl+L) "
+               "and this list shows who knows whom.",
+    NEVER_MET: "Everyone has been met in person by someone here — well done.",
+    NO_RECENT_CONTACT: "Every approved organisation has had contact in the last 12 months.",
+}
+FILE_NAMES = {WHO_KNOWS: "who-knows-whom", NEVER_MET: "organisations-no-one-has-met",
+              NO_RECENT_CONTACT: "approved-no-contact-in-a-year"}
+
+
+def choose_printer(parent: QWidget | None, title: str) -> QPrinter | None:
+    """Ask which printer to use (the system print dialog). Tests replace this."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def table_html(table: NetworkTable, printed_by: str, today: date) -> str:
+    """The printable version of a network list."""
+    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in table.headers)
+    rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                   for row in table.display_rows())
+    if not rows:
+        rows = f"<tr><td colspan='{len(table.headers)}'>{escape(EMPTY[table.name])}</td></tr>"
+    return (f"<h2>{escape(table.title)}</h2><p>{escape(table.subtitle)}. {len(table.values)} "
+            f"row{'s' if len(table.values) != 1 else ''}.</p>"
+            f"<table border='1' cellspacing='0' cellpadding='4' width='100%'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<p><small>Printed {escape(show_date(today))} by {escape(printed_by)}. For practice staff only: "
+            "names staff members; not for patients.</small></p>")
+
+
+class _ListView(QWidget):
+    """One network list: a subtitle, a sortable table and an empty-state line."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.table_data: NetworkTable | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName(f"{name}_subtitle")
+        layout.addWidget(self.subtitle)
+        self.model = NetworkTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView()
+        self.view.setObjectName(f"{name}_table")
+        self.view.setAccessibleName(LIST_TITLES[name])
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.view, 1)
+        self.empty = QLabel("")
+        self.empty.setObjectName(f"{name}_empty")
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty)
+
+    def set_table(self, table: NetworkTable) -> None:
+        self.table_data = table
+        self.model.set_table(table)
+        self.subtitle.setText(table.subtitle)
+        self.empty.setText("" if table.values else EMPTY[self.name])
+        self.empty.setVisible(not table.values)
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(max(header.sectionSize(col), 90), 320))
+
+    def selected_organisation_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows or self.table_data is None:
+            index = self.view.currentIndex()
+            if not index.isValid() or self.table_data is None:
+                return None
+            source = self.proxy.mapToSource(index)
+        else:
+            source = self.proxy.mapToSource(rows[0])
+        ids = self.table_data.organisation_ids
+        return ids[source.row()] if 0 <= source.row() < len(ids) else None
+
+
+class NetworkPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.main_window = window
+        self.service = RelationshipService(ctx)
+        self.setAccessibleName("Network")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+
+        intro = QLabel("<b>Who knows…</b> type an organisation, service or person to see who here has "
+                       "been in touch with them, and when. Met in person first.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.search = QLineEdit()
+        self.search.setObjectName("who_knows")
+        self.search.setAccessibleName("Who knows…")
+        self.search.setPlaceholderText("Who knows… e.g. carers")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("network_tabs")
+        self.lists: dict[str, _ListView] = {}
+        for name in (WHO_KNOWS, NEVER_MET, NO_RECENT_CONTACT):
+            view = _ListView(name, self)
+            self.lists[name] = view
+            self.tabs.addTab(view, TAB_TITLES[name])
+            view.view.doubleClicked.connect(lambda _i, v=view: self.open_selected(v))
+            QShortcut(QKeySequence(Qt.Key.Key_Return), view.view, lambda v=view: self.open_selected(v),
+                      context=Qt.ShortcutContext.WidgetShortcut)
+        layout.addWidget(self.tabs, 1)
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton("&Open history…")
+        self.open_button.setObjectName("open_history")
+        self.open_button.setToolTip("Contact history of the selected organisation (Enter)")
+        self.export_button = QPushButton("&Export CSV…")
+        self.export_button.setObjectName("export_csv")
+        self.export_button.setToolTip("Save the list you are looking at as a CSV file for a spreadsheet")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setObjectName("print_list")
+        self.print_button.setToolTip("Print the list you are looking at (for practice staff only)")
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.print_button)
+        layout.addLayout(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.open_button.clicked.connect(lambda: self.open_selected(self.current_list()))
+        self.export_button.clicked.connect(self.export_csv)
+        self.print_button.clicked.connect(self.print_list)
+        QWidget.setTabOrder(self.search, self.tabs)
+        self.refresh()
+
+    # ---- page protocol
+    def refresh(self) -> None:
+        self.run_search()
+        for name in (NEVER_MET, NO_RECENT_CONTACT):
+            self._show(name, self.service.table(name))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ---- lists
+    def _show(self, name: str, table: NetworkTable) -> None:
+        self.lists[name].set_table(table)
+        index = list(self.lists).index(name)
+        self.tabs.setTabText(index, f"{TAB_TITLES[name]} ({len(table.values)})")
+
+    def _search_now(self) -> None:
+        self._timer.stop()
+        self.run_search()
+        self.tabs.setCurrentIndex(0)
+        view = self.lists[WHO_KNOWS].view
+        if self.lists[WHO_KNOWS].model.rowCount():
+            view.setFocus()
+            view.selectRow(0)
+
+    def run_search(self) -> None:
+        text = self.search.text()
+        self._show(WHO_KNOWS, self.service.table(WHO_KNOWS, text))
+        if text.strip():
+            self.tabs.setCurrentIndex(0)
+            shown = self.lists[WHO_KNOWS].table_data
+            if shown is None or not shown.values:
+                self.lists[WHO_KNOWS].empty.setText(f"No one here has logged contact with an organisation "
+                                                    f"matching “{text.strip()}”. Check the spelling, or "
+                                                    "try part of the name.")
+                self.lists[WHO_KNOWS].empty.show()
+
+    def current_list(self) -> _ListView:
+        widget = self.tabs.currentWidget()
+        assert isinstance(widget, _ListView)
+        return widget
+
+    def open_selected(self, view: _ListView) -> None:
+        org_id = view.selected_organisation_id()
+        if org_id is None:
+            return
+        from sp_desktop.ui.dialogs.organisation_relationship_dialog import OrganisationRelationshipDialog
+
+        if OrganisationRelationshipDialog.show_for(self, self.ctx, org_id):
+            self.refresh()
+            self.changed.emit()
+
+    # ---- export and print
+    def export_csv(self) -> None:
+        view = self.current_list()
+        name = view.name
+        default = f"{FILE_NAMES[name]}-{self.ctx.today().isoformat()}.csv"
+        path = messages.save_file(self, f"Export “{LIST_TITLES[name]}” as CSV", default, "CSV files (*.csv)")
+        if not path:
+            return
+        if not path.lower().endswith(".csv"):
+            path += ".csv"
+        text = self.search.text() if name == WHO_KNOWS else ""
+        try:
+            rows = self.service.export_csv(name, path, text)
+        except OSError as exc:
+            messages.error(self, "Could not save the CSV file",
+                           f"The list was not saved to {path}: {exc.strerror or exc}. Choose another folder "
+                           "(for example Documents) and try again.")
+            return
+        self._say(f"Saved {rows} row{'s' if rows != 1 else ''} to {path}")
+
+    def print_list(self) -> None:
+        view = self.current_list()
+        table = view.table_data
+        if table is None:
+            return
+        printer = choose_printer(self, f"Print “{table.title}”")
+        if printer is None:
+            return
+        doc = QTextDocument()
+        doc.setHtml(table_html(table, self.ctx.actor.name, self.ctx.today()))
+        doc.print_(printer)
+        self._say(f"Sent “{table.title}” to the printer")
+
+    def _say(self, text: str) -> None:
+        window = self.main_window
+        if window is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 8000)
+
+
+__all__ = ["NetworkPage", "choose_printer", "table_html"]
