@@ -691,7 +691,8 @@ class _Mapper:
             loc.address_1 = _s(a.get("address_1"))
             loc.address_2 = _s(a.get("address_2"))
             loc.town = _s(a.get("city"))
-            loc.region = _s(a.get("region")) or _s(a.get("state_province"))
+            state = _s(a.get("state_province"))
+            loc.region = _s(a.get("region")) or (state if state != loc.town else None)
             pc = _s(a.get("postal_code"))
             if pc:
                 checked = normalise_postcode(pc)
@@ -1049,11 +1050,22 @@ def _location_object(loc: LocationRec, org_id: str) -> dict[str, Any]:
     lid = export_id(loc.id or "")
     addresses = []
     if any((loc.address_1, loc.address_2, loc.town, loc.postcode)):
-        addresses.append(_clean({
-            "id": derived_id(lid, "address"), "location_id": lid, "address_1": loc.address_1 or "",
-            "address_2": loc.address_2, "city": loc.town or "", "region": loc.region,
-            "state_province": loc.region or "", "postal_code": loc.postcode or "", "country": "GB",
-            "address_type": "physical"}))
+        addresses.append(
+            _clean(
+                {
+                    "id": derived_id(lid, "address"),
+                    "location_id": lid,
+                    "address_1": loc.address_1 or "",
+                    "address_2": loc.address_2,
+                    "city": loc.town or "",
+                    "region": loc.region,
+                    "state_province": loc.region or loc.town or "",
+                    "postal_code": loc.postcode or "",
+                    "country": "GB",
+                    "address_type": "physical",
+                }
+            )
+        )
         for key in ("address_1", "city", "state_province", "postal_code"):  # required by the schema
             addresses[0].setdefault(key, "")
     access = [{"id": derived_id(lid, "accessibility", code), "location_id": lid,
@@ -1124,18 +1136,10 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         schedules.append(
             {"id": derived_id(sid, "schedule-notes"), "service_id": sid, "description": s.schedule_notes}
         )
-    languages = [
-        _clean(
-            {
-                "id": derived_id(sid, "language", name),
-                "service_id": sid,
-                "name": name,
-                "code": language_code(name),
-            }
-        )
-        for name in s.languages
-    ]
-    if s.bsl:
+    languages = [_clean({"id": derived_id(sid, "language", name), "service_id": sid, "name": name,
+                         "code": language_code(name)})
+                 for name in s.languages if name.strip().lower() not in BSL_NAMES]
+    if s.bsl or len(languages) < len(s.languages):
         languages.append({"id": derived_id(sid, "language", "bsl"), "service_id": sid,
                           "name": "British Sign Language", "code": BSL_CODE})
     cost_options = []

@@ -484,14 +484,14 @@ def split_address(text: str) -> dict[str, str | None]:
 def guess_register(number: str, heading: str = "") -> RegisterKind:
     """Which register a number belongs to, from its shape (and the column heading)."""
     n = re.sub(r"\s+", "", number.upper())
-    if "COMPAN" in heading.upper():
-        return RegisterKind.COMPANIES_HOUSE
-    if re.fullmatch(r"SC0\d{5}", n):
+    head = heading.upper()
+    company_column = "COMPAN" in head and "CHARIT" not in head
+    if re.fullmatch(r"SC0\d{5}", n) and not company_column:
         return RegisterKind.OSCR
-    if re.fullmatch(r"(NIC)?1\d{5}", n) and n.startswith("NIC"):
+    if re.fullmatch(r"NIC1\d{5}", n):
         return RegisterKind.CCNI
     if re.fullmatch(r"\d{6,7}(-\d{1,2})?", n):
-        return RegisterKind.CCEW
+        return RegisterKind.COMPANIES_HOUSE if company_column else RegisterKind.CCEW
     if re.fullmatch(r"\d{8}|(SC|NI|OC|SO|NC|R0)\d{6}", n):
         return RegisterKind.COMPANIES_HOUSE
     return RegisterKind.NONE

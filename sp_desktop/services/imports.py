@@ -318,10 +318,10 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
         registration_number=org.registration_number,
         phones=[PhoneRec(p.number, p.type, p.description, p.uid) for p in phones],
         contacts=[ContactRec(c.name, c.role, c.phone, c.email, c.uid) for c in contacts],
-        locations=[_location_record(loc, loc.source_id) for loc in locations])
+        locations=[location_record(loc, loc.source_id) for loc in locations])
 
 
-def _location_record(loc: Location, rec_id: str | None) -> LocationRec:
+def location_record(loc: Location, rec_id: str | None) -> LocationRec:
     return LocationRec(rec_id, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                        loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
                        loc.transport_notes)
