@@ -46,6 +46,9 @@ def add_common_options(parser: argparse.ArgumentParser, for_subcommand: bool = F
     parser.add_argument("--database-url", metavar="URL", **extra,
                         help="SQLAlchemy database URL, e.g. postgresql+psycopg://user@server/practice "
                              "(default: a SQLite file in the data folder)")
+    parser.add_argument("--user", metavar="NAME", **extra,
+                        help="headless commands: act as this member of staff (password from "
+                             "SP_DESKTOP_PASSWORD, or asked for); without it a command can only read")
     parser.add_argument("--demo", action="store_true", **extra,
                         help="open the separate demo directory (fictional data; never mixed with yours)")
     parser.add_argument("--i-understand-network-risk", action="store_true", dest="network_risk_ok", **extra,

@@ -1,32 +1,125 @@
-"""Helpers shared by the headless commands."""
+"""Helpers shared by the headless commands, including who a command acts as.
+
+Headless commands obey the same roles as the window:
+
+* ``--user NAME`` signs in as that staff member. The password is read from the
+  ``SP_DESKTOP_PASSWORD`` environment variable (for scheduled jobs) or asked for in the
+  terminal. Wrong passwords are refused and slowed down exactly as in the window.
+* Without ``--user`` a command may only READ what any signed-in member of staff (front desk)
+  can read: searching, counts, the reviews list. Anything that changes data, or needs a higher
+  role, stops with a message asking for ``--user`` (exit code 3). This keeps ``sp-desktop info``
+  and ``search`` working on a fresh, empty database that has no accounts yet.
+
+Exit codes: 0 done, 1 the command failed (message says why), 2 the database could not be
+opened, 3 not allowed (role, or no ``--user``), 4 sign-in refused (unknown name, wrong or
+missing password, sign-in paused).
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sp_desktop.domain.enums import AppRole
 from sp_desktop.runtime import Runtime, add_common_options, open_runtime
-from sp_desktop.services.base import SYSTEM, ServiceContext
+from sp_desktop.services.base import Actor, Permission, PermissionDenied, ServiceContext
 
-#: How a headless command finds its acting staff member. Replaced by sign-in (issue 3):
-#: a function (runtime, args) -> Actor.
-actor_resolver = None
+PASSWORD_ENV = "SP_DESKTOP_PASSWORD"
+SIGN_IN_FAILED = 4
+
+#: The actor of a command run without --user: may read what front desk can, never write.
+NOBODY = Actor(None, "nobody (no --user given)", AppRole.FRONT_DESK)
+
+USER_HINT = ("Give --user \"Your Name\" to act as a named member of staff (the password is asked for, "
+             f"or read from {PASSWORD_ENV}).")
+
+
+class SignInRequired(PermissionError):
+    """A command without --user tried to change data or to do something beyond front desk."""
+
+
+class ReadOnlyContext(ServiceContext):
+    """The context of a command run without --user: reads as front desk, refuses every write."""
+
+    @contextmanager
+    def write(self, permission: Permission) -> Iterator[object]:  # type: ignore[override]
+        raise SignInRequired(f"This command changes data, so it must act as a named member of staff. "
+                             f"{USER_HINT}")
+        yield  # pragma: no cover  (makes this a generator)
+
+    @contextmanager
+    def read(self, permission: Permission = Permission.VIEW) -> Iterator[object]:  # type: ignore[override]
+        if permission.role.rank > AppRole.FRONT_DESK.rank:
+            raise SignInRequired(f"This needs a {permission.role.label.lower()} or above. {USER_HINT}")
+        with super().read(permission) as session:
+            yield session
 
 
 def add_subcommand(sub: argparse._SubParsersAction, name: str, help_text: str,  # type: ignore[type-arg]
                    description: str) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_text, description=description)
+    p = sub.add_parser(name, help=help_text, description=description,
+                       epilog="Who the command acts as: --user NAME signs in as that member of staff "
+                              f"(password from {PASSWORD_ENV}, or asked for). Without --user a command "
+                              "can only read what front desk can. Exit codes: 0 done, 1 failed, 2 cannot "
+                              "open the database, 3 not allowed, 4 sign-in refused.")
     # The global options are accepted after the command too (`sp-desktop search debt --demo`).
     add_common_options(p, for_subcommand=True)
     return p
 
 
+def read_password(name: str, environ: dict[str, str] | None = None) -> str:
+    """The password for --user: SP_DESKTOP_PASSWORD, else asked for in the terminal."""
+    from sp_desktop.cli import CommandError
+
+    env = os.environ if environ is None else environ
+    if env.get(PASSWORD_ENV):
+        return env[PASSWORD_ENV]
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError(f"No password for {name}: set {PASSWORD_ENV} (for scheduled jobs) or run the "
+                           "command in a terminal to be asked.", SIGN_IN_FAILED)
+    return getpass.getpass(f"Password for {name}: ")
+
+
+def resolve_actor(rt: Runtime, args: argparse.Namespace) -> Actor | None:
+    """Sign in as --user (None without --user). Raises CommandError(exit 4) when refused."""
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.staff import Authenticator, SignInFailed
+
+    name = (getattr(args, "user", None) or "").strip()
+    if not name:
+        return None
+    auth = Authenticator(rt.context())
+    if auth.needs_first_administrator() and not auth.accounts():
+        raise CommandError(f"This database has no staff accounts yet, so “{name}” cannot sign in. Create "
+                           "the first administrator with: sp-desktop staff add \"Your Name\" --role "
+                           "administrator (or by starting the app).", SIGN_IN_FAILED)
+    try:
+        return auth.sign_in(name, read_password(name))
+    except SignInFailed as exc:
+        raise CommandError(str(exc), SIGN_IN_FAILED) from exc
+
+
 @contextmanager
 def runtime_for(args: argparse.Namespace) -> Iterator[tuple[Runtime, ServiceContext]]:
+    """Open the database and sign in as --user (or act read-only without it)."""
     rt = open_runtime(args)
     try:
-        actor = actor_resolver(rt, args) if actor_resolver else SYSTEM
-        yield rt, rt.context(actor)
+        actor = resolve_actor(rt, args)
+        if actor is None:
+            ctx: ServiceContext = ReadOnlyContext(rt.db, rt.clock, NOBODY)
+            try:
+                yield rt, ctx
+            except PermissionDenied as exc:
+                raise SignInRequired(f"{exc} {USER_HINT}") from exc
+        else:
+            yield rt, rt.context(actor)
     finally:
         rt.close()
+
+
+__all__ = ["NOBODY", "PASSWORD_ENV", "ReadOnlyContext", "SignInRequired", "add_subcommand", "read_password",
+           "resolve_actor", "runtime_for"]
