@@ -24,6 +24,7 @@ from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.signposting import SignpostingFollowUps
 
 NOTE_MAX = 2000
 
@@ -134,7 +135,7 @@ class ContactFollowUps:
 
 
 #: Providers of follow-up items, in display order. Features add theirs with a one-line edit.
-FOLLOW_UP_PROVIDERS: list[Callable[[], FollowUpProvider]] = [ContactFollowUps]
+FOLLOW_UP_PROVIDERS: list[Callable[[], FollowUpProvider]] = [ContactFollowUps, SignpostingFollowUps]
 
 
 def _sort_key(item: FollowUpItem) -> tuple[bool, bool, date, str, str]:

@@ -740,6 +740,77 @@ class SignpostingService:
             return PurgeResult(count, cutoff, days)
 
 
+# --------------------------------------------------------------------------- follow-ups page
+class SignpostingFollowUps:
+    """Signposting follow-ups on the Follow-ups page (a provider for `services.followups`).
+
+    The owner is the staff member who signposted. With patient references allowed, the title
+    carries the reference so the person can be contacted; otherwise only the date and services.
+    """
+
+    kind = "signposting"
+    label = "Signposting follow-up"
+    done_permission = Permission.LOG_SIGNPOSTING
+
+    def items(self, session: Session, *, owner_id: int | None, done_since: Any) -> list[Any]:
+        from sp_desktop.services.followups import FollowUpItem
+
+        settings = read_settings(session)
+        q = (select(Signposting.id, Signposting.occurred_on, Signposting.follow_up_on,
+                    Signposting.follow_up_done, Signposting.updated_at, Signposting.patient_ref,
+                    Signposting.staff_id, Staff.name)
+             .join(Staff, Staff.id == Signposting.staff_id)
+             .where(Signposting.follow_up_on.is_not(None)))
+        if done_since is None:
+            q = q.where(Signposting.follow_up_done.is_(False))
+        else:
+            q = q.where(or_(Signposting.follow_up_done.is_(False), Signposting.updated_at >= done_since))
+        if owner_id is not None:
+            q = q.where(Signposting.staff_id == owner_id)
+        rows = session.execute(q).all()
+        services: dict[int, list[tuple[str, int, str]]] = {}
+        ids = [r[0] for r in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for sp_id, svc_name, org_id, org_name in session.execute(
+                    select(SignpostingItem.signposting_id, Service.name, Organisation.id, Organisation.name)
+                    .join(Service, Service.id == SignpostingItem.service_id)
+                    .join(Organisation, Organisation.id == Service.organisation_id)
+                    .where(SignpostingItem.signposting_id.in_(chunk))
+                    .order_by(SignpostingItem.id)):
+                services.setdefault(sp_id, []).append((svc_name, org_id, org_name))
+        out = []
+        for sp_id, occurred, due, done, updated, ref, staff_id, staff_name in rows:
+            svcs = services.get(sp_id, [])
+            orgs = list(dict.fromkeys((o_id, o_name) for _, o_id, o_name in svcs))
+            names = ", ".join(n for n, _, _ in svcs) or "services"
+            who = f" (patient ref {ref})" if ref and settings.allow_patient_reference else ""
+            out.append(FollowUpItem(
+                kind=self.kind, ref=sp_id, title=f"Ask how the signposting went{who}: {names}", due=due,
+                owner_id=staff_id, owner_name=staff_name,
+                organisation_id=orgs[0][0] if len(orgs) == 1 else None,
+                organisation_name="; ".join(name for _, name in orgs),
+                source=f"Signposting on {show_date(occurred)} ({staff_name})",
+                done_at=updated if done else None, done_note=None))
+        return out
+
+    def mark_done(self, session: Session, ctx: ServiceContext, ref: int, note: str) -> None:
+        sp = session.get(Signposting, ref)
+        if sp is None or sp.follow_up_on is None:
+            raise NotFound("That follow-up no longer exists: someone may have changed the signposting "
+                           "record. Reload.")
+        if sp.follow_up_done:
+            raise ValidationFailed({"done": "This follow-up was already marked done."})
+        sp.follow_up_done = True
+        names = session.scalars(select(Service.name)
+                                .join(SignpostingItem, SignpostingItem.service_id == Service.id)
+                                .where(SignpostingItem.signposting_id == sp.id)).all()
+        label = _label(list(names), sp.occurred_on)
+        audit.record(session, ctx, AuditAction.UPDATE, "signposting", sp.id, label,
+                     {"follow_up_done": [False, True]},
+                     summary="follow-up done" + (f": {note}" if note else ""))
+
+
 __all__ = [
     "ATTENDED",
     "DEFAULT_FOLLOW_UP_DAYS",
@@ -754,6 +825,7 @@ __all__ = [
     "ReasonRef",
     "ReferenceStatus",
     "SignpostingDetail",
+    "SignpostingFollowUps",
     "SignpostingForm",
     "SignpostingItemInfo",
     "SignpostingService",

@@ -254,3 +254,36 @@ def test_follow_up_can_be_moved_and_marked_done(ctx_as, services):
     assert svc.count_follow_ups_due() == 0
     with pytest.raises(ValidationFailed):
         svc.set_follow_up(d.id, follow_up_on=date(2026, 10, 1))
+
+
+def test_signposting_follow_ups_appear_on_the_follow_ups_page_and_can_be_marked_done(ctx, ctx_as, services):
+    from sp_desktop.services.followups import FollowUpService
+
+    _, _, debt_id, benefits_id, walk_id = services
+    rachel = ctx_as(AppRole.FRONT_DESK, "Rachel Reception")
+    svc = SignpostingService(rachel)
+    due = svc.record(SignpostingForm([debt_id, benefits_id], occurred_on=date(2026, 10, 1),
+                                     follow_up_on=date(2026, 11, 1)))
+    svc.record(SignpostingForm([walk_id], follow_up_on=date(2026, 12, 15)))  # not due yet
+    svc.record(SignpostingForm([walk_id]))  # no follow-up
+    items = [i for i in FollowUpService(rachel).items() if i.kind == "signposting"]
+    assert [i.ref for i in items] == [due.id, due.id + 1]
+    first = items[0]
+    assert first.overdue and first.status_text == "Overdue !"
+    assert first.title == "Ask how the signposting went: Debt advice drop-in, Benefits check"
+    assert first.owner_name == "Rachel Reception" and first.organisation_name == "Renfrew Money Matters"
+    assert first.source == "Signposting on 1 Oct 2026 (Rachel Reception)"
+    assert FollowUpService(rachel).count_overdue() == 1
+    FollowUpService(rachel).mark_done("signposting", due.id, "Rang: going every week")
+    assert svc.get(due.id).follow_up_done
+    assert svc.count_follow_ups_due() == 0
+    entry = AuditService(rachel).history(entity_type="signposting")[0]
+    assert entry.summary == "follow-up done: Rang: going every week"
+    with pytest.raises(ValidationFailed):
+        FollowUpService(rachel).mark_done("signposting", due.id)
+    # With references allowed, the title says whom to contact.
+    SettingsService(ctx).update(allow_patient_reference=True)
+    svc.record(SignpostingForm([walk_id], occurred_on=date(2026, 11, 2), follow_up_on=date(2026, 11, 20),
+                               patient_ref="EMIS77"))
+    titles = [i.title for i in FollowUpService(rachel).items() if i.kind == "signposting"]
+    assert "Ask how the signposting went (patient ref EMIS77): Canal walk" in titles
