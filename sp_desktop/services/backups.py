@@ -1,0 +1,436 @@
+"""Backups and restore of the practice's SQLite database.
+
+- A backup is a copy made with SQLite's online backup API (safe while the app is in use), turned
+  into a plain single file (journal mode DELETE), checked with ``PRAGMA integrity_check`` and
+  only then renamed into place: a backup that exists is a backup that opens.
+- Automatic backups run when the window closes (and, for PCs left on, once a day), at most once
+  a day, and rotate: the newest of each of the last `backups_keep_daily` days and of each of the
+  `backups_keep_weekly` weeks before those are kept (the rule borg and restic call "prune").
+  Only files this app named ``sp_desktop-backup-*.sqlite3`` are ever deleted.
+- They go to the folder chosen in the practice settings (a practice share, a USB drive) or,
+  when none is chosen or it cannot be reached, beside the data.
+- Restore checks the file (is it a database, undamaged, made by sp_desktop, not by a newer
+  version), shows its date and what it holds, keeps the current database as a backup first,
+  then swaps the file in atomically. The app must then restart, so every window opens the
+  restored data cleanly.
+- On PostgreSQL backups are the server's job (``pg_dump``); these functions say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sp_desktop.domain.formatting import show_date, show_datetime
+from sp_desktop.paths import AppPaths
+from sp_desktop.services.base import Permission, ServiceContext, require
+from sp_desktop.services.settings import PracticeSettings, SettingsService
+from sp_desktop.services.tasks import Cancelled, Progress
+
+BACKUP_PREFIX = "sp_desktop-backup-"
+BEFORE_RESTORE_PREFIX = "before-restore-"
+STAMP = "%Y-%m-%d-%H%M%S"
+SQLITE_HEADER = b"SQLite format 3\x00"
+_STAMP_RE = re.compile(r"(\d{4}-\d{2}-\d{2}-\d{6})")
+_PAGES_PER_STEP = 512
+
+SERVER_MESSAGE = (
+    "This directory is kept on a PostgreSQL server, so backups are the server's job: ask whoever "
+    "looks after the server to schedule pg_dump (and to test restoring it). sp_desktop's own "
+    "backup and restore work only with the single-file (SQLite) database."
+)
+
+
+class BackupUnavailable(RuntimeError):
+    """Backups are not made by sp_desktop for this database (PostgreSQL, or an in-memory database)."""
+
+
+class BackupFailed(RuntimeError):
+    """A backup could not be made or did not check out; nothing half-made was left behind."""
+
+
+class RestoreRefused(ValueError):
+    """The chosen file will not be restored; the message says why. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    size: int
+    note: str = ""  # e.g. the chosen folder could not be reached, so the data folder was used
+
+    def describe(self) -> str:
+        mb = self.size / (1024 * 1024)
+        text = f"Backed up to {self.path} at {show_datetime(self.taken_at)} ({mb:.1f} MB, checked: OK)."
+        return f"{text} {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    """What a backup file holds, for the person deciding whether to restore it."""
+
+    path: Path
+    taken_at: datetime
+    last_change: datetime | None
+    schema: str
+    needs_upgrade: bool
+    counts: dict[str, int]
+    size: int
+
+    def describe(self) -> str:
+        lines = [f"Backup taken {show_datetime(self.taken_at)}"]
+        if self.last_change:
+            lines.append(f"Last change recorded in it: {show_datetime(self.last_change)}")
+        lines.append(", ".join(f"{n:,} {label}" for label, n in self.counts.items()))
+        if self.needs_upgrade:
+            lines.append(
+                "It was made by an earlier version of sp_desktop and will be upgraded when it is opened."
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    previous_saved_to: Path
+    summary: BackupSummary
+
+    def describe(self) -> str:
+        return (f"The directory was restored from {self.restored_from.name} (taken "
+                f"{show_datetime(self.summary.taken_at)}). The data it replaced was kept as "
+                f"{self.previous_saved_to}. sp_desktop must now restart.")
+
+
+def _stamp_of(path: Path) -> datetime | None:
+    m = _STAMP_RE.search(path.name)
+    if not m:
+        return None
+    try:
+        return datetime.strptime(m.group(1), STAMP)
+    except ValueError:
+        return None
+
+
+def _integrity(conn: sqlite3.Connection) -> str:
+    """'ok' or the first problem SQLite reports."""
+    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    first = str(rows[0][0]) if rows else "no answer"
+    return "ok" if first == "ok" and len(rows) == 1 else first
+
+
+def copy_database(source: Path, dest: Path, progress: Progress | None = None) -> Path:
+    """Online-backup `source` to `dest` as a checked single file. Atomic: temp file, fsync, rename."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    tmp.unlink(missing_ok=True)
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None and not progress(
+            max(total - remaining, 0), max(total, 1), "Copying the database…"
+        ):
+            raise Cancelled("Backup cancelled: no backup was made.")
+
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out, pages=_PAGES_PER_STEP, progress=step)
+                out.execute("PRAGMA journal_mode=DELETE")
+                if progress is not None and not progress(1, 1, "Checking the copy…"):
+                    raise Cancelled("Backup cancelled: no backup was made.")
+                problem = _integrity(out)
+                if problem != "ok":
+                    raise BackupFailed(
+                        f"The copy did not pass SQLite's integrity check ({problem}). The database "
+                        "itself may be damaged: do not delete older backups, and ask for help."
+                    )
+            finally:
+                out.close()
+        finally:
+            src.close()
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
+
+
+def prune(paths: list[tuple[Path, datetime]], keep_daily: int, keep_weekly: int) -> list[Path]:
+    """Which backups to delete: keep the newest of each of `keep_daily` days, then of `keep_weekly` weeks."""
+    ordered = sorted(paths, key=lambda p: p[1], reverse=True)
+    keep: set[Path] = set()
+
+    def apply(rule: Callable[[datetime], object], count: int) -> None:
+        # borg's rule: the newest backup of each period counts, unless an earlier rule kept it already
+        last: object = None
+        kept = 0
+        for path, when in ordered:
+            if kept >= count:
+                break
+            period = rule(when)
+            if period == last:
+                continue
+            last = period
+            if path not in keep:
+                keep.add(path)
+                kept += 1
+
+    apply(lambda d: d.date(), keep_daily)
+    apply(lambda d: d.isocalendar()[:2], keep_weekly)
+    if ordered:
+        keep.add(ordered[0][0])  # never delete the newest backup
+    return [p for p, _ in ordered if p not in keep]
+
+
+class BackupService:
+    def __init__(
+        self, ctx: ServiceContext, paths: AppPaths, settings: PracticeSettings | None = None
+    ) -> None:
+        self.ctx = ctx
+        self.paths = paths
+        self._settings = settings
+
+    # ---- where
+    @property
+    def available(self) -> bool:
+        return self.ctx.db.sqlite_path is not None
+
+    def _require_sqlite(self) -> Path:
+        path = self.ctx.db.sqlite_path
+        if path is None:
+            raise BackupUnavailable(
+                SERVER_MESSAGE
+                if self.ctx.db.dialect == "postgresql"
+                else "This database is not a file, so it cannot be backed up or restored here."
+            )
+        return path
+
+    def settings(self) -> PracticeSettings:
+        if self._settings is None:
+            self._settings = SettingsService(self.ctx).get()
+        return self._settings
+
+    def folder(self) -> tuple[Path, str]:
+        """(folder, note). The chosen folder when it can be written to, else the data folder."""
+        chosen = self.settings().backup_folder.strip()
+        if chosen:
+            folder = Path(chosen).expanduser()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                probe = folder / ".sp_desktop-write-test"
+                probe.write_bytes(b"")
+                probe.unlink()
+                return folder, ""
+            except OSError:
+                return self.paths.backup_dir, (
+                    f"The backup folder {folder} could not be reached (is the drive "
+                    "connected?), so the backup was saved in the data folder instead."
+                )
+        return self.paths.backup_dir, ""
+
+    def list_backups(self) -> list[BackupInfo]:
+        """This app's automatic and manual backups in the backup folder, newest first."""
+        folder, _ = self.folder()
+        out = []
+        for p in folder.glob(f"{BACKUP_PREFIX}*.sqlite3"):
+            when = _stamp_of(p)
+            if when is not None and p.is_file():
+                out.append(BackupInfo(p, when, p.stat().st_size))
+        return sorted(out, key=lambda b: b.taken_at, reverse=True)
+
+    def last_backup(self) -> BackupInfo | None:
+        backups = self.list_backups()
+        return backups[0] if backups else None
+
+    def is_due(self) -> bool:
+        last = self.last_backup()
+        return last is None or last.taken_at.date() < self.ctx.today()
+
+    def status_text(self) -> str:
+        """For the status bar: text and a symbol, never colour alone."""
+        if not self.available:
+            return "Backups: by the server"
+        last = self.last_backup()
+        if last is None:
+            return "! Not backed up yet"
+        if last.taken_at.date() == self.ctx.today():
+            return "✓ Backed up today"
+        return f"! Last backup {show_date(last.taken_at)}"
+
+    # ---- making backups
+    def back_up_now(self, progress: Progress | None = None, dest: Path | None = None) -> BackupInfo:
+        """A checked backup now ("Back up now…", `sp-desktop backup`). `dest` may be a file or a folder."""
+        require(self.ctx.actor, Permission.BACKUP_RESTORE)
+        return self._backup(progress, dest)
+
+    def automatic_backup(self, progress: Progress | None = None) -> BackupInfo | None:
+        """On closing and once a day: a backup unless there is one from today already."""
+        if not self.available or not self.is_due():
+            return None
+        return self._backup(progress, None)
+
+    def _backup(self, progress: Progress | None, dest: Path | None) -> BackupInfo:
+        source = self._require_sqlite()
+        now = self.ctx.now()
+        name = f"{BACKUP_PREFIX}{now.strftime(STAMP)}.sqlite3"
+        note = ""
+        rotate = dest is None
+        if dest is None:
+            folder, note = self.folder()
+            target = folder / name
+        elif dest.is_dir() or not dest.suffix:
+            target = dest / name
+        else:
+            target = dest
+        if target.resolve() == source.resolve():
+            raise BackupFailed("A backup cannot be written over the database itself: choose another place.")
+        try:
+            copy_database(source, target, progress)
+        except (sqlite3.Error, OSError) as exc:
+            raise BackupFailed(
+                f"The backup to {target.parent} failed: {exc}. Check the folder exists, has space "
+                "and that you may save there."
+            ) from None
+        if rotate:
+            self.rotate()
+        return BackupInfo(target, now, target.stat().st_size, note)
+
+    def rotate(self) -> list[Path]:
+        settings = self.settings()
+        backups = [(b.path, b.taken_at) for b in self.list_backups()]
+        doomed = prune(backups, settings.backups_keep_daily, settings.backups_keep_weekly)
+        for p in doomed:
+            p.unlink(missing_ok=True)
+        return doomed
+
+    # ---- restore
+    def inspect(self, path: Path) -> BackupSummary:
+        """Check a backup file and say what it holds. Raises RestoreRefused with the reason."""
+        from alembic.script import ScriptDirectory
+
+        from sp_desktop.db.migrate import _config, head_revision
+
+        path = Path(path)
+        if not path.is_file():
+            raise RestoreRefused(f"{path} does not exist or is not a file.")
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header != SQLITE_HEADER:
+            raise RestoreRefused(
+                f"{path.name} is not an sp_desktop backup: it is not a database file at all."
+            )
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error as exc:
+            raise RestoreRefused(f"{path.name} could not be opened ({exc}).") from None
+        try:
+            try:
+                problem = _integrity(conn)
+            except sqlite3.DatabaseError as exc:
+                problem = str(exc)
+            if problem != "ok":
+                raise RestoreRefused(
+                    f"{path.name} is damaged and cannot be restored (SQLite says: {problem}). "
+                    "Choose an older backup."
+                )
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"alembic_version", "organisation", "service", "audit_event"} <= tables:
+                raise RestoreRefused(f"{path.name} is a database, but not an sp_desktop directory.")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            schema = str(row[0]) if row else ""
+            try:
+                known = ScriptDirectory.from_config(_config()).get_revision(schema) is not None
+            except Exception:
+                known = False
+            if not known:
+                raise RestoreRefused(
+                    f"{path.name} was made by a newer version of sp_desktop (schema {schema}). "
+                    "Install that version first, or choose an older backup."
+                )
+            counts = {}
+            for label, table, where in (("organisations", "organisation", "archived_at IS NULL"),
+                                        ("services", "service", "archived_at IS NULL"),
+                                        ("staff", "staff", "1"), ("contacts logged", "contact_event", "1"),
+                                        ("signposting records", "signposting", "1")):
+                if table in tables:
+                    counts[label] = int(
+                        conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
+                    )
+            last = conn.execute("SELECT max(at) FROM audit_event").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise RestoreRefused(
+                f"{path.name} is damaged and cannot be restored ({exc}). Choose an older backup."
+            ) from None
+        finally:
+            conn.close()
+        taken = _stamp_of(path) or datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        last_change = datetime.fromisoformat(str(last)).replace(microsecond=0) if last else None
+        return BackupSummary(path, taken, last_change, schema, schema != head_revision(), counts,
+                             path.stat().st_size)
+
+    def restore(self, path: Path, progress: Progress | None = None) -> RestoreResult:
+        """Replace the database with a checked backup. The current one is backed up first.
+
+        Afterwards the open database is closed; the caller must restart the app.
+        """
+        require(self.ctx.actor, Permission.BACKUP_RESTORE)
+        live = self._require_sqlite()
+        path = Path(path)
+        summary = self.inspect(path)
+        if path.resolve() == live.resolve():
+            raise RestoreRefused("That is the database in use now; choose a backup file.")
+        folder, _ = self.folder()
+        now = self.ctx.now()
+        safety = folder / f"{BEFORE_RESTORE_PREFIX}{now.strftime(STAMP)}.sqlite3"
+        try:
+            copy_database(live, safety, progress)
+        except (sqlite3.Error, OSError) as exc:
+            raise BackupFailed(f"The current data could not be backed up first ({exc}), so nothing was "
+                               "restored.") from None
+        tmp = live.with_name(live.name + ".restore-part")
+        try:
+            shutil.copyfile(path, tmp)
+            conn = sqlite3.connect(tmp)
+            try:
+                conn.execute("PRAGMA journal_mode=DELETE")
+                if _integrity(conn) != "ok":
+                    raise RestoreRefused(f"The copy of {path.name} did not check out; nothing was restored.")
+                conn.execute(
+                    "INSERT INTO audit_event (at, staff_id, staff_name, action, entity_type, entity_id,"
+                    " entity_label, organisation_id, changes, summary)"
+                    " VALUES (?, NULL, ?, 'restore', 'database', NULL, ?, NULL, ?, ?)",
+                    (
+                        now.isoformat(sep=" "),
+                        self.ctx.actor.name,
+                        path.name[:300],
+                        json.dumps({}),
+                        f"restored from the backup {path.name} taken {show_datetime(summary.taken_at)}; "
+                        f"the data it replaced was kept as {safety.name}",
+                    ),
+                )
+                conn.commit()
+            finally:
+                conn.close()
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            if progress is not None:
+                progress(1, 1, "Replacing the database…")
+            self.ctx.db.dispose()
+            for suffix in ("-wal", "-shm"):
+                Path(str(live) + suffix).unlink(missing_ok=True)
+            tmp.replace(live)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return RestoreResult(path, safety, summary)
