@@ -989,7 +989,11 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         org.services.append(svc)
 
     feed = Feed("spreadsheet", table.path.name, terms=r.terms, records_read=len(rows))
-    feed.problems = sorted(r.problems, key=lambda p: (p.row or 0, not p.is_error))
+    problems = r.problems
+    if skip_bad_rows:  # the rows are left out, so their errors no longer stop the import
+        problems = [Problem("warning", f"{p.message} This row is left out.", p.row, p.column, p.where)
+                    if p.is_error and p.row in r.bad_rows else p for p in problems]
+    feed.problems = sorted(problems, key=lambda p: (p.row or 0, not p.is_error))
     for org in groups.values():
         if skip_bad_rows:
             org.services = [s for s in org.services if s.row not in r.bad_rows]

@@ -40,6 +40,8 @@ STAMP = "%Y-%m-%d-%H%M%S"
 SQLITE_HEADER = b"SQLite format 3\x00"
 _STAMP_RE = re.compile(r"(\d{4}-\d{2}-\d{2}-\d{6})")
 _PAGES_PER_STEP = 512
+_SINGULAR = {"organisations": "organisation", "services": "service", "contacts logged": "contact logged",
+             "signposting records": "signposting record"}
 
 SERVER_MESSAGE = (
     "This directory is kept on a PostgreSQL server, so backups are the server's job: ask whoever "
@@ -89,7 +91,8 @@ class BackupSummary:
         lines = [f"Backup taken {show_datetime(self.taken_at)}"]
         if self.last_change:
             lines.append(f"Last change recorded in it: {show_datetime(self.last_change)}")
-        lines.append(", ".join(f"{n:,} {label}" for label, n in self.counts.items()))
+        lines.append(", ".join(f"{n:,} {label if n != 1 else _SINGULAR.get(label, label)}"
+                               for label, n in self.counts.items()))
         if self.needs_upgrade:
             lines.append(
                 "It was made by an earlier version of sp_desktop and will be upgraded when it is opened."

@@ -209,12 +209,12 @@ class ImportPlan:
             lines.append(f"{len(f.warnings)} warning(s): imported as described.")
         parts = []
         for kind, label in (
-            ("add", "added"),
-            ("update", "updated"),
-            ("merge", "merged into existing ones"),
+            ("add", "to add"),
+            ("update", "to update"),
+            ("merge", "to merge into ones already in the directory"),
             ("unchanged", "unchanged"),
-            ("skip", "left out"),
-            ("conflict", "edited here since the last import (yours are kept unless you choose)"),
+            ("skip", "to leave out"),
+            ("conflict", "changed in the feed but also edited here (yours are kept unless you choose)"),
             ("missing", "no longer in the feed"),
         ):
             orgs, svcs = self.count(kind, "organisation"), self.count(kind, "service")

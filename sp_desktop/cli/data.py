@@ -1,0 +1,253 @@
+"""`sp-desktop import`, `export`, `backup` and `restore`: data exchange and backups for practice IT.
+
+`import` prints the same validation report and "what changed" summary as the import wizard;
+with problems it writes nothing and exits 1. `--dry-run` stops after the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.interop.spreadsheet import FIELDS, IGNORE, memory_key
+
+FIELD_HELP = ", ".join(f.key for f in FIELDS)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = add_subcommand(
+        sub, "import", "import a spreadsheet or an Open Referral feed (all or nothing)",
+        "Import organisations and services from a spreadsheet (CSV or XLSX) or an Open Referral feed "
+        "(HSDS 3.0 / ORUK: JSON, or a data package folder or zip). Prints every problem by row and column "
+        "and what would change; with problems nothing is written. New organisations arrive not vetted.")
+    p.add_argument("source", metavar="FILE_OR_FOLDER", help="the file, or the folder of a data package")
+    p.add_argument("--format", default="auto", choices=("auto", "csv", "xlsx", "hsds-json", "hsds-csv"),
+                   help="what the file is (default: worked out from the name)")
+    p.add_argument("--dry-run", action="store_true", help="check and report only; change nothing")
+    p.add_argument("--sheet", help="the sheet of an Excel workbook to read (default: the first with data)")
+    p.add_argument("--map", action="append", default=[], metavar="HEADING=FIELD",
+                   help="say which field a spreadsheet column holds (repeatable); FIELD empty to leave the "
+                        f"column out. Fields: {FIELD_HELP}")
+    p.add_argument(
+        "--new-categories",
+        action="store_true",
+        help="add spreadsheet categories that are not in the practice's list (default: report them)",
+    )
+    p.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows and leave out rows with problems (default: import nothing)",
+    )
+    p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
+                   help="what to do with organisations that look like ones already in the directory: merge "
+                        "(fill in blanks, add missing services; the default), skip, or add as new")
+    p.add_argument("--local-edits", choices=("keep", "overwrite"), default="keep",
+                   help="records edited here since the feed was last imported: keep ours (default) or take "
+                        "the feed's")
+    p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
+                   help="feed categories that match none of the practice's: add them (default) or leave out")
+    p.add_argument("--archive-missing", action="store_true",
+                   help="archive records that came from this feed but are no longer in it")
+    p.add_argument(
+        "--feed", metavar="NAME", help="the feed's name, to tell feeds apart (default: worked out)"
+    )
+    p.set_defaults(run=run_import)
+
+    p = add_subcommand(
+        sub,
+        "export",
+        "export the directory (CSV for Excel, or Open Referral)",
+        "Write the directory as a CSV for Excel (one row per service) or as Open Referral HSDS 3.0 (JSON, or "
+        "a data package: a zip when OUT ends in .zip, else a new folder). Internal records (vetting evidence,"
+        " trust notes, contact history, referrals) are never exported.",
+    )
+    p.add_argument("out", metavar="OUT", help="the file (or new folder) to write")
+    p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv"),
+                   help="csv, hsds-json or hsds-csv (default: from OUT: .csv, .json, else a data package)")
+    p.add_argument("--include-contacts", action="store_true",
+                   help="include named contacts (people at organisations); left out by default")
+    p.add_argument(
+        "--approved-only", action="store_true", help="only organisations whose vetting is approved"
+    )
+    p.set_defaults(run=run_export)
+
+    p = add_subcommand(
+        sub, "backup", "make a checked backup of the database now",
+        "Copy the database with SQLite's online backup API (safe while the app is open) and check the copy. "
+        "Without DEST the backup goes to the practice's backup folder and old backups are rotated.")
+    p.add_argument("dest", metavar="DEST", nargs="?", help="a folder or file name for the backup")
+    p.add_argument("--list", action="store_true", help="list the backups in the backup folder instead")
+    p.set_defaults(run=run_backup)
+
+    p = add_subcommand(
+        sub, "restore", "replace the database with a backup (the current data is backed up first)",
+        "Check a backup (undamaged, an sp_desktop database, not from a newer version), show what it holds, "
+        "back up the current database, then put the backup in its place. Close sp_desktop on every PC first.")
+    p.add_argument("file", metavar="FILE", help="the backup file")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
+    p.set_defaults(run=run_restore)
+
+
+# --------------------------------------------------------------------------- import
+def _mapping(loaded: object, pairs: list[str]) -> dict[int, str]:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
+
+    mapping = dict(loaded.mapping)  # type: ignore[attr-defined]
+    headers = loaded.table.headers  # type: ignore[attr-defined]
+    by_key = {memory_key(h): i for i, h in enumerate(headers)}
+    for pair in pairs:
+        heading, sep, field = pair.partition("=")
+        if not sep:
+            raise CommandError(f"--map “{pair}”: write it as HEADING=FIELD, e.g. --map \"Tel No=phone\".")
+        field = field.strip()
+        if field and field not in FIELD_BY_KEY:
+            raise CommandError(f"--map “{pair}”: “{field}” is not a field. Fields: {FIELD_HELP}")
+        index = by_key.get(memory_key(heading))
+        if index is None:
+            raise CommandError(
+                f"--map “{pair}”: the file has no column “{heading.strip()}”. Its columns are: "
+                + ", ".join(headers)
+            )
+        if field:
+            for i, k in list(mapping.items()):
+                if k == field and i != index:
+                    mapping[i] = IGNORE
+        mapping[index] = field or IGNORE
+    return mapping
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
+    from sp_desktop.services.imports import (
+        FORMAT_LABELS,
+        ImportChoices,
+        ImportFailed,
+        ImportService,
+        report_lines,
+    )
+    from sp_desktop.services.tasks import Cancelled
+
+    source = Path(args.source)
+    with runtime_for(args) as (_rt, ctx):
+        service = ImportService(ctx)
+        try:
+            loaded = service.open(source, args.format, args.sheet)
+            print(f"Reading {source} ({FORMAT_LABELS[loaded.format]})", file=out)
+            mapping: dict[int, str] = {}
+            if loaded.table is not None:
+                mapping = _mapping(loaded, args.map)
+                print(
+                    f"{loaded.table.describe}; headings on row {loaded.table.header_row}. Columns:", file=out
+                )
+                for i, heading in enumerate(loaded.table.headers):
+                    key = mapping.get(i, IGNORE)
+                    target = FIELD_BY_KEY[key].label if key else "(not imported)"
+                    print(f"  {heading} -> {target}", file=out)
+            feed = service.read_feed(loaded, mapping or None, create_missing_categories=args.new_categories,
+                                     skip_bad_rows=args.skip_bad_rows)
+            choices = ImportChoices(
+                default_duplicate=args.duplicates,
+                default_conflict="take" if args.local_edits == "overwrite" else "keep",
+                unmatched_terms=args.unmatched_terms,
+                archive_missing=args.archive_missing,
+                feed_name=args.feed,
+                remember_columns=(
+                    {loaded.table.headers[i]: k for i, k in mapping.items()}
+                    if loaded.table is not None
+                    else None
+                ),
+            )
+            plan = service.plan(feed, choices)
+            print("", file=out)
+            for line in report_lines(plan):
+                print(line, file=out)
+            if plan.has_errors:
+                bad = sorted({p.row for p in feed.errors if p.row is not None})
+                rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
+                raise CommandError(f"nothing was imported: {len(feed.errors)} problem(s){rows} must be fixed "
+                                   "first. Fix the file, or use --skip-bad-rows to leave those rows out.")
+            if args.dry_run:
+                print("\nDry run: nothing was changed.", file=out)
+                return 0
+            result = service.commit(feed, choices)
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from None
+        except Cancelled as exc:
+            raise CommandError(str(exc), 130) from None
+    print("", file=out)
+    print(result.describe(), file=out)
+    return 0
+
+
+# --------------------------------------------------------------------------- export
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.exports import ExportFailed, ExportService
+
+    target = Path(args.out)
+    fmt = args.format or {".csv": "csv", ".json": "hsds-json"}.get(target.suffix.lower(), "hsds-csv")
+    with runtime_for(args) as (_rt, ctx):
+        try:
+            result = ExportService(ctx).export(fmt, target, include_contacts=args.include_contacts,
+                                               approved_only=args.approved_only)
+        except ExportFailed as exc:
+            raise CommandError(str(exc)) from None
+    print(result.describe(), file=out)
+    return 0
+
+
+# --------------------------------------------------------------------------- backups
+def run_backup(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.domain.formatting import show_datetime
+    from sp_desktop.services.backups import BackupFailed, BackupService, BackupUnavailable
+
+    with runtime_for(args) as (rt, ctx):
+        service = BackupService(ctx, rt.paths)
+        try:
+            if args.list:
+                backups = service.list_backups()
+                folder, _ = service.folder()
+                if not backups:
+                    print(f"No backups yet in {folder}.", file=out)
+                for b in backups:
+                    print(
+                        f"{show_datetime(b.taken_at)}  {b.size / (1024 * 1024):6.1f} MB  {b.path}", file=out
+                    )
+                return 0
+            info = service.back_up_now(dest=Path(args.dest) if args.dest else None)
+        except (BackupFailed, BackupUnavailable) as exc:
+            raise CommandError(str(exc)) from None
+    print(info.describe(), file=out)
+    return 0
+
+
+def run_restore(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.backups import BackupFailed, BackupService, BackupUnavailable, RestoreRefused
+
+    with runtime_for(args) as (rt, ctx):
+        service = BackupService(ctx, rt.paths)
+        try:
+            summary = service.inspect(Path(args.file))
+            print(f"{args.file}:", file=out)
+            print(summary.describe(), file=out)
+            if not args.yes:
+                if not sys.stdin or not sys.stdin.isatty():
+                    raise CommandError(
+                        "add --yes to restore without being asked (the current data is backed up first)."
+                    )
+                answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
+                if answer.strip().lower() != "yes":
+                    print("Nothing was changed.", file=out)
+                    return 1
+            result = service.restore(Path(args.file))
+        except (RestoreRefused, BackupFailed, BackupUnavailable) as exc:
+            raise CommandError(str(exc)) from None
+    print(result.describe(), file=out)
+    return 0
