@@ -469,7 +469,7 @@ FIELDS: tuple[Field, ...] = (
             "session times",
             "availability",
             "when it runs",
-            "days/times",
+            "days/times", "opens", "opening",
         ),
     ),
     Field("opening_notes", "Opening notes", ("opening notes", "notes on times", "times notes")),

@@ -190,7 +190,7 @@ def parse_opening_times(text: str) -> ParsedTimes:
     elif days and not days_used and not slots:
         # Only days ("Tuesdays"): keep them as slots without times.
         slots = [SlotRec(d) for d in days]
-    if not saw_day_or_time:
+    if not saw_day_or_time and not re.search(r"\d", raw):
         return ParsedTimes((), raw, True)  # "By appointment": a note, nothing to read
     if unknown or not slots:
         return ParsedTimes((), raw, False)
