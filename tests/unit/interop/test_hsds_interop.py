@@ -38,7 +38,10 @@ def _the_example_organisation(feed, *, from_tables: bool = False):
     assert svc.is_free is False and "£50 per hour" in (svc.fee_description or "")
     assert svc.languages == ["Urdu"]
     assert svc.service_area and svc.service_area.startswith("The service is available to all residents")
-    assert [(s.weekday, s.opens, s.closes) for s in svc.schedule] == [(3, "10:00", "18:00"), (4, "10:00", "18:00")]
+    assert [(s.weekday, s.opens, s.closes) for s in svc.schedule] == [
+        (3, "10:00", "18:00"),
+        (4, "10:00", "18:00"),
+    ]
     assert "not available on public holidays" in (svc.schedule_notes or "")
     assert svc.location_ids == [loc.id]
     assert [p.number for p in svc.phones] == ["+441234234567"]  # the quotes in the example are stripped
@@ -50,7 +53,9 @@ def _the_example_organisation(feed, *, from_tables: bool = False):
 
 
 @needs_reference
-@pytest.mark.parametrize("name", ["organization_full.json", "service_full.json", "service_at_location_full.json"])
+@pytest.mark.parametrize(
+    "name", ["organization_full.json", "service_full.json", "service_at_location_full.json"]
+)
 def test_example_json_forms(name):
     feed = read_hsds(EXAMPLES / name)
     assert not feed.errors
@@ -80,8 +85,12 @@ def _package_copy(tmp_path: Path, uk_names: bool) -> Path:
             shutil.copyfile(p, folder / p.name)
     shutil.copyfile(HSDS / "datapackage.json", folder / "datapackage.json")
     if uk_names:
-        for plural, singular in (("addresses", "address"), ("schedules", "schedule"), ("attributes", "attribute"),
-                                 ("taxonomies", "taxonomy")):
+        for plural, singular in (
+            ("addresses", "address"),
+            ("schedules", "schedule"),
+            ("attributes", "attribute"),
+            ("taxonomies", "taxonomy"),
+        ):
             (folder / f"{plural}.csv").rename(folder / f"{singular}.csv")
         (folder / "datapackage.json").unlink()  # names alone are enough (with a warning)
     return folder
@@ -114,8 +123,17 @@ def test_not_open_referral_json(tmp_path):
 
 def test_a_service_without_a_name_is_an_error_with_where_it_is(tmp_path):
     path = tmp_path / "x.json"
-    path.write_text(json.dumps({"id": "5e0a9f0e-4a8c-4a51-9d0a-0e6f5f4b8c11", "name": "Org", "description": "",
-                                "services": [{"id": "x1", "status": "active"}]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "5e0a9f0e-4a8c-4a51-9d0a-0e6f5f4b8c11",
+                "name": "Org",
+                "description": "",
+                "services": [{"id": "x1", "status": "active"}],
+            }
+        ),
+        encoding="utf-8",
+    )
     feed = read_hsds(path)
     assert [(p.where, p.column) for p in feed.errors] == [("service x1", "name")]
 

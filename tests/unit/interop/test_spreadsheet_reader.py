@@ -68,8 +68,13 @@ def test_every_problem_is_reported_by_row_and_column(tmp_path):
     errors = {(p.row, p.column) for p in feed.errors}
     assert errors == {(8, "Tel No."), (8, "E-mail address"), (9, "Name of Organisation"), (10, "Catagory")}
     texts = [p.text() for p in feed.problems]
-    assert "Error: Row 8, Tel No.: “not a phone” is not a phone number: use digits, e.g. 0141 496 0123." in texts
-    assert any(t.startswith("Error: Row 10, Catagory: “Unicorn grooming” is not one of the practice's") for t in texts)
+    assert (
+        "Error: Row 8, Tel No.: “not a phone” is not a phone number: use digits, e.g. 0141 496 0123." in texts
+    )
+    assert any(
+        t.startswith("Error: Row 10, Catagory: “Unicorn grooming” is not one of the practice's")
+        for t in texts
+    )
     warnings = {(p.row, p.column) for p in feed.warnings}
     assert (7, None) in warnings  # the exact duplicate row
     assert (8, "Opening Hours") in warnings and (8, "Age") in warnings and (10, "Post Code") in warnings
@@ -85,9 +90,14 @@ def test_repeated_organisation_names_make_one_organisation_with_several_services
     # the phone and email are the same on every row, so they belong to the organisation
     assert [p.number for p in cafe.phones] == ["+441414960123"] and cafe.email == "hello@cafe.example.org"
     lunch, walk = cafe.services
-    assert [(s.weekday, s.opens, s.closes) for s in lunch.schedule] == [(0, "10:00", "12:00"), (2, "14:00", "16:00")]
+    assert [(s.weekday, s.opens, s.closes) for s in lunch.schedule] == [
+        (0, "10:00", "12:00"),
+        (2, "14:00", "16:00"),
+    ]
     assert lunch.min_age == 65 and lunch.is_free is False and lunch.fee_description == "£3 a meal"
-    assert walk.is_free is True and [(s.weekday, s.opens, s.closes) for s in walk.schedule] == [(1, "10:30", "12:00")]
+    assert walk.is_free is True and [(s.weekday, s.opens, s.closes) for s in walk.schedule] == [
+        (1, "10:30", "12:00")
+    ]
     assert lunch.term_ids == ["category:lunch-clubs"] and lunch.access == [AccessRoute.SELF_REFERRAL]
     assert [loc.postcode for loc in cafe.locations] == ["PA1 1AA"]  # one venue, written two ways
     debt = next(o for o in feed.organisations if o.name == "Renfrew Debt Help")
@@ -117,7 +127,10 @@ def test_a_category_name_with_commas_is_not_split(tmp_path):
     table = read_table(path)
     feed = feed_from_table(table, guess_mapping(table.headers), CATEGORIES)
     assert not feed.problems
-    assert feed.organisations[0].services[0].term_ids == ["category:money-debt-benefits", "category:debt-advice"]
+    assert feed.organisations[0].services[0].term_ids == [
+        "category:money-debt-benefits",
+        "category:debt-advice",
+    ]
 
 
 @pytest.mark.parametrize(("encoding", "delimiter"), [("utf-8-sig", ","), ("utf-8", ";"), ("utf-16", "\t"),

@@ -37,7 +37,9 @@ def test_opening_times_people_write(text, slots):
     assert [(s.weekday, s.opens, s.closes) for s in parsed.slots] == slots
 
 
-@pytest.mark.parametrize("text", ["First Tuesday of the month 10-12", "10am-2pm", "Mon 10-12, Fri", "mon 25-26"])
+@pytest.mark.parametrize(
+    "text", ["First Tuesday of the month 10-12", "10am-2pm", "Mon 10-12, Fri", "mon 25-26"]
+)
 def test_opening_times_that_cannot_be_read_are_kept_as_a_note_and_reported(text):
     parsed = parse_opening_times(text)
     assert not parsed.understood and parsed.slots == () and parsed.note == text
@@ -68,16 +70,24 @@ def test_ages_not_understood():
     assert parse_age("twelve") is None
 
 
-@pytest.mark.parametrize(("text", "result"), [("Free", (True, None)), ("", (True, None)),
-                                              ("£3 per session", (False, "£3 per session")),
-                                              ("No charge", (True, None)),
-                                              ("Free (donations welcome)", (True, "Free (donations welcome)"))])
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("Free", (True, None)),
+        ("", (True, None)),
+        ("£3 per session", (False, "£3 per session")),
+        ("No charge", (True, None)),
+        ("Free (donations welcome)", (True, "Free (donations welcome)")),
+    ],
+)
 def test_costs(text, result):
     assert parse_cost(text) == result
 
 
 def test_names_match_however_they_are_punctuated():
-    assert normalise_name("The Cartvale Money-Advice Project Ltd.") == normalise_name("Cartvale money advice project")
+    assert normalise_name("The Cartvale Money-Advice Project Ltd.") == normalise_name(
+        "Cartvale money advice project"
+    )
     assert normalise_name("Hearth & Home") == normalise_name("Hearth and Home")
 
 
