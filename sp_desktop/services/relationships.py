@@ -871,12 +871,18 @@ class NetworkTable:
     headers: tuple[str, ...]
     values: tuple[tuple[Any, ...], ...]
     organisation_ids: tuple[int, ...] = ()  # the organisation of each row (for opening it)
+    blanks: tuple[str, ...] = ()  # what an empty cell says, per column (e.g. "Never")
+
+    def _blank(self, col: int) -> str:
+        return self.blanks[col] if col < len(self.blanks) else ""
 
     def display_rows(self) -> list[list[str]]:
-        return [[_display(v) for v in row] for row in self.values]
+        return [[_display(v) if v is not None else self._blank(i) for i, v in enumerate(row)]
+                for row in self.values]
 
     def csv_rows(self) -> list[list[str]]:
-        return [[_csv_safe(_csv_value(v)) for v in row] for row in self.values]
+        return [[_csv_safe(_csv_value(v)) if v is not None else self._blank(i) for i, v in enumerate(row)]
+                for row in self.values]
 
 
 def _display(v: Any) -> str:
@@ -1036,7 +1042,8 @@ class RelationshipService:
                                 tuple((a.organisation_name, a.staff_name, a.job_role, a.last_met,
                                        a.last_contact, a.contacts_last_12_months, a.contacts)
                                       for a in people),
-                                tuple(a.organisation_id for a in people))
+                                tuple(a.organisation_id for a in people),
+                                ("", "", "", "Not in person", "", "", ""))
         if name == NEVER_MET:
             orgs = self.never_met()
             return NetworkTable(name, LIST_TITLES[name], as_of + "; no face-to-face contact ever recorded",
@@ -1045,7 +1052,7 @@ class RelationshipService:
                                 tuple((o.name, o.vetting_status, o.health.last_contact,
                                        o.health.last_contact_kind, o.health.contacts_last_12_months)
                                       for o in orgs),
-                                tuple(o.organisation_id for o in orgs))
+                                tuple(o.organisation_id for o in orgs), ("", "", "Never", "", ""))
         if name == NO_RECENT_CONTACT:
             orgs = self.approved_without_contact()
             return NetworkTable(name, LIST_TITLES[name],
@@ -1054,7 +1061,7 @@ class RelationshipService:
                                  "Last met in person"),
                                 tuple((o.name, o.approved_on, o.next_review_on, o.health.last_contact,
                                        o.health.last_contact_kind, o.health.last_face_to_face) for o in orgs),
-                                tuple(o.organisation_id for o in orgs))
+                                tuple(o.organisation_id for o in orgs), ("", "", "", "Never", "", "Never"))
         raise ValueError(f"Unknown network list {name!r}")
 
     def export_csv(self, name: str, path: Path | str, text: str = "") -> int:

@@ -25,7 +25,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def standard_icon(name: str) -> QIcon:
-    style = QApplication.style()
+    style = QApplication.style() if QApplication.instance() is not None else None
+    if style is None:
+        return QIcon()
     return style.standardIcon(getattr(QStyle.StandardPixmap, name))
 
 
@@ -210,6 +212,11 @@ class NetworkTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
                     Qt.ItemDataRole.ToolTipRole):
             return self._display[index.row()][index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            value = self.table.values[index.row()][index.column()]
+            if isinstance(value, int) and not isinstance(value, bool):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
         if role == SORT_ROLE:
             value = self.table.values[index.row()][index.column()]
             if value is None:

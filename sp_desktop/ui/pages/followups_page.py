@@ -176,6 +176,9 @@ class FollowUpsPage(QWidget):
         return self.service.count_open()
 
     def focus_search(self) -> None:
+        """Ctrl+F (and on showing the page): into the list, on the first row, ready for Ctrl+D."""
+        if self.selected_item() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:

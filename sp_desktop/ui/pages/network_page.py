@@ -68,9 +68,18 @@ def choose_printer(parent: QWidget | None, title: str) -> QPrinter | None:
 
 def table_html(table: NetworkTable, printed_by: str, today: date) -> str:
     """The printable version of a network list."""
-    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in table.headers)
-    rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                   for row in table.display_rows())
+    display = table.display_rows()
+    # Column widths follow the longest word of the header and the longest cell (capped), so
+    # "Organisation" is never broken mid-word and names get the room.
+    weights = []
+    for col, header in enumerate(table.headers):
+        longest_cell = max((len(row[col]) for row in display), default=0)
+        longest_word = max(len(w) for w in header.split())
+        weights.append(max(longest_word * 2 + 2, min(longest_cell, 24) + 2, 8))
+    widths = [round(100 * w / sum(weights)) for w in weights]
+    head = "".join(f"<th align='left' width='{w}%'>{escape(h)}</th>" for h, w in zip(table.headers, widths,
+                                                                                      strict=True))
+    rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in display)
     if not rows:
         rows = f"<tr><td colspan='{len(table.headers)}'>{escape(EMPTY[table.name])}</td></tr>"
     return (f"<h2>{escape(table.title)}</h2><p>{escape(table.subtitle)}. {len(table.values)} "
