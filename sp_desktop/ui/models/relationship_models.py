@@ -169,7 +169,7 @@ class FollowUpTableModel(RowsTableModel[FollowUpItem]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.FontRole and index.isValid():
             item = self.row_at(index.row())
-            if item is not None and item.overdue:
+            if item is not None and item.overdue and index.column() in (COL_FU_STATUS, COL_FU_DUE):
                 font = QFont()
                 font.setBold(True)
                 return font

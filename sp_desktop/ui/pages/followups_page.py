@@ -137,7 +137,7 @@ class FollowUpsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_FU_ACTION, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((150, 100, 140, 0, 220, 300)):
+        for col, width in enumerate((125, 100, 135, 0, 230, 250)):
             if width:
                 self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)

@@ -87,7 +87,7 @@ class TimelineWidget(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((125, 170, 130, 130, 0, 220)):
+        for col, width in enumerate((132, 150, 120, 120, 0, 180)):
             if width:
                 self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
