@@ -71,8 +71,9 @@ def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
         actor = sign_in_function()(runtime, app)
         if actor is None:
             return 0
-        window = build_main_window(runtime, actor)
-        window.show()
+        from sp_desktop.ui.session_guard import SessionGuard
+
+        window = SessionGuard(runtime, app, actor, build_main_window).start()  # switch user, idle lock
         recovery.after_show(window, app)  # database check, drafts from last time, benchmark exit
         return int(app.exec())
     finally:

@@ -120,7 +120,7 @@ def review_text(state: ReviewState, next_review_on: date | None, today: date) ->
     if state is ReviewState.DUE_SOON and next_review_on:
         days = (next_review_on - today).days
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return f"Review due soon ⏰ ({show_date(next_review_on)}, {when})"
+        return f"Review due soon ◔ ({show_date(next_review_on)}, {when})"
     if state is ReviewState.IN_DATE and next_review_on:
         return f"Next review {show_date(next_review_on)}"
     return ""
@@ -238,7 +238,7 @@ class DueKind(Enum):
     @property
     def text(self) -> str:
         return {"overdue": "Review overdue !", "expired": "Evidence expired !",
-                "due_soon": "Review due soon ⏰", "expiring": "Evidence expiring ⏰"}[self.value]
+                "due_soon": "Review due soon ◔", "expiring": "Evidence expiring ◔"}[self.value]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from sp_desktop.services.base import ServiceContext
 from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
+from sp_desktop.ui.vetting_actions import install_vetting_actions
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
+        install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         self.refresh_counts()
         if self.nav.count():
             self.nav.setCurrentRow(0)

@@ -35,10 +35,14 @@ def page_specs() -> list[PageSpec]:
     from sp_desktop.ui.pages.directory_page import DirectoryPage
     from sp_desktop.ui.pages.followups_page import FollowUpsPage
     from sp_desktop.ui.pages.network_page import NetworkPage
+    from sp_desktop.ui.pages.reviews_page import ReviewsPage
+    from sp_desktop.ui.pages.staff_page import SettingsPage
 
     specs = [
         PageSpec("directory", "Directory", DirectoryPage, icon="⌕"),
+        PageSpec("reviews", "Reviews due", ReviewsPage, icon="!"),
         PageSpec("followups", "Follow-ups", FollowUpsPage, icon="⚑"),
         PageSpec("network", "Network", NetworkPage, icon="☍"),
+        PageSpec("settings", "Settings", SettingsPage, min_role=AppRole.ADMINISTRATOR, icon="⚙"),
     ]
     return specs

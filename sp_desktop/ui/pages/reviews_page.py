@@ -1,0 +1,219 @@
+"""Reviews due: organisations whose vetting review is overdue or due soon, and expiring evidence.
+
+The monthly review flow: open this page (the navigation shows "Reviews due (n)"), Enter or
+double-click opens the first organisation's vetting record, tick the evidence, approve; the
+list refreshes with one fewer. Sortable by any column (click a header); most urgent first by
+default. "Edit checklist…" (vetting lead) changes the items every organisation is checked against.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sp_desktop.services.base import Permission, ServiceContext, can
+from sp_desktop.services.vetting import DueKind, ReviewDue, VettingService
+from sp_desktop.ui.models.reviews_table_model import (
+    COL_APPROVED,
+    COL_DUE,
+    COL_ORGANISATION,
+    COL_STATE,
+    COL_STATUS,
+    COL_WHAT,
+    COL_WHEN,
+    ReviewsTableModel,
+)
+
+_FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
+    ("Everything due", None),
+    ("Reviews overdue", frozenset({DueKind.OVERDUE})),
+    ("Reviews due soon", frozenset({DueKind.DUE_SOON})),
+    ("Evidence expiring or expired", frozenset({DueKind.EXPIRING, DueKind.EXPIRED})),
+)
+_WIDTHS = {COL_STATE: 150, COL_ORGANISATION: 240, COL_DUE: 95, COL_WHEN: 95, COL_STATUS: 110,
+           COL_APPROVED: 160}
+
+
+class _Keys(QObject):
+    """Enter opens the selected record."""
+
+    def __init__(self, page: ReviewsPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def eventFilter(self, obj: QObject, event: Any) -> bool:  # noqa: N802 (Qt override)
+        if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.page.open_selected()
+            return True
+        return False
+
+
+class ReviewsPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.main_window = window
+        self.service = VettingService(ctx)
+        self.all_rows: list[ReviewDue] = []
+        self.setAccessibleName("Reviews due")
+        layout = QVBoxLayout(self)
+
+        title = QLabel("<b>Reviews due</b>")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        title.setFont(font)
+        layout.addWidget(title)
+        self.intro = QLabel()
+        self.intro.setObjectName("reviews_intro")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+
+        bar = QHBoxLayout()
+        self.filter = QComboBox()
+        self.filter.setObjectName("reviews_filter")
+        self.filter.setAccessibleName("Show")
+        for text, _kinds in _FILTERS:
+            self.filter.addItem(text)
+        show = QLabel("&Show")
+        show.setBuddy(self.filter)
+        bar.addWidget(show)
+        bar.addWidget(self.filter)
+        bar.addStretch(1)
+        self.open_button = QPushButton("&Open vetting record")
+        self.open_button.setObjectName("open_vetting_record")
+        self.open_button.setToolTip("Open the selected organisation's vetting record (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        bar.addWidget(self.open_button)
+        self.checklist_button: QPushButton | None = None
+        if can(ctx.actor, Permission.VET):
+            self.checklist_button = QPushButton("Edit &checklist…")
+            self.checklist_button.setObjectName("edit_checklist")
+            self.checklist_button.setToolTip("Change the items every organisation is checked against")
+            self.checklist_button.clicked.connect(self.edit_checklist)
+            bar.addWidget(self.checklist_button)
+        layout.addLayout(bar)
+
+        self.model = ReviewsTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("reviews_table")
+        self.table.setAccessibleName("Organisations needing a review")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        for col, width in _WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        self.table.doubleClicked.connect(self._double_clicked)
+        self.table.installEventFilter(_Keys(self))
+        layout.addWidget(self.table, 1)
+        self.empty = QLabel("Nothing due: every approved organisation is within its review date and no "
+                            "evidence expires in the next few weeks.")
+        self.empty.setObjectName("reviews_empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.empty, 1)
+        self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
+        self.refresh()
+
+    # ---- page protocol
+    def refresh(self) -> None:
+        selected = self.selected_organisation_id()
+        self.all_rows = self.service.reviews_due()
+        self._show_rows(selected)
+        self.setProperty("stale", False)
+
+    def count(self) -> int:
+        return len(self.all_rows)
+
+    def overdue_count(self) -> int:
+        return sum(1 for r in self.all_rows if r.kind is DueKind.OVERDUE)
+
+    def focus_search(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def on_shown(self) -> None:
+        self.refresh()
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    # ---- rows
+    def _show_rows(self, keep: int | None = None) -> None:
+        kinds = _FILTERS[max(0, self.filter.currentIndex())][1]
+        rows = [r for r in self.all_rows if kinds is None or r.kind in kinds]
+        self.model.set_rows(rows)
+        overdue = self.overdue_count()
+        soon = sum(1 for r in self.all_rows if r.kind is DueKind.DUE_SOON)
+        expiring = sum(1 for r in self.all_rows if r.kind in (DueKind.EXPIRING, DueKind.EXPIRED))
+        self.intro.setText(f"{overdue} review{'s' if overdue != 1 else ''} overdue, {soon} due in the next "
+                           f"30 days, {expiring} with evidence expiring or expired. Enter opens the vetting "
+                           "record; approving takes an organisation off this list.")
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self.open_button.setEnabled(bool(rows))
+        if rows:
+            row = self.model.row_of(keep) if keep is not None else -1
+            self.table.selectRow(max(0, row) if row >= 0 or keep is None else 0)
+
+    def selected_organisation_id(self) -> int | None:
+        if not hasattr(self, "table"):
+            return None
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        r = self.model.row_at(rows[0].row())
+        return r.organisation_id if r else None
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.open_selected()
+
+    def open_selected(self) -> None:
+        from sp_desktop.ui.dialogs.vetting_dialog import VettingDialog
+
+        org_id = self.selected_organisation_id()
+        if org_id is None:
+            return
+        row = self.table.selectionModel().selectedRows()[0].row()
+        if VettingDialog.show_for(self, self.ctx, org_id):
+            self.refresh()
+            if self.model.rowCount():  # stay near where we were: the next one down
+                self.table.selectRow(min(row, self.model.rowCount() - 1))
+            self.changed.emit()
+        self.table.setFocus()
+
+    def edit_checklist(self) -> None:
+        from sp_desktop.ui.dialogs.checklist_dialog import ChecklistDialog
+
+        if ChecklistDialog.show_for(self, self.ctx):
+            self.refresh()
+            self.changed.emit()
+
+
+__all__ = ["ReviewsPage"]

@@ -1,0 +1,201 @@
+"""Who is using the window: Switch user, and locking after a spell of inactivity.
+
+For shared reception PCs. `SessionGuard` owns the main window:
+
+* **Switch user** (File menu, Ctrl+Shift+L; `MainWindow.switch_user_requested`): the sign-in
+  dialog for anyone; the window is rebuilt for the new person (their role decides the pages
+  and actions), after the old window agreed to close (unsaved edits are asked about).
+* **Lock after idle**: an event filter on the QApplication restarts a timer on every key press,
+  click, wheel or mouse move. When it fires, every window is covered by a curtain (nothing of
+  the directory, trust notes or dialogs shows through; open dialogs keep their unsaved edits)
+  and the sign-in dialog asks the same person for their password, with "Switch user" for a
+  colleague. The delay is the practice setting `idle_lock_minutes` (0 = never), re-read after
+  changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+
+from sp_desktop.runtime import Runtime
+from sp_desktop.services.base import Actor
+from sp_desktop.services.settings import SettingsService
+from sp_desktop.ui.dialogs.sign_in_dialog import SWITCH_USER, SignInDialog
+
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+             QEvent.Type.TouchBegin, QEvent.Type.MouseButtonDblClick}
+
+BuildWindow = Callable[[Runtime, Actor], Any]
+
+
+class Curtain(QWidget):
+    """Covers one window completely while the app is locked."""
+
+    def __init__(self, target: QWidget) -> None:
+        super().__init__(target)
+        self.target = target
+        self.setObjectName("lock_curtain")
+        self.setAccessibleName("Locked")
+        self.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        label = QLabel("🔒 Locked — sign in to carry on")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        label.setFont(font)
+        layout.addWidget(label)
+        target.installEventFilter(self)
+        self.setGeometry(target.rect())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
+            self.setGeometry(self.target.rect())
+            self.raise_()
+        return False
+
+
+class SessionGuard(QObject):
+    locked_changed = Signal(bool)
+    window_replaced = Signal(object)
+
+    def __init__(self, runtime: Runtime, app: QApplication, actor: Actor, build_window: BuildWindow) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.app = app
+        self.actor = actor
+        self.build_window = build_window
+        self.window: Any = None
+        self.locked = False
+        self.curtains: list[Curtain] = []
+        self._enabled = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.lock)
+        app.installEventFilter(self)
+
+    # ---- the window
+    def start(self) -> Any:
+        return self._show_window(self.actor)
+
+    def _show_window(self, actor: Actor) -> Any:
+        window = self.build_window(self.runtime, actor)
+        window.switch_user_requested.connect(self.switch_user)
+        window.data_changed.connect(lambda *_: self.reset_timer(reload=True))
+        window.guard = self  # keeps the guard alive as long as the window
+        window.show()
+        self.window = window
+        self.actor = actor
+        self.reset_timer(reload=True)
+        return window
+
+    def idle_minutes(self) -> int:
+        try:
+            return int(SettingsService(self.runtime.context(self.actor)).get().idle_lock_minutes)
+        except Exception:  # the database is unreachable: do not lock people out because of it
+            return 0
+
+    def reset_timer(self, reload: bool = False) -> None:
+        if reload:
+            minutes = self.idle_minutes()
+            self.timer.setInterval(max(0, minutes) * 60_000)
+            self._enabled = minutes > 0
+        if self._enabled and not self.locked:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if not self.locked and event.type() in _ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+    # ---- locking
+    def _cover(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible() and not isinstance(widget, (SignInDialog, Curtain)):
+                self.curtains.append(Curtain(widget))
+
+    def _uncover(self) -> None:
+        for curtain in self.curtains:
+            curtain.target.removeEventFilter(curtain)
+            curtain.hide()
+            curtain.deleteLater()
+        self.curtains = []
+
+    def lock(self) -> None:
+        """Hide everything and ask the signed-in person for their password again."""
+        if self.locked or self.window is None:
+            return
+        self.locked = True
+        self.timer.stop()
+        self._cover()
+        self.locked_changed.emit(True)
+        while self.locked:
+            result = SignInDialog.ask_unlock(self.runtime.context(), self.actor, self.runtime.demo)
+            if isinstance(result, Actor):
+                self._unlock()
+            elif result == SWITCH_USER:
+                other = SignInDialog.ask(self.runtime.context(), demo=self.runtime.demo)
+                if other is not None and self._replace_window(other, from_lock=True):
+                    self._unlock()
+            else:  # "Close sp_desktop"
+                self._uncover()
+                self.locked = False
+                self._close_dialogs()
+                self.window.close()
+                if self.window.isVisible():  # something still unsaved: lock again
+                    self.locked = False
+                    self.lock()
+                return
+
+    def _unlock(self) -> None:
+        self._uncover()
+        self.locked = False
+        self.locked_changed.emit(False)
+        self.reset_timer()
+
+    # ---- switching
+    def _close_dialogs(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and not isinstance(widget, SignInDialog):
+                widget.reject()
+
+    def _can_close(self, window: Any) -> bool:
+        for page in getattr(window, "pages", {}).values():
+            can_close = getattr(page, "can_close", None)
+            if can_close is not None and not can_close():
+                return False
+        return True
+
+    def _replace_window(self, actor: Actor, from_lock: bool = False) -> bool:
+        old = self.window
+        if old is not None and not self._can_close(old):
+            return False
+        self._close_dialogs()
+        if from_lock:
+            self._uncover()
+        self._show_window(actor)  # before closing the old one, so the app does not quit
+        if old is not None:
+            old.switch_user_requested.disconnect(self.switch_user)
+            old.close()
+            old.deleteLater()
+        self.window_replaced.emit(self.window)
+        return True
+
+    def switch_user(self) -> None:
+        """Someone else wants to use this PC: sign them in and rebuild the window for them."""
+        actor = SignInDialog.ask(self.runtime.context(), demo=self.runtime.demo, parent=self.window)
+        if actor is None:
+            return
+        if actor.id == self.actor.id and actor.role == self.actor.role:
+            return  # the same person: nothing to rebuild
+        self._replace_window(actor)
+
+
+__all__ = ["Curtain", "SessionGuard"]
