@@ -951,9 +951,11 @@ class RelationshipService:
     def health_of(self, organisation_id: int) -> OrganisationHealth:
         return self.health([organisation_id])[organisation_id]
 
-    def _folded(self, column: Any) -> Any:
-        # SQLite has the app's own accent-folding function; elsewhere fall back to lower case.
-        return func.sp_fold(column) if self.ctx.db.is_sqlite else func.lower(column)
+    @staticmethod
+    def _folded(column: Any) -> Any:
+        # sp_fold(): case- and accent-folding, registered on every SQLite connection and created
+        # on PostgreSQL by migration 0002 — the same as the app's Python `fold()`.
+        return func.sp_fold(column)
 
     def _matches(self, text: str) -> list[Any]:
         conditions = []

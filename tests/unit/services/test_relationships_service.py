@@ -350,6 +350,15 @@ def test_network_answers_who_knows_the_carers_centre(ctx_as, ctx, clock):
     assert no_contact[0].health.level is RelationshipHealth.NONE
 
 
+def test_who_knows_ignores_case_and_accents(ctx, clock):
+    org_id, _ = add_org(ctx, "Còmhla Gaelic Choir", people=("Mòrag NicLeòid",))
+    log(ctx, org_id, ContactKind.EVENT, clock.now() - timedelta(days=2))
+    rel = RelationshipService(ctx)
+    for text in ("comhla", "CÒMHLA gaelic", "morag", "choir"):
+        assert [a.organisation_name for a in rel.who_knows(text)] == ["Còmhla Gaelic Choir"], text
+    assert rel.who_knows("100%_") == []
+
+
 def test_network_csv_exports_never_contain_trust_notes(ctx_as, ctx, clock, tmp_path):
     gill = ctx_as(AppRole.CLINICIAN, "Dr Gordon Gill")
     carers, _ = add_org(ctx, "Cartside Carers Centre", service="Young carers group")
