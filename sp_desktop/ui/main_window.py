@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sp_desktop import __version__
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import ServiceContext
+from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
+        install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         self.refresh_counts()
         if self.nav.count():

@@ -32,6 +32,7 @@ class PageSpec:
 
 
 def page_specs() -> list[PageSpec]:
+    from sp_desktop.ui.pages.basket_page import BasketPage
     from sp_desktop.ui.pages.directory_page import DirectoryPage
     from sp_desktop.ui.pages.followups_page import FollowUpsPage
     from sp_desktop.ui.pages.network_page import NetworkPage
@@ -40,6 +41,7 @@ def page_specs() -> list[PageSpec]:
 
     specs = [
         PageSpec("directory", "Directory", DirectoryPage, icon="⌕"),
+        PageSpec("basket", "Leaflet basket", BasketPage, icon="▤"),
         PageSpec("reviews", "Reviews due", ReviewsPage, icon="!"),
         PageSpec("followups", "Follow-ups", FollowUpsPage, icon="⚑"),
         PageSpec("network", "Network", NetworkPage, icon="☍"),

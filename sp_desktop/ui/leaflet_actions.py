@@ -1,0 +1,105 @@
+"""Hooks the leaflet basket into the window and the Directory page.
+
+`install_leaflet_actions(window)` (called once by MainWindow) adds:
+  - "Add to leaflet basket" (Ctrl+B) on the Directory page (toolbar and context menu), for the
+    selected service; the navigation shows "Leaflet basket (n)";
+  - "Print leaflet…" (Ctrl+P, File menu): prints the basket or, when it is empty, the service
+    selected in the Directory. The print dialog is pre-set to the default printer and the
+    basket's format (Standard unless changed); after printing, a one-key "Record signposting?";
+  - "Make a booklet…" (File menu).
+
+UX flow 1, no mouse: type `debt`, ↓, Ctrl+B, Ctrl+P, Enter, then Y or N.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from sp_desktop.services.base import Permission, can
+
+
+class LeafletActions:
+    """The actions; kept alive by the window (`window.leaflet_actions`)."""
+
+    def __init__(self, window: Any, basket: Any, directory: Any | None) -> None:
+        self.window = window
+        self.basket = basket
+        self.directory = directory
+        self.add_action = QAction("Add to leaflet basket", directory if directory is not None else window)
+        self.add_action.setObjectName("add_to_basket")
+        self.add_action.setShortcut(QKeySequence("Ctrl+B"))
+        tip = "Put the selected service on a patient leaflet (Ctrl+B)"
+        self.add_action.setToolTip(tip)
+        self.add_action.setStatusTip(tip)
+        self.add_action.triggered.connect(lambda _checked=False: self.add_selected())
+        if directory is not None and hasattr(directory, "add_selection_action"):
+            self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            directory.add_selection_action(self.add_action)
+        else:
+            window.addAction(self.add_action)
+
+        self.print_action = QAction("&Print leaflet…", window)
+        self.print_action.setObjectName("print_leaflet")
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        tip = "Print the leaflet basket, or the selected service when the basket is empty (Ctrl+P)"
+        self.print_action.setToolTip(tip)
+        self.print_action.setStatusTip(tip)
+        self.print_action.triggered.connect(lambda _checked=False: self.print_leaflet())
+        window.addAction(self.print_action)
+
+        self.booklet_action = QAction("Make a &booklet…", window)
+        self.booklet_action.setObjectName("make_booklet")
+        self.booklet_action.setStatusTip("A booklet of approved services by category, for the waiting room")
+        self.booklet_action.triggered.connect(lambda _checked=False: basket.make_booklet())
+
+        menu = getattr(window, "file_menu", None)
+        if menu is not None:
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertAction(first, self.print_action)
+            menu.insertAction(first, self.booklet_action)
+            menu.insertSeparator(first)
+        if not can(window.ctx.actor, Permission.PRINT_LEAFLETS):
+            for action in (self.add_action, self.print_action, self.booklet_action):
+                action.setEnabled(False)
+
+    def selected_service_id(self) -> int | None:
+        if self.directory is None or not hasattr(self.directory, "selected_service_id"):
+            return None
+        sid = self.directory.selected_service_id()
+        return int(sid) if sid is not None else None
+
+    def add_selected(self) -> bool:
+        sid = self.selected_service_id()
+        if sid is None:
+            self.window.statusBar().showMessage("Select a service in the Directory first.", 6000)
+            return False
+        return bool(self.basket.add_service(sid, self.window))
+
+    def print_leaflet(self) -> None:
+        """Ctrl+P: the basket, or the selected service when the basket is empty."""
+        if self.basket.count() == 0:
+            on_directory = self.directory is not None and self.window.stack.currentWidget() is self.directory
+            if not on_directory or not self.add_selected():
+                if not on_directory:
+                    self.window.statusBar().showMessage(
+                        "The leaflet basket is empty: select a service in the Directory and press "
+                        "Ctrl+P.", 8000)
+                return
+        self.basket.print_leaflet(self.window)
+
+
+def install_leaflet_actions(window: Any) -> LeafletActions | None:
+    """Add the leaflet actions to the window (and its Directory page), if it has a basket page."""
+    pages = getattr(window, "pages", {})
+    basket = pages.get("basket")
+    if basket is None:
+        return None
+    actions = LeafletActions(window, basket, pages.get("directory"))
+    window.leaflet_actions = actions
+    return actions
+
+
+__all__ = ["LeafletActions", "install_leaflet_actions"]
