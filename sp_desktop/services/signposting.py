@@ -30,6 +30,7 @@ from sp_desktop.db.models import (
     Signposting,
     SignpostingItem,
     Staff,
+    service_category,
     signposting_reason,
 )
 from sp_desktop.domain.enums import (
@@ -84,6 +85,14 @@ class ReasonRef:
     @property
     def label(self) -> str:
         return f"{self.parent_name} › {self.name}" if self.parent_name else self.name
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    id: int
+    name: str
+    organisation_name: str
+    category_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -459,6 +468,34 @@ class SignpostingService:
             assert sp is not None
             return _detail(s, sp)
 
+    def describe_services(self, service_ids: Sequence[int]) -> list[ServiceChoice]:
+        """Name, organisation and categories of services (in the order given), for the record dialog."""
+        ids = list(dict.fromkeys(service_ids))
+        if not ids:
+            return []
+        with self.ctx.read() as s:
+            rows = {r[0]: r for r in s.execute(select(Service.id, Service.name, Organisation.name)
+                                               .join(Organisation, Organisation.id == Service.organisation_id)
+                                               .where(Service.id.in_(ids)))}
+            cats: dict[int, list[int]] = {}
+            for sid, cid in s.execute(select(service_category.c.service_id, service_category.c.category_id)
+                                      .where(service_category.c.service_id.in_(ids))
+                                      .order_by(service_category.c.category_id)):
+                cats.setdefault(sid, []).append(cid)
+        return [ServiceChoice(i, rows[i][1], rows[i][2], tuple(cats.get(i, ()))) for i in ids if i in rows]
+
+    def reason_choices(self) -> list[ReasonRef]:
+        """Every category (not archived) as a possible reason, grouped under its parent."""
+        parent = aliased(Category)
+        with self.ctx.read() as s:
+            rows = s.execute(select(Category.id, Category.name, parent.name)
+                             .outerjoin(parent, parent.id == Category.parent_id)
+                             .where(Category.archived.is_(False))
+                             .order_by(func.coalesce(parent.sort_order, Category.sort_order),
+                                       func.coalesce(parent.id, Category.id), parent.id.is_not(None),
+                                       Category.sort_order, Category.name)).all()
+        return [ReasonRef(r[0], r[1], r[2]) for r in rows]
+
     # ---- outcomes
     def record_outcome(self, item_id: int, form: OutcomeForm, *, expected_version: int | None = None,
                        trust_note: TrustNoteDraft | None = None) -> OutcomeSaved:
@@ -824,6 +861,7 @@ __all__ = [
     "PurgeResult",
     "ReasonRef",
     "ReferenceStatus",
+    "ServiceChoice",
     "SignpostingDetail",
     "SignpostingFollowUps",
     "SignpostingForm",

@@ -36,7 +36,9 @@ def page_specs() -> list[PageSpec]:
     from sp_desktop.ui.pages.directory_page import DirectoryPage
     from sp_desktop.ui.pages.followups_page import FollowUpsPage
     from sp_desktop.ui.pages.network_page import NetworkPage
+    from sp_desktop.ui.pages.reports_page import ReportsPage
     from sp_desktop.ui.pages.reviews_page import ReviewsPage
+    from sp_desktop.ui.pages.signposting_page import SignpostingPage
     from sp_desktop.ui.pages.staff_page import SettingsPage
 
     specs = [
@@ -45,6 +47,8 @@ def page_specs() -> list[PageSpec]:
         PageSpec("reviews", "Reviews due", ReviewsPage, icon="!"),
         PageSpec("followups", "Follow-ups", FollowUpsPage, icon="⚑"),
         PageSpec("network", "Network", NetworkPage, icon="☍"),
+        PageSpec("signposting", "Signposting log", SignpostingPage, icon="➜"),
+        PageSpec("reports", "Reports", ReportsPage, icon="▥"),
         PageSpec("settings", "Settings", SettingsPage, min_role=AppRole.ADMINISTRATOR, icon="⚙"),
     ]
     return specs
