@@ -1,0 +1,207 @@
+"""Backups and restore on real files: checked copies, rotation, the chosen folder, restore with
+a safety copy, and damaged or foreign files refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sp_desktop.db.engine import Database, sqlite_url
+from sp_desktop.db.models import AuditEvent, Organisation
+from sp_desktop.domain.enums import AppRole
+from sp_desktop.services.backups import (
+    BackupService,
+    BackupUnavailable,
+    RestoreRefused,
+    prune,
+)
+from sp_desktop.services.base import PermissionDenied, ServiceContext
+from sp_desktop.services.directory import DirectoryService, OrganisationForm
+from sp_desktop.services.settings import PracticeSettings, SettingsService
+
+pytestmark = pytest.mark.backends("sqlite")
+
+
+def _orgs(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(Organisation.name).order_by(Organisation.name)))
+
+
+def _add(ctx, name):
+    DirectoryService(ctx).save_organisation(OrganisationForm(name=name))
+
+
+def test_back_up_now_makes_a_checked_single_file_copy(ctx, app_paths):
+    _add(ctx, "Knit and Natter")
+    service = BackupService(ctx, app_paths)
+    assert service.status_text() == "! Not backed up yet"
+    info = service.back_up_now()
+    assert info.path.parent == app_paths.backup_dir and info.path.name.startswith(
+        "sp_desktop-backup-2026-11-24"
+    )
+    assert not Path(str(info.path) + ".part").exists()
+    conn = sqlite3.connect(info.path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
+        assert conn.execute("SELECT name FROM organisation").fetchall() == [("Knit and Natter",)]
+    finally:
+        conn.close()
+    assert service.status_text() == "✓ Backed up today"
+    assert "checked: OK" in info.describe()
+
+
+def test_automatic_backups_at_most_daily_and_rotated(ctx, app_paths, clock):
+    service = BackupService(ctx, app_paths, PracticeSettings(backups_keep_daily=7, backups_keep_weekly=4))
+    app_paths.backup_dir.mkdir(parents=True, exist_ok=True)
+    keep_me = [
+        app_paths.backup_dir / "notes.txt",
+        app_paths.backup_dir / "before-restore-2026-01-01-000000.sqlite3",
+    ]
+    for p in keep_me:
+        p.write_text("not ours to delete")
+    assert service.automatic_backup() is not None
+    clock.advance(hours=3)
+    assert service.automatic_backup() is None  # already one today
+    for _ in range(45):
+        clock.advance(days=1)
+        assert service.automatic_backup() is not None
+    days = sorted(b.taken_at.date() for b in service.list_backups())
+    today = clock.now().date()
+    assert days[-7:] == [today - timedelta(days=n) for n in range(6, -1, -1)]  # the last 7 days
+    assert len(days) == 11  # and one from each of the 4 weeks before
+    weekly = days[:4]
+    assert len({d.isocalendar()[:2] for d in weekly}) == 4
+    assert all(p.exists() for p in keep_me)
+
+
+def test_prune_keeps_the_newest_even_with_no_rules():
+    from datetime import datetime
+
+    backups = [(Path(f"b{i}"), datetime(2026, 1, 1 + i)) for i in range(5)]
+    assert prune(backups, 0, 0) == [Path("b3"), Path("b2"), Path("b1"), Path("b0")]
+
+
+def test_backups_go_to_the_chosen_folder_or_beside_the_data_when_it_is_missing(ctx, app_paths, tmp_path):
+    share = tmp_path / "practice share" / "sp backups"
+    SettingsService(ctx).update(backup_folder=str(share))
+    info = BackupService(ctx, app_paths).back_up_now()
+    assert info.path.parent == share and not info.note
+    blocker = tmp_path / "usb-drive-not-plugged-in"
+    blocker.write_text("a file where the folder should be")
+    SettingsService(ctx).update(backup_folder=str(blocker / "backups"))
+    info = BackupService(ctx, app_paths).back_up_now()
+    assert info.path.parent == app_paths.backup_dir and "could not be reached" in info.note
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_current_data(ctx, app_paths, db):
+    _add(ctx, "Knit and Natter")
+    backup = BackupService(ctx, app_paths).back_up_now().path
+    ctx.clock.advance(hours=2)
+    _add(ctx, "Added after the backup")
+    service = BackupService(ctx, app_paths)
+    summary = service.inspect(backup)
+    assert summary.counts["organisations"] == 1 and summary.taken_at.date().isoformat() == "2026-11-24"
+    assert not summary.needs_upgrade and "1 organisation," in summary.describe()
+    result = service.restore(backup)
+    assert "must now restart" in result.describe()
+    # the app restarts: open the database file afresh
+    fresh = Database.open(sqlite_url(app_paths.database_file))
+    try:
+        assert _orgs(fresh) == ["Knit and Natter"]
+        with fresh.read() as s:
+            events = s.execute(select(AuditEvent.staff_name, AuditEvent.summary)
+                               .where(AuditEvent.entity_type == "database")).all()
+        assert [e.staff_name for e in events] == ["Alex Admin"]
+        assert backup.name in events[0].summary
+    finally:
+        fresh.dispose()
+    kept = Database.open(sqlite_url(result.previous_saved_to))
+    try:
+        assert _orgs(kept) == ["Added after the backup", "Knit and Natter"]  # nothing was lost
+    finally:
+        kept.dispose()
+
+
+def _damaged(src: Path, dest: Path, how: str) -> Path:
+    data = bytearray(src.read_bytes())
+    if how == "truncated":
+        data = data[: len(data) // 3]
+    else:
+        for offset in range(4096, len(data), 4096):  # scribble over the start of every page after the first
+            data[offset: offset + 64] = b"\xa5" * 64
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+@pytest.mark.parametrize("how", ["truncated", "scribbled"])
+def test_a_damaged_backup_is_refused_and_nothing_changes(ctx, app_paths, tmp_path, how):
+    _add(ctx, "Knit and Natter")
+    good = BackupService(ctx, app_paths).back_up_now().path
+    bad = _damaged(good, tmp_path / f"{how}.sqlite3", how)
+    _add(ctx, "Still here")
+    before = sorted(p.name for p in app_paths.backup_dir.iterdir())
+    with pytest.raises(RestoreRefused, match="damaged and cannot be restored"):
+        BackupService(ctx, app_paths).restore(bad)
+    assert _orgs(ctx.db) == ["Knit and Natter", "Still here"]
+    assert sorted(p.name for p in app_paths.backup_dir.iterdir()) == before  # no safety copy needed
+
+
+def test_files_that_are_not_sp_desktop_backups_are_refused(ctx, app_paths, tmp_path):
+    service = BackupService(ctx, app_paths)
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("hello")
+    with pytest.raises(RestoreRefused, match="not a database file at all"):
+        service.inspect(text)
+    other = tmp_path / "other.sqlite3"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(RestoreRefused, match="not an sp_desktop directory"):
+        service.inspect(other)
+    newer = BackupService(ctx, app_paths).back_up_now(dest=tmp_path / "newer.sqlite3").path
+    conn = sqlite3.connect(newer)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(RestoreRefused, match="newer version of sp_desktop"):
+        service.inspect(newer)
+    with pytest.raises(RestoreRefused, match="does not exist"):
+        service.inspect(tmp_path / "missing.sqlite3")
+
+
+def test_only_an_administrator_backs_up_or_restores(ctx_as, app_paths):
+    lead = ctx_as(AppRole.VETTING_LEAD, "Vera Vetting")
+    service = BackupService(lead, app_paths)
+    with pytest.raises(PermissionDenied):
+        service.back_up_now()
+    with pytest.raises(PermissionDenied):
+        service.restore(app_paths.database_file)
+    assert service.automatic_backup() is not None  # the automatic one runs whoever is signed in
+
+
+def test_on_postgresql_backups_are_the_servers_job(app_paths, clock):
+    db = Database.open("postgresql+psycopg://practice@db-server.example/sp")  # never connected
+    try:
+        service = BackupService(ServiceContext(db, clock), app_paths, PracticeSettings())
+        assert service.status_text() == "Backups: by the server"
+        assert service.automatic_backup() is None
+        with pytest.raises(BackupUnavailable, match="pg_dump"):
+            service.back_up_now()
+        with pytest.raises(BackupUnavailable, match="pg_dump"):
+            service.restore(app_paths.database_file)
+    finally:
+        db.dispose()
+
+
+def test_the_copy_is_made_while_the_database_is_in_use(ctx, app_paths):
+    _add(ctx, "Knit and Natter")
+    with ctx.db.read() as s:  # an open reader (another window, say) does not block the backup
+        assert s.scalar(select(func.count()).select_from(Organisation)) == 1
+        info = BackupService(ctx, app_paths).back_up_now()
+    assert BackupService(ctx, app_paths).inspect(info.path).counts["organisations"] == 1
