@@ -910,6 +910,14 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         name = r.text(row, "organisation", 300)
         if not name:
             r.error(row, "organisation", "the organisation name is empty (every row needs one).")
+            # still check the rest of the row, so one pass through the report finds everything
+            for key in ("phone", "org_phone"):
+                r.phones(row, key)
+            for key, fn in (("email", normalise_email), ("org_email", normalise_email), ("website", normalise_url)):
+                r.single(row, key, fn)
+            r.contact(row)
+            r.service(row, "")
+            r.location(row)
             continue
         signature = tuple(t for k in sorted(row.values) for _, t in row.values[k])
         if signature in seen_rows:
