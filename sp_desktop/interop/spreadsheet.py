@@ -913,7 +913,11 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             # still check the rest of the row, so one pass through the report finds everything
             for key in ("phone", "org_phone"):
                 r.phones(row, key)
-            for key, fn in (("email", normalise_email), ("org_email", normalise_email), ("website", normalise_url)):
+            for key, fn in (
+                ("email", normalise_email),
+                ("org_email", normalise_email),
+                ("website", normalise_url),
+            ):
                 r.single(row, key, fn)
             r.contact(row)
             r.service(row, "")
