@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sp_desktop.db.models import Category, Organisation, Service, service_category
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
-from sp_desktop.domain.formatting import show_age_range, show_date, show_opening
+from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.leaflets import (
     Booklet,
@@ -55,7 +55,7 @@ from sp_desktop.services.base import (
     ServiceContext,
     can,
 )
-from sp_desktop.services.directory import LocationInfo, ServiceDetail, service_detail
+from sp_desktop.services.directory import LocationInfo, OpeningSlot, ServiceDetail, service_detail
 from sp_desktop.services.relationships import open_concerns_in
 from sp_desktop.services.settings import PracticeSettings, read_settings
 from sp_desktop.services.tasks import Cancelled, Progress, check
@@ -77,6 +77,7 @@ __all__ = [
     "ServiceCheck",
     "default_file_name",
     "leaflet_content",
+    "opening_lines",
     "practice_header",
 ]
 
@@ -129,7 +130,8 @@ def _who_for(d: ServiceDetail) -> str | None:
     parts: list[str] = []
     if _text(d.eligibility):
         parts.append(_sentence(_text(d.eligibility)))
-    if d.min_age is not None or d.max_age is not None:
+    ages = [str(a) for a in (d.min_age, d.max_age) if a is not None]
+    if ages and not all(a in " ".join(parts) for a in ages):  # unless the words already say it
         parts.append(_sentence(show_age_range(d.min_age, d.max_age)))
     elif not parts:
         parts.append("All ages.")
@@ -193,6 +195,33 @@ def _remote_note(d: ServiceDetail) -> str | None:
     return f"This service is {how}, so you do not need to travel."
 
 
+def opening_lines(slots: Sequence[OpeningSlot]) -> tuple[str, ...]:
+    """Opening times in plain words. Days in a row with the same hours share a line: three or more
+    as "Monday to Friday 10:00 to 16:00", two as "Monday and Tuesday 09:30 to 16:30". Days with
+    more than one session, and days not next to each other, keep a line each."""
+    ordered = sorted(slots, key=lambda x: (x.weekday, x.opens or "", x.closes or ""))
+    lines: list[str] = []
+    i = 0
+    while i < len(ordered):
+        first = ordered[i]
+        key = (first.opens, first.closes, first.note)
+        j = i
+        while (j + 1 < len(ordered) and ordered[j + 1].weekday == ordered[j].weekday + 1
+               and (ordered[j + 1].opens, ordered[j + 1].closes, ordered[j + 1].note) == key
+               and sum(1 for x in ordered if x.weekday == ordered[j + 1].weekday) == 1
+               and sum(1 for x in ordered if x.weekday == first.weekday) == 1):
+            j += 1
+        text = show_opening(first.weekday, first.opens, first.closes, first.note)
+        if j - i >= 1:
+            last = WEEKDAYS[ordered[j].weekday] if 0 <= ordered[j].weekday < 7 else "?"
+            joiner = " and " if j - i == 1 else " to "
+            day = WEEKDAYS[first.weekday] if 0 <= first.weekday < 7 else "?"
+            text = day + joiner + last + text[len(day):]
+        lines.append(text)
+        i = j + 1
+    return tuple(lines)
+
+
 def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
     """What a patient reads about one service: public fields only, in plain words."""
     description = _text(d.description) or _text(d.organisation.description) or None
@@ -206,7 +235,7 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
         website=_text(d.url) or _text(d.organisation.website) or None,
-        opening_times=tuple(show_opening(x.weekday, x.opens, x.closes, x.note) for x in d.schedule),
+        opening_times=opening_lines(d.schedule),
         opening_notes=_text(d.schedule_notes) or None,
         venues=tuple(_venue(loc) for loc in d.locations),
         remote_note=_remote_note(d),

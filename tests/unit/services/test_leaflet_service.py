@@ -78,6 +78,28 @@ def test_content_says_what_a_patient_needs_in_plain_words(ctx, approved):
     assert content.last_verified == TODAY - timedelta(days=30)
 
 
+def test_opening_times_read_like_people_say_them():
+    from sp_desktop.services.directory import OpeningSlot
+    from sp_desktop.services.leaflets import opening_lines
+
+    week = [OpeningSlot(d, "10:00", "16:00", None) for d in range(5)]
+    week.append(OpeningSlot(5, "10:00", "12:00", None))
+    assert opening_lines(week) == ("Monday to Friday 10:00 to 16:00", "Saturday 10:00 to 12:00")
+    pair = [OpeningSlot(2, "13:00", "15:00", "drop in"), OpeningSlot(1, "13:00", "15:00", "drop in")]
+    assert opening_lines(pair) == ("Tuesday and Wednesday 13:00 to 15:00 (drop in)",)
+    apart = [OpeningSlot(1, "10:00", "12:00", None), OpeningSlot(3, "10:00", "12:00", None)]
+    assert opening_lines(apart) == ("Tuesday 10:00 to 12:00", "Thursday 10:00 to 12:00")
+    split = [OpeningSlot(0, "09:00", "12:00", None), OpeningSlot(0, "13:00", "17:00", None),
+             OpeningSlot(1, "09:00", "12:00", None)]
+    assert opening_lines(split) == ("Monday 09:00 to 12:00", "Monday 13:00 to 17:00",
+                                    "Tuesday 09:00 to 12:00")
+
+
+def test_age_is_not_repeated_when_the_words_say_it(lead):
+    org_id, sid = add_service(lead, eligibility="Anyone aged 16 or over in Renfrewshire", min_age=16)
+    assert LeafletService(lead).content(sid).who_for == "Anyone aged 16 or over in Renfrewshire."
+
+
 def test_referral_only_and_remote_services_are_explained(lead):
     org_id, sid = add_service(lead, access=[AccessRoute.PROFESSIONAL_REFERRAL],
                               location_ids=[], online=True, by_phone=True, application_process="",
