@@ -76,6 +76,7 @@ class SessionGuard(QObject):
         self._enabled = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # restarted on activity: exact is cheap
         self.timer.timeout.connect(self.lock)
         app.installEventFilter(self)
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.services.base import Permission, ServiceContext, can
+from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.vetting import DueKind, ReviewDue, VettingService
 from sp_desktop.ui.models.reviews_table_model import (
     COL_APPROVED,
@@ -144,6 +145,7 @@ class ReviewsPage(QWidget):
     def refresh(self) -> None:
         selected = self.selected_organisation_id()
         self.all_rows = self.service.reviews_due()
+        self.soon_days = SettingsService(self.ctx).get().review_due_soon_days
         self._show_rows(selected)
         self.setProperty("stale", False)
 
@@ -171,8 +173,8 @@ class ReviewsPage(QWidget):
         soon = sum(1 for r in self.all_rows if r.kind is DueKind.DUE_SOON)
         expiring = sum(1 for r in self.all_rows if r.kind in (DueKind.EXPIRING, DueKind.EXPIRED))
         self.intro.setText(f"{overdue} review{'s' if overdue != 1 else ''} overdue, {soon} due in the next "
-                           f"30 days, {expiring} with evidence expiring or expired. Enter opens the vetting "
-                           "record; approving takes an organisation off this list.")
+                           f"{self.soon_days} days, {expiring} with evidence expiring or expired. Enter "
+                           "opens the vetting record; approving takes an organisation off this list.")
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.open_button.setEnabled(bool(rows))
