@@ -68,7 +68,8 @@ def practice_report_csv(report: PracticeReport) -> str:
         ["Outcomes known", t.known, f"{t.known} of {t.signposted}"],
         ["Attended share (%)", _share(t.attended_rate), t.attended_rate.text],
         ["Poor experience share (%)", _share(t.poor_rate), t.poor_rate.text],
-        ["Services with repeated poor experiences", len(report.flagged_services), len(report.flagged_services)],
+        ["Services with repeated poor experiences", len(report.flagged_services),
+         len(report.flagged_services)],
     ])
     mc = report.month_category
     section("Signposting per month by main reason", ["Month", "Records", "Services", *mc.categories],
@@ -78,7 +79,8 @@ def practice_report_csv(report: PracticeReport) -> str:
     outcome_cols = [outcome_label(o) for o in (*Outcome, None)]
     section("Outcomes by service",
             ["Service", "Organisation", "Signposted", "Known outcome", "Attended", "Attended share (%)",
-             "Attended shown as", "Experiences recorded", "Poor experiences", "Poor share (%)", "Poor shown as",
+             "Attended shown as", "Experiences recorded", "Poor experiences", "Poor share (%)",
+             "Poor shown as",
              "Repeated poor", *outcome_cols],
             [[f.service_name, f.organisation_name, f.counts.signposted, f.counts.known, f.counts.attended,
               _share(f.counts.attended_rate), f.counts.attended_rate.text, f.counts.with_experience,
@@ -86,7 +88,8 @@ def practice_report_csv(report: PracticeReport) -> str:
               "yes" if f.counts.repeated_poor else "", *[f.counts.count(o) for o in (*Outcome, None)]]
              for f in report.by_service])
     section("By organisation",
-            ["Organisation", "People", "Services signposted", "Known outcome", "Attended", "Attended share (%)",
+            ["Organisation", "People", "Services signposted", "Known outcome", "Attended",
+             "Attended share (%)",
              "Attended shown as", "Poor experiences", "Poor share (%)", "Poor shown as"],
             [[o.organisation_name, o.records, o.counts.signposted, o.counts.known, o.counts.attended,
               _share(o.counts.attended_rate), o.counts.attended_rate.text, o.counts.poor,

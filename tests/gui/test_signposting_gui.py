@@ -127,7 +127,8 @@ def test_purge_button_for_administrators_removes_expired_references(qtbot, admin
     page = SignpostingPage(admin)
     qtbot.addWidget(page)
     page.show()
-    assert page.model.columnCount() == 10 and page.model.headerData(9, Qt.Orientation.Horizontal) == "Patient ref"
+    assert page.model.columnCount() == 10
+    assert page.model.headerData(9, Qt.Orientation.Horizontal) == "Patient ref"
     page.table.selectRow(0)
     assert page.purge_button.isVisible() and page.purge_button.isEnabled()
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
@@ -147,7 +148,7 @@ def test_record_dialog_is_prefilled_and_records_in_one_click(qtbot, gp):
     assert dialog.method.currentData() == SignpostingMethod.PHONED
     assert dialog.reason_ids()  # the services' own categories, ticked
     assert dialog.patient_ref is None  # references are off: no field at all
-    assert dialog.findChild(type(dialog.find), "patient_ref") is None
+    assert dialog.findChild(type(dialog.find_box), "patient_ref") is None
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted
     saved = dialog.saved
@@ -162,9 +163,9 @@ def test_record_dialog_adds_a_service_by_search_and_a_follow_up(qtbot, gp):
     qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)  # nothing chosen yet
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "at least one service" in dialog.errors.resolve("service_ids")[1].text()
-    qtbot.keyClicks(dialog.find, "debt")
+    qtbot.keyClicks(dialog.find_box, "debt")
     qtbot.waitUntil(lambda: dialog.found.isVisible() and dialog.found.count() > 0)
-    qtbot.keyClick(dialog.find, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.find_box, Qt.Key.Key_Return)
     assert len(dialog.service_ids()) == 1
     qtbot.mouseClick(dialog.findChild(type(dialog.record_button), "follow_up_28"), Qt.MouseButton.LeftButton)
     assert dialog.follow_up.isChecked()
@@ -218,7 +219,8 @@ def test_outcome_dialog_records_outcome_feedback_scores_and_a_trust_note(qtbot, 
     assert dialog.result() == dialog.DialogCode.Accepted
     detail = SignpostingService(gp).detail_for_item(item_id)
     item = detail.item(item_id)
-    assert (item.outcome, item.experience, item.share_feedback) == (Outcome.NOT_SUITABLE, Experience.POOR, True)
+    assert (item.outcome, item.experience, item.share_feedback) == (Outcome.NOT_SUITABLE, Experience.POOR,
+                                                                    True)
     assert detail.ons4_before == (4, 5, 4, 8) and detail.ons4_after == (6, 6, 7, 5)
     assert asked == ["Bring the vetting review forward?"]
     with gp.db.read() as s:
@@ -312,7 +314,8 @@ def test_save_pdf_and_csv_from_the_reports_page(qtbot, reports_page, tmp_path, m
     monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(tmp_path / "report.csv"))
     with qtbot.waitSignal(page.saved, timeout=20000):
         qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
-    assert f"People signposted (records),{report.records}," in (tmp_path / "report.csv").read_text("utf-8-sig")
+    csv_text = (tmp_path / "report.csv").read_text("utf-8-sig")
+    assert f"People signposted (records),{report.records}," in csv_text
 
 
 def test_partner_report_from_the_reports_page(qtbot, reports_page, tmp_path, monkeypatch):

@@ -28,8 +28,9 @@ def _text(path) -> str:
 def test_report_writes_the_pdf_and_csv_with_the_same_totals(tmp_path):
     today = date.today()
     start = date(today.year - 2, 1, 1)
-    code, out, err = _run(["report", "--demo", "--data-dir", str(tmp_path / "data"), "--from", start.isoformat(),
-                           "--to", today.strftime("%d/%m/%Y"), "-o", str(tmp_path / "report.pdf"),
+    code, out, err = _run(["report", "--demo", "--data-dir", str(tmp_path / "data"),
+                           "--from", start.isoformat(), "--to", today.strftime("%d/%m/%Y"),
+                           "-o", str(tmp_path / "report.pdf"),
                            "--csv", str(tmp_path / "report.csv")])
     assert code == 0, err
     records = int(re.search(r": (\d+) records", out).group(1))

@@ -57,7 +57,8 @@ ONS4_WORDING = (
 )
 NOT_GIVEN = -1
 EXPERIENCE_CHOICES: tuple[tuple[Experience | None, str], ...] = (
-    (None, "Not recorded"), (Experience.GOOD, "Good ✓"), (Experience.MIXED, "Mixed ~"), (Experience.POOR, "Poor !"))
+    (None, "Not recorded"), (Experience.GOOD, "Good ✓"), (Experience.MIXED, "Mixed ~"),
+    (Experience.POOR, "Poor !"))
 TRUST_KINDS = (TrustNoteKind.PATIENT_FEEDBACK, TrustNoteKind.CONCERN)
 
 
@@ -80,7 +81,8 @@ class OutcomeDialog(QDialog):
 
         d = self.detail
         head = QLabel(f"<b>{_e(self.item.service_name)}</b> — {_e(self.item.organisation_name)}<br>"
-                      f"Signposted {_e(show_date(d.occurred_on))} by {_e(d.staff_name)} ({_e(d.method.label)})"
+                      f"Signposted {_e(show_date(d.occurred_on))} by {_e(d.staff_name)} "
+                      f"({_e(d.method.label)})"
                       + (f" · record number {_e(d.patient_ref)}" if d.patient_ref else ""))
         head.setObjectName("outcome_heading")
         head.setWordWrap(True)
@@ -131,12 +133,13 @@ class OutcomeDialog(QDialog):
         self.errors.register("experience_note", self.note, note_msg)
         ev.addWidget(note_label)
         ev.addWidget(note_box)
-        self.share = QCheckBox("&Share this feedback with the organisation (anonymously, in their partner report)")
+        self.share = QCheckBox("&Share this feedback with the organisation (anonymously, in their partner "
+                               "report)")
         self.share.setObjectName("share_feedback")
         self.share.setChecked(self.item.share_feedback)
         self.share.setAccessibleDescription("Leave out names and anything that could identify the person.")
-        share_hint = QLabel("Shared feedback is printed word for word: leave out names and anything that could "
-                            "identify the person.")
+        share_hint = QLabel("Shared feedback is printed word for word: leave out names and anything that "
+                            "could identify the person.")
         share_hint.setWordWrap(True)
         share_hint.setObjectName("share_hint")
         share_box, share_msg = with_message(self.share)
@@ -307,7 +310,8 @@ class OutcomeDialog(QDialog):
         if not (self.may_note and self.trust.isEnabled() and self.trust.isChecked()):
             return None
         base = self._draft()
-        return replace(base, kind=TrustNoteKind(self.trust_kind.currentData()), text=self.trust_text.toPlainText())
+        kind = TrustNoteKind(self.trust_kind.currentData())
+        return replace(base, kind=kind, text=self.trust_text.toPlainText())
 
     # ---- saving
     def save(self) -> None:
@@ -316,8 +320,8 @@ class OutcomeDialog(QDialog):
                                                      expected_version=self.item.version,
                                                      trust_note=self.trust_draft())
         except ValidationFailed as exc:
-            first = self.errors.show(exc.errors, order=("outcome", "share_feedback", "ons4_before", "ons4_after",
-                                                        "trust_note"))
+            first = self.errors.show(exc.errors, order=("outcome", "share_feedback", "ons4_before",
+                                                        "ons4_after", "trust_note"))
             if first is not None:
                 first.setFocus()
             return
@@ -328,8 +332,9 @@ class OutcomeDialog(QDialog):
         if note is not None and getattr(note, "ask_bring_review_forward", False):
             org = self.item.organisation_name
             if messages.confirm(self, "Bring the vetting review forward?",
-                                f"You noted a concern about {org}. Bring its vetting review forward to today, "
-                                "so it is looked at soon?", yes="Bring it forward", no="Leave the date"):
+                                f"You noted a concern about {org}. Bring its vetting review forward to "
+                                "today, so it is looked at soon?",
+                                yes="Bring it forward", no="Leave the date"):
                 from sp_desktop.services.relationships import TrustNoteService
 
                 try:

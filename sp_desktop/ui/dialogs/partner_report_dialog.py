@@ -20,16 +20,18 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class PartnerReportDialog(QDialog):
-    def __init__(self, choices: list[OrganisationChoice], period_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, choices: list[OrganisationChoice], period_text: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("partner_report_dialog")
         self.setWindowTitle("Partner report")
         self.setAccessibleName("Choose the organisation for a partner report")
         self.setMinimumSize(480, 420)
         layout = QVBoxLayout(self)
-        intro = QLabel(f"A report to give to one organisation for {period_text}: how many people the practice "
-                       "signposted to each of its services, what happened, and the feedback you chose to share. "
-                       "It never includes names, patient references, trust notes or staff comments.")
+        intro = QLabel(f"A report to give to one organisation for {period_text}: how many people the "
+                       "practice signposted to each of its services, what happened, and the feedback you "
+                       "chose to share. It never includes names, patient references, trust notes or staff "
+                       "comments.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.filter = QLineEdit()
@@ -58,7 +60,8 @@ class PartnerReportDialog(QDialog):
         if not choices:
             layout.addWidget(QLabel("Nobody was signposted to any organisation in this period: choose other "
                                     "dates first."))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("&Make the report…")
         self.ok.setObjectName("make_partner_report")
@@ -97,7 +100,8 @@ class PartnerReportDialog(QDialog):
         return False
 
     @classmethod
-    def ask(cls, choices: list[OrganisationChoice], period_text: str, parent: QWidget | None = None) -> int | None:
+    def ask(cls, choices: list[OrganisationChoice], period_text: str,
+            parent: QWidget | None = None) -> int | None:
         """The chosen organisation's id, or None if cancelled. Tests replace this."""
         dialog = cls(choices, period_text, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -55,7 +55,8 @@ def from_qdate(q: QDate) -> date:
 
 class RecordSignpostingDialog(QDialog):
     def __init__(self, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
-                 method: SignpostingMethod = SignpostingMethod.LEAFLET, parent: QWidget | None = None) -> None:
+                 method: SignpostingMethod = SignpostingMethod.LEAFLET,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = SignpostingService(ctx)
@@ -83,10 +84,10 @@ class RecordSignpostingDialog(QDialog):
         self.services.setAccessibleName("Services signposted to (untick to leave one out)")
         self.services.setMaximumHeight(84)
         self.services.itemChanged.connect(self._services_changed)
-        self.find = QLineEdit()
-        self.find.setObjectName("find_service")
-        self.find.setAccessibleName("Find another service to add")
-        self.find.setPlaceholderText("Type to find another service…")
+        self.find_box = QLineEdit()
+        self.find_box.setObjectName("find_service")
+        self.find_box.setAccessibleName("Find another service to add")
+        self.find_box.setPlaceholderText("Type to find another service…")
         self.found = QListWidget()
         self.found.setObjectName("found_services")
         self.found.setAccessibleName("Matching services: Enter adds the chosen one")
@@ -96,14 +97,14 @@ class RecordSignpostingDialog(QDialog):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self._search)
-        self.find.textChanged.connect(lambda _t: self._search_timer.start())
-        self.find.returnPressed.connect(self._add_found)
+        self.find_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.find_box.returnPressed.connect(self._add_found)
         self.found.itemActivated.connect(lambda _i: self._add_found())
         box = QWidget()
         v = QVBoxLayout(box)
         v.setContentsMargins(0, 0, 0, 0)
         v.addWidget(self.services)
-        v.addWidget(self.find)
+        v.addWidget(self.find_box)
         v.addWidget(self.found)
         services_box, services_msg = with_message(box)
         services_box.setFocusProxy(self.services)
@@ -235,7 +236,7 @@ class RecordSignpostingDialog(QDialog):
         self.errors.live("service_ids", None)
 
     def _search(self) -> None:
-        text = self.find.text().strip()
+        text = self.find_box.text().strip()
         self.found.clear()
         if len(text) < 2:
             self.found.hide()
@@ -258,9 +259,9 @@ class RecordSignpostingDialog(QDialog):
         if item is None or item.data(ID_ROLE) is None:
             return
         self.add_services([int(item.data(ID_ROLE))])
-        self.find.clear()
+        self.find_box.clear()
         self.found.hide()
-        self.find.setFocus()
+        self.find_box.setFocus()
 
     # ---- reasons
     def _fill_reasons(self) -> None:

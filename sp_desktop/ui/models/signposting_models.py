@@ -207,7 +207,8 @@ class ReportTableModel(QAbstractTableModel):
 
 
 __all__ = [
-    "COL_DATE", "COL_EXPERIENCE", "COL_FOLLOW_UP", "COL_METHOD", "COL_ORGANISATION", "COL_OUTCOME", "COL_REASONS",
-    "COL_REF", "COL_SERVICE", "COL_STAFF", "LOG_HEADERS", "ROW_ROLE", "SORT_ROLE", "ReportRow", "ReportTableModel",
+    "COL_DATE", "COL_EXPERIENCE", "COL_FOLLOW_UP", "COL_METHOD", "COL_ORGANISATION", "COL_OUTCOME",
+    "COL_REASONS", "COL_REF", "COL_SERVICE", "COL_STAFF", "LOG_HEADERS", "ROW_ROLE", "SORT_ROLE", "ReportRow",
+    "ReportTableModel",
     "SignpostingLogTableModel",
 ]

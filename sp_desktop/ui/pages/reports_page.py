@@ -141,9 +141,10 @@ class ReportsPage(QWidget):
         glance.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(glance)
         self.glance: dict[str, QLabel] = {}
-        for i, (key, title) in enumerate((("records", "People signposted"), ("services", "Services signposted to"),
-                                          ("known", "Outcomes known"), ("attended", "Attended"),
-                                          ("poor", "Poor experience"), ("flagged", "Repeated poor"))):
+        cards = (("records", "People signposted"), ("services", "Services signposted to"),
+                 ("known", "Outcomes known"), ("attended", "Attended"), ("poor", "Poor experience"),
+                 ("flagged", "Repeated poor"))
+        for i, (key, title) in enumerate(cards):
             t = QLabel(title)
             v = QLabel("–")
             v.setObjectName(f"glance_{key}")
@@ -172,8 +173,9 @@ class ReportsPage(QWidget):
         self.chart_caption.setAccessibleName("Chosen bar")
         self.month_chart.current_changed.connect(
             lambda i: self.chart_caption.setText(self.month_chart.describe(i)))
-        title = QLabel("<b>Signposting per month</b> (records; ← → with the chart focused reads each month)")
-        ov.addWidget(title)
+        chart_title = QLabel("<b>Signposting per month</b> (records; with the chart focused, ← → read each "
+                             "month)")
+        ov.addWidget(chart_title)
         ov.addWidget(self.month_chart, 3)
         ov.addWidget(self.chart_caption)
         lower = QSplitter()
@@ -181,7 +183,8 @@ class ReportsPage(QWidget):
         self.outcome_chart.setObjectName("outcome_chart")
         self.reason_chart = BarChart("Top reasons (records with a reason in the category)", horizontal=True)
         self.reason_chart.setObjectName("reason_chart")
-        for chart, text in ((self.outcome_chart, "<b>Outcomes</b>"), (self.reason_chart, "<b>Top reasons</b>")):
+        for chart, text in ((self.outcome_chart, "<b>Outcomes</b>"),
+                            (self.reason_chart, "<b>Top reasons</b>")):
             box = QWidget()
             bl = QVBoxLayout(box)
             bl.setContentsMargins(0, 0, 0, 0)
@@ -191,15 +194,15 @@ class ReportsPage(QWidget):
         ov.addWidget(lower, 2)
         self.tabs.addTab(overview, "&Overview")
 
-        self.service_model = ReportTableModel(["Service", "Organisation", "Signposted", "Known outcome", "Attended",
-                                               "Poor experience", "Note"], numeric=(2, 3, 4, 5))
+        self.service_model = ReportTableModel(["Service", "Organisation", "Signposted", "Known outcome",
+                                               "Attended", "Poor experience", "Note"], numeric=(2, 3, 4, 5))
         self.service_table = _table("service_table", self.service_model)
         self.service_table.setAccessibleName("Outcomes by service")
         services_tab = QWidget()
         sv = QVBoxLayout(services_tab)
-        hint = QLabel(f"Attended = attended and engaged or once, of known outcomes. Over fewer than {SMALL_NUMBER} "
-                      f"the figure is a count (“2 of 3”). ! marks {REPEATED_POOR} or more poor experiences in "
-                      "the period.")
+        hint = QLabel("Attended = attended and engaged or once, of known outcomes. "
+                      f"Over fewer than {SMALL_NUMBER} the figure is a count (“2 of 3”). "
+                      f"! marks {REPEATED_POOR} or more poor experiences in the period.")
         hint.setWordWrap(True)
         sv.addWidget(hint)
         sv.addWidget(self.service_table, 1)
@@ -334,15 +337,16 @@ class ReportsPage(QWidget):
         flagged = len(report.flagged_services)
         self.glance["flagged"].setText(f"{flagged} !" if flagged else "0")
         self.glance["flagged"].setAccessibleName(f"Services with repeated poor experiences: {flagged}")
-        self.status.setText(f"{report.period_text}: {report.records} record{'s' if report.records != 1 else ''}."
+        plural = "s" if report.records != 1 else ""
+        self.status.setText(f"{report.period_text}: {report.records} record{plural}."
                             if report.records else f"{report.period_text}: no signposting recorded.")
         mc = report.month_category
         tips = []
         for i, _m in enumerate(mc.months):
             parts = [f"{name} {mc.counts[i][j]}" for j, name in enumerate(mc.categories) if mc.counts[i][j]]
             tips.append("main reasons: " + ", ".join(parts) if parts else "")
-        self.month_chart.set_data([m.short_label for m in report.by_month], [m.records for m in report.by_month],
-                                  tips)
+        self.month_chart.set_data([m.short_label for m in report.by_month],
+                                  [m.records for m in report.by_month], tips)
         self.chart_caption.setText("")
         mix = t.outcome_mix() if t.signposted else ()
         self.outcome_chart.set_data([m[0] for m in mix], [m[1] for m in mix])
@@ -358,20 +362,23 @@ class ReportsPage(QWidget):
         self.org_model.set_rows([ReportRow(
             (o.organisation_name, str(o.records), str(o.counts.signposted), o.counts.attended_rate.text,
              o.counts.poor_rate.text),
-            (o.organisation_name.casefold(), o.records, o.counts.signposted, o.counts.attended_rate.percent or -1,
-             o.counts.poor_rate.percent or -1)) for o in report.by_organisation])
+            (o.organisation_name.casefold(), o.records, o.counts.signposted,
+             o.counts.attended_rate.percent or -1, o.counts.poor_rate.percent or -1))
+            for o in report.by_organisation])
         self.reason_model.set_rows([ReportRow((c.label, str(c.records)), (c.label.casefold(), c.records))
                                     for c in report.by_category])
         self.month_model.set_rows([ReportRow((m.label, str(m.records), str(m.services)),
-                                             (m.year * 100 + m.month, m.records, m.services)) for m in report.by_month])
+                                             (m.year * 100 + m.month, m.records, m.services))
+                                   for m in report.by_month])
         self.staff_model.set_rows([ReportRow((c.label, str(c.records), str(c.services)),
-                                             (c.label.casefold(), c.records, c.services)) for c in report.by_staff])
+                                             (c.label.casefold(), c.records, c.services))
+                                   for c in report.by_staff])
         self.method_model.set_rows([ReportRow((c.label, str(c.records)), (c.label.casefold(), c.records))
                                     for c in report.by_method])
         if report.ons4.pairs:
             self.ons4_label.setText(f"Average scores (0 to 10) for the {report.ons4.pairs} record"
-                                    f"{'s' if report.ons4.pairs != 1 else ''} with scores both before and after. "
-                                    "For anxiety a fall is better.")
+                                    f"{'s' if report.ons4.pairs != 1 else ''} with scores both before and "
+                                    "after. For anxiety a fall is better.")
         else:
             self.ons4_label.setText("No record in this period has wellbeing scores both before and after. "
                                     "Record them with an outcome (Signposting log → Record outcome).")
@@ -396,8 +403,8 @@ class ReportsPage(QWidget):
         report = self.report
         if report is None:
             return
-        path = messages.save_file(self, "Save the signposting report", self._file_name("Signposting report", "pdf"),
-                                  "PDF files (*.pdf)")
+        path = messages.save_file(self, "Save the signposting report",
+                                  self._file_name("Signposting report", "pdf"), "PDF files (*.pdf)")
         if not path:
             return
         from sp_desktop.services.report_pdf import render_practice_report, save_atomically
@@ -414,8 +421,8 @@ class ReportsPage(QWidget):
         report = self.report
         if report is None:
             return
-        path = messages.save_file(self, "Export the figures as CSV", self._file_name("Signposting report", "csv"),
-                                  "CSV files (*.csv)")
+        path = messages.save_file(self, "Export the figures as CSV",
+                                  self._file_name("Signposting report", "csv"), "CSV files (*.csv)")
         if not path:
             return
         from sp_desktop.services.report_csv import save_practice_report_csv
@@ -436,8 +443,8 @@ class ReportsPage(QWidget):
         if org_id is None:
             return
         name = next((c.name for c in choices if c.id == org_id), "organisation")
-        path = messages.save_file(self, "Save the partner report", self._file_name(f"Signposting to {name}", "pdf"),
-                                  "PDF files (*.pdf)")
+        path = messages.save_file(self, "Save the partner report",
+                                  self._file_name(f"Signposting to {name}", "pdf"), "PDF files (*.pdf)")
         if not path:
             return
         from sp_desktop.services.report_pdf import render_partner_report, save_atomically

@@ -142,7 +142,8 @@ class SignpostingPage(QWidget):
         self.follow_button.setToolTip("Mark the selected record's follow-up done")
         self.purge_button = QPushButton("Remove e&xpired references…")
         self.purge_button.setObjectName("purge_references")
-        self.purge_button.setToolTip("Remove patient references older than the retention period (administrators)")
+        self.purge_button.setToolTip("Remove patient references older than the retention period "
+                                     "(administrators)")
         self.summary = QLabel("")
         self.summary.setObjectName("log_summary")
         self.summary.setAccessibleName("Signposting log summary")
@@ -264,13 +265,15 @@ class SignpostingPage(QWidget):
     def _update_buttons(self) -> None:
         row = self.selected_row()
         self.outcome_button.setEnabled(row is not None)
-        self.follow_button.setEnabled(row is not None and row.follow_up_on is not None and not row.follow_up_done)
+        open_follow_up = row is not None and row.follow_up_on is not None and not row.follow_up_done
+        self.follow_button.setEnabled(open_follow_up)
         if can(self.ctx.actor, Permission.SETTINGS):
             status = self.service.reference_status()
             self.purge_button.setVisible(status.with_reference > 0)
             self.purge_button.setEnabled(status.expired > 0)
-            self.purge_button.setToolTip(f"{status.expired} reference{'s are' if status.expired != 1 else ' is'} "
-                                         f"older than {status.retention_days} days")
+            are = "s are" if status.expired != 1 else " is"
+            days = status.retention_days
+            self.purge_button.setToolTip(f"{status.expired} reference{are} older than {days} days")
         else:
             self.purge_button.hide()
 
@@ -329,9 +332,9 @@ class SignpostingPage(QWidget):
         if not messages.confirm(
                 self, "Remove expired patient references?",
                 f"Remove the patient references from {status.expired} signposting record"
-                f"{'s' if status.expired != 1 else ''} dated before {show_date(status.cutoff)} (older than the "
-                f"{status.retention_days}-day retention period)? The records stay, without the reference. "
-                "This cannot be undone and is recorded in the audit trail.",
+                f"{'s' if status.expired != 1 else ''} dated before {show_date(status.cutoff)} (older than "
+                f"the {status.retention_days}-day retention period)? The records stay, without the "
+                "reference. This cannot be undone and is recorded in the audit trail.",
                 yes="Remove references", no="Keep them"):
             return
         try:

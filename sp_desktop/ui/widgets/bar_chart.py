@@ -79,7 +79,8 @@ class BarChart(QWidget):
     def _plot_rect(self) -> QRectF:
         fm = QFontMetrics(self.font())
         if self.horizontal:
-            label_w = min(self.width() * 0.45, max((fm.horizontalAdvance(s) for s in self.labels), default=40) + 12)
+            widest = max((fm.horizontalAdvance(s) for s in self.labels), default=40)
+            label_w = min(self.width() * 0.45, widest + 12)
             return QRectF(label_w, 8, max(10.0, self.width() - label_w - fm.horizontalAdvance("00000") - 16),
                           max(10.0, self.height() - 16))
         top = fm.height() + 8
@@ -104,7 +105,8 @@ class BarChart(QWidget):
         slot = plot.width() / n
         thick = min(48.0, slot * 0.7)
         length = plot.height() * (value / top) if top else 0
-        return QRectF(plot.left() + slot * i + (slot - thick) / 2, plot.bottom() - length, thick, max(length, 1.0))
+        return QRectF(plot.left() + slot * i + (slot - thick) / 2, plot.bottom() - length, thick,
+                      max(length, 1.0))
 
     def _top(self) -> int:
         return max(max(self.values, default=0), 1)

@@ -90,7 +90,8 @@ def build_small_history(db: Database, clock, ctx_as, admin: ServiceContext) -> S
     rec("R0", reception, date(2026, 8, 15), [debt_id], [debt_cat], L)
     out("R0:Debt advice drop-in", Outcome.ENGAGED, Experience.POOR, OUT_OF_RANGE_NOTE, True)
     rec("R1", reception, date(2026, 9, 2), [debt_id], [debt_cat], L, ref=PATIENT_REF_SENTINEL)
-    out("R1:Debt advice drop-in", Outcome.ENGAGED, Experience.GOOD, SHARED_GOOD, True, [5, 5, 5, 8], [7, 6, 8, 4])
+    out("R1:Debt advice drop-in", Outcome.ENGAGED, Experience.GOOD, SHARED_GOOD, True,
+        [5, 5, 5, 8], [7, 6, 8, 4])
     rec("R2", reception, date(2026, 9, 10), [debt_id, walk_id], [debt_cat, walking_cat], F)
     out("R2:Debt advice drop-in", Outcome.ATTENDED_ONCE, Experience.POOR, SHARED_POOR, True,
         [4, 6, 5, 6], [6, 6, 7, 5])
@@ -103,9 +104,9 @@ def build_small_history(db: Database, clock, ctx_as, admin: ServiceContext) -> S
     rec("R5", reception, date(2026, 11, 1), [debt_id], [befriending_cat], L)
     out("R5:Debt advice drop-in", Outcome.ENGAGED, Experience.MIXED)
     rec("R6", reception, date(2026, 11, 5), [benefits_id], [welfare_cat], L)
-    for key, day, outcome in (("R7", 3, Outcome.ENGAGED), ("R8", 4, Outcome.ENGAGED), ("R9", 6, Outcome.ENGAGED),
-                              ("R10", 9, Outcome.DID_NOT_ATTEND), ("R11", 10, Outcome.DID_NOT_ATTEND),
-                              ("R12", 11, Outcome.DECLINED)):
+    for key, day, outcome in (("R7", 3, Outcome.ENGAGED), ("R8", 4, Outcome.ENGAGED),
+                              ("R9", 6, Outcome.ENGAGED), ("R10", 9, Outcome.DID_NOT_ATTEND),
+                              ("R11", 10, Outcome.DID_NOT_ATTEND), ("R12", 11, Outcome.DECLINED)):
         rec(key, clinician, date(2026, 11, day), [benefits_id], [debt_cat], E)
         out(f"{key}:Benefits check", outcome)
 
@@ -121,7 +122,8 @@ EXPECTED = {
     "records": 12,
     "items": 13,
     "by_service": [("Benefits check", 7), ("Debt advice drop-in", 5), ("Canal walk", 1)],
-    "attended_text": {"Benefits check": "50% (3 of 6)", "Debt advice drop-in": "3 of 4", "Canal walk": "0 of 1"},
+    "attended_text": {"Benefits check": "50% (3 of 6)", "Debt advice drop-in": "3 of 4",
+                      "Canal walk": "0 of 1"},
     "poor_text": {"Benefits check": "—", "Debt advice drop-in": "2 of 4", "Canal walk": "—"},
     "flagged": ["Debt advice drop-in"],
     "by_organisation": [("Renfrew Money Matters", 12), ("Paisley Walkers", 1)],

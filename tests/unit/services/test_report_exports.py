@@ -98,7 +98,8 @@ def test_partner_report_for_an_organisation_with_nothing_shared(small, ctx):
 
 
 def test_empty_period_still_gives_a_readable_report(ctx):
-    text = pdf_text(render_practice_report(ReportService(ctx).practice_report(date(2026, 1, 1), date(2026, 1, 31))))
+    report = ReportService(ctx).practice_report(date(2026, 1, 1), date(2026, 1, 31))
+    text = pdf_text(render_practice_report(report))
     assert "No signposting was recorded in this period." in text
 
 

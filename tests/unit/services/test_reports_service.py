@@ -68,8 +68,8 @@ def test_practice_report_matches_hand_computed_figures(small, ctx):
     # The stacked chart table: every month, main reasons as columns; each record counted once
     # (R2 has reasons in money and physical activity: it counts under money, the larger).
     mc = r.month_category
-    assert mc.categories == ("Money, debt and benefits", "Loneliness and social connection", "Physical activity",
-                             "No reason recorded")
+    assert mc.categories == ("Money, debt and benefits", "Loneliness and social connection",
+                             "Physical activity", "No reason recorded")
     assert [m.label for m in mc.months] == ["Sep 2026", "Oct 2026", "Nov 2026"]
     assert mc.counts == ((2, 0, 0, 0), (1, 0, 0, 1), (7, 1, 0, 0))
     assert [sum(row) for row in mc.counts] == [m.records for m in r.by_month]
@@ -114,7 +114,8 @@ def test_periods_and_organisations_are_checked(small, ctx):
     with pytest.raises(NotFound, match="several organisations"):
         svc.find_organisation("a")
     choices = svc.organisations_signposted(*PERIOD)
-    assert [(c.name, c.signposted) for c in choices] == [("Paisley Walkers", 1), ("Renfrew Money Matters", 12)]
+    assert [(c.name, c.signposted) for c in choices] == [("Paisley Walkers", 1),
+                                                         ("Renfrew Money Matters", 12)]
 
 
 def test_an_empty_period_gives_an_empty_report(ctx):
@@ -155,8 +156,9 @@ def test_generated_history_aggregates_match_a_brute_force_count(db, ctx, history
     r = ReportService(ctx).practice_report(start, end)
     elapsed = time.perf_counter() - started
     with db.read() as s:
-        rows = s.execute(select(SignpostingItem.service_id, SignpostingItem.outcome, SignpostingItem.experience,
-                                Signposting.id, Signposting.ons4_before, Signposting.ons4_after)
+        rows = s.execute(select(SignpostingItem.service_id, SignpostingItem.outcome,
+                                SignpostingItem.experience, Signposting.id, Signposting.ons4_before,
+                                Signposting.ons4_after)
                          .join(Signposting, Signposting.id == SignpostingItem.signposting_id)
                          .where(Signposting.occurred_on.between(start, end))).all()
         names = dict(s.execute(select(Service.id, Service.name)).all())
@@ -167,7 +169,8 @@ def test_generated_history_aggregates_match_a_brute_force_count(db, ctx, history
     known = Counter(row[0] for row in rows if row[1] not in (None, Outcome.NOT_KNOWN))
     poor = Counter(row[0] for row in rows if row[2] is Experience.POOR)
     for f in r.by_service:
-        assert f.counts.attended_rate == Rate(attended[f.service_id], known[f.service_id]), names[f.service_id]
+        expected = Rate(attended[f.service_id], known[f.service_id])
+        assert f.counts.attended_rate == expected, names[f.service_id]
         assert f.counts.poor == poor[f.service_id]
     assert {f.service_id for f in r.flagged_services} == {sid for sid, n in poor.items() if n >= 2}
     assert sum(m.records for m in r.by_month) == r.records

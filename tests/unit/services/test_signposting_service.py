@@ -9,7 +9,14 @@ from signposting_cases import PATIENT_REF_SENTINEL, _add_services, build_small_h
 from sqlalchemy import select, text
 
 from sp_desktop.db.models import AuditEvent, Signposting, TrustNote
-from sp_desktop.domain.enums import AppRole, AuditAction, Experience, Outcome, SignpostingMethod, TrustNoteKind
+from sp_desktop.domain.enums import (
+    AppRole,
+    AuditAction,
+    Experience,
+    Outcome,
+    SignpostingMethod,
+    TrustNoteKind,
+)
 from sp_desktop.services.audit import AuditService
 from sp_desktop.services.base import PermissionDenied, ValidationFailed
 from sp_desktop.services.settings import SettingsService
@@ -79,7 +86,8 @@ def test_with_patient_references_on_only_short_record_numbers_are_accepted(ctx, 
     assert svc.record(SignpostingForm([debt_id], patient_ref=" emis4471 ")).patient_ref == "EMIS4471"
     assert svc.record(SignpostingForm([debt_id], patient_ref="")).patient_ref is None
     refused = {"Jo Smith": "spaces", "Smith": "looks like a name", "PA48AA": "postcode",
-               "1 High Street": "spaces", "R-123": "letters and digits", "A" * 12 + "1" * 9: "letters and digits"}
+               "1 High Street": "spaces", "R-123": "letters and digits",
+               "A" * 12 + "1" * 9: "letters and digits"}
     for ref, why in refused.items():
         with pytest.raises(ValidationFailed) as e:
             svc.record(SignpostingForm([debt_id], patient_ref=ref))
@@ -104,7 +112,8 @@ def test_retention_purge_anonymises_exactly_the_expired_references_and_is_audite
     today = clock.now().date()
     cutoff = today - timedelta(days=90)
     made = {}
-    for ref, on, expired in (("OLD1", cutoff - timedelta(days=300), True), ("OLD2", cutoff - timedelta(days=1), True),
+    for ref, on, expired in (("OLD1", cutoff - timedelta(days=300), True),
+                             ("OLD2", cutoff - timedelta(days=1), True),
                              ("EDGE3", cutoff, False), ("NEW4", cutoff + timedelta(days=1), False),
                              ("NEW5", today, False), ("", cutoff - timedelta(days=5), False)):
         d = svc.record(SignpostingForm([debt_id], occurred_on=on, patient_ref=ref))
@@ -191,8 +200,8 @@ def test_poor_experience_raises_a_prefilled_trust_note_in_the_same_step(db, ctx_
                                          experience_note=form.experience_note), d.occurred_on)
     assert draft.organisation_id == money_id and draft.service_id == debt_id
     assert draft.kind is TrustNoteKind.PATIENT_FEEDBACK
-    assert draft.text.startswith("Outcome: not suitable; patient's experience: poor (signposted 2 Oct 2026 to "
-                                 "“Debt advice drop-in”).")
+    assert draft.text.startswith("Outcome: not suitable; patient's experience: poor (signposted 2 Oct 2026 "
+                                 "to “Debt advice drop-in”).")
     assert "Nobody answered the phone" in draft.text
     saved = gp.record_outcome(item.id, form, trust_note=draft)
     assert saved.trust_note is not None and saved.trust_note.note.text == draft.text
@@ -213,7 +222,8 @@ def test_an_empty_trust_note_stops_before_anything_is_saved(ctx_as, services):
     from dataclasses import replace
 
     with pytest.raises(ValidationFailed) as e:
-        gp.record_outcome(d.items[0].id, OutcomeForm(Outcome.NOT_SUITABLE), trust_note=replace(draft, text=" "))
+        gp.record_outcome(d.items[0].id, OutcomeForm(Outcome.NOT_SUITABLE),
+                          trust_note=replace(draft, text=" "))
     assert "trust_note" in e.value.errors
     assert gp.get(d.id).items[0].outcome is None
 
