@@ -247,6 +247,24 @@ def test_compact_is_for_one_service_and_formats_set_page_size(ctx, approved, lea
 
 
 @pytest.mark.backends("sqlite")  # reads the database file itself
+@pytest.mark.parametrize("fmt", list(LeafletFormat))
+def test_text_sizes_fonts_and_pages_of_a_real_service_leaflet(ctx, approved, lead, fmt):
+    from tests.unit.leaflets.leaflet_pdf import embedded_fonts, text_runs
+
+    org_id, sid = approved
+    _, second = add_service(lead, service_name="Budgeting class", organisation_id=org_id)
+    items = [BasketItem(sid)] if fmt is LeafletFormat.COMPACT else [BasketItem(sid), BasketItem(second)]
+    pdf = LeafletService(ctx).build_leaflet(items, fmt=fmt, note="Ring them this week", sign=True).pdf()
+    runs = text_runs(pdf)
+    assert runs and min(r.size for r in runs) >= fmt.min_body_pt
+    fonts = embedded_fonts(pdf)
+    assert fonts and all(fonts.values())
+    reader = PdfReader(io.BytesIO(pdf))
+    size = (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height)))
+    assert size == ((420, 595) if fmt is LeafletFormat.COMPACT else (595, 842))
+    assert reader.metadata.title == "Support that might help you"
+
+
 def test_nothing_about_the_patient_is_stored(ctx, approved, app_paths):
     _, sid = approved
     before = _audit_count(ctx)
