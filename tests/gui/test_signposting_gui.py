@@ -361,6 +361,12 @@ def test_pages_are_in_the_main_window(qtbot, demo_runtime, gp):
     qtbot.addWidget(window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert "Signposting log" in titles and "Reports" in titles
+    # The count on start includes signposting follow-ups.
+    from sp_desktop.services.followups import FollowUpService
+
+    items = FollowUpService(gp).items()
+    assert any(i.kind == "signposting" for i in items)
+    assert f"Follow-ups ({len(items)})" in titles
     page = window.show_page("signposting")
     assert isinstance(page, SignpostingPage)
     reports = window.show_page("reports")
