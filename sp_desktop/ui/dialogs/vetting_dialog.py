@@ -129,6 +129,7 @@ class _ItemRow:
         self.state = QLabel()
         self.state.setObjectName(f"state_{item.code}")
         self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state.setWordWrap(True)
         self.notes = QLineEdit(row.notes)
         self.notes.setCursorPosition(0)
         self.notes.setObjectName(f"notes_{item.code}")
@@ -202,7 +203,7 @@ class VettingDialog(QDialog):
         self.setWindowTitle(f"Vetting record — {self.record.organisation_name}")
         self.setAccessibleName(self.windowTitle())
         self.setStyleSheet(FIELD_STYLE)
-        self.resize(980, 720)
+        self.resize(1000, 720)
 
         layout = QVBoxLayout(self)
         self.header = QLabel()
@@ -225,6 +226,7 @@ class VettingDialog(QDialog):
         self.checklist_layout = QVBoxLayout(self.checklist_page)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.checklist_layout.addWidget(self.scroll)
         self.tabs.addTab(self.checklist_page, "&Checklist and evidence")
@@ -282,7 +284,7 @@ class VettingDialog(QDialog):
         grid = QGridLayout(grid_host)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        grid.setHorizontalSpacing(14)
+        grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(3)
         for col, text in enumerate(("Checklist item and evidence notes", "Checked", "Expires")):
             head = QLabel(f"<b>{text}</b>")
