@@ -195,7 +195,7 @@ def print_document(parent: QWidget | None, runner: Any, data: bytes, title: str,
             messages.error(parent, "Printing failed", f"The document could not be printed: {exc}", details)
         finish(False)
 
-    if pages >= LARGE_DOCUMENT_PAGES and runner is not None:
+    if pages >= LARGE_DOCUMENT_PAGES and runner is not None and parent is not None:
         from sp_desktop.ui.tasks import run_with_progress
 
         def work(progress: Progress) -> int | None:

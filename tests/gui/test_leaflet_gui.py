@@ -449,7 +449,7 @@ def test_booklet_can_be_cancelled(qtbot: Any, open_window: Any, demo_runtime: Ru
     dialog.make()
     dialog.task.cancel()
     qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=60000)
-    assert dialog.result is None and dialog.preview is None
+    assert dialog.booklet is None and dialog.preview is None
     assert "no booklet was made" in dialog.status.text()
 
 

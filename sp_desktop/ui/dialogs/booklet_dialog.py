@@ -35,7 +35,7 @@ class BookletDialog(QDialog):
         self.ctx = ctx
         self.runner = runner
         self.service = LeafletService(ctx)
-        self.result: BookletResult | None = None
+        self.booklet: BookletResult | None = None
         self.preview: QDialog | None = None
         self.task: Any = None
         self.setObjectName("booklet_dialog")
@@ -162,7 +162,7 @@ class BookletDialog(QDialog):
             self.ok.setEnabled(True)
             self.status.setText("Cancelled: no booklet was made.")
             return
-        self.result = result
+        self.booklet = result
         sections = len(result.section_names)
         title = (f"Booklet — {result.service_count} service entries in {sections} "
                  f"categor{'y' if sections == 1 else 'ies'}")
@@ -178,7 +178,7 @@ class BookletDialog(QDialog):
         """Show the dialog (window-modal, without blocking); returns it."""
         dialog = cls(ctx, runner, parent)
         if parent is not None:
-            parent.booklet_dialog = dialog  # type: ignore[attr-defined]  (keeps it alive)
+            setattr(parent, "booklet_dialog", dialog)  # noqa: B010 (keeps it alive with its parent)
         dialog.open()
         return dialog
 

@@ -215,7 +215,7 @@ class LeafletPreviewDialog(QDialog):
 
     def done(self, result: int) -> None:  # noqa: D401 (Qt override)
         super().done(result)
-        self.view.setDocument(None)
+        self.view.setDocument(None)  # type: ignore[arg-type]  # detach first
         self.pdf.close()
 
 

@@ -236,10 +236,12 @@ class BasketPage(QWidget):
         layout.addLayout(buttons)
 
         QWidget.setTabOrder(self.list, self.referred_box)
-        for a, b in ((self.referred_box, self.format_buttons[LeafletFormat.STANDARD]),
-                     (self.format_buttons[LeafletFormat.COMPACT], self.note), (self.note, self.sign_box),
-                     (self.sign_box, self.preview_button)):
-            QWidget.setTabOrder(a, b)
+        chain: tuple[tuple[QWidget, QWidget], ...] = (
+            (self.referred_box, self.format_buttons[LeafletFormat.STANDARD]),
+            (self.format_buttons[LeafletFormat.COMPACT], self.note), (self.note, self.sign_box),
+            (self.sign_box, self.preview_button))
+        for before, after in chain:
+            QWidget.setTabOrder(before, after)
 
     # ------------------------------------------------------------------ page protocol
     def count(self) -> int:
