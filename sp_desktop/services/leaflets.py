@@ -31,7 +31,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from sp_desktop.db.models import Category, Organisation, Service, service_category
+from sp_desktop.db.models import Category, Service, service_category
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
@@ -509,18 +509,14 @@ class LeafletService:
             return out
 
     def _approved_by_category(self, s: Session, category_ids: Sequence[int]) -> dict[int, list[int]]:
-        """category id -> approved (printable) service ids in it or, for a top-level category,
-        in any of its sub-categories."""
+        """category id -> printable service ids in it or, for a top-level category, in any of its
+        sub-categories. Printable = allowed by `leaflet_eligibility` as it is (no override), the
+        one rule; booklets never include services that would need a clinician's reason."""
         if not category_ids:
             return {}
         parents: dict[int, int | None] = {
             r.id: r.parent_id for r in s.execute(select(Category.id, Category.parent_id))}
-        links = s.execute(
-            select(service_category.c.category_id, service_category.c.service_id)
-            .join(Service, Service.id == service_category.c.service_id)
-            .join(Organisation, Organisation.id == Service.organisation_id)
-            .where(Organisation.vetting_status == VettingStatus.APPROVED,
-                   Service.archived_at.is_(None), Organisation.archived_at.is_(None))).all()
+        links = s.execute(select(service_category.c.category_id, service_category.c.service_id)).all()
         candidates = sorted({sid for _, sid in links})
         rules = leaflet_eligibility(s, candidates, self.ctx.today())
         allowed = {sid for sid, e in rules.items() if e.allowed}
