@@ -151,11 +151,15 @@ class EditDialog(QDialog):
         except ValidationFailed as exc:
             self.show_errors(exc.errors, exc.warnings)
             return False
-        except ConflictError as exc:
-            if messages.confirm(self, f"Someone else changed this {self.entity}", str(exc),
-                                yes="Reload their version", no="Keep editing"):
+        except ConflictError as exc:  # side by side; reload, or re-apply on top of theirs
+            from sp_desktop.ui.dialogs.conflict_dialog import RELOAD, resolve_conflict
+
+            record_id = getattr(self, f"{self.entity}_id", None)
+            choice, detail = resolve_conflict(self, self.ctx, self.entity, record_id, form, self._clean, exc)
+            if choice == RELOAD:
                 self.reload()
-            return False
+            if detail is None:
+                return False
         except PermissionDenied as exc:
             messages.warn(self, "Not allowed", str(exc))
             return False
