@@ -22,12 +22,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from sp_desktop.db.engine import fold
 from sp_desktop.domain.enums import PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import (
     FieldError,
@@ -53,6 +53,7 @@ from sp_desktop.interop.textparse import (
     BSL_NAMES,
     CategoryChoice,
     CategoryMatcher,
+    fold,
     guess_access,
     guess_register,
     normalise_name,
@@ -66,6 +67,7 @@ from sp_desktop.interop.textparse import (
 
 MAX_CSV_BYTES = 100 * 1024 * 1024
 IGNORE = ""  # the mapping value for "do not import this column"
+
 
 
 class SpreadsheetError(ValueError):
@@ -627,9 +629,10 @@ class MappingError(ValueError):
 class _Row:
     number: int
     values: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # field -> [(header, text)]
+    joined: dict[str, str] = field(default_factory=dict)
 
     def get(self, key: str) -> str:
-        return "\n".join(t for _, t in self.values.get(key, []) if t).strip()
+        return self.joined.get(key, "")
 
     def header(self, key: str) -> str:
         vals = self.values.get(key)
@@ -669,6 +672,13 @@ def parse_phone_cell(text: str) -> list[str]:
     return out
 
 
+_MISSING = object()
+_opening_times = lru_cache(maxsize=8192)(parse_opening_times)
+_postcode = lru_cache(maxsize=8192)(normalise_postcode)
+_age = lru_cache(maxsize=1024)(parse_age)
+_org_key = lru_cache(maxsize=16384)(normalise_name)
+
+
 class _Reader:
     def __init__(self, table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
                  create_missing_categories: bool) -> None:
@@ -679,6 +689,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.bad_rows: set[int] = set()
         self.terms: dict[str, TermRec] = {}
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     def error(self, row: _Row, key: str | None, message: str) -> None:
         self.problems.append(Problem("error", message, row.number, row.header(key) if key else None))
@@ -688,11 +699,18 @@ class _Reader:
         self.problems.append(Problem("warning", message, row.number, row.header(key) if key else None))
 
     def take(self, row: _Row, key: str, fn: Any, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except FieldError as exc:
-            self.error(row, key, exc.message)
+        memo_key = (fn, *args)  # the same phone or email on many rows is checked once
+        result = self._memo.get(memo_key, _MISSING)
+        if result is _MISSING:
+            try:
+                result = fn(*args)
+            except FieldError as exc:
+                result = exc
+            self._memo[memo_key] = result
+        if isinstance(result, FieldError):
+            self.error(row, key, result.message)
             return None
+        return result
 
     def rows(self) -> list[_Row]:
         out = []
@@ -703,6 +721,7 @@ class _Reader:
             for i, key in self.mapping.items():
                 text = cells[i].strip() if i < len(cells) else ""
                 row.values.setdefault(key, []).append((self.table.headers[i], text))
+            row.joined = {k: "\n".join(t for _, t in v if t).strip() for k, v in row.values.items()}
             out.append(row)
         return out
 
@@ -741,7 +760,7 @@ class _Reader:
         # ages
         age_text = row.get("age")
         if age_text:
-            ages = parse_age(age_text)
+            ages = _age(age_text)
             if ages is None:
                 self.warn(
                     row,
@@ -779,7 +798,7 @@ class _Reader:
         times_text = row.get("opening_times")
         notes = [self.text(row, "opening_notes") or ""]
         if times_text:
-            parsed = parse_opening_times(times_text)
+            parsed = _opening_times(times_text)
             svc.schedule = [SlotRec(s.weekday, s.opens, s.closes, s.note) for s in parsed.slots]
             if parsed.problem:
                 self.warn(row, "opening_times", parsed.problem)
@@ -847,7 +866,7 @@ class _Reader:
         loc.town = self.text(row, "town", 120) or loc.town
         postcode_text = row.get("postcode") or postcode_text
         if postcode_text:
-            checked = normalise_postcode(postcode_text)
+            checked = _postcode(postcode_text)
             loc.postcode = checked.value[:12]
             if checked.warning:
                 self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
@@ -928,7 +947,7 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             r.warn(row, None, f"repeats row {seen_rows[signature]} exactly; left out")
             continue
         seen_rows[signature] = row.number
-        key = normalise_name(name) or fold(name)
+        key = _org_key(name) or fold(name)
         org = groups.get(key)
         if org is None:
             org = groups[key] = OrgRec(name=name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from sp_desktop.db.engine import fold
+from sp_desktop.db.engine import fold as _slow_fold
 from sp_desktop.domain.enums import AccessRoute, RegisterKind
 from sp_desktop.interop.records import SlotRec
 
@@ -46,6 +46,13 @@ _ALWAYS = re.compile(
     r"^\s*(24\s*/\s*7|24\s*hours?(\s*a\s*day)?(,?\s*(7|seven)\s*days(\s*a\s*week)?)?)\s*\.?\s*$",
     re.IGNORECASE,
 )
+
+
+def fold(text: str | None) -> str:
+    """`db.engine.fold` (case and accents), with a fast path for plain ASCII text."""
+    if text and text.isascii():
+        return text.casefold()
+    return _slow_fold(text)
 
 
 @dataclass(frozen=True)

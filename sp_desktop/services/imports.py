@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from sp_desktop.db.models import (
@@ -936,14 +936,7 @@ class _Writer:
                     "source_checksum": self.org_checksum(o.rec),
                 }
             )
-        org_ids: list[int] = []
-        for chunk in _chunks(org_rows):
-            org_ids.extend(
-                s.scalars(
-                    insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True), list(chunk)
-                ).all()
-            )
-            self.tick(0, "Adding organisations…")
+        org_ids = self.insert_ids(Organisation, org_rows, "Adding organisations…")
         self.new_org_ids.extend(org_ids)
         # venues
         loc_rows, loc_keys = [], []
@@ -952,14 +945,7 @@ class _Writer:
                 loc_rows.append({**self.location_values(loc), **stamp, "uid": self.uid_for(Location, loc.id),
                                  "organisation_id": oid})
                 loc_keys.append((oid, loc.id))
-        loc_ids: dict[tuple[int, str | None], int] = {}
-        for start in range(0, len(loc_rows), _CHUNK):
-            chunk = loc_rows[start:start + _CHUNK]
-            ids = s.scalars(
-                insert(Location).returning(Location.id, sort_by_parameter_order=True), chunk
-            ).all()
-            for key, lid in zip(loc_keys[start : start + _CHUNK], ids, strict=True):
-                loc_ids[key] = lid
+        loc_ids = dict(zip(loc_keys, self.insert_ids(Location, loc_rows, "Adding venues…"), strict=True))
         # services
         svc_rows, svc_owner = [], []
         for o, oid in zip(items, org_ids, strict=True):
@@ -976,13 +962,19 @@ class _Writer:
                     }
                 )
                 svc_owner.append((oid, o, sv))
-        svc_ids: list[int] = []
-        for start in range(0, len(svc_rows), _CHUNK):
-            chunk = svc_rows[start:start + _CHUNK]
-            svc_ids.extend(
-                s.scalars(insert(Service).returning(Service.id, sort_by_parameter_order=True), chunk).all()
-            )
-            self.tick(len(chunk), "Adding services…")
+        # On SQLite every insert into service, service_at_location and service_category rebuilds that
+        # service's search-index row (triggers from migration 0001). Giving the services their ids up
+        # front and adding them after their venues and categories (foreign keys checked at commit)
+        # rebuilds each row once instead of three times.
+        services_last = self.ctx.db.is_sqlite
+        if services_last:
+            s.execute(text("PRAGMA defer_foreign_keys = ON"))
+            first = (s.scalar(select(func.max(Service.id))) or 0) + 1
+            svc_ids = list(range(first, first + len(svc_rows)))
+            for row, sid in zip(svc_rows, svc_ids, strict=True):
+                row["id"] = sid
+        else:
+            svc_ids = self.insert_ids(Service, svc_rows, "Adding services…")
         # children
         phones, schedules, contacts, sals, cats = [], [], [], [], []
         for o, oid in zip(items, org_ids, strict=True):
@@ -1012,9 +1004,11 @@ class _Writer:
         for model, rows in ((Phone, phones), (Schedule, schedules), (Contact, contacts),
                             (ServiceAtLocation, sals)):
             for chunk in _chunks(rows):
-                s.execute(insert(model), list(chunk))
+                s.execute(insert(model.__table__), list(chunk))  # Core: one executemany per batch
         for chunk in _chunks(cats):
             s.execute(insert(service_category), list(chunk))
+        if services_last:
+            self.insert_ids(Service, svc_rows, "Adding services…")
         # history: where each organisation and service came from
         events = []
         per_org: Counter[int] = Counter(oid for oid, _, _ in svc_owner)
@@ -1046,10 +1040,27 @@ class _Writer:
                 }
             )
         for chunk in _chunks(events):
-            s.execute(insert(AuditEvent), list(chunk))
+            s.execute(insert(AuditEvent.__table__), list(chunk))
         self.stats["orgs_added"] += len(items)
         self.stats["services_added"] += len(svc_ids)
         self.tick(len(items), "Adding organisations…")
+
+    def insert_ids(self, model: Any, rows: list[dict[str, Any]], text: str) -> list[int]:
+        """Insert rows (one executemany per batch) and return their ids in the same order.
+
+        The ids are looked up by uid afterwards: RETURNING with a guaranteed order makes
+        SQLAlchemy insert one row per statement on SQLite, ten times slower.
+        """
+        table = model.__table__
+        for chunk in _chunks(rows, 2000):
+            self.s.execute(insert(table), list(chunk))
+            self.tick(len(chunk) if model is Service else 0, text)
+        by_uid: dict[str, int] = {}
+        uids = [r["uid"] for r in rows]
+        for chunk in _chunks(uids):
+            for uid, ident in self.s.execute(select(table.c.uid, table.c.id).where(table.c.uid.in_(chunk))):
+                by_uid[uid] = ident
+        return [by_uid[u] for u in uids]
 
     def phone_rows(self, phones: Sequence[PhoneRec], **owner: int | None) -> list[dict[str, Any]]:
         base = {"organisation_id": None, "service_id": None, "location_id": None, "contact_id": None}
