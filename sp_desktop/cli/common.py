@@ -61,7 +61,7 @@ class ReadOnlyContext(ServiceContext):
 
 def add_subcommand(sub: argparse._SubParsersAction, name: str, help_text: str,  # type: ignore[type-arg]
                    description: str) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_text, description=description,
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description,
                        epilog="Who the command acts as: --user NAME signs in as that member of staff "
                               f"(password from {PASSWORD_ENV}, or asked for). Without --user a command "
                               "can only read what front desk can. Exit codes: 0 done, 1 failed, 2 cannot "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,7 +116,8 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _audit(session: Session, when: datetime, who: Staff, action: AuditAction, entity_type: str,
-           entity_id: int, label: str, org_id: int, summary: str, changes: dict | None = None) -> None:
+           entity_id: int, label: str, org_id: int, summary: str,
+           changes: dict[str, Any] | None = None) -> None:
     session.add(AuditEvent(at=when, staff_id=who.id, staff_name=who.name, action=action,
                            entity_type=entity_type, entity_id=entity_id, entity_label=label[:300],
                            organisation_id=org_id, changes=changes or {}, summary=summary))
@@ -268,11 +270,11 @@ def demo_vetting(session: Session, clock: Clock, rng: random.Random) -> None:
                               "approved_on": [None, approved.isoformat()],
                               "next_review_on": [None, due.isoformat()]})
         if key in SUSPENDED:
-            when = today - timedelta(days=r.randint(5, 20))
+            suspended_on = today - timedelta(days=r.randint(5, 20))
             org.vetting_status = VettingStatus.SUSPENDED
             org.vetting_reason = SUSPENDED[key]
-            _audit(session, _at(when, r), lena, AuditAction.VETTING, "organisation", org.id, org.name, org.id,
-                   f"suspended: {SUSPENDED[key]}",
+            _audit(session, _at(suspended_on, r), lena, AuditAction.VETTING, "organisation", org.id,
+                   org.name, org.id, f"suspended: {SUSPENDED[key]}",
                    {"vetting_status": ["approved", "suspended"], "vetting_reason": [None, SUSPENDED[key]]})
     session.flush()
 

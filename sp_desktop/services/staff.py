@@ -58,7 +58,7 @@ def lockout_delay(failures: int) -> timedelta:
     """How long sign-in pauses after `failures` wrong passwords in a row (0 before the limit)."""
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    delay = FIRST_PAUSE * (2 ** (failures - FREE_ATTEMPTS))
+    delay: timedelta = FIRST_PAUSE * (2 ** (failures - FREE_ATTEMPTS))
     return min(delay, LONGEST_PAUSE)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -466,9 +467,10 @@ class VettingService:
                 audit.record(s, self.ctx, AuditAction.CREATE, "vetting_check_item", item.id, item.label,
                              audit.snapshot(item), summary="added to the vetting checklist")
             else:
-                item = s.get(VettingCheckItem, item_id)
-                if item is None:
+                found = s.get(VettingCheckItem, item_id)
+                if found is None:
                     raise NotFound("That checklist item no longer exists.")
+                item = found
                 item.label = label
                 item.guidance = form.guidance.strip() or None
                 item.mandatory = form.mandatory
@@ -609,7 +611,7 @@ class VettingService:
                         continue
                     ev = VettingEvidence(organisation_id=organisation_id, item_id=f.item_id, complete=False)
                     s.add(ev)
-                    old = (False, None, None)
+                    old: tuple[bool, str | None, date | None] = (False, None, None)
                 else:
                     old = (bool(ev.complete), ev.notes, ev.expires_on)
                 new = (f.complete, notes, f.expires_on)
@@ -779,7 +781,7 @@ class VettingService:
                        VettingEvidence.complete.is_(True), VettingCheckItem.active.is_(True),
                        VettingEvidence.expires_on.is_not(None), VettingEvidence.expires_on <= horizon)
                 .order_by(VettingEvidence.expires_on)).all()
-        orgs: dict[int, dict] = {}
+        orgs: dict[int, dict[str, Any]] = {}
         for r in [*reviews, *expiring]:
             orgs.setdefault(r.id, {"row": r, "items": []})
         for r in expiring:

@@ -263,7 +263,8 @@ def test_screenshots_of_the_vetting_record_and_reviews_page(qtbot: Any, demo_run
     dialog.show()
     qtbot.waitExposed(dialog)
     # the checklist fits the width (no clipped column once the layout has settled)
-    qtbot.waitUntil(lambda: dialog.scroll.widget().width() == dialog.scroll.viewport().width())
+    scroll = dialog.checklist_scroll
+    qtbot.waitUntil(lambda: scroll.widget().width() == scroll.viewport().width())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert dialog.grab().save(str(SCREENSHOTS / "vetting.png"))
     window = MainWindow(demo_runtime, demo_runtime.context(lena),

@@ -49,8 +49,8 @@ def test_fresh_database_reads_without_user_and_creates_the_first_administrator(h
     code, _, err = _run(["staff", "add", "Rachel Reception", *home])
     assert code == 3 and "--user" in err
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", ADMIN_PW)
-    code, out, err = _run(["--user", "Mary Manager", "staff", "add", "Rachel Reception", "--job", "Receptionist",
-                           *home])
+    code, out, err = _run(["--user", "Mary Manager", "staff", "add", "Rachel Reception",
+                           "--job", "Receptionist", *home])
     assert code == 0 and "Added Rachel Reception (Front desk)" in out, err
     code, out, _ = _run(["staff", "list", "--json", *home])
     listed = {m["name"]: m for m in json.loads(out)}
@@ -66,8 +66,8 @@ def test_user_obeys_roles_and_wrong_passwords_are_refused(home, monkeypatch):
     assert _run(["staff", "add", "Rachel Reception", "--user", "Mary Manager", *home])[0] == 0
     # front desk cannot manage staff
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", DESK_PW)
-    code, _, err = _run(["staff", "set-role", "Rachel Reception", "administrator", "--user", "Rachel Reception",
-                         *home])
+    code, _, err = _run(["staff", "set-role", "Rachel Reception", "administrator",
+                         "--user", "Rachel Reception", *home])
     assert code == 3 and "can manage staff accounts" in err and "Rachel Reception (Front desk)" in err
     # wrong password: refused, then paused
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", "not the password")

@@ -107,8 +107,8 @@ class ChecklistDialog(QDialog):
         side = QVBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("add", "&Add…", self.add), ("edit", "&Change…", self.edit),
-                                ("up", "Move &up", lambda: self.move(-1)),
-                                ("down", "Move &down", lambda: self.move(1)),
+                                ("up", "Move &up", lambda: self.move_item(-1)),
+                                ("down", "Move &down", lambda: self.move_item(1)),
                                 ("toggle", "&Remove", self.toggle)):
             b = QPushButton(text)
             b.setObjectName(f"checklist_{key}")
@@ -177,7 +177,7 @@ class ChecklistDialog(QDialog):
         if form is not None:
             self._run(lambda: self.service.save_check_item(form, item.id))
 
-    def move(self, offset: int) -> None:
+    def move_item(self, offset: int) -> None:
         item = self.current()
         if item is not None and item.active:
             self._run(lambda: self.service.move_check_item(item.id, offset), item.id)

@@ -116,7 +116,7 @@ class HistoryWidget(QWidget):
 
     def texts(self) -> list[str]:
         """The 'What changed' cells, top to bottom (for tests and screen readers)."""
-        return [self.table.item(r, 2).text() for r in range(self.table.rowCount())]
+        return [item.text() for r in range(self.table.rowCount()) if (item := self.table.item(r, 2))]
 
 
 class HistoryDialog(QDialog):

@@ -275,7 +275,7 @@ class FirstAdministratorDialog(QDialog):
         self.create_button.setObjectName("create_first_admin")
         self.create_button.setDefault(True)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_account)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.fields["name"].setFocus()
@@ -295,7 +295,7 @@ class FirstAdministratorDialog(QDialog):
                 self.fields[key].setFocus()
                 break
 
-    def create(self) -> None:
+    def create_account(self) -> None:
         f = {k: e.text() for k, e in self.fields.items()}
         if f["password"] != f["confirm"]:
             self._show_errors({"confirm": "The two passwords are different. Type the same password twice."})

@@ -224,11 +224,11 @@ class VettingDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         self.checklist_page = QWidget()
         self.checklist_layout = QVBoxLayout(self.checklist_page)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.checklist_layout.addWidget(self.scroll)
+        self.checklist_scroll = QScrollArea()
+        self.checklist_scroll.setWidgetResizable(True)
+        self.checklist_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.checklist_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.checklist_layout.addWidget(self.checklist_scroll)
         self.tabs.addTab(self.checklist_page, "&Checklist and evidence")
         self.history = HistoryWidget(ctx, organisation_id=organisation_id)
         self.tabs.addTab(self.history, "&History")
@@ -254,7 +254,7 @@ class VettingDialog(QDialog):
         close = self._button("Close", "close", self.close, "Close the vetting record (Esc)")
         actions.addWidget(close)
         layout.addLayout(actions)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_checks)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save_checks)
         self._show(self.record)
 
     def _button(self, text: str, name: str, slot: object, tip: str) -> QPushButton:
@@ -317,10 +317,10 @@ class VettingDialog(QDialog):
             row.expiry.dateChanged.connect(lambda _d=None: self._update_buttons())
             self.rows.append(row)
         grid.setRowStretch(1 + len(record.rows) * 4, 1)
-        old = self.scroll.takeWidget()
+        old = self.checklist_scroll.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll.setWidget(grid_host)
+        self.checklist_scroll.setWidget(grid_host)
         self.history.refresh()
         self._update_buttons()
 

@@ -213,7 +213,8 @@ class StaffAccountsWidget(QWidget):
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        keep = select if select is not None else (self.current().id if self.current() else None)
+        current = self.current()
+        keep = select if select is not None else (current.id if current else None)
         self.members = self.service.list(include_inactive=True)
         now = self.ctx.now()
         self.table.setRowCount(len(self.members))
