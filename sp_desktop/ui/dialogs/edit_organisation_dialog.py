@@ -112,7 +112,7 @@ class EditOrganisationDialog(EditDialog):
             editor.field_checked.connect(lambda k, m, w: self.errors.live(k, m or None, w))
 
     def _register_changed(self) -> None:
-        kind = self.register_kind.currentData()
+        kind = RegisterKind(self.register_kind.currentData())
         none = kind is RegisterKind.NONE
         self.registration_number.setEnabled(not none)
         examples = {RegisterKind.OSCR: "e.g. SC012345", RegisterKind.CCEW: "e.g. 1123456",
@@ -148,6 +148,8 @@ class EditOrganisationDialog(EditDialog):
         self.venues.set_values(list(org.locations))
 
     def to_form(self) -> OrganisationForm:
+        # Qt hands string enums back as plain strings: turn them back into the enums.
+        register = RegisterKind(self.register_kind.currentData())
         return OrganisationForm(
             name=self.name.text().strip(),
             alternate_name=self.alternate_name.text().strip(),
@@ -155,10 +157,10 @@ class EditOrganisationDialog(EditDialog):
             website=self.website.text().strip(),
             email=self.email.text().strip(),
             legal_status=self.legal_status.text().strip(),
-            register_kind=self.register_kind.currentData(),
-            registration_number=self.registration_number.text().strip()
-            if self.register_kind.currentData() is not RegisterKind.NONE else "",
-            status=self.status.currentData(),
+            register_kind=register,
+            registration_number=self.registration_number.text().strip() if register is not RegisterKind.NONE
+            else "",
+            status=OrganisationStatus(self.status.currentData()),
             phones=self.phones.values(),
             contacts=self.contacts.values(),
             locations=self.venues.values(),

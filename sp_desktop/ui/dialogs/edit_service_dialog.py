@@ -452,7 +452,7 @@ class EditServiceDialog(EditDialog):
             schedule=self.schedule.values(),
             schedule_notes=self.schedule_notes.text().strip(),
             service_area=self.service_area.text().strip(),
-            status=self.status.currentData(),
+            status=ServiceStatus(self.status.currentData()),
             category_ids=[int(i.data(0, _ID_ROLE)) for i in self._category_items()
                           if i.checkState(0) == Qt.CheckState.Checked],
             location_ids=self._checked_venues(),

@@ -114,11 +114,11 @@ class FilterBar(QWidget):
         _label, status, archived = _STATUS_CHOICES[max(0, self.status.currentIndex())]
         return SearchFilters(
             category_id=self.category.currentData(),
-            access=self.access.currentData(),
+            access=AccessRoute(self.access.currentData()) if self.access.currentData() else None,
             free_only=self.free_only.isChecked(),
             status=status,
             age=None if self.age.value() < 0 else self.age.value(),
-            vetting=self.vetting.currentData(),
+            vetting=VettingStatus(self.vetting.currentData()) if self.vetting.currentData() else None,
             include_archived=archived,
         )
 

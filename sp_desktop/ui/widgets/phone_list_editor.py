@@ -79,7 +79,8 @@ class PhoneListEditor(ListEditor):
         kind = row.fields["type"]
         desc = row.fields["description"]
         assert isinstance(number, QLineEdit) and isinstance(kind, QComboBox) and isinstance(desc, QLineEdit)
-        return PhoneForm(number.text().strip(), kind.currentData() or PhoneType.VOICE, desc.text().strip())
+        kind_value = PhoneType(kind.currentData() or PhoneType.VOICE)  # Qt returns the enum as a str
+        return PhoneForm(number.text().strip(), kind_value, desc.text().strip())
 
 
 __all__ = ["PhoneListEditor"]
