@@ -246,7 +246,6 @@ def test_compact_is_for_one_service_and_formats_set_page_size(ctx, approved, lea
         assert int(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width) == width
 
 
-@pytest.mark.backends("sqlite")  # reads the database file itself
 @pytest.mark.parametrize("fmt", list(LeafletFormat))
 def test_text_sizes_fonts_and_pages_of_a_real_service_leaflet(ctx, approved, lead, fmt):
     from tests.unit.leaflets.leaflet_pdf import embedded_fonts, text_runs
@@ -265,6 +264,7 @@ def test_text_sizes_fonts_and_pages_of_a_real_service_leaflet(ctx, approved, lea
     assert reader.metadata.title == "Support that might help you"
 
 
+@pytest.mark.backends("sqlite")  # reads the database file itself
 def test_nothing_about_the_patient_is_stored(ctx, approved, app_paths):
     _, sid = approved
     before = _audit_count(ctx)
