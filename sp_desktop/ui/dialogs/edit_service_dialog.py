@@ -329,12 +329,10 @@ class EditServiceDialog(EditDialog):
 
     def _filter_categories(self, text: str) -> None:
         needle = text.strip().casefold()
-        for i in range(self.categories.topLevelItemCount()):
-            top = self.categories.topLevelItem(i)
+        for top in self._top_items():
             top_match = needle in top.text(0).casefold()
             any_child = False
-            for j in range(top.childCount()):
-                child = top.child(j)
+            for child in self._children(top):
                 show = not needle or top_match or needle in child.text(0).casefold()
                 child.setHidden(not show)
                 any_child = any_child or show
@@ -345,12 +343,19 @@ class EditServiceDialog(EditDialog):
         self.chosen_categories.setText("Chosen: " + "; ".join(names) if names
                                        else "No categories chosen yet.")
 
+    def _top_items(self) -> list[QTreeWidgetItem]:
+        items = (self.categories.topLevelItem(i) for i in range(self.categories.topLevelItemCount()))
+        return [i for i in items if i is not None]
+
+    @staticmethod
+    def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        return [c for c in (item.child(j) for j in range(item.childCount())) if c is not None]
+
     def _category_items(self) -> list[QTreeWidgetItem]:
         out = []
-        for i in range(self.categories.topLevelItemCount()):
-            top = self.categories.topLevelItem(i)
+        for top in self._top_items():
             out.append(top)
-            out.extend(top.child(j) for j in range(top.childCount()))
+            out.extend(self._children(top))
         return out
 
     def _checked_venues(self) -> list[int]:

@@ -32,7 +32,7 @@ class ContactListEditor(ListEditor):
                                            ("role", "Role", "e.g. Volunteer coordinator", 3),
                                            ("phone", "Phone", "0141 496 0123", 3),
                                            ("email", "Email", "name@example.org", 4)):
-            edit = cast(QLineEdit, row.add_field(name, QLineEdit(), label))
+            edit = row.add_field(name, QLineEdit(), label)
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             if name == "phone":

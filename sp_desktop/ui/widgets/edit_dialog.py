@@ -8,7 +8,7 @@ focuses it, and keeps the dialog open. Nothing is saved until every field is rig
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,6 +34,8 @@ from sp_desktop.ui.widgets.field_errors import (
     tab_of,
     with_message,
 )
+
+W = TypeVar("W", bound=QWidget)
 
 
 class EditDialog(QDialog):
@@ -73,7 +75,8 @@ class EditDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         for keys in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.save)
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.save)
 
     # ---- building
     def add_tab(self, title: str, scroll: bool = True) -> QWidget:
@@ -91,8 +94,7 @@ class EditDialog(QDialog):
         self._tab_titles.append(title)
         return content
 
-    def add_field(self, form: QFormLayout, key: str, label: str, widget: QWidget,
-                  description: str = "") -> QWidget:
+    def add_field(self, form: QFormLayout, key: str, label: str, widget: W, description: str = "") -> W:
         """A labelled field with its own message label underneath, registered under `key`."""
         box, msg = with_message(widget)
         widget.setAccessibleName(label)

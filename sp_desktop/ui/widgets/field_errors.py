@@ -217,7 +217,7 @@ def tab_of(widget: QWidget, tabs: QTabWidget) -> int:
     """Index of the tab page holding `widget`, or -1."""
     for i in range(tabs.count()):
         page = tabs.widget(i)
-        if page is widget or page.isAncestorOf(widget):
+        if page is not None and (page is widget or page.isAncestorOf(widget)):
             return i
     return -1
 

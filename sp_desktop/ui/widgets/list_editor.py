@@ -8,12 +8,14 @@ Field names follow the services' error keys: row 2's "number" is "phones[2].numb
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sp_desktop.ui.widgets.field_errors import message_label, split_key
+
+W = TypeVar("W", bound=QWidget)
 
 
 class ListRow(QFrame):
@@ -38,7 +40,7 @@ class ListRow(QFrame):
             base = widget.property("sp_field_label") or name
             widget.setAccessibleName(f"{base} ({self.noun} {number})")
 
-    def add_field(self, name: str, widget: QWidget, label: str) -> QWidget:
+    def add_field(self, name: str, widget: W, label: str) -> W:
         widget.setProperty("sp_field_label", label)
         widget.setObjectName(name)
         self.fields[name] = widget
@@ -174,7 +176,7 @@ class ListEditor(QWidget):
             self.field_checked.emit(key, message or "", warning)
 
     def _link_tab_order(self) -> None:
-        chain = [self.add_button]
+        chain: list[QWidget] = [self.add_button]
         for r in self.rows:
             chain.extend(w for w in r.focus_widgets() if w.focusPolicy() != Qt.FocusPolicy.NoFocus)
         for a, b in zip(chain, chain[1:], strict=False):

@@ -35,14 +35,14 @@ class ScheduleEditor(ListEditor):
     def make_row(self, number: int) -> ListRow:
         row = ListRow(self.noun, number)
         line = one_line_layout(row)
-        day = cast(QComboBox, row.add_field("weekday", QComboBox(), "Day"))
+        day = row.add_field("weekday", QComboBox(), "Day")
         for i, name in enumerate(WEEKDAYS):
             day.addItem(name, i)
         day.setFixedWidth(_DAY_WIDTH)
         day.currentIndexChanged.connect(self.changed)
         line.addWidget(day)
         for name, label in (("opens", "Opens at"), ("closes", "Closes at")):
-            edit = cast(QLineEdit, row.add_field(name, QLineEdit(), label))
+            edit = row.add_field(name, QLineEdit(), label)
             edit.setPlaceholderText("09:30" if name == "opens" else "16:30")
             edit.setFixedWidth(_TIME_WIDTH)
             edit.textChanged.connect(self.changed)
@@ -52,7 +52,7 @@ class ScheduleEditor(ListEditor):
                 to = QLabel("to")
                 to.setFixedWidth(20)
                 line.addWidget(to)
-        note = cast(QLineEdit, row.add_field("note", QLineEdit(), "Note"))
+        note = row.add_field("note", QLineEdit(), "Note")
         note.textChanged.connect(self.changed)
         line.addWidget(note, 1)
         line.addWidget(row.remove_button)

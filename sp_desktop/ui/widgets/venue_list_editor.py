@@ -126,7 +126,7 @@ class VenueListEditor(ListEditor):
                                   ("address_2", "Address line 2", ""),
                                   ("town", "Town", "e.g. Paisley"),
                                   ("postcode", "Postcode", "e.g. PA2 0AB")):
-            edit = cast(QLineEdit, row.add_field(name, QLineEdit(), label))
+            edit = row.add_field(name, QLineEdit(), label)
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             box = QWidget()
@@ -151,7 +151,7 @@ class VenueListEditor(ListEditor):
         for name, label, hint in (("accessibility_notes", "Accessibility notes",
                                    "e.g. Ramp at the side door; toilets up three steps"),
                                   ("transport_notes", "Getting there", "e.g. Buses 9 and 38 stop outside")):
-            edit = cast(QLineEdit, row.add_field(name, QLineEdit(), label))
+            edit = row.add_field(name, QLineEdit(), label)
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             form.addRow(f"{label}:", edit)
