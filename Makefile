@@ -1,6 +1,8 @@
 # Two commands (see README):  make run   -> set up and start the app with the demo directory
 #                             make test  -> set up and run the whole test suite
-PYTHON ?= python3
+# Prefer Python 3.12+ (see sp_desktop/ui/compat.py for why), then any Python >= 3.11.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V | tail -n 1) python3; do \
+	  if [ -n "$$p" ] && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed

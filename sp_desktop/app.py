@@ -41,6 +41,9 @@ def sign_in_function() -> SignIn:
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
     from PySide6.QtWidgets import QApplication, QStyleFactory
 
+    from sp_desktop.ui.compat import protect_none_refcount
+
+    protect_none_refcount()
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("sp_desktop")
     app.setOrganizationName("sp_desktop")
@@ -52,9 +55,12 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 
 def build_main_window(runtime: Runtime, actor: Actor) -> Any:
+    from sp_desktop.ui.change_watcher import watch_for_changes
     from sp_desktop.ui.main_window import MainWindow
 
-    return MainWindow(runtime, runtime.context(actor))
+    window = MainWindow(runtime, runtime.context(actor))
+    watch_for_changes(window, runtime.db)  # refresh when another PC (or window) changes the data
+    return window
 
 
 def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:

@@ -22,6 +22,10 @@ os.environ.setdefault("QT_ACCESSIBILITY", "1")
 
 import pytest  # noqa: E402
 
+from sp_desktop.ui.compat import protect_none_refcount  # noqa: E402
+
+protect_none_refcount()  # PySide6 6.12 + Python 3.11 leak references to None (see ui/compat.py)
+
 from sp_desktop.db.engine import Database, sqlite_url  # noqa: E402
 from sp_desktop.db.migrate import migrate  # noqa: E402
 from sp_desktop.db.models import Staff  # noqa: E402
