@@ -35,7 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import URL
 
 from sp_desktop.db.engine import Database
@@ -316,24 +316,42 @@ def reapply(ctx: ServiceContext, view: ConflictView, form: OrganisationForm | Se
 class ChangeWatcher(Protocol):
     #: How often the window should poll, in milliseconds.
     interval_ms: int
+    #: After a poll that returned True: True if the change was certainly made by another program
+    #: or PC, False if it may have been only this program's own saves.
+    elsewhere: bool
 
     def poll(self) -> bool:
-        """True if the data changed since the previous poll. Never blocks."""
+        """True if the data changed since the previous poll (refresh what is shown). Never blocks."""
         ...
 
     def close(self) -> None: ...
 
 
 class SqliteChangeWatcher:
-    """``PRAGMA data_version`` on its own connection: changes whenever another connection commits."""
+    """``PRAGMA data_version`` on its own connection: changes whenever another connection commits.
+
+    Our own saves use other connections, so they change it too; commits made through `db` are
+    counted (an engine "commit" listener) so that a change with no own commit since the last poll
+    is known to come from elsewhere (`elsewhere`)."""
 
     interval_ms = 1000
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, db: Database | None = None) -> None:
         self.path = path
+        self.elsewhere = False
         self._con: sqlite3.Connection | None = None
         self._version: int | None = None
+        self._lock = threading.Lock()
+        self._own_commits = 0
+        self._own_seen = 0
+        self._engine = db.engine if db is not None else None
+        if self._engine is not None:
+            event.listen(self._engine, "commit", self._on_commit)
         self._open()
+
+    def _on_commit(self, _conn: Any) -> None:
+        with self._lock:
+            self._own_commits += 1
 
     def _open(self) -> None:
         con = sqlite3.connect(self.path, timeout=1.0, check_same_thread=False, isolation_level=None)
@@ -346,24 +364,34 @@ class SqliteChangeWatcher:
         return int(self._con.execute("PRAGMA data_version").fetchone()[0])
 
     def poll(self) -> bool:
+        with self._lock:
+            own = self._own_commits != self._own_seen
+            self._own_seen = self._own_commits
         try:
             if self._con is None:
                 self._open()
+                self.elsewhere = True
                 return True  # we were cut off: assume something changed
             version = self._read()
         except sqlite3.Error:
-            self.close()
+            self.close_connection()
             return False
         changed = version != self._version
         self._version = version
+        self.elsewhere = changed and not own
         return changed
 
-    def close(self) -> None:
+    def close_connection(self) -> None:
         if self._con is not None:
             try:
                 self._con.close()
             finally:
                 self._con = None
+
+    def close(self) -> None:
+        if self._engine is not None and event.contains(self._engine, "commit", self._on_commit):
+            event.remove(self._engine, "commit", self._on_commit)
+        self.close_connection()
 
 
 def _psycopg_params(url: URL) -> dict[str, Any]:
@@ -373,25 +401,41 @@ def _psycopg_params(url: URL) -> dict[str, Any]:
 
 
 class PostgresChangeWatcher:
-    """LISTEN for migration 0002's notifications on a dedicated connection, in a background thread."""
+    """LISTEN for migration 0002's notifications on a dedicated connection, in a background thread.
+
+    Each notification carries the process id of the server session that sent it; sessions of
+    this program's own connection pool (recorded at checkout) are ours, so `elsewhere` is exact."""
 
     interval_ms = 500
 
     def __init__(self, url: URL, channel: str = NOTIFY_CHANNEL, retry_seconds: float = 5.0,
-                 connect: Callable[[], Any] | None = None) -> None:
+                 connect: Callable[[], Any] | None = None, db: Database | None = None) -> None:
         self.url = url
         self.channel = channel
         self.retry_seconds = retry_seconds
+        self.elsewhere = False
         self._connect = connect or self._default_connect
         self._lock = threading.Lock()
         self._count = 0
         self._seen = 0
+        self._foreign = 0
+        self._foreign_seen = 0
+        self._own_pids: set[int] = set()
         self.tables: set[str] = set()  # tables named in notifications since the last poll
         self.connected = threading.Event()
         self._stop = threading.Event()
         self._conn: Any = None
+        self._engine = db.engine if db is not None else None
+        if self._engine is not None:
+            event.listen(self._engine, "checkout", self._on_checkout)
         self._thread = threading.Thread(target=self._run, name="sp-desktop-listen", daemon=True)
         self._thread.start()
+
+    def _on_checkout(self, dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
+        if pid:
+            with self._lock:
+                self._own_pids.add(int(pid))
 
     def _default_connect(self) -> Any:
         import psycopg
@@ -401,9 +445,11 @@ class PostgresChangeWatcher:
         params.setdefault("application_name", "sp_desktop (listening for changes)")
         return psycopg.connect(autocommit=True, **params)
 
-    def _note(self, table: str | None) -> None:
+    def _note(self, table: str | None, pid: int | None) -> None:
         with self._lock:
             self._count += 1
+            if pid is None or pid not in self._own_pids:
+                self._foreign += 1
             if table:
                 self.tables.add(table)
 
@@ -415,12 +461,12 @@ class PostgresChangeWatcher:
                 self._conn.execute(f"LISTEN {self.channel}")
                 self.connected.set()
                 if had_connection:
-                    self._note(None)  # reconnected: changes may have been missed meanwhile
+                    self._note(None, None)  # reconnected: changes may have been missed meanwhile
                 had_connection = True
                 while not self._stop.is_set():
                     for note in self._conn.notifies(timeout=0.25):
                         if note.channel == self.channel:
-                            self._note(note.payload)
+                            self._note(note.payload, note.pid)
             except Exception:  # server restarted, network gone...: wait, then reconnect
                 self.connected.clear()
                 self._close_conn()
@@ -438,7 +484,8 @@ class PostgresChangeWatcher:
     def poll(self) -> bool:
         with self._lock:
             changed = self._count != self._seen
-            self._seen = self._count
+            self.elsewhere = self._foreign != self._foreign_seen
+            self._seen, self._foreign_seen = self._count, self._foreign
             if changed:
                 self.tables = set()
             return changed
@@ -446,15 +493,17 @@ class PostgresChangeWatcher:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+        if self._engine is not None and event.contains(self._engine, "checkout", self._on_checkout):
+            event.remove(self._engine, "checkout", self._on_checkout)
 
 
 def watcher_for(db: Database) -> ChangeWatcher | None:
     """The right watcher for the database (None for an in-memory one)."""
     if db.is_sqlite:
         path = db.sqlite_path
-        return SqliteChangeWatcher(path) if path is not None else None
+        return SqliteChangeWatcher(path, db) if path is not None else None
     if db.dialect == "postgresql":
-        return PostgresChangeWatcher(db.url)
+        return PostgresChangeWatcher(db.url, db=db)
     return None
 
 
