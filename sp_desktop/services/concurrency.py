@@ -20,8 +20,11 @@ blocking, whether the data changed since the last poll:
   the server delivers it at commit to every listening PC. If the connection drops, the
   thread reconnects and reports a change (something may have been missed meanwhile).
 
-Our own saves are reported too (the window has already refreshed for those; refreshing once
-more is harmless and keeps the rule simple: when in doubt, refresh).
+Our own saves are reported too (refreshing once more is harmless: when in doubt, refresh), but
+`watcher.elsewhere` tells them apart — exactly on PostgreSQL (each notification names the
+server session that sent it, and we know our own pool's sessions), and on SQLite whenever this
+program committed nothing since the previous poll — so the window only says "changed on
+another PC" when that is true.
 """
 
 from __future__ import annotations
