@@ -220,3 +220,18 @@ def test_idle_lock_can_be_turned_off(qtbot: Any, guard: SessionGuard, accounts) 
     runtime_clock.advance(hours=2)
     assert not guard.locked
 
+
+
+def test_benchmark_start_skips_sign_in_only_on_a_brand_new_database(runtime: Runtime,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.staff import Authenticator
+
+    monkeypatch.setenv(sign_in_dialog.BENCH_EXIT_ENV, "1")
+    monkeypatch.setattr(FirstAdministratorDialog, "ask", classmethod(lambda *a, **k: pytest.fail("asked")))
+    assert sign_in(runtime, None) is SYSTEM
+    Authenticator(runtime.context()).create_first_administrator("Mary Manager", PW)
+    shown: list[bool] = []
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, ctx, demo=False, parent=None:
+                                                         shown.append(True)))
+    assert sign_in(runtime, None) is None and shown == [True]  # once there are accounts, people sign in
