@@ -14,10 +14,16 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from sp_desktop.db.engine import Database
 from sp_desktop.db.models import Staff
-from sp_desktop.domain.enums import AccessRoute, AppRole
+from sp_desktop.domain.enums import AccessRoute, AppRole, OrganisationStatus, ServiceStatus, VettingStatus
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import Actor, FixedClock
-from sp_desktop.services.directory import DirectoryService, SearchFilters, ServiceDetail
+from sp_desktop.services.directory import (
+    DirectoryService,
+    SearchFilters,
+    SearchResult,
+    ServiceDetail,
+    ServiceRow,
+)
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.archive_dialog import ArchiveChoice, ArchiveDialog
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
@@ -31,7 +37,7 @@ from sp_desktop.ui.models.service_table_model import (
     COL_VETTING,
     ServiceTableModel,
 )
-from sp_desktop.ui.pages.directory_page import PLACEHOLDER, DirectoryPage
+from sp_desktop.ui.pages.directory_page import PLACEHOLDER, DirectoryPage, match_text
 
 
 def staff_in(db: Database, clock: FixedClock, role: AppRole, name: str) -> Actor:
@@ -176,7 +182,8 @@ def test_no_match_empty_state_says_what_to_do(qtbot: Any, open_window: Any, demo
     page = page_of(window)
     type_search(qtbot, page, "xyzzyplover")
     assert page.results_stack.currentWidget() is page.empty
-    assert page.empty_label.text() == "No services match “xyzzyplover” — try fewer or other words."
+    assert page.empty_label.text() == ("No services match “xyzzyplover” — try fewer or other words "
+                                       "(Esc clears the search).")
     assert window.match_label.text() == "No services match"
     page.filters.free_only.setChecked(True)
     assert "clear the filters (Esc)" in page.empty_label.text()
@@ -187,6 +194,28 @@ def test_empty_directory_invites_adding_an_organisation(open_window: Any, runtim
     assert page.results_stack.currentWidget() is page.empty
     assert page.empty_label.text() == "No organisations yet — add one with Ctrl+N."
     assert page.empty_button.isVisible()
+
+
+def test_match_count_text() -> None:
+    assert match_text(SearchResult((), 0, "x")) == "No services match"
+    one = SearchResult((_row(),), 1, "x")
+    assert match_text(one) == "1 service matches"
+    many = SearchResult((_row(),) * 1000, 5321, "")
+    assert match_text(many) == "Showing first 1,000 of 5,321 matching services"
+
+
+def _row() -> ServiceRow:
+    return ServiceRow(1, "Walk", 1, "Org", "", "", True, None, (), None, ServiceStatus.ACTIVE,
+                      OrganisationStatus.ACTIVE, VettingStatus.APPROVED, False)
+
+
+def test_filter_bar_hands_the_service_real_enums(open_window: Any, demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime))
+    page.filters.access.setCurrentIndex(page.filters.access.findData(AccessRoute.APPOINTMENT))
+    page.filters.vetting.setCurrentIndex(page.filters.vetting.findData(VettingStatus.APPROVED))
+    f = page.filters.filters()
+    assert f.access is AccessRoute.APPOINTMENT and f.vetting is VettingStatus.APPROVED
+    assert all(r.vetting_status is VettingStatus.APPROVED for r in page.model.rows())
 
 
 # ---------------------------------------------------------------------------------------- keyboard
@@ -212,6 +241,32 @@ def test_keyboard_flow_type_down_enter_opens_the_service(qtbot: Any, open_window
     qtbot.keyClick(page.table, Qt.Key.Key_Up)
     qtbot.keyClick(page.table, Qt.Key.Key_Up)
     assert QApplication.focusWidget() is page.search
+
+
+def test_tab_order_runs_search_filters_then_results(qtbot: Any, open_window: Any,
+                                                    demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)
+    seen = []
+    for _ in range(9):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    f = page.filters
+    expected = [f.category, f.access, f.free_only, f.status, f.age, f.vetting, f.clear_button, page.table]
+    got = [w.parent() if w.parent() is f.age else w for w in seen]  # the spin box's inner line edit
+    assert got[:len(expected)] == expected
+
+
+def test_ctrl_n_offers_new_organisation_or_new_service(qtbot: Any, open_window: Any,
+                                                       demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime))
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    menu = page._new_menu
+    qtbot.waitUntil(menu.isVisible)
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["New organisation…", f"New service for {page.model.rows()[0].organisation_name}…"]
+    menu.close()
 
 
 def test_ctrl_f_focuses_search_and_ctrl_e_edits_the_organisation(qtbot: Any, open_window: Any,

@@ -43,8 +43,7 @@ class EditOrganisationDialog(EditDialog):
 
     # ---- building
     def _build(self) -> None:
-        page = self.add_tab("Details")
-        form = self.new_form_layout(page)
+        form = self.form_tab("Details")
         self.name = self.add_field(form, "name", "Name", QLineEdit(),
                                    "The organisation's name as people know it (required)")
         self.name.setPlaceholderText("Required, e.g. Cartvale Money Advice Project")

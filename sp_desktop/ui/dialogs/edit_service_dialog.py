@@ -95,8 +95,7 @@ class EditServiceDialog(EditDialog):
         self._build_languages()
 
     def _build_about(self) -> None:
-        page = self.add_tab("About the service")
-        form = self.new_form_layout(page)
+        form = self.form_tab("About the service")
         self.organisation = QComboBox()
         self.organisation.setObjectName("organisation")
         self.organisation.setMaxVisibleItems(25)
@@ -169,8 +168,10 @@ class EditServiceDialog(EditDialog):
         form = self.new_form_layout()
         outer.addLayout(form)
         access = QWidget()
+        access.setObjectName("access")
+        access.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # so the error border shows
         grid = QHBoxLayout(access)
-        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setContentsMargins(3, 2, 3, 2)
         self.access_boxes: dict[AccessRoute, QCheckBox] = {}
         for route in AccessRoute:
             box = QCheckBox(route.label)
@@ -181,8 +182,7 @@ class EditServiceDialog(EditDialog):
         grid.addStretch(1)
         self.add_field(form, "access", "How to get in", access,
                        "Tick every way people can start (at least one)")
-        self.errors.register("access", next(iter(self.access_boxes.values())),
-                             self.errors.resolve("access")[1])  # type: ignore[index]
+        access.setFocusProxy(self.access_boxes[AccessRoute.SELF_REFERRAL])
         self.application_process = _text_box("What to do, e.g. “Phone to book; ask for a call-back if you "
                                              "cannot talk freely”", 55)
         self.add_field(form, "application_process", "How to get in touch", self.application_process)

@@ -59,8 +59,10 @@ from sp_desktop.ui.widgets.search_box import SearchBox
 PLACEHOLDER = "Search services, organisations, needs or towns"
 RESULT_LIMIT = 1000
 
-_COLUMN_WIDTHS = {COL_SERVICE: 210, COL_ORGANISATION: 180, COL_VETTING: 108, COL_CATEGORIES: 170,
-                  COL_TOWN: 90, COL_COST: 70, COL_ACCESS: 180, COL_LAST_CHECKED: 100}
+# Sized so that service, organisation, vetting and categories fit beside the detail pane on a
+# 1280-pixel-wide screen; the rest scroll into view (or widen the window / drag the splitter).
+_COLUMN_WIDTHS = {COL_SERVICE: 200, COL_ORGANISATION: 170, COL_VETTING: 104, COL_CATEGORIES: 140,
+                  COL_TOWN: 85, COL_COST: 64, COL_ACCESS: 160, COL_LAST_CHECKED: 100}
 
 
 def match_text(result: SearchResult) -> str:
@@ -201,10 +203,11 @@ class DirectoryPage(QWidget):
         self.splitter.setObjectName("directory_splitter")
         self.splitter.addWidget(self.results_stack)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 2)  # a wider window widens the table most
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([640, 420])
+        self.splitter.setSizes([660, 400])
+        self.detail.setMinimumWidth(300)
         layout.addWidget(self.splitter, 1)
 
     def _action(self, text: str, slot: Callable[[], None], shortcut: str | None = None,
@@ -421,7 +424,7 @@ class DirectoryPage(QWidget):
             text = f"No services match “{query.strip()}”"
             text += (f" with the filters ({filters})" if filters else "")
             text += (" — try fewer words or clear the filters (Esc)." if filters
-                     else " — try fewer or other words.")
+                     else " — try fewer or other words (Esc clears the search).")
         elif filters:
             text = f"No services match the filters ({filters}) — clear the filters (Esc)."
         else:

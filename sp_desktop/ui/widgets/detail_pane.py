@@ -29,7 +29,7 @@ h2 { margin-top: 0; margin-bottom: 2px; }
 h3 { margin-top: 14px; margin-bottom: 3px; }
 p { margin-top: 2px; margin-bottom: 4px; }
 .org { margin-top: 0; }
-.muted { color: palette(dark); }
+.muted { color: #555555; }
 .notice { font-weight: bold; }
 .staff { margin-top: 18px; }
 td { padding-right: 10px; padding-bottom: 3px; vertical-align: top; }

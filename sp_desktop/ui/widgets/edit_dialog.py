@@ -107,6 +107,15 @@ class EditDialog(QDialog):
         self.errors.register(key, widget, msg)
         return widget
 
+    def form_tab(self, title: str) -> QFormLayout:
+        """A tab holding one form, its rows packed at the top (spare height stays below)."""
+        page = self.add_tab(title)
+        outer = QVBoxLayout(page)
+        form = self.new_form_layout()
+        outer.addLayout(form)
+        outer.addStretch(1)
+        return form
+
     @staticmethod
     def new_form_layout(parent: QWidget | None = None) -> QFormLayout:
         form = QFormLayout(parent)

@@ -60,6 +60,13 @@ def _original_description(widget: QWidget) -> str:
     return str(saved)
 
 
+def _described(widget: QWidget) -> list[QWidget]:
+    """The widget and, for a group whose focus goes to one control, that control too (a screen
+    reader announces the description of what has the focus)."""
+    proxy = widget.focusProxy()
+    return [widget, proxy] if proxy is not None and proxy is not widget else [widget]
+
+
 def _add_line(label: QLabel, text: str) -> None:
     lines = [x for x in label.text().split("\n") if x]
     if text not in lines:
@@ -69,10 +76,11 @@ def _add_line(label: QLabel, text: str) -> None:
 
 
 def mark_error(widget: QWidget, label: QLabel | None, message: str) -> None:
-    base = _original_description(widget)
     widget.setProperty("invalid", True)
-    widget.setAccessibleDescription(f"Error: {message}" + (f" {base}" if base else ""))
-    widget.setToolTip(message)
+    for target in _described(widget):
+        base = _original_description(target)
+        target.setAccessibleDescription(f"Error: {message}" + (f" {base}" if base else ""))
+        target.setToolTip(message)
     _restyle(widget)
     if label is not None:
         label.setObjectName("field_error")
@@ -81,9 +89,10 @@ def mark_error(widget: QWidget, label: QLabel | None, message: str) -> None:
 
 
 def mark_warning(widget: QWidget, label: QLabel | None, message: str) -> None:
-    base = _original_description(widget)
-    widget.setAccessibleDescription(f"Warning: {message}" + (f" {base}" if base else ""))
-    widget.setToolTip(message)
+    for target in _described(widget):
+        base = _original_description(target)
+        target.setAccessibleDescription(f"Warning: {message}" + (f" {base}" if base else ""))
+        target.setToolTip(message)
     if label is not None:
         if not widget.property("invalid"):
             label.setObjectName("field_warning")
@@ -92,9 +101,10 @@ def mark_warning(widget: QWidget, label: QLabel | None, message: str) -> None:
 
 
 def clear_mark(widget: QWidget, label: QLabel | None) -> None:
-    if widget.property("invalid") or widget.property("sp_plain_description") is not None:
-        widget.setAccessibleDescription(_original_description(widget))
-        widget.setToolTip("")
+    for target in _described(widget):
+        if target.property("sp_plain_description") is not None:
+            target.setAccessibleDescription(_original_description(target))
+            target.setToolTip("")
     if widget.property("invalid"):
         widget.setProperty("invalid", False)
         _restyle(widget)
