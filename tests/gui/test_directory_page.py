@@ -296,6 +296,13 @@ def test_edit_menu_is_in_the_menu_bar(qtbot: Any, open_window: Any, demo_runtime
         assert wanted in texts
     assert any(t.startswith("New service") for t in texts)
     assert any(t.startswith("Edit service") for t in texts)
+    # it belongs to this page: hidden while another page is shown
+    other = next((key for key in window.pages if key != "directory"), None)
+    if other is not None:
+        window.show_page(other)
+        assert not page.edit_menu.menuAction().isVisible()  # type: ignore[union-attr]
+        window.show_page("directory")
+        assert page.edit_menu.menuAction().isVisible()  # type: ignore[union-attr]
 
 
 def test_every_control_on_the_page_has_an_accessible_name(open_window: Any, demo_runtime: Runtime) -> None:
