@@ -35,7 +35,7 @@ ACCESSIBILITY_FEATURES: dict[str, str] = {
     "accessible_parking": "Accessible parking",
     "quiet_space": "Quiet space",
     "large_print": "Large print materials",
-    "bsl": "BSL interpreter on site",
+    "bsl": "British Sign Language interpreter",  # same words as on the leaflet
 }
 
 
