@@ -53,6 +53,13 @@ class Curtain(QWidget):
         self.raise_()
         self.show()
 
+    def _settings_may_have_changed(self) -> None:
+        """After a change (here or on another PC): apply a new idle setting, but a change alone is not
+        activity at this PC, so an unchanged setting leaves the countdown running."""
+        minutes = self.idle_minutes()
+        if (minutes > 0) != self._enabled or max(0, minutes) * 60_000 != self.timer.interval():
+            self.reset_timer(reload=True)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if obj is self.target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
             self.setGeometry(self.target.rect())
@@ -87,7 +94,7 @@ class SessionGuard(QObject):
     def _show_window(self, actor: Actor) -> Any:
         window = self.build_window(self.runtime, actor)
         window.switch_user_requested.connect(self.switch_user)
-        window.data_changed.connect(lambda *_: self.reset_timer(reload=True))
+        window.data_changed.connect(lambda *_: self._settings_may_have_changed())
         window.guard = self  # keeps the guard alive as long as the window
         window.show()
         self.window = window
@@ -110,6 +117,13 @@ class SessionGuard(QObject):
             self.timer.start()
         else:
             self.timer.stop()
+
+    def _settings_may_have_changed(self) -> None:
+        """After a change (here or on another PC): apply a new idle setting, but a change alone is not
+        activity at this PC, so an unchanged setting leaves the countdown running."""
+        minutes = self.idle_minutes()
+        if (minutes > 0) != self._enabled or max(0, minutes) * 60_000 != self.timer.interval():
+            self.reset_timer(reload=True)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if not self.locked and event.type() in _ACTIVITY and self.timer.isActive():

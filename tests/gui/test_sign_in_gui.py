@@ -212,6 +212,14 @@ def test_switch_user_from_the_menu(qtbot: Any, guard: SessionGuard, monkeypatch:
     assert guard.window.ctx.actor == accounts["admin"]
 
 
+def test_changes_from_elsewhere_do_not_count_as_activity(qtbot: Any, guard: SessionGuard) -> None:
+    full = guard.timer.interval()  # 5 minutes, from the practice setting
+    guard.timer.start()
+    qtbot.waitUntil(lambda: guard.timer.remainingTime() < full - 200, timeout=3000)
+    guard.window.data_changed.emit("another PC")  # e.g. the change watcher
+    assert guard.timer.isActive() and guard.timer.remainingTime() < full - 200
+
+
 def test_idle_lock_can_be_turned_off(qtbot: Any, guard: SessionGuard, accounts) -> None:
     SettingsService(guard.runtime.context(accounts["admin"])).update(idle_lock_minutes=0)
     guard.window.data_changed.emit("settings")
