@@ -56,10 +56,12 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
 def build_main_window(runtime: Runtime, actor: Actor) -> Any:
     from sp_desktop.ui.change_watcher import watch_for_changes
+    from sp_desktop.ui.dialogs.server_dialog import install_server_action
     from sp_desktop.ui.main_window import MainWindow
 
     window = MainWindow(runtime, runtime.context(actor))
     watch_for_changes(window, runtime.db)  # refresh when another PC (or window) changes the data
+    install_server_action(window)  # File > Connect to practice server… (administrators)
     return window
 
 

@@ -66,6 +66,11 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     url_text = getattr(args, "database_url", None)
     if demo and url_text:
         raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
+    if not url_text and not demo:  # this PC may have been set up for the practice server
+        from sp_desktop.services.server_connection import stored_server_url
+
+        stored = stored_server_url(paths)
+        url_text = stored.render_as_string(hide_password=False) if stored is not None else None
     data_file = paths.demo_database_file if demo else paths.database_file
     url = database_url(data_file, url_text)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):

@@ -1,4 +1,5 @@
-"""`sp-desktop migrate-to URL`: move this PC's directory onto a PostgreSQL server."""
+"""`sp-desktop migrate-to URL`: move this PC's directory onto a PostgreSQL server.
+`sp-desktop server [--forget]`: show (or forget) the practice server this PC is set up for."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--ask-password", action="store_true",
                    help="ask for the server password (instead of the URL, PGPASSWORD or .pgpass)")
     p.set_defaults(run=run_migrate_to)
+
+    p = add_subcommand(
+        sub, "server", "show the practice server this PC connects to (or --forget it)",
+        "Show the PostgreSQL server this PC was set up for with File > Connect to practice server… "
+        "(never the password). With --forget, go back to this PC's own database from the next start.")
+    p.add_argument("--forget", action="store_true", help="forget the server (and its stored password)")
+    p.set_defaults(run=run_server)
 
 
 def run_migrate_to(args: argparse.Namespace, out: TextIO) -> int:
@@ -54,4 +62,24 @@ def run_migrate_to(args: argparse.Namespace, out: TextIO) -> int:
     print("Every table was checked and matches. The SQLite file has not been changed.\n"
           f"Next: start sp_desktop on every PC with --database-url {report.target}\n"
           "(or File > Connect to practice server…).", file=out)
+    return 0
+
+
+def run_server(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.paths import AppPaths
+    from sp_desktop.services.server_connection import forget_server, load_server
+
+    paths = AppPaths.from_options(getattr(args, "data_dir", None))
+    loaded = load_server(paths)
+    if loaded is None:
+        print("This PC is not set up for a practice server; it uses its own database "
+              f"({paths.database_file}).", file=out)
+        return 0
+    server, kind = loaded
+    if args.forget:
+        forget_server(paths)
+        print(f"Forgotten: {server.describe()}. From the next start this PC uses its own database.", file=out)
+        return 0
+    where = "the computer's password store" if kind == "keyring" else str(paths.settings_file)
+    print(f"This PC connects to {server.describe()} (password kept in {where}).", file=out)
     return 0
