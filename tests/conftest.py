@@ -63,8 +63,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[object]:
     """A throw-away PostgreSQL server for the whole session (skipped if not installed)."""
-    from tests.pg_cluster import PgCluster, find_bindir, postgres_required
+    from tests.pg_cluster import PgCluster, find_bindir, postgres_required, postgres_switched_off
 
+    if postgres_switched_off():
+        pytest.skip("PostgreSQL tests switched off (SP_DESKTOP_SKIP_POSTGRES=1)")
     bindir = find_bindir()
     if bindir is None:
         reason = ("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found: install PostgreSQL "

@@ -9,6 +9,7 @@ The server binaries are found with, in order: ``SP_DESKTOP_PG_BINDIR``; ``pg_con
 --bindir``; the newest ``/usr/lib/postgresql/*/bin`` (Debian/Ubuntu); ``initdb`` on PATH.
 Without them `find_bindir()` returns None and the PostgreSQL tests are skipped, unless
 ``SP_DESKTOP_REQUIRE_POSTGRES=1`` (set by .ci/run), which turns the skip into a failure.
+``SP_DESKTOP_SKIP_POSTGRES=1`` skips them even where PostgreSQL is installed.
 """
 
 from __future__ import annotations
@@ -27,12 +28,22 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 REQUIRE_ENV = "SP_DESKTOP_REQUIRE_POSTGRES"
+SKIP_ENV = "SP_DESKTOP_SKIP_POSTGRES"
 BINDIR_ENV = "SP_DESKTOP_PG_BINDIR"
 APP_ROLE = "sp_app"
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def postgres_required() -> bool:
-    return os.environ.get(REQUIRE_ENV, "").strip() not in ("", "0", "false", "no")
+    return _flag(REQUIRE_ENV)
+
+
+def postgres_switched_off() -> bool:
+    """SP_DESKTOP_SKIP_POSTGRES=1: run everything on SQLite only, even where PostgreSQL is installed."""
+    return _flag(SKIP_ENV) and not postgres_required()
 
 
 def _has_server(bindir: Path) -> bool:
