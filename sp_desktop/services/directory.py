@@ -79,6 +79,8 @@ class ServiceRow:
     organisation_status: OrganisationStatus
     vetting_status: VettingStatus
     archived: bool
+    by_phone: bool = False  # the service can be used by phone (town is blank when it has no venue)
+    online: bool = False
 
     @property
     def cost(self) -> str:
@@ -457,7 +459,8 @@ class DirectoryService:
                     Service.access_self_referral, Service.access_professional_referral,
                     Service.access_drop_in, Service.access_appointment, Service.last_verified_on,
                     Service.status, Organisation.status.label("org_status"), Organisation.vetting_status,
-                    Service.archived_at, Organisation.archived_at.label("org_archived")]
+                    Service.archived_at, Organisation.archived_at.label("org_archived"),
+                    Service.by_phone, Service.online]
             q = select(*cols).join(Organisation, Organisation.id == Service.organisation_id)
             count_q = select(func.count()).select_from(Service).join(Organisation,
                                                                        Organisation.id == Service.organisation_id)
@@ -478,7 +481,8 @@ class DirectoryService:
                                                                   r.access_drop_in, r.access_appointment),
                                                     strict=True) if on),
                            r.last_verified_on, r.status, r.org_status, r.vetting_status,
-                           r.archived_at is not None or r.org_archived is not None)
+                           r.archived_at is not None or r.org_archived is not None,
+                           bool(r.by_phone), bool(r.online))
                 for r in s.execute(q))
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
             return SearchResult(rows, total, query)

@@ -159,3 +159,21 @@ def test_category_rename_updates_search(ctx):
     money = _category(ctx, "money-debt-benefits")
     CategoryService(ctx).save("Cash and coins", category_id=money.id)
     assert [r.id for r in DirectoryService(ctx).search("coins").rows] == [svc.id]
+
+
+def test_search_rows_say_whether_a_service_works_by_phone_or_online(ctx):
+    org, venue_svc = add_org_with_service(ctx)
+    d = DirectoryService(ctx)
+    category = [_category(ctx, "money-debt-benefits").id]
+    helpline = d.save_service(ServiceForm(organisation_id=org.id, name="Debt helpline", by_phone=True,
+                                          access=[AccessRoute.SELF_REFERRAL], category_ids=category))
+    webchat = d.save_service(ServiceForm(organisation_id=org.id, name="Debt webchat", online=True,
+                                         access=[AccessRoute.SELF_REFERRAL], category_ids=category))
+    both = d.save_service(ServiceForm(organisation_id=org.id, name="Debt line and chat", by_phone=True,
+                                      online=True, access=[AccessRoute.SELF_REFERRAL], category_ids=category))
+    rows = {r.id: r for r in d.search("debt").rows}
+    assert (rows[venue_svc.id].town, rows[venue_svc.id].by_phone, rows[venue_svc.id].online) == ("Renfrew", False,
+                                                                                                  False)
+    assert (rows[helpline.id].town, rows[helpline.id].by_phone, rows[helpline.id].online) == ("", True, False)
+    assert (rows[webchat.id].by_phone, rows[webchat.id].online) == (False, True)
+    assert (rows[both.id].by_phone, rows[both.id].online) == (True, True)
