@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from sp_desktop.cli import CommandError
@@ -32,9 +34,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run_server)
 
 
+def _source_file(args: argparse.Namespace) -> Path:
+    """This PC's SQLite file: --database-url sqlite:///…, the demo (--demo) or the practice's own."""
+    from sqlalchemy.engine import make_url
+
+    from sp_desktop.paths import AppPaths
+
+    url_text = getattr(args, "database_url", None)
+    if url_text:
+        source = make_url(url_text)
+        if source.get_backend_name() != "sqlite" or not source.database:
+            raise CommandError("migrate-to copies this PC's SQLite database; --database-url already points "
+                               "at a server. Run it without --database-url on the PC that holds the SQLite "
+                               "file.")
+        path = Path(source.database)
+    else:
+        paths = AppPaths.from_options(getattr(args, "data_dir", None))
+        path = paths.demo_database_file if getattr(args, "demo", False) else paths.database_file
+    if not path.is_file():
+        raise CommandError(f"There is no SQLite database at {path} to copy.")
+    return path
+
+
 def run_migrate_to(args: argparse.Namespace, out: TextIO) -> int:
     from sqlalchemy.engine import make_url
 
+    from sp_desktop.db.engine import sqlite_url
+    from sp_desktop.db.migrate import sqlite_backup
     from sp_desktop.services.migrate_to import MigrateToError, migrate_to
 
     try:
@@ -44,16 +70,26 @@ def run_migrate_to(args: argparse.Namespace, out: TextIO) -> int:
                            "postgresql+psycopg://sp_desktop@server/practice") from exc
     if args.ask_password:
         url = url.set(password=getpass.getpass(f"Password for {url.username or 'the server'}: "))
-    with runtime_for(args) as (rt, ctx):
-        def progress(done: int, total: int, text: str = "") -> bool:
-            if text:
-                print(f"[{done}/{total}] {text}", file=out, flush=True)
-            return True
+    source = _source_file(args)
 
-        try:
-            report = migrate_to(ctx, url, progress)
-        except MigrateToError as exc:
-            raise CommandError(str(exc)) from exc
+    def progress(done: int, total: int, text: str = "") -> bool:
+        if text:
+            print(f"[{done}/{total}] {text}", file=out, flush=True)
+        return True
+
+    # The original file is only ever read (SQLite's online backup API, read-only). Signing in
+    # records the sign-in, so it happens on a throw-away copy; migrate_to() then copies a fresh
+    # snapshot of the original, exactly.
+    with tempfile.TemporaryDirectory(prefix="sp-migrate-to-") as tmp:
+        sign_in_copy = sqlite_backup(source, Path(tmp) / "sign-in.sqlite3")
+        on_copy = argparse.Namespace(**vars(args))
+        on_copy.database_url = sqlite_url(sign_in_copy).render_as_string()
+        on_copy.demo = False
+        with runtime_for(on_copy) as (_rt, ctx):
+            try:
+                report = migrate_to(ctx, url, progress, source=source)
+            except MigrateToError as exc:
+                raise CommandError(str(exc)) from exc
     print(f"\nCopied {report.source}\n    to {report.target}\n", file=out)
     print(f"{'table':<24}{'rows':>8}  checksum (SHA-256, identical on both)", file=out)
     for t in report.tables:

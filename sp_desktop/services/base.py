@@ -87,6 +87,7 @@ class Permission(Enum):
     MANAGE_STAFF = ("manage_staff", AppRole.ADMINISTRATOR)
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
+    MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
 
     @property
     def role(self) -> AppRole:
@@ -105,6 +106,7 @@ _PERMISSION_TEXT = {
     Permission.MANAGE_STAFF: "manage staff accounts",
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "restore from a backup",
+    Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
 }
 
 

@@ -209,10 +209,13 @@ def _check_target_empty(dst: Database) -> None:
 
 
 def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | None = None,
-               workdir: Path | None = None) -> MigrateToReport:
-    """Copy this PC's SQLite directory into an empty PostgreSQL database (see module docstring)."""
-    require(ctx.actor, Permission.BACKUP_RESTORE)
-    source_path = ctx.db.sqlite_path
+               workdir: Path | None = None, source: Path | None = None) -> MigrateToReport:
+    """Copy this PC's SQLite directory into an empty PostgreSQL database (see module docstring).
+
+    The SQLite file is `ctx.db`'s, or `source` when given (the command signs in on a copy, so
+    that recording the sign-in does not touch the original)."""
+    require(ctx.actor, Permission.MOVE_TO_SERVER)
+    source_path = source or ctx.db.sqlite_path
     if source_path is None:
         raise MigrateToError(f"migrate-to copies a SQLite database, but this one is {ctx.db.describe()}. "
                              "Run it on the PC that holds the SQLite file (without --database-url).")

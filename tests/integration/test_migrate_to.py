@@ -32,9 +32,16 @@ def _sha(path: Path) -> str:
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
+    """The command as the demo's administrator (Mary Manager, password "demo")."""
+    argv = [*argv, "--user", "Mary Manager"]
     out, err = io.StringIO(), io.StringIO()
     code = run_command(build_parser().parse_args(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _demo_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", "demo")
 
 
 @pytest.fixture
@@ -91,6 +98,12 @@ def test_migrate_to_copies_the_demo_exactly_and_leaves_sqlite_untouched(demo_fol
     # A second run refuses: the server database is no longer empty, and nothing changes.
     code, out, err = _run(["migrate-to", url, "--demo", "--data-dir", str(demo_folder)])
     assert code == 1 and "already holds data" in err and "nothing was copied" in err
+    # Without --user (or as anyone but an administrator) it is refused before anything happens.
+    out_, err_ = io.StringIO(), io.StringIO()
+    argv = ["migrate-to", url, "--demo", "--data-dir", str(demo_folder)]
+    code = run_command(build_parser().parse_args(argv), out_, err_)
+    assert code == 3 and "administrator" in err_.getvalue()
+    assert _sha(source) == before
 
 
 def test_a_row_the_server_refuses_is_named_and_nothing_is_committed(tmp_path, template_db, empty_server_db):
@@ -110,8 +123,9 @@ def test_a_row_the_server_refuses_is_named_and_nothing_is_committed(tmp_path, te
             migrate_to(ctx, empty_server_db)
         assert "id=7" in str(exc.value) and "organisation" in str(exc.value)
         assert "Nothing was copied" in str(exc.value)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied) as refused:
             migrate_to(ctx.as_actor(Actor(None, "Fran Desk", AppRole.FRONT_DESK)), empty_server_db)
+        assert "Only a administrator can move the directory to a PostgreSQL server" in str(refused.value)
     finally:
         db.dispose()
     pg = Database.open(empty_server_db)
