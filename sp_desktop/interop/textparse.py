@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from sp_desktop.db.engine import fold as _slow_fold
+from sp_desktop.domain.accessibility import STAFF_LABELS, feature_code
 from sp_desktop.domain.enums import AccessRoute, RegisterKind
 from sp_desktop.interop.records import SlotRec
 
@@ -342,18 +343,9 @@ def language_code(name: str) -> str | None:
     return LANGUAGE_CODES.get(name.strip())
 
 
-#: The venue accessibility features sp_desktop records, with the words used for them in exports.
-ACCESSIBILITY_LABELS = {
-    "step_free": "Step-free access",
-    "lift": "Lift to all floors",
-    "accessible_toilet": "Accessible toilet",
-    "accessible_parking": "Accessible parking",
-    "hearing_loop": "Hearing loop",
-    "quiet_space": "Quiet space",
-    "large_print": "Large print materials",
-    "bsl": "British Sign Language interpreter available",
-}
-_ACCESSIBILITY_BY_LABEL = {fold(v): k for k, v in ACCESSIBILITY_LABELS.items()}
+#: The venue accessibility features sp_desktop records, with the words used for them in exports
+#: (one vocabulary, with the synonyms imports recognise: sp_desktop/domain/accessibility.py).
+ACCESSIBILITY_LABELS = STAFF_LABELS
 
 
 def accessibility_label(code: str) -> str:
@@ -363,7 +355,7 @@ def accessibility_label(code: str) -> str:
 def accessibility_code(text: str) -> str:
     """An export label or a code back to the code; anything else is kept as written."""
     t = text.strip()
-    return _ACCESSIBILITY_BY_LABEL.get(fold(t), t)
+    return feature_code(t) or t
 
 
 # --------------------------------------------------------------------------- names and categories

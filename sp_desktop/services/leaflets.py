@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sp_desktop.db.models import Category, Service, service_category
+from sp_desktop.domain.accessibility import PATIENT_WORDING
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
@@ -81,17 +82,8 @@ __all__ = [
     "practice_header",
 ]
 
-#: Venue accessibility codes (see ui/widgets/venue_list_editor.py) in the words a patient reads.
-_ACCESSIBILITY_WORDS = {
-    "step_free": "Step-free access",
-    "accessible_toilet": "Accessible toilet",
-    "hearing_loop": "Hearing loop",
-    "lift": "Lift",
-    "accessible_parking": "Accessible parking",
-    "quiet_space": "Quiet space",
-    "large_print": "Large print materials",
-    "bsl": "British Sign Language interpreter",
-}
+#: Venue accessibility codes in the words a patient reads (sp_desktop/domain/accessibility.py).
+_ACCESSIBILITY_WORDS = PATIENT_WORDING
 
 _PHONE_WORDS = {
     PhoneType.TEXT: "Text",

@@ -1,8 +1,8 @@
 """An organisation's venues: address, accessibility features (tick boxes) and how to get there.
 
-Accessibility features are stored as short codes (``step_free``); `ACCESSIBILITY_FEATURES` gives
-the words people see. Codes this list does not know (from an import, say) are kept and shown as
-extra tick boxes, so editing a venue never loses them."""
+Accessibility features are stored as short codes (``step_free``); the words people see come from
+sp_desktop/domain/accessibility.py. Codes this list does not know (from an import, say) are kept
+and shown as extra tick boxes, so editing a venue never loses them."""
 
 from __future__ import annotations
 
@@ -21,26 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.accessibility import STAFF_LABELS, staff_label
 from sp_desktop.domain.validators import normalise_postcode
 from sp_desktop.services.directory import LocationForm, LocationInfo
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.list_editor import ListEditor, ListRow
 
-#: Accessibility features a venue can have: stored code -> what people read.
-ACCESSIBILITY_FEATURES: dict[str, str] = {
-    "step_free": "Step-free access",
-    "accessible_toilet": "Accessible toilet",
-    "hearing_loop": "Hearing loop",
-    "lift": "Lift",
-    "accessible_parking": "Accessible parking",
-    "quiet_space": "Quiet space",
-    "large_print": "Large print materials",
-    "bsl": "British Sign Language interpreter",  # same words as on the leaflet
-}
+#: Accessibility features a venue can have: stored code -> what staff read (one vocabulary for the
+#: editor, leaflets and imports: sp_desktop/domain/accessibility.py).
+ACCESSIBILITY_FEATURES: dict[str, str] = dict(STAFF_LABELS)
 
 
 def accessibility_label(code: str) -> str:
-    return ACCESSIBILITY_FEATURES.get(code, code.replace("_", " ").capitalize())
+    return staff_label(code)
 
 
 class AccessibilityChecks(QWidget):
