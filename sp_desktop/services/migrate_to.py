@@ -58,7 +58,7 @@ class TableCopy:
 @dataclass(frozen=True)
 class MigrateToReport:
     source: str
-    target: str  # without the password
+    target: str  # the URL without the password
     tables: tuple[TableCopy, ...]
 
     @property
@@ -227,7 +227,8 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
     if target.get_backend_name() != "postgresql":
         raise MigrateToError(f"The target must be a PostgreSQL database (postgresql+psycopg://…), not "
                              f"{target.get_backend_name()}.")
-    where = target.render_as_string(hide_password=True)
+    where = URL.create(target.drivername, target.username, None, target.host, target.port, target.database,
+                       target.query).render_as_string()  # the password is never shown, not even as ***
     tables = list(Base.metadata.sorted_tables)
     check(progress, 0, len(tables) + 2, "Taking a snapshot of this PC's database…")
     with tempfile.TemporaryDirectory(prefix="sp-migrate-to-", dir=workdir) as tmp:

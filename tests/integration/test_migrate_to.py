@@ -68,7 +68,8 @@ def test_migrate_to_copies_the_demo_exactly_and_leaves_sqlite_untouched(demo_fol
     code, out, err = _run(["migrate-to", url, "--demo", "--data-dir", str(demo_folder)])
     assert code == 0, err
     assert "Every table was checked and matches" in out and "has not been changed" in out
-    assert "***" in out and empty_server_db.password not in out  # the password is never printed
+    assert empty_server_db.password not in out and "***" not in out  # the password is never printed
+    assert f"--database-url postgresql+psycopg://sp_app@127.0.0.1:{empty_server_db.port}/" in out
     assert _sha(source) == before  # byte for byte
 
     lite, pg = Database.open(sqlite_url(source)), Database.open(empty_server_db)
