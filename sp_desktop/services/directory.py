@@ -535,6 +535,13 @@ class DirectoryService:
                 q = q.where(Organisation.archived_at.is_(None))
             return [(r.id, r.name) for r in s.execute(q)]
 
+    def service_counts(self) -> dict[int, int]:
+        """Organisation id -> how many services it runs (archived ones not counted; none: absent)."""
+        with self.ctx.read() as s:
+            q = (select(Service.organisation_id, func.count()).where(Service.archived_at.is_(None))
+                 .group_by(Service.organisation_id))
+            return {int(org_id): int(n) for org_id, n in s.execute(q)}
+
     def counts(self) -> dict[str, int]:
         with self.ctx.read() as s:
             return {

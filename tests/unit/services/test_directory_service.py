@@ -177,3 +177,13 @@ def test_search_rows_say_whether_a_service_works_by_phone_or_online(ctx):
     assert (rows[helpline.id].town, rows[helpline.id].by_phone, rows[helpline.id].online) == ("", True, False)
     assert (rows[webchat.id].by_phone, rows[webchat.id].online) == (False, True)
     assert (rows[both.id].by_phone, rows[both.id].online) == (True, True)
+
+
+def test_service_counts_show_which_organisations_have_no_services_yet(ctx):
+    org, svc = add_org_with_service(ctx)
+    d = DirectoryService(ctx)
+    empty = d.save_organisation(OrganisationForm(name="Gleniffer Men's Shed"))
+    assert d.service_counts() == {org.id: 1}
+    assert empty.id in dict(d.organisations())
+    d.set_archived("service", svc.id, True, "Stopped")
+    assert d.service_counts() == {}
