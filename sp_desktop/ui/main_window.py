@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sp_desktop import __version__
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import ServiceContext
+from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
@@ -33,6 +34,7 @@ from sp_desktop.ui.vetting_actions import install_vetting_actions
 class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     switch_user_requested = Signal()
+    closing = Signal()  # the window agreed to close (automatic backup, ui/data_menu.py)
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
+        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
         self.refresh_counts()
         if self.nav.count():
             self.nav.setCurrentRow(0)
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         self.tasks.wait(10000)
+        self.closing.emit()
         event.accept()
 
 

@@ -1,0 +1,294 @@
+"""File menu: Import…, Export…, Back up now…, Restore… — and automatic backups.
+
+`install_data_menu(window)` (called once by MainWindow) adds the actions the signed-in person's
+role allows (import: vetting lead and up; back up and restore: administrators), shows the quiet
+"✓ Backed up today" note in the status bar, backs up when the window closes (at most once a day)
+and, for PCs that are never switched off, checks every hour whether today's backup is due.
+Long work runs in the background with a progress bar (`ui.tasks`); files are chosen through
+`ui.messages` so tests can answer the dialogs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sp_desktop.services.backups import (
+    SERVER_MESSAGE,
+    BackupFailed,
+    BackupService,
+    BackupUnavailable,
+    RestoreRefused,
+    RestoreResult,
+)
+from sp_desktop.services.base import Permission, ServiceContext, can
+from sp_desktop.services.exports import EXPORT_FORMATS, EXPORT_LABELS, ExportResult, ExportService
+from sp_desktop.ui import messages
+from sp_desktop.ui.tasks import run_with_progress
+
+log = logging.getLogger(__name__)
+SOURCE_KEY = "import"
+HOURLY_MS = 60 * 60 * 1000
+_SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip"}
+_FILTERS = {"csv": "CSV for Excel (*.csv)", "hsds-json": "Open Referral JSON (*.json)",
+            "hsds-csv": "Open Referral data package (*.zip)"}
+
+
+class ExportDialog(QDialog):
+    """Choose what to export: the format, and whether named contacts go too."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle("Export the directory")
+        self.setAccessibleName("Export the directory")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Export every organisation and service that is not archived. Vetting evidence, trust "
+                       "notes, contact history and referrals are never exported.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.radios: dict[str, QRadioButton] = {}
+        for i, fmt in enumerate(EXPORT_FORMATS):
+            radio = QRadioButton(("&1 ", "&2 ", "&3 ")[i] + EXPORT_LABELS[fmt])
+            radio.setObjectName(f"export_{fmt}")
+            radio.setAccessibleName(EXPORT_LABELS[fmt])
+            self.radios[fmt] = radio
+            layout.addWidget(radio)
+        self.radios["csv"].setChecked(True)
+        self.contacts = QCheckBox("Include &named contacts (people at organisations)")
+        self.contacts.setObjectName("export_contacts")
+        self.contacts.setAccessibleName("Include named contacts")
+        self.approved = QCheckBox("Only organisations whose vetting is &approved")
+        self.approved.setObjectName("export_approved")
+        self.approved.setAccessibleName("Only approved organisations")
+        layout.addWidget(self.contacts)
+        layout.addWidget(self.approved)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_format(self) -> str:
+        return next(fmt for fmt, r in self.radios.items() if r.isChecked())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> tuple[str, bool, bool] | None:
+        """(format, include contacts, approved only), or None when cancelled."""
+        dialog = cls(parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen_format(), dialog.contacts.isChecked(), dialog.approved.isChecked()
+
+
+class DataActions(QObject):
+    """What install_data_menu adds to the window; kept alive as `window.data_actions`."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx: ServiceContext = window.ctx
+        self.runtime = window.runtime
+        self.restart_required = False
+        actor = self.ctx.actor
+        self.import_action = QAction("&Import…", window)
+        self.import_action.setObjectName("action_import")
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_action.setStatusTip("Import organisations and services from a spreadsheet or an Open "
+                                        "Referral feed")
+        self.import_action.triggered.connect(self.import_data)
+        self.export_action = QAction("E&xport…", window)
+        self.export_action.setObjectName("action_export")
+        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setStatusTip("Export the directory for Excel or as Open Referral")
+        self.export_action.triggered.connect(self.export_data)
+        self.backup_action = QAction("&Back up now…", window)
+        self.backup_action.setObjectName("action_backup")
+        self.backup_action.setStatusTip("Make a checked backup of the directory now")
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.restore_action = QAction("&Restore from a backup…", window)
+        self.restore_action.setObjectName("action_restore")
+        self.restore_action.setStatusTip("Replace the directory with a backup (the current data is kept)")
+        self.restore_action.triggered.connect(self.restore)
+        actions = [self.export_action]
+        if can(actor, Permission.IMPORT):
+            actions.insert(0, self.import_action)
+        if can(actor, Permission.BACKUP_RESTORE):
+            actions += [self.backup_action, self.restore_action]
+        self._add_to_file_menu(actions)
+        self.update_backup_status()
+        self.timer = QTimer(self)
+        self.timer.setInterval(HOURLY_MS)
+        self.timer.timeout.connect(self.backup_if_due)
+        if not self.runtime.demo:
+            self.timer.start()
+        closing = getattr(window, "closing", None)
+        if closing is not None:
+            closing.connect(self.on_window_closing)
+
+    def _add_to_file_menu(self, actions: list[QAction]) -> None:
+        menu = getattr(self.window, "file_menu", None)
+        if menu is None:
+            return
+        existing = menu.actions()
+        # just before the separator above "Exit", as a group of their own
+        before = existing[-2] if len(existing) >= 2 and existing[-2].isSeparator() else (
+            existing[-1] if existing else None)
+        if before is None:
+            for a in actions:
+                menu.addAction(a)
+            return
+        for a in actions:
+            menu.insertAction(before, a)
+        menu.insertSeparator(before)
+
+    def backups(self) -> BackupService:
+        return BackupService(self.ctx, self.runtime.paths)
+
+    # ---- status
+    def update_backup_status(self) -> None:
+        try:
+            text = self.backups().status_text()
+        except Exception as exc:  # a backup folder on a share that hangs or errors must not stop the window
+            log.warning("backup status unavailable: %s", exc)
+            text = "! Backup status unknown"
+        if self.runtime.demo:
+            text = ""
+        self.window.set_backup_status(text)
+
+    # ---- import and export
+    def import_data(self) -> None:
+        from sp_desktop.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self.window.tasks, self.window)
+        wizard.imported.connect(lambda _result: self.window.data_changed.emit(SOURCE_KEY))
+        wizard.exec()
+
+    def export_data(self) -> None:
+        chosen = ExportDialog.ask(self.window)
+        if chosen is None:
+            return
+        fmt, contacts, approved = chosen
+        name = f"directory-{self.ctx.today().isoformat()}{_SUFFIX[fmt]}"
+        target = messages.save_file(self.window, "Export the directory", name, _FILTERS[fmt])
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() != _SUFFIX[fmt]:
+            path = path.with_name(path.name + _SUFFIX[fmt])
+        service = ExportService(self.ctx)
+
+        def done(result: ExportResult) -> None:
+            messages.inform(self.window, "Export finished", result.describe())
+
+        def failed(exc: BaseException, details: str) -> None:
+            messages.error(self.window, "The export did not finish", str(exc), details)
+
+        run_with_progress(self.window, self.window.tasks, "Exporting…",
+                          lambda progress: service.export(fmt, path, include_contacts=contacts,  # type: ignore[arg-type]
+                                                          approved_only=approved, progress=progress),
+                          done, failed)
+
+    # ---- backups
+    def back_up_now(self) -> None:
+        service = self.backups()
+        if not service.available:
+            messages.inform(self.window, "Backups are made by the server", SERVER_MESSAGE)
+            return
+
+        def done(info: Any) -> None:
+            self.update_backup_status()
+            messages.inform(self.window, "Backed up", info.describe())
+
+        def failed(exc: BaseException, details: str) -> None:
+            self.update_backup_status()
+            messages.error(self.window, "The backup did not work", str(exc), details)
+
+        run_with_progress(self.window, self.window.tasks, "Backing up…",
+                          lambda progress: service.back_up_now(progress), done, failed)
+
+    def backup_if_due(self) -> None:
+        """Hourly: the day's automatic backup, in the background, for PCs left on for days."""
+        if self.runtime.demo or self.restart_required:
+            return
+        service = self.backups()
+        if not service.available or not service.is_due():
+            return
+        self.window.tasks.start(lambda progress: service.automatic_backup(progress),
+                                lambda _info: self.update_backup_status(),
+                                lambda exc, _tb: (log.warning("automatic backup failed: %s", exc),
+                                                  self.update_backup_status()))
+
+    def on_window_closing(self) -> None:
+        """The automatic backup when the window closes (unless there is one from today)."""
+        if self.runtime.demo or self.restart_required:
+            return
+        try:
+            info = self.backups().automatic_backup()
+            if info is not None:
+                log.info("automatic backup: %s", info.path)
+        except (BackupFailed, BackupUnavailable, OSError, sqlite3.Error) as exc:
+            # Not a dialog while someone is leaving: the status bar shows "! Last backup <date>" next
+            # time, and the log has the reason.
+            log.warning("automatic backup on closing failed: %s", exc)
+
+    def restore(self) -> None:
+        service = self.backups()
+        if not service.available:
+            messages.inform(self.window, "Backups are restored on the server", SERVER_MESSAGE)
+            return
+        folder, _ = service.folder()
+        chosen = messages.open_file(
+            self.window,
+            "Choose the backup to restore",
+            "sp_desktop backups (*.sqlite3 *.sqlite *.db);;All files (*)",
+            str(folder),
+        )
+        if not chosen:
+            return
+        try:
+            summary = service.inspect(Path(chosen))
+        except RestoreRefused as exc:
+            messages.error(self.window, "This backup cannot be restored", str(exc))
+            return
+        text = (
+            f"{Path(chosen).name}\n\n{summary.describe()}\n\nThe directory as it is now will be kept as a "
+            "backup first. Make sure sp_desktop is closed on every other PC. When the restore is done "
+            "sp_desktop closes; start it again to carry on with the restored directory."
+        )
+        if not messages.confirm(self.window, "Restore this backup?", text, yes="Restore", no="Cancel"):
+            return
+
+        def done(result: RestoreResult) -> None:
+            self.restart_required = True
+            messages.inform(self.window, "Restored — sp_desktop will now close",
+                            f"{result.describe()}\n\nStart sp_desktop again to carry on.")
+            self.window.close()
+
+        def failed(exc: BaseException, details: str) -> None:
+            messages.error(self.window, "The backup was not restored", str(exc), details)
+
+        run_with_progress(self.window, self.window.tasks, "Restoring…",
+                          lambda progress: service.restore(Path(chosen), progress), done, failed)
+
+
+def install_data_menu(window: Any) -> DataActions:
+    actions = DataActions(window)
+    window.data_actions = actions
+    return actions

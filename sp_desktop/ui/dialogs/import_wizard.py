@@ -1,0 +1,635 @@
+"""The import wizard: choose the file → say which column holds what (or map the feed's categories)
+→ check every problem by row and column and what will change → decide about likely duplicates
+and records edited here → import in the background, with progress and Cancel.
+
+Nothing is written until the last page; the import itself is one transaction, so Cancel or a
+failure leaves the directory exactly as it was. All the work is done by `ImportService`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sp_desktop.interop.records import Feed
+from sp_desktop.interop.spreadsheet import FIELD_BY_KEY, FIELDS, IGNORE
+from sp_desktop.services.base import ServiceContext
+from sp_desktop.services.imports import (
+    FORMAT_LABELS,
+    ImportChoices,
+    ImportFailed,
+    ImportPlan,
+    ImportResult,
+    ImportService,
+    LoadedFile,
+)
+from sp_desktop.services.imports import (
+    IGNORE as TERM_IGNORE,
+)
+from sp_desktop.services.imports import (
+    NEW as TERM_NEW,
+)
+from sp_desktop.ui import messages
+from sp_desktop.ui.tasks import TaskRunner, run_with_progress
+
+PAGE_FILE, PAGE_COLUMNS, PAGE_CATEGORIES, PAGE_PREVIEW, PAGE_MATCHES, PAGE_IMPORT = range(6)
+FILE_FILTERS = ("Spreadsheets and Open Referral files (*.csv *.xlsx *.xlsm *.txt *.tsv *.json *.zip);;"
+                "Spreadsheets (*.csv *.xlsx *.xlsm *.txt *.tsv);;Open Referral (*.json *.zip);;All files (*)")
+_FORMATS = [("auto", "Work it out from the file"), *FORMAT_LABELS.items()]
+_ERROR = "✗ Error"
+_WARNING = "! Warning"
+
+
+def _table(name: str, headers: list[str], accessible: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def _item(text: str, data: Any = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(text)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    return item
+
+
+class _Busy:
+    """A wait cursor while the wizard reads or compares (a second or two, on the UI thread)."""
+
+    def __enter__(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *exc: object) -> None:
+        QGuiApplication.restoreOverrideCursor()
+
+
+# --------------------------------------------------------------------------- pages
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Choose the file to import")
+        self.setSubTitle(
+            "A spreadsheet (CSV or Excel) or an Open Referral feed (HSDS or ORUK): a JSON file, or "
+            "a data package as a zip file or a folder of CSV files."
+        )
+        self.path = QLineEdit()
+        self.path.setObjectName("import_path")
+        self.path.setAccessibleName("File or folder to import")
+        self.path.setPlaceholderText("Choose a file…")
+        self.path.textChanged.connect(self.completeChanged)
+        browse = QPushButton("Choose &file…")
+        browse.setAccessibleName("Choose a file to import")
+        browse.clicked.connect(self.choose_file)
+        folder = QPushButton("Choose f&older…")
+        folder.setAccessibleName("Choose the folder of an Open Referral data package")
+        folder.clicked.connect(self.choose_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        row.addWidget(folder)
+        self.format = QComboBox()
+        self.format.setObjectName("import_format")
+        self.format.setAccessibleName("What the file is")
+        for key, label in _FORMATS:
+            self.format.addItem(label, key)
+        fmt_label = QLabel("&What it is:")
+        fmt_label.setBuddy(self.format)
+        fmt_row = QHBoxLayout()
+        fmt_row.addWidget(fmt_label)
+        fmt_row.addWidget(self.format, 1)
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("import_sheet")
+        self.sheet.setAccessibleName("Sheet of the workbook to import")
+        self.sheet_label = QLabel("&Sheet:")
+        self.sheet_label.setBuddy(self.sheet)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet_label)
+        sheet_row.addWidget(self.sheet, 1)
+        self.sheet.setVisible(False)
+        self.sheet_label.setVisible(False)
+        note = QLabel(
+            "Nothing is changed until the last step. New organisations arrive as <b>not vetted</b>, "
+            "and the file's name and today's date go into their history."
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addLayout(fmt_row)
+        layout.addLayout(sheet_row)
+        layout.addSpacing(12)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def choose_file(self) -> None:
+        chosen = messages.open_file(self, "Choose the file to import", FILE_FILTERS,
+                                    str(Path(self.path.text()).parent) if self.path.text() else "")
+        if chosen:
+            self.path.setText(chosen)
+
+    def choose_folder(self) -> None:
+        chosen = messages.open_folder(self, "Choose the data package folder")
+        if chosen:
+            self.path.setText(chosen)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return bool(self.path.text().strip())
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        sheet = self.sheet.currentText() if self.sheet.isVisible() and self.sheet.count() else None
+        try:
+            with _Busy():
+                loaded = self.w.service.open(self.path.text().strip(), self.format.currentData(), sheet)
+        except ImportFailed as exc:
+            messages.error(self, "This file cannot be imported", str(exc))
+            return False
+        except PermissionError as exc:
+            messages.error(self, "Not allowed", str(exc))
+            return False
+        if loaded.table is not None and len(loaded.table.sheet_names) > 1 and not self.sheet.isVisible():
+            self.sheet.addItems(list(loaded.table.sheet_names))
+            self.sheet.setCurrentText(loaded.table.sheet)
+            self.sheet.setVisible(True)
+            self.sheet_label.setVisible(True)
+        self.w.set_loaded(loaded)
+        if loaded.feed is not None:
+            return self.w.make_plan()
+        return True
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        loaded = self.w.loaded
+        if loaded is None or loaded.is_spreadsheet:
+            return PAGE_COLUMNS
+        return PAGE_CATEGORIES if self.w.plan is not None and self.w.used_terms() else PAGE_PREVIEW
+
+
+class ColumnsPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Which column holds what?")
+        self.setSubTitle(
+            "sp_desktop guessed from the headings (and from what you chose last time). Change any "
+            "that are wrong; choose “(don't import)” for columns to leave out."
+        )
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.table = _table("column_table", ["Column in your file", "Examples", "Import as"], "Columns")
+        self.create_categories = QCheckBox("&Add categories that are not in the practice's list")
+        self.create_categories.setAccessibleName("Add categories that are not in the practice's list")
+        self.remember = QCheckBox("&Remember these choices for next time")
+        self.remember.setChecked(True)
+        self.remember.setAccessibleName("Remember these column choices for next time")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.create_categories)
+        layout.addWidget(self.remember)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        loaded = self.w.loaded
+        assert loaded is not None and loaded.table is not None
+        table = loaded.table
+        self.info.setText(f"{table.path.name}: {table.describe}; headings on row {table.header_row}.")
+        self.table.setRowCount(len(table.headers))
+        for i, heading in enumerate(table.headers):
+            self.table.setItem(i, 0, _item(heading))
+            self.table.setItem(i, 1, _item("; ".join(table.column_values(i))))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Import the column “{heading}” as")
+            combo.addItem("(don't import)", IGNORE)
+            for f in FIELDS:
+                combo.addItem(f.label + (" (needed)" if f.required else ""), f.key)
+            combo.setCurrentIndex(max(combo.findData(self.w.mapping.get(i, IGNORE)), 0))
+            combo.currentIndexChanged.connect(self.completeChanged)
+            self.table.setCellWidget(i, 2, combo)
+        self.table.resizeRowsToContents()
+
+    def mapping(self) -> dict[int, str]:
+        out = {}
+        for i in range(self.table.rowCount()):
+            combo = self.table.cellWidget(i, 2)
+            out[i] = str(combo.currentData()) if isinstance(combo, QComboBox) else IGNORE
+        return out
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return "organisation" in self.mapping().values()
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        mapping = self.mapping()
+        used = [k for k in mapping.values() if k]
+        doubled = sorted({FIELD_BY_KEY[k].label for k in used if used.count(k) > 1 and k not in
+                          ("description", "phone", "eligibility", "opening_notes", "accessibility")})
+        if doubled:
+            messages.warn(self, "A field is chosen twice", "These are chosen for more than one column: "
+                          + ", ".join(doubled) + ". Choose “(don't import)” for the extra ones.")
+            return False
+        self.w.mapping = mapping
+        self.w.create_categories = self.create_categories.isChecked()
+        assert self.w.loaded is not None and self.w.loaded.table is not None
+        headers = self.w.loaded.table.headers
+        self.w.choices.remember_columns = ({headers[i]: k for i, k in mapping.items()}
+                                           if self.remember.isChecked() else None)
+        return self.w.read_and_plan()
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_PREVIEW
+
+
+class CategoriesPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("The feed's categories")
+        self.setSubTitle(
+            "Each category the feed uses can become one of the practice's own, be added as a new "
+            "category, or be left out."
+        )
+        self.table = _table("term_table", ["Category in the feed", "Taxonomy", "Services", "Use as"],
+                            "Categories in the feed")
+        leave_out = QPushButton("&Leave out all that match none of ours")
+        leave_out.setAccessibleName("Leave out every feed category that matches none of the practice's")
+        leave_out.clicked.connect(self.leave_out_unmatched)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(leave_out, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        terms = self.w.used_terms()
+        cats = self.w.service.categories()
+        self.table.setRowCount(len(terms))
+        for row, t in enumerate(terms):
+            self.table.setItem(row, 0, _item(t.name, t.term_id))
+            self.table.setItem(row, 1, _item(t.taxonomy or ""))
+            self.table.setItem(row, 2, _item(str(t.service_count)))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Use the feed's category “{t.name}” as")
+            combo.addItem("Add as a new category", TERM_NEW)
+            combo.addItem("Leave out", TERM_IGNORE)
+            for c in cats:
+                combo.addItem(c.label, c.id)
+            combo.setCurrentIndex(max(combo.findData(t.target), 0))
+            self.table.setCellWidget(row, 3, combo)
+        self.table.resizeRowsToContents()
+
+    def leave_out_unmatched(self) -> None:
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, 3)
+            if isinstance(combo, QComboBox) and combo.currentData() == TERM_NEW:
+                combo.setCurrentIndex(combo.findData(TERM_IGNORE))
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, 3)
+            term_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            if isinstance(combo, QComboBox):
+                self.w.choices.terms[str(term_id)] = combo.currentData()
+        return self.w.make_plan()
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_PREVIEW
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Check before importing")
+        self.setSubTitle("Every problem is listed with its row and column. Nothing has been changed yet.")
+        self.summary = QLabel()
+        self.summary.setObjectName("import_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems = _table("problem_table", ["", "Row", "Where", "Problem"], "Problems found in the file")
+        self.changes = _table("change_table", ["What will happen", "Name", "Organisation", "Details"],
+                              "What the import will change")
+        self.skip_bad = QCheckBox("Leave out the rows with errors (✗) and import the rest")
+        self.skip_bad.setObjectName("skip_bad_rows")
+        self.skip_bad.setAccessibleName("Leave out the rows with errors and import the rest")
+        self.skip_bad.toggled.connect(self.skip_toggled)
+        self.blocked = QLabel()
+        self.blocked.setObjectName("import_blocked")
+        self.blocked.setWordWrap(True)
+        problems_label = QLabel("&Problems:")
+        problems_label.setBuddy(self.problems)
+        changes_label = QLabel("W&hat will change:")
+        changes_label.setBuddy(self.changes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(problems_label)
+        layout.addWidget(self.problems, 3)
+        layout.addWidget(self.blocked)
+        layout.addWidget(self.skip_bad)
+        layout.addWidget(changes_label)
+        layout.addWidget(self.changes, 2)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        self.show_plan()
+
+    def show_plan(self) -> None:
+        plan = self.w.plan
+        assert plan is not None
+        self.summary.setText("\n".join(plan.summary_lines()))
+        problems = plan.problems
+        self.problems.setRowCount(len(problems))
+        for row, p in enumerate(problems):
+            self.problems.setItem(row, 0, _item(_ERROR if p.is_error else _WARNING))
+            self.problems.setItem(row, 1, _item("" if p.row is None else str(p.row)))
+            where = ", ".join(x for x in (p.where, p.column) if x)
+            self.problems.setItem(row, 2, _item(where))
+            self.problems.setItem(row, 3, _item(p.message))
+        self.problems.resizeRowsToContents()
+        visible = [c for c in plan.changes if c.kind != "unchanged"]
+        unchanged = len(plan.changes) - len(visible)
+        labels = {"add": "+ Add", "update": "~ Update", "conflict": "! Edited here too", "merge": "≈ Merge",
+                  "skip": "– Leave out", "missing": "? No longer in the feed"}
+        self.changes.setRowCount(len(visible) + (1 if unchanged else 0))
+        for row, c in enumerate(visible):
+            self.changes.setItem(row, 0, _item(f"{labels[c.kind]} {c.entity}"))
+            self.changes.setItem(row, 1, _item(c.name))
+            self.changes.setItem(row, 2, _item(c.organisation))
+            self.changes.setItem(row, 3, _item(", ".join(c.fields)))
+        if unchanged:
+            self.changes.setItem(len(visible), 0, _item(f"= {unchanged} unchanged"))
+        errors = plan.feed.errors
+        spreadsheet = self.w.loaded is not None and self.w.loaded.is_spreadsheet
+        self.skip_bad.setVisible(spreadsheet and (bool(errors) or self.skip_bad.isChecked()))
+        if errors:
+            rows = sorted({p.row for p in errors if p.row is not None})
+            where = (
+                f" on rows {', '.join(map(str, rows[:15]))}{'…' if len(rows) > 15 else ''}" if rows else ""
+            )
+            self.blocked.setText(
+                f"<b>✗ {len(errors)} problem(s){where} must be fixed before importing.</b> Fix "
+                "them in the file and choose it again"
+                + (", or leave those rows out." if spreadsheet else ".")
+            )
+        else:
+            self.blocked.setText("")
+        self.blocked.setVisible(bool(errors))
+        self.completeChanged.emit()
+
+    def skip_toggled(self, _checked: bool) -> None:
+        self.w.skip_bad_rows = self.skip_bad.isChecked()
+        if self.w.read_and_plan():
+            self.show_plan()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        return self.w.plan is not None and not self.w.plan.has_errors
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        plan = self.w.plan
+        if plan is not None and (plan.duplicates or plan.conflicts or plan.count("missing")):
+            return PAGE_MATCHES
+        return PAGE_IMPORT
+
+
+class MatchesPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Already in the directory?")
+        self.setSubTitle("Say what to do with organisations that look like ones you already have, and with "
+                         "records the feed changed that were also edited here.")
+        self.dups = _table("duplicate_table", ["In the file", "Looks like", "Why", "What to do"],
+                           "Organisations that look like ones already in the directory")
+        self.conflicts = _table("conflict_table", ["Record", "The feed changed", "What to do"],
+                                "Records changed in the feed and also edited here")
+        self.archive = QCheckBox()
+        self.archive.setObjectName("archive_missing")
+        self.archive.setAccessibleName("Archive records that are no longer in the feed")
+        self.dups_label = QLabel(
+            "&Likely duplicates (merging fills in blanks and adds missing services; it never "
+            "overwrites what you have):"
+        )
+        self.dups_label.setWordWrap(True)
+        self.dups_label.setBuddy(self.dups)
+        self.conflicts_label = QLabel("&Edited here since the last import:")
+        self.conflicts_label.setBuddy(self.conflicts)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.dups_label)
+        layout.addWidget(self.dups, 1)
+        layout.addWidget(self.conflicts_label)
+        layout.addWidget(self.conflicts, 1)
+        layout.addWidget(self.archive)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        plan = self.w.plan
+        assert plan is not None
+        self.dups.setRowCount(len(plan.duplicates))
+        for row, d in enumerate(plan.duplicates):
+            rows = f" (row {', '.join(map(str, d.rows))})" if d.rows else ""
+            self.dups.setItem(row, 0, _item(d.name + rows, d.key))
+            self.dups.setItem(row, 1, _item(d.existing_name))
+            self.dups.setItem(row, 2, _item(d.reason))
+            combo = QComboBox()
+            combo.setAccessibleName(f"What to do with “{d.name}”")
+            for key, label in (("merge", "Merge into the existing one"), ("skip", "Leave it out"),
+                               ("add", "Add as a new organisation")):
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(combo.findData(d.choice), 0))
+            self.dups.setCellWidget(row, 3, combo)
+        conflicts = plan.conflicts
+        self.conflicts.setRowCount(len(conflicts))
+        for row, c in enumerate(conflicts):
+            self.conflicts.setItem(row, 0, _item(f"{c.entity.capitalize()} “{c.name}”", c.key))
+            self.conflicts.setItem(row, 1, _item(", ".join(c.fields)))
+            combo = QComboBox()
+            combo.setAccessibleName(f"Keep our version of “{c.name}” or take the feed's")
+            combo.addItem("Keep ours", "keep")
+            combo.addItem("Take the feed's", "take")
+            combo.setCurrentIndex(max(combo.findData(c.choice), 0))
+            self.conflicts.setCellWidget(row, 2, combo)
+        for widget in (self.dups, self.dups_label):
+            widget.setVisible(bool(plan.duplicates))
+        for widget in (self.conflicts, self.conflicts_label):
+            widget.setVisible(bool(conflicts))
+        missing = plan.count("missing")
+        self.archive.setText(
+            f"&Archive the {missing} record(s) no longer in the feed (they stay in the history)"
+        )
+        self.archive.setVisible(bool(missing))
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        for row in range(self.dups.rowCount()):
+            combo = self.dups.cellWidget(row, 3)
+            if isinstance(combo, QComboBox):
+                self.w.choices.duplicates[str(self.dups.item(row, 0).data(Qt.ItemDataRole.UserRole))] = \
+                    combo.currentData()
+        for row in range(self.conflicts.rowCount()):
+            combo = self.conflicts.cellWidget(row, 2)
+            if isinstance(combo, QComboBox):
+                self.w.choices.conflicts[str(self.conflicts.item(row, 0).data(Qt.ItemDataRole.UserRole))] = \
+                    combo.currentData()
+        self.w.choices.archive_missing = self.archive.isVisible() and self.archive.isChecked()
+        return self.w.make_plan()
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_IMPORT
+
+
+class ImportPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Import")
+        self.setSubTitle("Press Import to bring this into the directory. It happens all at once: if it is "
+                         "cancelled or anything goes wrong, nothing is changed.")
+        self.summary = QLabel()
+        self.summary.setObjectName("import_final_summary")
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+        self.setFinalPage(True)
+        self.setCommitPage(False)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        plan = self.w.plan
+        assert plan is not None
+        self.summary.setText("\n".join(plan.summary_lines()[1:]) or "Nothing to change.")
+        self.wizard().setButtonText(QWizard.WizardButton.FinishButton, "&Import")
+
+
+# --------------------------------------------------------------------------- the wizard
+class ImportWizard(QWizard):
+    """Modal wizard; `imported` is emitted with the ImportResult after a successful import."""
+
+    imported = Signal(object)
+
+    def __init__(self, ctx: ServiceContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.service = ImportService(ctx)
+        self.loaded: LoadedFile | None = None
+        self.feed: Feed | None = None
+        self.plan: ImportPlan | None = None
+        self.mapping: dict[int, str] = {}
+        self.create_categories = False
+        self.skip_bad_rows = False
+        self.choices = ImportChoices()
+        self.import_result: ImportResult | None = None
+        self.task: Any = None
+        self.setObjectName("import_wizard")
+        self.setWindowTitle("Import organisations and services")
+        self.setAccessibleName("Import wizard")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.file_page = FilePage(self)
+        self.columns_page = ColumnsPage(self)
+        self.categories_page = CategoriesPage(self)
+        self.preview_page = PreviewPage(self)
+        self.matches_page = MatchesPage(self)
+        self.import_page = ImportPage(self)
+        for pid, page in ((PAGE_FILE, self.file_page), (PAGE_COLUMNS, self.columns_page),
+                          (PAGE_CATEGORIES, self.categories_page), (PAGE_PREVIEW, self.preview_page),
+                          (PAGE_MATCHES, self.matches_page), (PAGE_IMPORT, self.import_page)):
+            self.setPage(pid, page)
+        self.setStartId(PAGE_FILE)
+        self.resize(980, 680)
+
+    # ---- state shared by the pages
+    def set_loaded(self, loaded: LoadedFile) -> None:
+        self.loaded = loaded
+        self.mapping = dict(loaded.mapping)
+        self.choices = ImportChoices()
+        self.feed = loaded.feed
+        self.plan = None
+        self.skip_bad_rows = False
+
+    def used_terms(self) -> list[Any]:
+        return [t for t in (self.plan.terms if self.plan else ()) if t.service_count]
+
+    def read_and_plan(self) -> bool:
+        if self.loaded is None:
+            return False
+        try:
+            with _Busy():
+                self.feed = self.service.read_feed(self.loaded, self.mapping,
+                                                   create_missing_categories=self.create_categories,
+                                                   skip_bad_rows=self.skip_bad_rows)
+        except ImportFailed as exc:
+            messages.warn(self, "Choose the columns again", str(exc))
+            return False
+        return self.make_plan()
+
+    def make_plan(self) -> bool:
+        if self.loaded is not None and self.loaded.feed is not None:
+            self.feed = self.loaded.feed
+        if self.feed is None:
+            return False
+        try:
+            with _Busy():
+                self.plan = self.service.plan(self.feed, self.choices)
+        except PermissionError as exc:
+            messages.error(self, "Not allowed", str(exc))
+            return False
+        return True
+
+    # ---- importing (in the background)
+    def accept(self) -> None:
+        if self.task is not None:
+            return
+        if self.feed is None or self.plan is None or self.plan.has_errors:
+            return
+        feed, choices = self.feed, self.choices
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.task = run_with_progress(self, self.runner, "Importing…",
+                                      lambda progress: self.service.commit(feed, choices, progress),
+                                      self._done, self._failed)
+        self.task.signals.failed.connect(lambda *_: self._cancelled_or_failed())
+
+    def _done(self, result: ImportResult) -> None:
+        self.task = None
+        self.import_result = result
+        self.imported.emit(result)
+        messages.inform(self, "Import finished", result.describe())
+        super().accept()
+
+    def _failed(self, exc: BaseException, details: str) -> None:
+        messages.error(self, "The import did not happen",
+                       f"{exc}\n\nNothing was changed: the directory is as it was before.", details)
+
+    def _cancelled_or_failed(self) -> None:
+        self.task = None
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
+
+    @classmethod
+    def ask(
+        cls, ctx: ServiceContext, runner: TaskRunner, parent: QWidget | None = None
+    ) -> ImportResult | None:
+        wizard = cls(ctx, runner, parent)
+        wizard.exec()
+        return wizard.import_result

@@ -1,0 +1,187 @@
+"""File › Import…, Export…, Back up now…, Restore… in the real main window, the backup note in the
+status bar, and the automatic backup when the window closes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWizard
+from sqlalchemy import select
+
+from sp_desktop.db.engine import Database, sqlite_url
+from sp_desktop.db.models import Organisation, Staff
+from sp_desktop.domain.enums import AppRole
+from sp_desktop.services.backups import BackupService
+from sp_desktop.services.base import Actor
+from sp_desktop.services.directory import DirectoryService, OrganisationForm
+from sp_desktop.ui import data_menu, messages
+from sp_desktop.ui.main_window import MainWindow
+
+
+def _actor(runtime, role: AppRole, name: str) -> Actor:
+    with runtime.db.write(runtime.clock) as s:
+        staff = Staff(name=name, job_role=role.label, app_role=role)
+        s.add(staff)
+        s.flush()
+        return Actor(staff.id, staff.name, role)
+
+
+@pytest.fixture
+def said(monkeypatch):
+    out: list[tuple[str, str, str]] = []
+    for kind in ("inform", "warn", "error"):
+        monkeypatch.setattr(
+            messages, kind, lambda parent, title, text, *a, _k=kind: out.append((_k, title, text))
+        )
+    return out
+
+
+@pytest.fixture
+def open_window(qtbot):
+    def make(runtime, role=AppRole.ADMINISTRATOR, name="Alex Admin") -> MainWindow:
+        window = MainWindow(runtime, runtime.context(_actor(runtime, role, name)))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def _menu_texts(window: MainWindow) -> list[str]:
+    return [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    (AppRole.FRONT_DESK, ["E&xport…"]),
+    (AppRole.VETTING_LEAD, ["&Import…", "E&xport…"]),
+    (AppRole.ADMINISTRATOR, ["&Import…", "E&xport…", "&Back up now…", "&Restore from a backup…"]),
+])
+def test_the_file_menu_offers_what_the_role_allows(open_window, runtime, role, expected):
+    window = open_window(runtime, role, f"{role.label} person")
+    texts = _menu_texts(window)
+    assert [t for t in texts if t in ("&Import…", "E&xport…", "&Back up now…", "&Restore from a backup…")] \
+        == expected
+    assert texts[-1] == "E&xit"
+
+
+def test_back_up_now_and_the_status_bar_note(qtbot, open_window, runtime, said):
+    window = open_window(runtime)
+    assert window.backup_label.text() == "! Not backed up yet"
+    window.data_actions.backup_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    kind, title, text = said[-1]
+    assert (kind, title) == ("inform", "Backed up") and "checked: OK" in text
+    assert window.backup_label.text() == "✓ Backed up today"
+    assert len(BackupService(runtime.context(), runtime.paths).list_backups()) == 1
+
+
+def test_closing_the_window_backs_up_at_most_once_a_day(qtbot, open_window, runtime, said):
+    backups = BackupService(runtime.context(), runtime.paths)
+    window = open_window(runtime)
+    window.close()
+    assert len(backups.list_backups()) == 1
+    again = open_window(runtime, name="Sam Second")
+    assert again.backup_label.text() == "✓ Backed up today"
+    again.close()
+    assert len(backups.list_backups()) == 1  # one a day
+    runtime.clock.advance(days=1)
+    third = open_window(runtime, name="Tom Third")
+    assert third.backup_label.text().startswith("! Last backup 24 Nov 2026")
+    third.close()
+    assert len(backups.list_backups()) == 2
+    assert said == []  # no questions asked of someone leaving
+
+
+def test_the_demo_makes_no_backups(qtbot, open_window, demo_runtime):
+    window = open_window(demo_runtime)
+    assert window.backup_label.text() == ""
+    window.close()
+    assert not list(demo_runtime.paths.backup_dir.glob("sp_desktop-backup-*"))
+
+
+def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
+    DirectoryService(runtime.context()).save_organisation(OrganisationForm(name="Knit and Natter"))
+    window = open_window(runtime, AppRole.FRONT_DESK, "Rachel Reception")
+    monkeypatch.setattr(
+        data_menu.ExportDialog, "ask", classmethod(lambda cls, parent: ("hsds-json", False, False))
+    )
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(tmp_path / "for the council"))
+    window.data_actions.export_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert said[-1][:2] == ("inform", "Export finished")
+    page = json.loads((tmp_path / "for the council.json").read_text(encoding="utf-8"))  # suffix added
+    assert [o["name"] for o in page["contents"]] == ["Knit and Natter"]
+
+
+def test_import_from_the_menu_refreshes_the_directory(
+    qtbot, open_window, runtime, said, monkeypatch, tmp_path
+):
+    window = open_window(runtime)
+    path = tmp_path / "list.csv"
+    path.write_text("Organisation,Service\nKnit and Natter,Knitting circle\n", encoding="utf-8")
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(path))
+    changed: list[str] = []
+    window.data_changed.connect(changed.append)
+
+    def drive(wizard):
+        wizard.show()
+        wizard.file_page.choose_file()
+        for _ in range(3):
+            wizard.next()
+        with qtbot.waitSignal(wizard.imported, timeout=20000):
+            wizard.button(QWizard.WizardButton.FinishButton).click()
+
+    from sp_desktop.ui.dialogs import import_wizard
+
+    monkeypatch.setattr(import_wizard.ImportWizard, "exec", drive)
+    window.data_actions.import_action.trigger()
+    assert changed == ["import"]
+    assert [r.name for r in DirectoryService(runtime.context()).search("knitting").rows] == [
+        "Knitting circle"
+    ]
+
+
+def _names(path: Path) -> list[str]:
+    db = Database.open(sqlite_url(path))
+    try:
+        with db.read() as s:
+            return list(s.scalars(select(Organisation.name).order_by(Organisation.name)))
+    finally:
+        db.dispose()
+
+
+def test_restore_from_the_menu_then_the_window_closes(qtbot, open_window, runtime, said, monkeypatch):
+    d = DirectoryService(runtime.context())
+    d.save_organisation(OrganisationForm(name="Knit and Natter"))
+    backup = BackupService(runtime.context(), runtime.paths).back_up_now().path
+    d.save_organisation(OrganisationForm(name="Added later"))
+    window = open_window(runtime)
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(backup))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **k: asked.append(text) or True)
+    window.data_actions.restore_action.trigger()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert "1 organisation" in asked[0] and "kept as a backup first" in asked[0]
+    assert said[-1][0] == "inform" and "Start sp_desktop again" in said[-1][2]
+    assert _names(runtime.paths.database_file) == ["Knit and Natter"]
+    # the directory as it was is kept, and closing did not make another backup of the restored one
+    kept = sorted(runtime.paths.backup_dir.glob("before-restore-*.sqlite3"))
+    assert len(kept) == 1 and _names(kept[0]) == ["Added later", "Knit and Natter"]
+    assert len(list(runtime.paths.backup_dir.glob("sp_desktop-backup-*"))) == 1
+
+
+def test_a_damaged_backup_is_refused_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
+    DirectoryService(runtime.context()).save_organisation(OrganisationForm(name="Knit and Natter"))
+    good = BackupService(runtime.context(), runtime.paths).back_up_now().path
+    bad = tmp_path / "damaged.sqlite3"
+    bad.write_bytes(good.read_bytes()[:6000])
+    window = open_window(runtime)
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(bad))
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: pytest.fail("should not ask"))
+    window.data_actions.restore_action.trigger()
+    assert said[-1][:2] == ("error", "This backup cannot be restored") and "damaged" in said[-1][2]
+    assert window.isVisible()
+    assert [o.name for o in [DirectoryService(runtime.context()).get_organisation(1)]] == ["Knit and Natter"]
