@@ -222,7 +222,9 @@ class ImportPlan:
                 parts.append(f"{_n(orgs, 'organisation')} and {_n(svcs, 'service')} {label}")
         lines.extend(p[0].upper() + p[1:] + "." for p in parts)
         if self.duplicates:
-            lines.append(f"{len(self.duplicates)} organisation(s) look like ones already in the directory.")
+            n = len(self.duplicates)
+            lines.append(f"{_n(n, 'organisation')} {'looks' if n == 1 else 'look'} like "
+                         f"{'one' if n == 1 else 'ones'} already in the directory.")
         if self.new_categories:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
         return lines
