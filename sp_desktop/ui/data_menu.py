@@ -154,9 +154,9 @@ class DataActions(QObject):
             for a in actions:
                 menu.addAction(a)
             return
+        menu.insertSeparator(before)
         for a in actions:
             menu.insertAction(before, a)
-        menu.insertSeparator(before)
 
     def backups(self) -> BackupService:
         return BackupService(self.ctx, self.runtime.paths)
