@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
 from sp_desktop.interop.spreadsheet import FIELDS, IGNORE, memory_key
@@ -190,7 +190,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.services.exports import ExportFailed, ExportService
 
     target = Path(args.out)
-    fmt = args.format or {".csv": "csv", ".json": "hsds-json"}.get(target.suffix.lower(), "hsds-csv")
+    fmt: Any = args.format or {".csv": "csv", ".json": "hsds-json"}.get(target.suffix.lower(), "hsds-csv")
     with runtime_for(args) as (_rt, ctx):
         try:
             result = ExportService(ctx).export(fmt, target, include_contacts=args.include_contacts,

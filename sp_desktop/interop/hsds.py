@@ -412,6 +412,13 @@ def objects_from_tables(tables: dict[str, list[dict[str, Any]]], problems: _Prob
             out[rid] = dict(row)
         return out
 
+    # rows looked up by id below (and loop variables); any of them may be missing from the package
+    svc: dict[str, Any] | None
+    loc: dict[str, Any] | None
+    org: dict[str, Any] | None
+    sal: dict[str, Any] | None
+    contact: dict[str, Any] | None
+    term: dict[str, Any] | None
     orgs = by_id("organization")
     services = by_id("service")
     locations = by_id("location")
@@ -735,7 +742,7 @@ class _Mapper:
         tid = _s(d.get("id")) or (f"term:{name}" if name else None)
         if not tid or not name:
             return None
-        tax = d.get("taxonomy_detail") if isinstance(d.get("taxonomy_detail"), dict) else {}
+        tax: dict[str, Any] = d["taxonomy_detail"] if isinstance(d.get("taxonomy_detail"), dict) else {}
         rec = TermRec(tid, name, code=_s(d.get("code")), description=_s(d.get("description")),
                       parent_id=_s(d.get("parent_id")), taxonomy=_s(tax.get("name")) or _s(d.get("taxonomy")),
                       taxonomy_id=_s(tax.get("id")) or _s(d.get("taxonomy_id")))
@@ -919,9 +926,9 @@ class _Mapper:
                         where, "attributes", normalise_url, attr.get("value"), 500
                     )
                 continue
-            rec = self.term(term_obj)
-            if rec is not None and rec.id not in svc.term_ids:
-                svc.term_ids.append(rec.id)
+            term_rec = self.term(term_obj)
+            if term_rec is not None and term_rec.id not in svc.term_ids:
+                svc.term_ids.append(term_rec.id)
         routes = [a for a in AccessRoute if a.value in details]
         svc.access = routes or guess_access(svc.application_process)
         svc.by_phone = "by_phone" in details

@@ -154,12 +154,12 @@ def parse_opening_times(text: str) -> ParsedTimes:
             if kind == "dayrange":
                 a, b = re.split(_DASH, m.group(), maxsplit=1, flags=re.IGNORECASE)
                 start, end = _day_index(a), _day_index(b)
-                rng = (
+                span = (
                     list(range(start, end + 1))
                     if start <= end
                     else list(range(start, 7)) + list(range(0, end + 1))
                 )
-                days.extend(rng)
+                days.extend(span)
             elif kind == "day":
                 days.append(_day_index(m.group()))
             elif kind == "weekdays":
@@ -326,7 +326,7 @@ LANGUAGE_CODES = {
 }
 BSL_NAMES = ("british sign language", "bsl")
 BSL_CODE = "bfi"
-_CODE_TO_LANGUAGE = {}
+_CODE_TO_LANGUAGE: dict[str, str] = {}
 for _name, _code in LANGUAGE_CODES.items():
     _CODE_TO_LANGUAGE.setdefault(_code, _name)
 

@@ -133,8 +133,8 @@ class DuplicateMatch:
 
 @dataclass(frozen=True)
 class Change:
-    kind: Literal["add", "update", "unchanged", "conflict", "merge", "skip", "missing"]
-    entity: Literal["organisation", "service"]
+    kind: str  # add | update | unchanged | conflict | merge | skip | missing
+    entity: str  # organisation | service
     name: str
     organisation: str
     fields: tuple[str, ...] = ()
@@ -429,7 +429,7 @@ class _Analyser:
             if existing is not None:
                 target = existing.id
             else:
-                target = NEW if (feed.kind == "spreadsheet" or choices.unmatched_terms == NEW) else IGNORE
+                target = "new" if (feed.kind == "spreadsheet" or choices.unmatched_terms == NEW) else "ignore"
             chosen = choices.terms.get(tid)
             if chosen is not None and (chosen in (NEW, IGNORE) or chosen in self.cats):
                 target = chosen
@@ -476,7 +476,7 @@ class _Analyser:
             for chunk in _chunks(ids):
                 for name in self.s.scalars(select(Organisation.source_feed).where(
                         Organisation.source_id.in_(chunk), Organisation.source_feed.is_not(None))):
-                    seen[name] += 1
+                    seen[name or ""] += 1
             if seen:
                 return seen.most_common(1)[0][0]
         return (self.feed.suggested_feed_name or self.feed.source_name)[:200]
@@ -493,12 +493,12 @@ class _Analyser:
         orgs: list[_Org] = []
         unmatched: list[_Org] = []
         for rec in self.feed.organisations:
-            org = existing.get(rec.id or "")
-            if org is None:
+            found = existing.get(rec.id or "")
+            if found is None:
                 item = _Org(rec, "add", services=[_Svc(s, "add") for s in rec.services])
                 unmatched.append(item)
             else:
-                item = self.compare_org(rec, org, terms)
+                item = self.compare_org(rec, found, terms)
             orgs.append(item)
         self.find_duplicates(unmatched)
         missing = self.missing(feed_name, existing)
@@ -551,7 +551,8 @@ class _Analyser:
         postcodes: dict[int, set[str]] = {}
         for oid, pc in self.s.execute(select(Location.organisation_id, Location.postcode)
                                       .where(Location.postcode.is_not(None))):
-            postcodes.setdefault(oid, set()).add(pc)
+            if oid is not None and pc:
+                postcodes.setdefault(oid, set()).add(pc)
         phones: dict[int, set[str]] = {}
         for oid, sid, number in self.s.execute(
             select(Phone.organisation_id, Service.organisation_id, Phone.number).outerjoin(
@@ -559,9 +560,10 @@ class _Analyser:
             )
         ):
             phones.setdefault(oid or sid, set()).add(number)
-        for oid, number in self.s.execute(select(Contact.organisation_id, Contact.phone)
+        for contact_org, contact_phone in self.s.execute(select(Contact.organisation_id, Contact.phone)
                                           .where(Contact.phone.is_not(None))):
-            phones.setdefault(oid, set()).add(number)
+            if contact_org is not None and contact_phone:
+                phones.setdefault(contact_org, set()).add(contact_phone)
         for item in items:
             query = normalise_name(item.rec.name)
             best: DuplicateMatch | None = None
@@ -642,7 +644,7 @@ def _plan_from(
             changes.append(Change(sv.action if o.action != "merge" else "merge", "service", sv.rec.name,
                                   o.rec.name, tuple(sv.fields), key, sv.existing_id, choice))
     for entity, ident, name, org_name in analysis.missing:
-        changes.append(Change("missing", entity, name, org_name, (), f"{entity}:{ident}", ident))  # type: ignore[arg-type]
+        changes.append(Change("missing", entity, name, org_name, (), f"{entity}:{ident}", ident))
     terms = []
     for tid, t in sorted(analysis.terms.items(), key=lambda kv: kv[1].term.name.lower()):
         if t.target == NEW:
@@ -1006,7 +1008,7 @@ class _Writer:
         for model, rows in ((Phone, phones), (Schedule, schedules), (Contact, contacts),
                             (ServiceAtLocation, sals)):
             for chunk in _chunks(rows):
-                s.execute(insert(model.__table__), list(chunk))  # Core: one executemany per batch
+                s.execute(insert(model.__table__), list(chunk))  # type: ignore[arg-type]  # Core executemany
         for chunk in _chunks(cats):
             s.execute(insert(service_category), list(chunk))
         if services_last:
@@ -1042,7 +1044,7 @@ class _Writer:
                 }
             )
         for chunk in _chunks(events):
-            s.execute(insert(AuditEvent.__table__), list(chunk))
+            s.execute(insert(AuditEvent.__table__), list(chunk))  # type: ignore[arg-type]
         self.stats["orgs_added"] += len(items)
         self.stats["services_added"] += len(svc_ids)
         self.tick(len(items), "Adding organisations…")
@@ -1417,7 +1419,7 @@ class _Writer:
 
     def archive_missing(self) -> None:
         for entity, ident, name, _org in self.a.missing:
-            model = Organisation if entity == "organisation" else Service
+            model: Any = Organisation if entity == "organisation" else Service
             obj = self.s.get(model, ident)
             if obj is None or obj.archived_at is not None:
                 continue

@@ -230,10 +230,12 @@ class DataActions(QObject):
         service = self.backups()
         if not service.available or not service.is_due():
             return
+        def failed(exc: BaseException, _details: str) -> None:
+            log.warning("automatic backup failed: %s", exc)
+            self.update_backup_status()
+
         self.window.tasks.start(lambda progress: service.automatic_backup(progress),
-                                lambda _info: self.update_backup_status(),
-                                lambda exc, _tb: (log.warning("automatic backup failed: %s", exc),
-                                                  self.update_backup_status()))
+                                lambda _info: self.update_backup_status(), failed)
 
     def on_window_closing(self) -> None:
         """The automatic backup when the window closes (unless there is one from today)."""

@@ -83,6 +83,11 @@ def _item(text: str, data: Any = None) -> QTableWidgetItem:
     return item
 
 
+def _data(table: QTableWidget, row: int, column: int) -> Any:
+    item = table.item(row, column)
+    return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+
 class _Busy:
     """A wait cursor while the wizard reads or compares (a second or two, on the UI thread)."""
 
@@ -311,7 +316,7 @@ class CategoriesPage(QWizardPage):
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         for row in range(self.table.rowCount()):
             combo = self.table.cellWidget(row, 3)
-            term_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            term_id = _data(self.table, row, 0)
             if isinstance(combo, QComboBox):
                 self.w.choices.terms[str(term_id)] = combo.currentData()
         return self.w.make_plan()
@@ -484,12 +489,12 @@ class MatchesPage(QWizardPage):
         for row in range(self.dups.rowCount()):
             combo = self.dups.cellWidget(row, 3)
             if isinstance(combo, QComboBox):
-                self.w.choices.duplicates[str(self.dups.item(row, 0).data(Qt.ItemDataRole.UserRole))] = \
+                self.w.choices.duplicates[str(_data(self.dups, row, 0))] = \
                     combo.currentData()
         for row in range(self.conflicts.rowCount()):
             combo = self.conflicts.cellWidget(row, 2)
             if isinstance(combo, QComboBox):
-                self.w.choices.conflicts[str(self.conflicts.item(row, 0).data(Qt.ItemDataRole.UserRole))] = \
+                self.w.choices.conflicts[str(_data(self.conflicts, row, 0))] = \
                     combo.currentData()
         self.w.choices.archive_missing = self.archive.isVisible() and self.archive.isChecked()
         return self.w.make_plan()
