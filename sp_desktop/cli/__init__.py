@@ -13,7 +13,7 @@ from sp_desktop import __version__
 from sp_desktop.runtime import add_common_options
 
 #: Modules under sp_desktop.cli that define `register(subparsers)`.
-COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data"]
+COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "selftest"]
 
 
 class CommandError(RuntimeError):
