@@ -27,6 +27,7 @@ from sp_desktop.db.models import (
     Service,
     ServiceAtLocation,
 )
+from sp_desktop.db.sequences import reset_sequences
 from sp_desktop.demo.relationships import demo_relationships
 from sp_desktop.demo.signposting import demo_signposting
 from sp_desktop.demo.vetting import demo_vetting
@@ -122,6 +123,8 @@ def seed_demo(db: Database, clock: Clock, path: Path | None = None) -> bool:
         rng = random.Random(20261124)
         for step in DEMO_STEPS:
             step(session, clock, rng)
+        session.flush()
+        reset_sequences(session.connection())  # PostgreSQL: steps may insert explicit ids
     return True
 
 

@@ -29,13 +29,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, bindparam, func, inspect, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, inspect, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from sp_desktop.db.engine import Database, sqlite_url
 from sp_desktop.db.migrate import DatabaseTooNew, migrate, sqlite_backup
 from sp_desktop.db.models import Base
+from sp_desktop.db.sequences import reset_sequences
 from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
 
@@ -174,19 +175,6 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
     return len(rows)
 
 
-def _reset_sequences(conn: Connection, tables: Sequence[Table]) -> None:
-    for table in tables:
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
-            continue
-        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                           {"t": table.name, "c": pk[0].name}).scalar()
-        if seq:
-            top = conn.execute(select(func.coalesce(func.max(pk[0]), 0))).scalar() or 0
-            conn.execute(text("SELECT setval(CAST(:s AS regclass), :v, false)"),
-                         {"s": seq, "v": int(top) + 1})
-
-
 def _check_source_tables(src: Database) -> None:
     known = set(Base.metadata.tables)
     unknown = sorted(t for t in inspect(src.engine).get_table_names()
@@ -253,7 +241,7 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
                 for i, table in enumerate(tables):
                     check(progress, 2 + i, len(tables) + 2, f"Copying {table.name}…")
                     _copy_table(sconn, dconn, table)
-                _reset_sequences(dconn, tables)
+                reset_sequences(dconn, tables)
                 check(progress, len(tables) + 2, len(tables) + 2, "Checking every table…")
                 theirs = table_checksums(dconn, tables)
                 mine = table_checksums(sconn, tables)

@@ -97,13 +97,11 @@ def _round_trip(demo_ctx, ctx, tmp_path, fmt, name):
     return first, second
 
 
-@pytest.mark.backends("sqlite")
 def test_round_trip_json_export_import_export_is_the_same(demo_ctx, ctx, tmp_path):
     first, second = _round_trip(demo_ctx, ctx, tmp_path, "hsds-json", "directory.json")
     assert json.loads(first.read_text(encoding="utf-8")) == json.loads(second.read_text(encoding="utf-8"))
 
 
-@pytest.mark.backends("sqlite")
 def test_round_trip_data_package_is_the_same(demo_ctx, ctx, tmp_path):
     first, second = _round_trip(demo_ctx, ctx, tmp_path, "hsds-csv", "directory.zip")
     with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
@@ -165,9 +163,6 @@ def _all_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-# SQLite only: on the PostgreSQL demo template the signposting id sequence is behind the demo rows
-# (the demo generator inserts explicit ids), so adding a signposting record there fails.
-@pytest.mark.backends("sqlite")
 @pytest.mark.parametrize("contacts", [False, True])
 def test_exports_never_contain_internal_data(demo_db, demo_ctx, clock, tmp_path, contacts):
     _plant_internal_data(demo_db, clock)

@@ -32,8 +32,6 @@ from sp_desktop.services.report_pdf import render_partner_report, render_practic
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.signposting import SignpostingForm, SignpostingService
 
-pytestmark = pytest.mark.backends("sqlite")
-
 INTERNAL = (PATIENT_REF_SENTINEL, STAFF_ONLY_SENTINEL, TRUST_NOTE_SENTINEL)
 
 
