@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
 from sp_desktop.db.models import (
@@ -450,8 +451,11 @@ class DirectoryService:
             town = (select(func.min(Location.town)).join(ServiceAtLocation,
                                                           ServiceAtLocation.location_id == Location.id)
                     .where(ServiceAtLocation.service_id == Service.id).correlate(Service).scalar_subquery())
+            # In category-id order on both back ends: SQLite's group_concat follows the index on
+            # service_category (service_id, category_id); PostgreSQL is told the same order.
             cats = (select(func.group_concat(Category.name, ", ") if self.ctx.db.is_sqlite
-                           else func.string_agg(Category.name, literal(", ")))
+                           else func.string_agg(Category.name, aggregate_order_by(
+                               literal(", "), service_category.c.category_id)))
                     .join(service_category, service_category.c.category_id == Category.id)
                     .where(service_category.c.service_id == Service.id).correlate(Service).scalar_subquery())
             cols = [Service.id, Service.name, Service.organisation_id, Organisation.name.label("org_name"),
