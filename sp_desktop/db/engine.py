@@ -85,7 +85,12 @@ class Database:
             event.listen(engine, "begin", _on_sqlite_begin)
             write_engine = engine.execution_options(sqlite_immediate=True)
         else:
-            engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            # A server that does not answer fails within seconds instead of libpq's default of
+            # waiting for the operating system's TCP timeout (minutes); the URL may override both.
+            connect_args = {"connect_timeout": 10, "application_name": "sp_desktop"} \
+                if url.get_backend_name() == "postgresql" else {}
+            connect_args = {k: v for k, v in connect_args.items() if k not in url.query}
+            engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
             write_engine = engine
         read_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         write_factory = sessionmaker(bind=write_engine, expire_on_commit=False, autoflush=False)
