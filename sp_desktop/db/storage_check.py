@@ -75,7 +75,7 @@ def windows_drive_type(root: str) -> int:
         return 0
     import ctypes
 
-    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))  # type: ignore[attr-defined]
+    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))
 
 
 #: Module-level defaults, replaced by tests to simulate a network drive.
