@@ -200,13 +200,13 @@ class ImportPlan:
     def summary_lines(self) -> list[str]:
         f = self.feed
         lines = [
-            f"Read {f.source_name}: {len(f.organisations):,} organisations, {f.service_count:,} services, "
-            f"{f.location_count:,} venues."
+            f"Read {f.source_name}: {_n(len(f.organisations), 'organisation')}, "
+            f"{_n(f.service_count, 'service')}, {_n(f.location_count, 'venue')}."
         ]
         if f.errors:
-            lines.append(f"{len(f.errors)} problem(s) must be fixed before anything can be imported.")
+            lines.append(f"{_n(len(f.errors), 'problem')} must be fixed before anything can be imported.")
         if f.warnings:
-            lines.append(f"{len(f.warnings)} warning(s): imported as described.")
+            lines.append(f"{_n(len(f.warnings), 'warning')}: imported as described.")
         parts = []
         for kind, label in (
             ("add", "to add"),

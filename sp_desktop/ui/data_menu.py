@@ -179,6 +179,7 @@ class DataActions(QObject):
         wizard = ImportWizard(self.ctx, self.window.tasks, self.window)
         wizard.imported.connect(lambda _result: self.window.data_changed.emit(SOURCE_KEY))
         wizard.exec()
+        wizard.deleteLater()
 
     def export_data(self) -> None:
         chosen = ExportDialog.ask(self.window)

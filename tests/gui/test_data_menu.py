@@ -131,6 +131,7 @@ def test_import_from_the_menu_refreshes_the_directory(
         wizard.file_page.choose_file()
         for _ in range(3):
             wizard.next()
+            qtbot.waitUntil(lambda: wizard.busy is None, timeout=20000)
         with qtbot.waitSignal(wizard.imported, timeout=20000):
             wizard.button(QWizard.WizardButton.FinishButton).click()
 

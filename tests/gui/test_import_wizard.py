@@ -83,9 +83,11 @@ def qtbot_button() -> Any:
 
 
 def _next(qtbot, wizard: ImportWizard) -> None:
+    """Press Next and wait while the wizard reads or compares in the background."""
     button = wizard.button(QWizard.WizardButton.NextButton)
     assert button.isEnabled()
     qtbot.mouseClick(button, qtbot_button())
+    qtbot.waitUntil(lambda: wizard.busy is None, timeout=20000)
 
 
 def test_messy_spreadsheet_problems_by_row_then_import_the_good_rows(
@@ -114,8 +116,9 @@ def test_messy_spreadsheet_problems_by_row_then_import_the_good_rows(
     wizard.grab().save(str(tmp_path / "preview.png"))
     before = _count(ctx.db, Organisation)
 
-    page.skip_bad.setChecked(True)  # leave the bad rows out
-    qtbot.waitUntil(lambda: wizard.button(QWizard.WizardButton.NextButton).isEnabled())
+    page.skip_bad.setChecked(True)  # leave the bad rows out (checked again in the background)
+    qtbot.waitUntil(lambda: wizard.busy is None and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
+                    timeout=20000)
     assert not page.blocked.isVisible()
     _next(qtbot, wizard)
     assert wizard.currentId() == PAGE_IMPORT
@@ -171,7 +174,7 @@ def test_cancelling_the_import_changes_nothing(qtbot, wizard, monkeypatch, tmp_p
     _next(qtbot, wizard)
     assert wizard.currentId() == PAGE_IMPORT
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), qtbot_button())
-    [progress] = wizard.findChildren(QProgressDialog)
+    [progress] = [d for d in wizard.findChildren(QProgressDialog) if d.isVisible()]
     [cancel] = progress.findChildren(QPushButton)
     assert cancel.text() == "Cancel"
     cancel.click()
@@ -209,6 +212,7 @@ def test_a_file_that_cannot_be_read_says_why_and_stays_on_the_first_page(qtbot, 
     bad.write_bytes(b"not a workbook")
     _choose(qtbot, wizard, monkeypatch, bad)
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), qtbot_button())
+    qtbot.waitUntil(lambda: wizard.busy is None and bool(answered), timeout=20000)
     assert wizard.currentId() == 0
     assert answered == [("error", "This file cannot be imported", answered[0][2])]
     assert "Excel 97-2003" in answered[0][2]

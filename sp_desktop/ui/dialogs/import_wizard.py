@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,6 +47,7 @@ from sp_desktop.services.imports import (
 from sp_desktop.services.imports import (
     NEW as TERM_NEW,
 )
+from sp_desktop.services.tasks import Progress, check
 from sp_desktop.ui import messages
 from sp_desktop.ui.tasks import TaskRunner, run_with_progress
 
@@ -86,16 +86,6 @@ def _item(text: str, data: Any = None) -> QTableWidgetItem:
 def _data(table: QTableWidget, row: int, column: int) -> Any:
     item = table.item(row, column)
     return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-
-class _Busy:
-    """A wait cursor while the wizard reads or compares (a second or two, on the UI thread)."""
-
-    def __enter__(self) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc: object) -> None:
-        QGuiApplication.restoreOverrideCursor()
 
 
 # --------------------------------------------------------------------------- pages
@@ -172,24 +162,26 @@ class FilePage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         sheet = self.sheet.currentText() if self.sheet.isVisible() and self.sheet.count() else None
-        try:
-            with _Busy():
-                loaded = self.w.service.open(self.path.text().strip(), self.format.currentData(), sheet)
-        except ImportFailed as exc:
-            messages.error(self, "This file cannot be imported", str(exc))
-            return False
-        except PermissionError as exc:
-            messages.error(self, "Not allowed", str(exc))
-            return False
-        if loaded.table is not None and len(loaded.table.sheet_names) > 1 and not self.sheet.isVisible():
-            self.sheet.addItems(list(loaded.table.sheet_names))
-            self.sheet.setCurrentText(loaded.table.sheet)
-            self.sheet.setVisible(True)
-            self.sheet_label.setVisible(True)
-        self.w.set_loaded(loaded)
-        if loaded.feed is not None:
-            return self.w.make_plan()
-        return True
+        path, fmt = self.path.text().strip(), self.format.currentData()
+        service, choices = self.w.service, ImportChoices()
+
+        def work(_progress: Any) -> tuple[LoadedFile, ImportPlan | None]:
+            loaded = service.open(path, fmt, sheet)
+            return loaded, service.plan(loaded.feed, choices) if loaded.feed is not None else None
+
+        def apply(result: tuple[LoadedFile, ImportPlan | None]) -> bool:
+            loaded, plan = result
+            if loaded.table is not None and len(loaded.table.sheet_names) > 1 and not self.sheet.isVisible():
+                self.sheet.addItems(list(loaded.table.sheet_names))
+                self.sheet.setCurrentText(loaded.table.sheet)
+                self.sheet.setVisible(True)
+                self.sheet_label.setVisible(True)
+            self.w.set_loaded(loaded)
+            self.w.choices = choices
+            self.w.plan = plan
+            return True
+
+        return self.w.in_background(self, "Reading the file…", work, apply)
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         loaded = self.w.loaded
@@ -265,7 +257,7 @@ class ColumnsPage(QWizardPage):
         headers = self.w.loaded.table.headers
         self.w.choices.remember_columns = ({headers[i]: k for i, k in mapping.items()}
                                            if self.remember.isChecked() else None)
-        return self.w.read_and_plan()
+        return self.w.read_and_plan(self)
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         return PAGE_PREVIEW
@@ -319,7 +311,7 @@ class CategoriesPage(QWizardPage):
             term_id = _data(self.table, row, 0)
             if isinstance(combo, QComboBox):
                 self.w.choices.terms[str(term_id)] = combo.currentData()
-        return self.w.make_plan()
+        return self.w.make_plan(self)
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         return PAGE_PREVIEW
@@ -406,8 +398,7 @@ class PreviewPage(QWizardPage):
 
     def skip_toggled(self, _checked: bool) -> None:
         self.w.skip_bad_rows = self.skip_bad.isChecked()
-        if self.w.read_and_plan():
-            self.show_plan()
+        self.w.read_and_plan(None, then=self.show_plan)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
         return self.w.plan is not None and not self.w.plan.has_errors
@@ -497,7 +488,7 @@ class MatchesPage(QWizardPage):
                 self.w.choices.conflicts[str(_data(self.conflicts, row, 0))] = \
                     combo.currentData()
         self.w.choices.archive_missing = self.archive.isVisible() and self.archive.isChecked()
-        return self.w.make_plan()
+        return self.w.make_plan(self)
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         return PAGE_IMPORT
@@ -546,6 +537,7 @@ class ImportWizard(QWizard):
         self.choices = ImportChoices()
         self.import_result: ImportResult | None = None
         self.task: Any = None
+        self.busy: Any = None  # reading or comparing in the background
         self.setObjectName("import_wizard")
         self.setWindowTitle("Import organisations and services")
         self.setAccessibleName("Import wizard")
@@ -577,31 +569,94 @@ class ImportWizard(QWizard):
     def used_terms(self) -> list[Any]:
         return [t for t in (self.plan.terms if self.plan else ()) if t.service_count]
 
-    def read_and_plan(self) -> bool:
-        if self.loaded is None:
+    def read_and_plan(self, page: QWizardPage | None, then: Any = None) -> bool:
+        """Check the rows with the chosen columns and compare with the directory, in the background."""
+        loaded, mapping, choices = self.loaded, dict(self.mapping), self.choices
+        create, skip = self.create_categories, self.skip_bad_rows
+        if loaded is None:
             return False
-        try:
-            with _Busy():
-                self.feed = self.service.read_feed(self.loaded, self.mapping,
-                                                   create_missing_categories=self.create_categories,
-                                                   skip_bad_rows=self.skip_bad_rows)
-        except ImportFailed as exc:
-            messages.warn(self, "Choose the columns again", str(exc))
-            return False
-        return self.make_plan()
 
-    def make_plan(self) -> bool:
-        if self.loaded is not None and self.loaded.feed is not None:
-            self.feed = self.loaded.feed
-        if self.feed is None:
+        def work(_progress: Any) -> tuple[Feed, ImportPlan]:
+            feed = self.service.read_feed(
+                loaded, mapping, create_missing_categories=create, skip_bad_rows=skip
+            )
+            return feed, self.service.plan(feed, choices)
+
+        def apply(result: tuple[Feed, ImportPlan]) -> bool:
+            self.feed, self.plan = result
+            if then is not None:
+                then()
+            return True
+
+        return self.in_background(page, "Checking every row…", work, apply)
+
+    def make_plan(self, page: QWizardPage | None) -> bool:
+        """Compare with the directory again after a choice changed, in the background."""
+        feed, choices = self.feed, self.choices
+        if feed is None:
             return False
-        try:
-            with _Busy():
-                self.plan = self.service.plan(self.feed, self.choices)
-        except PermissionError as exc:
-            messages.error(self, "Not allowed", str(exc))
+
+        def apply(plan: ImportPlan) -> bool:
+            self.plan = plan
+            return True
+
+        return self.in_background(page, "Comparing with the directory…",
+                                  lambda _progress: self.service.plan(feed, choices), apply)
+
+    def in_background(self, page: QWizardPage | None, title: str, work: Any, apply: Any) -> bool:
+        """For `validatePage`: run `work` off the UI thread (the window stays responsive) and, when it
+        has finished, `apply` its result and move to the next page. Returns True only on that second
+        call, when the page may be left."""
+        if page is not None and page.property("ready_to_leave"):
+            page.setProperty("ready_to_leave", False)
+            return True
+        if self.busy is not None:
             return False
-        return True
+        self._set_buttons(False)
+
+        def done(result: Any) -> None:
+            self.busy = None
+            self._set_buttons(True)
+            if not apply(result):
+                return
+            if page is not None:
+                page.setProperty("ready_to_leave", True)
+                self.next()
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, ImportFailed):
+                messages.error(self, "This file cannot be imported", str(exc))
+            elif isinstance(exc, PermissionError):
+                messages.error(self, "Not allowed", str(exc))
+            else:
+                messages.error(self, "Something went wrong", str(exc), details)
+
+        def finished(*_args: Any) -> None:
+            self.busy = None
+            self._set_buttons(True)
+
+        def checked_work(progress: Progress) -> Any:
+            result = work(progress)
+            check(progress, 1, 1, title)  # Cancel pressed meanwhile: drop the result, stay on the page
+            return result
+
+        task = run_with_progress(self, self.runner, title, checked_work, done, failed)
+        task.signals.failed.connect(finished)
+        self.busy = task
+        return False
+
+    def _set_buttons(self, enabled: bool) -> None:
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.BackButton):
+            button = self.button(which)
+            if button is not None:
+                button.setEnabled(
+                    enabled
+                    and (
+                        which != QWizard.WizardButton.NextButton
+                        or self.currentPage() is None
+                        or self.currentPage().isComplete()
+                    )
+                )
 
     # ---- importing (in the background)
     def accept(self) -> None:
