@@ -335,7 +335,9 @@ class SqliteChangeWatcher:
 
     Our own saves use other connections, so they change it too; commits made through `db` are
     counted (an engine "commit" listener) so that a change with no own commit since the last poll
-    is known to come from elsewhere (`elsewhere`)."""
+    is known to come from elsewhere (`elsewhere`). When `db` is disposed (closing, or a restore
+    about to replace the file) the watcher lets go of the file at once — Windows cannot delete
+    or replace a file someone holds open — and only opens it again once `db` connects again."""
 
     interval_ms = 1000
 
@@ -344,17 +346,30 @@ class SqliteChangeWatcher:
         self.elsewhere = False
         self._con: sqlite3.Connection | None = None
         self._version: int | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._own_commits = 0
         self._own_seen = 0
+        self._paused = False
         self._engine = db.engine if db is not None else None
+        self._listeners = [("commit", self._on_commit), ("engine_disposed", self._on_disposed),
+                           ("engine_connect", self._on_connect)]
         if self._engine is not None:
-            event.listen(self._engine, "commit", self._on_commit)
+            for name, fn in self._listeners:
+                event.listen(self._engine, name, fn)
         self._open()
 
     def _on_commit(self, _conn: Any) -> None:
         with self._lock:
             self._own_commits += 1
+
+    def _on_disposed(self, _engine: Any) -> None:
+        with self._lock:
+            self._paused = True
+            self.close_connection()
+
+    def _on_connect(self, _conn: Any) -> None:
+        with self._lock:
+            self._paused = False
 
     def _open(self) -> None:
         con = sqlite3.connect(self.path, timeout=1.0, check_same_thread=False, isolation_level=None)
@@ -370,30 +385,35 @@ class SqliteChangeWatcher:
         with self._lock:
             own = self._own_commits != self._own_seen
             self._own_seen = self._own_commits
-        try:
-            if self._con is None:
-                self._open()
-                self.elsewhere = True
-                return True  # we were cut off: assume something changed
-            version = self._read()
-        except sqlite3.Error:
-            self.close_connection()
-            return False
-        changed = version != self._version
-        self._version = version
-        self.elsewhere = changed and not own
-        return changed
+            if self._paused:
+                return False
+            try:
+                if self._con is None:
+                    self._open()
+                    self.elsewhere = True
+                    return True  # we were cut off: assume something changed
+                version = self._read()
+            except sqlite3.Error:
+                self.close_connection()
+                return False
+            changed = version != self._version
+            self._version = version
+            self.elsewhere = changed and not own
+            return changed
 
     def close_connection(self) -> None:
-        if self._con is not None:
-            try:
-                self._con.close()
-            finally:
-                self._con = None
+        with self._lock:
+            if self._con is not None:
+                try:
+                    self._con.close()
+                finally:
+                    self._con = None
 
     def close(self) -> None:
-        if self._engine is not None and event.contains(self._engine, "commit", self._on_commit):
-            event.remove(self._engine, "commit", self._on_commit)
+        if self._engine is not None:
+            for name, fn in self._listeners:
+                if event.contains(self._engine, name, fn):
+                    event.remove(self._engine, name, fn)
         self.close_connection()
 
 

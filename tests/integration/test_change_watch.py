@@ -117,3 +117,34 @@ def test_the_listener_reconnects_after_the_server_drops_it_and_reports_a_change(
         assert _wait_for_change(watcher) and watcher.elsewhere
     finally:
         watcher.close()
+
+
+def _open_files() -> set[str]:
+    import os
+
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            out.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to list open files")
+def test_the_watcher_lets_go_of_the_file_when_the_database_is_closed(db, clock):
+    """A restore replaces the file after closing the database; Windows cannot replace a file
+    that anything (such as the watcher) still holds open."""
+    path = str(db.sqlite_path)
+    watcher = watcher_for(db)
+    try:
+        assert path in _open_files()
+        db.dispose()
+        assert not {f for f in _open_files() if f.startswith(path)}, "nothing holds the file open"
+        assert watcher.poll() is False and not {f for f in _open_files() if f.startswith(path)}
+        ctx = ServiceContext(db, clock, Actor(None, "This PC", AppRole.ADMINISTRATOR))
+        DirectoryService(ctx).save_organisation(OrganisationForm(name="After reopening"))
+        assert _wait_for_change(watcher), "watching again once the database is in use again"
+    finally:
+        watcher.close()
