@@ -177,7 +177,13 @@ def after_show(window: Any, app: Any) -> None:
 
     if os.environ.get(BENCH_EXIT_ENV):
         def report_and_quit() -> None:
-            print("ready", flush=True)
+            try:  # peak memory so far (kB on Linux), for the benchmark's RSS figure
+                import resource
+
+                rss = f" rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}"
+            except ImportError:  # Windows
+                rss = ""
+            print(f"ready{rss}", flush=True)
             app.quit()
 
         QTimer.singleShot(0, window, lambda: QTimer.singleShot(0, window, report_and_quit))

@@ -305,5 +305,5 @@ def test_whole_app_starts_logs_and_quits_when_ready(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "sp_desktop", "--data-dir", str(tmp_path / "d")],
                           capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().endswith("ready")
+    assert proc.stdout.strip().splitlines()[-1].startswith("ready")
     assert "sp_desktop" in (tmp_path / "d" / "logs" / "sp_desktop.log").read_text(encoding="utf-8")

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Build the one-folder app with PyInstaller and prove it works: dist/sp_desktop/sp_desktop selftest
+#   build_spec/build_linux.sh            (uses .venv; set VENV=... for another)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${VENV:-.venv}"
+test -x "$VENV/bin/pyinstaller" || "$VENV/bin/python" -m pip install --quiet 'pyinstaller>=6.6'
+"$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller build_spec/sp_desktop.spec
+# the frozen app's own self-test: window off screen, migrations, demo, search, leaflet, QtPdf
+env -u PYTHONPATH QT_QPA_PLATFORM=offscreen dist/sp_desktop/sp_desktop selftest
+echo "Build size: $(du -sh dist/sp_desktop | cut -f1)  (dist/sp_desktop)"
