@@ -1,0 +1,20 @@
+"""GUI tests: every test gets its own empty QSettings (window geometry, remembered column widths and
+splitters), so tests neither read nor write the real user's settings, nor each other's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_qsettings(tmp_path: Path) -> Iterator[Path]:
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qsettings"
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "user"))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(folder / "system"))
+    yield folder
