@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 
 from sp_desktop.db.engine import Database
 from sp_desktop.db.models import Staff
+from sp_desktop.domain.accessibility import STAFF_LABELS
 from sp_desktop.domain.enums import AccessRoute, AppRole
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import Actor, FixedClock, ServiceContext
-from sp_desktop.services.directory import DirectoryService
+from sp_desktop.services.directory import DirectoryService, LocationForm, OrganisationForm
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
 from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog
 from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.pages.directory_page import DirectoryPage
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
@@ -376,7 +378,8 @@ def test_every_control_in_the_dialogs_has_an_accessible_name(qtbot: Any, demo_ct
     directory = DirectoryService(demo_ctx)
     row = directory.search("debt").rows[0]
     for d in (EditServiceDialog(demo_ctx, service_id=row.id),
-              EditOrganisationDialog(demo_ctx, organisation_id=row.organisation_id)):
+              EditOrganisationDialog(demo_ctx, organisation_id=row.organisation_id),
+              OpenOrganisationDialog(demo_ctx)):
         show(qtbot, d)
         missing = []
         for w in d.findChildren(QWidget):
@@ -392,3 +395,66 @@ def test_every_control_in_the_dialogs_has_an_accessible_name(qtbot: Any, demo_ct
                 missing.append(f"{type(w).__name__} {w.objectName()}")
         assert missing == [], type(d).__name__
         d.reject()
+
+
+# ---------------------------------------------------------------------------------------- open organisation
+def test_open_organisation_filters_as_you_type_and_opens_with_enter(qtbot: Any,
+                                                                    demo_ctx: ServiceContext) -> None:
+    directory = DirectoryService(demo_ctx)
+    quilters = directory.save_organisation(OrganisationForm(name="Zetland Quilters"))
+    cafe = directory.save_organisation(OrganisationForm(name="Café Zetland"))
+    total = len(directory.organisations())
+    d = show(qtbot, OpenOrganisationDialog(demo_ctx))
+    assert isinstance(d, OpenOrganisationDialog)
+    assert d.organisations.count() == total and d.count_label.text() == f"{total} organisations"
+    d.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is d.filter)  # type straight away
+
+    def shown() -> list[str]:
+        return [d.organisations.item(i).text() for i in range(d.organisations.count())]
+
+    qtbot.keyClicks(d.filter, "zetland")
+    assert shown() == ["Zetland Quilters  —  no services yet", "Café Zetland  —  no services yet"], \
+        "names starting with the word first"
+    assert d.count_label.text() == f"2 of {total} organisations"
+    qtbot.keyClick(d.filter, Qt.Key.Key_Down)  # the arrow keys move through the list from the filter
+    assert d.selected_id() == cafe.id
+    d.filter.clear()
+    qtbot.keyClicks(d.filter, "CAFE zet")  # case, accents and word order do not matter
+    assert shown() == ["Café Zetland  —  no services yet"]
+    d.filter.clear()
+    qtbot.keyClicks(d.filter, "quilt")
+    qtbot.keyClick(d.filter, Qt.Key.Key_Return)
+    assert d.result() == QDialog.DialogCode.Accepted and d.selected_id() == quilters.id
+
+
+def test_open_organisation_says_how_many_services_and_when_nothing_matches(qtbot: Any,
+                                                                          demo_ctx: ServiceContext) -> None:
+    directory = DirectoryService(demo_ctx)
+    row = directory.search("debt").rows[0]
+    d = show(qtbot, OpenOrganisationDialog(demo_ctx))
+    assert isinstance(d, OpenOrganisationDialog)
+    qtbot.keyClicks(d.filter, row.organisation_name)
+    count = directory.service_counts()[row.organisation_id]
+    assert d.organisations.item(0).text() == f"{row.organisation_name}  —  {count} services"
+    d.filter.clear()
+    qtbot.keyClicks(d.filter, "xyzzyplover")
+    assert d.organisations.count() == 0 and not d.open_button.isEnabled()
+    assert d.count_label.text() == "No organisation’s name contains “xyzzyplover”."
+    qtbot.keyClick(d.filter, Qt.Key.Key_Return)
+    assert d.isVisible(), "Enter with nothing chosen does not close the dialog"
+
+
+def test_venue_tick_boxes_use_the_shared_accessibility_words(qtbot: Any, ctx_for: ServiceContext) -> None:
+    directory = DirectoryService(ctx_for)
+    org = directory.save_organisation(OrganisationForm(
+        name="Lift Test Hall", locations=[LocationForm(name="Hall", town="Paisley",
+                                                       accessibility=["lift", "bsl", "braille_menus"])]))
+    d = show(qtbot, EditOrganisationDialog(ctx_for, organisation_id=org.id))
+    assert isinstance(d, EditOrganisationDialog)
+    checks = d.venues.rows[0].fields["accessibility"]
+    texts = {code: box.text() for code, box in checks.boxes.items()}  # type: ignore[attr-defined]
+    assert {c: texts[c] for c in STAFF_LABELS} == STAFF_LABELS
+    assert texts["braille_menus"] == "Braille menus", "an imported code is kept, in words"
+    assert checks.codes() == ["lift", "bsl", "braille_menus"]  # type: ignore[attr-defined]
+    d.reject()
