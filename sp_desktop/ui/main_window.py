@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([self.nav.minimumWidth(), 1280])  # the nav's words fit; the pages get the rest
         self.setCentralWidget(splitter)
 
         self._build_status_bar()

@@ -5,39 +5,63 @@ realistic directory matters); dialogs and message boxes are replaced where noted
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sp_desktop.db.engine import Database
-from sp_desktop.db.models import Staff
-from sp_desktop.domain.enums import AccessRoute, AppRole, OrganisationStatus, ServiceStatus, VettingStatus
+from sp_desktop.db.models import ContactEvent, Organisation, Service, Staff
+from sp_desktop.domain.enums import (
+    AccessRoute,
+    AppRole,
+    ContactKind,
+    OrganisationStatus,
+    RelationshipHealth,
+    ServiceStatus,
+    VettingStatus,
+)
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import Actor, FixedClock
 from sp_desktop.services.directory import (
     DirectoryService,
+    OrganisationForm,
     SearchFilters,
     SearchResult,
     ServiceDetail,
     ServiceRow,
 )
+from sp_desktop.services.relationships import ContactLogForm, ContactLogService, RelationshipService
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.archive_dialog import ArchiveChoice, ArchiveDialog
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
 from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog
 from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.models.service_table_model import (
+    COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
+    COL_ORGANISATION,
+    COL_RELATIONSHIP,
     COL_SERVICE,
     COL_TOWN,
     COL_VETTING,
+    HEADERS,
     ServiceTableModel,
 )
-from sp_desktop.ui.pages.directory_page import PLACEHOLDER, DirectoryPage, match_text
+from sp_desktop.ui.pages import directory_page
+from sp_desktop.ui.pages.directory_page import (
+    KEY_COLUMNS,
+    PLACEHOLDER,
+    RESULT_LIMIT,
+    DirectoryPage,
+    cell_tooltip,
+    match_text,
+)
 
 
 def staff_in(db: Database, clock: FixedClock, role: AppRole, name: str) -> Actor:
@@ -52,10 +76,13 @@ def staff_in(db: Database, clock: FixedClock, role: AppRole, name: str) -> Actor
 def open_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
-    def make(runtime: Runtime, role: AppRole = AppRole.ADMINISTRATOR, name: str = "Morag Lead") -> MainWindow:
+    def make(runtime: Runtime, role: AppRole = AppRole.ADMINISTRATOR, name: str = "Morag Lead",
+             size: tuple[int, int] | None = None) -> MainWindow:
         actor = staff_in(runtime.db, runtime.clock, role, name)  # type: ignore[arg-type]
         window = MainWindow(runtime, runtime.context(actor))
         qtbot.addWidget(window)
+        if size is not None:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         window.activateWindow()
@@ -204,9 +231,11 @@ def test_match_count_text() -> None:
     assert match_text(many) == "Showing first 1,000 of 5,321 matching services"
 
 
-def _row() -> ServiceRow:
-    return ServiceRow(1, "Walk", 1, "Org", "", "", True, None, (), None, ServiceStatus.ACTIVE,
-                      OrganisationStatus.ACTIVE, VettingStatus.APPROVED, False)
+def _row(ident: int = 1, town: str = "", by_phone: bool = False, online: bool = False,
+         organisation_id: int = 1, categories: str = "") -> ServiceRow:
+    return ServiceRow(ident, "Walk", organisation_id, "Org", categories, town, True, None, (), None,
+                      ServiceStatus.ACTIVE, OrganisationStatus.ACTIVE, VettingStatus.APPROVED, False,
+                      by_phone=by_phone, online=online)
 
 
 def test_filter_bar_hands_the_service_real_enums(open_window: Any, demo_runtime: Runtime) -> None:
@@ -446,3 +475,271 @@ def test_vetting_lead_archives_a_service_with_a_reason(qtbot: Any, open_window: 
     assert page.select_service(target.id)
     assert page.model.index(page.model.row_of(target.id), COL_SERVICE).data().endswith("(archived)")
     assert page.archive_action.text() == "Restore…"
+
+
+# ---------------------------------------------------------------------------------------- relationship column
+def _health_for(ctx: Any, rows: Any) -> Any:
+    return RelationshipService(ctx).health(sorted({r.organisation_id for r in rows}))
+
+
+def test_relationship_column_shows_text_and_symbol_and_sorts_strong_first(qtmodeltester: Any,
+                                                                          demo_runtime: Runtime) -> None:
+    ctx = demo_runtime.context()
+    rows = DirectoryService(ctx).search("").rows
+    health = _health_for(ctx, rows)
+    assert {h.level for h in health.values()} == set(RelationshipHealth), "the demo has every level"
+    model = ServiceTableModel()
+    model.set_rows(rows, health)
+    qtmodeltester.check(model)
+    assert model.headerData(COL_RELATIONSHIP, Qt.Orientation.Horizontal) == "Relationship"
+    for r, row in enumerate(model.rows()):
+        level = health[row.organisation_id].level
+        assert model.index(r, COL_RELATIONSHIP).data() == f"{level.label} {level.symbol}"  # not colour alone
+    first = model.rows()[0]
+    tip = model.index(0, COL_RELATIONSHIP).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith(health[first.organisation_id].text)
+    model.sort(COL_RELATIONSHIP, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model)
+    order = [RelationshipHealth.STRONG, RelationshipHealth.FADING, RelationshipHealth.NONE]
+    levels = [order.index(health[r.organisation_id].level) for r in model.rows()]
+    assert levels == sorted(levels)
+    model.set_rows(rows)  # no health handed in: blank, not wrong
+    assert model.index(0, COL_RELATIONSHIP).data() == ""
+
+
+def test_page_asks_for_relationship_health_once_per_search_for_the_visible_organisations(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[int]] = []
+    real = RelationshipService.health
+
+    def spy(self: RelationshipService, org_ids: Any) -> Any:
+        calls.append(list(org_ids))
+        return real(self, org_ids)
+
+    monkeypatch.setattr(RelationshipService, "health", spy)
+    page = page_of(open_window(demo_runtime))
+    type_search(qtbot, page, "debt")
+    calls.clear()
+    page.run_search()
+    visible = sorted({r.organisation_id for r in page.model.rows()})
+    assert len(visible) > 1
+    assert [c for c in calls if c != [page.selected_organisation_id()]] == [visible], \
+        "one call for the table (the detail pane asks only about the selected organisation)"
+    assert all(page.model.index(r, COL_RELATIONSHIP).data() for r in range(page.model.rowCount()))
+
+
+def test_logging_a_face_to_face_contact_turns_the_relationship_strong(qtbot: Any, open_window: Any,
+                                                                      demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime)
+    page = page_of(window)
+    health = {r.organisation_id: page.model.health_of(r.organisation_id) for r in page.model.rows()}
+    org_id = next(o for o, h in health.items() if h is not None and h.level is RelationshipHealth.NONE)
+    row = page.model.row_of(next(r.id for r in page.model.rows() if r.organisation_id == org_id))
+    assert page.model.index(row, COL_RELATIONSHIP).data() == "None ○"
+    ContactLogService(window.ctx).log(ContactLogForm(org_id, "Visited their drop-in", ContactKind.VISIT))
+    window.data_changed.emit("relationships")
+    row = page.model.row_of(next(r.id for r in page.model.rows() if r.organisation_id == org_id))
+    assert page.model.index(row, COL_RELATIONSHIP).data() == "Strong ●"
+
+
+# ---------------------------------------------------------------------------------------- town column
+def test_town_column_says_by_phone_or_online_for_services_with_no_venue(qtmodeltester: Any) -> None:
+    model = ServiceTableModel()
+    rows = [_row(1, by_phone=True), _row(2, online=True), _row(3, town="Paisley", by_phone=True),
+            _row(4, by_phone=True, online=True), _row(5), _row(6, town="Erskine")]
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    towns = {r.id: model.index(model.row_of(r.id), COL_TOWN).data() for r in rows}
+    assert towns == {1: "By phone", 2: "Online", 3: "Paisley", 4: "By phone and online", 5: "", 6: "Erskine"}
+    model.sort(COL_TOWN, Qt.SortOrder.AscendingOrder)
+    assert [r.id for r in model.rows()] == [6, 3, 1, 4, 2, 5], "towns A to Z, then phone/online, blank last"
+
+
+def test_town_column_in_the_demo_shows_phone_services(qtbot: Any, open_window: Any,
+                                                      demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime))
+    type_search(qtbot, page, "debt")
+    remote = [r for r in page.model.rows() if not r.town and r.by_phone]
+    assert remote, "the demo has a debt service by phone only"
+    cell = page.model.index(page.model.row_of(remote[0].id), COL_TOWN).data()
+    assert cell in ("By phone", "By phone and online")
+
+
+# ---------------------------------------------------------------------------------------- 1,000 rows
+@pytest.fixture
+def big_runtime(demo_runtime: Runtime) -> Runtime:
+    """The demo directory plus 1,150 more services from 300 organisations, some with contacts."""
+    now = demo_runtime.clock.now()
+    with demo_runtime.db.write(demo_runtime.clock) as s:
+        author = Staff(name="Bulk Author", job_role="Lead", app_role=AppRole.ADMINISTRATOR)
+        s.add(author)
+        s.flush()
+        for i in range(300):
+            org = Organisation(name=f"Bulk Organisation {i:03d}")
+            s.add(org)
+            s.flush()
+            for j in range(4 if i < 250 else 3):
+                s.add(Service(organisation_id=org.id, name=f"Bulk service {i:03d}-{j}", by_phone=j == 1,
+                              online=j == 2))
+            if i % 3 == 0:
+                s.add(ContactEvent(organisation_id=org.id, occurred_at=now - timedelta(days=i), summary="Met",
+                                   kind=ContactKind.VISIT, author_id=author.id))
+            elif i % 3 == 1:
+                s.add(ContactEvent(organisation_id=org.id, occurred_at=now - timedelta(days=30 + i),
+                                   summary="Rang", kind=ContactKind.PHONE, author_id=author.id))
+    return demo_runtime
+
+
+def test_a_thousand_rows_with_relationship_health_sort_and_scroll(qtbot: Any, open_window: Any,
+                                                                  big_runtime: Runtime,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = RelationshipService.health
+    monkeypatch.setattr(RelationshipService, "health",
+                        lambda self, ids: (calls.append(len(ids)), real(self, ids))[1])
+    window = open_window(big_runtime)
+    page = page_of(window)
+    total = DirectoryService(big_runtime.context()).search("").total
+    assert total > RESULT_LIMIT
+    assert page.model.rowCount() == RESULT_LIMIT
+    assert window.match_label.text() == f"Showing first 1,000 of {total:,} matching services"
+    table_calls = [n for n in calls if n > 1]  # the detail pane asks about one organisation
+    assert table_calls == [len({r.organisation_id for r in page.model.rows()})], "one call for the whole set"
+    assert all(page.model.index(r, COL_RELATIONSHIP).data() for r in range(RESULT_LIMIT))
+    bulk = [r for r in page.model.rows() if r.organisation_name.startswith("Bulk")]
+    assert {page.model.index(page.model.row_of(r.id), COL_RELATIONSHIP).data() for r in bulk} == {
+        "Strong ●", "Fading ◐", "None ○"}
+    page.table.sortByColumn(COL_RELATIONSHIP, Qt.SortOrder.AscendingOrder)
+    assert page.model.index(0, COL_RELATIONSHIP).data() == "Strong ●"
+    assert page.model.index(RESULT_LIMIT - 1, COL_RELATIONSHIP).data() == "None ○"
+    page.focus_results()
+    qtbot.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert page.selected_service_id() == page.model.rows()[-1].id
+    assert page.model.rows()[-1].name in page.detail.toPlainText()
+
+
+# ---------------------------------------------------------------------------------------- organisations
+def test_open_organisation_reaches_an_organisation_with_no_services(qtbot: Any, open_window: Any,
+                                                                    demo_runtime: Runtime,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    window = open_window(demo_runtime)
+    page = page_of(window)
+    lonely = DirectoryService(window.ctx).save_organisation(OrganisationForm(name="Zetland Quilters"))
+    picked: list[bool] = []
+    opened: list[int | None] = []
+    monkeypatch.setattr(OpenOrganisationDialog, "ask",
+                        classmethod(lambda cls, parent, ctx: picked.append(True) or lonely.id))
+    monkeypatch.setattr(EditOrganisationDialog, "ask", classmethod(
+        lambda cls, parent, ctx, organisation_id=None: opened.append(organisation_id)))
+    qtbot.waitUntil(lambda: page.edit_menu is not None)
+    action = next(a for a in page.edit_menu.actions() if a.text() == "Open organisation…")  # type: ignore[union-attr]
+    assert action.shortcut().toString() == "Ctrl+Shift+O"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(page.search, Qt.Key.Key_O, ctrl_shift)
+    assert picked == [True] and opened == [lonely.id]
+
+
+def test_a_search_for_an_organisation_with_no_services_offers_to_add_one(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int | None] = []
+    monkeypatch.setattr(EditServiceDialog, "ask", classmethod(
+        lambda cls, parent, ctx, organisation_id=None, **kw: asked.append(organisation_id)))
+    window = open_window(demo_runtime)
+    page = page_of(window)
+    directory = DirectoryService(window.ctx)
+    quilters = directory.save_organisation(OrganisationForm(name="Zetland Quilters"))
+    type_search(qtbot, page, "quilters")
+    assert page.results_stack.currentWidget() is page.empty
+    assert page.empty_label.text() == ("“Zetland Quilters” has no services yet — add one, and it will show "
+                                       "up in searches and on leaflets.")
+    [button] = page.empty_organisation_buttons
+    assert button.isVisible() and button.text() == "Add a service to “Zetland Quilters”…"
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is button
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert asked == [quilters.id]
+
+    knitters = directory.save_organisation(OrganisationForm(name="Zetland Knitters"))
+    type_search(qtbot, page, "zetland")
+    assert page.empty_label.text().startswith(
+        "No services match “zetland”. These organisations have no services")
+    assert [b.text() for b in page.empty_organisation_buttons] == [
+        "Add a service to “Zetland Knitters”…", "Add a service to “Zetland Quilters”…"]
+    page.empty_organisation_buttons[0].click()
+    assert asked[-1] == knitters.id
+    type_search(qtbot, page, "xyzzyplover")  # nothing at all: the usual advice, no buttons
+    assert page.empty_organisation_buttons == []
+    assert page.empty_label.text().startswith("No services match “xyzzyplover”")
+
+
+# ---------------------------------------------------------------------------------------- layout
+def _fully_visible(page: DirectoryPage) -> list[int]:
+    header = page.table.horizontalHeader()
+    width = page.table.viewport().width()
+    return [c for c in range(len(HEADERS)) if not header.isSectionHidden(c)
+            and 0 <= header.sectionViewportPosition(c)
+            and header.sectionViewportPosition(c) + header.sectionSize(c) <= width]
+
+
+def test_at_1280_pixels_the_key_columns_fit_beside_the_detail_pane(qtbot: Any, open_window: Any,
+                                                                   demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime, size=(1280, 800))
+    page = page_of(window)
+    qtbot.waitUntil(lambda: page._layout_settled)
+    assert window.width() == 1280
+    assert set(KEY_COLUMNS) <= set(_fully_visible(page))
+    assert [HEADERS[c] for c in KEY_COLUMNS] == ["Service", "Organisation", "Vetting", "Relationship", "Town",
+                                                 "Cost"]
+    assert page.detail.width() >= directory_page.DETAIL_MIN_WIDTH
+
+
+def test_at_1600_pixels_categories_fit_too_and_the_detail_pane_is_wider(qtbot: Any, open_window: Any,
+                                                                        demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime, size=(1600, 900)))
+    qtbot.waitUntil(lambda: page._layout_settled)
+    assert set(KEY_COLUMNS) | {COL_CATEGORIES} <= set(_fully_visible(page))
+    assert directory_page.DETAIL_MIN_WIDTH < page.detail.width() <= directory_page.DETAIL_MAX_WIDTH
+
+
+def test_long_categories_and_names_are_elided_with_the_whole_text_in_the_tooltip(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
+    page = page_of(open_window(demo_runtime))
+    type_search(qtbot, page, "debt")
+    rows = page.model.rows()
+    fm = page.table.fontMetrics()
+    r = next(i for i, row in enumerate(rows)
+             if fm.horizontalAdvance(row.categories) > page.table.columnWidth(COL_CATEGORIES))
+    assert cell_tooltip(page.table, page.model.index(r, COL_CATEGORIES)) == rows[r].categories
+    long_org = next(i for i, row in enumerate(rows)
+                    if fm.horizontalAdvance(row.organisation_name) > page.table.columnWidth(COL_ORGANISATION))
+    org_cell = page.model.index(long_org, COL_ORGANISATION)
+    assert cell_tooltip(page.table, org_cell) == rows[long_org].organisation_name
+    short_town = next(i for i, row in enumerate(rows) if row.town == "Paisley")
+    assert cell_tooltip(page.table, page.model.index(short_town, COL_TOWN)) is None, "no tooltip: it fits"
+
+
+def test_column_widths_and_splitter_are_remembered_but_not_the_sort(qtbot: Any, open_window: Any,
+                                                                    demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime)
+    page = page_of(window)
+    qtbot.waitUntil(lambda: page._layout_settled)
+    page.table.sortByColumn(COL_TOWN, Qt.SortOrder.AscendingOrder)
+    page.table.horizontalHeader().resizeSection(COL_SERVICE, 260)  # as a person dragging the edge
+    qtbot.waitUntil(lambda: QSettings().value(directory_page.SETTINGS_COLUMNS) is not None)
+    sizes = page.splitter.sizes()
+    page.splitter.setSizes([sizes[0] - 60, sizes[1] + 60])
+    page.save_layout()
+    wanted = page.splitter.sizes()
+    window.close()
+
+    again = page_of(open_window(demo_runtime, name="Second Session"))
+    qtbot.waitUntil(lambda: again.isVisible())
+    assert again.table.columnWidth(COL_SERVICE) == 260
+    assert again.splitter.sizes() == wanted
+    assert again.model.sort_column == -1, "a new session starts in best-match order"
+
+    QSettings().setValue(directory_page.SETTINGS_COLUMNS_FOR, "Service|Organisation")  # an older layout
+    third = page_of(open_window(demo_runtime, name="Third Session"))
+    assert third.table.columnWidth(COL_SERVICE) != 260, "a layout saved for other columns is not applied"

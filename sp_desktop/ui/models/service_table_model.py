@@ -2,38 +2,46 @@
 
 Rows arrive in ranked order (best match first). Clicking a header sorts in the model; sorting by
 column -1 (the header's "no sort" state) puts the ranked order back.
+
+The Relationship column shows each organisation's relationship health (``Strong ●``), handed in
+with the rows by whoever asked RelationshipService for the whole result set (one call per search,
+not one per row).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from sp_desktop.domain.enums import ServiceStatus
+from sp_desktop.domain.enums import RelationshipHealth, ServiceStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.directory import ServiceRow
+from sp_desktop.services.relationships import OrganisationHealth
 
 COL_SERVICE = 0
 COL_ORGANISATION = 1
 COL_VETTING = 2
-COL_CATEGORIES = 3
+COL_RELATIONSHIP = 3
 COL_TOWN = 4
 COL_COST = 5
-COL_ACCESS = 6
-COL_LAST_CHECKED = 7
+COL_CATEGORIES = 6
+COL_ACCESS = 7
+COL_LAST_CHECKED = 8
 
-HEADERS = ("Service", "Organisation", "Vetting", "Categories", "Town", "Cost", "How to access",
-           "Last checked")
+HEADERS = ("Service", "Organisation", "Vetting", "Relationship", "Town", "Cost", "Categories",
+           "How to access", "Last checked")
 HEADER_TIPS = (
     "The service's name (and its state when it is not running normally)",
     "The organisation that runs the service",
     "Whether the practice has checked the organisation and approved it",
-    "What needs the service helps with",
-    "Where the service meets (first venue); blank for phone or online services",
+    "The practice's relationship with the organisation: Strong ● (met in person in the last 12 months), "
+    "Fading ◐ (in touch, but not in person), None ○ (no contact in 12 months)",
+    "Where the service meets (first venue), or By phone / Online when it has no venue",
     "Free, or what it costs",
+    "What needs the service helps with",
     "How people can get in: self-referral, GP referral, drop-in or appointment",
     "When someone last checked the details were right",
 )
@@ -60,7 +68,24 @@ def service_text(row: ServiceRow) -> str:
     return row.name
 
 
-def _display(row: ServiceRow, column: int) -> str:
+def place_text(row: ServiceRow) -> str:
+    """The Town column: the first venue's town, else how people reach a service with no venue."""
+    if row.town:
+        return row.town
+    if row.by_phone and row.online:
+        return "By phone and online"
+    if row.by_phone:
+        return "By phone"
+    if row.online:
+        return "Online"
+    return ""
+
+
+def relationship_text(health: OrganisationHealth | None) -> str:
+    return health.short_text if health is not None else ""
+
+
+def _display(row: ServiceRow, column: int, health: OrganisationHealth | None = None) -> str:
     if column == COL_SERVICE:
         return service_text(row)
     if column == COL_ORGANISATION:
@@ -69,8 +94,10 @@ def _display(row: ServiceRow, column: int) -> str:
         return vetting_text(row)
     if column == COL_CATEGORIES:
         return row.categories
+    if column == COL_RELATIONSHIP:
+        return relationship_text(health)
     if column == COL_TOWN:
-        return row.town
+        return place_text(row)
     if column == COL_COST:
         return row.cost
     if column == COL_ACCESS:
@@ -81,9 +108,10 @@ def _display(row: ServiceRow, column: int) -> str:
 
 
 _NEVER = date.min
+_HEALTH_ORDER = {RelationshipHealth.STRONG: 0, RelationshipHealth.FADING: 1, RelationshipHealth.NONE: 2}
 
 
-def _sort_key(column: int) -> Callable[[ServiceRow], Any]:
+def _sort_key(column: int, health: Mapping[int, OrganisationHealth]) -> Callable[[ServiceRow], Any]:
     if column == COL_LAST_CHECKED:
         return lambda r: r.last_verified_on or _NEVER
     if column == COL_COST:
@@ -91,9 +119,18 @@ def _sort_key(column: int) -> Callable[[ServiceRow], Any]:
     if column == COL_VETTING:
         order = ["approved", "in_review", "not_vetted", "suspended", "declined"]
         return lambda r: order.index(r.vetting_status.value) if r.vetting_status.value in order else 99
+    if column == COL_RELATIONSHIP:
+        # Strong first, then fading, then none; within a level, the most recent contact first.
+        def by_health(r: ServiceRow) -> tuple[int, float, str]:
+            h = health.get(r.organisation_id)
+            if h is None:
+                return (9, 0.0, r.organisation_name.casefold())
+            last = -h.last_contact.timestamp() if isinstance(h.last_contact, datetime) else 0.0
+            return (_HEALTH_ORDER.get(h.level, 8), last, r.organisation_name.casefold())
+        return by_health
     if column == COL_TOWN:
-        # Phone/online services (no town) go last when sorting A to Z.
-        return lambda r: (r.town == "", r.town.casefold())
+        # Towns A to Z, then phone/online services, then those saying nothing (blank) last.
+        return lambda r: (0 if r.town else 1 if (r.by_phone or r.online) else 2, place_text(r).casefold())
     return lambda r: _display(r, column).casefold()
 
 
@@ -102,19 +139,28 @@ class ServiceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._ranked: list[ServiceRow] = []
         self._rows: list[ServiceRow] = []
+        self._health: dict[int, OrganisationHealth] = {}
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ---- data in
-    def set_rows(self, rows: Sequence[ServiceRow]) -> None:
-        """Replace every row (ranked order), keeping the user's chosen sort if any."""
+    def set_rows(self, rows: Sequence[ServiceRow],
+                 health: Mapping[int, OrganisationHealth] | None = None) -> None:
+        """Replace every row (ranked order), keeping the user's chosen sort if any.
+
+        `health` maps organisation id -> its relationship health (RelationshipService.health for
+        the organisations in `rows`); without it the Relationship column is blank."""
         self.beginResetModel()
+        self._health = dict(health or {})
         self._ranked = list(rows)
         self._rows = self._sorted(self._ranked)
         self.endResetModel()
 
     def rows(self) -> list[ServiceRow]:
         return list(self._rows)
+
+    def health_of(self, organisation_id: int) -> OrganisationHealth | None:
+        return self._health.get(organisation_id)
 
     def row_at(self, row: int) -> ServiceRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -141,16 +187,24 @@ class ServiceTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return _display(row, col)
+        health = self._health.get(row.organisation_id) if col == COL_RELATIONSHIP else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _display(row, col, health)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if col == COL_RELATIONSHIP:
+                return f"Relationship: {health.level.label}" if health is not None else ""
+            return _display(row, col, health)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_VETTING:
                 return f"Vetting: {row.vetting_status.label}"
+            if col == COL_RELATIONSHIP:
+                return f"{health.text}. {health.describe()}" if health is not None else None
             if col == COL_LAST_CHECKED:
                 return ("Details never checked" if row.last_verified_on is None
                         else f"Details last checked on {show_date(row.last_verified_on)}")
-            text = _display(row, col)
-            return text if len(text) > 30 else None
+            if col == COL_CATEGORIES:  # elided in a narrow column: the tooltip gives them all
+                return row.categories or None
+            return None  # the view shows the whole text of a cell too narrow for it (directory_page)
         if role == ServiceIdRole:
             return row.id
         if role == RowRole:
@@ -190,11 +244,12 @@ class ServiceTableModel(QAbstractTableModel):
     def _sorted(self, rows: list[ServiceRow]) -> list[ServiceRow]:
         if self._sort_column < 0:
             return list(rows)
-        return sorted(rows, key=_sort_key(self._sort_column),
+        return sorted(rows, key=_sort_key(self._sort_column, self._health),
                       reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
 
 __all__ = [
-    "COL_ACCESS", "COL_CATEGORIES", "COL_COST", "COL_LAST_CHECKED", "COL_ORGANISATION", "COL_SERVICE",
-    "COL_TOWN", "COL_VETTING", "HEADERS", "RowRole", "ServiceIdRole", "ServiceTableModel",
+    "COL_ACCESS", "COL_CATEGORIES", "COL_COST", "COL_LAST_CHECKED", "COL_ORGANISATION", "COL_RELATIONSHIP",
+    "COL_SERVICE", "COL_TOWN", "COL_VETTING", "HEADERS", "RowRole", "ServiceIdRole", "ServiceTableModel",
+    "place_text", "relationship_text",
 ]

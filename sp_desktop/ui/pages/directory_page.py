@@ -1,8 +1,14 @@
 """The Directory page (home): search box, filters, results table and a detail pane.
 
 Keyboard: the search box has the focus on start; typing searches (debounced); ↓ moves into the
-results; Enter edits the selected service; Ctrl+N adds; Ctrl+E edits the organisation; Esc clears
-the search and filters; ↑ from the first row goes back to the search box.
+results; Enter edits the selected service; Ctrl+N adds; Ctrl+E edits the organisation; Ctrl+Shift+O
+opens any organisation by name (also those with no services yet); Esc clears the search and
+filters; ↑ from the first row goes back to the search box.
+
+Layout: column widths follow the font; at first the splitter gives the table room for Service,
+Organisation, Vetting, Relationship, Town and Cost and the detail pane the rest (within limits).
+Column widths and order and the splitter are remembered in QSettings ("directory/..."); the sort
+is not (a new session starts in best-match order).
 
 Other features hook in without editing this file:
   - `page.add_selection_action(action)`: a QAction shown above the table and in its context menu,
@@ -18,8 +24,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,28 +45,36 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
+from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.archive_dialog import ArchiveDialog
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
 from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog, organisations_matching
 from sp_desktop.ui.models.service_table_model import (
     COL_ACCESS,
     COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
     COL_ORGANISATION,
+    COL_RELATIONSHIP,
     COL_SERVICE,
     COL_TOWN,
     COL_VETTING,
+    HEADERS,
     ServiceTableModel,
 )
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
@@ -59,10 +84,45 @@ from sp_desktop.ui.widgets.search_box import SearchBox
 PLACEHOLDER = "Search services, organisations, needs or towns"
 RESULT_LIMIT = 1000
 
-# Sized so that service, organisation, vetting and categories fit beside the detail pane on a
-# 1280-pixel-wide screen; the rest scroll into view (or widen the window / drag the splitter).
-_COLUMN_WIDTHS = {COL_SERVICE: 200, COL_ORGANISATION: 170, COL_VETTING: 104, COL_CATEGORIES: 140,
-                  COL_TOWN: 85, COL_COST: 64, COL_ACCESS: 160, COL_LAST_CHECKED: 100}
+#: The columns the table always makes room for beside the detail pane at first (1280 px screens),
+#: and the one it also fits in when the screen is wide enough (1600 px).
+KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
+NEXT_COLUMN = COL_CATEGORIES
+#: The detail pane's width at first: what is left beside those columns, within these limits.
+DETAIL_MIN_WIDTH = 280
+DETAIL_MAX_WIDTH = 460
+#: How many organisations with no services the empty state offers to add a service to.
+EMPTY_ORGANISATIONS = 3
+
+SETTINGS_SPLITTER = "directory/splitter"
+SETTINGS_COLUMNS = "directory/columns"
+SETTINGS_COLUMNS_FOR = "directory/columns_for"  # the headers the saved column state was made with
+_HEADER_SIGNATURE = "|".join(HEADERS)
+
+
+def default_column_widths(table: QTableView) -> dict[int, int]:
+    """Widths from the font (the system font at the user's size): typical text fits; longer text
+    is elided, with the whole of it in the tooltip."""
+    fm = table.fontMetrics()
+    header_fm = table.horizontalHeader().fontMetrics()
+    pad = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) + 12
+
+    def fit(*samples: str) -> int:
+        return max(fm.horizontalAdvance(s) for s in samples) + pad
+
+    widths = {
+        COL_SERVICE: fit("Money and debt clinic at Lin"),
+        COL_ORGANISATION: fit("Southside Welfare Rights"),
+        COL_VETTING: fit(*(f"{v.label} {v.symbol}" for v in VettingStatus)),
+        COL_RELATIONSHIP: fit(*(f"{h.label} {h.symbol}" for h in RelationshipHealth)),
+        COL_TOWN: fit("By phone and online"),
+        COL_COST: fit("Free", "£3 a week"),
+        COL_CATEGORIES: fit("Debt advice, Benefits and welfare"),
+        COL_ACCESS: fit("Self-referral, Drop-in"),
+        COL_LAST_CHECKED: fit("30 Sep 2026"),
+    }
+    arrow = 18  # room for the sort indicator beside the header's words
+    return {col: max(w, header_fm.horizontalAdvance(HEADERS[col]) + pad + arrow) for col, w in widths.items()}
 
 
 def match_text(result: SearchResult) -> str:
@@ -74,6 +134,35 @@ def match_text(result: SearchResult) -> str:
     if result.total == 1:
         return "1 service matches"
     return f"{result.total:,} services match"
+
+
+def cell_tooltip(view: QTableView, index: QModelIndex) -> str | None:
+    """The model's tooltip, else the whole text of a cell whose column is too narrow to show it."""
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    if tip:
+        return str(tip)
+    text = index.data(Qt.ItemDataRole.DisplayRole)
+    if not text:
+        return None
+    margin = 2 * (view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) + 1)
+    return str(text) if view.fontMetrics().horizontalAdvance(str(text)) + margin > view.columnWidth(
+        index.column()) else None
+
+
+class _ElidedTextTips(QStyledItemDelegate):
+    """Shows `cell_tooltip`: long names and categories are elided in the table, whole in the tooltip."""
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView,  # noqa: N802 (Qt override)
+                  option: QStyleOptionViewItem, index: QModelIndex | Any) -> bool:
+        if event is not None and event.type() == QEvent.Type.ToolTip and isinstance(view, QTableView):
+            tip = cell_tooltip(view, index) if index.isValid() else None
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, view)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().helpEvent(event, view, option, index)
 
 
 class _TableKeys(QObject):
@@ -108,11 +197,25 @@ class DirectoryPage(QWidget):
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
         self._loaded_query: str | None = None
+        self._layout_settled = False
         self._build()
         self._build_actions()
         self._link_tab_order()
         self._load_categories()
         self.run_search(report=False)  # the window's status bar is built after its pages
+        self._just_loaded = True  # the window's first on_shown() need not search again
+        self._layout_settled = self._restore_layout()
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(500)
+        self._save_timer.timeout.connect(self.save_layout)
+        header = self.table.horizontalHeader()
+        header.sectionResized.connect(lambda *_: self._layout_changed())
+        header.sectionMoved.connect(lambda *_: self._layout_changed())
+        self.splitter.splitterMoved.connect(lambda *_: self._layout_changed())
+        closing = getattr(window, "closing", None)
+        if closing is not None:
+            closing.connect(self.save_layout)
         QTimer.singleShot(0, self._install_menu)
         QTimer.singleShot(0, self._report_count)
 
@@ -148,6 +251,7 @@ class DirectoryPage(QWidget):
         self.table.setAccessibleDescription("Enter edits the selected service; its details are shown "
                                             "alongside.")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(_ElidedTextTips(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -166,7 +270,7 @@ class DirectoryPage(QWidget):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
         self.table.setSortingEnabled(True)
-        for col, width in _COLUMN_WIDTHS.items():
+        for col, width in default_column_widths(self.table).items():
             self.table.setColumnWidth(col, width)
         self.table.installEventFilter(_TableKeys(self))
         self.table.doubleClicked.connect(lambda _i: self.edit_service())
@@ -190,6 +294,13 @@ class DirectoryPage(QWidget):
         self.empty_button.setObjectName("empty_add")
         self.empty_button.clicked.connect(self.new_organisation)
         empty_layout.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        # "“X” has no services yet — add one": a button per such organisation (filled per search)
+        self.empty_organisations = QWidget()
+        self.empty_organisations.setObjectName("empty_organisations")
+        self.empty_organisations_layout = QVBoxLayout(self.empty_organisations)
+        self.empty_organisations_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_organisation_buttons: list[QPushButton] = []
+        empty_layout.addWidget(self.empty_organisations, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(2)
 
         self.results_stack = QStackedWidget()
@@ -203,11 +314,12 @@ class DirectoryPage(QWidget):
         self.splitter.setObjectName("directory_splitter")
         self.splitter.addWidget(self.results_stack)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)  # a wider window widens the table most
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the table (more columns)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([660, 400])
-        self.detail.setMinimumWidth(300)
+        self.splitter.setSizes([700, DETAIL_MIN_WIDTH + 40])  # set properly once shown (_settle_layout)
+        self.detail.setMinimumWidth(220)
+        self.results_stack.setMinimumWidth(300)
         layout.addWidget(self.splitter, 1)
 
     def _action(self, text: str, slot: Callable[[], None], shortcut: str | None = None,
@@ -238,6 +350,10 @@ class DirectoryPage(QWidget):
                                                      "edit_organisation",
                                                      "Edit the organisation that runs the selected service "
                                                      "(Ctrl+E)")
+        self.open_organisation_action = self._action("Open organisation…", self.open_organisation,
+                                                     "Ctrl+Shift+O", "open_organisation",
+                                                     "Find any organisation by name, including those with no "
+                                                     "services yet, and open it (Ctrl+Shift+O)")
         self.archive_action = self._action("Archive…", self.archive_selected, None, "archive",
                                            "Archive or restore the selected service or its organisation "
                                            "(vetting leads and administrators)")
@@ -263,6 +379,7 @@ class DirectoryPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.edit_service_action)
         menu.addAction(self.edit_organisation_action)
+        menu.addAction(self.open_organisation_action)
         menu.addSeparator()
         menu.addAction(self.archive_action)
         menu.addSeparator()
@@ -303,6 +420,14 @@ class DirectoryPage(QWidget):
         self._load_categories()
         self.run_search(keep_scroll=True)
 
+    def on_shown(self) -> None:
+        """The window shows this page: refresh, except straight after the page loaded its results."""
+        if self._just_loaded:
+            self._just_loaded = False
+            self._report_count()
+            return
+        self.refresh()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -311,6 +436,55 @@ class DirectoryPage(QWidget):
         super().showEvent(event)
         if self.edit_menu is not None:
             self.edit_menu.menuAction().setVisible(True)
+        if not self._layout_settled:
+            self._settle_layout()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if not self._layout_settled and self.isVisible():
+            self._settle_layout()
+
+    # ------------------------------------------------------------------ layout (remembered)
+    def key_columns_width(self, *extra: int) -> int:
+        """Width the table needs to show the key columns (and `extra` ones) whole, with its scroll
+        bar and frame."""
+        header = self.table.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in (*KEY_COLUMNS, *extra) if not header.isSectionHidden(c))
+        bar = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_ScrollBarExtent)
+        return columns + bar + 2 * self.table.frameWidth() + 2
+
+    def _settle_layout(self) -> None:
+        """First show without a remembered layout: the table gets the key columns (and Categories
+        when there is room), the detail pane what is left, within limits."""
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if total <= 0:
+            return
+        detail = max(DETAIL_MIN_WIDTH, min(DETAIL_MAX_WIDTH, total - self.key_columns_width(NEXT_COLUMN)))
+        self.splitter.setSizes([max(total - detail, 0), detail])
+        self._layout_settled = True
+
+    def _restore_layout(self) -> bool:
+        """Column widths/order and splitter from QSettings; True if the splitter was restored."""
+        settings = QSettings()
+        header = self.table.horizontalHeader()
+        columns = settings.value(SETTINGS_COLUMNS)
+        if settings.value(SETTINGS_COLUMNS_FOR) == _HEADER_SIGNATURE and isinstance(columns, QByteArray):
+            if header.restoreState(columns):
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # start in best-match order
+        splitter = settings.value(SETTINGS_SPLITTER)
+        return isinstance(splitter, QByteArray) and self.splitter.restoreState(splitter)
+
+    def _layout_changed(self) -> None:
+        if self._layout_settled:
+            self._save_timer.start()
+
+    def save_layout(self) -> None:
+        self._save_timer.stop()
+        settings = QSettings()
+        settings.setValue(SETTINGS_COLUMNS, self.table.horizontalHeader().saveState())
+        settings.setValue(SETTINGS_COLUMNS_FOR, _HEADER_SIGNATURE)
+        if self._layout_settled:
+            settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().hideEvent(event)
@@ -345,8 +519,13 @@ class DirectoryPage(QWidget):
         return True
 
     def focus_results(self) -> None:
-        """↓ or Enter in the search box: into the table, on the selected (or first) row."""
+        """↓ or Enter in the search box: into the table, on the selected (or first) row (or, with no
+        results, onto the first button the empty state offers)."""
         if self.model.rowCount() == 0:
+            offered = (*self.empty_organisation_buttons, self.empty_button)
+            buttons = [b for b in offered if b.isVisibleTo(self)]
+            if buttons and self.results_stack.currentWidget() is self.empty:
+                buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
             return
         if self.selected_service_id() is None:
             first = self.model.row_at(0)
@@ -395,7 +574,7 @@ class DirectoryPage(QWidget):
         bar = self.table.verticalScrollBar()
         scroll = bar.value()
         self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
-        self.model.set_rows(self.result.rows)
+        self.model.set_rows(self.result.rows, self._health_of(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.table)
             kept = keep_id is not None and self.select_service(keep_id, scroll=not keep_scroll)
@@ -412,15 +591,48 @@ class DirectoryPage(QWidget):
         if report:
             self._report_count()
 
+    def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:
+        """Relationship health of the organisations in the results: one call for the whole set."""
+        if not rows:
+            return {}
+        return RelationshipService(self.ctx).health(sorted({r.organisation_id for r in rows}))
+
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)
         if callable(set_count) and self.result is not None:
             set_count(match_text(self.result))
 
+    def _organisations_without_services(self, query: str) -> list[tuple[int, str]]:
+        counts = self.directory.service_counts()
+        lonely = [o for o in self.directory.organisations() if not counts.get(o[0])]
+        return organisations_matching(query, lonely)[:EMPTY_ORGANISATIONS] if lonely else []
+
+    def _set_empty_organisations(self, organisations: list[tuple[int, str]]) -> None:
+        for button in self.empty_organisation_buttons:
+            button.setParent(None)
+            button.deleteLater()
+        self.empty_organisation_buttons = []
+        for oid, name in organisations:
+            button = QPushButton(f"Add a service to “{name}”…")
+            button.setObjectName(f"empty_add_service_{oid}")
+            button.setAccessibleName(f"Add a service to {name}")
+            button.clicked.connect(lambda _c=False, oid=oid: self._new_service_for(oid))
+            self.empty_organisations_layout.addWidget(button)
+            self.empty_organisation_buttons.append(button)
+        self.empty_organisations.setVisible(bool(organisations))
+
     def _show_empty_state(self, query: str) -> None:
         self.empty_button.setVisible(False)
         filters = self.filters.describe()
-        if query.strip():
+        lonely = self._organisations_without_services(query) if query.strip() else []
+        self._set_empty_organisations(lonely)
+        if len(lonely) == 1:
+            text = (f"“{lonely[0][1]}” has no services yet — add one, and it will show up in searches "
+                    "and on leaflets.")
+        elif lonely:
+            text = (f"No services match “{query.strip()}”. These organisations have no services yet — "
+                    "add one:")
+        elif query.strip():
             text = f"No services match “{query.strip()}”"
             text += (f" with the filters ({filters})" if filters else "")
             text += (" — try fewer words or clear the filters (Esc)." if filters
@@ -462,6 +674,7 @@ class DirectoryPage(QWidget):
         menu.addSeparator()
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
+        menu.addAction(self.open_organisation_action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
@@ -514,6 +727,15 @@ class DirectoryPage(QWidget):
         oid = self.selected_organisation_id()
         if oid is None:
             return
+        self._edit_organisation(oid)
+
+    def open_organisation(self) -> None:
+        """Ctrl+Shift+O: pick any organisation by name (with or without services) and edit it."""
+        oid = OpenOrganisationDialog.ask(self, self.ctx)
+        if oid is not None:
+            self._edit_organisation(oid)
+
+    def _edit_organisation(self, oid: int) -> None:
         saved = EditOrganisationDialog.ask(self, self.ctx, organisation_id=oid)
         if saved is not None:
             self.refresh()
