@@ -7,19 +7,23 @@ by a newer version) is refused and never touched.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from sp_desktop.db.engine import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (and through it Mako and every SQLAlchemy dialect) is imported only when a migration
+# has to run: an up-to-date database is recognised without it, which keeps start-up quick.
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -40,18 +44,24 @@ class MigrationResult:
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -73,7 +83,44 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
     return dest
 
 
+def _head_from_files() -> str | None:
+    """The head revision read straight from the revision files, without importing Alembic.
+
+    None when that is not certain (a branch, an unusual file): then Alembic decides.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            rev = re.search(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]", text, re.M)
+            down = re.search(r"^down_revision\s*(?::[^=\n]*)?=\s*(.+)$", text, re.M)
+            if rev is None or down is None:
+                return None
+            revisions.add(rev.group(1))
+            parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revisions(db: Database) -> list[str] | None:
+    try:
+        with db.engine.connect() as conn:
+            return [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    except Exception:  # no table yet (a new database) or not readable: Alembic will say
+        return None
+
+
 def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) -> MigrationResult:
+    quick_head = _head_from_files()
+    if quick_head is not None and _stored_revisions(db) == [quick_head]:
+        return MigrationResult(quick_head, quick_head, None)  # up to date: nothing to import or run
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_config())
     head = head_revision()
     current = current_revision(db)
