@@ -22,6 +22,7 @@ Other features hook in without editing this file:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -198,6 +199,10 @@ class DirectoryPage(QWidget):
         self.edit_menu: QMenu | None = None
         self._loaded_query: str | None = None
         self._layout_settled = False
+        # Relationship health of organisations already shown, until the data changes (refresh) or
+        # the day does: typing "suppo" after "supp" asks only about organisations not seen yet.
+        self._health: dict[int, OrganisationHealth] = {}
+        self._health_day: date | None = None
         self._build()
         self._build_actions()
         self._link_tab_order()
@@ -417,6 +422,7 @@ class DirectoryPage(QWidget):
     # ------------------------------------------------------------------ page protocol
     def refresh(self) -> None:
         """Reload (after changes elsewhere), keeping the selected service and the scroll position."""
+        self._health.clear()  # a contact may have been logged
         self._load_categories()
         self.run_search(keep_scroll=True)
 
@@ -592,10 +598,17 @@ class DirectoryPage(QWidget):
             self._report_count()
 
     def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:
-        """Relationship health of the organisations in the results: one call for the whole set."""
-        if not rows:
-            return {}
-        return RelationshipService(self.ctx).health(sorted({r.organisation_id for r in rows}))
+        """Relationship health of the organisations in the results: at most one call for the whole
+        set, for the organisations not already known since the last refresh."""
+        today = self.ctx.today()
+        if today != self._health_day:
+            self._health.clear()
+            self._health_day = today
+        wanted = {r.organisation_id for r in rows}
+        missing = sorted(wanted - self._health.keys())
+        if missing:
+            self._health.update(RelationshipService(self.ctx).health(missing))
+        return {org_id: self._health[org_id] for org_id in wanted}
 
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)
