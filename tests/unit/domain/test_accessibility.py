@@ -76,5 +76,6 @@ def test_imports_exports_and_leaflets_use_the_same_words() -> None:
     assert accessibility_code("Disabled toilet") == "accessible_toilet"
     assert accessibility_code("Braille menus") == "Braille menus"  # kept as written
     assert accessibility_code("braille_menus") == "braille_menus"
-    venue = _venue(LocationInfo(1, "Hall", "1 High Street", None, "Paisley", "PA1 1AA", tuple(CODES), None, None))
+    hall = LocationInfo(1, "Hall", "1 High Street", None, "Paisley", "PA1 1AA", tuple(CODES), None, None)
+    venue = _venue(hall)
     assert venue.accessibility == tuple(patient_wording(c) for c in CODES)

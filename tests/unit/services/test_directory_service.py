@@ -172,11 +172,9 @@ def test_search_rows_say_whether_a_service_works_by_phone_or_online(ctx):
     both = d.save_service(ServiceForm(organisation_id=org.id, name="Debt line and chat", by_phone=True,
                                       online=True, access=[AccessRoute.SELF_REFERRAL], category_ids=category))
     rows = {r.id: r for r in d.search("debt").rows}
-    assert (rows[venue_svc.id].town, rows[venue_svc.id].by_phone, rows[venue_svc.id].online) == ("Renfrew", False,
-                                                                                                  False)
-    assert (rows[helpline.id].town, rows[helpline.id].by_phone, rows[helpline.id].online) == ("", True, False)
-    assert (rows[webchat.id].by_phone, rows[webchat.id].online) == (False, True)
-    assert (rows[both.id].by_phone, rows[both.id].online) == (True, True)
+    seen = {i: (rows[i].town, rows[i].by_phone, rows[i].online) for i in rows}
+    assert seen == {venue_svc.id: ("Renfrew", False, False), helpline.id: ("", True, False),
+                    webchat.id: ("", False, True), both.id: ("", True, True)}
 
 
 def test_service_counts_show_which_organisations_have_no_services_yet(ctx):
