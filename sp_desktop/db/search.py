@@ -37,7 +37,30 @@ class SearchBackend(Protocol):
 
 class SqliteSearch:
     """FTS5 trigram search. Words of 3+ characters use the index; 1-2 character words fall back
-    to a prefix match on the service and organisation names (a trigram index cannot see them)."""
+    to a prefix match on the service and organisation names (a trigram index cannot see them).
+
+    Ranking is bounded so that a common word matching tens of thousands of services stays quick:
+    the tiers come from FTS column filters (``name : "w"``) evaluated once as sets, not from a
+    ``LIKE`` on every matching row, and counting uses the bare match without any ranking."""
+
+    @staticmethod
+    def _phrase(words: list[str]) -> str:
+        return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+    def _where(self, words: list[str], params: dict[str, str]) -> list[str]:
+        long_words = [w for w in words if len(w) >= 3]
+        short_words = [w for w in words if len(w) < 3]
+        where: list[str] = []
+        if long_words:
+            params["q"] = self._phrase(long_words)
+            where.append("service_fts MATCH :q")
+        for i, w in enumerate(short_words):
+            key = f"p{i}"
+            params[key] = _like_escape(w) + "%"
+            where.append(f"(name LIKE :{key} ESCAPE '\\' OR organisation LIKE :{key} ESCAPE '\\'"
+                         f" OR name LIKE '% ' || :{key} ESCAPE '\\'"
+                         f" OR organisation LIKE '% ' || :{key} ESCAPE '\\')")
+        return where
 
     def matches(self, query: str) -> Subquery | None:
         words = terms_of(query)
@@ -46,29 +69,40 @@ class SqliteSearch:
         long_words = [w for w in words if len(w) >= 3]
         short_words = [w for w in words if len(w) < 3]
         params: dict[str, str] = {}
-        where: list[str] = []
-        if long_words:
-            params["q"] = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            where.append("service_fts MATCH :q")
-        for i, w in enumerate(short_words):
-            key = f"p{i}"
-            params[key] = _like_escape(w) + "%"
-            where.append(f"(name LIKE :{key} ESCAPE '\\' OR organisation LIKE :{key} ESCAPE '\\'"
-                         f" OR name LIKE '% ' || :{key} ESCAPE '\\' OR organisation LIKE '% ' || :{key} ESCAPE '\\')")
+        where = self._where(words, params)
         # Tiers before bm25: people expect "Debt advice" above a long description that mentions
         # debt twice. 0 = service name starts with the first word, 1 = service name contains
         # every word, 2 = organisation name does, 3 = elsewhere. bm25 orders within a tier.
         params["first"] = _like_escape(words[0]) + "%"
-        name_all = " AND ".join(f"name LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
-        org_all = " AND ".join(f"organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
-        for i, w in enumerate(words):
+        for i, w in enumerate(short_words):
             params[f"w{i}"] = "%" + _like_escape(w) + "%"
-        tier = (f"(CASE WHEN name LIKE :first ESCAPE '\\' THEN 0 WHEN {name_all} THEN 1 "
-                f"WHEN {org_all} THEN 2 ELSE 3 END)")
+        short_name = "".join(f" AND name LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
+        short_org = "".join(f" AND organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
+        if long_words:
+            # Rows whose name (organisation) holds every long word: one indexed lookup each, as sets.
+            params["qname"] = "name : (" + self._phrase(long_words) + ")"
+            params["qorg"] = "organisation : (" + self._phrase(long_words) + ")"
+            in_name = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qname)"
+            in_org = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qorg)"
+        else:
+            in_name = in_org = "1"
+        tier = (f"(CASE WHEN name LIKE :first ESCAPE '\\' THEN 0 WHEN {in_name}{short_name} THEN 1"
+                f" WHEN {in_org}{short_org} THEN 2 ELSE 3 END)")
         score = f"({tier} * 1000.0 + {_BM25 if long_words else '0.0'})"
         sql = text(f"SELECT rowid AS id, {score} AS score FROM service_fts WHERE {' AND '.join(where)}")
         sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
         return sql.columns(id=Integer, score=Float).subquery("matches")
+
+    def match_ids(self, query: str) -> Subquery | None:
+        """The same services as `matches`, unranked (for counting): no bm25, no tiers."""
+        words = terms_of(query)
+        if not words:
+            return None
+        params: dict[str, str] = {}
+        where = self._where(words, params)
+        sql = text(f"SELECT rowid AS id FROM service_fts WHERE {' AND '.join(where)}")
+        sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
+        return sql.columns(id=Integer).subquery("match_ids")
 
 
 def backend_for(dialect: str) -> SearchBackend:

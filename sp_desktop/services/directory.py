@@ -465,18 +465,29 @@ class DirectoryService:
                     Service.status, Organisation.status.label("org_status"), Organisation.vetting_status,
                     Service.archived_at, Organisation.archived_at.label("org_archived"),
                     Service.by_phone, Service.online]
-            q = select(*cols).join(Organisation, Organisation.id == Service.organisation_id)
+            # The page of ids first (filters, ranking, limit), then the display columns for those
+            # rows only: categories and town are subqueries, too costly for every one of 30,000
+            # matches of a common word when at most `limit` are shown.
+            keys = [Service.id.label("id")] + ([matches.c.score.label("score")] if matches is not None else [])
+            page_q = select(*keys).join(Organisation, Organisation.id == Service.organisation_id)
             count_q = select(func.count()).select_from(Service).join(Organisation,
                                                                        Organisation.id == Service.organisation_id)
             if matches is not None:
-                q = q.join(matches, matches.c.id == Service.id)
-                count_q = count_q.join(matches, matches.c.id == Service.id)
+                page_q = page_q.join(matches, matches.c.id == Service.id)
+                # counting needs no ranking: the backend's unranked match when it has one
+                match_ids = getattr(self.search_backend, "match_ids", None)
+                counted = match_ids(query) if match_ids is not None else matches
+                count_q = count_q.join(counted, counted.c.id == Service.id)
             conditions = self._filter_conditions(s, f)
             if conditions:
-                q = q.where(and_(*conditions))
+                page_q = page_q.where(and_(*conditions))
                 count_q = count_q.where(and_(*conditions))
             order = [matches.c.score, Service.name] if matches is not None else [func.lower(Service.name)]
-            q = q.order_by(*order, Service.id).limit(limit)
+            page = page_q.order_by(*order, Service.id).limit(limit).subquery("page")
+            q = (select(*cols).join(Organisation, Organisation.id == Service.organisation_id)
+                 .join(page, page.c.id == Service.id))
+            outer = [page.c.score, Service.name] if matches is not None else [func.lower(Service.name)]
+            q = q.order_by(*outer, Service.id)
             rows = tuple(
                 ServiceRow(r.id, r.name, r.organisation_id, r.org_name, r.cats or "", r.town or "", r.is_free,
                            r.fee_description,
