@@ -151,7 +151,7 @@ class AuditAction(LabelledEnum):
 
 _VETTING_SYMBOLS = {
     VettingStatus.NOT_VETTED: "○",
-    VettingStatus.IN_REVIEW: "…",
+    VettingStatus.IN_REVIEW: "⟳",
     VettingStatus.APPROVED: "✓",
     VettingStatus.SUSPENDED: "⏸",
     VettingStatus.DECLINED: "✗",
