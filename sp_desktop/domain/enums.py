@@ -153,7 +153,7 @@ _VETTING_SYMBOLS = {
     VettingStatus.NOT_VETTED: "○",
     VettingStatus.IN_REVIEW: "⟳",
     VettingStatus.APPROVED: "✓",
-    VettingStatus.SUSPENDED: "⏸",
+    VettingStatus.SUSPENDED: "⊘",
     VettingStatus.DECLINED: "✗",
 }
 
