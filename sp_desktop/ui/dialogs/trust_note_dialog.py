@@ -154,7 +154,7 @@ class TrustNoteDialog(QDialog):
                 if messages.confirm(
                         self, "Suspend from leaflets now?",
                         f"Suspend {name} from patient leaflets at once?\n\nIts services will show as "
-                        f"Suspended ⏸ to everyone with this reason (your note stays private):\n“{reason}”",
+                        f"Suspended ⊘ to everyone with this reason (your note stays private):\n“{reason}”",
                         yes="Suspend now", no="Do not suspend"):
                     self.service.suspend_for_safeguarding(note.id, reason)
         except (PermissionDenied, ValidationFailed, NotFound) as exc:

@@ -244,7 +244,7 @@ def test_suspend_and_decline_need_a_reason(ctx, lead):
     assert "Say why" in info.value.errors["reason"]
     record = svc.suspend(org_id, "Safeguarding concern reported by a patient; awaiting their response")
     assert record.status is VettingStatus.SUSPENDED and record.reason.startswith("Safeguarding concern")
-    assert record.status_text == "Suspended ⏸"
+    assert record.status_text == "Suspended ⊘"
     record = svc.decline(org_id, "Did not respond to the concern")
     assert record.status is VettingStatus.DECLINED and record.next_review_on is None
     record = svc.start_review(org_id)
