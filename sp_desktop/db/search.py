@@ -79,14 +79,21 @@ class SqliteSearch:
         short_name = "".join(f" AND name LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
         short_org = "".join(f" AND organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
         if long_words:
-            # Rows whose name (organisation) holds every long word: one indexed lookup each, as sets.
+            # Rows whose name (organisation) holds every long word: one indexed lookup each, as sets,
+            # so the name text is read only for rows that can be in the top tiers.
             params["qname"] = "name : (" + self._phrase(long_words) + ")"
             params["qorg"] = "organisation : (" + self._phrase(long_words) + ")"
             in_name = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qname)"
             in_org = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qorg)"
         else:
             in_name = in_org = "1"
-        tier = (f"(CASE WHEN name LIKE :first ESCAPE '\\' THEN 0 WHEN {in_name}{short_name} THEN 1"
+        if len(words[0]) >= 3:  # a name starting with the first word contains it: test the set first
+            params["qfirst"] = "name : (" + self._phrase(words[:1]) + ")"
+            starts = ("rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qfirst)"
+                      " AND name LIKE :first ESCAPE '\\'")
+        else:
+            starts = "name LIKE :first ESCAPE '\\'"
+        tier = (f"(CASE WHEN {starts} THEN 0 WHEN {in_name}{short_name} THEN 1"
                 f" WHEN {in_org}{short_org} THEN 2 ELSE 3 END)")
         score = f"({tier} * 1000.0 + {_BM25 if long_words else '0.0'})"
         sql = text(f"SELECT rowid AS id, {score} AS score FROM service_fts WHERE {' AND '.join(where)}")
