@@ -143,6 +143,24 @@ def check_database(window: Any, interactive: bool = True) -> Any:
     return window.tasks.start(work, done, failed)
 
 
+def background_quick_check(window: Any) -> Any:
+    """The start-up quick_check of a large database, in the background (see db/integrity.py)."""
+    runtime = window.runtime
+    path = runtime.db.sqlite_path
+
+    def work(progress: Any) -> integrity.CheckResult:
+        return integrity.background_quick_check(path, path.parent, runtime.clock.now())
+
+    def done(result: integrity.CheckResult) -> None:
+        if not result.ok:
+            _report(window, result, 0.0, interactive=False)
+
+    def failed(exc: BaseException, tb: str) -> None:
+        log.error("start-up quick check could not run: %s\n%s", exc, tb)
+
+    return window.tasks.start(work, done, failed)
+
+
 def install_database_check(window: Any, weekly: bool = True) -> QAction | None:
     """Tools > Check the database… (administrators, SQLite) and the weekly background check."""
     runtime = window.runtime
@@ -156,8 +174,10 @@ def install_database_check(window: Any, weekly: bool = True) -> QAction | None:
         action.triggered.connect(lambda: check_database(window, interactive=True))
         _tools_menu(window).addAction(action)
     data_dir = runtime.db.sqlite_path.parent
-    if weekly and integrity.full_check_due(data_dir, runtime.clock.now()):
+    if weekly and integrity.full_check_due(data_dir, runtime.clock.now()):  # covers the quick check
         QTimer.singleShot(WEEKLY_CHECK_DELAY_MS, window, lambda: check_database(window, interactive=False))
+    elif integrity.needs_background_quick_check(runtime.db.sqlite_path, data_dir):
+        QTimer.singleShot(WEEKLY_CHECK_DELAY_MS // 5, window, lambda: background_quick_check(window))
     return action
 
 

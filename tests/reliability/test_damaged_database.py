@@ -196,3 +196,17 @@ def test_restore_never_overwrites_an_existing_database(practice: Path, tmp_path:
     with pytest.raises(FileExistsError):
         integrity.restore_backup(backup, practice)
     assert _org_names(practice) == {"Paisley Food Bank", "Renfrew Carers Centre"}
+
+
+def test_large_database_is_quick_checked_after_opening_and_put_aside_next_start(
+        practice: Path, app_paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrity, "SYNC_QUICK_CHECK_BYTES", 0)  # every file counts as large
+    corrupt(practice)
+    rt = open_runtime(_args(app_paths), FixedClock(NOW))  # header and schema are fine: it opens
+    rt.close()
+    assert integrity.needs_background_quick_check(practice, app_paths.data_dir)
+    result = integrity.background_quick_check(practice, app_paths.data_dir, NOW)  # as the window runs it
+    assert not result.ok
+    with pytest.raises(DamagedDatabase):
+        open_runtime(_args(app_paths), FixedClock(NOW + timedelta(minutes=1)))
+    assert not practice.exists()
