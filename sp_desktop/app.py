@@ -89,7 +89,10 @@ def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    from sp_desktop.cli import names_a_command
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(load_commands=names_a_command(argv))  # the window needs no command modules
     args = parser.parse_args(argv)
     from sp_desktop.diagnostics import setup_logging
     from sp_desktop.paths import AppPaths

@@ -24,14 +24,29 @@ class CommandError(RuntimeError):
         self.exit_code = exit_code
 
 
-def build_parser() -> argparse.ArgumentParser:
+def names_a_command(argv: Sequence[str]) -> bool:
+    """True unless `argv` only holds global options (the window is wanted). Importing every
+    command module (reportlab, openpyxl, ...) costs the window ~0.5 s at start-up for nothing."""
+    takes_value = {"--data-dir", "--database-url"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(load_commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sp-desktop",
         description="Social prescribing directory for a GP practice. With no command, opens the window.")
     parser.add_argument("--version", action="version", version=f"sp_desktop {__version__}")
     add_common_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if load_commands else ():
         importlib.import_module(f"sp_desktop.cli.{name}").register(sub)
     return parser
 
