@@ -307,3 +307,39 @@ def test_whole_app_starts_logs_and_quits_when_ready(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1].startswith("ready")
     assert "sp_desktop" in (tmp_path / "d" / "logs" / "sp_desktop.log").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the real organisation dialog
+def test_organisation_dialog_draft_survives_a_crash_and_is_restored(qtbot: Any, ctx: Any, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.directory import ContactForm, LocationForm
+    from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
+
+    org = DirectoryService(ctx).save_organisation(OrganisationForm(
+        name="Paisley Food Bank", contacts=[ContactForm(name="Ann")],
+        locations=[LocationForm(name="St Mirin's Hall", address_1="1 High St", postcode="PA1 1AA")]))
+    dialog = EditOrganisationDialog(ctx, None, org.id)
+    qtbot.addWidget(dialog)
+    assert dialog.draft() is None  # nothing typed yet: nothing to keep
+    dialog.description.setPlainText("Open Tuesdays — half-typed sentinel-draft-99")
+    dialog.website.setText("www.paisleyfoodbank.example.org")
+    state = dialog.draft()
+    assert state is not None and state["organisation_id"] == org.id
+    json.dumps(state)  # plain JSON
+    diagnostics.write_draft(tmp_path, "k", f"{EditOrganisationDialog.__module__}:EditOrganisationDialog",
+                            dialog.windowTitle(), state)
+    dialog.close()
+
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    window = QWidget()
+    window.ctx = ctx  # type: ignore[attr-defined]
+    qtbot.addWidget(window)
+    [restored] = crash.offer_drafts(window, tmp_path)
+    assert restored.description.toPlainText() == "Open Tuesdays — half-typed sentinel-draft-99"
+    assert restored.website.text() == "www.paisleyfoodbank.example.org"
+    assert [c.name for c in restored.contacts.values()] == ["Ann"]
+    assert [v.name for v in restored.venues.values()] == ["St Mirin's Hall"]
+    assert restored.is_dirty()
+    assert restored.save()  # and it saves as the person meant
+    saved = DirectoryService(ctx).get_organisation(org.id)
+    assert saved.description == "Open Tuesdays — half-typed sentinel-draft-99"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -11,10 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.enums import OrganisationStatus, RegisterKind
+from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind
 from sp_desktop.domain.validators import FieldError, normalise_email, normalise_url
 from sp_desktop.services.base import ServiceContext
-from sp_desktop.services.directory import OrganisationDetail, OrganisationForm
+from sp_desktop.services.directory import (
+    ContactForm,
+    LocationForm,
+    OrganisationDetail,
+    OrganisationForm,
+    PhoneForm,
+)
 from sp_desktop.ui.widgets.contact_list_editor import ContactListEditor
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
@@ -179,6 +188,40 @@ class EditOrganisationDialog(EditDialog):
     def record_label(self) -> str:
         name = self.name.text().strip()
         return f"the organisation “{name}”" if name else "this new organisation"
+
+    # ---- drafts (sp_desktop.ui.crash): unsaved typing survives a crash and is offered next start
+    def draft(self) -> dict[str, Any] | None:
+        if not self.is_dirty():
+            return None
+        form = asdict(self.to_form())
+        form["register_kind"] = form["register_kind"].value
+        form["status"] = form["status"].value
+        for phone in form["phones"]:
+            phone["type"] = phone["type"].value
+        return {"organisation_id": self.organisation_id, "version": self.version, "form": form}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        f = dict(state["form"])
+        self.version = state.get("version", self.version)  # a save then still notices others' changes
+        self.name.setText(f.get("name", ""))
+        self.alternate_name.setText(f.get("alternate_name", ""))
+        self.description.setPlainText(f.get("description", ""))
+        self.website.setText(f.get("website", ""))
+        self.email.setText(f.get("email", ""))
+        self.legal_status.setText(f.get("legal_status", ""))
+        register = RegisterKind(f["register_kind"])
+        self.register_kind.setCurrentIndex(max(0, self.register_kind.findData(register)))
+        self.registration_number.setText(f.get("registration_number", ""))
+        self.status.setCurrentIndex(max(0, self.status.findData(OrganisationStatus(f["status"]))))
+        self.phones.set_values([PhoneForm(p["number"], PhoneType(p["type"]), p.get("description", ""))
+                                for p in f.get("phones", [])])
+        self.contacts.set_values([ContactForm(**c) for c in f.get("contacts", [])])
+        self.venues.set_values([LocationForm(**v) for v in f.get("locations", [])])
+
+    @classmethod
+    def open_for_draft(cls, ctx: ServiceContext, parent: QWidget | None,
+                       state: dict[str, Any]) -> EditOrganisationDialog:
+        return cls(ctx, parent, state.get("organisation_id"))
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: ServiceContext,
