@@ -34,6 +34,8 @@ def fold(text: str | None) -> str:
     """Case- and accent-insensitive form used by search ("Café" -> "cafe")."""
     if not text:
         return ""
+    if text.isascii():  # the common case: nothing to strip (the search triggers call this per field)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -105,7 +105,7 @@ _PERMISSION_TEXT = {
     Permission.IMPORT: "import directory data",
     Permission.MANAGE_STAFF: "manage staff accounts",
     Permission.SETTINGS: "change practice settings",
-    Permission.BACKUP_RESTORE: "restore from a backup",
+    Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
 }
 
@@ -118,7 +118,8 @@ class PermissionDenied(PermissionError):
         allowed = [r.label.lower() for r in AppRole if r.rank >= needed.rank]
         who = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if len(allowed) > 1 else allowed)
         what = _PERMISSION_TEXT.get(permission, permission.name.lower().replace("_", " "))
-        super().__init__(f"Only a {who} can {what}. You are signed in as {actor.description}; "
+        article = "an" if who[:1] in "aeiou" else "a"
+        super().__init__(f"Only {article} {who} can {what}. You are signed in as {actor.description}; "
                          "ask a colleague with that role.")
         self.permission = permission
 

@@ -126,7 +126,7 @@ def test_a_row_the_server_refuses_is_named_and_nothing_is_committed(tmp_path, te
         assert "Nothing was copied" in str(exc.value)
         with pytest.raises(PermissionDenied) as refused:
             migrate_to(ctx.as_actor(Actor(None, "Fran Desk", AppRole.FRONT_DESK)), empty_server_db)
-        assert "Only a administrator can move the directory to a PostgreSQL server" in str(refused.value)
+        assert "Only an administrator can move the directory to a PostgreSQL server" in str(refused.value)
     finally:
         db.dispose()
     pg = Database.open(empty_server_db)
