@@ -130,6 +130,14 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
     assert window.nav.item(1).text() == f"Reviews due ({before - 1})"
     assert label.text().endswith(f"{overdue_before - 1} vetting reviews overdue</a>")
 
+    # One click on a row opens its record too.
+    clicked: list[str] = []
+    monkeypatch.setattr(VettingDialog, "exec", lambda dialog: clicked.append(dialog.record.organisation_name) or 0)
+    second = page.model.row_at(0)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert clicked == [second.organisation_name]
+
 
 def test_front_desk_reads_the_record_but_cannot_change_it(qtbot: Any, demo_runtime: Runtime) -> None:
     rachel = _actor(demo_runtime, "Rachel Reception")

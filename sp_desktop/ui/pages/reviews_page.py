@@ -129,7 +129,8 @@ class ReviewsPage(QWidget):
         header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
         for col, width in _WIDTHS.items():
             self.table.setColumnWidth(col, width)
-        self.table.doubleClicked.connect(self._double_clicked)
+        # One click opens the record (the flow: Reviews due -> open the first -> approve).
+        self.table.clicked.connect(self._clicked)
         self.table.installEventFilter(_Keys(self))
         layout.addWidget(self.table, 1)
         self.empty = QLabel("Nothing due: every approved organisation is within its review date and no "
@@ -191,7 +192,7 @@ class ReviewsPage(QWidget):
         r = self.model.row_at(rows[0].row())
         return r.organisation_id if r else None
 
-    def _double_clicked(self, index: QModelIndex) -> None:
+    def _clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.table.selectRow(index.row())
             self.open_selected()
