@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,9 @@ from sp_desktop.ui.models.reviews_table_model import COL_DUE, COL_ORGANISATION, 
 from sp_desktop.ui.pages import page_specs
 from sp_desktop.ui.pages.reviews_page import ReviewsPage
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
+# Screenshots go to a temporary folder; set SP_DESKTOP_SCREENSHOT_DIR=resources/screenshots to refresh the
+# README pictures (running the tests must not change the checkout).
+SCREENSHOT_DIR_ENV = "SP_DESKTOP_SCREENSHOT_DIR"
 
 
 def _actor(runtime: Runtime, name: str) -> Actor:
@@ -261,8 +264,10 @@ def test_history_dialog_per_organisation_and_per_service(qtbot: Any, demo_runtim
     assert all(not t.startswith("Changed the service") for t in dialog.history.texts())
 
 
-def test_screenshots_of_the_vetting_record_and_reviews_page(qtbot: Any, demo_runtime: Runtime) -> None:
+def test_screenshots_of_the_vetting_record_and_reviews_page(qtbot: Any, demo_runtime: Runtime,
+                                                            tmp_path: Path) -> None:
     """The README screenshots (offscreen): the vetting record and the Reviews due page."""
+    SCREENSHOTS = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path)  # noqa: N806
     lena = _actor(demo_runtime, "Lena Link")
     org_id = _org_id(demo_runtime, "Stagedoor Southside Theatre Company")
     dialog = VettingDialog(demo_runtime.context(lena), org_id)
