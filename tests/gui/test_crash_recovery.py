@@ -343,3 +343,40 @@ def test_organisation_dialog_draft_survives_a_crash_and_is_restored(qtbot: Any, 
     assert restored.save()  # and it saves as the person meant
     saved = DirectoryService(ctx).get_organisation(org.id)
     assert saved.description == "Open Tuesdays — half-typed sentinel-draft-99"
+
+
+def test_service_dialog_draft_round_trip(qtbot: Any, ctx: Any, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.domain.enums import AccessRoute
+    from sp_desktop.services.directory import LocationForm, PhoneForm, ServiceForm, SlotForm
+    from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+
+    directory = DirectoryService(ctx)
+    org = directory.save_organisation(OrganisationForm(
+        name="Paisley Food Bank", locations=[LocationForm(name="Hall", address_1="1 High St")]))
+    svc = directory.save_service(ServiceForm(organisation_id=org.id, name="Friday food parcels",
+                                             access=[AccessRoute.DROP_IN], location_ids=[org.locations[0].id],
+                                             phones=[PhoneForm("0141 496 0123")],
+                                             schedule=[SlotForm(4, "10:00", "12:00")]))
+    dialog = EditServiceDialog(ctx, None, svc.id)
+    qtbot.addWidget(dialog)
+    assert dialog.draft() is None
+    dialog.eligibility.setPlainText("Anyone — sentinel-service-draft")
+    dialog.access_boxes[AccessRoute.SELF_REFERRAL].setChecked(True)
+    dialog.charge.setChecked(True)
+    dialog.fee_description.setText("£1 a bag")
+    state = dialog.draft()
+    assert state is not None
+    diagnostics.write_draft(tmp_path, "s", f"{EditServiceDialog.__module__}:EditServiceDialog",
+                            dialog.windowTitle(), json.loads(json.dumps(state)))
+    expected = dialog.to_form()
+    dialog.close()
+
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    window = QWidget()
+    window.ctx = ctx  # type: ignore[attr-defined]
+    qtbot.addWidget(window)
+    [restored] = crash.offer_drafts(window, tmp_path)
+    assert restored.to_form() == expected  # every field back as typed
+    assert restored.save()
+    assert DirectoryService(ctx).get_service(svc.id).fee_description == "£1 a bag"

@@ -3,7 +3,9 @@ categories."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -25,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.enums import AccessRoute, ServiceStatus
+from sp_desktop.domain.enums import AccessRoute, PhoneType, ServiceStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.domain.validators import FieldError, normalise_email, normalise_url
 from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.categories import CategoryService
-from sp_desktop.services.directory import ServiceDetail, ServiceForm, SlotForm
+from sp_desktop.services.directory import PhoneForm, ServiceDetail, ServiceForm, SlotForm
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
@@ -483,6 +485,66 @@ class EditServiceDialog(EditDialog):
     def record_label(self) -> str:
         name = self.name.text().strip()
         return f"the service “{name}”" if name else "this new service"
+
+    # ---- drafts (sp_desktop.ui.crash): unsaved typing survives a crash and is offered next start
+    def draft(self) -> dict[str, Any] | None:
+        if not self.is_dirty():
+            return None
+        form = asdict(self.to_form())
+        form["access"] = [a.value for a in form["access"]]
+        form["status"] = form["status"].value
+        form["phones"] = [{**p, "type": p["type"].value} for p in form["phones"]]
+        verified = form["last_verified_on"]
+        form["last_verified_on"] = verified.isoformat() if verified else None
+        return {"service_id": self.service_id, "version": self.version, "form": form}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        f = dict(state["form"])
+        self.version = state.get("version", self.version)  # a save then still notices others' changes
+        index = self.organisation.findData(f.get("organisation_id"))
+        if index >= 0:
+            self.organisation.blockSignals(True)
+            self.organisation.setCurrentIndex(index)
+            self.organisation.blockSignals(False)
+        self.name.setText(f.get("name", ""))
+        self.alternate_name.setText(f.get("alternate_name", ""))
+        self.description.setPlainText(f.get("description", ""))
+        self.eligibility.setPlainText(f.get("eligibility", ""))
+        self.min_age.setValue(-1 if f.get("min_age") is None else f["min_age"])
+        self.max_age.setValue(-1 if f.get("max_age") is None else f["max_age"])
+        self.service_area.setText(f.get("service_area", ""))
+        self.status.setCurrentIndex(max(0, self.status.findData(ServiceStatus(f["status"]))))
+        for route, box in self.access_boxes.items():
+            box.setChecked(route.value in f.get("access", []))
+        self.application_process.setPlainText(f.get("application_process", ""))
+        self.referral_form_url.setText(f.get("referral_form_url", ""))
+        self.email.setText(f.get("email", ""))
+        self.url.setText(f.get("url", ""))
+        self.by_phone.setChecked(bool(f.get("by_phone")))
+        self.online.setChecked(bool(f.get("online")))
+        (self.free if f.get("is_free", True) else self.charge).setChecked(True)
+        self.fee_description.setText(f.get("fee_description", ""))
+        self.phones.set_values([PhoneForm(p["number"], PhoneType(p["type"]), p.get("description", ""))
+                                for p in f.get("phones", [])])
+        self.schedule.set_values([SlotForm(**slot) for slot in f.get("schedule", [])])
+        self.schedule_notes.setText(f.get("schedule_notes", ""))
+        self._load_venues(list(f.get("location_ids", [])))
+        self.languages.setText(", ".join(f.get("languages", [])))
+        self.interpretation.setText(f.get("interpretation", ""))
+        self.bsl.setChecked(bool(f.get("bsl")))
+        chosen = set(f.get("category_ids", []))
+        for item in self._category_items():
+            item.setCheckState(0, Qt.CheckState.Checked if item.data(0, _ID_ROLE) in chosen
+                               else Qt.CheckState.Unchecked)
+        self._show_chosen_categories()
+        if f.get("last_verified_on"):
+            self.verified_check.setChecked(True)
+            self.verified_on.setDate(QDate.fromString(f["last_verified_on"], "yyyy-MM-dd"))
+
+    @classmethod
+    def open_for_draft(cls, ctx: ServiceContext, parent: QWidget | None,
+                       state: dict[str, Any]) -> EditServiceDialog:
+        return cls(ctx, parent, state.get("service_id"), state["form"].get("organisation_id") or None)
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: ServiceContext, service_id: int | None = None,
