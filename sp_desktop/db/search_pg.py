@@ -33,17 +33,15 @@ _F8 = "CAST({} AS double precision)"
 class PostgresSearch:
     """Trigram substring search with FTS5-compatible bm25 ranking (see module docstring)."""
 
-    def matches(self, query: str) -> Subquery | None:
-        words = terms_of(query)
-        if not words:
-            return None
+    @staticmethod
+    def _where(words: list[str], params: dict[str, object]) -> list[str]:
+        """Every 3+ character word a substring of the document; shorter words starting the
+        service or organisation name or one of their words (as SqliteSearch)."""
         long_words = [w for w in words if len(w) >= 3]
         short_words = [w for w in words if len(w) < 3]
-        params: dict[str, object] = {}
         where: list[str] = []
         for i, w in enumerate(long_words):
             params[f"l{i}"] = "%" + _like_escape(w) + "%"
-            params[f"t{i}"] = w
             where.append(f"ss.document LIKE :l{i} ESCAPE '\\'")
         for i, w in enumerate(short_words):
             key = f"p{i}"
@@ -51,6 +49,28 @@ class PostgresSearch:
             where.append(f"(ss.name LIKE :{key} ESCAPE '\\' OR ss.organisation LIKE :{key} ESCAPE '\\'"
                          f" OR ss.name LIKE '% ' || :{key} ESCAPE '\\'"
                          f" OR ss.organisation LIKE '% ' || :{key} ESCAPE '\\')")
+        return where
+
+    def match_ids(self, query: str) -> Subquery | None:
+        """The same services as `matches`, unranked (for counting)."""
+        words = terms_of(query)
+        if not words:
+            return None
+        params: dict[str, object] = {}
+        where = self._where(words, params)
+        sql = text(f"SELECT ss.service_id AS id FROM service_search AS ss WHERE {' AND '.join(where)}")
+        sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
+        return sql.columns(id=Integer).subquery("match_ids")
+
+    def matches(self, query: str) -> Subquery | None:
+        words = terms_of(query)
+        if not words:
+            return None
+        long_words = [w for w in words if len(w) >= 3]
+        params: dict[str, object] = {}
+        where = self._where(words, params)
+        for i, w in enumerate(long_words):
+            params[f"t{i}"] = w
         # Tiers exactly as SqliteSearch: 0 = service name starts with the first word, 1 = service
         # name contains every word, 2 = organisation name does, 3 = elsewhere.
         params["first"] = _like_escape(words[0]) + "%"

@@ -127,6 +127,8 @@ def test_same_matches_in_the_same_order(both):
             assert rs.total == rp.total, (q, f)
             assert rs.rows == rp.rows, (q, f)  # every column of every row, not just the ids
             non_empty += bool(rs.rows)
+            small_s, small_p = ds.search(q, f, limit=3), dp.search(q, f, limit=3)  # counted separately
+            assert small_s.rows == small_p.rows and small_s.total == small_p.total == rs.total, (q, f)
     assert non_empty > len(QUERIES) * len(FILTERS) // 2  # the queries really exercise the index
 
 
