@@ -90,7 +90,7 @@ RESULT_LIMIT = 1000
 KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
 NEXT_COLUMN = COL_CATEGORIES
 #: The detail pane's width at first: what is left beside those columns, within these limits.
-DETAIL_MIN_WIDTH = 280
+DETAIL_MIN_WIDTH = 264
 DETAIL_MAX_WIDTH = 460
 #: How many organisations with no services the empty state offers to add a service to.
 EMPTY_ORGANISATIONS = 3
