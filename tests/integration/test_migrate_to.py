@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sp_desktop.cli import build_parser, run_command
 from sp_desktop.db.engine import Database, sqlite_url
@@ -88,6 +88,15 @@ def test_migrate_to_copies_the_demo_exactly_and_leaves_sqlite_untouched(demo_fol
         lite_dir, pg_dir = (DirectoryService(ServiceContext(d, clock, admin)) for d in (lite, pg))
         for q in ("debt", "carers", "walk paisley", "café", "he"):
             assert lite_dir.search(q).rows == pg_dir.search(q).rows, q
+        with pg.read() as s:  # the search index was built once, after the copy, and is complete
+            cols = "service_id, name, organisation, description, categories, place"
+            assert s.execute(text(f"SELECT count(*) FROM (SELECT {cols} FROM service_search_source EXCEPT "
+                                  f"SELECT {cols} FROM service_search) AS x")).scalar() == 0
+            assert s.execute(text("SELECT count(*) FROM service_search")).scalar() == \
+                s.execute(text("SELECT count(*) FROM service")).scalar() > 100
+            triggers = s.execute(text("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+                                      "AND tgenabled = 'D'")).scalar()
+            assert triggers == 0, "every trigger is switched back on"
         # the id sequences were moved on: a new organisation gets a fresh id on the server
         top = max(r[0] for r in lite_dir.organisations(include_archived=True))
         assert pg_dir.save_organisation(OrganisationForm(name="New after move")).id == top + 1
