@@ -30,6 +30,21 @@ _B = 0.75
 _F8 = "CAST({} AS double precision)"
 
 
+def _self_overlapping(word: str) -> bool:
+    """True if two occurrences of `word` can overlap ("ana" in "banana"): a proper prefix of it is
+    also a suffix."""
+    return any(word[:k] == word[-k:] for k in range(1, len(word)))
+
+
+def _occurrences(column: str, param: str, word: str) -> str:
+    """SQL for how many times `word` occurs in `column`, overlapping occurrences included (as
+    FTS5 counts phrase instances). Most words cannot overlap themselves, and for those a
+    replace() count is exact and much cheaper than the sp_count() loop."""
+    if _self_overlapping(word):
+        return f"sp_count({column}, {param})"
+    return f"((char_length({column}) - char_length(replace({column}, {param}, ''))) / char_length({param}))"
+
+
 class PostgresSearch:
     """Trigram substring search with FTS5-compatible bm25 ranking (see module docstring)."""
 
@@ -85,9 +100,11 @@ class PostgresSearch:
             # FTS5 (fts5_aux.c): score = -sum_i idf_i * f_i * (k1 + 1) / (f_i + k1 * (1 - b + b * D / avgdl))
             # with idf_i = ln((N - n_i + 0.5) / (n_i + 0.5)), floored at 1e-6.
             terms = []
-            for i in range(len(long_words)):
-                freq = " + ".join(f"{_F8.format(weight)} * sp_count(ss.{col}, :t{i})"
-                                  for col, weight in _WEIGHTS)
+            freqs = []
+            for i, w in enumerate(long_words):
+                freqs.append(" + ".join(f"{_F8.format(weight)} * {_occurrences(f'ss.{col}', f':t{i}', w)}"
+                                        for col, weight in _WEIGHTS) + f" AS f{i}")
+                freq = f"fr.f{i}"
                 raw_idf = f"ln((st.n - st.h{i} + 0.5) / (st.h{i} + 0.5))"
                 idf = f"(CASE WHEN {raw_idf} <= 0.0 THEN 1e-6 ELSE {raw_idf} END)"
                 k1 = _F8.format(_K1)
@@ -100,7 +117,9 @@ class PostgresSearch:
             stats = (f"(SELECT CAST(count(*) AS double precision) AS n, "
                      f"CAST(sum(ntokens) AS double precision) / greatest(count(*), 1) AS avgdl, {hits} "
                      f"FROM service_search) AS st")
-            source = f"service_search AS ss CROSS JOIN {stats}"
+            # each word's weighted frequency once per row (it is used twice in the formula)
+            source = (f"service_search AS ss CROSS JOIN {stats} "
+                      f"CROSS JOIN LATERAL (SELECT {', '.join(freqs)}) AS fr")
         else:
             bm25 = "0.0"
             source = "service_search AS ss"

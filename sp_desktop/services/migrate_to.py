@@ -278,6 +278,9 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
                             f"{theirs[table.name][0]} on the server, or different contents). Nothing was "
                             "committed. Please report this problem.")
                     copies.append(TableCopy(table.name, *mine[table.name]))
+                # Fresh statistics for the planner: without them a search right after a large copy
+                # can pick a plan that takes seconds instead of milliseconds.
+                dconn.exec_driver_sql("ANALYZE")
             return MigrateToReport(str(source_path), where, tuple(copies))
         finally:
             src.dispose()
