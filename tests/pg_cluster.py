@@ -168,10 +168,28 @@ class PgCluster:
                     raise
                 time.sleep(0.2)  # port taken between choosing and binding: choose again
         self._started = True
+        self._start_watchdog()
         import psycopg
 
         with psycopg.connect(**self._connect_args("postgres"), autocommit=True) as conn:
             conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN CREATEDB PASSWORD '{self.app_password}'")
+
+    def _start_watchdog(self) -> None:
+        """If this test process dies without cleaning up (killed by a timeout, SIGKILL...), a small
+        detached shell notices within a second, stops the server and removes the folder."""
+        if os.name == "nt" or not Path("/bin/sh").exists():
+            return
+        root = _quote(str(self.root))
+        data = _quote(str(self.root / "data"))
+        stop = f"{_quote(str(self.bindir / 'pg_ctl'))} -D {data} -m immediate -w stop"
+        if self._as_user and self._as_user[0] == "su":
+            stop = f"su postgres -s /bin/sh -c {_quote(stop)}"
+        elif self._as_user:
+            stop = " ".join(_quote(a) for a in self._as_user) + " " + stop
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+                  f"if [ -d {root} ]; then {stop} >/dev/null 2>&1; rm -rf {root}; fi")
+        subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
 
     # ---- connecting
     def _connect_args(self, dbname: str, user: str = "postgres") -> dict[str, object]:
