@@ -94,6 +94,7 @@ class PgCluster:
     app_password: str = field(default_factory=lambda: secrets.token_hex(16))
     _as_user: list[str] = field(default_factory=list)
     _started: bool = False
+    _watchdog: subprocess.Popen[bytes] | None = None
 
     @classmethod
     def start(cls, bindir: Path) -> PgCluster:
@@ -188,8 +189,9 @@ class PgCluster:
             stop = " ".join(_quote(a) for a in self._as_user) + " " + stop
         script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
                   f"if [ -d {root} ]; then {stop} >/dev/null 2>&1; rm -rf {root}; fi")
-        subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+        self._watchdog = subprocess.Popen(["/bin/sh", "-c", script], start_new_session=True,
+                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, close_fds=True)
 
     # ---- connecting
     def _connect_args(self, dbname: str, user: str = "postgres") -> dict[str, object]:
@@ -226,6 +228,10 @@ class PgCluster:
                 print(f"warning: stopping the test PostgreSQL server failed: {exc}", file=sys.stderr)
             self._started = False
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._watchdog is not None:  # cleaned up properly: the watchdog is not needed any more
+            self._watchdog.terminate()
+            self._watchdog.wait(10)
+            self._watchdog = None
 
 
 def _quote(arg: str) -> str:
