@@ -80,6 +80,9 @@ class FollowUpProvider(Protocol):
         `done_since` when it is given."""
         ...
 
+    # Optional: `count_open(session, owner_id=...) -> int`, len(items(...)) of the open items as one SQL
+    # count (the navigation's "Follow-ups (n)"); FollowUpService falls back to counting the items.
+
     def mark_done(self, session: Session, ctx: ServiceContext, ref: int, note: str) -> None:
         """Mark one item done with a note and write its audit row, in `session`. Raise NotFound
         if it no longer exists and ValidationFailed if it is already done."""
@@ -92,6 +95,15 @@ class ContactFollowUps:
     kind = "contact"
     label = "Contact follow-up"
     done_permission = Permission.LOG_CONTACT
+
+    def count_open(self, session: Session, *, owner_id: int | None) -> int:
+        ce = ContactEvent
+        q = (select(func.count()).select_from(ce).join(Organisation, Organisation.id == ce.organisation_id)
+             .where(ce.follow_up_action.is_not(None), ce.follow_up_action != "",
+                    ce.follow_up_done_at.is_(None)))
+        if owner_id is not None:
+            q = q.where(ce.follow_up_owner_id == owner_id)
+        return int(session.scalar(q) or 0)
 
     def items(self, session: Session, *, owner_id: int | None,
               done_since: datetime | None) -> list[FollowUpItem]:
@@ -172,7 +184,16 @@ class FollowUpService:
         return sorted(out, key=_sort_key)
 
     def count_open(self, owner_id: int | None = None) -> int:
-        return len(self.items(owner_id))
+        """`len(items(owner_id))`, counted by the database where the provider can."""
+        with self.ctx.read() as s:
+            total = 0
+            for p in self.providers.values():
+                count = getattr(p, "count_open", None)
+                if count is not None:
+                    total += int(count(s, owner_id=owner_id))
+                else:
+                    total += len(p.items(s, owner_id=owner_id, done_since=None))
+            return total
 
     def count_overdue(self, owner_id: int | None = None) -> int:
         return sum(1 for i in self.items(owner_id) if i.overdue)

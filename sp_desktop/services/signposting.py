@@ -789,6 +789,13 @@ class SignpostingFollowUps:
     label = "Signposting follow-up"
     done_permission = Permission.LOG_SIGNPOSTING
 
+    def count_open(self, session: Session, *, owner_id: int | None) -> int:
+        q = (select(func.count()).select_from(Signposting).join(Staff, Staff.id == Signposting.staff_id)
+             .where(Signposting.follow_up_on.is_not(None), Signposting.follow_up_done.is_(False)))
+        if owner_id is not None:
+            q = q.where(Signposting.staff_id == owner_id)
+        return int(session.scalar(q) or 0)
+
     def items(self, session: Session, *, owner_id: int | None, done_since: Any) -> list[Any]:
         from sp_desktop.services.followups import FollowUpItem
 

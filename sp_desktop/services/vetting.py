@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sp_desktop.db.models import Organisation, Service, Staff, VettingCheckItem, VettingEvidence
@@ -429,6 +429,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_")[:60] or "item"
 
 
+def _due_conditions(horizon: date) -> tuple[list[Any], list[Any]]:
+    """The WHERE conditions of `VettingService.reviews_due` (and its count), by the horizon date:
+    approved organisations whose review falls by then, and approved or in-review organisations
+    with complete evidence (of an active checklist item; needs the joins to VettingEvidence and
+    VettingCheckItem) that expires by then. Archived and closed organisations are left out."""
+    live = [Organisation.archived_at.is_(None), Organisation.status != OrganisationStatus.CLOSED]
+    review_due = [*live, Organisation.vetting_status == VettingStatus.APPROVED,
+                  Organisation.next_review_on.is_not(None), Organisation.next_review_on <= horizon]
+    evidence_due = [*live, Organisation.vetting_status.in_([VettingStatus.APPROVED, VettingStatus.IN_REVIEW]),
+                    VettingEvidence.complete.is_(True), VettingCheckItem.active.is_(True),
+                    VettingEvidence.expires_on.is_not(None), VettingEvidence.expires_on <= horizon]
+    return review_due, evidence_due
+
+
 class VettingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -762,24 +776,19 @@ class VettingService:
             days = within_days if within_days is not None else read_settings(s).review_due_soon_days
             horizon = today + timedelta(days=days)
             approver = aliased(Staff)
-            live = [Organisation.archived_at.is_(None), Organisation.status != OrganisationStatus.CLOSED]
+            review_due, evidence_due = _due_conditions(horizon)
             cols = [Organisation.id, Organisation.name, Organisation.vetting_status,
                     Organisation.next_review_on, Organisation.approved_on, approver.name.label("approver")]
             reviews = s.execute(
                 select(*cols)
                 .outerjoin(approver, approver.id == Organisation.approved_by_id)
-                .where(*live, Organisation.vetting_status == VettingStatus.APPROVED,
-                       Organisation.next_review_on.is_not(None),
-                       Organisation.next_review_on <= horizon)).all()
+                .where(*review_due)).all()
             expiring = s.execute(
                 select(*cols, VettingCheckItem.label, VettingEvidence.expires_on)
                 .join(VettingEvidence, VettingEvidence.organisation_id == Organisation.id)
                 .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
                 .outerjoin(approver, approver.id == Organisation.approved_by_id)
-                .where(*live,
-                       Organisation.vetting_status.in_([VettingStatus.APPROVED, VettingStatus.IN_REVIEW]),
-                       VettingEvidence.complete.is_(True), VettingCheckItem.active.is_(True),
-                       VettingEvidence.expires_on.is_not(None), VettingEvidence.expires_on <= horizon)
+                .where(*evidence_due)
                 .order_by(VettingEvidence.expires_on)).all()
         orgs: dict[int, dict[str, Any]] = {}
         for r in [*reviews, *expiring]:
@@ -808,6 +817,19 @@ class VettingService:
                                  r.approved_on, min(kinds, key=lambda k: k.rank), min(dates), today))
         out.sort(key=lambda x: (x.due_on, x.organisation_name.casefold()))
         return out
+
+    def count_reviews_due(self, within_days: int | None = None) -> int:
+        """`len(reviews_due(within_days))` as one SQL count (the navigation's "Reviews due (n)")."""
+        today = self.ctx.today()
+        with self.ctx.read() as s:
+            days = within_days if within_days is not None else read_settings(s).review_due_soon_days
+            review_due, evidence_due = _due_conditions(today + timedelta(days=days))
+            ids = union(select(Organisation.id).where(*review_due),
+                        select(Organisation.id)
+                        .join(VettingEvidence, VettingEvidence.organisation_id == Organisation.id)
+                        .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
+                        .where(*evidence_due)).subquery()
+            return int(s.scalar(select(func.count()).select_from(ids)) or 0)
 
     def overdue_count(self) -> int:
         """Approved organisations whose review date has passed (shown on start)."""

@@ -110,6 +110,7 @@ def test_front_desk_cannot_record_outcomes_and_is_told_who_can(qtbot, demo_db, c
     reception = ServiceContext(demo_db, clock, _actor(demo_db, clock, AppRole.FRONT_DESK, "Fran Frontdesk"))
     page = SignpostingPage(reception)
     qtbot.addWidget(page)
+    page.show()  # a page loads its data when shown (ui/pages/lazy.py)
     assert page.outcome_button.isHidden()
     told = []
     monkeypatch.setattr(messages, "inform", lambda parent, title, text: told.append(text))

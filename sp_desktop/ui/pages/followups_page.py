@@ -37,6 +37,7 @@ from sp_desktop.ui.models.relationship_models import (
     SORT_ROLE,
     FollowUpTableModel,
 )
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 
 EVERYONE, MINE = -1, -2
 DONE_DAYS = 30
@@ -82,7 +83,9 @@ class MarkDoneDialog(QDialog):
         return dialog.note.text().strip()
 
 
-class FollowUpsPage(QWidget):
+class FollowUpsPage(LoadWhenShown, QWidget):
+    """Loads its list when first shown (see ui/pages/lazy.py); the count is one SQL count."""
+
     changed = Signal()
 
     def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
@@ -169,7 +172,6 @@ class FollowUpsPage(QWidget):
         self.owner.currentIndexChanged.connect(self.refresh)
         self.show_done.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.refresh()
 
     # ---- page protocol
     def count(self) -> int:

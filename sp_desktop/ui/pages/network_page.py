@@ -42,6 +42,7 @@ from sp_desktop.services.relationships import (
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.models.relationship_models import SORT_ROLE, NetworkTableModel
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 
 TAB_TITLES = {WHO_KNOWS: "Who knows whom", NEVER_MET: "No one has met",
               NO_RECENT_CONTACT: "Approved, no contact in a year"}
@@ -149,7 +150,9 @@ class _ListView(QWidget):
         return ids[source.row()] if 0 <= source.row() < len(ids) else None
 
 
-class NetworkPage(QWidget):
+class NetworkPage(LoadWhenShown, QWidget):
+    """Loads its lists when first shown (they read every organisation's contact history)."""
+
     changed = Signal()
 
     def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
@@ -210,7 +213,6 @@ class NetworkPage(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         self.print_button.clicked.connect(self.print_list)
         QWidget.setTabOrder(self.search, self.tabs)
-        self.refresh()
 
     # ---- page protocol
     def refresh(self) -> None:

@@ -34,6 +34,7 @@ from sp_desktop.services.reports import REPEATED_POOR, SMALL_NUMBER, PracticeRep
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.record_signposting_dialog import from_qdate, to_qdate
 from sp_desktop.ui.models.signposting_models import SORT_ROLE, ReportRow, ReportTableModel
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.bar_chart import BarChart
 
 RANGES = ("Last 12 months", "This year", "Last year", "Last 3 months", "Chosen dates")
@@ -72,7 +73,9 @@ def _table(name: str, model: ReportTableModel) -> QTableView:
     return view
 
 
-class ReportsPage(QWidget):
+class ReportsPage(LoadWhenShown, QWidget):
+    """Works out its report when first shown (see ui/pages/lazy.py)."""
+
     changed = Signal()
     report_ready = Signal(object)  # the PracticeReport now shown
     saved = Signal(str)  # the path of a saved report or export
@@ -258,7 +261,6 @@ class ReportsPage(QWidget):
         self.csv_button.clicked.connect(self.export_csv)
         self.partner_button.clicked.connect(self.partner_report)
         self._set_buttons(False)
-        self.refresh()
 
     # ---- page protocol
     def count(self) -> int | None:

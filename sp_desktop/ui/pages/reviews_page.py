@@ -37,6 +37,7 @@ from sp_desktop.ui.models.reviews_table_model import (
     COL_WHEN,
     ReviewsTableModel,
 )
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
     ("Everything due", None),
@@ -63,7 +64,9 @@ class _Keys(QObject):
         return False
 
 
-class ReviewsPage(QWidget):
+class ReviewsPage(LoadWhenShown, QWidget):
+    """Loads its list when first shown (see ui/pages/lazy.py); the count is one SQL count."""
+
     changed = Signal()
 
     def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
@@ -72,6 +75,7 @@ class ReviewsPage(QWidget):
         self.main_window = window
         self.service = VettingService(ctx)
         self.all_rows: list[ReviewDue] = []
+        self.soon_days = 0  # the practice setting, read with the rows
         self.setAccessibleName("Reviews due")
         layout = QVBoxLayout(self)
 
@@ -140,7 +144,6 @@ class ReviewsPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
-        self.refresh()
 
     # ---- page protocol
     def refresh(self) -> None:
@@ -151,7 +154,7 @@ class ReviewsPage(QWidget):
         self.setProperty("stale", False)
 
     def count(self) -> int:
-        return len(self.all_rows)
+        return self.service.count_reviews_due()
 
     def overdue_count(self) -> int:
         return sum(1 for r in self.all_rows if r.kind is DueKind.OVERDUE)
@@ -160,7 +163,8 @@ class ReviewsPage(QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def on_shown(self) -> None:
-        self.refresh()
+        if not self.ensure_loaded():  # dates move on: re-read each time the page is shown
+            self.refresh()
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         self.table.setFocus()

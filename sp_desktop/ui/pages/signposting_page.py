@@ -45,6 +45,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
     to_qdate,
 )
 from sp_desktop.ui.models.signposting_models import COL_DATE, SORT_ROLE, SignpostingLogTableModel
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
           ("Chosen dates", 0))
@@ -52,7 +53,9 @@ STATES = (("All", "all"), ("Awaiting outcome …", "awaiting"), ("Outcome record
           ("Follow-up due !", "follow_up_due"), ("Poor or not suitable !", "poor"))
 
 
-class SignpostingPage(QWidget):
+class SignpostingPage(LoadWhenShown, QWidget):
+    """Loads the log when first shown (see ui/pages/lazy.py)."""
+
     changed = Signal()
 
     def __init__(self, ctx: ServiceContext, window: Any = None) -> None:
@@ -173,8 +176,8 @@ class SignpostingPage(QWidget):
         self.purge_button.clicked.connect(self.purge_references)
         self.table.doubleClicked.connect(lambda _i: self.record_outcome())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.range.setCurrentIndex(0)
-        self._range_chosen()
+        self.range.setCurrentIndex(0)  # the last 3 months; loaded when the page is first shown
+        self._apply_range()
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
         if obj is self.table and event.type() == QEvent.Type.KeyPress \
@@ -224,6 +227,10 @@ class SignpostingPage(QWidget):
 
     # ---- dates
     def _range_chosen(self) -> None:
+        self._apply_range()
+        self.refresh()
+
+    def _apply_range(self) -> None:
         days = int(self.range.currentData() or 0)
         if days:
             self._applying_range = True
@@ -231,7 +238,6 @@ class SignpostingPage(QWidget):
             self.date_to.setDate(to_qdate(today))
             self.date_from.setDate(to_qdate(today - timedelta(days=days)))
             self._applying_range = False
-        self.refresh()
 
     def _dates_edited(self) -> None:
         if self._applying_range:

@@ -44,6 +44,7 @@ from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext,
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.staff import StaffForm, StaffMember, StaffService
 from sp_desktop.ui import messages
+from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
 
 MAX_LOGO_BYTES = 400_000
@@ -528,8 +529,9 @@ class PracticeSettingsWidget(QWidget):
         return True
 
 
-class SettingsPage(QWidget):
-    """The administrators' Settings page."""
+class SettingsPage(LoadWhenShown, QWidget):
+    """The administrators' Settings page. Its two tabs are built (and loaded) when it is first
+    shown (see ui/pages/lazy.py)."""
 
     changed = Signal()
 
@@ -546,21 +548,43 @@ class SettingsPage(QWidget):
         layout.addWidget(title)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
-        self.staff = StaffAccountsWidget(ctx)
-        self.practice = PracticeSettingsWidget(ctx)
-        self.tabs.addTab(self.staff, "&Staff accounts")
-        self.tabs.addTab(self.practice, "&Practice settings")
         layout.addWidget(self.tabs, 1)
-        self.staff.changed.connect(self.changed.emit)
-        self.practice.changed.connect(self.changed.emit)
+        self._staff: StaffAccountsWidget | None = None
+        self._practice: PracticeSettingsWidget | None = None
+
+    @property
+    def staff(self) -> StaffAccountsWidget:
+        self._build_tabs()
+        assert self._staff is not None
+        return self._staff
+
+    @property
+    def practice(self) -> PracticeSettingsWidget:
+        self._build_tabs()
+        assert self._practice is not None
+        return self._practice
+
+    def _build_tabs(self) -> bool:
+        """Build (and so load) the tabs the first time; False when they were already there."""
+        if self._staff is not None:
+            return False
+        self._staff = StaffAccountsWidget(self.ctx)
+        self._practice = PracticeSettingsWidget(self.ctx)
+        self.tabs.addTab(self._staff, "&Staff accounts")
+        self.tabs.addTab(self._practice, "&Practice settings")
+        self._staff.changed.connect(self.changed.emit)
+        self._practice.changed.connect(self.changed.emit)
+        return True
 
     def refresh(self) -> None:
+        if self._build_tabs():
+            return
         self.staff.refresh()
         if not self.practice.dirty():
             self.practice.load()
 
     def can_close(self) -> bool:
-        if not self.practice.dirty():
+        if self._practice is None or not self._practice.dirty():
             return True
         choice = messages.ask_save_discard_cancel(self, "Unsaved settings",
                                                   "The practice settings have changes that are not saved.")

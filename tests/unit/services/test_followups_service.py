@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from sp_desktop.domain.enums import AppRole, ContactKind
 from sp_desktop.services.audit import AuditService
-from sp_desktop.services.base import Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.base import SYSTEM, Permission, ServiceContext, ValidationFailed
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
 from sp_desktop.services.followups import ContactFollowUps, FollowUpItem, FollowUpService
 from sp_desktop.services.relationships import ContactLogForm, ContactLogService
@@ -106,3 +106,14 @@ def test_other_features_add_their_follow_ups_to_the_same_list(ctx, clock):
     assert items[0].overdue  # the service applies the one overdue rule to every provider's items
     svc.mark_done("signposting", 7, "Went twice, enjoying it")
     assert other.done == [(7, "Went twice, enjoying it")]
+
+
+def test_the_open_count_is_the_length_of_the_open_list(demo_db, clock):
+    """The navigation's "Follow-ups (n)" is counted by the database; it must match the list."""
+    ctx = ServiceContext(demo_db, clock, SYSTEM)
+    svc = FollowUpService(ctx)
+    items = svc.items()
+    assert {i.kind for i in items} == {"contact", "signposting"}
+    assert svc.count_open() == len(items) > 0
+    for owner_id in {i.owner_id for i in items if i.owner_id is not None}:
+        assert svc.count_open(owner_id) == len(svc.items(owner_id))

@@ -220,16 +220,19 @@ def test_reviews_due_lists_overdue_due_soon_and_expiring(ctx, lead, clock):
     assert by_name["Review Org"].kind is DueKind.EXPIRING and by_name["Review Org"].days == 20
     assert by_name["Overdue Org"].approved_by == "Lena Link"
     assert svc.overdue_count() == 1
+    assert svc.count_reviews_due() == 4  # the navigation's count, one SQL query
     # a shorter window
     assert [d.organisation_name for d in svc.reviews_due(within_days=10)] == ["Overdue Org", "Due Soon Org"]
+    assert svc.count_reviews_due(within_days=10) == 2
     # archiving or closing takes an organisation off the list
     DirectoryService(ctx).set_archived("organisation", ids["Due Soon Org"], True, "merged")
     assert "Due Soon Org" not in [d.organisation_name for d in svc.reviews_due()]
+    assert svc.count_reviews_due() == len(svc.reviews_due()) == 3
     # approving the overdue one: one fewer, and the overdue count drops
     svc.save_evidence(ids["Overdue Org"], _complete_forms(ctx, insurance_expiry=date(2030, 1, 1)))
     svc.approve(ids["Overdue Org"])
     assert [d.organisation_name for d in svc.reviews_due()] == ["Insurance Org", "Review Org"]
-    assert svc.overdue_count() == 0
+    assert svc.overdue_count() == 0 and svc.count_reviews_due() == 2
 
 
 def test_suspend_and_decline_need_a_reason(ctx, lead):
