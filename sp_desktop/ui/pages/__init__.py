@@ -6,6 +6,9 @@ A page is a QWidget built by `factory(ctx, window)`. It may define:
   - `count()` -> int|None  the number shown in the navigation ("Reviews due (3)")
   - `focus_search()`       Ctrl+F
   - signal `changed`       emitted after the page changed data (other pages refresh)
+  - `has_unsaved_changes()` -> bool  True while the page holds typed, unsaved edits: changes from
+                            other PCs then do not refresh it (ui/change_watcher.py). refresh()
+                            itself should keep the selection and scroll position.
 """
 
 from __future__ import annotations
