@@ -302,7 +302,8 @@ class _QrCode(Flowable):  # type: ignore[misc]
 
 class _Whole(Paragraph):  # type: ignore[misc]
     """A paragraph (an address, a timetable) that moves to the next page rather than split,
-    unless it is taller than a whole page."""
+    unless it is taller than a whole page - or it has already been moved once and still does
+    not fit (the new page starts with a "(continued)" heading that takes some of its room)."""
 
     def __init__(self, text: str | None, style: ParagraphStyle, page_height: float = 0.0,
                  **kwargs: Any) -> None:
@@ -312,7 +313,9 @@ class _Whole(Paragraph):  # type: ignore[misc]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         _, height = self.wrap(availWidth, availHeight)
-        if height <= self.page_height:
+        # Platypus marks a flowable "_postponed" when it moves it on to the next page; moving it
+        # again could not help, and a second refusal is a LayoutError.
+        if height <= self.page_height and not getattr(self, "_postponed", False):
             return []
         parts: list[Flowable] = super().split(availWidth, availHeight)
         return parts
@@ -389,6 +392,64 @@ class _KeepIfShort(KeepTogether):  # type: ignore[misc]
         if result and not isinstance(result[0], ActionFlowable):
             result.insert(0, self.NullActionFlowable())  # our children are KeepTogethers too
         return result
+
+
+class _KeepWithNext(KeepTogether):  # type: ignore[misc]
+    """The group Platypus makes of a heading (keepWithNext) and what follows it.
+
+    The stock group clears "keep with next" on all but its last member; when what follows a
+    heading cannot join the group (another container, such as a service), the heading is the
+    last member and keeps the flag. A heading taller than a page (a section name thousands of
+    characters long) is then regrouped after every split of the group and never placed: the
+    layout loops for ever. Clearing the flag on every member makes each group place its
+    content, so layout always moves on."""
+
+    def __init__(self, flowables: list[Flowable], maxHeight: float | None = None) -> None:
+        super().__init__(flowables, maxHeight)
+        for f in self._content:
+            f.__dict__["keepWithNext"] = 0
+
+
+CONTINUED = " (continued)"
+ELLIPSIS = "\u2026"
+
+
+def _shorten(text: str, font: str, size: float, budget: float) -> str:
+    """``text`` on one line if it is at most ``budget`` points wide in ``font`` at ``size``;
+    otherwise its longest start that fits with "…" after it, cut at a space when one is near
+    the end (so an ordinary word is not cut in half)."""
+    if stringWidth(text, font, size) <= budget:
+        return text
+    room = budget - stringWidth(ELLIPSIS, font, size)
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest start that fits (widths only grow as characters are added)
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid], font, size) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    space = cut.rfind(" ")
+    if space > lo * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
+
+
+class _Continued(Paragraph):  # type: ignore[misc]
+    """"<service name> (continued)" at the top of a page that carries on a service.
+
+    The name is shortened (with "…") to at most about three lines, so the heading always fits
+    on a page with room to spare; the document never puts another one in front of it (nor of
+    a piece of it), so a long name cannot make the heading repeat on page after page."""
+
+    LINES = 3
+
+    @classmethod
+    def make(cls, name: str, style: ParagraphStyle, width: float) -> _Continued:
+        text = " ".join(sanitise_text(name).split())
+        budget = width * cls.LINES - stringWidth(CONTINUED, style.fontName, style.fontSize)
+        return cls(escape(_shorten(text, style.fontName, style.fontSize, budget)) + escape(CONTINUED),
+                   style)
 
 
 # --------------------------------------------------------------------------------------------
@@ -562,6 +623,7 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             initialFontName=styles.body.fontName,
             initialFontSize=styles.body.fontSize,
             initialLeading=styles.body.leading,
+            keepTogetherClass=_KeepWithNext,
             **meta,
         )
         frame = Frame(m, bottom, width - 2 * m, height - m - bottom, id="body",
@@ -572,19 +634,29 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         self.styles = styles
         self._open_service: str | None = None
         self._continues: str | None = None
+        self._continued_on_page = False
+        self._progress_on_page = False
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
-        self._continues = self._open_service
+        # A page that held nothing but a "(continued)" heading made no progress: the next one
+        # goes without, so whatever did not fit gets a whole page (no endless run of pages).
+        stalled = self._continued_on_page and not self._progress_on_page
+        self._continues = None if stalled else self._open_service
+        self._continued_on_page = self._progress_on_page = False
 
     def filterFlowables(self, flowables: list[Flowable]) -> None:
         # First thing on a page that carries on a service: "<service name> (continued)".
         if self._continues is not None:
             name, self._continues = self._continues, None
-            if flowables and not isinstance(flowables[0], _ServiceMark):
-                flowables.insert(0, Paragraph(f"{_markup(name)} (continued)", self.styles.continued))
+            if flowables and not isinstance(flowables[0], (_ServiceMark, _Continued)):
+                flowables.insert(0, _Continued.make(name, self.styles.continued, self.width))
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Continued):
+            self._continued_on_page = True
+        elif not isinstance(flowable, ActionFlowable):
+            self._progress_on_page = True
         if isinstance(flowable, _ServiceMark):
             self._open_service = flowable.opens
         elif isinstance(flowable, _Anchor):
