@@ -43,7 +43,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
 from sp_desktop.leaflets.content import (
@@ -574,35 +574,20 @@ class _PageNumber(Flowable):  # type: ignore[misc]
 
 
 class _Deferred(Flowable):  # type: ignore[misc]
-    """Stands in for a flowable made only when it is reached (e.g. an index that needs the
-    page numbers of everything before it)."""
+    """Stands in for flowables made only when they are reached (e.g. an index that needs the
+    page numbers of everything before it). It is never drawn itself: it reports more height
+    than any page has, so the document asks it to split, and it splits into what it makes."""
 
-    def __init__(self, make: Callable[[], Flowable]) -> None:
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
         super().__init__()
         self._make = make
-        self._real: Flowable | None = None
-
-    def _get(self) -> Flowable:
-        if self._real is None:
-            self._real = self._make()
-        return self._real
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        w, h = self._get().wrapOn(self.canv, availWidth, availHeight)
-        return w, h
+        return availWidth, 0xFFFFFF
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        parts: list[Flowable] = self._get().splitOn(self.canv, availWidth, availHeight)
-        return parts
-
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        self._get().drawOn(canvas, x, y, _sW)
-
-    def getSpaceBefore(self) -> float:
-        return float(self._get().getSpaceBefore())
-
-    def getSpaceAfter(self) -> float:
-        return float(self._get().getSpaceAfter())
+        # Platypus places the first piece of a split at once; a null action always fits.
+        return [NullActionFlowable(), *self._make()]
 
 
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
@@ -693,6 +678,10 @@ class _Builder:
         logo = self._logo(practice.logo_png)
         if logo is None:
             out: list[Flowable] = lines
+        elif self._too_tall_beside(lines, self.width - logo.drawWidth - 4 * mm):
+            # A table row cannot split over pages: an enormous name goes under the logo.
+            logo.hAlign = "RIGHT"
+            out = [logo, *lines]
         else:
             table = Table([[lines, logo]], colWidths=[self.width - logo.drawWidth - 4 * mm,
                                                       logo.drawWidth + 4 * mm])
@@ -708,6 +697,11 @@ class _Builder:
             out = [table]
         return [*out, Spacer(1, st.body.fontSize * 0.4),
                 HRFlowable(width="100%", thickness=st.rule, color=colors.black, spaceAfter=2)]
+
+    def _too_tall_beside(self, flowables: list[Flowable], width: float) -> bool:
+        """Whether ``flowables`` set ``width`` wide would take more than half a page."""
+        height = sum(f.wrap(width, 0xFFFFFF)[1] + f.getSpaceAfter() for f in flowables)
+        return bool(height > self.frame_height * 0.5)
 
     def _logo(self, png: bytes | None) -> Image | None:
         if not png:
@@ -932,7 +926,16 @@ def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, a
     footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin)
     doc = _Doc(buffer, st, footer, refs, outline or {}, title=sanitise_text(title),
                author=sanitise_text(author), subject=sanitise_text(subject), lang=lang)
-    doc.build(story, canvasmaker=_numbered_canvas(footer, refs))
+    try:
+        doc.build(story, canvasmaker=_numbered_canvas(footer, refs))
+    except LayoutError as exc:
+        # Not expected (long text is split to fit), but a person printing needs words, not a
+        # reportlab traceback.
+        log.exception("Leaflet layout failed")
+        raise LeafletError(
+            "The PDF could not be laid out: a piece of text is too large to fit on a page. "
+            "Shorten the longest name, address or note and try again."
+        ) from exc
     return buffer.getvalue()
 
 
@@ -1030,7 +1033,7 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
         for i, (name, _) in enumerate(sections)
     ]
     rows.append((Paragraph("Index of organisations", st.toc_name), _PageNumber("index", st.toc_page)))
-    story.append(_two_column_table(builder, rows))
+    story += _two_column_list(builder, rows)
     story.append(PageBreak())
 
     # Sections
@@ -1049,13 +1052,13 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
             org_keys.setdefault(org.casefold(), []).append(key)
 
     # Index of organisations: made when reached, when every service's page is known
-    def make_index() -> Flowable:
+    def make_index() -> list[Flowable]:
         index_rows: list[tuple[Flowable, Flowable]] = []
         for folded in sorted(org_names):
             pages = _page_list([refs.pages[k] for k in org_keys[folded] if k in refs.pages])
             index_rows.append((Paragraph(_markup(org_names[folded]), st.toc_name),
                                Paragraph(escape(pages), st.toc_page)))
-        return _two_column_table(builder, index_rows, page_col=0.3)
+        return _two_column_list(builder, index_rows, page_col=0.3)
 
     story.append(PageBreak())
     story.append(_Anchor("index"))
@@ -1065,12 +1068,39 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
     return story
 
 
-def _two_column_table(builder: _Builder, rows: list[tuple[Flowable, Flowable]],
-                      page_col: float = 0.18) -> Table:
+def _two_column_list(builder: _Builder, rows: list[tuple[Flowable, Flowable]],
+                     page_col: float = 0.18) -> list[Flowable]:
+    """Names on the left, page numbers on the right, a thin rule under each row (the contents
+    and the index). A table row cannot be split over two pages, so a row taller than most of a
+    page (a name thousands of characters long) is set out of the table instead: the name, then
+    its page numbers on the right, then the rule, each free to flow on to the next page."""
     st = builder.st
     right = builder.width * page_col
-    data = [[name, pages] for name, pages in rows]
-    table = Table(data, colWidths=[builder.width - right, right], splitByRow=1)
+    widths = [builder.width - right, right]
+    pad = st.body.fontSize * 0.3
+    limit = builder.frame_height * 0.6
+    out: list[Flowable] = []
+    run: list[list[Flowable]] = []
+
+    def end_run() -> None:
+        if run:
+            out.append(_rows_table(st, list(run), widths))
+            run.clear()
+
+    for name, pages in rows:
+        tall = max(name.wrap(widths[0], 0xFFFFFF)[1], pages.wrap(widths[1], 0xFFFFFF)[1])
+        if tall + 2 * pad <= limit:
+            run.append([name, pages])
+            continue
+        end_run()
+        out += [Spacer(1, pad), name, pages,
+                HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceBefore=pad)]
+    end_run()
+    return out
+
+
+def _rows_table(st: _Styles, data: list[list[Flowable]], widths: list[float]) -> Table:
+    table = Table(data, colWidths=widths, splitByRow=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
