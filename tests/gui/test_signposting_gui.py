@@ -24,7 +24,7 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.outcome_dialog import OutcomeDialog
 from sp_desktop.ui.dialogs.partner_report_dialog import PartnerReportDialog
 from sp_desktop.ui.dialogs.record_signposting_dialog import RecordSignpostingDialog
-from sp_desktop.ui.models.signposting_models import COL_OUTCOME, ReportTableModel
+from sp_desktop.ui.models.signposting_models import COL_OUTCOME, COL_SERVICE, ReportTableModel
 from sp_desktop.ui.pages.reports_page import ReportsPage
 from sp_desktop.ui.pages.signposting_page import SignpostingPage
 
@@ -79,6 +79,28 @@ def test_log_model_passes_the_model_tester_and_filters(qtbot, qtmodeltester, gp)
     qtbot.waitUntil(lambda: page.model.rowCount() and all(
         "walk" in f"{r.service_name} {r.organisation_name} {r.reasons}".lower() for r in page.model.rows))
     qtmodeltester.check(page.model)
+
+
+def test_clicking_a_column_heading_sorts_the_log_and_keeps_the_chosen_row(qtbot, gp):
+    page = SignpostingPage(gp)
+    qtbot.addWidget(page)
+    page.show()
+
+    def column(col: int) -> list:
+        return [page.proxy.index(r, col).data() for r in range(page.proxy.rowCount())]
+
+    rows = list(page.model.rows)
+    assert [r.occurred_on for r in rows] == sorted((r.occurred_on for r in rows), reverse=True)  # newest first
+    page.table.selectRow(5)
+    chosen = page.selected_row()
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(COL_SERVICE) + 20, header.height() // 2))
+    names = column(COL_SERVICE)
+    assert names == sorted(names, key=str.casefold) and names != [r.service_name for r in rows]
+    assert page.selected_row() == chosen  # still the same record, wherever it moved to
+    page.refresh()  # the order chosen is kept when the log reloads
+    assert column(COL_SERVICE) == names and page.selected_row() == chosen
 
 
 def test_enter_on_a_row_records_its_outcome(qtbot, gp, monkeypatch):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from sp_desktop.services.base import (
     ValidationFailed,
     can,
 )
-from sp_desktop.services.signposting import LogRow, SignpostingService
+from sp_desktop.services.signposting import LogRow, ReferenceStatus, SignpostingService
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.outcome_dialog import OutcomeDialog
 from sp_desktop.ui.dialogs.record_signposting_dialog import (
@@ -44,7 +44,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
     from_qdate,
     to_qdate,
 )
-from sp_desktop.ui.models.signposting_models import COL_DATE, SORT_ROLE, SignpostingLogTableModel
+from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
@@ -65,6 +65,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.service = SignpostingService(ctx)
         self.setAccessibleName("Signposting log")
         self._applying_range = False
+        self._references: ReferenceStatus | None = None  # administrators: read with each refresh
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
@@ -109,9 +110,8 @@ class SignpostingPage(LoadWhenShown, QWidget):
         layout.addLayout(bar)
 
         self.model = SignpostingLogTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = ModelSortsProxy(self)  # the model sorts itself: one key per row
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView()
         self.table.setObjectName("signposting_table")
         self.table.setAccessibleName("Signposting log, newest first: Enter records the outcome")
@@ -202,13 +202,15 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.model.set_rows(result.rows, result.show_patient_ref)
         self._size_columns()
         records = len({r.signposting_id for r in result.rows})
-        text = f"{result.total} service{'s' if result.total != 1 else ''} on {records} record" \
-               f"{'s' if records != 1 else ''}"
-        if result.truncated:
-            text += f" (showing the newest {len(result.rows)}: narrow the dates to see older ones)"
+        on_records = f"on {records:,} record{'s' if records != 1 else ''}"
+        if result.truncated:  # at most `limit` rows are read into the table
+            text = (f"{result.total:,} services: showing the newest {len(result.rows):,}, {on_records} "
+                    "(narrow the dates to see older ones)")
+        else:
+            text = f"{result.total:,} service{'s' if result.total != 1 else ''} {on_records}"
         awaiting = sum(1 for r in result.rows if r.outcome is None)
         if awaiting:
-            text += f" · {awaiting} awaiting an outcome"
+            text += f" · {awaiting:,} {'of those ' if result.truncated else ''}awaiting an outcome"
         self.summary.setText(text)
         if result.rows:
             self.empty.hide()
@@ -218,6 +220,9 @@ class SignpostingPage(LoadWhenShown, QWidget):
             self.empty.show()
         if selected is not None:
             self.select_item(selected.item_id)
+        # Two counts over every record: once a refresh, not on every change of selection.
+        admin = can(self.ctx.actor, Permission.SETTINGS)
+        self._references = self.service.reference_status() if admin else None
         self._update_buttons()
 
     def _size_columns(self) -> None:
@@ -273,8 +278,8 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.outcome_button.setEnabled(row is not None)
         open_follow_up = row is not None and row.follow_up_on is not None and not row.follow_up_done
         self.follow_button.setEnabled(open_follow_up)
-        if can(self.ctx.actor, Permission.SETTINGS):
-            status = self.service.reference_status()
+        status = self._references
+        if status is not None:
             self.purge_button.setVisible(status.with_reference > 0)
             self.purge_button.setEnabled(status.expired > 0)
             are = "s are" if status.expired != 1 else " is"
