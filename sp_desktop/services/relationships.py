@@ -876,9 +876,11 @@ class NetworkTable:
     def _blank(self, col: int) -> str:
         return self.blanks[col] if col < len(self.blanks) else ""
 
+    def display_row(self, row: int) -> list[str]:
+        return [_display(v) if v is not None else self._blank(i) for i, v in enumerate(self.values[row])]
+
     def display_rows(self) -> list[list[str]]:
-        return [[_display(v) if v is not None else self._blank(i) for i, v in enumerate(row)]
-                for row in self.values]
+        return [self.display_row(i) for i in range(len(self.values))]
 
     def csv_rows(self) -> list[list[str]]:
         return [[_csv_safe(_csv_value(v)) if v is not None else self._blank(i) for i, v in enumerate(row)]

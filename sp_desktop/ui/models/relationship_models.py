@@ -179,18 +179,26 @@ class FollowUpTableModel(RowsTableModel[FollowUpItem]):
 
 # --------------------------------------------------------------------------- network lists
 class NetworkTableModel(QAbstractTableModel):
-    """One `NetworkTable` (who knows whom, never met, no contact in a year)."""
+    """One `NetworkTable` (who knows whom, never met, no contact in a year). A row's words are
+    worked out when the view first asks for them (a list can have 25,000 organisations)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.table: NetworkTable | None = None
-        self._display: list[list[str]] = []
+        self._display: list[list[str] | None] = []
 
     def set_table(self, table: NetworkTable) -> None:
         self.beginResetModel()
         self.table = table
-        self._display = table.display_rows()
+        self._display = [None] * len(table.values)
         self.endResetModel()
+
+    def _text(self, row: int, col: int) -> str:
+        shown = self._display[row]
+        if shown is None:
+            assert self.table is not None
+            shown = self._display[row] = self.table.display_row(row)
+        return shown[col]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self._display)
@@ -211,7 +219,7 @@ class NetworkTableModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
                     Qt.ItemDataRole.ToolTipRole):
-            return self._display[index.row()][index.column()]
+            return self._text(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             value = self.table.values[index.row()][index.column()]
             if isinstance(value, int) and not isinstance(value, bool):
@@ -225,7 +233,7 @@ class NetworkTableModel(QAbstractTableModel):
                 return value.isoformat()
             if isinstance(value, int):
                 return value
-            return str(self._display[index.row()][index.column()]).casefold()
+            return self._text(index.row(), index.column()).casefold()
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -52,6 +52,7 @@ EMPTY = {
     NEVER_MET: "Everyone has been met in person by someone here — well done.",
     NO_RECENT_CONTACT: "Every approved organisation has had contact in the last 12 months.",
 }
+SIZING_SAMPLE = 60  # rows read to size the columns (QHeaderView.resizeContentsPrecision)
 FILE_NAMES = {WHO_KNOWS: "who-knows-whom", NEVER_MET: "organisations-no-one-has-met",
               NO_RECENT_CONTACT: "approved-no-contact-in-a-year"}
 
@@ -120,6 +121,8 @@ class _ListView(QWidget):
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Column widths from the rows on screen plus a sample, not every cell (25,000 rows at most).
+        self.view.horizontalHeader().setResizeContentsPrecision(SIZING_SAMPLE)
         layout.addWidget(self.view, 1)
         self.empty = QLabel("")
         self.empty.setObjectName(f"{name}_empty")
