@@ -448,8 +448,14 @@ class _Continued(Paragraph):  # type: ignore[misc]
     def make(cls, name: str, style: ParagraphStyle, width: float) -> _Continued:
         text = " ".join(sanitise_text(name).split())
         budget = width * cls.LINES - stringWidth(CONTINUED, style.fontName, style.fontSize)
-        return cls(escape(_shorten(text, style.fontName, style.fontSize, budget)) + escape(CONTINUED),
-                   style)
+        while True:
+            short = _shorten(text, style.fontName, style.fontSize, budget)
+            heading = cls(escape(short) + escape(CONTINUED), style)
+            # Lines are not filled to the last point, so check how many it really takes.
+            _, height = heading.wrap(width, 0xFFFFFF)
+            if height <= cls.LINES * style.leading + 0.01 or budget <= width:
+                return heading
+            budget -= width / 4
 
 
 # --------------------------------------------------------------------------------------------
