@@ -3,7 +3,16 @@
 Qt-free and database-free: the services layer builds the content values; this package only
 renders them (``render_leaflet``, ``render_booklet``) or turns them into plain text
 (``leaflet_plain_text``).
+
+The content dataclasses import at once; the renderer and fonts (reportlab, qrcode, Pillow:
+~0.2 s) only when one of their names is first used, so the window can show the leaflet basket
+without them (PEP 562 module ``__getattr__``).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from sp_desktop.leaflets.content import (
     Booklet,
@@ -15,16 +24,34 @@ from sp_desktop.leaflets.content import (
     PracticeHeader,
     format_date,
 )
-from sp_desktop.leaflets.fonts import FontError, missing_characters, register_fonts, sanitise_text
-from sp_desktop.leaflets.render import (
-    BookletCancelled,
-    CancelledCallback,
-    LeafletError,
-    ProgressCallback,
-    leaflet_plain_text,
-    render_booklet,
-    render_leaflet,
-)
+
+if TYPE_CHECKING:
+    from sp_desktop.leaflets.fonts import FontError, missing_characters, register_fonts, sanitise_text
+    from sp_desktop.leaflets.render import (
+        BookletCancelled,
+        CancelledCallback,
+        LeafletError,
+        ProgressCallback,
+        leaflet_plain_text,
+        render_booklet,
+        render_leaflet,
+    )
+
+_LAZY = {
+    **dict.fromkeys(("FontError", "missing_characters", "register_fonts", "sanitise_text"), "fonts"),
+    **dict.fromkeys(("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback",
+                     "leaflet_plain_text", "render_booklet", "render_leaflet"), "render"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Booklet",

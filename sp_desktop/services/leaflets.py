@@ -36,17 +36,13 @@ from sp_desktop.domain.accessibility import PATIENT_WORDING
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
-from sp_desktop.leaflets import (
+from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) loads when a PDF is made
     Booklet,
-    BookletCancelled,
     BookletSection,
     Leaflet,
     LeafletFormat,
     LeafletVenue,
     PracticeHeader,
-    leaflet_plain_text,
-    render_booklet,
-    render_leaflet,
 )
 from sp_desktop.leaflets import LeafletService as LeafletContent
 from sp_desktop.services.base import (
@@ -314,9 +310,13 @@ class PreparedLeaflet:
     service_ids: tuple[int, ...]
 
     def pdf(self) -> bytes:
+        from sp_desktop.leaflets.render import render_leaflet
+
         return render_leaflet(self.leaflet, self.fmt)
 
     def text(self) -> str:
+        from sp_desktop.leaflets.render import leaflet_plain_text
+
         return leaflet_plain_text(self.leaflet)
 
 
@@ -571,6 +571,8 @@ class LeafletService:
             nonlocal stopped
             if progress is not None and not progress(done, total, f"Laying out service {done} of {total}…"):
                 stopped = True
+
+        from sp_desktop.leaflets.render import BookletCancelled, render_booklet
 
         try:
             pdf = render_booklet(booklet, on_progress, lambda: stopped, fmt=fmt)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -36,10 +36,14 @@ from sp_desktop.services.backups import (
     RestoreResult,
 )
 from sp_desktop.services.base import Permission, ServiceContext, can
-from sp_desktop.services.exports import EXPORT_FORMATS, EXPORT_LABELS, ExportResult, ExportService
 from sp_desktop.ui import messages
 from sp_desktop.ui.tasks import run_with_progress
 
+if TYPE_CHECKING:
+    from sp_desktop.services.exports import ExportResult
+
+# services.exports (and through it the importers, rapidfuzz, openpyxl...) is imported when an
+# export is asked for, not when the window opens.
 log = logging.getLogger(__name__)
 SOURCE_KEY = "import"
 HOURLY_MS = 60 * 60 * 1000
@@ -61,6 +65,8 @@ class ExportDialog(QDialog):
                        "notes, contact history and referrals are never exported.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        from sp_desktop.services.exports import EXPORT_FORMATS, EXPORT_LABELS
+
         self.radios: dict[str, QRadioButton] = {}
         for i, fmt in enumerate(EXPORT_FORMATS):
             radio = QRadioButton(("&1 ", "&2 ", "&3 ")[i] + EXPORT_LABELS[fmt])
@@ -193,6 +199,8 @@ class DataActions(QObject):
         path = Path(target)
         if path.suffix.lower() != _SUFFIX[fmt]:
             path = path.with_name(path.name + _SUFFIX[fmt])
+        from sp_desktop.services.exports import ExportService
+
         service = ExportService(self.ctx)
 
         def done(result: ExportResult) -> None:

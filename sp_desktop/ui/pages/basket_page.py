@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.leaflets import LeafletError, LeafletFormat
+from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.leaflets import (
     BasketItem,
@@ -47,7 +47,7 @@ from sp_desktop.services.leaflets import (
     ServiceCheck,
     default_file_name,
 )
-from sp_desktop.ui import messages, printing
+from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
 
 SIGNPOSTING_DIALOG = "sp_desktop.ui.dialogs.record_signposting_dialog"
 
@@ -429,6 +429,8 @@ class BasketPage(QWidget):
     # ------------------------------------------------------------------ making the leaflet
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
+        from sp_desktop.leaflets.render import LeafletError
+
         parent = parent or self
         if not self.entries:
             messages.inform(parent, "The basket is empty", "Add a service from the Directory first (Ctrl+B).")
@@ -470,6 +472,8 @@ class BasketPage(QWidget):
         dialog.open()  # window-modal, without blocking
 
     def _render(self, prepared: PreparedLeaflet) -> bytes | None:
+        from sp_desktop.leaflets.render import LeafletError
+
         try:
             return prepared.pdf()
         except LeafletError as exc:
@@ -497,6 +501,8 @@ class BasketPage(QWidget):
             if isinstance(parent, QWidget) and parent is not self and hasattr(parent, "accept"):
                 parent.accept()  # close the preview
             self.after_printing(prepared)
+
+        from sp_desktop.ui import printing
 
         printing.print_document(parent, self._runner(), pdf, self._title(prepared), done)
 
@@ -536,6 +542,8 @@ class BasketPage(QWidget):
             self._save(pdf, self)
 
     def _save(self, pdf: bytes, parent: QWidget) -> None:
+        from sp_desktop.ui import printing
+
         path = printing.save_pdf(parent, pdf, self._file_name())
         if path is not None:
             self._say(f"Saved the leaflet as {path}")

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -44,6 +43,9 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.models.relationship_models import SORT_ROLE, NetworkTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
 TAB_TITLES = {WHO_KNOWS: "Who knows whom", NEVER_MET: "No one has met",
               NO_RECENT_CONTACT: "Approved, no contact in a year"}
 EMPTY = {
@@ -59,6 +61,8 @@ FILE_NAMES = {WHO_KNOWS: "who-knows-whom", NEVER_MET: "organisations-no-one-has-
 
 def choose_printer(parent: QWidget | None, title: str) -> QPrinter | None:
     """Ask which printer to use (the system print dialog). Tests replace this."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     dialog = QPrintDialog(printer, parent)
