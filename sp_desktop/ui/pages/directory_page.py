@@ -199,6 +199,7 @@ class DirectoryPage(QWidget):
         self.edit_menu: QMenu | None = None
         self._loaded_query: str | None = None
         self._layout_settled = False
+        self._detail_outdated = False  # sections were added before the page was first shown
         # Relationship health of organisations already shown, until the data changes (refresh) or
         # the day does: typing "suppo" after "supp" asks only about organisations not seen yet.
         self._health: dict[int, OrganisationHealth] = {}
@@ -417,7 +418,16 @@ class DirectoryPage(QWidget):
     def add_detail_section(self, fn: DetailSection) -> None:
         """Add `fn(ServiceDetail) -> html` to the staff-only part of the detail pane."""
         self.detail_sections.append(fn)
+        if self._just_loaded and not self.isVisible():
+            # The window is still adding its sections: show the detail once, when it shows the page.
+            self._detail_outdated = True
+            return
         self._show_detail()
+
+    def _show_outdated_detail(self) -> None:
+        if self._detail_outdated:
+            self._detail_outdated = False
+            self._show_detail()
 
     # ------------------------------------------------------------------ page protocol
     def refresh(self) -> None:
@@ -430,6 +440,7 @@ class DirectoryPage(QWidget):
         """The window shows this page: refresh, except straight after the page loaded its results."""
         if self._just_loaded:
             self._just_loaded = False
+            self._show_outdated_detail()
             self._report_count()
             return
         self.refresh()
@@ -440,6 +451,7 @@ class DirectoryPage(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
+        self._show_outdated_detail()
         if self.edit_menu is not None:
             self.edit_menu.menuAction().setVisible(True)
         if not self._layout_settled:

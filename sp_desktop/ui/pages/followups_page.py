@@ -106,8 +106,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.owner.addItem("Everyone", EVERYONE)
         if ctx.actor.id is not None:
             self.owner.addItem(f"Mine ({ctx.actor.name})", MINE)
-        for staff_id, name in self.service.owners():
-            self.owner.addItem(name, staff_id)
+        self._owners_listed = False  # the other staff are listed when the page first loads
         self.show_done = QCheckBox(f"Show &done in the last {DONE_DAYS} days")
         self.show_done.setObjectName("show_done")
         self.summary = QLabel("")
@@ -184,6 +183,12 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
+        if not self._owners_listed:
+            self._owners_listed = True
+            self.owner.blockSignals(True)
+            for staff_id, name in self.service.owners():
+                self.owner.addItem(name, staff_id)
+            self.owner.blockSignals(False)
         selected = self.selected_item()
         owner = self.owner.currentData()
         owner_id = self.ctx.actor.id if owner == MINE else None if owner == EVERYONE else owner
