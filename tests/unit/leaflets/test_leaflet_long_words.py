@@ -9,6 +9,7 @@ regression fails the test instead of hanging the suite.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import re
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from leaflet_pdf import page_texts, reader, squash
+from PIL import Image
 
 from sp_desktop.leaflets import (
     Booklet,
@@ -170,6 +172,18 @@ def test_all_the_longest_names_at_once(fmt: LeafletFormat) -> None:
                                                venues=(LeafletVenue(w, (w, w)),)),
                                 _service()),
                       printed_on=PRINTED)
+    pdf = render_bounded(lambda: render_leaflet(leaflet, fmt))
+    assert "ChairYoga" in _found(pdf, "PracticenameWWWW")
+
+
+@pytest.mark.parametrize("fmt", LEAFLET_FORMATS, ids=lambda f: f.value)
+def test_a_huge_practice_name_beside_a_logo_renders(fmt: LeafletFormat) -> None:
+    # The practice name sits beside the logo in a table row, which cannot split over pages; a
+    # name taller than half a page goes under the logo instead.
+    logo = io.BytesIO()
+    Image.new("RGB", (200, 100), "navy").save(logo, "PNG")
+    practice = PracticeHeader(name=unbreakable("Practicename", 3000), logo_png=logo.getvalue())
+    leaflet = Leaflet(practice=practice, services=(_service(),), printed_on=PRINTED)
     pdf = render_bounded(lambda: render_leaflet(leaflet, fmt))
     assert "ChairYoga" in _found(pdf, "PracticenameWWWW")
 
