@@ -10,12 +10,15 @@ looked at yet made start-up take seconds on a large directory. A page that mixes
 
 Afterwards it reloads only when shown while marked stale: `MainWindow._on_data_changed` (and
 the change watcher) set the Qt property ``stale`` on hidden pages when data changed elsewhere;
-the page on screen is refreshed straight away as before. A page's `count()` for the navigation
-must not depend on the page having loaded: use a cheap SQL count.
+the page on screen is refreshed straight away as before. It also reloads when shown on a later
+day than it loaded (overdue flags, "in the last 12 months"), by the page's `ctx` clock. A
+page's `count()` for the navigation must not depend on the page having loaded: use a cheap SQL
+count.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,17 +32,21 @@ else:
 class LoadWhenShown(_Base):
     """Mixin for a page with a `refresh()` that (re)loads its data."""
 
-    _loaded = False
+    _loaded_on: date | None = None  # the day the data was loaded; None until then
+
+    def _today(self) -> date:
+        ctx = getattr(self, "ctx", None)
+        return ctx.today() if ctx is not None else date.today()
 
     def needs_loading(self) -> bool:
-        """True until the page has loaded, and again after it was marked stale."""
-        return not self._loaded or bool(self.property("stale"))
+        """True until the page has loaded, after it was marked stale, and on a new day."""
+        return self._loaded_on is None or bool(self.property("stale")) or self._loaded_on != self._today()
 
     def ensure_loaded(self) -> bool:
         """Load (or reload a stale page) now; False when it was already up to date."""
         if not self.needs_loading():
             return False
-        self._loaded = True
+        self._loaded_on = self._today()
         self.setProperty("stale", False)
         self.refresh()  # type: ignore[attr-defined]
         return True
