@@ -61,9 +61,6 @@ from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.ui import messages
-from sp_desktop.ui.dialogs.archive_dialog import ArchiveDialog
-from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
-from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
 from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog, organisations_matching
 from sp_desktop.ui.models.service_table_model import (
     COL_ACCESS,
@@ -720,6 +717,8 @@ class DirectoryPage(QWidget):
         self._new_menu = menu
 
     def new_organisation(self) -> None:
+        from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog  # when first used
+
         saved = EditOrganisationDialog.ask(self, self.ctx)
         if saved is None:
             return
@@ -736,6 +735,8 @@ class DirectoryPage(QWidget):
         self._new_service_for(self.selected_organisation_id())
 
     def _new_service_for(self, organisation_id: int | None) -> None:
+        from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog  # when first used
+
         saved = EditServiceDialog.ask(self, self.ctx, organisation_id=organisation_id)
         if saved is not None:
             self._after_save(saved, f"Added the service “{saved.name}”.")
@@ -744,6 +745,8 @@ class DirectoryPage(QWidget):
         sid = self.selected_service_id()
         if sid is None:
             return
+        from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+
         saved = EditServiceDialog.ask(self, self.ctx, service_id=sid)
         if saved is not None:
             self._after_save(saved, f"Saved the service “{saved.name}”.")
@@ -761,6 +764,8 @@ class DirectoryPage(QWidget):
             self._edit_organisation(oid)
 
     def _edit_organisation(self, oid: int) -> None:
+        from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
+
         saved = EditOrganisationDialog.ask(self, self.ctx, organisation_id=oid)
         if saved is not None:
             self.refresh()
@@ -791,6 +796,8 @@ class DirectoryPage(QWidget):
             messages.warn(self, "Not found", str(exc))
             self.refresh()
             return
+        from sp_desktop.ui.dialogs.archive_dialog import ArchiveDialog
+
         choice = ArchiveDialog.ask(self, detail)
         if choice is None:
             return
