@@ -11,7 +11,6 @@ without them (PEP 562 module ``__getattr__``).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from sp_desktop.leaflets.content import (
@@ -37,18 +36,20 @@ if TYPE_CHECKING:
         render_leaflet,
     )
 
-_LAZY = {
-    **dict.fromkeys(("FontError", "missing_characters", "register_fonts", "sanitise_text"), "fonts"),
-    **dict.fromkeys(("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback",
-                     "leaflet_plain_text", "render_booklet", "render_leaflet"), "render"),
-}
+_FONTS = ("FontError", "missing_characters", "register_fonts", "sanitise_text")
+_RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "leaflet_plain_text",
+           "render_booklet", "render_leaflet")
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    # Plain import statements (not importlib), so PyInstaller still finds both modules.
+    if name in _FONTS:
+        from sp_desktop.leaflets import fonts as module
+    elif name in _RENDER:
+        from sp_desktop.leaflets import render as module  # type: ignore[no-redef]
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(module, name)
     globals()[name] = value
     return value
 
