@@ -90,7 +90,8 @@ def test_clicking_a_column_heading_sorts_the_log_and_keeps_the_chosen_row(qtbot,
         return [page.proxy.index(r, col).data() for r in range(page.proxy.rowCount())]
 
     rows = list(page.model.rows)
-    assert [r.occurred_on for r in rows] == sorted((r.occurred_on for r in rows), reverse=True)  # newest first
+    dates = [r.occurred_on for r in rows]
+    assert dates == sorted(dates, reverse=True)  # newest first
     page.table.selectRow(5)
     chosen = page.selected_row()
     header = page.table.horizontalHeader()
