@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -126,7 +126,3 @@ def seed_demo(db: Database, clock: Clock, path: Path | None = None) -> bool:
         session.flush()
         reset_sequences(session.connection())  # PostgreSQL: steps may insert explicit ids
     return True
-
-
-def demo_clock_note(now: datetime) -> str:
-    return f"Demo data generated relative to {now:%d %b %Y}."
