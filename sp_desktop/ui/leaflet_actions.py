@@ -13,6 +13,7 @@ UX flow 1, no mouse: type `debt`, ↓, Ctrl+B, Ctrl+P, Enter, then Y or N.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,9 +25,9 @@ from sp_desktop.services.base import Permission, can
 class LeafletActions:
     """The actions; kept alive by the window (`window.leaflet_actions`)."""
 
-    def __init__(self, window: Any, basket: Any, directory: Any | None) -> None:
+    def __init__(self, window: Any, basket: Callable[[], Any], directory: Any | None) -> None:
         self.window = window
-        self.basket = basket
+        self._basket = basket  # the basket page is built when first needed (ui/pages/__init__.py)
         self.directory = directory
         self.add_action = QAction("Add to leaflet basket", directory if directory is not None else window)
         self.add_action.setObjectName("add_to_basket")
@@ -53,7 +54,7 @@ class LeafletActions:
         self.booklet_action = QAction("Make a &booklet…", window)
         self.booklet_action.setObjectName("make_booklet")
         self.booklet_action.setStatusTip("A booklet of approved services by category, for the waiting room")
-        self.booklet_action.triggered.connect(lambda _checked=False: basket.make_booklet())
+        self.booklet_action.triggered.connect(lambda _checked=False: self.basket.make_booklet())
 
         menu = getattr(window, "file_menu", None)
         if menu is not None:
@@ -64,6 +65,10 @@ class LeafletActions:
         if not can(window.ctx.actor, Permission.PRINT_LEAFLETS):
             for action in (self.add_action, self.print_action, self.booklet_action):
                 action.setEnabled(False)
+
+    @property
+    def basket(self) -> Any:
+        return self._basket()
 
     def selected_service_id(self) -> int | None:
         if self.directory is None or not hasattr(self.directory, "selected_service_id"):
@@ -94,10 +99,9 @@ class LeafletActions:
 def install_leaflet_actions(window: Any) -> LeafletActions | None:
     """Add the leaflet actions to the window (and its Directory page), if it has a basket page."""
     pages = getattr(window, "pages", {})
-    basket = pages.get("basket")
-    if basket is None:
+    if "basket" not in pages:
         return None
-    actions = LeafletActions(window, basket, pages.get("directory"))
+    actions = LeafletActions(window, lambda: pages["basket"], pages.get("directory"))
     window.leaflet_actions = actions
     return actions
 

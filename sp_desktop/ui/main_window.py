@@ -6,6 +6,7 @@ do beyond the small protocol documented there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -29,6 +30,43 @@ from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
+
+
+class PageSet(Mapping[str, QWidget]):
+    """The pages this person may open, by key (`"reviews" in window.pages`). A page is built the
+    first time it is asked for (`window.pages["reviews"]`, showing it, a shortcut), so start-up
+    pays only for the Directory. Iterating gives every key; `built()` gives the pages that exist,
+    which is what refreshing, marking stale and "can we close?" need."""
+
+    def __init__(self, window: MainWindow, specs: list[PageSpec]) -> None:
+        self._window = window
+        self._specs = {spec.key: spec for spec in specs}
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            spec = self._specs[key]  # KeyError for a page this person may not open
+            page = spec.factory(self._window.ctx, self._window)
+            page.setObjectName(f"page_{key}")
+            self._built[key] = page
+            self._window.stack.addWidget(page)
+            changed = getattr(page, "changed", None)
+            if changed is not None:
+                changed.connect(lambda key=key: self._window.data_changed.emit(key))
+        return page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._specs
+
+    def built(self) -> dict[str, QWidget]:
+        return dict(self._built)
 
 
 class MainWindow(QMainWindow):
@@ -59,22 +97,17 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.nav.setFont(font)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        self.specs: list[PageSpec] = []
-        for spec in specs if specs is not None else page_specs():
-            if ctx.actor.role.rank < spec.min_role.rank:
-                continue
-            page = spec.factory(ctx, self)
-            page.setObjectName(f"page_{spec.key}")
-            self.specs.append(spec)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+        self.specs: list[PageSpec] = [
+            spec for spec in (specs if specs is not None else page_specs())
+            if ctx.actor.role.rank >= spec.min_role.rank
+        ]
+        self.pages = PageSet(self, self.specs)
+        for spec in self.specs:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.nav.addItem(item)
-            changed = getattr(page, "changed", None)
-            if changed is not None:
-                changed.connect(lambda key=spec.key: self.data_changed.emit(key))
+        if self.specs:
+            self.page(self.specs[0].key)  # the home page is built now; the others when first shown
         self.nav.currentRowChanged.connect(self._show_row)
         self.data_changed.connect(self._on_data_changed)
 
@@ -111,7 +144,8 @@ class MainWindow(QMainWindow):
             demo = QLabel("DEMO — fictional data")
             demo.setObjectName("demo_badge")
             demo.setAccessibleName("Demo directory: fictional data")
-            demo.setStyleSheet("QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
+            demo.setStyleSheet(
+                "QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
             bar.addWidget(demo)
         bar.addWidget(self.match_label, 1)
         bar.addPermanentWidget(self.backup_label)
@@ -190,16 +224,19 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         for row, spec in enumerate(self.specs):
-            page = self.pages[spec.key]
-            count_fn = getattr(page, "count", None)
-            count = count_fn() if callable(count_fn) else None
+            page = self.pages.built().get(spec.key)
+            count_fn = getattr(page, "count", None) if page is not None else None
+            if callable(count_fn):
+                count = count_fn()
+            else:
+                count = spec.count(self.ctx) if spec.count is not None else None
             text = spec.title if count is None else f"{spec.title} ({count})"
             item = self.nav.item(row)
             item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
 
     def _on_data_changed(self, source_key: str) -> None:
-        for key, page in self.pages.items():
+        for key, page in self.pages.built().items():
             if key != source_key and hasattr(page, "refresh") and page is self.stack.currentWidget():
                 page.refresh()
             elif key != source_key:
@@ -208,7 +245,7 @@ class MainWindow(QMainWindow):
 
     # ---- closing
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
-        for page in self.pages.values():
+        for page in self.pages.built().values():
             can_close = getattr(page, "can_close", None)
             if can_close is not None and not can_close():
                 event.ignore()

@@ -197,10 +197,11 @@ def after_show(window: Any, app: Any) -> None:
 
     if os.environ.get(BENCH_EXIT_ENV):
         def report_and_quit() -> None:
-            try:  # peak memory so far (kB on Linux), for the benchmark's RSS figure
+            try:  # peak memory so far (kB on Linux) and CPU seconds, for the benchmark's figures
                 import resource
 
-                rss = f" rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}"
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                rss = f" rss_kb={usage.ru_maxrss} cpu_s={usage.ru_utime + usage.ru_stime:.3f}"
             except ImportError:  # Windows
                 rss = ""
             print(f"ready{rss}", flush=True)

@@ -182,7 +182,9 @@ class SessionGuard(QObject):
                 widget.reject()
 
     def _can_close(self, window: Any) -> bool:
-        for page in getattr(window, "pages", {}).values():
+        pages = getattr(window, "pages", {})
+        pages = pages.built() if hasattr(pages, "built") else pages  # pages not built yet hold no edits
+        for page in pages.values():
             can_close = getattr(page, "can_close", None)
             if can_close is not None and not can_close():
                 return False
