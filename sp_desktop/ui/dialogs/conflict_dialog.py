@@ -21,11 +21,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -39,6 +37,7 @@ from sp_desktop.services.base import NotFound, ServiceContext, ValidationFailed
 from sp_desktop.services.concurrency import ConflictView, conflict_view, reapply
 from sp_desktop.services.directory import ConflictError
 from sp_desktop.ui import messages
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 RELOAD = "reload"
 REAPPLY = "reapply"
@@ -82,20 +81,12 @@ class ConflictDialog(QDialog):
         if view.merges:
             headers.append("Changed by")
         self.table = QTableWidget(len(view.fields), len(headers))
-        self.table.setObjectName("comparison")
-        self.table.setAccessibleName("Your version and the saved version, side by side")
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        if view.merges:
-            header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        fit, stretch = ResizeMode.ResizeToContents, ResizeMode.Stretch
+        modes = {0: fit, 1: fit, 2: stretch, 3: stretch} | ({4: fit} if view.merges else {})
+        configure_table(self.table, name="comparison",
+                        accessible_name="Your version and the saved version, side by side",
+                        single_selection=False, alternating_rows=False, column_modes=modes)
         for row, f in enumerate(view.fields):
             mark = QTableWidgetItem("≠" if f.differs else "=")
             mark.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.history import HistoryLine, HistoryService
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 _FILTERS = (("All changes", None), ("Vetting only", {"organisation_vetting", "vetting_evidence"}),
             ("Details only", {"organisation", "service"}))
@@ -56,17 +55,11 @@ class HistoryWidget(QWidget):
         bar.addWidget(self.count_label)
         layout.addLayout(bar)
         self.table = QTableWidget(0, 3)
-        self.table.setObjectName("history_table")
-        self.table.setAccessibleName("Changes, newest first")
         self.table.setHorizontalHeaderLabels(["When", "Who", "What changed"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        configure_table(self.table, name="history_table", accessible_name="Changes, newest first",
+                        single_selection=False, alternating_rows=False,
+                        column_modes={0: ResizeMode.ResizeToContents, 1: ResizeMode.ResizeToContents,
+                                      2: ResizeMode.Stretch})
         layout.addWidget(self.table)
         self.empty = QLabel("No changes recorded yet.")
         self.empty.setVisible(False)

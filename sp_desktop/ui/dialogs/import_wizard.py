@@ -13,11 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -50,6 +48,7 @@ from sp_desktop.services.imports import (
 from sp_desktop.services.tasks import Progress, check
 from sp_desktop.ui import messages
 from sp_desktop.ui.tasks import TaskRunner, run_with_progress
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 PAGE_FILE, PAGE_COLUMNS, PAGE_CATEGORIES, PAGE_PREVIEW, PAGE_MATCHES, PAGE_IMPORT = range(6)
 FILE_FILTERS = ("Spreadsheets and Open Referral files (*.csv *.xlsx *.xlsm *.txt *.tsv *.json *.zip);;"
@@ -61,17 +60,9 @@ _WARNING = "! Warning"
 
 def _table(name: str, headers: list[str], accessible: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
     table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(True)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    configure_table(table, name=name, accessible_name=accessible, single_selection=False,
+                    resize_mode=ResizeMode.ResizeToContents, stretch_last=True)
     return table
 
 

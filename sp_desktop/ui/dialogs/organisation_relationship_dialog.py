@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -29,6 +27,7 @@ from sp_desktop.services.relationships import RelationshipService, TrustNoteEntr
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.trust_note_dialog import REMINDER
 from sp_desktop.ui.models.relationship_models import TrustNoteTableModel
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 from sp_desktop.ui.widgets.timeline_widget import TimelineWidget
 
 HISTORY, NOTES = "history", "notes"
@@ -67,23 +66,10 @@ class TrustNotesWidget(QWidget):
             bar.addWidget(b)
         layout.addLayout(bar)
         self.model = TrustNoteTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("notes_table")
-        self.table.setAccessibleName("Trust notes, newest first")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((95, 170, 150, 0, 120, 90)):
-            if width:
-                self.table.setColumnWidth(col, width)
+        self.table = configure_table(
+            QTableView(), name="notes_table", accessible_name="Trust notes, newest first", model=self.model,
+            rows_fit_contents=True, column_modes={3: ResizeMode.Stretch},
+            column_widths=(95, 170, 150, 0, 120, 90))
         layout.addWidget(self.table, 1)
         self.empty = QLabel("No trust notes yet. Add one after something worth remembering — good or bad.")
         self.empty.setWordWrap(True)

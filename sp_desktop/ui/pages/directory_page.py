@@ -40,7 +40,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -78,6 +77,7 @@ from sp_desktop.ui.models.service_table_model import (
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
 from sp_desktop.ui.widgets.search_box import SearchBox
+from sp_desktop.ui.widgets.tables import configure_table
 
 PLACEHOLDER = "Search services, organisations, needs or towns"
 RESULT_LIMIT = 1000
@@ -248,31 +248,19 @@ class DirectoryPage(QWidget):
         layout.addWidget(self.toolbar)
 
         self.model = ServiceTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("results")
-        self.table.setAccessibleName("Matching services")
-        self.table.setAccessibleDescription("Enter edits the selected service; its details are shown "
-                                            "alongside.")
-        self.table.setModel(self.model)
+        self.table = configure_table(
+            QTableView(), name="results", accessible_name="Matching services",
+            accessible_description="Enter edits the selected service; its details are shown alongside.",
+            model=self.model, word_wrap=False, sort_by=-1)
         self.table.setItemDelegate(_ElidedTextTips(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSortIndicatorClearable(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        self.table.setSortingEnabled(True)
         for col, width in default_column_widths(self.table).items():
             self.table.setColumnWidth(col, width)
         self.table.installEventFilter(_TableKeys(self))

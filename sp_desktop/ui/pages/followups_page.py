@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,6 +36,7 @@ from sp_desktop.ui.models.relationship_models import (
     FollowUpTableModel,
 )
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, sorting_proxy
 
 EVERYONE, MINE = -1, -2
 DONE_DAYS = 30
@@ -120,28 +119,12 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         layout.addLayout(bar)
 
         self.model = FollowUpTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView()
-        self.table.setObjectName("followups_table")
-        self.table.setAccessibleName("Follow-up actions, overdue first")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_FU_ACTION, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((125, 100, 135, 0, 230, 250)):
-            if width:
-                self.table.setColumnWidth(col, width)
+        self.proxy = sorting_proxy(self.model, SORT_ROLE, self)
+        self.table = configure_table(
+            QTableView(), name="followups_table", accessible_name="Follow-up actions, overdue first",
+            model=self.proxy, sort_by=-1, rows_fit_contents=True,
+            column_modes={COL_FU_ACTION: ResizeMode.Stretch},
+            column_widths=(125, 100, 135, 0, 230, 250), on_activate=self.open_history)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("")
         self.empty.setObjectName("followups_empty")
@@ -167,7 +150,6 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.addAction(self.done_action)
         self.done_button.clicked.connect(self.mark_done)
         self.history_button.clicked.connect(self.open_history)
-        self.table.doubleClicked.connect(lambda _i: self.open_history())
         self.owner.currentIndexChanged.connect(self.refresh)
         self.show_done.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

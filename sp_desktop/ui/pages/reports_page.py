@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -36,6 +34,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import from_qdate, to_qdate
 from sp_desktop.ui.models.signposting_models import SORT_ROLE, ReportRow, ReportTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.bar_chart import BarChart
+from sp_desktop.ui.widgets.tables import configure_table, sorting_proxy
 
 RANGES = ("Last 12 months", "This year", "Last year", "Last 3 months", "Chosen dates")
 
@@ -55,22 +54,11 @@ def period_for(choice: str, today: date) -> tuple[date, date] | None:
     return None
 
 
-def _table(name: str, model: ReportTableModel) -> QTableView:
+def _table(name: str, model: ReportTableModel, accessible_name: str) -> QTableView:
     view = QTableView()
-    view.setObjectName(name)
-    proxy = QSortFilterProxyModel(view)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+    return configure_table(view, name=name, accessible_name=accessible_name,
+                           model=sorting_proxy(model, SORT_ROLE, view), single_selection=False, sort_by=-1,
+                           stretch_last=True)
 
 
 class ReportsPage(LoadWhenShown, QWidget):
@@ -199,8 +187,7 @@ class ReportsPage(LoadWhenShown, QWidget):
 
         self.service_model = ReportTableModel(["Service", "Organisation", "Signposted", "Known outcome",
                                                "Attended", "Poor experience", "Note"], numeric=(2, 3, 4, 5))
-        self.service_table = _table("service_table", self.service_model)
-        self.service_table.setAccessibleName("Outcomes by service")
+        self.service_table = _table("service_table", self.service_model, "Outcomes by service")
         services_tab = QWidget()
         sv = QVBoxLayout(services_tab)
         hint = QLabel("Attended = attended and engaged or once, of known outcomes. "
@@ -213,28 +200,23 @@ class ReportsPage(LoadWhenShown, QWidget):
 
         self.org_model = ReportTableModel(["Organisation", "People", "Services signposted", "Attended",
                                            "Poor experience"], numeric=(1, 2, 3, 4))
-        self.org_table = _table("organisation_table", self.org_model)
-        self.org_table.setAccessibleName("Signposting by organisation")
+        self.org_table = _table("organisation_table", self.org_model, "Signposting by organisation")
         self.tabs.addTab(self.org_table, "By o&rganisation")
 
         self.reason_model = ReportTableModel(["Reason", "Records"], numeric=(1,))
-        self.reason_table = _table("reason_table", self.reason_model)
-        self.reason_table.setAccessibleName("Signposting by reason")
+        self.reason_table = _table("reason_table", self.reason_model, "Signposting by reason")
         self.tabs.addTab(self.reason_table, "By r&eason")
 
         self.month_model = ReportTableModel(["Month", "Records", "Services"], numeric=(1, 2))
-        self.month_table = _table("month_table", self.month_model)
-        self.month_table.setAccessibleName("Signposting by month")
+        self.month_table = _table("month_table", self.month_model, "Signposting by month")
         self.tabs.addTab(self.month_table, "By &month")
 
         people = QWidget()
         pl = QHBoxLayout(people)
         self.staff_model = ReportTableModel(["Staff member", "Records", "Services"], numeric=(1, 2))
-        self.staff_table = _table("staff_table", self.staff_model)
-        self.staff_table.setAccessibleName("Signposting by staff member")
+        self.staff_table = _table("staff_table", self.staff_model, "Signposting by staff member")
         self.method_model = ReportTableModel(["How", "Records"], numeric=(1,))
-        self.method_table = _table("method_table", self.method_model)
-        self.method_table.setAccessibleName("Signposting by method")
+        self.method_table = _table("method_table", self.method_model, "Signposting by method")
         pl.addWidget(self.staff_table, 3)
         pl.addWidget(self.method_table, 2)
         self.tabs.addTab(people, "By s&taff and method")
@@ -246,8 +228,7 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.ons4_label.setWordWrap(True)
         self.ons4_model = ReportTableModel(["Question", "Average before", "Average after", "Change"],
                                            numeric=(1, 2))
-        self.ons4_table = _table("ons4_table", self.ons4_model)
-        self.ons4_table.setAccessibleName("Wellbeing scores before and after")
+        self.ons4_table = _table("ons4_table", self.ons4_model, "Wellbeing scores before and after")
         wl.addWidget(self.ons4_label)
         wl.addWidget(self.ons4_table, 1)
         self.tabs.addTab(wellbeing, "&Wellbeing (ONS4)")

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -38,6 +35,7 @@ from sp_desktop.ui.models.reviews_table_model import (
     ReviewsTableModel,
 )
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
     ("Everything due", None),
@@ -47,21 +45,6 @@ _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
 )
 _WIDTHS = {COL_STATE: 150, COL_ORGANISATION: 240, COL_DUE: 95, COL_WHEN: 95, COL_STATUS: 110,
            COL_APPROVED: 160}
-
-
-class _Keys(QObject):
-    """Enter opens the selected record."""
-
-    def __init__(self, page: ReviewsPage) -> None:
-        super().__init__(page)
-        self.page = page
-
-    def eventFilter(self, obj: QObject, event: Any) -> bool:  # noqa: N802 (Qt override)
-        if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.page.open_selected()
-            return True
-        return False
 
 
 class ReviewsPage(LoadWhenShown, QWidget):
@@ -115,27 +98,12 @@ class ReviewsPage(LoadWhenShown, QWidget):
         layout.addLayout(bar)
 
         self.model = ReviewsTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("reviews_table")
-        self.table.setAccessibleName("Organisations needing a review")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
-        for col, width in _WIDTHS.items():
-            self.table.setColumnWidth(col, width)
-        # One click opens the record (the issue's flow: Reviews due -> open the first -> approve).
-        self.table.clicked.connect(self._clicked)
-        self.table.installEventFilter(_Keys(self))
+        # One click opens the record, as Enter does (the issue's flow: Reviews due -> open the first ->
+        # approve).
+        self.table = configure_table(
+            QTableView(), name="reviews_table", accessible_name="Organisations needing a review",
+            model=self.model, word_wrap=False, column_modes={COL_WHAT: ResizeMode.Stretch},
+            column_widths=_WIDTHS, sort_by=COL_DUE, on_activate=self.open_selected, activate_on_click=True)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("Nothing due: every approved organisation is within its review date and no "
                             "evidence expires in the next few weeks.")
@@ -195,11 +163,6 @@ class ReviewsPage(LoadWhenShown, QWidget):
             return None
         r = self.model.row_at(rows[0].row())
         return r.organisation_id if r else None
-
-    def _clicked(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.table.selectRow(index.row())
-            self.open_selected()
 
     def open_selected(self) -> None:
         from sp_desktop.ui.dialogs.vetting_dialog import VettingDialog

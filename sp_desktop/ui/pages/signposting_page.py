@@ -10,14 +10,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -46,6 +44,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
 )
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.tables import configure_table
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
           ("Chosen dates", 0))
@@ -112,20 +111,11 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.model = SignpostingLogTableModel(self)
         self.proxy = ModelSortsProxy(self)  # the model sorts itself: one key per row
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("signposting_table")
-        self.table.setAccessibleName("Signposting log, newest first: Enter records the outcome")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
+        self.table = configure_table(
+            QTableView(), name="signposting_table",
+            accessible_name="Signposting log, newest first: Enter records the outcome",
+            model=self.proxy, sort_by=COL_DATE, sort_order=Qt.SortOrder.DescendingOrder,
+            on_activate=self.record_outcome)
         layout.addWidget(self.table, 1)
         self.empty = QLabel("")
         self.empty.setObjectName("log_empty")
@@ -161,7 +151,6 @@ class SignpostingPage(LoadWhenShown, QWidget):
         new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new_action.triggered.connect(self.record_new)
         self.addAction(new_action)
-        self.table.installEventFilter(self)  # Enter on a row records its outcome
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -174,17 +163,9 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.outcome_button.clicked.connect(self.record_outcome)
         self.follow_button.clicked.connect(self.follow_up_done)
         self.purge_button.clicked.connect(self.purge_references)
-        self.table.doubleClicked.connect(lambda _i: self.record_outcome())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.range.setCurrentIndex(0)  # the last 3 months; loaded when the page is first shown
         self._apply_range()
-
-    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
-        if obj is self.table and event.type() == QEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-            self.record_outcome()
-            return True
-        return super().eventFilter(obj, event)
 
     # ---- page protocol
     def count(self) -> int | None:

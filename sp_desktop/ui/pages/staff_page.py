@@ -17,14 +17,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -46,6 +44,7 @@ from sp_desktop.services.staff import StaffForm, StaffMember, StaffService
 from sp_desktop.ui import messages
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 MAX_LOGO_BYTES = 400_000
 _LEAFLET_FORMATS = (("standard", "Standard (A4)"), ("large", "Large print (A4)"), ("compact", "Compact (A5)"))
@@ -187,15 +186,9 @@ class StaffAccountsWidget(QWidget):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, 5)
-        self.table.setObjectName("staff_table")
-        self.table.setAccessibleName("Staff accounts")
         self.table.setHorizontalHeaderLabels(["Name", "Job role", "App role", "Account", "Last signed in"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        configure_table(self.table, name="staff_table", accessible_name="Staff accounts",
+                        alternating_rows=False, resize_mode=ResizeMode.ResizeToContents, stretch_last=True)
         self.table.doubleClicked.connect(lambda _i: self.edit())
         layout.addWidget(self.table, 1)
         bar = QHBoxLayout()

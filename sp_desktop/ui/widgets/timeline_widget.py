@@ -5,10 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -20,6 +18,7 @@ from sp_desktop.domain.enums import ContactKind
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.relationships import FACE_TO_FACE_KINDS, ContactEntry, ContactLogService
 from sp_desktop.ui.models.relationship_models import COL_FOLLOW_UP, COL_SUMMARY, ContactTableModel
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 IN_PERSON = "in_person"
 
@@ -73,23 +72,10 @@ class TimelineWidget(QWidget):
         layout.addLayout(bar)
 
         self.model = ContactTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("timeline_table")
-        self.table.setAccessibleName("Contacts, newest first")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_SUMMARY, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((132, 150, 120, 120, 0, 180)):
-            if width:
-                self.table.setColumnWidth(col, width)
+        self.table = configure_table(
+            QTableView(), name="timeline_table", accessible_name="Contacts, newest first", model=self.model,
+            rows_fit_contents=True, column_modes={COL_SUMMARY: ResizeMode.Stretch},
+            column_widths=(132, 150, 120, 120, 0, 180))
         layout.addWidget(self.table, 1)
         self.empty = QLabel("")
         self.empty.setObjectName("timeline_empty")
