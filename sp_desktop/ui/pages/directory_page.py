@@ -205,8 +205,8 @@ class DirectoryPage(QWidget):
         self._build_actions()
         self._link_tab_order()
         self._load_categories()
-        self.run_search(report=False)  # the window's status bar is built after its pages
         self._just_loaded = True  # the window's first on_shown() need not search again
+        self.run_search(report=False)  # the window's status bar is built after its pages
         self._layout_settled = self._restore_layout()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -538,7 +538,12 @@ class DirectoryPage(QWidget):
 
     def _selection_moved(self) -> None:
         self._update_actions()
-        self._show_detail()
+        if self._just_loaded and not self.isVisible():
+            # Still being built: the window adds its detail sections next, so show the detail
+            # once, when the page is shown (not twice at start-up).
+            self._detail_outdated = True
+        else:
+            self._show_detail()
         self.selection_changed.emit(self.selected_service_id() or 0)
 
     def _update_actions(self) -> None:
