@@ -14,8 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,6 +32,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import from_qdate, to_qdate
 from sp_desktop.ui.models.signposting_models import SORT_ROLE, ReportRow, ReportTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.bar_chart import BarChart
+from sp_desktop.ui.widgets.figure_cards import FigureCards
 from sp_desktop.ui.widgets.tables import configure_table, sorting_proxy
 
 RANGES = ("Last 12 months", "This year", "Last year", "Last 3 months", "Chosen dates")
@@ -105,6 +104,9 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.status = QLabel("")
         self.status.setObjectName("report_status")
         self.status.setAccessibleName("Report status")
+        # A long period wraps onto a second line rather than widening the window.
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("30 Sep 2026 to 30 Sep 2026"))
         self.pdf_button = QPushButton("Save &PDF…")
         self.pdf_button.setObjectName("save_pdf")
         self.pdf_button.setToolTip("The printable report with charts, for the practice meeting")
@@ -121,33 +123,15 @@ class ReportsPage(LoadWhenShown, QWidget):
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.date_to)
         bar.addWidget(self.status, 1)
-        bar.addWidget(self.pdf_button)
-        bar.addWidget(self.csv_button)
-        bar.addWidget(self.partner_button)
         layout.addLayout(bar)
 
-        # at a glance
-        glance = QFrame()
-        glance.setObjectName("glance")
-        glance.setFrameShape(QFrame.Shape.StyledPanel)
-        grid = QGridLayout(glance)
-        self.glance: dict[str, QLabel] = {}
-        cards = (("records", "People signposted"), ("services", "Services signposted to"),
-                 ("known", "Outcomes known"), ("attended", "Attended"), ("poor", "Poor experience"),
-                 ("flagged", "Repeated poor"))
-        for i, (key, title) in enumerate(cards):
-            t = QLabel(title)
-            v = QLabel("–")
-            v.setObjectName(f"glance_{key}")
-            font = v.font()
-            font.setPointSizeF(font.pointSizeF() * 1.5)
-            font.setBold(True)
-            v.setFont(font)
-            v.setAccessibleName(title)
-            grid.addWidget(v, 0, i)
-            grid.addWidget(t, 1, i)
-            self.glance[key] = v
-        layout.addWidget(glance)
+        # at a glance: cards that wrap onto more rows rather than cut a figure off
+        self.cards = FigureCards((("records", "People signposted"), ("services", "Services signposted to"),
+                                  ("known", "Outcomes known"), ("attended", "Attended"),
+                                  ("poor", "Poor experience"), ("flagged", "Repeated poor")))
+        self.cards.setObjectName("glance")
+        self.glance: dict[str, QLabel] = self.cards.values
+        layout.addWidget(self.cards)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
@@ -232,6 +216,13 @@ class ReportsPage(LoadWhenShown, QWidget):
         wl.addWidget(self.ons4_label)
         wl.addWidget(self.ons4_table, 1)
         self.tabs.addTab(wellbeing, "&Wellbeing (ONS4)")
+
+        # What to do with the report: below it, as on the other pages, so the top row stays narrow.
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.pdf_button, self.csv_button, self.partner_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
