@@ -25,14 +25,15 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from sp_desktop.db.engine import fold
 from sp_desktop.db.models import (
@@ -237,6 +238,9 @@ def _no_health(org_id: int) -> OrganisationHealth:
     return OrganisationHealth(org_id, RelationshipHealth.NONE, None, None, None, 0, ())
 
 
+_NO_CONTACT = _no_health(0)  # the facts of every organisation without contacts (its id aside)
+
+
 def health_for(session: Session, org_ids: Sequence[int], today: date) -> dict[int, OrganisationHealth]:
     """THE relationship health of each organisation in `org_ids`, aggregated in SQL.
 
@@ -246,46 +250,67 @@ def health_for(session: Session, org_ids: Sequence[int], today: date) -> dict[in
     Every id asked for is in the result (organisations with no contact get level none).
     """
     result: dict[int, OrganisationHealth] = {}
-    cutoff = _cutoff(today)
-    ce = ContactEvent
-    f2f = ce.kind.in_(FACE_TO_FACE_KINDS)
     for chunk in _chunks(list(org_ids)):
-        stats = select(
-            ce.organisation_id.label("org_id"),
-            func.max(ce.occurred_at).label("last"),
-            func.max(case((f2f, ce.occurred_at))).label("last_f2f"),
-            func.sum(case((ce.occurred_at >= cutoff, 1), else_=0)).label("recent"),
-        ).where(ce.organisation_id.in_(chunk)).group_by(ce.organisation_id)
-        ranked = select(ce.organisation_id.label("org_id"), ce.kind.label("kind"),
-                        func.row_number().over(partition_by=ce.organisation_id,
-                                               order_by=(ce.occurred_at.desc(), ce.id.desc())).label("rn")
-                        ).where(ce.organisation_id.in_(chunk)).subquery()
-        last_kind = {r.org_id: r.kind for r in session.execute(select(ranked.c.org_id, ranked.c.kind)
-                                                                .where(ranked.c.rn == 1))}
-        met: dict[int, list[StaffMet]] = {}
+        result.update(_health_where(session, partial(_in, chunk), today))
+    for org_id in org_ids:
+        result.setdefault(org_id, _no_health(org_id))
+    return result
+
+
+def _in(ids: list[int], column: Any) -> Any:
+    return column.in_(ids)
+
+
+def health_of_selected(session: Session, organisations: Select[Any], today: date,
+                       staff_met: bool = True) -> dict[int, OrganisationHealth]:
+    """`health_for` the organisations whose ids `organisations` (a one-column SELECT) gives, in two
+    statements however many there are (the Network page's lists: up to every organisation).
+    Only organisations with at least one contact are in the result: the rest are `_no_health`.
+    With `staff_met=False` (one statement) every `staff_met` is left empty, for lists that do
+    not show it."""
+    return _health_where(session, lambda org_id: org_id.in_(organisations), today, staff_met)
+
+
+def _health_where(session: Session, scope: Callable[[Any], Any], today: date,
+                  staff_met: bool = True) -> dict[int, OrganisationHealth]:
+    """Health of the organisations with contacts among those `scope` (a condition on a contact's
+    organisation id) picks. The rules of `health_for` live here, once. The contacts are read
+    through aliases, so a `scope` whose subquery looks at ContactEvent is never correlated with them."""
+    result: dict[int, OrganisationHealth] = {}
+    cutoff = _cutoff(today)
+    ce, latest = aliased(ContactEvent), aliased(ContactEvent)
+    f2f = ce.kind.in_(FACE_TO_FACE_KINDS)
+    last_kind = (select(latest.kind).where(latest.organisation_id == ce.organisation_id)
+                 .order_by(latest.occurred_at.desc(), latest.id.desc()).limit(1).scalar_subquery())
+    stats = select(
+        ce.organisation_id.label("org_id"),
+        func.max(ce.occurred_at).label("last"),
+        func.max(case((f2f, ce.occurred_at))).label("last_f2f"),
+        func.sum(case((ce.occurred_at >= cutoff, 1), else_=0)).label("recent"),
+        last_kind.label("last_kind"),
+    ).where(scope(ce.organisation_id)).group_by(ce.organisation_id)
+    met: dict[int, list[StaffMet]] = {}
+    if staff_met:
         met_q = (select(ce.organisation_id, Staff.id, Staff.name, func.max(ce.occurred_at).label("last_met"))
                  .join(contact_event_staff, contact_event_staff.c.contact_event_id == ce.id)
                  .join(Staff, Staff.id == contact_event_staff.c.staff_id)
-                 .where(ce.organisation_id.in_(chunk), f2f)
+                 .where(scope(ce.organisation_id), f2f)
                  .group_by(ce.organisation_id, Staff.id, Staff.name)
                  .order_by(ce.organisation_id, func.max(ce.occurred_at).desc(), Staff.name))
         for org_id, staff_id, name, last_met in session.execute(met_q):
             met.setdefault(org_id, []).append(StaffMet(staff_id, name, _as_datetime(last_met)))
-        for r in session.execute(stats):
-            last = _as_datetime(r.last)
-            last_f2f = _as_datetime(r.last_f2f) if r.last_f2f is not None else None
-            if last_f2f is not None and last_f2f >= cutoff:
-                level = RelationshipHealth.STRONG
-            elif last is not None and last >= cutoff:
-                level = RelationshipHealth.FADING
-            else:
-                level = RelationshipHealth.NONE
-            kind = last_kind.get(r.org_id)
-            result[r.org_id] = OrganisationHealth(
-                r.org_id, level, last, ContactKind(kind) if kind is not None else None, last_f2f,
-                int(r.recent or 0), tuple(met.get(r.org_id, ())))
-    for org_id in org_ids:
-        result.setdefault(org_id, _no_health(org_id))
+    for r in session.execute(stats):
+        last = _as_datetime(r.last)
+        last_f2f = _as_datetime(r.last_f2f) if r.last_f2f is not None else None
+        if last_f2f is not None and last_f2f >= cutoff:
+            level = RelationshipHealth.STRONG
+        elif last is not None and last >= cutoff:
+            level = RelationshipHealth.FADING
+        else:
+            level = RelationshipHealth.NONE
+        result[r.org_id] = OrganisationHealth(
+            r.org_id, level, last, ContactKind(r.last_kind) if r.last_kind is not None else None, last_f2f,
+            int(r.recent or 0), tuple(met.get(r.org_id, ())))
     return result
 
 
@@ -997,40 +1022,76 @@ class RelationshipService:
                  .group_by(Staff.id, Staff.name, Staff.job_role, Organisation.id, Organisation.name))
             if staff_id is not None:
                 q = q.where(Staff.id == staff_id)
+            # Core rows (no ORM row loading): with contacts logged for most organisations this is
+            # tens of thousands of staff-organisation pairs.
             rows = [Acquaintance(r.staff_id, r.staff_name, r.job_role or "", r.org_id, r.org_name, int(r.n),
                                  int(r.recent or 0), _as_datetime(r.last),
                                  _as_datetime(r.last_met) if r.last_met is not None else None)
-                    for r in s.execute(q)]
-        rows.sort(key=lambda a: (fold(a.organisation_name), a.last_met is None,
-                                 -(a.last_met or a.last_contact).timestamp(), -a.last_contact.timestamp(),
-                                 fold(a.staff_name)))
+                    for r in s.connection().execute(q).all()]
+        # By organisation, those who met in person first, most recent first, then by last contact
+        # and staff name: stable sorts from the last key to the first, each name folded once.
+        folded: dict[str, str] = {}
+
+        def folded_name(name: str) -> str:
+            f = folded.get(name)
+            if f is None:
+                f = folded[name] = fold(name)
+            return f
+
+        rows.sort(key=lambda a: folded_name(a.staff_name))
+        rows.sort(key=lambda a: a.last_contact, reverse=True)
+        rows.sort(key=lambda a: a.last_met or a.last_contact, reverse=True)
+        rows.sort(key=lambda a: (folded_name(a.organisation_name), a.last_met is None))
         return rows
 
-    def _quiet(self, s: Session, condition: Any) -> list[QuietOrganisation]:
+    def _listed(self, name: str) -> Any:
+        """Which open organisations are on the NEVER_MET or NO_RECENT_CONTACT list (a condition)."""
+        if name == NEVER_MET:  # no one at the practice has ever met them face to face
+            listed = ~exists().where(ContactEvent.organisation_id == Organisation.id,
+                                     ContactEvent.kind.in_(FACE_TO_FACE_KINDS))
+        elif name == NO_RECENT_CONTACT:  # approved, no contact of any kind in the last 12 months
+            listed = and_(Organisation.vetting_status == VettingStatus.APPROVED,
+                          ~exists().where(ContactEvent.organisation_id == Organisation.id,
+                                          ContactEvent.occurred_at >= _cutoff(self.ctx.today())))
+        else:
+            raise ValueError(f"Unknown network list {name!r}")
+        return and_(Organisation.archived_at.is_(None), Organisation.status != OrganisationStatus.CLOSED,
+                    listed)
+
+    def _quiet(self, s: Session, name: str,
+               staff_met: bool = True) -> tuple[Sequence[Any], dict[int, OrganisationHealth]]:
+        """The organisations on one list, by name, and the health of those with contacts: two or
+        three statements, rows read through the Core connection (no ORM row loading), because a
+        list can hold every organisation (25,000 at 50,000 services)."""
+        listed = self._listed(name)
         q = (select(Organisation.id, Organisation.name, Organisation.vetting_status, Organisation.approved_on,
                     Organisation.next_review_on)
-             .where(Organisation.archived_at.is_(None), Organisation.status != OrganisationStatus.CLOSED,
-                    condition)
+             .where(listed)
              .order_by(func.lower(Organisation.name)))
-        rows = s.execute(q).all()
-        health = health_for(s, [r.id for r in rows], self.ctx.today())
+        rows = s.connection().execute(q).all()
+        return rows, health_of_selected(s, select(Organisation.id).where(listed), self.ctx.today(), staff_met)
+
+    def _quiet_organisations(self, name: str) -> list[QuietOrganisation]:
+        with self.ctx.read() as s:
+            rows, health = self._quiet(s, name)
         return [QuietOrganisation(r.id, r.name, r.vetting_status, r.approved_on, r.next_review_on,
-                                  health[r.id]) for r in rows]
+                                  health.get(r.id) or _no_health(r.id)) for r in rows]
 
     def never_met(self) -> list[QuietOrganisation]:
         """Open organisations no one at the practice has ever met face to face."""
-        with self.ctx.read() as s:
-            met = exists().where(ContactEvent.organisation_id == Organisation.id,
-                                 ContactEvent.kind.in_(FACE_TO_FACE_KINDS))
-            return self._quiet(s, ~met)
+        return self._quiet_organisations(NEVER_MET)
 
     def approved_without_contact(self) -> list[QuietOrganisation]:
         """Approved organisations with no contact of any kind in the last 12 months
         (relationship health "none" — the same rule as `health_for`)."""
+        return self._quiet_organisations(NO_RECENT_CONTACT)
+
+    def count(self, name: str) -> int:
+        """How many rows `table(name)` has (NEVER_MET, NO_RECENT_CONTACT), in one SQL count:
+        the Network page shows it on a list's tab before the list is loaded."""
         with self.ctx.read() as s:
-            recent = exists().where(ContactEvent.organisation_id == Organisation.id,
-                                    ContactEvent.occurred_at >= _cutoff(self.ctx.today()))
-            return self._quiet(s, and_(Organisation.vetting_status == VettingStatus.APPROVED, ~recent))
+            return int(s.scalar(select(func.count()).select_from(Organisation)
+                                .where(self._listed(name))) or 0)
 
     def table(self, name: str, text: str = "") -> NetworkTable:
         """One of the network lists (WHO_KNOWS, NEVER_MET, NO_RECENT_CONTACT) for showing,
@@ -1048,24 +1109,32 @@ class RelationshipService:
                                       for a in people),
                                 tuple(a.organisation_id for a in people),
                                 ("", "", "", "Not in person", "", "", ""))
+        # The two organisation lists take each row's values straight from the SQL rows and the
+        # health of the organisations with contacts (no objects per row: up to 25,000 rows).
+        values: list[tuple[Any, ...]] = []
         if name == NEVER_MET:
-            orgs = self.never_met()
+            with self.ctx.read() as s:
+                rows, health = self._quiet(s, name, staff_met=False)
+            for r in rows:
+                h = health.get(r.id, _NO_CONTACT)
+                values.append((r.name, r.vetting_status, h.last_contact, h.last_contact_kind,
+                               h.contacts_last_12_months))
             return NetworkTable(name, LIST_TITLES[name], as_of + "; no face-to-face contact ever recorded",
                                 ("Organisation", "Vetting", "Last contact", "How",
                                  "Contacts in last 12 months"),
-                                tuple((o.name, o.vetting_status, o.health.last_contact,
-                                       o.health.last_contact_kind, o.health.contacts_last_12_months)
-                                      for o in orgs),
-                                tuple(o.organisation_id for o in orgs), ("", "", "Never", "", ""))
+                                tuple(values), tuple(r.id for r in rows), ("", "", "Never", "", ""))
         if name == NO_RECENT_CONTACT:
-            orgs = self.approved_without_contact()
+            with self.ctx.read() as s:
+                rows, health = self._quiet(s, name, staff_met=False)
+            for r in rows:
+                h = health.get(r.id, _NO_CONTACT)
+                values.append((r.name, r.approved_on, r.next_review_on, h.last_contact, h.last_contact_kind,
+                               h.last_face_to_face))
             return NetworkTable(name, LIST_TITLES[name],
                                 as_of + f"; no contact since {show_date(twelve_months_before(today))}",
                                 ("Organisation", "Approved on", "Next review", "Last contact", "How",
                                  "Last met in person"),
-                                tuple((o.name, o.approved_on, o.next_review_on, o.health.last_contact,
-                                       o.health.last_contact_kind, o.health.last_face_to_face) for o in orgs),
-                                tuple(o.organisation_id for o in orgs), ("", "", "", "Never", "", "Never"))
+                                tuple(values), tuple(r.id for r in rows), ("", "", "", "Never", "", "Never"))
         raise ValueError(f"Unknown network list {name!r}")
 
     def export_csv(self, name: str, path: Path | str, text: str = "") -> int:
@@ -1078,6 +1147,6 @@ __all__ = [
     "Acquaintance", "ContactEntry", "ContactLogForm", "ContactLogService", "FACE_TO_FACE_KINDS",
     "LIST_TITLES", "NEVER_MET", "NO_RECENT_CONTACT", "NetworkTable", "NotAllowed", "OpenConcerns",
     "OrganisationHealth", "PersonRef", "QuietOrganisation", "RelationshipService", "StaffMet", "StaffRef",
-    "TrustNoteEntry", "TrustNoteSaved", "TrustNoteService", "WHO_KNOWS", "health_for", "open_concerns_in",
-    "organisation_people", "twelve_months_before", "write_csv",
+    "TrustNoteEntry", "TrustNoteSaved", "TrustNoteService", "WHO_KNOWS", "health_for", "health_of_selected",
+    "open_concerns_in", "organisation_people", "twelve_months_before", "write_csv",
 ]

@@ -62,7 +62,7 @@ def test_only_the_directory_loads_when_the_window_opens(qtbot: Any, demo_runtime
 
     assert window.show_page("signposting") is log and log.model.rowCount() > 0
     assert "record" in log.summary.text()
-    assert window.show_page("network") is network and network.lists["never_met"].table_data is not None
+    assert window.show_page("network") is network and network.lists["who_knows"].table_data is not None
     assert window.show_page("settings").staff.table.rowCount() > 0
     reports = window.show_page("reports")
     qtbot.waitUntil(lambda: reports.report is not None, timeout=10000)

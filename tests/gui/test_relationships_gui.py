@@ -308,6 +308,41 @@ def test_network_page_answers_who_knows_the_carers_centre(qtbot: Any, demo_runti
     assert "No one here has logged contact" in view.empty.text()
 
 
+def test_network_page_reads_the_organisation_lists_when_their_tab_is_shown(
+        qtbot: Any, demo_runtime: Runtime, open_window: Any) -> None:
+    gill = actor_named(demo_runtime, "Dr Gordon Gill")
+    window = open_window(demo_runtime, gill)
+    page = window.show_page("network")
+    assert isinstance(page, NetworkPage)
+    rel = RelationshipService(page.ctx)
+    never_met, no_contact = rel.never_met(), rel.approved_without_contact()
+    assert never_met and no_contact
+    # The page opens on "Who knows whom"; the other tabs say how many before they are read.
+    assert page.lists["who_knows"].table_data is not None
+    assert page.lists["never_met"].table_data is None and page.lists["no_recent_contact"].table_data is None
+    assert page.tabs.tabText(1) == f"No one has met ({len(never_met)})"
+    assert page.tabs.tabText(2) == f"Approved, no contact in a year ({len(no_contact)})"
+
+    page.tabs.setCurrentIndex(1)
+    view = page.lists["never_met"]
+    assert view.table_data is not None and view.model.rowCount() == len(never_met)
+    assert [row[0] for row in table_cells(view.proxy)] == [o.name for o in never_met]
+    assert page.lists["no_recent_contact"].table_data is None
+
+    # A visit takes an organisation off the list on screen at once; the hidden list is read
+    # afresh (with the new count on its tab) when it is shown.
+    visited = never_met[0]
+    ContactLogService(page.ctx).log(ContactLogForm(visited.organisation_id, "Visited",
+                                                   kind=ContactKind.VISIT))
+    page.refresh()
+    assert page.tabs.tabText(1) == f"No one has met ({len(never_met) - 1})"
+    assert visited.name not in [row[0] for row in table_cells(view.proxy)]
+    no_contact_now = rel.approved_without_contact()
+    assert page.tabs.tabText(2) == f"Approved, no contact in a year ({len(no_contact_now)})"
+    page.tabs.setCurrentIndex(2)
+    assert page.lists["no_recent_contact"].model.rowCount() == len(no_contact_now)
+
+
 def test_network_lists_export_and_print_without_trust_notes(qtbot: Any, demo_runtime: Runtime,
                                                             open_window: Any, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:

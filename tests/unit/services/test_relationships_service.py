@@ -350,6 +350,41 @@ def test_network_answers_who_knows_the_carers_centre(ctx_as, ctx, clock):
     assert no_contact[0].health.level is RelationshipHealth.NONE
 
 
+def test_network_lists_show_each_organisations_last_contact_and_count_their_rows(ctx_as, ctx, clock):
+    lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    now = clock.now()
+    lapsed, _ = add_org(ctx, "Lapsed Lunch Club")  # met long ago, only a call since, over a year back
+    calls, _ = add_org(ctx, "Phone Friends")  # recent calls and e-mails, never met
+    silent, _ = add_org(ctx, "Silent Society")  # nothing at all
+    unvetted, _ = add_org(ctx, "Unvetted Union")
+    for org in (lapsed, calls, silent):
+        set_vetting(ctx, org, VettingStatus.APPROVED)
+    log(lena, lapsed, ContactKind.VISIT, now - timedelta(days=500), staff_ids=[lena.actor.id])
+    log(ctx, lapsed, ContactKind.PHONE, now - timedelta(days=400))
+    log(ctx, calls, ContactKind.EMAIL, now - timedelta(days=30))
+    log(ctx, calls, ContactKind.PHONE, now - timedelta(days=2))
+    log(ctx, calls, ContactKind.EMAIL, now - timedelta(days=2))  # same moment: the later entry counts
+
+    rel = RelationshipService(ctx)
+    never = rel.table(NEVER_MET)
+    assert [row[0] for row in never.values] == ["Phone Friends", "Silent Society", "Unvetted Union"]
+    assert never.values[0][2:] == (now - timedelta(days=2), ContactKind.EMAIL, 3)
+    assert never.values[1][2:] == (None, None, 0) and never.display_row(1)[2] == "Never"
+    assert [o.health for o in rel.never_met()] == [rel.health_of(o) for o in (calls, silent, unvetted)]
+
+    quiet = rel.table(NO_RECENT_CONTACT)
+    assert [row[0] for row in quiet.values] == ["Lapsed Lunch Club", "Silent Society"]
+    assert quiet.values[0][3:] == (now - timedelta(days=400), ContactKind.PHONE, now - timedelta(days=500))
+    assert quiet.organisation_ids == (lapsed, silent)
+    lapsed_health = rel.approved_without_contact()[0].health
+    assert lapsed_health == rel.health_of(lapsed)
+    assert [m.name for m in lapsed_health.staff_met] == ["Lena Link"]
+
+    assert rel.count(NEVER_MET) == 3 and rel.count(NO_RECENT_CONTACT) == 2
+    with pytest.raises(ValueError):
+        rel.count(WHO_KNOWS)
+
+
 def test_who_knows_ignores_case_and_accents(ctx, clock):
     org_id, _ = add_org(ctx, "Còmhla Gaelic Choir", people=("Mòrag NicLeòid",))
     log(ctx, org_id, ContactKind.EVENT, clock.now() - timedelta(days=2))
