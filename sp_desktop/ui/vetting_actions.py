@@ -6,7 +6,8 @@
     the checklist progress, expiring evidence and, for organisations that are not approved,
     the leaflet rule;
   - a status-bar note of overdue reviews ("! 6 reviews overdue"; click to open Reviews due),
-    shown on start and kept up to date after changes;
+    shown on start and kept up to date after changes here (``window.data_changed``) and on
+    other PCs (the change watcher calls `update_overdue()`, ui/change_watcher.py);
   - File > "Change my password…".
 """
 
