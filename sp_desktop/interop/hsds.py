@@ -22,13 +22,17 @@ derived from their parent's, so exporting the same data twice gives the same fil
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
 import json
 import re
 import shutil
+import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -75,12 +79,26 @@ class HsdsError(ValueError):
     """The file is not Open Referral data sp_desktop can read; the message says why."""
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_VARIANT = "89ab" * 4
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def derived_id(*parts: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    """``str(uuid.uuid5(NAMESPACE, "\\x1f".join(parts)))``, without building UUID objects (an export of a
+    large directory makes millions of these)."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).hexdigest()
+    # version 5 in the 13th digit; the RFC 4122 variant (binary 10xx) in the 17th
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:32]}"
 
 
 def export_id(uid: str) -> str:
     """A record's uid as an HSDS id (UUIDs pass through; anything else becomes a stable UUIDv5)."""
+    if isinstance(uid, str):
+        if _CANONICAL_UUID.fullmatch(uid):
+            return uid  # already what str(uuid.UUID(uid)) gives
+        if len(uid.replace("urn:", "").replace("uuid:", "").strip("{}").replace("-", "")) != 32:
+            return derived_id("uid", uid)  # what uuid.UUID() would refuse (as it checks first)
     try:
         return str(uuid.UUID(uid))
     except (ValueError, AttributeError, TypeError):
@@ -1025,7 +1043,10 @@ def _feed_from_objects(orgs: list[dict[str, Any]], source_name: str, p: _Problem
 
 
 # --------------------------------------------------------------------------- records -> objects (export)
+@functools.lru_cache(maxsize=65536)
 def _phone_text(number: str) -> str:
+    """A stored number as the export writes it; cached, as parsing with phonenumbers is slow and a
+    directory repeats numbers (bounded, so memory does not grow with the directory)."""
     if number.startswith("+"):
         try:
             return phonenumbers.format_number(phonenumbers.parse(number, None),
@@ -1250,56 +1271,77 @@ def organization_object(
     ) | {"description": org.description or ""}
 
 
+def _page_header(total: int) -> dict[str, Any]:
+    return {"total_items": total, "total_pages": 1, "page_number": 1, "size": total,
+            "first_page": True, "last_page": True, "empty": not total}
+
+
 def page_object(orgs: list[dict[str, Any]]) -> dict[str, Any]:
     """The objects as one page of the HSDS API's /organizations list (what `write_json` writes)."""
-    return {"total_items": len(orgs), "total_pages": 1, "page_number": 1, "size": len(orgs),
-            "first_page": True, "last_page": True, "empty": not orgs, "contents": orgs}
+    return _page_header(len(orgs)) | {"contents": orgs}
 
 
 # --------------------------------------------------------------------------- objects -> tables
 _SCALAR = (str, int, float)
+#: Tabular resources whose rows are shared between organisations (a category used by many services).
+#: Every other row belongs to one organisation, with ids derived from that organisation's records, so
+#: its repeats (a venue under each of the organisation's services) are within that organisation.
+_SHARED = ("taxonomy_term", "taxonomy")
+Emit = Callable[[str, dict[str, Any]], None]
 
 
-def tables_from_objects(orgs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Flatten organization objects into the tabular form (resource -> rows)."""
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in RESOURCES}
-    seen: dict[str, set[str]] = {name: set() for name in RESOURCES}
+class _Flattener:
+    """Organization objects -> rows of the tabular form, handed to `emit(resource, row)` in order.
 
-    def put(resource: str, obj: dict[str, Any], **links: str) -> None:
+    With `per_organisation`, rows already seen are remembered only within an organisation (and for
+    the shared resources), so memory does not grow with the directory."""
+
+    def __init__(self, emit: Emit, *, per_organisation: bool = False) -> None:
+        self.emit = emit
+        self.per_organisation = per_organisation
+        self.seen: dict[str, set[str]] = {name: set() for name in RESOURCES}
+
+    def put(self, resource: str, obj: dict[str, Any], **links: str) -> None:
         row = {k: v for k, v in obj.items() if isinstance(v, _SCALAR) and not isinstance(v, bool)}
         row.update(links)
-        if row.get("id") in seen[resource]:
+        seen = self.seen[resource]
+        if row.get("id") in seen:
             return
-        seen[resource].add(str(row.get("id")))
-        tables[resource].append(row)
+        seen.add(str(row.get("id")))
+        self.emit(resource, row)
 
-    def put_term(term: dict[str, Any]) -> None:
-        put("taxonomy_term", term)
+    def put_term(self, term: dict[str, Any]) -> None:
+        self.put("taxonomy_term", term)
         if isinstance(term.get("taxonomy_detail"), dict):
-            put("taxonomy", term["taxonomy_detail"])
+            self.put("taxonomy", term["taxonomy_detail"])
 
-    def put_contact(c: dict[str, Any], **links: str) -> None:
-        put("contact", c, **links)
+    def put_contact(self, c: dict[str, Any], **links: str) -> None:
+        self.put("contact", c, **links)
         for p in _list(c.get("phones")):
-            put("phone", p, contact_id=c["id"])
+            self.put("phone", p, contact_id=c["id"])
 
-    def put_location(loc: dict[str, Any]) -> None:
-        put("location", loc)
+    def put_location(self, loc: dict[str, Any]) -> None:
+        self.put("location", loc)
         for a in _list(loc.get("addresses")):
-            put("address", a, location_id=loc["id"])
+            self.put("address", a, location_id=loc["id"])
         for a in _list(loc.get("accessibility")):
-            put("accessibility", a, location_id=loc["id"])
+            self.put("accessibility", a, location_id=loc["id"])
 
-    for o in orgs:
+    def organisation(self, o: dict[str, Any]) -> None:
+        if self.per_organisation:
+            for name, seen in self.seen.items():
+                if name not in _SHARED:
+                    seen.clear()
+        put = self.put
         put("organization", o)
         for x in _list(o.get("organization_identifiers")):
             put("organization_identifier", x, organization_id=o["id"])
         for p in _list(o.get("phones")):
             put("phone", p, organization_id=o["id"])
         for c in _list(o.get("contacts")):
-            put_contact(c, organization_id=o["id"])
+            self.put_contact(c, organization_id=o["id"])
         for loc in _list(o.get("locations")):
-            put_location(loc)
+            self.put_location(loc)
         for s in _list(o.get("services")):
             put("service", s, organization_id=o["id"])
             for p in _list(s.get("phones")):
@@ -1309,27 +1351,41 @@ def tables_from_objects(orgs: list[dict[str, Any]]) -> dict[str, list[dict[str, 
                 for x in _list(s.get(key)):
                     put(resource, x, service_id=s["id"])
             for c in _list(s.get("contacts")):
-                put_contact(c, service_id=s["id"])
+                self.put_contact(c, service_id=s["id"])
             for sal in _list(s.get("service_at_locations")):
                 if isinstance(sal.get("location"), dict):
-                    put_location(sal["location"])
+                    self.put_location(sal["location"])
                 put("service_at_location", sal, service_id=s["id"])
             for a in _list(s.get("attributes")):
                 put("attribute", a, link_id=s["id"])
                 if isinstance(a.get("taxonomy_term"), dict):
-                    put_term(a["taxonomy_term"])
+                    self.put_term(a["taxonomy_term"])
+
+    def parent_terms(self, terms: Iterable[TermRec]) -> None:
+        """The parents of the categories used (the JSON form nests only the terms services use)."""
+        have = self.seen["taxonomy_term"]
+        for t in terms:
+            if t.id not in have:
+                obj = term_object(t)
+                self.emit("taxonomy_term", {k: v for k, v in obj.items() if isinstance(v, _SCALAR)})
+                have.add(t.id)
+
+
+def tables_from_objects(orgs: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Flatten organization objects into the tabular form (resource -> rows)."""
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in RESOURCES}
+    flat = _Flattener(lambda resource, row: tables[resource].append(row))
+    for o in orgs:
+        flat.organisation(o)
     return tables
 
 
 def add_parent_terms(tables: dict[str, list[dict[str, Any]]], terms: Iterable[TermRec]) -> None:
     """Put the parents of the categories used into the taxonomy_terms table too (the JSON form nests only
     the terms services use)."""
-    have = {row["id"] for row in tables["taxonomy_term"]}
-    for t in terms:
-        if t.id not in have:
-            obj = term_object(t)
-            tables["taxonomy_term"].append({k: v for k, v in obj.items() if isinstance(v, _SCALAR)})
-            have.add(t.id)
+    flat = _Flattener(lambda resource, row: tables[resource].append(row))
+    flat.seen["taxonomy_term"] = {row["id"] for row in tables["taxonomy_term"]}
+    flat.parent_terms(terms)
 
 
 def _cell(value: Any) -> str:
@@ -1338,16 +1394,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _csv_bytes(resource: str, rows: list[dict[str, Any]]) -> bytes:
-    columns = [name for name, _ in RESOURCES[resource][1]]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue().encode("utf-8")
 
 
 def datapackage(title: str) -> dict[str, Any]:
@@ -1374,33 +1420,125 @@ def datapackage(title: str) -> dict[str, Any]:
     }
 
 
-def package_files(tables: dict[str, list[dict[str, Any]]], title: str) -> dict[str, bytes]:
-    files = {"datapackage.json": json.dumps(datapackage(title), indent=2, ensure_ascii=False).encode("utf-8")}
-    for name, (path, _) in RESOURCES.items():
-        files[path] = _csv_bytes(name, tables.get(name, []))
-    return files
+# --------------------------------------------------------------------------- writing files
+_BUFFER = 1 << 20
 
 
-def write_json(orgs: list[dict[str, Any]], out: Path) -> None:
-    _write_atomic(out, json.dumps(page_object(orgs), indent=2, ensure_ascii=False).encode("utf-8"))
+@contextmanager
+def _atomic(out: Path) -> Iterator[Path]:
+    """A temporary path beside `out` that replaces `out` when the block ends; deleted if the block
+    fails or is cancelled, so `out` is either complete or as it was before, never half-written."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        yield tmp
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = None) -> None:
+    """Write the objects as one page of the HSDS API's /organizations list, atomically.
+
+    The text is that of ``json.dumps(page_object(orgs), indent=2, ensure_ascii=False)``, written an
+    organization at a time, so `orgs` can be a generator and the document is never all in memory.
+    `total` (the number of objects, which the page states before them) is needed with a generator."""
+    if total is None:
+        orgs = list(orgs)
+        total = len(orgs)
+    head = json.dumps(_page_header(total), indent=2, ensure_ascii=False)  # "{\n  ...\n}"
+    count = 0
+    with _atomic(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
+        fh.write(head[:-2] + ',\n  "contents": [')
+        for org in orgs:
+            fh.write(",\n    " if count else "\n    ")
+            fh.write(json.dumps(org, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            count += 1
+        if count != total:
+            raise HsdsError(f"The directory changed while it was being exported ({count:,} organisations "
+                            f"instead of {total:,}); export again.")
+        fh.write("\n  ]\n}" if count else "]\n}")
+
+
+class _CsvFiles:
+    """The data package's CSV files in `folder`, written a row at a time (`emit(resource, row)`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._stack = ExitStack()
+        self._writers: dict[str, tuple[Callable[[list[str]], Any], list[str]]] = {}
+
+    def __enter__(self) -> Emit:
+        with self._stack as stack:
+            for name, (path, fields) in RESOURCES.items():
+                fh = stack.enter_context(
+                    (self.folder / path).open("w", encoding="utf-8", newline="", buffering=_BUFFER // 4))
+                writer = csv.writer(fh, lineterminator="\r\n")
+                columns = [f for f, _ in fields]
+                writer.writerow(columns)
+                self._writers[name] = (writer.writerow, columns)
+            self._stack = stack.pop_all()
+        return self.emit
+
+    def emit(self, resource: str, row: dict[str, Any]) -> None:
+        writerow, columns = self._writers[resource]
+        writerow([_cell(row.get(c)) for c in columns])
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
 
 
 def write_tabular(tables: dict[str, list[dict[str, Any]]], out: Path, title: str) -> None:
     """A zip (when `out` ends in .zip) or a new folder of CSVs plus datapackage.json, written atomically."""
-    files = package_files(tables, title)
+
+    def fill(emit: Emit) -> None:
+        for name in RESOURCES:
+            for row in tables.get(name, []):
+                emit(name, row)
+
+    _write_package(out, title, fill)
+
+
+def write_tabular_stream(orgs: Iterable[dict[str, Any]], out: Path, title: str,
+                         more_terms: Callable[[], Iterable[TermRec]] | None = None) -> None:
+    """`write_tabular(tables_from_objects(orgs) + add_parent_terms(more_terms()))`, flattening and
+    writing an organization at a time (`orgs` can be a generator; `more_terms` is called at the end)."""
+
+    def fill(emit: Emit) -> None:
+        flat = _Flattener(emit, per_organisation=True)
+        for o in orgs:
+            flat.organisation(o)
+        if more_terms is not None:
+            flat.parent_terms(more_terms())
+
+    _write_package(out, title, fill)
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _write_package(out: Path, title: str, fill: Callable[[Emit], None]) -> None:
+    """datapackage.json and one CSV per resource, the rows coming from `fill(emit)`: a zip, built from
+    CSVs written first to a temporary folder beside it, or a new folder; either appears only complete."""
+    meta = json.dumps(datapackage(title), indent=2, ensure_ascii=False).encode("utf-8")
     if out.suffix.lower() == ".zip":
-        tmp = out.with_name(out.name + ".part")
+        parts = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
         try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for name, data in files.items():
-                    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    zf.writestr(info, data)
-            tmp.replace(out)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            with _CsvFiles(parts) as emit:
+                fill(emit)
+            with _atomic(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr(_zip_info("datapackage.json"), meta)
+                for path, _ in RESOURCES.values():
+                    info = _zip_info(path)
+                    info.file_size = (parts / path).stat().st_size  # so zip64 is used when needed
+                    with (parts / path).open("rb") as src, zf.open(info, "w") as dst:
+                        shutil.copyfileobj(src, dst, _BUFFER)
+        finally:
+            shutil.rmtree(parts, ignore_errors=True)
         return
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise HsdsError(f"{out} already exists and is not an empty folder: choose a new folder name.")
@@ -1408,23 +1546,14 @@ def write_tabular(tables: dict[str, list[dict[str, Any]]], out: Path, title: str
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
     try:
-        for name, data in files.items():
-            (tmp_dir / name).write_bytes(data)
+        (tmp_dir / "datapackage.json").write_bytes(meta)
+        with _CsvFiles(tmp_dir) as emit:
+            fill(emit)
         if out.exists():
             out.rmdir()
         tmp_dir.replace(out)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-        raise
-
-
-def _write_atomic(out: Path, data: bytes) -> None:
-    tmp = out.with_name(out.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -1459,4 +1588,5 @@ def read_tables(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 __all__ = ["HsdsError", "UnsafeArchive", "feed_from_json", "feed_from_tables", "organization_object",
-           "read_hsds", "read_tables", "tables_from_objects", "typed_tables", "write_json", "write_tabular"]
+           "read_hsds", "read_tables", "tables_from_objects", "typed_tables", "write_json", "write_tabular",
+           "write_tabular_stream"]

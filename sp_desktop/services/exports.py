@@ -8,28 +8,55 @@ organisations) are left out unless asked for, and archived records are never exp
 
 from __future__ import annotations
 
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Executable, Row, func, select
+from sqlalchemy.orm import Session
 
-from sp_desktop.db.models import Category, Location, Organisation, Service
+from sp_desktop.db.models import (
+    Category,
+    Contact,
+    Location,
+    Organisation,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    service_category,
+)
 from sp_desktop.domain.enums import AccessRoute, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
-from sp_desktop.interop.records import ContactRec, OrgRec, ServiceRec, TermRec
+from sp_desktop.interop.records import (
+    SERVICE_FIELDS,
+    ContactRec,
+    LocationRec,
+    OrgRec,
+    PhoneRec,
+    ServiceRec,
+    SlotRec,
+    TermRec,
+)
 from sp_desktop.interop.textparse import BSL_NAMES, accessibility_label, format_opening_times, parse_cost
 from sp_desktop.services.base import Permission, ServiceContext
-from sp_desktop.services.imports import location_record, org_record, service_record
 from sp_desktop.services.tasks import Progress, check
 
 ExportFormat = Literal["csv", "hsds-json", "hsds-csv"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv")
 EXPORT_LABELS = {"csv": "Spreadsheet for Excel (CSV)", "hsds-json": "Open Referral JSON (HSDS 3.0)",
                  "hsds-csv": "Open Referral data package (zip of CSV files)"}
+
+#: Organisations read per round of queries: each round is one query per table, so the export's
+#: memory is that of a round, whatever the size of the directory.
+CHUNK = 500
+#: Progress is reported (and Cancel looked at) every this many organisations.
+PROGRESS_EVERY = 50
 
 
 class ExportFailed(RuntimeError):
@@ -61,93 +88,215 @@ def category_term(cat: Category, by_id: dict[int, Category]) -> TermRec:
     )
 
 
+_ACCESS = [(route, getattr(Service, f"access_{route.value}")) for route in AccessRoute]
+_SERVICE_COLUMNS = [getattr(Service, key) for key in SERVICE_FIELDS]
+
+
+def _grouped(rows: Iterable[Row[Any]]) -> dict[int, list[Row[Any]]]:
+    """Rows by their first column (an owner's id), keeping the query's order within each owner."""
+    out: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in rows:
+        out[row[0]].append(row)
+    return out
+
+
+class DirectoryReader:
+    """The directory as export records, read in rounds of `CHUNK` organisations.
+
+    Each round is one query per table (organisations, their phones, contacts and venues, then the
+    services with their opening times, phones, contacts, venues and categories), so reading is linear
+    in the size of the directory and only one round is in memory at a time. Records come out in the
+    order the export writes them: organisations by name, their services by name. `terms` gathers
+    the categories used (and their parents) as services are read.
+    """
+
+    def __init__(self, s: Session, *, include_contacts: bool = False, approved_only: bool = False) -> None:
+        self.s = s
+        self.include_contacts = include_contacts
+        cats = {c.id: c for c in s.scalars(select(Category))}
+        self._cats = cats
+        self._terms_by_cat = {cid: category_term(c, cats) for cid, c in cats.items()}
+        self.terms: dict[str, TermRec] = {}
+        q = (select(Organisation.id).where(Organisation.archived_at.is_(None))
+             .order_by(func.lower(Organisation.name), Organisation.uid))
+        if approved_only:
+            q = q.where(Organisation.vetting_status == VettingStatus.APPROVED)
+        self.org_ids: list[int] = list(s.scalars(q))
+        self.organisations_read = 0
+        self.services = 0
+
+    def __len__(self) -> int:
+        return len(self.org_ids)
+
+    def organisations(self, progress: Progress | None = None,
+                      text: str = "Exporting the directory…") -> Iterator[tuple[OrgRec, str]]:
+        """(record with its services, vetting label) for each organisation, checking `progress`."""
+        total = len(self.org_ids)
+        done = 0
+        for start in range(0, total, CHUNK):
+            for item in self._round(self.org_ids[start:start + CHUNK]):
+                if done % PROGRESS_EVERY == 0:
+                    check(progress, done, total, text)
+                yield item
+                done += 1
+                self.organisations_read = done
+
+    def _rows(self, q: Executable) -> dict[int, list[Row[Any]]]:
+        return _grouped(self.s.connection().execute(q))  # plain rows: no ORM loading
+
+    def _round(self, ids: Sequence[int]) -> Iterator[tuple[OrgRec, str]]:
+        export_id = hsds.export_id
+        orgs = {r.id: r for r in self.s.connection().execute(
+            select(Organisation.id, Organisation.uid, Organisation.name, Organisation.alternate_name,
+                   Organisation.description, Organisation.website, Organisation.email,
+                   Organisation.legal_status, Organisation.register_kind, Organisation.registration_number,
+                   Organisation.vetting_status).where(Organisation.id.in_(ids)))}
+        org_phones = self._rows(
+            select(Phone.organisation_id, Phone.number, Phone.type, Phone.description, Phone.uid)
+            .where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None), Phone.location_id.is_(None),
+                   Phone.contact_id.is_(None))
+            .order_by(Phone.id))
+        org_contacts = self._rows(
+            select(Contact.organisation_id, Contact.name, Contact.role, Contact.phone, Contact.email,
+                   Contact.uid)
+            .where(Contact.organisation_id.in_(ids), Contact.service_id.is_(None))
+            .order_by(Contact.name, Contact.uid)) if self.include_contacts else {}
+        locations = self._rows(
+            select(Location.organisation_id, Location.id, Location.uid, Location.name, Location.address_1,
+                   Location.address_2, Location.town, Location.region, Location.postcode,
+                   Location.latitude, Location.longitude, Location.accessibility,
+                   Location.accessibility_notes, Location.transport_notes)
+            .where(Location.organisation_id.in_(ids))
+            .order_by(Location.name, Location.uid))
+        in_round = (Service.organisation_id.in_(ids), Service.archived_at.is_(None))
+        services = self._rows(
+            select(Service.organisation_id, Service.id, Service.uid, *_SERVICE_COLUMNS,
+                   *(col for _, col in _ACCESS))
+            .where(*in_round)
+            .order_by(func.lower(Service.name), Service.uid))
+        schedules = self._rows(
+            select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at,
+                   Schedule.note, Schedule.uid)
+            .join(Service, Service.id == Schedule.service_id).where(*in_round)
+            .order_by(Schedule.weekday, Schedule.opens_at, Schedule.id))
+        svc_phones = self._rows(
+            select(Phone.service_id, Phone.number, Phone.type, Phone.description, Phone.uid)
+            .join(Service, Service.id == Phone.service_id).where(*in_round)
+            .order_by(Phone.id))
+        svc_contacts = self._rows(
+            select(Contact.service_id, Contact.name, Contact.role, Contact.phone, Contact.email, Contact.uid)
+            .join(Service, Service.id == Contact.service_id).where(*in_round)
+            .order_by(Contact.name, Contact.id)) if self.include_contacts else {}
+        venues = self._rows(
+            select(ServiceAtLocation.service_id, ServiceAtLocation.location_id)
+            .join(Service, Service.id == ServiceAtLocation.service_id).where(*in_round))
+        categories = self._rows(
+            select(service_category.c.service_id, service_category.c.category_id)
+            .join(Service, Service.id == service_category.c.service_id).where(*in_round))
+
+        n_fields = len(SERVICE_FIELDS)
+        for org_id in ids:
+            org = orgs.get(org_id)
+            if org is None:  # archived or deleted since the list was read
+                continue
+            rec = OrgRec(
+                name=org.name, id=export_id(org.uid), alternate_name=org.alternate_name,
+                description=org.description, website=org.website, email=org.email,
+                legal_status=org.legal_status, register_kind=org.register_kind,
+                registration_number=org.registration_number,
+                phones=[PhoneRec(p.number, p.type, p.description, export_id(p.uid))
+                        for p in org_phones.get(org_id, ())],
+                contacts=[ContactRec(c.name, c.role, c.phone, c.email, export_id(c.uid))
+                          for c in org_contacts.get(org_id, ())],
+            )
+            loc_ids: dict[int, str] = {}
+            for loc in locations.get(org_id, ()):
+                lid = export_id(loc.uid)
+                loc_ids[loc.id] = lid
+                rec.locations.append(LocationRec(
+                    lid, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
+                    loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
+                    loc.transport_notes))
+            for row in services.get(org_id, ()):
+                sid = row.id
+                values = row[3:3 + n_fields]
+                srec = ServiceRec(name=row.name, id=export_id(row.uid))
+                for key, value in zip(SERVICE_FIELDS, values, strict=True):
+                    if key != "name":
+                        setattr(srec, key, list(value or []) if key == "languages" else value)
+                flags = row[3 + n_fields:]
+                srec.access = [route for (route, _), on in zip(_ACCESS, flags, strict=True) if on]
+                srec.schedule = [SlotRec(x.weekday, x.opens_at, x.closes_at, x.note, export_id(x.uid))
+                                 for x in schedules.get(sid, ())]
+                srec.phones = [PhoneRec(p.number, p.type, p.description, export_id(p.uid))
+                               for p in svc_phones.get(sid, ())]
+                srec.contacts = [ContactRec(c.name, c.role, c.phone, c.email, export_id(c.uid))
+                                 for c in svc_contacts.get(sid, ())]
+                srec.location_ids = sorted(loc_ids[v.location_id] for v in venues.get(sid, ())
+                                           if v.location_id in loc_ids)
+                self._add_terms(srec, [c.category_id for c in categories.get(sid, ())])
+                rec.services.append(srec)
+                self.services += 1
+            yield rec, f"{org.vetting_status.label} {org.vetting_status.symbol}"
+
+    def _add_terms(self, srec: ServiceRec, category_ids: list[int]) -> None:
+        cats = self._cats
+        for cat in sorted((cats[i] for i in category_ids), key=lambda c: (c.name.lower(), c.code)):
+            term = self._terms_by_cat[cat.id]
+            self.terms.setdefault(term.id, term)
+            srec.term_ids.append(term.id)
+            if cat.parent_id and cat.parent_id in cats:
+                pterm = self._terms_by_cat[cat.parent_id]
+                self.terms.setdefault(pterm.id, pterm)
+
+
 class ExportService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
     def records(self, *, include_contacts: bool = False, approved_only: bool = False,
                 progress: Progress | None = None) -> tuple[list[OrgRec], dict[str, TermRec], dict[str, str]]:
-        """(organisations with their services, terms by id, vetting label by organisation id) to export."""
+        """(organisations with their services, terms by id, vetting label by organisation id) to export,
+        all in memory (the export itself streams: see `export`)."""
         with self.ctx.read(Permission.VIEW) as s:
-            return self._records(s, include_contacts, approved_only, progress)
-
-    def _records(self, s: Session, include_contacts: bool, approved_only: bool,
-                 progress: Progress | None) -> tuple[list[OrgRec], dict[str, TermRec], dict[str, str]]:
-        cats = {c.id: c for c in s.scalars(select(Category))}
-        terms: dict[str, TermRec] = {}
-        q = (select(Organisation).where(Organisation.archived_at.is_(None))
-             .order_by(func.lower(Organisation.name), Organisation.uid))
-        if approved_only:
-            q = q.where(Organisation.vetting_status == VettingStatus.APPROVED)
-        orgs = s.scalars(q).all()
-        out: list[OrgRec] = []
-        vetting: dict[str, str] = {}
-        for i, org in enumerate(orgs):
-            check(progress, i, len(orgs), "Reading the directory…")
-            rec = org_record(s, org)
-            rec.id = hsds.export_id(org.uid)
-            vetting[rec.id] = f"{org.vetting_status.label} {org.vetting_status.symbol}"
-            locs = s.scalars(select(Location).where(Location.organisation_id == org.id)
-                             .order_by(Location.name, Location.uid)).all()
-            rec.locations = [location_record(loc, hsds.export_id(loc.uid)) for loc in locs]
-            loc_ids: dict[int, str | None] = {
-                loc.id: lrec.id for loc, lrec in zip(locs, rec.locations, strict=True)
-            }
-            for p in rec.phones:
-                p.id = hsds.export_id(p.id or "")
-            rec.contacts = _contacts(rec.contacts, include_contacts)
-            services = s.scalars(
-                select(Service).where(Service.organisation_id == org.id, Service.archived_at.is_(None))
-                .order_by(func.lower(Service.name), Service.uid)
-                .options(selectinload(Service.categories), selectinload(Service.schedules),
-                         selectinload(Service.phones), selectinload(Service.contacts))).all()
-            for svc in services:
-                srec, _codes = service_record(s, svc, loc_ids)
-                srec.id = hsds.export_id(svc.uid)
-                srec.location_ids = sorted(x for x in srec.location_ids if x)
-                for slot in srec.schedule:
-                    slot.id = hsds.export_id(slot.id or "")
-                for p in srec.phones:
-                    p.id = hsds.export_id(p.id or "")
-                srec.contacts = _contacts(srec.contacts, include_contacts)
-                for cat in sorted(svc.categories, key=lambda c: (c.name.lower(), c.code)):
-                    term = category_term(cat, cats)
-                    terms.setdefault(term.id, term)
-                    srec.term_ids.append(term.id)
-                    parent = cats.get(cat.parent_id) if cat.parent_id else None
-                    if parent is not None:
-                        pterm = category_term(parent, cats)
-                        terms.setdefault(pterm.id, pterm)
-                rec.services.append(srec)
-            out.append(rec)
-        return out, terms, vetting
+            reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
+            orgs: list[OrgRec] = []
+            vetting: dict[str, str] = {}
+            for rec, label in reader.organisations(progress, "Reading the directory…"):
+                orgs.append(rec)
+                vetting[rec.id or ""] = label
+            return orgs, reader.terms, vetting
 
     # ---- formats
     def export(self, fmt: ExportFormat, out: Path, *, include_contacts: bool = False,
                approved_only: bool = False, progress: Progress | None = None) -> ExportResult:
+        """Write the directory to `out`, streaming: organisations are read, turned into the format and
+        written a round at a time, into a temporary file that replaces `out` only when complete (a
+        failure or Cancel leaves any earlier file at `out` as it was)."""
         if fmt not in EXPORT_FORMATS:
             raise ExportFailed(f"“{fmt}” is not an export format; use one of {', '.join(EXPORT_FORMATS)}.")
         out = Path(out)
         if not out.parent.is_dir():
             raise ExportFailed(f"The folder {out.parent} does not exist: choose another place to save.")
-        orgs, terms, vetting = self.records(include_contacts=include_contacts, approved_only=approved_only,
-                                            progress=progress)
-        check(progress, 1, 2, "Writing the file…")
-        services = sum(len(o.services) for o in orgs)
         try:
-            if fmt == "csv":
-                headings = [h for h, _ in spreadsheet.EXPORT_COLUMNS] + list(spreadsheet.EXTRA_EXPORT_COLUMNS)
-                spreadsheet.write_directory_csv(csv_rows(orgs, terms, vetting), out, headings)
-            else:
-                objects = [hsds.organization_object(o, terms, include_contacts) for o in orgs]
-                if fmt == "hsds-json":
-                    hsds.write_json(objects, out)
+            with self.ctx.read(Permission.VIEW) as s:
+                reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
+                orgs = reader.organisations(progress)
+                if fmt == "csv":
+                    headings = ([h for h, _ in spreadsheet.EXPORT_COLUMNS]
+                                + list(spreadsheet.EXTRA_EXPORT_COLUMNS))
+                    rows = (row for rec, label in orgs for row in org_csv_rows(rec, reader.terms, label))
+                    spreadsheet.write_directory_csv(rows, out, headings)
                 else:
-                    tables = hsds.tables_from_objects(objects)
-                    hsds.add_parent_terms(tables, terms.values())
-                    hsds.write_tabular(
-                        tables, out, f"Social prescribing directory ({show_date(self.ctx.today())})"
-                    )
+                    objects = (hsds.organization_object(rec, reader.terms, include_contacts)
+                               for rec, _ in orgs)
+                    if fmt == "hsds-json":
+                        hsds.write_json(objects, out, total=len(reader))
+                    else:
+                        hsds.write_tabular_stream(
+                            objects, out, f"Social prescribing directory ({show_date(self.ctx.today())})",
+                            more_terms=lambda: reader.terms.values())
+                count, services = reader.organisations_read, reader.services
         except hsds.HsdsError as exc:
             raise ExportFailed(str(exc)) from None
         except OSError as exc:
@@ -155,16 +304,8 @@ class ExportService:
                 f"Could not write {out}: {exc.strerror or exc}. Check the folder exists and you may "
                 "save there, and that the file is not open in another program."
             ) from None
-        check(progress, 2, 2, "Done")
-        return ExportResult(out, fmt, len(orgs), services)
-
-
-def _contacts(contacts: list[ContactRec], include: bool) -> list[ContactRec]:
-    if not include:
-        return []
-    for c in contacts:
-        c.id = hsds.export_id(c.id or "")
-    return contacts
+        check(progress, count, count, "Done")
+        return ExportResult(out, fmt, count, services)
 
 
 def _cost_text(s: ServiceRec) -> str:
@@ -176,64 +317,70 @@ def _cost_text(s: ServiceRec) -> str:
     return fee or "There is a charge"
 
 
-def csv_rows(orgs: list[OrgRec], terms: dict[str, TermRec], vetting: dict[str, str]) -> list[list[str]]:
+def csv_rows(orgs: Iterable[OrgRec], terms: dict[str, TermRec], vetting: dict[str, str]) -> list[list[str]]:
     """One row per service (organisation columns repeated), in `spreadsheet.EXPORT_COLUMNS` order."""
-    rows: list[list[str]] = []
-    for org in orgs:
-        locations = {loc.id: loc for loc in org.locations}
-        contact = org.contacts[0] if org.contacts else None
-        for s in org.services or [ServiceRec(name="")]:
-            venues = [locations[i] for i in s.location_ids if i in locations]
-            first = venues[0] if venues else None
-            languages = [x for x in s.languages if x.strip().lower() not in BSL_NAMES]
-            if s.bsl or len(languages) < len(s.languages):
-                languages.append("British Sign Language")
-            access_notes = []
-            if first is not None:
-                access_notes = [accessibility_label(a) for a in first.accessibility]
-                if first.accessibility_notes:
-                    access_notes.append(first.accessibility_notes)
-            values = {
-                "organisation": org.name,
-                "org_description": org.description,
-                "website": org.website,
-                "org_email": org.email,
-                "org_phone": "; ".join(display_phone(p.number) for p in org.phones),
-                "registration_number": org.registration_number,
-                "service": s.name,
-                "alternate_name": s.alternate_name,
-                "description": s.description,
-                "categories": "; ".join(terms[t].name for t in s.term_ids if t in terms),
-                "opening_times": format_opening_times(s.schedule),
-                "opening_notes": s.schedule_notes,
-                "eligibility": s.eligibility,
-                "min_age": "" if s.min_age is None else str(s.min_age),
-                "max_age": "" if s.max_age is None else str(s.max_age),
-                "cost": _cost_text(s) if s.name else "",
-                "access": "; ".join(a.label for a in AccessRoute if a in s.access),
-                "application_process": s.application_process,
-                "referral_form": s.referral_form_url,
-                "languages": "; ".join(languages),
-                "interpretation": s.interpretation,
-                "service_area": s.service_area,
-                "service_phone": "; ".join(display_phone(p.number) for p in s.phones),
-                "service_email": s.email,
-                "service_url": s.url,
-                "venue": first.name if first else None,
-                "address_1": first.address_1 if first else None,
-                "address_2": first.address_2 if first else None,
-                "town": first.town if first else None,
-                "postcode": first.postcode if first else None,
-                "accessibility": "; ".join(access_notes),
-                "contact_name": contact.name if contact else None,
-                "contact_role": contact.role if contact else None,
-                "contact_phone": display_phone(contact.phone) if contact and contact.phone else None,
-                "contact_email": contact.email if contact else None,
-                "last_checked": show_date(s.last_verified_on),
-                "status": s.status.label if s.name else "",
-            }
-            row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
-            row.append("; ".join(v.label for v in venues[1:]))
-            row.append(vetting.get(org.id or "", ""))
-            rows.append(row)
-    return rows
+    return [row for org in orgs for row in org_csv_rows(org, terms, vetting.get(org.id or "", ""))]
+
+
+_display_phone = functools.lru_cache(maxsize=65536)(display_phone)  # phonenumbers is slow; numbers repeat
+
+
+def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterator[list[str]]:
+    """The spreadsheet rows of one organisation: one per service, or one for an organisation without."""
+    display_phone = _display_phone
+    locations = {loc.id: loc for loc in org.locations}
+    contact = org.contacts[0] if org.contacts else None
+    for s in org.services or [ServiceRec(name="")]:
+        venues = [locations[i] for i in s.location_ids if i in locations]
+        first = venues[0] if venues else None
+        languages = [x for x in s.languages if x.strip().lower() not in BSL_NAMES]
+        if s.bsl or len(languages) < len(s.languages):
+            languages.append("British Sign Language")
+        access_notes = []
+        if first is not None:
+            access_notes = [accessibility_label(a) for a in first.accessibility]
+            if first.accessibility_notes:
+                access_notes.append(first.accessibility_notes)
+        values = {
+            "organisation": org.name,
+            "org_description": org.description,
+            "website": org.website,
+            "org_email": org.email,
+            "org_phone": "; ".join(display_phone(p.number) for p in org.phones),
+            "registration_number": org.registration_number,
+            "service": s.name,
+            "alternate_name": s.alternate_name,
+            "description": s.description,
+            "categories": "; ".join(terms[t].name for t in s.term_ids if t in terms),
+            "opening_times": format_opening_times(s.schedule),
+            "opening_notes": s.schedule_notes,
+            "eligibility": s.eligibility,
+            "min_age": "" if s.min_age is None else str(s.min_age),
+            "max_age": "" if s.max_age is None else str(s.max_age),
+            "cost": _cost_text(s) if s.name else "",
+            "access": "; ".join(a.label for a in AccessRoute if a in s.access),
+            "application_process": s.application_process,
+            "referral_form": s.referral_form_url,
+            "languages": "; ".join(languages),
+            "interpretation": s.interpretation,
+            "service_area": s.service_area,
+            "service_phone": "; ".join(display_phone(p.number) for p in s.phones),
+            "service_email": s.email,
+            "service_url": s.url,
+            "venue": first.name if first else None,
+            "address_1": first.address_1 if first else None,
+            "address_2": first.address_2 if first else None,
+            "town": first.town if first else None,
+            "postcode": first.postcode if first else None,
+            "accessibility": "; ".join(access_notes),
+            "contact_name": contact.name if contact else None,
+            "contact_role": contact.role if contact else None,
+            "contact_phone": display_phone(contact.phone) if contact and contact.phone else None,
+            "contact_email": contact.email if contact else None,
+            "last_checked": show_date(s.last_verified_on),
+            "status": s.status.label if s.name else "",
+        }
+        row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
+        row.append("; ".join(v.label for v in venues[1:]))
+        row.append(vetting)
+        yield row

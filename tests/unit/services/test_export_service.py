@@ -25,10 +25,12 @@ from sp_desktop.db.models import (
     VettingEvidence,
 )
 from sp_desktop.domain.enums import AppRole, ContactKind, SignpostingMethod, TrustNoteKind, VettingStatus
+from sp_desktop.interop import hsds
 from sp_desktop.interop.hsds import read_tables, typed_tables
 from sp_desktop.services.base import Actor, ServiceContext
 from sp_desktop.services.exports import ExportService
 from sp_desktop.services.imports import ImportService
+from sp_desktop.services.tasks import Cancelled
 
 HSDS = Path(__file__).parents[3] / ".." / "shared" / "reference" / "hsds-3.0"
 SCHEMAS = HSDS / "schema" / "compiled"
@@ -212,3 +214,61 @@ def test_csv_export_opens_in_excel_and_reads_back(demo_ctx, ctx, tmp_path):
     assert feed.service_count == result.services
     described = next(s for o in feed.organisations for s in o.services if s.name == svc_name)
     assert described.description.startswith("=HYPERLINK")  # the apostrophe was only for Excel
+
+
+# --------------------------------------------------------------------------- streaming and atomic writes
+class _StopMidway(Exception):
+    pass
+
+
+@pytest.mark.parametrize("fmt,name", [("hsds-json", "d.json"), ("hsds-csv", "d.zip"), ("csv", "d.csv")])
+@pytest.mark.parametrize("how", ["cancel", "failure"])
+def test_an_export_stopped_midway_leaves_the_earlier_file_as_it_was(demo_ctx, tmp_path, fmt, name, how):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / name
+    ExportService(demo_ctx).export(fmt, out)
+    before = out.read_bytes()
+    calls: list[int] = []
+
+    def progress(done: int, total: int, text: str = "") -> bool:
+        calls.append(done)
+        if 0 < done < total:  # part of the directory is already in the new file
+            if how == "failure":
+                raise _StopMidway("disk pulled out")
+            return False
+        return True
+
+    with pytest.raises(Cancelled if how == "cancel" else _StopMidway):
+        ExportService(demo_ctx).export(fmt, out, include_contacts=True, progress=progress)
+    assert len(calls) >= 2
+    assert out.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == [name]  # no temporary file or folder left
+
+
+def test_json_export_is_written_while_the_directory_is_read(demo_ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr(hsds, "_BUFFER", 4096)  # the demo directory is smaller than the usual buffer
+    out = tmp_path / "d.json"
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, text: str = "") -> bool:
+        part = out.with_name(out.name + ".part")
+        seen.append((done, part.stat().st_size if part.exists() else -1))
+        assert done == total or not out.exists()  # the file appears only when complete
+        return True
+
+    result = ExportService(demo_ctx).export("hsds-json", out, progress=progress)
+    assert seen[-1][0] == result.organisations  # "Done"
+    midway = [size for done, size in seen if 0 < done < result.organisations]
+    assert midway and all(size > 0 for size in midway)  # organisations already written
+    assert json.loads(out.read_text(encoding="utf-8"))["total_items"] == result.organisations
+
+
+def test_an_export_of_an_empty_directory(ctx, tmp_path):
+    for fmt, name in (("hsds-json", "d.json"), ("hsds-csv", "d.zip"), ("csv", "d.csv")):
+        result = ExportService(ctx).export(fmt, tmp_path / name)
+        assert (result.organisations, result.services) == (0, 0)
+    page = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert page["contents"] == [] and page["empty"] is True and page["total_items"] == 0
+    tables = read_tables(tmp_path / "d.zip")
+    assert tables.get("organization", []) == []
