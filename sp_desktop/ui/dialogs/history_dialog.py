@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.history import HistoryLine, HistoryService
-from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 _FILTERS = (("All changes", None), ("Vetting only", {"organisation_vetting", "vetting_evidence"}),
             ("Details only", {"organisation", "service"}))
@@ -61,7 +61,7 @@ class HistoryWidget(QWidget):
                         column_modes={0: ResizeMode.ResizeToContents, 1: ResizeMode.ResizeToContents,
                                       2: ResizeMode.Stretch})
         layout.addWidget(self.table)
-        self.empty = QLabel("No changes recorded yet.")
+        self.empty = empty_note("history_empty", "No changes recorded yet.")
         self.empty.setVisible(False)
         layout.addWidget(self.empty)
         self.filter.currentIndexChanged.connect(lambda _i: self._fill())

@@ -27,7 +27,7 @@ from sp_desktop.services.relationships import RelationshipService, TrustNoteEntr
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.trust_note_dialog import REMINDER
 from sp_desktop.ui.models.relationship_models import TrustNoteTableModel
-from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 from sp_desktop.ui.widgets.timeline_widget import TimelineWidget
 
 HISTORY, NOTES = "history", "notes"
@@ -71,8 +71,8 @@ class TrustNotesWidget(QWidget):
             rows_fit_contents=True, column_modes={3: ResizeMode.Stretch},
             column_widths=(95, 170, 150, 0, 120, 90))
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("No trust notes yet. Add one after something worth remembering — good or bad.")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note("notes_empty", "No trust notes yet. Add one after something worth "
+                                "remembering — good or bad.")
         layout.addWidget(self.empty)
         self.add_button.clicked.connect(self.add_note)
         self.edit_button.clicked.connect(self.correct_selected)

@@ -36,7 +36,7 @@ from sp_desktop.ui.models.relationship_models import (
     FollowUpTableModel,
 )
 from sp_desktop.ui.pages.lazy import LoadWhenShown
-from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, sorting_proxy
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note, sorting_proxy
 
 EVERYONE, MINE = -1, -2
 DONE_DAYS = 30
@@ -126,9 +126,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
             column_modes={COL_FU_ACTION: ResizeMode.Stretch},
             column_widths=(125, 100, 135, 0, 230, 250), on_activate=self.open_history)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("")
-        self.empty.setObjectName("followups_empty")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note("followups_empty")
         layout.addWidget(self.empty)
 
         buttons = QHBoxLayout()

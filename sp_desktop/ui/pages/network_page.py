@@ -44,7 +44,7 @@ from sp_desktop.services.relationships import (
 from sp_desktop.ui import messages
 from sp_desktop.ui.models.relationship_models import SORT_ROLE, NetworkTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
-from sp_desktop.ui.widgets.tables import configure_table, sorting_proxy
+from sp_desktop.ui.widgets.tables import configure_table, empty_note, sorting_proxy
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -122,9 +122,7 @@ class _ListView(QWidget):
         # Column widths from the rows on screen plus a sample, not every cell (25,000 rows at most).
         self.view.horizontalHeader().setResizeContentsPrecision(SIZING_SAMPLE)
         layout.addWidget(self.view, 1)
-        self.empty = QLabel("")
-        self.empty.setObjectName(f"{name}_empty")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note(f"{name}_empty")
         layout.addWidget(self.empty)
 
     def set_table(self, table: NetworkTable) -> None:

@@ -35,7 +35,7 @@ from sp_desktop.ui.models.reviews_table_model import (
     ReviewsTableModel,
 )
 from sp_desktop.ui.pages.lazy import LoadWhenShown
-from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
     ("Everything due", None),
@@ -105,10 +105,8 @@ class ReviewsPage(LoadWhenShown, QWidget):
             model=self.model, word_wrap=False, column_modes={COL_WHAT: ResizeMode.Stretch},
             column_widths=_WIDTHS, sort_by=COL_DUE, on_activate=self.open_selected, activate_on_click=True)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("Nothing due: every approved organisation is within its review date and no "
-                            "evidence expires in the next few weeks.")
-        self.empty.setObjectName("reviews_empty")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note("reviews_empty", "Nothing due: every approved organisation is within its "
+                                "review date and no evidence expires in the next few weeks.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())

@@ -44,7 +44,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
 )
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
 from sp_desktop.ui.pages.lazy import LoadWhenShown
-from sp_desktop.ui.widgets.tables import configure_table
+from sp_desktop.ui.widgets.tables import configure_table, empty_note
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
           ("Chosen dates", 0))
@@ -117,9 +117,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
             model=self.proxy, sort_by=COL_DATE, sort_order=Qt.SortOrder.DescendingOrder,
             on_activate=self.record_outcome)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("")
-        self.empty.setObjectName("log_empty")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note("log_empty")
         layout.addWidget(self.empty)
 
         buttons = QHBoxLayout()

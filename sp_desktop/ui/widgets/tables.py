@@ -6,6 +6,9 @@ can widen; on request, sorting by a click on a column header, rows as tall as th
 widths, a stretching column, and a row action that Enter and a double-click (or a single click)
 run, so the keyboard reaches everything the mouse does.
 
+`empty_note(name)` is the line shown under (or instead of) a list with nothing in it, saying
+what to do next.
+
 `sorting_proxy(model, sort_role)` is the proxy for a model that gives a sort key per cell in
 `sort_role` (numbers and dates then sort as numbers and dates, not as text).
 """
@@ -17,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 ResizeMode = QHeaderView.ResizeMode
 
@@ -125,4 +128,12 @@ def configure_table(
     return view
 
 
-__all__ = ["ResizeMode", "configure_table", "sorting_proxy"]
+def empty_note(name: str, text: str = "") -> QLabel:
+    """The words shown when a list is empty ("No open follow-ups. Add one when…"), wrapped."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+__all__ = ["ResizeMode", "configure_table", "empty_note", "sorting_proxy"]

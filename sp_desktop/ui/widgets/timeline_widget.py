@@ -18,7 +18,7 @@ from sp_desktop.domain.enums import ContactKind
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.relationships import FACE_TO_FACE_KINDS, ContactEntry, ContactLogService
 from sp_desktop.ui.models.relationship_models import COL_FOLLOW_UP, COL_SUMMARY, ContactTableModel
-from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
+from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 IN_PERSON = "in_person"
 
@@ -77,9 +77,7 @@ class TimelineWidget(QWidget):
             rows_fit_contents=True, column_modes={COL_SUMMARY: ResizeMode.Stretch},
             column_widths=(132, 150, 120, 120, 0, 180))
         layout.addWidget(self.table, 1)
-        self.empty = QLabel("")
-        self.empty.setObjectName("timeline_empty")
-        self.empty.setWordWrap(True)
+        self.empty = empty_note("timeline_empty")
         layout.addWidget(self.empty)
 
         self.log_action = QAction("Log contact…", self)
