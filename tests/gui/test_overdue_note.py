@@ -34,7 +34,7 @@ def _suspend_elsewhere(runtime: Runtime, organisation_id: int) -> None:
 
 
 def _note(window: MainWindow) -> str:
-    label = window.vetting_actions.overdue_label
+    label = window.vetting_actions.overdue_label  # type: ignore[attr-defined]  # install_vetting_actions()
     return label.text() if label.isVisibleTo(window) else ""
 
 

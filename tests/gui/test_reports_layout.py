@@ -71,6 +71,7 @@ def test_report_figures_are_not_cut_off_from_the_smallest_width_up(qtbot: Any, g
     page.resize(1280, 800)
     page.show()
     qtbot.waitUntil(lambda: page.report is not None, timeout=10000)
+    assert page.report is not None
     assert page.glance["attended"].text() == page.report.totals.attended_rate.text
     smallest = page.minimumSizeHint()
     assert smallest.width() <= PAGE_WIDTH_AT_1024, "the Reports page fits a 1024 x 700 window"

@@ -134,7 +134,7 @@ def test_enter_on_a_follow_up_opens_the_organisations_history(qtbot: Any, demo_r
     with demo_runtime.db.read() as s:
         staff = s.scalars(select(Staff).where(Staff.name == "Lena Link")).one()
         lena = Actor(staff.id, staff.name, staff.app_role)
-        org_id = s.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
+        org_id = s.scalars(select(Organisation.id).order_by(Organisation.id).limit(1)).one()
     ctx = demo_runtime.context(lena)
     now = ctx.clock.now()
     form = ContactLogForm(org_id, "Rang about leaflets", occurred_at=now - timedelta(days=3),
@@ -146,8 +146,11 @@ def test_enter_on_a_follow_up_opens_the_organisations_history(qtbot: Any, demo_r
     qtbot.waitExposed(window)
     page = window.show_page("followups")
     opened: list[int] = []
-    monkeypatch.setattr(OrganisationRelationshipDialog, "show_for",
-                        classmethod(lambda cls, parent, c, oid: opened.append(oid) or False))
+    def show_for(cls: Any, parent: Any, context: Any, organisation_id: int) -> bool:
+        opened.append(organisation_id)
+        return False
+
+    monkeypatch.setattr(OrganisationRelationshipDialog, "show_for", classmethod(show_for))
     page.focus_search()  # the first row, overdue first
     item = page.selected_item()
     assert item is not None and item.organisation_id is not None
