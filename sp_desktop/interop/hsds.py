@@ -1058,7 +1058,7 @@ def _phone_text(number: str) -> str:
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     """Leave out empty values: HSDS fields are strings or numbers, never null."""
-    return {k: v for k, v in d.items() if v is not None and v != [] and v != ""}
+    return {k: v for k, v in d.items() if v or (v is not None and v != [] and v != "")}  # `v or` is quicker
 
 
 def _phone_object(p: PhoneRec, owner: str, **links: str) -> dict[str, Any]:

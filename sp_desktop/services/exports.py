@@ -219,11 +219,9 @@ class DirectoryReader:
                     loc.transport_notes))
             for row in services.get(org_id, ()):
                 sid = row.id
-                values = row[3:3 + n_fields]
-                srec = ServiceRec(name=row.name, id=export_id(row.uid))
-                for key, value in zip(SERVICE_FIELDS, values, strict=True):
-                    if key != "name":
-                        setattr(srec, key, list(value or []) if key == "languages" else value)
+                fields = dict(zip(SERVICE_FIELDS, row[3:3 + n_fields], strict=True))
+                fields["languages"] = list(fields["languages"] or [])
+                srec = ServiceRec(**fields, id=export_id(row.uid))
                 flags = row[3 + n_fields:]
                 srec.access = [route for (route, _), on in zip(_ACCESS, flags, strict=True) if on]
                 srec.schedule = [SlotRec(x.weekday, x.opens_at, x.closes_at, x.note, export_id(x.uid))
