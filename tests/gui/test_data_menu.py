@@ -95,6 +95,17 @@ def test_closing_the_window_backs_up_at_most_once_a_day(qtbot, open_window, runt
     assert said == []  # no questions asked of someone leaving
 
 
+def test_the_backup_on_closing_gets_the_quick_check(qtbot, open_window, runtime, said, caplog):
+    # Closing must be quick: the copy is checked with quick_check (services/backups.py says why);
+    # "Back up now…" keeps the full integrity_check ("checked: OK", above).
+    window = open_window(runtime)
+    with caplog.at_level("INFO", logger=data_menu.__name__):
+        window.close()
+    [backup] = BackupService(runtime.context(), runtime.paths).list_backups()
+    assert f"automatic backup on closing: Backed up to {backup.path}" in caplog.text
+    assert "quick check: OK" in caplog.text and said == []
+
+
 def test_the_demo_makes_no_backups(qtbot, open_window, demo_runtime):
     window = open_window(demo_runtime)
     assert window.backup_label.text() == ""

@@ -14,9 +14,11 @@ from sp_desktop.db.engine import Database, sqlite_url
 from sp_desktop.db.models import AuditEvent, Organisation
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.services.backups import (
+    BackupFailed,
     BackupService,
     BackupUnavailable,
     RestoreRefused,
+    copy_database,
     prune,
 )
 from sp_desktop.services.base import PermissionDenied, ServiceContext
@@ -205,3 +207,57 @@ def test_the_copy_is_made_while_the_database_is_in_use(ctx, app_paths):
         assert s.scalar(select(func.count()).select_from(Organisation)) == 1
         info = BackupService(ctx, app_paths).back_up_now()
     assert BackupService(ctx, app_paths).inspect(info.path).counts["organisations"] == 1
+
+
+def test_the_backup_on_closing_reads_every_page_of_the_copy(ctx, app_paths, tmp_path):
+    # The window closing asks for quick_check rather than integrity_check (seconds on a large
+    # file): still a checked, self-contained copy, and a copy with damaged pages is never kept.
+    _add(ctx, "Knit and Natter")
+    info = BackupService(ctx, app_paths).automatic_backup(full_check=False)
+    assert info is not None and not info.full_check and "quick check: OK" in info.describe()
+    conn = sqlite3.connect(info.path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        conn.close()
+    assert BackupService(ctx, app_paths).status_text() == "✓ Backed up today"
+
+    data = bytearray(info.path.read_bytes())
+    data[-4096:-4096 + 64] = b"\xa5" * 64  # the header of the last page: the schema still reads
+    scribbled = tmp_path / "scribbled.sqlite3"
+    scribbled.write_bytes(bytes(data))
+    dest = tmp_path / "out" / "copy.sqlite3"
+    with pytest.raises(BackupFailed, match="integrity check"):
+        copy_database(scribbled, dest, full_check=False)
+    assert not dest.exists() and not Path(str(dest) + ".part").exists()
+
+
+def _index_out_of_step(path: Path) -> Path:
+    """A file whose pages are all sound but whose index no longer matches its table (one index
+    entry's text changed on disk): only the full integrity_check notices."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("CREATE INDEX t_name ON t (name)")
+    conn.executemany("INSERT INTO t (name) VALUES (?)", [(f"name-{i:04d}",) for i in range(1, 101)])
+    conn.commit()
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 't_name'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    at = data.index(b"name-0100", start, start + page_size)  # the last entry: order is kept
+    data[at:at + 9] = b"name-0199"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_the_index_cross_check_is_left_to_the_full_checks(ctx, app_paths, tmp_path):
+    source = _index_out_of_step(tmp_path / "source.sqlite3")
+    quick = copy_database(source, tmp_path / "quick.sqlite3", full_check=False)
+    assert quick.exists()  # quick_check: every page is sound
+    with pytest.raises(BackupFailed, match="integrity check"):  # "Back up now…" and the hourly backup
+        copy_database(source, tmp_path / "full.sqlite3")
+    assert not (tmp_path / "full.sqlite3").exists()
+    with pytest.raises(RestoreRefused, match="damaged"):  # and nothing restores the quick copy unchecked
+        BackupService(ctx, app_paths).inspect(quick)
