@@ -1283,6 +1283,7 @@ def page_object(orgs: list[dict[str, Any]]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- objects -> tables
 _SCALAR = (str, int, float)
+_PLAIN = frozenset(_SCALAR)  # the usual types exactly (quick to check; True is not an int here)
 #: Tabular resources whose rows are shared between organisations (a category used by many services).
 #: Every other row belongs to one organisation, with ids derived from that organisation's records, so
 #: its repeats (a venue under each of the organisation's services) are within that organisation.
@@ -1302,7 +1303,8 @@ class _Flattener:
         self.seen: dict[str, set[str]] = {name: set() for name in RESOURCES}
 
     def put(self, resource: str, obj: dict[str, Any], **links: str) -> None:
-        row = {k: v for k, v in obj.items() if isinstance(v, _SCALAR) and not isinstance(v, bool)}
+        row = {k: v for k, v in obj.items()
+               if type(v) in _PLAIN or (isinstance(v, _SCALAR) and not isinstance(v, bool))}
         row.update(links)
         seen = self.seen[resource]
         if row.get("id") in seen:
@@ -1482,7 +1484,9 @@ class _CsvFiles:
 
     def emit(self, resource: str, row: dict[str, Any]) -> None:
         writerow, columns = self._writers[resource]
-        writerow([_cell(row.get(c)) for c in columns])
+        # the csv module writes None as "" and str and int as `_cell` would; the rest go through `_cell`
+        writerow([v if v is None or type(v) is str or type(v) is int else _cell(v)
+                  for v in map(row.get, columns)])
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
