@@ -8,7 +8,8 @@ filters; ↑ from the first row goes back to the search box.
 Layout: column widths follow the font; at first the splitter gives the table room for Service,
 Organisation, Vetting, Relationship, Town and Cost and the detail pane the rest (within limits).
 Column widths and order and the splitter are remembered in QSettings ("directory/..."); the sort
-is not (a new session starts in best-match order).
+is not (a new session starts in best-match order). The filters and the action buttons wrap onto a
+second row in a narrow window, so the page never makes the window wider than a 1024-pixel screen.
 
 Other features hook in without editing this file:
   - `page.add_selection_action(action)`: a QAction shown above the table and in its context menu,
@@ -48,7 +49,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QToolBar,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -74,6 +74,7 @@ from sp_desktop.ui.models.service_table_model import (
     HEADERS,
     ServiceTableModel,
 )
+from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
 from sp_desktop.ui.widgets.search_box import SearchBox
@@ -240,11 +241,10 @@ class DirectoryPage(QWidget):
         self.filters.clear_button.clicked.connect(self.clear_search)
         layout.addWidget(self.filters)
 
-        self.toolbar = QToolBar("Actions on the selected service")
+        # Buttons for the actions (also in the Edit and context menus): a second row in a narrow
+        # window rather than some of them hidden behind a toolbar's "»".
+        self.toolbar = ActionBar("Actions on the selected service")
         self.toolbar.setObjectName("selection_toolbar")
-        self.toolbar.setAccessibleName("Actions on the selected service")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setMovable(False)
         layout.addWidget(self.toolbar)
 
         self.model = ServiceTableModel(self)

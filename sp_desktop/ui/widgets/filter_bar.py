@@ -2,6 +2,9 @@
 
 Every control has a visible text (the combo's "any" item says what it filters) and an
 accessible name. `filters()` turns the controls into the service's `SearchFilters`.
+
+The filters stand in one row while they fit and wrap onto a second row in a narrow window (a
+1024-pixel screen), with "Clear filters" always at the top right.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QPushButton, QS
 from sp_desktop.domain.enums import AccessRoute, ServiceStatus, VettingStatus
 from sp_desktop.services.categories import CategoryNode
 from sp_desktop.services.directory import SearchFilters
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 
 # Status choices: (label, status filter, include archived)
 _STATUS_CHOICES: tuple[tuple[str, ServiceStatus | None, bool], ...] = (
@@ -81,10 +85,14 @@ class FilterBar(QWidget):
         self.clear_button.setAccessibleName("Clear the search and filters")
         self.clear_button.setToolTip("Clear the search and all filters (Esc)")
 
+        self.controls = QWidget()  # the filters, wrapping onto a second row when narrow
+        self.controls.setObjectName("filter_controls")
+        self.flow = FlowLayout(self.controls, spacing=6)
+        self.flow.setContentsMargins(0, 0, 0, 0)
         for w in (self.category, self.access, self.free_only, self.status, self.age, self.vetting):
-            layout.addWidget(w)
-        layout.addStretch(1)
-        layout.addWidget(self.clear_button)
+            self.flow.addWidget(w)
+        layout.addWidget(self.controls, 1)
+        layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
 
         for combo in (self.category, self.access, self.status, self.vetting):
             combo.currentIndexChanged.connect(self._changed)
