@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -84,7 +84,6 @@ class MainWindow(QMainWindow):
         if runtime.demo:
             title += " — DEMO"
         self.setWindowTitle(title)
-        self.resize(1280, 800)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -126,9 +125,22 @@ class MainWindow(QMainWindow):
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
         self.refresh_counts()
+        self._restore_geometry()
         if self.nav.count():
             self.nav.setCurrentRow(0)
         QTimer.singleShot(0, self.focus_search)
+
+    def _restore_geometry(self) -> None:
+        """The size and place the window had when last closed on this PC; the first time, 1280x800
+        or the screen's free area if that is smaller (a 1024x768 screen, or 1280 px at 125 %)."""
+        saved = QSettings().value("main_window/geometry")
+        if saved and self.restoreGeometry(saved):
+            return
+        size = QSize(1280, 800)
+        screen = self.screen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size())
+        self.resize(size)
 
     # ---- status bar
     def _build_status_bar(self) -> None:

@@ -204,7 +204,7 @@ def after_show(window: Any, app: Any) -> None:
                 rss = f" rss_kb={usage.ru_maxrss} cpu_s={usage.ru_utime + usage.ru_stime:.3f}"
             except ImportError:  # Windows
                 rss = ""
-            print(f"ready{rss}", flush=True)
+            print(f"ready{rss} size={window.width()}x{window.height()}", flush=True)
             app.quit()
 
         QTimer.singleShot(0, window, lambda: QTimer.singleShot(0, window, report_and_quit))

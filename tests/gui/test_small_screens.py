@@ -6,6 +6,10 @@ row instead of forcing the window wider (it used to need 1,203 pixels) or hiding
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +26,7 @@ from sp_desktop.ui.pages import directory_page
 from sp_desktop.ui.pages.directory_page import DirectoryPage
 from sp_desktop.ui.widgets.action_bar import ActionBar
 
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = (1024, 740)  # a 1024 x 768 screen less the taskbar
 ALL_PAGES = ["directory", "basket", "reviews", "followups", "network", "signposting", "reports", "settings"]
 
@@ -210,3 +215,36 @@ def test_action_bar_buttons_follow_their_actions(qtbot: Any) -> None:
     assert bar.widgetForAction(third) is None and third not in bar.actions()
     one_row = bar.heightForWidth(bar.sizeHint().width())
     assert bar.heightForWidth(bar.minimumSizeHint().width()) > one_row, "narrow: a row each"
+
+
+# --------------------------------------------------------------------------- the window's size on opening
+def test_the_window_opens_at_the_size_it_was_closed_at(qtbot: Any, demo_runtime: Runtime) -> None:
+    first = _window(qtbot, demo_runtime, (1100, 720))
+    first.close()
+    actor = Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo")
+    again = MainWindow(demo_runtime, demo_runtime.context(actor))  # no resize: as the app opens it
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == (1100, 720)
+
+
+def test_the_first_window_is_1280_by_800_on_a_large_screen(qtbot: Any, demo_runtime: Runtime) -> None:
+    actor = Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo")
+    window = MainWindow(demo_runtime, demo_runtime.context(actor))  # nothing remembered yet
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert (window.width(), window.height()) == (1280, 800)
+
+
+def test_the_first_window_fits_a_small_screen(tmp_path: Path) -> None:
+    """The whole app, first start, on an 800 x 800 screen (Qt's default offscreen screen): the
+    window is no taller than the screen and no wider than it can shrink to, not 1280 x 800."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SP_DESKTOP_BENCH_EXIT="1", PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "sp_desktop", "--data-dir", str(tmp_path / "d")],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    ready = [line for line in done.stdout.splitlines() if line.startswith("ready")]
+    assert ready, done.stdout[-2000:] + done.stderr[-2000:]
+    width, height = (int(n) for n in ready[-1].split("size=")[1].split()[0].split("x"))
+    assert height <= 800 and width <= SMALL[0], ready[-1]
