@@ -189,10 +189,9 @@ def test_search_latency_per_keystroke(directory: Any) -> None:
 
 # --------------------------------------------------------------------------- leaflets
 def _leaflet_services(db: Database, ids: list[int]) -> tuple[Any, ...]:
-    from sp_desktop.services.leaflets import leaflet_content
+    from sp_desktop.services.leaflets import LeafletService
 
-    directory = DirectoryService(_ctx(db))
-    return tuple(leaflet_content(directory.get_service(i)) for i in ids)
+    return tuple(LeafletService(_ctx(db)).contents(ids))  # read together, as leaflets and booklets do
 
 
 def test_leaflet_and_booklet_from_the_directory(directory: Any) -> None:
@@ -212,18 +211,18 @@ def test_leaflet_and_booklet_from_the_directory(directory: Any) -> None:
         times.append(time.perf_counter() - start)
     assert pdf.startswith(b"%PDF")
     leaflet_ms = statistics.median(times) * 1000
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     services = _leaflet_services(db, list(range(1, 151)))
-    fetch = time.perf_counter() - start
+    fetch, fetch_cpu = time.perf_counter() - start, time.process_time() - cpu
     sections = tuple(BookletSection(f"Section {i + 1}", services[i * 30:(i + 1) * 30]) for i in range(5))
     booklet = Booklet(practice=SAMPLE_PRACTICE, title="Support in your area", sections=sections,
                       printed_on=NOW.date())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pdf = render_booklet(booklet)
-    booklet_s = time.perf_counter() - start
+    booklet_s, booklet_cpu = time.perf_counter() - start, time.process_time() - cpu
     _report("leaflet", f"3-service leaflet median {leaflet_ms:.0f} ms (target < 150 ms)")
     _report("booklet", f"150-service booklet {booklet_s:.2f} s render + {fetch:.2f} s reading the services "
-                       "(target < 5 s)")
+                       f"(CPU {booklet_cpu:.2f} s + {fetch_cpu:.2f} s; target < 5 s)")
     assert leaflet_ms < 150 * 3 and booklet_s + fetch < 5 * 3
 
 

@@ -10,11 +10,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from sp_desktop.db.models import AuditEvent, Category, Organisation
+from sp_desktop.db.models import AuditEvent, Category, Organisation, Service
 from sp_desktop.domain.enums import AccessRoute, AppRole, OrganisationStatus, ServiceStatus, TrustNoteKind
 from sp_desktop.leaflets import LeafletFormat
 from sp_desktop.services.audit import AuditService
-from sp_desktop.services.base import PermissionDenied, ValidationFailed
+from sp_desktop.services.base import NotFound, PermissionDenied, ValidationFailed
 from sp_desktop.services.directory import DirectoryService
 from sp_desktop.services.leaflets import (
     BasketItem,
@@ -22,6 +22,7 @@ from sp_desktop.services.leaflets import (
     LeafletService,
     default_file_name,
     practice_header,
+    service_details,
 )
 from sp_desktop.services.relationships import TrustNoteService
 from sp_desktop.services.settings import SettingsService
@@ -314,6 +315,24 @@ def test_booklet_can_be_cancelled_and_refuses_empty_categories(ctx, lead):
         empty = s.scalar(select(Category.id).where(Category.code == "walking-groups"))
     with pytest.raises(LeafletRefused, match="no approved services"):
         service.booklet_pdf([empty])
+
+
+def test_services_read_together_are_the_same_as_one_at_a_time(demo_db, clock):
+    # Booklets and leaflets read their services together (a dozen statements for hundreds of
+    # services); what they read is exactly what the Directory shows for each one.
+    from sp_desktop.services.base import SYSTEM, ServiceContext
+
+    ctx = ServiceContext(demo_db, clock, SYSTEM)
+    with demo_db.read() as s:
+        ids = list(s.scalars(select(Service.id).order_by(Service.id)))
+        together = service_details(s, [*reversed(ids), 999_999, ids[0]])  # any order; unknown ids left out
+    directory = DirectoryService(ctx)
+    assert len(ids) > 20 and set(together) == set(ids)
+    assert all(together[sid] == directory.get_service(sid) for sid in ids)
+    contents = LeafletService(ctx).contents(ids[:3])
+    assert [c.service_name for c in contents] == [together[sid].name for sid in ids[:3]]
+    with pytest.raises(NotFound):
+        LeafletService(ctx).contents([ids[0], 999_999])
 
 
 def test_default_file_names_hold_no_patient_data():
