@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -101,11 +101,19 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=15)
 
 
-def check_file(path: Path, full: bool = False, read_only: bool = False, max_errors: int = 50) -> CheckResult:
+class CheckStopped(Exception):
+    """A check was stopped before it finished (the window closed): it found nothing and nothing
+    about it was recorded, so the next start (or week) runs it again."""
+
+
+def check_file(path: Path, full: bool = False, read_only: bool = False, max_errors: int = 50,
+               stop: Callable[[], bool] | None = None) -> CheckResult:
     """``quick_check`` (or ``integrity_check`` plus the FTS5 index check when `full`).
 
     Only damage counts as a failed check; a file that cannot be opened at all (locked, missing
     folder, permissions) raises the underlying error, because putting it aside would not help.
+    `stop`, polled while SQLite works, ends the check early with `CheckStopped` (a full check of a
+    large practice takes seconds, and closing the window should not wait for it).
     """
     if not path.exists():
         raise FileNotFoundError(path)
@@ -115,6 +123,8 @@ def check_file(path: Path, full: bool = False, read_only: bool = False, max_erro
         return CheckResult(False, ("The file is not an SQLite database (its first bytes are wrong).",), full)
     try:
         con = _connect(path, read_only)
+        if stop is not None:
+            con.set_progress_handler(lambda: 1 if stop() else 0, 1_000)  # non-zero interrupts SQLite
         try:
             pragma = "integrity_check" if full else "quick_check"
             rows = [str(r[0]) for r in con.execute(f"PRAGMA {pragma}({int(max_errors)})")]
@@ -124,6 +134,8 @@ def check_file(path: Path, full: bool = False, read_only: bool = False, max_erro
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if stop is not None and stop():
+            raise CheckStopped(str(path)) from exc
         if is_damage(exc):
             return CheckResult(False, (str(exc),), full)
         raise
@@ -170,10 +182,11 @@ def needs_background_quick_check(database: Path, data_dir: Path) -> bool:
             and load_state(data_dir).get("last_full_check_ok") is not False)
 
 
-def background_quick_check(database: Path, data_dir: Path, now: datetime) -> CheckResult:
+def background_quick_check(database: Path, data_dir: Path, now: datetime,
+                           stop: Callable[[], bool] | None = None) -> CheckResult:
     """The start-up quick_check of a large database, run while the window is open. A failure is
     remembered, so the next start checks fully and puts the damaged file aside."""
-    result = check_file(database, full=False)
+    result = check_file(database, full=False, stop=stop)
     if not result.ok:
         save_state(data_dir, last_full_check=now.isoformat(), last_full_check_ok=False,
                    last_full_check_problems=list(result.problems[:20]))
@@ -296,9 +309,11 @@ def full_check_due(data_dir: Path, now: datetime) -> bool:
         return True
 
 
-def full_check(database: Path, data_dir: Path, now: datetime) -> CheckResult:
-    """Run ``integrity_check`` (and the search index check) and remember when and how it went."""
-    result = check_file(database, full=True)
+def full_check(database: Path, data_dir: Path, now: datetime,
+               stop: Callable[[], bool] | None = None) -> CheckResult:
+    """Run ``integrity_check`` (and the search index check) and remember when and how it went
+    (a stopped check, `CheckStopped`, is not remembered: it is still due)."""
+    result = check_file(database, full=True, stop=stop)
     save_state(data_dir, last_full_check=now.isoformat(), last_full_check_ok=result.ok,
                last_full_check_problems=list(result.problems[:20]) or None)
     return result

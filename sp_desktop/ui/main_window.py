@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
                 return
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
+        self.tasks.stop_for_close()  # a background database check stops; it runs again next time
         self.tasks.wait(10000)
         self.closing.emit()
         event.accept()

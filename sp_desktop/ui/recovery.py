@@ -125,22 +125,32 @@ def check_database(window: Any, interactive: bool = True) -> Any:
     path = runtime.db.sqlite_path
     data_dir = path.parent  # the check's state file lives beside the database
     started = time.monotonic()
+    task: list[Any] = []  # Cancel in the progress dialog, or the window closing, stops the check
 
     def work(progress: Any) -> integrity.CheckResult:
         progress(0, 0, "Checking every page of the database…")
-        return integrity.full_check(path, data_dir, runtime.clock.now())
+        return integrity.full_check(path, data_dir, runtime.clock.now(), stop=lambda: _stopped(task))
 
     def done(result: integrity.CheckResult) -> None:
         _report(window, result, time.monotonic() - started, interactive)
 
     def failed(exc: BaseException, tb: str) -> None:
+        if isinstance(exc, integrity.CheckStopped):
+            log.info("database check stopped before it finished; it is still due")
+            return
         log.error("database check could not run: %s\n%s", exc, tb)
         if interactive:
             messages.error(window, "Database check", f"The check could not be run: {exc}", tb)
 
     if interactive:
-        return run_with_progress(window, window.tasks, "Checking the database", work, done, failed)
-    return window.tasks.start(work, done, failed)
+        task.append(run_with_progress(window, window.tasks, "Checking the database", work, done, failed))
+    else:
+        task.append(window.tasks.start(work, done, failed, stop_on_close=True))
+    return task[0]
+
+
+def _stopped(task: list[Any]) -> bool:
+    return bool(task) and bool(task[0].cancelled)
 
 
 def background_quick_check(window: Any) -> Any:
@@ -148,17 +158,24 @@ def background_quick_check(window: Any) -> Any:
     runtime = window.runtime
     path = runtime.db.sqlite_path
 
+    task: list[Any] = []
+
     def work(progress: Any) -> integrity.CheckResult:
-        return integrity.background_quick_check(path, path.parent, runtime.clock.now())
+        return integrity.background_quick_check(path, path.parent, runtime.clock.now(),
+                                                stop=lambda: _stopped(task))
 
     def done(result: integrity.CheckResult) -> None:
         if not result.ok:
             _report(window, result, 0.0, interactive=False)
 
     def failed(exc: BaseException, tb: str) -> None:
+        if isinstance(exc, integrity.CheckStopped):
+            log.info("start-up quick check stopped as the window closed")
+            return
         log.error("start-up quick check could not run: %s\n%s", exc, tb)
 
-    return window.tasks.start(work, done, failed)
+    task.append(window.tasks.start(work, done, failed, stop_on_close=True))
+    return task[0]
 
 
 def install_database_check(window: Any, weekly: bool = True) -> QAction | None:

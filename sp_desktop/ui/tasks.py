@@ -34,6 +34,7 @@ class Task(QRunnable):
         self.signals = _Signals()
         self._cancel = threading.Event()
         self.setAutoDelete(False)
+        self.stop_on_close = False  # safe to abandon when the window closes (a database check)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -67,8 +68,10 @@ class TaskRunner(QObject):
 
     def start(self, fn: Callable[[Progress], Any], on_done: Callable[[Any], None],
               on_error: Callable[[BaseException, str], None],
-              on_progress: Callable[[int, int, str], None] | None = None) -> Task:
+              on_progress: Callable[[int, int, str], None] | None = None, *,
+              stop_on_close: bool = False) -> Task:
         task = Task(fn)
+        task.stop_on_close = stop_on_close
         self._running.add(task)
         if on_progress:
             task.signals.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
@@ -88,6 +91,13 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def stop_for_close(self) -> None:
+        """The window is closing: cancel the work that may be abandoned (started with
+        `stop_on_close`), so that closing waits only for work that must finish."""
+        for task in list(self._running):
+            if task.stop_on_close:
+                task.cancel()
 
 
 def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, fn: Callable[[Progress], Any],

@@ -191,6 +191,25 @@ def test_full_check_runs_weekly_and_a_failed_one_makes_the_next_start_check_full
         open_runtime(_args(app_paths), FixedClock(NOW + timedelta(days=7, hours=1)))
 
 
+def test_a_check_stopped_as_the_window_closes_is_not_recorded_and_stays_due(
+        practice: Path, app_paths: AppPaths) -> None:
+    data = app_paths.data_dir
+    polled: list[bool] = []
+
+    def stop() -> bool:  # the window closed while SQLite was checking
+        polled.append(True)
+        return True
+
+    with pytest.raises(integrity.CheckStopped):
+        integrity.full_check(practice, data, NOW, stop=stop)
+    assert polled, "SQLite asked whether to stop while it worked"
+    assert integrity.full_check_due(data, NOW), "a stopped check is not a check"
+    with pytest.raises(integrity.CheckStopped):
+        integrity.background_quick_check(practice, data, NOW, stop=stop)
+    assert integrity.load_state(data).get("last_full_check_ok") is None, "nothing recorded as failed"
+    assert integrity.full_check(practice, data, NOW, stop=lambda: False).ok  # not stopped: a normal check
+
+
 def test_restore_never_overwrites_an_existing_database(practice: Path, tmp_path: Path) -> None:
     backup = _backup(practice, tmp_path / "b.sqlite3", time.time())
     with pytest.raises(FileExistsError):
