@@ -1,23 +1,114 @@
-"""Search backends: turn what someone typed into a ranked set of service ids.
+"""Search backends: turn what someone typed into a ranked page of services.
 
-A backend returns a SQL selectable with columns ``id`` (service id) and ``score`` (lower is
-better) that the directory service joins with its filters, so filtering, counting and paging
-stay in SQL whatever the backend. SQLite uses the FTS5 trigram index made by migration 0001;
-PostgreSQL supplies its own backend (`PostgresSearch`) behind the same interface.
+Both back ends rank the same way (see the README's design notes): tiers first — 0 = the
+service name starts with the first word, 1 = the service name contains every word, 2 = the
+organisation name does, 3 = elsewhere — then FTS5's bm25 within a tier, then the service name.
+Words of 3+ characters must occur somewhere in the service's text (trigram substring match);
+1-2 character words must start a word of the service or organisation name.
+
+SQLite (`SqliteSearch`) uses the FTS5 trigram index made by migration 0001 and two tables made
+by 0003 and kept by triggers: ``service_fts_listing``, one row per service with what the
+filters test, the folded names the tiers compare and what the result list shows, and
+``service_fts_prefix``, the first one and two letters of every word of those names (so "d" is
+an index lookup, not a scan of every name). It takes the filters as conditions on the listing
+and ranks the page itself: a match costs a lookup in the listing instead of joins, bm25 (the
+costly part) is computed only for the tiers that fill the page, and with the default filters
+the matches are counted without reading the listing at all.
+
+PostgreSQL (`PostgresSearch`, in search_pg) returns a selectable of (id, score) that the
+directory service joins with its own filters.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Float, Integer, Subquery, bindparam, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Subquery,
+    Table,
+    Text,
+    and_,
+    case,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
 
 from sp_desktop.db.engine import fold
+from sp_desktop.db.models import enum_column
+from sp_desktop.domain.enums import OrganisationStatus, ServiceStatus, VettingStatus
+
+if TYPE_CHECKING:
+    from sp_desktop.db.search_pg import PostgresSearch
 
 # Column weights for bm25: a hit in the service name counts most, then categories and
 # organisation name, then place, then description.
 _BM25 = "bm25(service_fts, 10.0, 6.0, 1.0, 5.0, 3.0)"
+
+# Migration 0003's tables (SQLite only; not part of the models, so never copied by migrate-to).
+_SQLITE_ONLY = MetaData()
+LISTING = Table(
+    "service_fts_listing", _SQLITE_ONLY,
+    Column("id", Integer, primary_key=True),  # the service's id
+    Column("shown", Boolean),  # listed without filters: not archived, active, organisation not closed
+    Column("name", Text),  # folded service name and other name, as service_fts.name
+    Column("organisation", Text),  # folded organisation name and other name
+    Column("archived", Boolean),  # the service or its organisation is archived
+    Column("status", enum_column(ServiceStatus)),
+    Column("organisation_status", enum_column(OrganisationStatus)),
+    Column("vetting_status", enum_column(VettingStatus)),
+    Column("is_free", Boolean),
+    Column("access_self_referral", Boolean),
+    Column("access_professional_referral", Boolean),
+    Column("access_drop_in", Boolean),
+    Column("access_appointment", Boolean),
+    Column("min_age", Integer),
+    Column("max_age", Integer),
+    Column("organisation_id", Integer),
+    Column("service_name", String(300)),
+    Column("organisation_name", String(300)),
+    Column("categories", Text),  # "A, B" in category id order
+    Column("town", String(120)),  # the first of its venues' towns
+    Column("fee_description", Text),
+    Column("last_verified_on", Date),
+    Column("by_phone", Boolean),
+    Column("online", Boolean),
+)
+PREFIX = Table(
+    "service_fts_prefix", _SQLITE_ONLY,
+    Column("prefix", Text, primary_key=True),
+    Column("service_id", Integer, primary_key=True),
+)
+_FTS = table("service_fts", column("rowid", Integer))
+
+# Fill the listing and prefix tables from scratch, for a bulk load that dropped the triggers
+# (the benchmark's generator does); the migration's triggers keep them in step otherwise.
+SQLITE_LISTING_REBUILD = (
+    "DELETE FROM service_fts_prefix",
+    "DELETE FROM service_fts_listing",
+    f"INSERT INTO service_fts_listing ({', '.join(LISTING.c.keys())})"
+    f" SELECT {', '.join(LISTING.c.keys())} FROM service_fts_listing_source",
+    "INSERT OR IGNORE INTO service_fts_prefix (prefix, service_id)"
+    " SELECT substr(w.value, 1, n.n), l.id FROM service_fts_listing AS l,"
+    " json_each('[' || replace(json_quote(l.name || ' ' || l.organisation), ' ', '\",\"') || ']') AS w,"
+    " (SELECT 1 AS n UNION ALL SELECT 2) AS n WHERE w.value <> ''",
+)
 
 
 def terms_of(query: str) -> list[str]:
@@ -29,90 +120,122 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class SearchBackend(Protocol):
-    def matches(self, query: str) -> Subquery | None:
-        """Selectable (id, score) of services matching every word, or None for "no query"."""
-        ...
+@dataclass(frozen=True)
+class RankedPage:
+    """The best services for a query: `rows` selects their (id, k1, k2), to be ordered by k1,
+    k2, id (None when nothing matches); `total` counts every match."""
+
+    rows: Subquery | None
+    total: int
+
+
+def _starting_with(col: ColumnElement[Any], word: str) -> ColumnElement[bool]:
+    """`col` starts with `word`, as a range the index on the column can answer (text compares
+    by code point, so the strings starting with "de" are those from "de" up to, not including,
+    "df")."""
+    last = ord(word[-1])
+    if last >= 0x10FFFF or 0xD7FF <= last < 0xE000:  # no next code point to stop at
+        return func.substr(col, 1, len(word)) == word
+    return and_(col >= word, col < word[:-1] + chr(last + 1))
 
 
 class SqliteSearch:
-    """FTS5 trigram search. Words of 3+ characters use the index; 1-2 character words fall back
-    to a prefix match on the service and organisation names (a trigram index cannot see them).
+    """FTS5 trigram search over the listing table (see the module docstring).
 
-    Ranking is bounded so that a common word matching tens of thousands of services stays quick:
-    the tiers come from FTS column filters (``name : "w"``) evaluated once as sets, not from a
-    ``LIKE`` on every matching row, and counting uses the bare match without any ranking."""
+    When the services whose name starts with the first word fill the page (at 50,000 services
+    "debt", "lon" or "c" fill a page of 1,000), they come from the index on the folded name and
+    only they are scored; the other matches are just counted. Otherwise a first pass counts the
+    matches in tiers 0, 0-1 and 0-2 from the listing, and the second scores only the tiers that
+    fill the page ("support": its 3,300 services with "support" in their name, not all 32,000
+    matches)."""
 
     @staticmethod
     def _phrase(words: list[str]) -> str:
         return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
-    def _where(self, words: list[str], params: dict[str, str]) -> list[str]:
-        long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
-        where: list[str] = []
-        if long_words:
-            params["q"] = self._phrase(long_words)
-            where.append("service_fts MATCH :q")
-        for i, w in enumerate(short_words):
-            key = f"p{i}"
-            params[key] = _like_escape(w) + "%"
-            where.append(f"(name LIKE :{key} ESCAPE '\\' OR organisation LIKE :{key} ESCAPE '\\'"
-                         f" OR name LIKE '% ' || :{key} ESCAPE '\\'"
-                         f" OR organisation LIKE '% ' || :{key} ESCAPE '\\')")
-        return where
+    @staticmethod
+    def _count(s: Session, source: Any, ids: ColumnElement[Any], match: list[ColumnElement[bool]],
+               conditions: Sequence[ColumnElement[bool]], hidden: ColumnElement[bool] | None) -> int:
+        """How many rows of `source` meet `match` and the listing `conditions`: with `hidden`,
+        those meeting `match` less those among them that are hidden (`ids` tested against the
+        hidden set, a few ids from an index), so the listing itself is never read."""
+        if hidden is None:
+            return int(s.scalar(select(func.count()).select_from(source).where(*match, *conditions)) or 0)
+        hidden_ids = ids.in_(select(LISTING.c.id).where(hidden))
+        n = s.execute(select(func.count(), func.total(hidden_ids)).select_from(source).where(*match)).one()
+        return int(n[0] - n[1])
 
-    def matches(self, query: str) -> Subquery | None:
+    def page(self, s: Session, query: str, conditions: Sequence[ColumnElement[bool]], limit: int,
+             hidden: ColumnElement[bool] | None = None) -> RankedPage | None:
+        """The best `limit` services matching `query` among listing rows meeting `conditions`
+        (conditions on `LISTING`), or None when the query has no words. `hidden`, if given,
+        picks out through an index exactly the rows the conditions leave out (few): the matches
+        are then counted without reading the listing, as all matches less the hidden ones."""
         words = terms_of(query)
         if not words:
             return None
+        lst = LISTING
         long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
-        params: dict[str, str] = {}
-        where = self._where(words, params)
-        # Tiers before bm25: people expect "Debt advice" above a long description that mentions
-        # debt twice. 0 = service name starts with the first word, 1 = service name contains
-        # every word, 2 = organisation name does, 3 = elsewhere. bm25 orders within a tier.
-        params["first"] = _like_escape(words[0]) + "%"
-        for i, w in enumerate(short_words):
-            params[f"w{i}"] = "%" + _like_escape(w) + "%"
-        short_name = "".join(f" AND name LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
-        short_org = "".join(f" AND organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(short_words)))
-        if long_words:
-            # Rows whose name (organisation) holds every long word: one indexed lookup each, as sets,
-            # so the name text is read only for rows that can be in the top tiers.
-            params["qname"] = "name : (" + self._phrase(long_words) + ")"
-            params["qorg"] = "organisation : (" + self._phrase(long_words) + ")"
-            in_name = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qname)"
-            in_org = "rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qorg)"
-        else:
-            in_name = in_org = "1"
-        if len(words[0]) >= 3:  # a name starting with the first word contains it: test the set first
-            params["qfirst"] = "name : (" + self._phrase(words[:1]) + ")"
-            starts = ("rowid IN (SELECT rowid FROM service_fts WHERE service_fts MATCH :qfirst)"
-                      " AND name LIKE :first ESCAPE '\\'")
-        else:
-            starts = "name LIKE :first ESCAPE '\\'"
-        tier = (f"(CASE WHEN {starts} THEN 0 WHEN {in_name}{short_name} THEN 1"
-                f" WHEN {in_org}{short_org} THEN 2 ELSE 3 END)")
-        score = f"({tier} * 1000.0 + {_BM25 if long_words else '0.0'})"
-        sql = text(f"SELECT rowid AS id, {score} AS score FROM service_fts WHERE {' AND '.join(where)}")
-        sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
-        return sql.columns(id=Integer, score=Float).subquery("matches")
+        short_words = sorted({w for w in words if len(w) < 3}, key=lambda w: (-len(w), w))  # "de" before "d"
 
-    def match_ids(self, query: str) -> Subquery | None:
-        """The same services as `matches`, unranked (for counting): no bm25, no tiers."""
-        words = terms_of(query)
-        if not words:
-            return None
-        params: dict[str, str] = {}
-        where = self._where(words, params)
-        sql = text(f"SELECT rowid AS id FROM service_fts WHERE {' AND '.join(where)}")
-        sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
-        return sql.columns(id=Integer).subquery("match_ids")
+        # The matches, from the FTS index or (short words only) the prefix index; the short words
+        # are tested before the listing row is read.
+        match: list[ColumnElement[bool]]
+        driver: Any
+        driver_id: ColumnElement[Any]
+        if long_words:  # each short word: an index lookup for each row FTS5 finds
+            # "+": the rowid is tested on each row FTS5 finds, never used to look rows up (which
+            # would run the MATCH once per id)
+            driver, driver_id = _FTS, literal_column("+service_fts.rowid")
+            match = [literal_column("service_fts").op("MATCH")(self._phrase(long_words)),
+                     *(exists().where(PREFIX.c.prefix == w, PREFIX.c.service_id == _FTS.c.rowid)
+                       for w in short_words)]
+        else:  # the longest short word picks the rows (an index range), the others are sets of ids
+            driver = PREFIX.alias("p")
+            driver_id = driver.c.service_id
+            match = [driver.c.prefix == short_words[0],
+                     *(driver_id.in_(select(PREFIX.c.service_id).where(PREFIX.c.prefix == w))
+                       for w in short_words[1:])]
+        source = driver.join(lst, lst.c.id == (_FTS.c.rowid if long_words else driver.c.service_id))
+        where = [*conditions, *match]
+
+        starts = _starting_with(lst.c.name, words[0])
+        in_name = and_(*(func.instr(lst.c.name, w) > 0 for w in words))
+        in_org = and_(*(func.instr(lst.c.organisation, w) > 0 for w in words))
+        tier = case((starts, 0), (in_name, 1), (in_org, 2), else_=3)
+        up_to = [starts, or_(starts, in_name), or_(starts, in_name, in_org)]  # in tier 0, 0-1, 0-2
+        score: ColumnElement[Any] = tier * 1000.0 + literal_column(_BM25, Float) if long_words else tier
+
+        def ranked(source: Any, where: list[ColumnElement[bool]]) -> Subquery:
+            return (select(lst.c.id, score.label("k1"), lst.c.service_name.label("k2"))
+                    .select_from(source).where(*where)
+                    .order_by(score, lst.c.service_name, lst.c.id).limit(limit).subquery("page"))
+
+        # Tier 0 straight from the index on the folded name when it fills the page. A service
+        # whose name starts with the first word matches that word; if the other words are short,
+        # their prefixes are looked up, so the index count is the exact size of tier 0.
+        others = [exists().where(PREFIX.c.prefix == w, PREFIX.c.service_id == lst.c.id)  # a probe per row
+                  for w in short_words if w != words[0]]
+        if long_words in ([], words[:1]) and self._count(s, lst, lst.c.id, [starts, *others], conditions,
+                                                         hidden) >= limit:
+            total = self._count(s, source if hidden is None else driver, driver_id, match, conditions, hidden)
+            if long_words:
+                # FTS5 runs the MATCH once and each row is tested against tier 0 (a set of ids from
+                # the index) before anything else: bm25 and the rest only for tier 0.
+                first = driver_id.in_(select(lst.c.id).where(starts))
+                return RankedPage(ranked(source, [match[0], first, *match[1:], *conditions]), total)
+            return RankedPage(ranked(lst, [*conditions, starts, *others]), total)
+
+        # The tier of each match once (a subquery with LIMIT is not flattened into the aggregate).
+        tiers = select(tier.label("t")).select_from(source).where(*where).limit(-1).subquery("tiers")
+        n = s.execute(select(func.count(), *(func.total(tiers.c.t <= t) for t in range(3)))).one()
+        if n[0] == 0:
+            return RankedPage(None, 0)
+        top = next((t for t in range(3) if n[1 + t] >= limit), 3)  # the tiers the page needs
+        return RankedPage(ranked(source, where if top == 3 else [*where, up_to[top]]), int(n[0]))
 
 
-def backend_for(dialect: str) -> SearchBackend:
+def backend_for(dialect: str) -> SqliteSearch | PostgresSearch:
     if dialect == "sqlite":
         return SqliteSearch()
     if dialect == "postgresql":

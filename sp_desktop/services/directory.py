@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from sp_desktop.db.models import (
     ServiceAtLocation,
     service_category,
 )
-from sp_desktop.db.search import backend_for
+from sp_desktop.db.search import LISTING, SqliteSearch, backend_for
 from sp_desktop.domain.enums import (
     AccessRoute,
     AuditAction,
@@ -377,6 +378,14 @@ def _access(s: Service) -> tuple[AccessRoute, ...]:
     return tuple(a for a, on in flags if on)
 
 
+@functools.cache
+def _access_routes(*flags: bool) -> tuple[AccessRoute, ...]:
+    """The access routes whose flags (in `AccessRoute` order) are set; 16 possible answers."""
+    return tuple(a for a, on in zip(AccessRoute, flags, strict=True) if on)
+
+
+_SHOWN = LISTING.c.shown.is_(True)
+
 _ACCESS_COLUMN = {
     AccessRoute.SELF_REFERRAL: Service.access_self_referral,
     AccessRoute.PROFESSIONAL_REFERRAL: Service.access_professional_referral,
@@ -453,8 +462,11 @@ class DirectoryService:
     def search(self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000) -> SearchResult:
         """Ranked services matching `query` and `filters`. Without a query, sorted by name."""
         f = filters or SearchFilters()
+        backend = self.search_backend
+        if isinstance(backend, SqliteSearch):
+            return self._search_listing(backend, query, f, limit)
         with self.ctx.read() as s:
-            matches = self.search_backend.matches(query)
+            matches = backend.matches(query)
             town = (select(func.min(Location.town)).join(ServiceAtLocation,
                                                           ServiceAtLocation.location_id == Location.id)
                     .where(ServiceAtLocation.service_id == Service.id).correlate(Service).scalar_subquery())
@@ -482,8 +494,8 @@ class DirectoryService:
             if matches is not None:
                 page_q = page_q.join(matches, matches.c.id == Service.id)
                 # counting needs no ranking: the backend's unranked match when it has one
-                match_ids = getattr(self.search_backend, "match_ids", None)
-                counted = match_ids(query) if match_ids is not None else matches
+                counted = backend.match_ids(query)
+                assert counted is not None
                 count_q = count_q.join(counted, counted.c.id == Service.id)
             conditions = self._filter_conditions(s, f)
             if conditions:
@@ -508,6 +520,77 @@ class DirectoryService:
                 for r in s.execute(q))
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
             return SearchResult(rows, total, query)
+
+    def _search_listing(self, backend: SqliteSearch, query: str, f: SearchFilters,
+                        limit: int) -> SearchResult:
+        """`search` on SQLite: filters, ranking and the rows shown all come from the search
+        index's listing table (migration 0003), one row per service, kept by triggers."""
+        lst = LISTING
+        conditions = self._listing_conditions(f)
+        # What the Directory shows unfiltered is one indexed flag; the few rows without it can
+        # be found through that index, so matches are counted without reading the listing.
+        hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
+        with self.ctx.read() as s:
+            ranked = backend.page(s, query, conditions, limit, hidden)
+            total: int | None
+            if ranked is None:  # no query: every service, by name
+                page = (select(lst.c.id, func.lower(lst.c.service_name).label("k1"), literal("").label("k2"))
+                        .where(*conditions).order_by(func.lower(lst.c.service_name), lst.c.id)
+                        .limit(limit).subquery("page"))
+                total = None
+            elif ranked.rows is None:
+                return SearchResult((), 0, query)
+            else:
+                page, total = ranked.rows, ranked.total
+            q = (select(lst.c.id, lst.c.service_name, lst.c.organisation_id, lst.c.organisation_name,
+                        lst.c.categories, lst.c.town, lst.c.is_free, lst.c.fee_description,
+                        lst.c.access_self_referral, lst.c.access_professional_referral, lst.c.access_drop_in,
+                        lst.c.access_appointment, lst.c.last_verified_on, lst.c.status,
+                        lst.c.organisation_status, lst.c.vetting_status, lst.c.archived, lst.c.by_phone,
+                        lst.c.online)
+                 .join(page, page.c.id == lst.c.id).order_by(page.c.k1, page.c.k2, lst.c.id))
+            rows = tuple(
+                ServiceRow(sid, name, org_id, org_name, cats or "", town or "", is_free, fee,
+                           _access_routes(a1, a2, a3, a4), verified, status, org_status, vetting,
+                           bool(archived), bool(by_phone), bool(online))
+                for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
+                     org_status, vetting, archived, by_phone, online) in s.execute(q).all())
+            if total is None:
+                total = len(rows) if len(rows) < limit else int(
+                    s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
+            return SearchResult(rows, total, query)
+
+    @staticmethod
+    def _listing_conditions(f: SearchFilters) -> list[Any]:
+        """The filters as conditions on the listing table (the same as `_filter_conditions`)."""
+        lst = LISTING
+        c: list[Any] = []
+        if not f.include_archived and f.status is ServiceStatus.ACTIVE:
+            c.append(_SHOWN)  # not archived, active, organisation not closed: the listing's `shown`
+        else:
+            if not f.include_archived:
+                c.append(lst.c.archived.is_(False))
+            if f.status is not None:
+                c.append(lst.c.status == f.status)
+                if f.status is ServiceStatus.ACTIVE:
+                    c.append(lst.c.organisation_status != OrganisationStatus.CLOSED)
+        if f.free_only:
+            c.append(lst.c.is_free.is_(True))
+        if f.access is not None:
+            c.append(lst.c[_ACCESS_COLUMN[f.access].key].is_(True))
+        if f.vetting is not None:
+            c.append(lst.c.vetting_status == f.vetting)
+        if f.organisation_id is not None:
+            c.append(lst.c.organisation_id == f.organisation_id)
+        if f.age is not None:
+            c.append(or_(lst.c.min_age.is_(None), lst.c.min_age <= f.age))
+            c.append(or_(lst.c.max_age.is_(None), lst.c.max_age >= f.age))
+        if f.category_id is not None:
+            ids = select(Category.id).where(or_(Category.id == f.category_id,
+                                                Category.parent_id == f.category_id))
+            c.append(lst.c.id.in_(select(service_category.c.service_id)
+                                  .where(service_category.c.category_id.in_(ids))))
+        return c
 
     def _filter_conditions(self, s: Session, f: SearchFilters) -> list[Any]:
         c: list[Any] = []

@@ -5,9 +5,10 @@
 services, with proportional organisations (one for every two services), a venue each, 20
 contacts per organisation, phones, opening times, categories and — scaled so the largest set
 has 200,000 — signposting records with their items. Rows go in with ``executemany`` (the
-search-index triggers are dropped for the load and the index rebuilt in one statement), so the
-largest set takes well under a minute. Each size is made once and cached in
-``$SP_BENCH_CACHE`` (default: a folder in the system temp directory); delete it to rebuild.
+search-index triggers are dropped for the load and the index, its listing and its prefixes
+rebuilt in one statement each), so the largest set takes well under a minute. Each size is made
+once and cached in ``$SP_BENCH_CACHE`` (default: a folder in the system temp directory); delete
+it to rebuild.
 
 Text is made of a fixed vocabulary with a seeded RNG, so every run and every machine gets the
 same data; common words ("support", "group", "advice") match thousands of services, as they
@@ -26,7 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 SIZES = (1_000, 10_000, 50_000)
-SCHEMA_TAG = "v3"  # bump when the generator changes
+SCHEMA_TAG = "v4"  # bump when the generator or the schema changes
 CONTACTS_PER_ORG = 20
 SIGNPOSTING_AT_LARGEST = 200_000
 NOW = datetime(2026, 11, 24, 10, 0, 0)
@@ -89,6 +90,7 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def _generate(path: Path, services: int) -> None:
     from sp_desktop.db.engine import fold, sqlite_url
+    from sp_desktop.db.search import SQLITE_LISTING_REBUILD
     from sp_desktop.services.base import FixedClock
     from sp_desktop.services.bootstrap import open_database
 
@@ -177,10 +179,13 @@ def _generate(path: Path, services: int) -> None:
             " created_at, updated_at) VALUES (?, ?, ?, 0, 1, ?, ?)",
             ((i, (i * 7919 + j * 104729) % services + 1, outcomes[(i + j) % 5], TS, TS)
              for i in range(1, n_sign + 1) for j in range(1 + i % 2)))
-        # the search index in one statement, then the triggers back as the migration made them
+        # the search index in one statement (and its listing and prefixes, migration 0003), then
+        # the triggers back as the migrations made them
         con.execute("INSERT INTO service_fts(rowid, name, organisation, description, categories, place) "
                     "SELECT service_id, name, organisation, description, categories, place "
                     "FROM service_search_source")
+        for statement in SQLITE_LISTING_REBUILD:
+            con.execute(statement)
         for _name, sql in triggers:
             con.execute(sql)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")

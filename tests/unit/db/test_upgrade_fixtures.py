@@ -44,6 +44,16 @@ def test_there_is_a_fixture_for_the_first_release() -> None:
     assert any(p.name == "0001.sqlite3" for p in FIXTURES)
 
 
+def test_every_schema_version_before_head_has_a_fixture() -> None:
+    # The head revision's fixture is made when the next revision is added (make_fixture.py).
+    from alembic.script import ScriptDirectory
+
+    from sp_desktop.db.migrate import _config
+
+    revisions = {r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions()}
+    assert revisions - {head_revision()} <= {p.stem for p in FIXTURES}
+
+
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_fixture_upgrades_to_head_with_its_data_intact(fixture: Path, tmp_path: Path) -> None:
     path = tmp_path / "directory.sqlite3"
@@ -86,6 +96,26 @@ def test_fixture_upgrades_to_head_with_its_data_intact(fixture: Path, tmp_path: 
             assert con.execute("PRAGMA foreign_key_check").fetchall() == []
             fts = con.execute("SELECT count(*) FROM service_fts").fetchone()[0]
             assert fts == con.execute("SELECT count(*) FROM service").fetchone()[0]
+            # 0003's listing (what the result list shows and filters on) and word-prefix index
+            listing = con.execute(
+                "SELECT id, shown, archived, service_name, organisation_name, categories, town,"
+                " fee_description, last_verified_on FROM service_fts_listing ORDER BY id")
+            assert listing.fetchall() == [
+                (1, 1, 0, "Friday lunch club", "Café Connect Paisley", "Loneliness and social contact",
+                 "Paisley", "£3 a session", "2026-09-01"),
+                (2, 0, 0, "Debt advice clinic", "Renfrewshire Debt Help", "Debt advice", "Paisley", None,
+                 None),
+                (3, 0, 1, "Old lunch (archived)", "Closed Lunch Club", "Old category (archived)", None, None,
+                 "2025-01-31")]
+            prefixes = [p for (p,) in con.execute(
+                "SELECT prefix FROM service_fts_prefix WHERE service_id = 1 ORDER BY prefix")]
+            assert prefixes == ["c", "ca", "cc", "cl", "co", "f", "fr", "l", "lu", "p", "pa"]
+        any_status = SearchFilters(status=None)
+        assert [r.name for r in directory.search("fr").rows] == ["Friday lunch club"]
+        assert [r.name for r in directory.search("re", any_status).rows] == ["Debt advice clinic"]
+        old = directory.search("ol", SearchFilters(status=None, include_archived=True)).rows
+        assert [(r.name, r.archived, r.town, r.categories) for r in old] == [
+            ("Old lunch (archived)", True, "", "Old category (archived)")]
     finally:
         db.dispose()
 

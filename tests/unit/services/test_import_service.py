@@ -43,6 +43,9 @@ def dump(db) -> dict[str, list[str]]:
         if db.is_sqlite:
             out["service_fts"] = [repr(tuple(r)) for r in conn.exec_driver_sql(
                 "SELECT rowid, name, organisation FROM service_fts ORDER BY rowid")]
+            for table in ("service_fts_listing", "service_fts_prefix"):  # migration 0003
+                rows = conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2")
+                out[table] = [repr(tuple(r)) for r in rows]
     return out
 
 
@@ -81,6 +84,7 @@ def test_spreadsheet_import_arrives_not_vetted_with_source_in_history(ctx, tmp_p
     rows = d.search("lunch").rows
     assert [r.name for r in rows] == ["Lunch club"]  # the search index knows the new services
     assert rows[0].vetting_status is VettingStatus.NOT_VETTED
+    assert (rows[0].town, rows[0].categories) == ("Paisley", "Lunch clubs")
     org = d.get_organisation(rows[0].organisation_id)
     assert org.service_names == ("Lunch club", "Walking group")
     assert [p.display for p in org.phones] == ["0141 496 0123"] and org.locations[0].postcode == "PA1 1AA"
