@@ -48,31 +48,43 @@ _PREFIXES = ("INSERT OR IGNORE INTO service_fts_prefix (prefix, service_id)"
              " || ']') AS w, (SELECT 1 AS n UNION ALL SELECT 2) AS n"
              " WHERE w.value <> ''{where}")
 
-_REFRESH = ("DELETE FROM service_fts_prefix WHERE service_id IN ({ids});"
-            " DELETE FROM service_fts_listing WHERE id IN ({ids});"
+_LISTING = ("DELETE FROM service_fts_listing WHERE id IN ({ids});"
             f" INSERT INTO service_fts_listing ({_COLUMNS}) SELECT {_COLUMNS} FROM service_fts_listing_source"
-            " WHERE id IN ({ids}); "
-            + _PREFIXES.format(where=" AND l.id IN ({ids})") + ";")
+            " WHERE id IN ({ids});")
+_WORDS = ("DELETE FROM service_fts_prefix WHERE service_id IN ({ids}); "
+          + _PREFIXES.format(where=" AND l.id IN ({ids})") + ";")
+# A service not added yet (an import adds its venues and categories first) has nothing to refresh.
+_ADDED = "EXISTS (SELECT 1 FROM service WHERE id = {})"
 
-# (trigger, table, event, ids of the services to refresh)
+# (trigger, table, event, only when, ids of the services to refresh, whether names may change)
 _TRIGGERS = [
-    ("service_fts_listing_ai", "service", "AFTER INSERT", "NEW.id"),
+    ("service_fts_listing_ai", "service", "AFTER INSERT", None, "NEW.id", True),
     ("service_fts_listing_au", "service",
      "AFTER UPDATE OF id, name, alternate_name, organisation_id, status, archived_at, is_free,"
      " access_self_referral, access_professional_referral, access_drop_in, access_appointment,"
-     " min_age, max_age, fee_description, last_verified_on, by_phone, online", "OLD.id, NEW.id"),
+     " min_age, max_age, fee_description, last_verified_on, by_phone, online", None, "OLD.id, NEW.id", True),
     ("service_fts_listing_org_au", "organisation",
-     "AFTER UPDATE OF name, alternate_name, status, vetting_status, archived_at",
-     "SELECT id FROM service WHERE organisation_id = NEW.id"),
-    ("service_fts_listing_sc_ai", "service_category", "AFTER INSERT", "NEW.service_id"),
-    ("service_fts_listing_sc_ad", "service_category", "AFTER DELETE", "OLD.service_id"),
-    ("service_fts_listing_cat_au", "category", "AFTER UPDATE OF name",
-     "SELECT service_id FROM service_category WHERE category_id = NEW.id"),
-    ("service_fts_listing_sal_ai", "service_at_location", "AFTER INSERT", "NEW.service_id"),
-    ("service_fts_listing_sal_ad", "service_at_location", "AFTER DELETE", "OLD.service_id"),
-    ("service_fts_listing_loc_au", "location", "AFTER UPDATE OF town",
-     "SELECT service_id FROM service_at_location WHERE location_id = NEW.id"),
+     "AFTER UPDATE OF name, alternate_name, status, vetting_status, archived_at", None,
+     "SELECT id FROM service WHERE organisation_id = NEW.id", True),
+    ("service_fts_listing_sc_ai", "service_category", "AFTER INSERT", _ADDED.format("NEW.service_id"),
+     "NEW.service_id", False),
+    ("service_fts_listing_sc_ad", "service_category", "AFTER DELETE", _ADDED.format("OLD.service_id"),
+     "OLD.service_id", False),
+    ("service_fts_listing_cat_au", "category", "AFTER UPDATE OF name", None,
+     "SELECT service_id FROM service_category WHERE category_id = NEW.id", False),
+    ("service_fts_listing_sal_ai", "service_at_location", "AFTER INSERT", _ADDED.format("NEW.service_id"),
+     "NEW.service_id", False),
+    ("service_fts_listing_sal_ad", "service_at_location", "AFTER DELETE", _ADDED.format("OLD.service_id"),
+     "OLD.service_id", False),
+    ("service_fts_listing_loc_au", "location", "AFTER UPDATE OF town", None,
+     "SELECT service_id FROM service_at_location WHERE location_id = NEW.id", False),
 ]
+
+
+def _trigger(name: str, table: str, event: str, when: str | None, ids: str, names: bool) -> str:
+    body = _LISTING.format(ids=ids) + (" " + _WORDS.format(ids=ids) if names else "")
+    return f"CREATE TRIGGER {name} {event} ON {table}{f' WHEN {when}' if when else ''} BEGIN {body} END"
+
 
 SQLITE_LISTING = [
     # name and organisation: exactly as service_search_source (0001) folds them for service_fts
@@ -148,8 +160,7 @@ SQLITE_LISTING = [
         PRIMARY KEY (prefix, service_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX ix_service_fts_prefix_service ON service_fts_prefix (service_id)",
-    *(f"CREATE TRIGGER {name} {event} ON {table} BEGIN " + _REFRESH.format(ids=ids) + " END"
-      for name, table, event, ids in _TRIGGERS),
+    *(_trigger(*trigger) for trigger in _TRIGGERS),
     "CREATE TRIGGER service_fts_listing_ad AFTER DELETE ON service BEGIN"
     " DELETE FROM service_fts_prefix WHERE service_id = OLD.id;"
     " DELETE FROM service_fts_listing WHERE id = OLD.id; END",
@@ -169,7 +180,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    for name, _table, _event, _ids in _TRIGGERS:
+    for name, *_ in _TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TRIGGER IF EXISTS service_fts_listing_ad")
     op.execute("DROP TABLE IF EXISTS service_fts_prefix")
