@@ -232,6 +232,9 @@ class SqliteSearch:
         if n[0] == 0:
             return RankedPage(None, 0)
         top = next((t for t in range(3) if n[1 + t] >= limit), 3)  # the tiers the page needs
+        if top == 0 and long_words:  # as above: tier 0 is a set of ids from the index
+            return RankedPage(ranked(source, [match[0], driver_id.in_(select(lst.c.id).where(starts)),
+                                              *match[1:], *conditions]), int(n[0]))
         return RankedPage(ranked(source, where if top == 3 else [*where, up_to[top]]), int(n[0]))
 
 
