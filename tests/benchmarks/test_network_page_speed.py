@@ -6,9 +6,12 @@ at 50,000 services, no contact history), the page's first show — "Who knows wh
 on each organisation list's tab — and the first show of each organisation list ("No one has met",
 "Approved, no contact in a year": up to every organisation, with its relationship facts). Then
 the same with a year and a half of contact history (three contacts, each with one or two staff,
-for two organisations in three), where "Who knows whom" has tens of thousands of rows.
+for two organisations in three: 50,001 contacts), where "Who knows whom" has ~70,000 rows. There
+it also times, on "Who knows whom", scrolling to the end of what was read (the next page is read),
+a click on the "Contacts in all" header (sorted in the database) and a search for "carers".
 Wall-clock medians of three fresh pages, with the process's CPU time beside them (the figure to
-compare on a busy machine). Target: the page opens in well under 0.5 s at 50,000 services.
+compare on a busy machine). Target: the page opens in well under 0.5 s at 50,000 services, and
+in under 0.3 s with the contacts.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def _median(pairs: list[tuple[float, float]]) -> str:
 @pytest.mark.parametrize("size", [50_000], ids=lambda n: f"{n}")
 def test_network_page_opens_on_a_large_directory(size: int, history: bool, tmp_path: Path,
                                                   qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from sp_desktop.ui.pages.network_page import NetworkPage
@@ -83,7 +87,9 @@ def test_network_page_opens_on_a_large_directory(size: int, history: bool, tmp_p
     ctx = ServiceContext(db, FixedClock(NOW), SYSTEM)
     opened: list[tuple[float, float]] = []
     tabs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    actions: dict[str, list[tuple[float, float]]] = {"scroll": [], "sort": [], "search": []}
     counts: list[str] = []
+    rows_read: list[int] = []
     for run in range(4):  # the first run warms the disk cache and the statement cache
         page = NetworkPage(ctx)
         qtbot.addWidget(page)
@@ -101,10 +107,34 @@ def test_network_page_opens_on_a_large_directory(size: int, history: bool, tmp_p
             if run:
                 tabs[index].append(figure)
         counts = [page.tabs.tabText(i) for i in range(3)]
+        if history:
+            page.tabs.setCurrentIndex(0)
+            QApplication.processEvents()
+            table = page.lists["who_knows"].view
+            rows_read.append(table.model().rowCount())
+
+            def sort_by_contacts(t: Any = table) -> None:  # "Contacts in all", most first
+                t.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+
+            def search(p: NetworkPage = page) -> None:  # as Enter in the box does, without the wait
+                p.search.setText("carers")
+                p._timer.stop()
+                p.run_search()
+
+            steps: dict[str, Callable[[], Any]] = {"scroll": table.scrollToBottom, "sort": sort_by_contacts,
+                                                   "search": search}
+            for step, work in steps.items():
+                figure = _timed(lambda w=work: (w(), QApplication.processEvents()))
+                if run:
+                    actions[step].append(figure)
         page.close()
     print(f"\n[benchmark] network page {size:,} services, {events:,} contacts: opens in {_median(opened)}; "
           f"first show of “{counts[1]}” {_median(tabs[1])}, of “{counts[2]}” {_median(tabs[2])}; "
           f"“{counts[0]}” (target: opens in well under 0.5 s)", flush=True)
+    if history:
+        print(f"[benchmark] who knows whom, {counts[0]}: {rows_read[-1]:,} rows read on opening; "
+              f"scrolling to the end {_median(actions['scroll'])}; sorted by “Contacts in all” "
+              f"{_median(actions['sort'])}; search “carers” {_median(actions['search'])} "
+              "(target: opens in under 0.3 s)", flush=True)
     db.dispose()
-    if not history:
-        assert statistics.median(p[0] for p in opened) < 0.5 * 3  # loose: the printed figure is the point
+    assert statistics.median(p[0] for p in opened) < 0.5 * 3  # loose: the printed figure is the point

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sp_desktop.db.models import Organisation, Staff
 from sp_desktop.domain.enums import AccessRoute, AppRole, ContactKind, TrustNoteKind, VettingStatus
 from sp_desktop.runtime import Runtime
+from sp_desktop.services import relationships
 from sp_desktop.services.audit import AuditService
 from sp_desktop.services.base import Actor, ServiceContext
 from sp_desktop.services.directory import ContactForm, DirectoryService, OrganisationForm, ServiceForm
@@ -41,6 +42,7 @@ from sp_desktop.ui.models.relationship_models import (
     ContactTableModel,
     FollowUpTableModel,
     NetworkTableModel,
+    PagedNetworkTableModel,
     TrustNoteTableModel,
 )
 from sp_desktop.ui.pages import network_page
@@ -114,9 +116,9 @@ def small_directory(runtime: Runtime, ctx: ServiceContext) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- models
-@pytest.mark.parametrize("which", ["contacts", "notes", "followups", "network"])
+@pytest.mark.parametrize("which", ["contacts", "notes", "followups", "network", "network-paged"])
 def test_relationship_models_pass_qtmodeltester(qtbot: Any, qtmodeltester: Any, demo_runtime: Runtime,
-                                                which: str) -> None:
+                                                which: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = demo_runtime.context(actor_named(demo_runtime, "Lena Link"))
     model: Any
     if which == "contacts":
@@ -128,11 +130,30 @@ def test_relationship_models_pass_qtmodeltester(qtbot: Any, qtmodeltester: Any, 
     elif which == "followups":
         model = FollowUpTableModel()
         model.set_rows(FollowUpService(ctx).items(include_done_days=30))
-    else:
+    elif which == "network":
         model = NetworkTableModel()
         model.set_table(RelationshipService(ctx).table("who_knows", "carers"))
+    else:  # read page by page, sorted by the database
+        monkeypatch.setattr(relationships, "PAGE_ORGANISATIONS", 3)
+        monkeypatch.setattr(relationships, "PAGE_ROWS", 5)
+        rel = RelationshipService(ctx)
+
+        def read(column: int, descending: bool, after: Any) -> tuple[Any, Any]:
+            page = rel.who_knows_page(sort_column=column, descending=descending, after=after)
+            return rel.who_knows_table(page.rows), page.next
+
+        sorted_model = PagedNetworkTableModel()  # sorted by a column in the database, then read
+        sorted_model.sort(6, Qt.SortOrder.DescendingOrder)
+        sorted_model.set_reader(read)
+        assert sorted_model.canFetchMore()
+        qtmodeltester.check(sorted_model)
+        model = PagedNetworkTableModel()  # read, then sorted (a reset) while the tester watches
+        model.set_reader(read)
     assert model.rowCount() > 0
     qtmodeltester.check(model)
+    if which == "network-paged":
+        model.sort(5, Qt.SortOrder.AscendingOrder)
+        assert model.rowCount() > 0
 
 
 # --------------------------------------------------------------------------- Ctrl+L from the directory
@@ -341,6 +362,86 @@ def test_network_page_reads_the_organisation_lists_when_their_tab_is_shown(
     assert page.tabs.tabText(2) == f"Approved, no contact in a year ({len(no_contact_now)})"
     page.tabs.setCurrentIndex(2)
     assert page.lists["no_recent_contact"].model.rowCount() == len(no_contact_now)
+
+
+def test_who_knows_whom_is_read_as_it_is_scrolled_and_sorted_by_the_database(
+        qtbot: Any, demo_runtime: Runtime, open_window: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large practice's "Who knows whom" (70,000 pairs) is read a page at a time: here the demo
+    directory with pages of a few organisations. The tab counts every row; the keyboard and
+    scrolling read on; a click on a column header sorts every row, not just those read; Enter
+    opens the row's organisation; printing prints the whole list."""
+    monkeypatch.setattr(relationships, "PAGE_ORGANISATIONS", 4)
+    monkeypatch.setattr(relationships, "PAGE_ROWS", 9)
+    opened: list[int] = []
+
+    def show_for(cls: Any, parent: Any, context: Any, organisation_id: int) -> bool:
+        opened.append(organisation_id)
+        return False
+
+    monkeypatch.setattr(OrganisationRelationshipDialog, "show_for", classmethod(show_for))
+    window = open_window(demo_runtime, actor_named(demo_runtime, "Rachel Reception"))
+    page = window.show_page("network")
+    assert isinstance(page, NetworkPage)
+    everyone = RelationshipService(page.ctx).who_knows()
+    listed = page.lists["who_knows"]
+    table, model = listed.view, listed.model
+    assert table.accessibleName() == "Who knows whom" and table.model() is model
+    assert page.tabs.tabText(0) == f"Who knows whom ({len(everyone)})"
+    assert 0 < model.rowCount() < len(everyone)  # the first page or two (to fill the table), not all
+
+    # Ctrl+End goes to the last row read and reads on; so does scrolling to the end.
+    table.setFocus()
+    read = model.rowCount()
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: model.rowCount() > read)
+    for _ in range(len(everyone)):
+        if not model.canFetchMore():
+            break
+        table.scrollToBottom()
+        QApplication.processEvents()
+    cells = table_cells(model)
+    assert [row[:2] for row in cells] == [[a.organisation_name, a.staff_name] for a in everyone]
+    assert model.index(0, 1).data(Qt.ItemDataRole.AccessibleTextRole) == everyone[0].staff_name
+
+    # "Contacts in all", most first: sorted in the database, so the most-contacted pair anywhere
+    # in the list is first; equal counts keep the list's order.
+    header = table.horizontalHeader()
+    header.setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+    by_contacts = sorted(everyone, key=lambda a: a.contacts, reverse=True)
+    shown = table_cells(model)
+    assert 0 < len(shown) < len(everyone)
+    assert [(r[0], r[1], r[6]) for r in shown] == [(a.organisation_name, a.staff_name, str(a.contacts))
+                                                   for a in by_contacts[:len(shown)]]
+    model.fetch_all()
+    assert [(r[0], r[1]) for r in table_cells(model)] == [(a.organisation_name, a.staff_name)
+                                                          for a in by_contacts]
+    table.selectRow(2)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [by_contacts[2].organisation_id]
+
+    # A search keeps the column sort; printing prints every row, in the list's own order.
+    qtbot.keyClicks(page.search, "carers")
+    qtbot.waitUntil(lambda: "“carers”" in listed.subtitle.text())
+    carers = RelationshipService(page.ctx).who_knows("carers")
+    assert page.tabs.tabText(0) == f"Who knows whom ({len(carers)})"
+    model.fetch_all()
+    carers.sort(key=lambda a: a.contacts, reverse=True)
+    assert [(r[0], r[1]) for r in table_cells(model)] == [(a.organisation_name, a.staff_name) for a in carers]
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.tabs.tabText(0) == f"Who knows whom ({len(everyone)})")
+    pdf = tmp_path / "who-knows.pdf"
+
+    def pdf_printer(_parent: Any, _title: str) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(pdf))
+        return printer
+
+    monkeypatch.setattr(network_page, "choose_printer", pdf_printer)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    printed = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert f"{len(everyone)} rows" in printed and everyone[-1].organisation_name in printed
 
 
 def test_network_lists_export_and_print_without_trust_notes(qtbot: Any, demo_runtime: Runtime,

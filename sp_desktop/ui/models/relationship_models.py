@@ -184,20 +184,36 @@ class NetworkTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.table: NetworkTable | None = None
+        self.table: NetworkTable | None = None  # headers, title, blanks (and the rows of set_table)
+        self._values: list[tuple[Any, ...]] = []
+        self._ids: list[int] = []
         self._display: list[list[str] | None] = []
 
     def set_table(self, table: NetworkTable) -> None:
         self.beginResetModel()
-        self.table = table
-        self._display = [None] * len(table.values)
+        self._take(table)
         self.endResetModel()
+
+    def _take(self, table: NetworkTable) -> None:
+        self.table = table
+        self._values = list(table.values)
+        self._ids = list(table.organisation_ids)
+        self._display = [None] * len(self._values)
+
+    def _append(self, table: NetworkTable) -> None:
+        self._values += table.values
+        self._ids += table.organisation_ids
+        self._display += [None] * len(table.values)
+
+    def organisation_id(self, row: int) -> int | None:
+        """The organisation of row `row` (None when there is no such row)."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def _text(self, row: int, col: int) -> str:
         shown = self._display[row]
         if shown is None:
             assert self.table is not None
-            shown = self._display[row] = self.table.display_row(row)
+            shown = self._display[row] = self.table.display(self._values[row])
         return shown[col]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -221,12 +237,12 @@ class NetworkTableModel(QAbstractTableModel):
                     Qt.ItemDataRole.ToolTipRole):
             return self._text(index.row(), index.column())
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            value = self.table.values[index.row()][index.column()]
+            value = self._values[index.row()][index.column()]
             if isinstance(value, int) and not isinstance(value, bool):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == SORT_ROLE:
-            value = self.table.values[index.row()][index.column()]
+            value = self._values[index.row()][index.column()]
             if value is None:
                 return ""
             if isinstance(value, datetime | date):
@@ -242,5 +258,74 @@ class NetworkTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-__all__ = ["COL_FU_STATUS", "ContactTableModel", "FollowUpTableModel", "NetworkTableModel", "RowsTableModel",
-           "SORT_ROLE", "TrustNoteTableModel", "standard_icon"]
+#: Reads part of a list: (sort column or -1, descending, where to start or None) ->
+#: (those rows as a NetworkTable, where the next part starts or None at the end).
+PageReader = Callable[[int, bool, Any], tuple[NetworkTable, Any]]
+
+
+class PagedNetworkTableModel(NetworkTableModel):
+    """A network list too long to read at once ("who knows whom": 70,000 rows at a large
+    practice), read a page at a time: the first page when the list is set, the next ones when
+    the view scrolls near the end (`canFetchMore`/`fetchMore`, as Qt's views ask). A click on a
+    column header sorts in the database (`sort()` reads the first page again in that order), so
+    the rows not read yet sort too; the view shows the model itself, not a sorting proxy."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._reader: PageReader | None = None
+        self._next: Any = None
+        self._reading = False  # pages are being read or reset (a view may ask for more meanwhile)
+        self.sort_column, self.descending = -1, False
+
+    def set_reader(self, reader: PageReader) -> None:
+        """Show the list `reader` reads, from its first page, in the current sort order."""
+        self._reader = reader
+        self._read_first()
+
+    def _read_first(self) -> None:
+        assert self._reader is not None
+        table, following = self._reader(self.sort_column, self.descending, None)
+        self._reading = True  # no page added while the views hear of the reset; they ask again after
+        try:
+            self.beginResetModel()
+            self._take(table)
+            self._next = following
+            self.endResetModel()
+        finally:
+            self._reading = False
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and self._reader is not None and self._next is not None \
+            and not self._reading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if not self.canFetchMore(parent):
+            return
+        assert self._reader is not None
+        self._reading = True
+        try:
+            table, self._next = self._reader(self.sort_column, self.descending, self._next)
+            if table.values:
+                first = len(self._values)
+                self.beginInsertRows(QModelIndex(), first, first + len(table.values) - 1)
+                self._append(table)
+                self.endInsertRows()
+        finally:
+            self._reading = False
+
+    def fetch_all(self) -> None:
+        """Read every remaining page (tests; a view never needs to)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder and column >= 0
+        if (column, descending) == (self.sort_column, self.descending):
+            return
+        self.sort_column, self.descending = column, descending
+        if self._reader is not None:
+            self._read_first()
+
+
+__all__ = ["COL_FU_STATUS", "ContactTableModel", "FollowUpTableModel", "NetworkTableModel", "PageReader",
+           "PagedNetworkTableModel", "RowsTableModel", "SORT_ROLE", "TrustNoteTableModel", "standard_icon"]

@@ -8,7 +8,10 @@ for the practice, not for patients). Enter or double-click opens an organisation
 
 The two organisation lists can hold every organisation (25,000 at 50,000 services, ~0.15 s
 each to read), so the page opens with "Who knows whom" and each list's count on its tab (one SQL
-count), and reads a list when its tab is first shown after a (re)load.
+count), and reads a list when its tab is first shown after a (re)load. "Who knows whom" can be
+longer still (70,000 staff-organisation pairs with contacts logged for most organisations), so
+it is read a page at a time as it is scrolled, its count from SQL, and a click on one of its
+column headers sorts it in the database (`PagedNetworkTableModel`); printing it reads it whole.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,7 +45,12 @@ from sp_desktop.services.relationships import (
     RelationshipService,
 )
 from sp_desktop.ui import messages
-from sp_desktop.ui.models.relationship_models import SORT_ROLE, NetworkTableModel
+from sp_desktop.ui.models.relationship_models import (
+    SORT_ROLE,
+    NetworkTableModel,
+    PagedNetworkTableModel,
+    PageReader,
+)
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.tables import configure_table, empty_note, sorting_proxy
 
@@ -101,21 +109,29 @@ def table_html(table: NetworkTable, printed_by: str, today: date) -> str:
 
 
 class _ListView(QWidget):
-    """One network list: a subtitle, a sortable table and an empty-state line."""
+    """One network list: a subtitle, a sortable table and an empty-state line. "Who knows whom"
+    is read page by page and sorted in the database (its `proxy` is the model itself); the
+    organisation lists are read whole and sorted on screen by a sorting proxy."""
 
     activated = Signal()  # Enter or a double-click on a row
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.table_data: NetworkTable | None = None
+        self.table_data: NetworkTable | None = None  # the list read (who knows whom: its first page)
+        self.text = ""  # the words the list was read for (who knows whom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         self.subtitle = QLabel("")
         self.subtitle.setObjectName(f"{name}_subtitle")
         layout.addWidget(self.subtitle)
-        self.model = NetworkTableModel(self)
-        self.proxy = sorting_proxy(self.model, SORT_ROLE, self)
+        self.model: NetworkTableModel
+        self.proxy: QAbstractItemModel  # what the table shows
+        if name == WHO_KNOWS:
+            self.model = self.proxy = PagedNetworkTableModel(self)
+        else:
+            self.model = NetworkTableModel(self)
+            self.proxy = sorting_proxy(self.model, SORT_ROLE, self)
         self.view = configure_table(QTableView(), name=f"{name}_table", accessible_name=LIST_TITLES[name],
                                     model=self.proxy, sort_by=-1, stretch_last=True,
                                     on_activate=self.activated.emit)
@@ -126,27 +142,37 @@ class _ListView(QWidget):
         layout.addWidget(self.empty)
 
     def set_table(self, table: NetworkTable) -> None:
-        self.table_data = table
         self.model.set_table(table)
+        self._shown(table, len(table.values))
+
+    def set_pages(self, reader: PageReader, total: int, text: str) -> None:
+        """Show a list read page by page (`total` rows in all), from its first page."""
+        assert isinstance(self.model, PagedNetworkTableModel)
+        self.text = text
+        self.model.set_reader(reader)
+        assert self.model.table is not None
+        self._shown(self.model.table, total)
+
+    def _shown(self, table: NetworkTable, total: int) -> None:
+        self.table_data = table
         self.subtitle.setText(table.subtitle)
-        self.empty.setText("" if table.values else EMPTY[self.name])
-        self.empty.setVisible(not table.values)
+        self.empty.setText("" if total else EMPTY[self.name])
+        self.empty.setVisible(not total)
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.resizeSection(col, min(max(header.sectionSize(col), 90), 320))
 
     def selected_organisation_id(self) -> int | None:
+        if self.table_data is None:
+            return None
         rows = self.view.selectionModel().selectedRows()
-        if not rows or self.table_data is None:
-            index = self.view.currentIndex()
-            if not index.isValid() or self.table_data is None:
-                return None
-            source = self.proxy.mapToSource(index)
-        else:
-            source = self.proxy.mapToSource(rows[0])
-        ids = self.table_data.organisation_ids
-        return ids[source.row()] if 0 <= source.row() < len(ids) else None
+        index = rows[0] if rows else self.view.currentIndex()
+        if not index.isValid():
+            return None
+        if isinstance(self.proxy, QAbstractProxyModel):
+            index = self.proxy.mapToSource(index)
+        return self.model.organisation_id(index.row())
 
 
 class NetworkPage(LoadWhenShown, QWidget):
@@ -250,11 +276,18 @@ class NetworkPage(LoadWhenShown, QWidget):
 
     def run_search(self) -> None:
         text = self.search.text()
-        self._show(WHO_KNOWS, self.service.table(WHO_KNOWS, text))
+        service = self.service
+
+        def read(column: int, descending: bool, after: str | int | None) -> tuple[NetworkTable, Any]:
+            page = service.who_knows_page(text, sort_column=column, descending=descending, after=after)
+            return service.who_knows_table(page.rows, text), page.next
+
+        total = service.who_knows_count(text)
+        self.lists[WHO_KNOWS].set_pages(read, total, text)
+        self._set_count(WHO_KNOWS, total)
         if text.strip():
             self.tabs.setCurrentIndex(0)
-            shown = self.lists[WHO_KNOWS].table_data
-            if shown is None or not shown.values:
+            if not total:
                 self.lists[WHO_KNOWS].empty.setText(f"No one here has logged contact with an organisation "
                                                     f"matching “{text.strip()}”. Check the spelling, or "
                                                     "try part of the name.")
@@ -300,6 +333,8 @@ class NetworkPage(LoadWhenShown, QWidget):
         table = view.table_data
         if table is None:
             return
+        if view.name == WHO_KNOWS:  # read page by page on screen; printed whole, in the list's order
+            table = self.service.table(WHO_KNOWS, view.text)
         printer = choose_printer(self, f"Print “{table.title}”")
         if printer is None:
             return

@@ -8,16 +8,19 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from sp_desktop.db.models import AuditEvent, Organisation
+from sp_desktop.db.engine import fold
+from sp_desktop.db.models import AuditEvent, Contact, Organisation, Staff
 from sp_desktop.domain.enums import AppRole, ContactKind, RelationshipHealth, TrustNoteKind, VettingStatus
+from sp_desktop.services import relationships
 from sp_desktop.services.audit import AuditService
-from sp_desktop.services.base import PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import SYSTEM, Actor, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.directory import ContactForm, DirectoryService, OrganisationForm, ServiceForm
 from sp_desktop.services.relationships import (
     NEVER_MET,
     NO_RECENT_CONTACT,
     PRIVATE_TEXT,
     WHO_KNOWS,
+    WHO_KNOWS_HEADERS,
     ContactLogForm,
     ContactLogService,
     RelationshipService,
@@ -428,3 +431,100 @@ def test_csv_cells_cannot_become_formulas(ctx, tmp_path, clock):
     RelationshipService(ctx).export_csv(WHO_KNOWS, tmp_path / "x.csv")
     text = (tmp_path / "x.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+# --------------------------------------------------------------------------- who knows whom, page by page
+#: What a click on each column header of "Who knows whom" sorts by (names ignoring case and
+#: accents, a blank "Last met in person" before any date); rows equal in it keep the list's order.
+COLUMN_KEYS = [lambda a: fold(a.organisation_name), lambda a: fold(a.staff_name), lambda a: fold(a.job_role),
+               lambda a: (a.last_met is not None, a.last_met or datetime.min), lambda a: a.last_contact,
+               lambda a: a.contacts_last_12_months, lambda a: a.contacts]
+
+
+def read_in_pages(rel: RelationshipService, text: str = "", column: int = -1,
+                  descending: bool = False) -> tuple[list, int]:
+    rows, after, pages = [], None, 0
+    while True:
+        page = rel.who_knows_page(text, sort_column=column, descending=descending, after=after)
+        rows += page.rows
+        pages += 1
+        if page.next is None:
+            return rows, pages
+        after = page.next
+
+
+def test_who_knows_read_page_by_page_is_the_whole_list_in_the_same_order(demo_db, clock, monkeypatch):
+    """The Network page reads "who knows whom" a page at a time from SQL, sorted by the database
+    when a column header is clicked: the same rows in the same order as the whole list (sorted,
+    as the table on screen sorted it, keeping the list's order between equal values)."""
+    monkeypatch.setattr(relationships, "PAGE_ORGANISATIONS", 7)
+    monkeypatch.setattr(relationships, "PAGE_ROWS", 11)
+    rel = RelationshipService(ServiceContext(demo_db, clock, SYSTEM))
+    for text in ("", "carers", "GROUP", "zzqx nobody"):
+        everyone = rel.who_knows(text)
+        assert rel.who_knows_count(text) == len(everyone)
+        rows, pages = read_in_pages(rel, text)
+        assert rows == everyone, text
+        assert pages > 3 or len(everyone) < 50
+        for column in range(len(WHO_KNOWS_HEADERS)):
+            for descending in (False, True):
+                expected = sorted(everyone, key=COLUMN_KEYS[column], reverse=descending)
+                assert read_in_pages(rel, text, column, descending)[0] == expected, (text, column, descending)
+    assert len(rel.who_knows()) >= 100  # the demo has enough pairs for many pages
+    first = rel.who_knows_page()
+    assert rel.who_knows_table(first.rows).values[0] == rel.table(WHO_KNOWS).values[0]
+    with pytest.raises(ValueError):
+        rel.who_knows_page(sort_column=len(WHO_KNOWS_HEADERS))
+
+
+def test_organisations_with_the_same_name_are_never_split_between_pages(ctx_as, ctx, clock, monkeypatch):
+    monkeypatch.setattr(relationships, "PAGE_ORGANISATIONS", 2)
+    lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    ross = ctx_as(AppRole.CLINICIAN, "Dr Ross")
+    now = clock.now()
+    names = ("Alba Arts", "Bòrd Befriending", "BORD BEFRIENDING", "bord befriending", "Clyde Club")
+    orgs = {name: add_org(ctx, name, people=())[0] for name in names}
+    for days, (name, who) in enumerate([("Alba Arts", lena), ("Bòrd Befriending", lena),
+                                        ("BORD BEFRIENDING", ross), ("bord befriending", lena),
+                                        ("Clyde Club", ross), ("BORD BEFRIENDING", lena)]):
+        log(who, orgs[name], ContactKind.VISIT if days % 2 else ContactKind.PHONE, now - timedelta(days=days))
+    rel = RelationshipService(ctx)
+    first = rel.who_knows_page()
+    # Alba Arts and Bòrd Befriending, and the two other organisations folding to the same name
+    assert {a.organisation_name for a in first.rows} == {"Alba Arts", "Bòrd Befriending", "BORD BEFRIENDING",
+                                                         "bord befriending"}
+    second = rel.who_knows_page(after=first.next)
+    assert [a.organisation_name for a in second.rows] == ["Clyde Club"] and second.next is None
+    assert [*first.rows, *second.rows] == rel.who_knows()
+    # Met in person first, most recent first, across the three with the same name
+    assert [(a.organisation_name, a.staff_name) for a in first.rows[1:]] == [
+        ("Bòrd Befriending", "Lena Link"), ("bord befriending", "Lena Link"),
+        ("BORD BEFRIENDING", "Lena Link"), ("BORD BEFRIENDING", "Dr Ross")]
+
+
+def test_who_knows_search_matches_as_folded_names_do(demo_db, clock):
+    """"Who knows…" finds organisations whose name, open services or people contain every word,
+    ignoring case and accents (on SQLite, names in plain ASCII are matched without folding)."""
+    with demo_db.read() as s:
+        lead = s.scalars(select(Staff).where(Staff.app_role == AppRole.ADMINISTRATOR)).first()
+        ctx = ServiceContext(demo_db, clock, Actor(lead.id, lead.name, lead.app_role))
+    cafe, _ = add_org(ctx, "CAFÉ Ångström", people=("Zoë Straße",), service="Ørsted Øvelser")
+    plain, _ = add_org(ctx, "Cafe Plain", people=("ZOE STRASSE",), service="Orsted")
+    for org_id in (cafe, plain):
+        log(ctx, org_id, ContactKind.PHONE, clock.now() - timedelta(days=3))
+    with demo_db.read() as s:
+        names: dict[int, list[str]] = {}
+        for org in s.scalars(select(Organisation)):
+            names[org.id] = [org.name, org.alternate_name or ""]
+            names[org.id] += [sv.name for sv in org.services if sv.archived_at is None]
+            names[org.id] += s.scalars(select(Contact.name).where(Contact.organisation_id == org.id)).all()
+    rel = RelationshipService(ctx)
+    everyone = rel.who_knows()
+    for text in ("café", "CAFE angstrom", "zoe strasse", "ØRSTED", "ørsted ØVELSER", "carers centre", "orst"):
+        words = fold(text).split()
+        matching = {o for o, texts in names.items() if all(any(w in fold(t) for t in texts) for w in words)}
+        expected = [a for a in everyone if a.organisation_id in matching]
+        assert rel.who_knows(text) == expected, text
+        assert expected, text
+        assert read_in_pages(rel, text)[0] == expected and rel.who_knows_count(text) == len(expected)
+    assert {a.organisation_id for a in rel.who_knows("øvelser")} == {cafe}
