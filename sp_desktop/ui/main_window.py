@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
         page = self.pages[key]
         self.stack.setCurrentWidget(page)
+        self.set_match_count("")  # "164 services match" belongs to the Directory; it says it again
         refresh = getattr(page, "on_shown", None) or getattr(page, "refresh", None)
         if refresh:
             refresh()

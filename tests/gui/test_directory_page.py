@@ -142,6 +142,19 @@ def test_search_box_has_focus_on_start_with_placeholder(qtbot: Any, open_window:
     assert window.match_label.text().endswith("services match")
 
 
+def test_the_match_count_belongs_to_the_directory(qtbot: Any, open_window: Any,
+                                                  demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime)
+    page = page_of(window)
+    type_search(qtbot, page, "debt")
+    total = DirectoryService(demo_runtime.context()).search("debt").total
+    assert window.match_label.text() == f"{total} services match"
+    window.show_page("network")
+    assert window.match_label.text() == "", "the Network page matches no services"
+    window.show_page("directory")
+    assert window.match_label.text() == f"{total} services match"
+
+
 def test_typing_debt_shows_debt_services_first(qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
     window = open_window(demo_runtime)
     page = page_of(window)
