@@ -10,8 +10,8 @@ never blocks. When something changed, `refresh_after_change()`:
   refreshes (pages keep their selection and scroll position when they refresh), the others are
   marked stale, and the navigation counts update — without emitting ``data_changed``, which
   means "someone at this PC did something" (and would hold off the idle lock);
-- brings the status-bar notes up to date (the overdue reviews note), even when the page is
-  held back: they hold no edits;
+- emits the window's ``changed_elsewhere``, which the status-bar notes (the overdue reviews
+  note) follow, even when the page is held back: they hold no edits;
 - puts the keyboard focus back where it was, so typing carries on undisturbed. Open dialogs
   (an edit in progress) are not touched at all; if the record changed underneath, saving it
   shows the conflict dialog.
@@ -67,7 +67,9 @@ class ChangeWatcherAdapter(QObject):
 def refresh_after_change(window: Any, elsewhere: bool = True) -> bool:
     """Bring the window up to date without moving focus or losing edits. False if held back."""
     focus = QApplication.focusWidget()
-    update_status_notes(window)  # they hold no edits: brought up to date even when the page is held back
+    changed = getattr(window, "changed_elsewhere", None)
+    if changed is not None:  # status-bar notes hold no edits: updated even when the page is held back
+        changed.emit()
     page = window.stack.currentWidget()
     unsaved = getattr(page, "has_unsaved_changes", None)
     if callable(unsaved) and unsaved():
@@ -83,16 +85,6 @@ def refresh_after_change(window: Any, elsewhere: bool = True) -> bool:
     if elsewhere:
         window.statusBar().showMessage(ELSEWHERE_MESSAGE, 6000)
     return True
-
-
-def update_status_notes(window: Any) -> None:
-    """Bring the status-bar notes that read the database up to date: the overdue reviews note
-    (ui/vetting_actions.py). A change here reaches them through ``data_changed``; a change made
-    elsewhere does not emit that, so the watcher asks them itself."""
-    vetting = getattr(window, "vetting_actions", None)
-    update = getattr(vetting, "update_overdue", None)
-    if callable(update):
-        update()
 
 
 def watch_for_changes(window: Any, db: Database,
@@ -111,4 +103,4 @@ def watch_for_changes(window: Any, db: Database,
     return adapter
 
 
-__all__ = ["ChangeWatcherAdapter", "refresh_after_change", "update_status_notes", "watch_for_changes"]
+__all__ = ["ChangeWatcherAdapter", "refresh_after_change", "watch_for_changes"]

@@ -71,6 +71,7 @@ class PageSet(Mapping[str, QWidget]):
 
 class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
+    changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
     switch_user_requested = Signal()
     closing = Signal()  # the window agreed to close (automatic backup, ui/data_menu.py)
 

@@ -7,7 +7,7 @@
     the leaflet rule;
   - a status-bar note of overdue reviews ("! 6 reviews overdue"; click to open Reviews due),
     shown on start and kept up to date after changes here (``window.data_changed``) and on
-    other PCs (the change watcher calls `update_overdue()`, ui/change_watcher.py);
+    other PCs (``window.changed_elsewhere``, emitted by ui/change_watcher.py);
   - File > "Change my password…".
 """
 
@@ -85,6 +85,9 @@ class VettingActions:
         self.overdue_label.linkActivated.connect(lambda _link: self.show_reviews())
         window.statusBar().addPermanentWidget(self.overdue_label)
         window.data_changed.connect(lambda *_: self.update_overdue())
+        changed_elsewhere = getattr(window, "changed_elsewhere", None)
+        if changed_elsewhere is not None:
+            changed_elsewhere.connect(self.update_overdue)
         self.update_overdue()
         # File > Change my password…
         self.password_action: QAction | None = None
