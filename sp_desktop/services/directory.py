@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
     AuditEvent,
@@ -417,6 +417,7 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
 
 
 def service_detail(s: Session, svc: Service) -> ServiceDetail:
+    """One service's detail; `service_details` reads many at once."""
     cats = []
     for c in svc.categories:
         cats.append(CategoryRef(c.id, c.code, c.name, c.parent.name if c.parent else None))
@@ -435,6 +436,89 @@ def service_detail(s: Session, svc: Service) -> ServiceDetail:
         phones=tuple(_phone_info(p) for p in svc.phones),
         contacts=tuple(_contact_info(c) for c in svc.contacts),
         organisation=organisation_detail(s, svc.organisation))
+
+
+_CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
+
+
+def _organisation_details(s: Session, orgs: Sequence[Organisation]) -> dict[int, OrganisationDetail]:
+    """`directory.organisation_detail` for many organisations: four statements, not four each."""
+    ids = [o.id for o in orgs]
+    phones: dict[int, list[Phone]] = {i: [] for i in ids}
+    contacts: dict[int, list[Contact]] = {i: [] for i in ids}
+    locations: dict[int, list[Location]] = {i: [] for i in ids}
+    services: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
+    # Ordered by organisation, then as organisation_detail orders them.
+    for p in s.scalars(select(Phone).where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None),
+                                           Phone.location_id.is_(None), Phone.contact_id.is_(None))
+                       .order_by(Phone.organisation_id, Phone.id)):
+        phones[p.organisation_id].append(p)  # type: ignore[index]
+    # The organisation's own people (not a service's) are picked here rather than in SQL: with
+    # "service_id IS NULL" in the query SQLite's planner walks the service_id index (every
+    # organisation-level contact in the directory) instead of the organisation_id one.
+    for c in s.scalars(select(Contact).where(Contact.organisation_id.in_(ids))
+                       .order_by(Contact.organisation_id, Contact.name)):
+        if c.service_id is None:
+            contacts[c.organisation_id].append(c)  # type: ignore[index]
+    for loc in s.scalars(select(Location).where(Location.organisation_id.in_(ids))
+                         .order_by(Location.organisation_id, Location.name)):
+        locations[loc.organisation_id].append(loc)  # type: ignore[index]
+    for r in s.execute(select(Service.organisation_id, Service.id, Service.name)
+                       .where(Service.organisation_id.in_(ids), Service.archived_at.is_(None))
+                       .order_by(Service.organisation_id, Service.name)):
+        services[r.organisation_id].append((r.id, r.name))
+    return {org.id: OrganisationDetail(
+        id=org.id, uid=org.uid, version=org.version, name=org.name, alternate_name=org.alternate_name,
+        description=org.description, website=org.website, email=org.email, legal_status=org.legal_status,
+        register_kind=org.register_kind, registration_number=org.registration_number, status=org.status,
+        archived=org.archived_at is not None, vetting_status=org.vetting_status,
+        vetting_reason=org.vetting_reason, next_review_on=org.next_review_on, approved_on=org.approved_on,
+        phones=tuple(_phone_info(p) for p in phones[org.id]),
+        contacts=tuple(_contact_info(c) for c in contacts[org.id]),
+        locations=tuple(_location_info(loc) for loc in locations[org.id]),
+        service_ids=tuple(i for i, _ in services[org.id]),
+        service_names=tuple(n for _, n in services[org.id]),
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+        for org in orgs}
+
+
+def service_details(s: Session, service_ids: Sequence[int]) -> dict[int, ServiceDetail]:
+    """The `ServiceDetail` of each service in `service_ids` that exists (missing ids are left
+    out), exactly as `directory.service_detail` makes it one at a time (a test compares them),
+    in about a dozen statements for every 500 services: the services with their categories,
+    opening times, venues, phones and people loaded together, then their organisations' details
+    together."""
+    out: dict[int, ServiceDetail] = {}
+    unique = list(dict.fromkeys(service_ids))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start:start + _CHUNK]
+        svcs = s.scalars(select(Service).where(Service.id.in_(chunk)).options(
+            selectinload(Service.categories).joinedload(Category.parent), selectinload(Service.schedules),
+            selectinload(Service.locations), selectinload(Service.phones), selectinload(Service.contacts),
+            joinedload(Service.organisation))).unique().all()
+        orgs = _organisation_details(s, list({svc.organisation_id: svc.organisation
+                                              for svc in svcs}.values()))
+        for svc in svcs:
+            out[svc.id] = ServiceDetail(
+                id=svc.id, uid=svc.uid, version=svc.version, name=svc.name, alternate_name=svc.alternate_name,
+                description=svc.description, url=svc.url, email=svc.email, eligibility=svc.eligibility,
+                min_age=svc.min_age, max_age=svc.max_age, access=_access(svc),
+                application_process=svc.application_process, referral_form_url=svc.referral_form_url,
+                is_free=svc.is_free, fee_description=svc.fee_description,
+                languages=tuple(svc.languages or ()),
+                interpretation=svc.interpretation, bsl=svc.bsl, by_phone=svc.by_phone, online=svc.online,
+                schedule=tuple(OpeningSlot(x.weekday, x.opens_at, x.closes_at, x.note)
+                               for x in svc.schedules),
+                schedule_notes=svc.schedule_notes, service_area=svc.service_area, status=svc.status,
+                archived=svc.archived_at is not None, last_verified_on=svc.last_verified_on,
+                last_verified_by=svc.last_verified_by,
+                categories=tuple(CategoryRef(c.id, c.code, c.name, c.parent.name if c.parent else None)
+                                 for c in svc.categories),
+                locations=tuple(_location_info(loc) for loc in svc.locations),
+                phones=tuple(_phone_info(p) for p in svc.phones),
+                contacts=tuple(_contact_info(c) for c in svc.contacts),
+                organisation=orgs[svc.organisation_id])
+    return out
 
 
 def _last_change(s: Session, entity_type: str, entity_id: int) -> tuple[str, datetime | None]:

@@ -16,7 +16,7 @@ Everything between the database and `sp_desktop.leaflets` (which only renders):
   is not approved on a leaflet (audited; the reason must not identify the patient).
 * `LeafletService.build_leaflet()` makes the `Leaflet` value (refusing what the rules refuse);
   `build_booklet()` / `booklet_pdf()` make a category booklet of approved services.
-* `service_details()` reads many services at once (a booklet's 150 in a dozen statements,
+* `directory.service_details()` reads many services at once (a booklet's 150 in a dozen statements,
   not ~2,000): the same `ServiceDetail` values as `directory.service_detail`, one at a time.
 
 Nothing about the patient is stored: the personal note goes on the paper and nowhere else.
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from sp_desktop.db.models import Category, Contact, Location, Organisation, Phone, Service, service_category
+from sp_desktop.db.models import Category, Service, service_category
 from sp_desktop.domain.accessibility import PATIENT_WORDING
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
@@ -55,16 +55,12 @@ from sp_desktop.services.base import (
     can,
 )
 from sp_desktop.services.directory import (
-    CategoryRef,
+    _CHUNK,
     LocationInfo,
     OpeningSlot,
-    OrganisationDetail,
     ServiceDetail,
-    _access,
-    _contact_info,
-    _location_info,
-    _phone_info,
     service_detail,
+    service_details,
 )
 from sp_desktop.services.relationships import open_concerns_in
 from sp_desktop.services.settings import PracticeSettings, read_settings
@@ -89,10 +85,8 @@ __all__ = [
     "leaflet_content",
     "opening_lines",
     "practice_header",
-    "service_details",
 ]
 
-_CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
 
 #: Venue accessibility codes in the words a patient reads (sp_desktop/domain/accessibility.py).
 _ACCESSIBILITY_WORDS = PATIENT_WORDING
@@ -249,86 +243,6 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
 
 
 # --------------------------------------------------------------------------- reading many services
-def _organisation_details(s: Session, orgs: Sequence[Organisation]) -> dict[int, OrganisationDetail]:
-    """`directory.organisation_detail` for many organisations: four statements, not four each."""
-    ids = [o.id for o in orgs]
-    phones: dict[int, list[Phone]] = {i: [] for i in ids}
-    contacts: dict[int, list[Contact]] = {i: [] for i in ids}
-    locations: dict[int, list[Location]] = {i: [] for i in ids}
-    services: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
-    # Ordered by organisation, then as organisation_detail orders them.
-    for p in s.scalars(select(Phone).where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None),
-                                           Phone.location_id.is_(None), Phone.contact_id.is_(None))
-                       .order_by(Phone.organisation_id, Phone.id)):
-        phones[p.organisation_id].append(p)  # type: ignore[index]
-    # The organisation's own people (not a service's) are picked here rather than in SQL: with
-    # "service_id IS NULL" in the query SQLite's planner walks the service_id index (every
-    # organisation-level contact in the directory) instead of the organisation_id one.
-    for c in s.scalars(select(Contact).where(Contact.organisation_id.in_(ids))
-                       .order_by(Contact.organisation_id, Contact.name)):
-        if c.service_id is None:
-            contacts[c.organisation_id].append(c)  # type: ignore[index]
-    for loc in s.scalars(select(Location).where(Location.organisation_id.in_(ids))
-                         .order_by(Location.organisation_id, Location.name)):
-        locations[loc.organisation_id].append(loc)  # type: ignore[index]
-    for r in s.execute(select(Service.organisation_id, Service.id, Service.name)
-                       .where(Service.organisation_id.in_(ids), Service.archived_at.is_(None))
-                       .order_by(Service.organisation_id, Service.name)):
-        services[r.organisation_id].append((r.id, r.name))
-    return {org.id: OrganisationDetail(
-        id=org.id, uid=org.uid, version=org.version, name=org.name, alternate_name=org.alternate_name,
-        description=org.description, website=org.website, email=org.email, legal_status=org.legal_status,
-        register_kind=org.register_kind, registration_number=org.registration_number, status=org.status,
-        archived=org.archived_at is not None, vetting_status=org.vetting_status,
-        vetting_reason=org.vetting_reason, next_review_on=org.next_review_on, approved_on=org.approved_on,
-        phones=tuple(_phone_info(p) for p in phones[org.id]),
-        contacts=tuple(_contact_info(c) for c in contacts[org.id]),
-        locations=tuple(_location_info(loc) for loc in locations[org.id]),
-        service_ids=tuple(i for i, _ in services[org.id]),
-        service_names=tuple(n for _, n in services[org.id]),
-        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
-        for org in orgs}
-
-
-def service_details(s: Session, service_ids: Sequence[int]) -> dict[int, ServiceDetail]:
-    """The `ServiceDetail` of each service in `service_ids` that exists (missing ids are left
-    out), exactly as `directory.service_detail` makes it one at a time (a test compares them),
-    in about a dozen statements for every 500 services: the services with their categories,
-    opening times, venues, phones and people loaded together, then their organisations' details
-    together."""
-    out: dict[int, ServiceDetail] = {}
-    unique = list(dict.fromkeys(service_ids))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start:start + _CHUNK]
-        svcs = s.scalars(select(Service).where(Service.id.in_(chunk)).options(
-            selectinload(Service.categories).joinedload(Category.parent), selectinload(Service.schedules),
-            selectinload(Service.locations), selectinload(Service.phones), selectinload(Service.contacts),
-            joinedload(Service.organisation))).unique().all()
-        orgs = _organisation_details(s, list({svc.organisation_id: svc.organisation
-                                              for svc in svcs}.values()))
-        for svc in svcs:
-            out[svc.id] = ServiceDetail(
-                id=svc.id, uid=svc.uid, version=svc.version, name=svc.name, alternate_name=svc.alternate_name,
-                description=svc.description, url=svc.url, email=svc.email, eligibility=svc.eligibility,
-                min_age=svc.min_age, max_age=svc.max_age, access=_access(svc),
-                application_process=svc.application_process, referral_form_url=svc.referral_form_url,
-                is_free=svc.is_free, fee_description=svc.fee_description,
-                languages=tuple(svc.languages or ()),
-                interpretation=svc.interpretation, bsl=svc.bsl, by_phone=svc.by_phone, online=svc.online,
-                schedule=tuple(OpeningSlot(x.weekday, x.opens_at, x.closes_at, x.note)
-                               for x in svc.schedules),
-                schedule_notes=svc.schedule_notes, service_area=svc.service_area, status=svc.status,
-                archived=svc.archived_at is not None, last_verified_on=svc.last_verified_on,
-                last_verified_by=svc.last_verified_by,
-                categories=tuple(CategoryRef(c.id, c.code, c.name, c.parent.name if c.parent else None)
-                                 for c in svc.categories),
-                locations=tuple(_location_info(loc) for loc in svc.locations),
-                phones=tuple(_phone_info(p) for p in svc.phones),
-                contacts=tuple(_contact_info(c) for c in svc.contacts),
-                organisation=orgs[svc.organisation_id])
-    return out
-
-
 def practice_header(settings: PracticeSettings) -> PracticeHeader:
     """The leaflet header from practice settings (a broken logo is left off, not fatal)."""
     logo: bytes | None = None

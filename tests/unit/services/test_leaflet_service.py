@@ -15,14 +15,13 @@ from sp_desktop.domain.enums import AccessRoute, AppRole, OrganisationStatus, Se
 from sp_desktop.leaflets import LeafletFormat
 from sp_desktop.services.audit import AuditService
 from sp_desktop.services.base import NotFound, PermissionDenied, ValidationFailed
-from sp_desktop.services.directory import DirectoryService
+from sp_desktop.services.directory import DirectoryService, service_details
 from sp_desktop.services.leaflets import (
     BasketItem,
     LeafletRefused,
     LeafletService,
     default_file_name,
     practice_header,
-    service_details,
 )
 from sp_desktop.services.relationships import TrustNoteService
 from sp_desktop.services.settings import SettingsService
