@@ -74,7 +74,7 @@ def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
     crash.install(app, AppPaths.from_options(getattr(args, "data_dir", None)).data_dir, log_path)
     runtime = recovery.open_runtime_interactive(args)  # damaged database -> offer the newest good backup
     if runtime is None:
-        return 2
+        return 3  # ExitCode.CANNOT_OPEN
     try:
         actor = sign_in_function()(runtime, app)
         if actor is None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sp_desktop import __version__
+from sp_desktop.domain.errors import BadInput, ExitCode
 from sp_desktop.runtime import add_common_options
 
 #: Modules under sp_desktop.cli that define `register(subparsers)`.
@@ -17,9 +18,10 @@ COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "self
 
 
 class CommandError(RuntimeError):
-    """A headless command failed in a way the user can fix; printed without a traceback."""
+    """A headless command failed in a way the user can fix; printed without a traceback.
+    `exit_code` is one of `sp_desktop.domain.errors.ExitCode`."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    def __init__(self, message: str, exit_code: int = ExitCode.REFUSED) -> None:
         super().__init__(message)
         self.exit_code = exit_code
 
@@ -60,13 +62,16 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         return int(args.run(args, out) or 0)
     except CommandError as exc:
         print(f"sp-desktop {args.command}: {exc}", file=err)
-        return exc.exit_code
+        return int(exc.exit_code)
+    except BadInput as exc:
+        print(f"sp-desktop {args.command}: {exc.text()}", file=err)
+        return int(ExitCode.REFUSED)
     except StartupError as exc:
         print(f"sp-desktop: {exc}", file=err)
-        return 2
+        return int(ExitCode.CANNOT_OPEN)
     except PermissionError as exc:
         print(f"sp-desktop {args.command}: {exc}", file=err)
-        return 3
+        return int(ExitCode.NEEDS_SIGN_IN)
     except KeyboardInterrupt:
         print("Stopped.", file=err)
         return 130

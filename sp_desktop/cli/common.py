@@ -7,12 +7,13 @@ Headless commands obey the same roles as the window:
   terminal. Wrong passwords are refused and slowed down exactly as in the window.
 * Without ``--user`` a command may only READ what any signed-in member of staff (front desk)
   can read: searching, counts, the reviews list. Anything that changes data, or needs a higher
-  role, stops with a message asking for ``--user`` (exit code 3). This keeps ``sp-desktop info``
+  role, stops with a message asking for ``--user`` (exit code 4). This keeps ``sp-desktop info``
   and ``search`` working on a fresh, empty database that has no accounts yet.
 
-Exit codes: 0 done, 1 the command failed (message says why), 2 the database could not be
-opened, 3 not allowed (role, or no ``--user``), 4 sign-in refused (unknown name, wrong or
-missing password, sign-in paused).
+Exit codes (`sp_desktop.domain.errors.ExitCode`): 0 done, 1 refused or invalid input (the
+message says what and where), 2 usage (the command line itself is wrong), 3 cannot open the
+database, 4 needs sign-in or permission (no ``--user``, a role that may not, unknown name,
+wrong or missing password, sign-in paused).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.runtime import Runtime, add_common_options, open_runtime
 from sp_desktop.services.base import Actor, Permission, PermissionDenied, ServiceContext
 
 PASSWORD_ENV = "SP_DESKTOP_PASSWORD"
-SIGN_IN_FAILED = 4
+SIGN_IN_FAILED = ExitCode.NEEDS_SIGN_IN
 
 #: The actor of a command run without --user: may read what front desk can, never write.
 NOBODY = Actor(None, "nobody (no --user given)", AppRole.FRONT_DESK)
@@ -64,8 +66,9 @@ def add_subcommand(sub: argparse._SubParsersAction, name: str, help_text: str,  
     p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description,
                        epilog="Who the command acts as: --user NAME signs in as that member of staff "
                               f"(password from {PASSWORD_ENV}, or asked for). Without --user a command "
-                              "can only read what front desk can. Exit codes: 0 done, 1 failed, 2 cannot "
-                              "open the database, 3 not allowed, 4 sign-in refused.")
+                              "can only read what front desk can. Exit codes: 0 done, 1 refused or "
+                              "invalid input, 2 usage, 3 cannot open the database, 4 needs sign-in or "
+                              "permission.")
     # The global options are accepted after the command too (`sp-desktop search debt --demo`).
     add_common_options(p, for_subcommand=True)
     return p

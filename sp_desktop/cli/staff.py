@@ -9,6 +9,7 @@ import os
 import sys
 from typing import TextIO
 
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.cli import CommandError
 from sp_desktop.cli.common import add_subcommand, runtime_for
 from sp_desktop.domain.enums import AppRole
@@ -142,7 +143,7 @@ def run_add(args: argparse.Namespace, out: TextIO) -> int:
             if not getattr(args, "user", None) and auth.needs_first_administrator():
                 if args.role is not AppRole.ADMINISTRATOR:
                     raise CommandError("This database has no administrator yet: the first account must be "
-                                       "one. Add --role administrator.", 3)
+                                       "one. Add --role administrator.", ExitCode.REFUSED)
                 actor = auth.create_first_administrator(args.name, _new_password(args.name), args.job or
                                                         "Practice manager")
                 print(f"Created the first administrator, {actor.name}. They can now sign in and add others.",

@@ -13,15 +13,14 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, shortnumberinfo
 
 from sp_desktop.domain.enums import RegisterKind
+from sp_desktop.domain.errors import BadInput
 
 
-class FieldError(ValueError):
+class FieldError(BadInput):
     """A value a person typed is not acceptable. `message` says what to do."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+        super().__init__(field, message)
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def test_migrate_to_copies_the_demo_exactly_and_leaves_sqlite_untouched(demo_fol
     out_, err_ = io.StringIO(), io.StringIO()
     argv = ["migrate-to", url, "--demo", "--data-dir", str(demo_folder)]
     code = run_command(build_parser().parse_args(argv), out_, err_)
-    assert code == 3 and "administrator" in err_.getvalue()
+    assert code == 4 and "administrator" in err_.getvalue()
     assert _sha(source) == before
 
 

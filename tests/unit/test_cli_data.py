@@ -71,7 +71,7 @@ def test_dry_run_reports_and_changes_nothing_then_the_import_does_it(home, tmp_p
 
 def test_import_needs_a_named_user(home, tmp_path):
     code, _, err = _run(["import", str(_csv(tmp_path, bad=False)), *home[:2]])
-    assert code == 3 and "--user" in err
+    assert code == 4 and "--user" in err
 
 
 def test_map_option_and_unknown_column(home, tmp_path):

@@ -45,7 +45,7 @@ def test_info_reports_folder_schema_and_counts(tmp_path):
 
 def test_bad_database_url_is_a_clear_error_with_non_zero_exit(tmp_path, capsys):
     code = main(["info", "--database-url", "nosuchdb://x/y", "--data-dir", str(tmp_path)])
-    assert code == 2
+    assert code == 3
     assert "Could not open the database" in capsys.readouterr().err
 
 

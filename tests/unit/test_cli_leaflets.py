@@ -85,7 +85,7 @@ def test_unapproved_service_refused_without_a_reason_and_for_front_desk(app_path
     assert "has not been vetted" in err and "--override-reason" in err
     code, _, err = _run(["leaflet", str(unvetted), "-o", str(target), "--override-reason",
                          "Nearest group for this need", "--user", "Rachel Reception", *_base(app_paths)])
-    assert code == 3
+    assert code == 4
     assert "Only a clinician" in err
     assert not target.exists()
     with db.read() as s:

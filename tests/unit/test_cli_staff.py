@@ -41,13 +41,13 @@ def test_fresh_database_reads_without_user_and_creates_the_first_administrator(h
     # the first account must be an administrator
     monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", ADMIN_PW)
     code, _, err = _run(["staff", "add", "Mary Manager", *home])
-    assert code == 3 and "--role administrator" in err
+    assert code == 1 and "--role administrator" in err
     code, out, err = _run(["staff", "add", "Mary Manager", "--role", "administrator", *home])
     assert code == 0 and "first administrator" in out, err
     # after that, adding needs an administrator's --user
     monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", DESK_PW)
     code, _, err = _run(["staff", "add", "Rachel Reception", *home])
-    assert code == 3 and "--user" in err
+    assert code == 4 and "--user" in err
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", ADMIN_PW)
     code, out, err = _run(["--user", "Mary Manager", "staff", "add", "Rachel Reception",
                            "--job", "Receptionist", *home])
@@ -68,7 +68,7 @@ def test_user_obeys_roles_and_wrong_passwords_are_refused(home, monkeypatch):
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", DESK_PW)
     code, _, err = _run(["staff", "set-role", "Rachel Reception", "administrator",
                          "--user", "Rachel Reception", *home])
-    assert code == 3 and "can manage staff accounts" in err and "Rachel Reception (Front desk)" in err
+    assert code == 4 and "can manage staff accounts" in err and "Rachel Reception (Front desk)" in err
     # wrong password: refused, then paused
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", "not the password")
     for _ in range(2):

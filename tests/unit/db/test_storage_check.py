@@ -126,7 +126,7 @@ def test_start_up_on_a_simulated_network_share_is_refused_unless_the_risk_is_acc
     monkeypatch.setattr(storage_check, "mount_table",
                         lambda: f"/dev/sda1 / ext4 rw 0 0\n//nas/practice {share} cifs rw,vers=3.0 0 0\n")
     code, out, err = _run(["info", "--data-dir", str(share / "sp")])
-    assert code == 2
+    assert code == 3
     assert "network" in err and "PostgreSQL" in err and "--i-understand-network-risk" in err
     assert not (share / "sp" / "directory.sqlite3").exists()  # nothing was created on the share
 
