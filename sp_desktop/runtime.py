@@ -74,6 +74,8 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
         url_text = stored.render_as_string(hide_password=False) if stored is not None else None
     data_file = paths.demo_database_file if demo else paths.database_file
     try:
+        if url_text and (len(url_text) > 2000 or not url_text.isprintable()):
+            raise ValueError("too long, or holds control characters")
         url = database_url(data_file, url_text)
     except Exception as exc:  # sqlalchemy's ArgumentError, or a port that is not a number
         raise StartupError(f"--database-url is not a database address ({type(exc).__name__}). Write it as "

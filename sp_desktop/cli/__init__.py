@@ -67,7 +67,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     text over 1,000 characters (4,096 for file names), numbers out of range (`domain.bounds`)."""
     names: dict[str, str] = getattr(args, "_argument_names", {}) or {}
     for dest, value in vars(args).items():
-        if dest.startswith("_") or dest in ("run", "command") or callable(value):
+        if dest.startswith("_") or dest in ("run", "command", "database_url") or callable(value):
             continue
         field = names.get(dest, dest)
         for item in value if isinstance(value, list) else [value]:

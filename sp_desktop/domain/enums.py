@@ -147,6 +147,7 @@ class AuditAction(LabelledEnum):
     SETTING = "setting"
     PURGE = "purge"
     SIGN_IN = "sign_in"
+    EXPORT = "export"
 
 
 _VETTING_SYMBOLS = {

@@ -97,6 +97,7 @@ class AuditEntry:
             AuditAction.RESTORE: "restored", AuditAction.DELETE: "deleted", AuditAction.VETTING: "vetting:",
             AuditAction.IMPORT: "imported", AuditAction.SETTING: "changed setting",
             AuditAction.PURGE: "purged", AuditAction.SIGN_IN: "signed in",
+            AuditAction.EXPORT: "exported",
         }[self.action]
         text = f"{self.staff_name} {verb} {what} “{self.entity_label}”"
         if self.summary:
