@@ -89,6 +89,7 @@ def check_name(value: str | None, field: str, label: str | None = None, *, where
 
 # --------------------------------------------------------------------------- NHS and CHI numbers
 #: Ten digits written together, 3-3-4 (NHS style) or 6-4 (CHI style), not part of a longer number.
+_DIALLING_PREFIX = re.compile(r"(\+\d{1,3}|\(0\))[ -]?$")
 _TEN_DIGITS = re.compile(r"(?<![\d])(\d{3}[ -]?\d{3}[ -]?\d{4}|\d{6}[ -]?\d{4})(?![\d])")
 
 
@@ -127,6 +128,8 @@ def find_patient_number(text: str | None) -> str | None:
     if not text:
         return None
     for m in _TEN_DIGITS.finditer(text):
+        if _DIALLING_PREFIX.search(text[max(0, m.start() - 8):m.start()]):
+            continue  # +44 141 496 0123, (0)141 496 0123: a phone number
         digits = re.sub(r"[ -]", "", m.group())
         if not mod11_ok(digits):
             continue
