@@ -14,7 +14,8 @@ def test_nhs_and_chi_numbers_are_recognised_as_people_write_them(text):
     assert find_patient_number(text)
 
 
-@pytest.mark.parametrize("text", ["0141 496 0123", "01632 960123", "07700 900123", "+44 141 496 0123", "+44 (0)141 496 0123",
+@pytest.mark.parametrize("text", ["0141 496 0123", "01632 960123", "07700 900123", "+44 141 496 0123",
+                                  "+44 (0)141 496 0123",
                                   "9434765918",  # wrong check digit
                                   "0113859999",  # starts 0 and 01/13 is no date: a phone number
                                   "19434765919",  # part of a longer number
