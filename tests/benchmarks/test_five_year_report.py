@@ -52,8 +52,8 @@ def test_five_year_report_at_fifty_thousand_records_is_quick_and_flat(db, clock,
     short = _measure(svc, date(2026, 6, 1), date(2026, 11, 30))
     long = _measure(svc, date(2021, 11, 1), date(2026, 11, 30))  # five years (the 60 months generated)
     print(f"\nsix months: {short[3]:,} records, {short[0]:.2f} s ({short[1]:.2f} s CPU), peak "
-          f"{short[2] / 2**20:.1f} MB; five years: {long[3]:,} records, {long[0]:.2f} s ({long[1]:.2f} s CPU), "
-          f"peak {long[2] / 2**20:.1f} MB, PDF {long[4] // 1024} KB")
+          f"{short[2] / 2**20:.1f} MB; five years: {long[3]:,} records, {long[0]:.2f} s "
+          f"({long[1]:.2f} s CPU), peak {long[2] / 2**20:.1f} MB, PDF {long[4] // 1024} KB")
     assert long[3] == RECORDS
     assert long[1] < 2.0
     # flat: eight times the records, and ten times the months on the chart, cost no more than a few MB
