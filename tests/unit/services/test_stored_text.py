@@ -135,3 +135,12 @@ def test_an_import_with_a_nul_in_a_cell_reports_the_row_and_column_and_writes_no
     with pytest.raises(Exception, match="must be fixed first"):
         service.commit(feed)
     assert _count(db, Organisation) == before
+
+
+def test_a_search_with_control_characters_finds_what_the_words_find(ctx, db, clock):
+    _add_services(db, clock)
+    d = DirectoryService(ctx)
+    plain = [r.id for r in d.search("debt").rows]
+    assert plain
+    assert [r.id for r in d.search("\x00debt\x07\udcff\x1b").rows] == plain
+    assert d.search("debt " * 1000, limit=10**30).rows is not None  # long and huge: bounded, no error
