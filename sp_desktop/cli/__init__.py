@@ -105,11 +105,9 @@ class SafeTerminal:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        from sp_desktop.domain.text import escape_controls
+        from sp_desktop.domain.text import escape_lines
 
-        safe = "\n".join("\t".join(escape_controls(part) for part in line.split("\t"))
-                         for line in text.split("\n"))
-        self.stream.write(safe)
+        self.stream.write(escape_lines(text))
         return len(text)
 
     def flush(self) -> None:

@@ -169,5 +169,11 @@ def escape_controls(text: object) -> str:
     return _SHOW_ESCAPED.sub(esc, s)
 
 
+def escape_lines(text: object) -> str:
+    """`escape_controls`, keeping line breaks and tabs: for terminals and log files."""
+    return "\n".join("\t".join(escape_controls(part) for part in line.split("\t"))
+                     for line in str(text).split("\n"))
+
+
 __all__ = ["BIDI_CONTROLS", "check_name", "check_no_patient_number", "check_text", "describe_char",
-           "escape_controls", "find_patient_number", "mod11_ok", "strip_bidi"]
+           "escape_controls", "escape_lines", "find_patient_number", "mod11_ok", "strip_bidi"]

@@ -270,3 +270,32 @@ def test_a_staff_name_with_a_terminal_escape_is_refused_and_never_echoed_raw(fol
     assert code == ExitCode.REFUSED
     assert "\x1b" not in err
     assert "NAME: The value contains an escape character (code 27)" in err
+
+
+def test_export_needs_user_and_is_audited(folder):
+    out_file = folder / "out" / "needs-user.csv"
+    os.environ.pop("SP_DESKTOP_PASSWORD", None)
+    out, err = io.StringIO(), io.StringIO()
+    args = build_parser().parse_args(["--data-dir", str(folder / "data"), "export", str(out_file)])
+    code = run_command(args, out, err)
+    assert code == ExitCode.NEEDS_SIGN_IN
+    assert "Sign in first" in err.getvalue() and "--user" in err.getvalue()
+    assert not out_file.exists()
+    code, out_text, err_text = run(folder, ["export", *user(), "--include-declined", str(out_file)])
+    assert code == 0, err_text
+    assert "declined and suspended organisations included" in out_text
+    assert "without named contacts" in out_text
+    from sp_desktop.db.models import AuditEvent
+    from sp_desktop.domain.enums import AuditAction
+
+    clock = FixedClock(datetime(2026, 11, 24, 10))
+    data = folder / "data"
+    db, _ = open_database(sqlite_url(data / "directory.sqlite3"), clock, data / "backups")
+    try:
+        with db.read() as s:
+            events = [(e.staff_name, e.changes) for e in
+                      s.query(AuditEvent).filter(AuditEvent.action == AuditAction.EXPORT)]
+    finally:
+        db.dispose()
+    assert events and events[-1][0] == ADMIN
+    assert events[-1][1]["file"] == [None, "needs-user.csv"]

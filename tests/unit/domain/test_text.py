@@ -48,3 +48,17 @@ def test_escaping_for_a_terminal_shows_every_control_and_bidi_character():
     assert shown == "Eve\\x1b]0;owned\\x07 \\u202eAdmin\\x9b\\x00"
     assert escape_controls("Café – naïve") == "Café – naïve"
     assert strip_bidi("a\u202eb\u2066c\u2069") == "abc"
+
+
+def test_the_log_shows_control_characters_escaped(tmp_path):
+    import logging
+
+    from sp_desktop.diagnostics import setup_logging
+
+    path = setup_logging(tmp_path)
+    try:
+        logging.getLogger("sp_desktop").warning("signed in: %s", "Eve\x1b]0;owned\x07\nSmith")
+    finally:
+        setup_logging(None)
+    text = path.read_text(encoding="utf-8")
+    assert "Eve\\x1b]0;owned\\x07\nSmith" in text and "\x1b" not in text
