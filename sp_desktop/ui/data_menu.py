@@ -61,7 +61,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export the directory")
         self.setAccessibleName("Export the directory")
         layout = QVBoxLayout(self)
-        intro = QLabel("Export every organisation and service that is not archived. Vetting evidence, trust "
+        intro = QLabel("Export the organisations and services that are not archived; declined and "
+                       "suspended organisations only if you tick the box below. Vetting evidence, trust "
                        "notes, contact history and referrals are never exported.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
