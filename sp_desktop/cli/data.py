@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.interop.spreadsheet import FIELDS, IGNORE, memory_key
 
 FIELD_HELP = ", ".join(f.key for f in FIELDS)
@@ -250,7 +251,7 @@ def run_restore(args: argparse.Namespace, out: TextIO) -> int:
                 answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
                 if answer.strip().lower() != "yes":
                     print("Nothing was changed.", file=out)
-                    return 1
+                    return int(ExitCode.REFUSED)
             result = service.restore(Path(args.file))
         except (RestoreRefused, BackupFailed, BackupUnavailable) as exc:
             raise CommandError(str(exc)) from None
