@@ -80,6 +80,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         db.dispose()
     (root / "out").mkdir()
+    (root / "cwd").mkdir()
     return root
 
 
@@ -91,6 +92,8 @@ def run(folder: Path, argv: list[str]) -> tuple[int, str, str]:
     os.environ["SP_DESKTOP_PASSWORD"] = PASSWORD
     os.environ["SP_DESKTOP_NEW_PASSWORD"] = "another good long password 7"
     started = time.monotonic()
+    here = os.getcwd()
+    os.chdir(folder / "cwd")  # relative names (backup DEST, export OUT) land in the test's folder
     try:
         try:
             with redirect_stderr(err):
@@ -99,6 +102,7 @@ def run(folder: Path, argv: list[str]) -> tuple[int, str, str]:
             return int(exc.code or 0), out.getvalue(), err.getvalue()
         code = run_command(args, out, err)
     finally:
+        os.chdir(here)
         if old is None:
             os.environ.pop("SP_DESKTOP_PASSWORD", None)
         else:
