@@ -100,7 +100,7 @@ class UnknownReference(BadInput):
 
     def __init__(self, typed: str, near: Sequence[ReferenceInfo]) -> None:
         if near:
-            options = " or ".join(f"{n.shown} ({n.issued_on:%d %b %Y}: {n.service_names})" for n in near[:3])
+            options = " or ".join(f"{n.shown} ({show_date(n.issued_on)}: {n.service_names})" for n in near[:3])
             todo = f"Did they mean {options}? Check with them and type the code again."
         else:
             todo = "Check the code with the organisation; it may be another practice's."
@@ -189,12 +189,14 @@ class ReferenceService:
 
     # ---- acknowledging
     def acknowledge(self, code: str, service_id: int | None = None,
-                    outcome: AckOutcome = AckOutcome.ARRIVED) -> Acknowledged:
+                    outcome: AckOutcome | str = AckOutcome.ARRIVED) -> Acknowledged:
         """Record that the organisation running `service_id` quoted `code` back."""
         raw = codes.normalise(code)
-        if not isinstance(outcome, AckOutcome):
+        try:
+            outcome = AckOutcome(outcome)
+        except ValueError:
             raise BadInput("Outcome", f"“{outcome}” is not an outcome.",
-                           "Use attended, contacted, not-suitable or did-not-attend.")
+                           "Use attended, contacted, not-suitable or did-not-attend.") from None
         try:
             with self.ctx.write(Permission.LOG_SIGNPOSTING) as s:
                 ref = s.scalar(select(LeafletReference).where(LeafletReference.code == raw))
