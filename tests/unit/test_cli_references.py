@@ -71,3 +71,27 @@ def test_mistakes_get_one_line_and_a_documented_exit_code(setup, capsys):
     assert rc == 0
     rc, _, err = _run(["--user", "Rachel Reception", "acknowledge", code, *base])
     assert rc == 1 and "already acknowledged" in err
+
+
+def test_the_meeting_pack_from_the_command_line(setup, db, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    from sp_desktop.db.models import AuditEvent
+
+    _code, _debt, base = setup
+    target = tmp_path / "pack.pdf"
+    rc, _out, err = _run(["--user", "Rachel Reception", "meeting-pack", "-o", str(target), *base])
+    assert rc == 4 and "meeting pack" in err and not target.exists()  # front desk may not
+    rc, out, err = _run(["--user", "Lena Link", "meeting-pack", "--from", "2026-11-01", "--to", "30/11/2026",
+                         "-o", str(target), *base])
+    assert rc == 0, err
+    assert "Practice meeting pack for 1 Nov 2026 to 30 Nov 2026" in out
+    assert "0 of 1 leaflet references quoted back" in out  # the one issued on 24 Nov
+    text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    assert "Practice meeting pack" in text and "Leaflet references given out" in text
+    with db.read() as s:
+        made_by = s.scalar(select(AuditEvent.staff_name).where(AuditEvent.entity_type == "meeting_pack"))
+    assert made_by == "Lena Link"
+    rc, _out, err = _run(["--user", "Lena Link", "meeting-pack", "--from", "31 Nov 2026", "-o", str(target),
+                          *base])
+    assert rc == 1 and "is not a date" in err
