@@ -528,9 +528,14 @@ class ContactLogService:
                 errors["person_ids"] = f"Choose people who belong to {org.name}."
             people = s.scalars(select(Contact).where(Contact.id.in_(person_ids))).all()
         action = " ".join((form.follow_up_action or "").split())
+        if kind.is_plan and not action:
+            action = kind.planned_action  # a plan's follow-up is the meeting itself, on its date
         owner_id: int | None = None
         due: date | None = None
-        if action:
+        if kind.is_plan and form.follow_up_due is None:
+            errors["follow_up_due"] = ("Choose the date of the visit." if kind is ContactKind.VISIT_PLANNED
+                                       else "Choose the date of the practice meeting.")
+        elif action:
             owner_id = form.follow_up_owner_id or self.ctx.actor.id
             if owner_id is None or s.get(Staff, owner_id) is None:
                 errors["follow_up_owner_id"] = "Choose who will do the follow-up."
