@@ -74,7 +74,7 @@ def after_open(runtime: Runtime) -> None:
     from sp_desktop.services.settings import SettingsService
 
     try:
-        folder = SettingsService(runtime.context()).get().backup_folder
+        folder = SettingsService(runtime.sign_in_context()).get().backup_folder
     except Exception:  # a missing setting must never stop the app from starting
         return
     integrity.remember_backup_folder(runtime.paths.data_dir, folder)
