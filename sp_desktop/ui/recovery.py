@@ -30,14 +30,17 @@ WEEKLY_CHECK_DELAY_MS = 5_000
 
 def ask_damaged(parent: QWidget | None, report: integrity.DamageReport) -> str:
     """"restore", "empty" or "quit". Replaced in tests (like `sp_desktop.ui.messages`)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "The directory database is damaged", report.message,
+    box = QMessageBox(QMessageBox.Icon.Critical, report.title, report.message,
                       QMessageBox.StandardButton.NoButton, parent)
-    box.setDetailedText("What SQLite found:\n" + "\n".join(report.problems[:20]))
+    box.setObjectName("damaged_database")
+    heading = ("Why sp_desktop thinks the directory was here:" if report.kind == "missing"
+               else "What SQLite found:")
+    box.setDetailedText(heading + "\n" + "\n".join(report.problems[:20]))
     restore = None
     if report.backup is not None:
         restore = box.addButton(f"Restore the backup from {report.backup.when}",
                                 QMessageBox.ButtonRole.AcceptRole)
-    empty = box.addButton("Start with an empty directory", QMessageBox.ButtonRole.DestructiveRole)
+    empty = box.addButton("Start a new, empty directory", QMessageBox.ButtonRole.DestructiveRole)
     quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore or quit_)
     box.setEscapeButton(quit_)
@@ -56,7 +59,7 @@ def open_runtime_interactive(args: argparse.Namespace, parent: QWidget | None = 
             return (opener or open_runtime)(args)
         except DamagedDatabase as exc:
             report = exc.report
-            log.error("damaged database put aside: %s -> %s (%s)", report.database, report.moved_to,
+            log.error("%s: %s -> %s (%s)", report.title, report.database, report.moved_to,
                       "; ".join(report.problems[:5]))
             choice = ask_damaged(parent, report)
             if choice == "restore" and report.backup is not None:
@@ -72,12 +75,14 @@ def open_runtime_interactive(args: argparse.Namespace, parent: QWidget | None = 
                                 f"The directory was restored from the backup of {report.backup.when}. "
                                 "Changes made after that time will need to be made again.")
             elif choice == "empty":
-                if messages.confirm(parent, "Start with an empty directory?",
-                                    "sp_desktop will start with an empty directory. The damaged file stays "
-                                    f"where it was put:\n{report.moved_to}",
-                                    yes="Start empty", no="Go back"):
+                kept = (f"The damaged file stays where it was put:\n{report.moved_to}" if report.moved_to
+                        else "The backups stay where they are.")
+                text = ("sp_desktop will start a new, empty directory: no organisations, services or "
+                        f"staff accounts, and whoever is at this PC sets up the first administrator. {kept}")
+                if messages.confirm(parent, "Start a new, empty directory?", text,
+                                    yes="Start a new, empty directory", no="Go back"):
                     integrity.start_empty(report.database.parent)
-                    log.warning("started with an empty directory after damage (%s kept)", report.moved_to)
+                    log.warning("started a new, empty directory (%s: %s kept)", report.kind, report.moved_to)
             else:
                 return None
         except StartupError as exc:

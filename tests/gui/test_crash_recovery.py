@@ -262,7 +262,7 @@ def test_damaged_database_dialog_offers_the_backup(qtbot: Any, tmp_path: Path, q
     QTimer.singleShot(100, look_and_close)
     assert recovery.ask_damaged(None, caught.value.report) == "quit"
     assert any(b.startswith("Restore the backup from ") for b in seen["buttons"])
-    assert "Start with an empty directory" in seen["buttons"] and "Quit" in seen["buttons"]
+    assert "Start a new, empty directory" in seen["buttons"] and "Quit" in seen["buttons"]
     assert "damaged" in seen["text"]
 
 
