@@ -98,6 +98,8 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     runtime = Runtime(paths, db, clock, demo, result)
     if not url_text and not demo:
         health.after_open(runtime)
+    if not demo:  # retention runs by itself at every start (and daily while the window is open)
+        health.run_retention(runtime)
     if demo:
         from sp_desktop.demo.seed import seed_demo
 

@@ -301,6 +301,9 @@ def restore_backup(backup: Path, database: Path) -> Path:
     database.parent.mkdir(parents=True, exist_ok=True)
     tmp = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup, tmp)
+    from sp_desktop.private_files import make_private
+
+    make_private(tmp)
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, database)

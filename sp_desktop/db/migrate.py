@@ -79,6 +79,9 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
             out.close()
     finally:
         src.close()
+    from sp_desktop.private_files import make_private
+
+    make_private(tmp)
     tmp.replace(dest)
     return dest
 

@@ -93,6 +93,7 @@ class Permission(Enum):
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
     MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
+    SIGNPOSTING_HISTORY = ("signposting_history", AppRole.CLINICIAN)
 
     @property
     def role(self) -> AppRole:
@@ -112,6 +113,7 @@ _PERMISSION_TEXT = {
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
+    Permission.SIGNPOSTING_HISTORY: "see the change history of signposting records",
 }
 
 

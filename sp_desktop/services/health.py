@@ -30,6 +30,10 @@ def prepare_folders(paths: AppPaths) -> AppPaths:
     """Create the data folders, turning a read-only or full disk into a plain StartupError."""
     try:
         paths.ensure()
+        from sp_desktop.private_files import protect_data_folder
+
+        protect_data_folder(paths.data_dir,
+                            (paths.backup_dir, paths.log_dir, paths.demo_database_file.parent))
         # A real probe: os.access() cannot see read-only network shares or Windows folder rights.
         with tempfile.TemporaryFile(dir=paths.data_dir, prefix=".write-test-"):
             pass
@@ -126,4 +130,23 @@ def after_open(runtime: Runtime) -> None:
     integrity.remember_backup_folder(runtime.paths.data_dir, folder)
 
 
-__all__ = ["DamagedDatabase", "after_open", "check_before_open", "open_failure_message", "prepare_folders"]
+def run_retention(runtime: Runtime) -> object | None:
+    """Apply the practice's retention periods (services.retention), as the app itself. A failure is
+    logged and shown in the log; it never stops the app from starting (the next start tries again)."""
+    from sp_desktop.diagnostics import log
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.retention import RetentionService
+
+    try:
+        result = RetentionService(runtime.context(SYSTEM), runtime.paths).run()
+    except Exception as exc:
+        log.error("retention could not run: %s", exc, exc_info=True)
+        return None
+    if result.purged or result.backups_deleted or result.backups_cleaned or result.problems:
+        log.info("retention: %s%s", result.describe(),
+                 f" Problems: {'; '.join(result.problems)}" if result.problems else "")
+    return result
+
+
+__all__ = ["DamagedDatabase", "after_open", "check_before_open", "open_failure_message", "prepare_folders",
+           "run_retention"]

@@ -207,6 +207,41 @@ __all__ = ["after_show", "ask_damaged", "check_database", "install_database_chec
            "open_runtime_interactive"]
 
 
+# --------------------------------------------------------------------------- retention while open
+RETENTION_EVERY_MS = 24 * 60 * 60 * 1000
+
+
+def run_retention_now(window: Any) -> Any:
+    """Apply the retention periods in the background (services.retention), as the app itself."""
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.retention import RetentionService
+
+    runtime = window.runtime
+    service = RetentionService(runtime.context(SYSTEM), runtime.paths)
+
+    def done(result: Any) -> None:
+        if result.purged or result.backups_deleted or result.backups_cleaned:
+            log.info("retention: %s", result.describe())
+            window.data_changed.emit("")
+
+    def failed(exc: BaseException, tb: str) -> None:
+        log.error("retention could not run: %s\n%s", exc, tb)
+
+    return window.tasks.start(lambda progress: service.run(), done, failed, stop_on_close=True)
+
+
+def install_daily_retention(window: Any) -> QTimer:
+    """For PCs left on: the retention periods are applied once a day while the window is open (they
+    are also applied at every start, in runtime.open_runtime)."""
+    timer = QTimer(window)
+    timer.setObjectName("daily_retention")
+    timer.setInterval(RETENTION_EVERY_MS)
+    timer.timeout.connect(lambda: run_retention_now(window))
+    timer.start()
+    window.retention_timer = timer
+    return timer
+
+
 # --------------------------------------------------------------------------- after the window is shown
 #: Set by the start-up benchmark: quit as soon as the window is shown and the event loop is idle,
 #: printing the seconds since the process started.
@@ -232,6 +267,8 @@ def after_show(window: Any, app: Any) -> None:
         QTimer.singleShot(0, window, lambda: QTimer.singleShot(0, window, report_and_quit))
         return
     install_database_check(window)
+    if not window.runtime.demo:
+        install_daily_retention(window)
     from sp_desktop.ui.crash import offer_drafts
 
     runtime = window.runtime
