@@ -317,8 +317,8 @@ class Authenticator:
         path = self.ctx.db.sqlite_path
         if path is None:
             raise RecoveryRefused("Recovery on this PC works only for the directory kept in a file on this "
-                                  "PC. On a practice server, another administrator can reset the password, or "
-                                  "whoever looks after the server can.")
+                                  "PC. On a practice server, another administrator can reset the password, "
+                                  "or whoever looks after the server can.")
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise RecoveryRefused(f"You may not change {path}, so you cannot recover an account from it. Run "
                                   "this as the Windows or computer account that uses sp_desktop on this PC.")
