@@ -143,3 +143,20 @@ def test_vetting_lead_edits_the_checklist(qtbot: Any, demo_runtime: Runtime,
     items = VettingService(window.ctx).checklist(include_inactive=True)
     food = next(i for i in items if i.code == "food_hygiene_certificate_seen")
     assert food.has_expiry and not food.active
+
+
+def test_administrator_sets_how_long_notes_and_records_are_kept(qtbot: Any, demo_runtime: Runtime,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window(qtbot, demo_runtime, "Mary Manager")
+    form = window.show_page("settings").practice
+    monkeypatch.setattr(messages, "inform", lambda *a: None)
+    notes, records = form.widgets["outcome_note_retention_days"], form.widgets["signposting_retention_days"]
+    assert (notes.value(), records.value()) == (365, 1095)  # the defaults docs/data-safety.md explains
+    assert notes.focusPolicy() & Qt.FocusPolicy.TabFocus and records.focusPolicy() & Qt.FocusPolicy.TabFocus
+    records.setFocus()
+    records.selectAll()
+    qtbot.keyClicks(records, "730")
+    notes.setValue(180)
+    assert form.save()
+    saved = SettingsService(demo_runtime.context(SYSTEM)).get()
+    assert (saved.outcome_note_retention_days, saved.signposting_retention_days) == (180, 730)
