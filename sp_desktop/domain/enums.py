@@ -130,6 +130,16 @@ class Outcome(LabelledEnum):
     NOT_KNOWN = "not_known"
 
 
+class AckOutcome(LabelledEnum):
+    """What an organisation told the practice when it quoted a leaflet reference back."""
+
+    ARRIVED = "arrived"
+    CONTACTED = "contacted"
+    ATTENDED = "attended"
+    NOT_SUITABLE = "not_suitable"
+    DID_NOT_ATTEND = "did_not_attend"
+
+
 class Experience(LabelledEnum):
     GOOD = "good"
     MIXED = "mixed"
@@ -193,6 +203,8 @@ _LABELS: dict[object, str] = {
     Outcome.ENGAGED: "Attended and engaged",
     Outcome.DID_NOT_ATTEND: "Did not attend",
     Outcome.SERVICE_FULL: "Service full or waiting list",
+    AckOutcome.ARRIVED: "Reference arrived (no outcome given)",
+    AckOutcome.CONTACTED: "Contacted by them",
 }
 
 _LABELS_BY_TYPE: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in _LABELS.items()
