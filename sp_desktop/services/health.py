@@ -52,6 +52,15 @@ def refuse_read_only(data_file: Path) -> None:
     if not data_file.is_file():
         return
     try:
+        with data_file.open("rb"):
+            pass
+    except OSError as exc:
+        raise StartupError(
+            f"The database file {data_file} cannot be read ({exc.strerror or exc}), so it has not been "
+            "opened. Nothing has been changed. Ask whoever looks after this PC to give your account "
+            "permission to use the file, then start sp_desktop again; if the file is lost, restore the "
+            "newest backup (sp-desktop restore).") from exc
+    try:
         with data_file.open("r+b"):
             pass
     except OSError as exc:
