@@ -80,7 +80,8 @@ class Database:
     def open(cls, url: str | URL, *, echo: bool = False) -> Database:
         url = make_url(url)
         if url.get_backend_name() == "sqlite":
-            if url.database and url.database != ":memory:":
+            # a "file:..." URI (read-only opening, tests) names an existing file: create nothing for it
+            if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
                 from sp_desktop.private_files import create_private_file
 
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
