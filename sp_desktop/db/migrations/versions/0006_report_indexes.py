@@ -10,7 +10,7 @@ figures took 1.12 s of CPU instead of 1.87 s (tests/benchmarks/test_five_year_re
 indexes on SQLite and PostgreSQL.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005 (re-chained in number order: 0003, 0005, 0006, 0012)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

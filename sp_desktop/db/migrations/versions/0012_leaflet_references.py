@@ -6,7 +6,7 @@ was made with it, that record (set to NULL if the record is purged). ``reference
 an organisation quoted the code back, with what it said happened. Nothing about the patient.
 
 Revision ID: 0012
-Revises: 0006 (re-chained in number order when merged with 0006_report_indexes)
+Revises: 0006 (re-chained in number order: 0003, 0005, 0006, 0012)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
