@@ -127,7 +127,7 @@ def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tm
     assert said[-1][:2] == ("inform", "Export finished")
     page = json.loads((tmp_path / "for the council.json").read_text(encoding="utf-8"))  # suffix added
     assert [o["name"] for o in page["contents"]] == ["Knit and Natter"]
-    [entry] = [e for e in AuditService(runtime.context()).history() if e.action is AuditAction.EXPORT]
+    [entry] = [e for e in AuditService(window.ctx).history() if e.action is AuditAction.EXPORT]
     assert entry.staff_name == "Rachel Reception"
     assert "1 organisations and 0 services, without named contacts" in entry.summary
 
