@@ -10,14 +10,16 @@ for large print) - that includes the footer.
 
 from __future__ import annotations
 
+import copy
 import io
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -31,6 +33,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     HRFlowable,
@@ -47,15 +50,25 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActi
 from reportlab.platypus.flowables import _listWrapOn
 
 from sp_desktop.leaflets.content import (
+    ENGLISH,
     Booklet,
+    CheckedState,
     Leaflet,
     LeafletFormat,
     LeafletService,
     LeafletVenue,
+    LeafletWording,
     PracticeHeader,
     format_date,
 )
-from sp_desktop.leaflets.fonts import register_fonts, sanitise_text
+from sp_desktop.leaflets.fonts import (
+    FONT_BOLD,
+    font_runs,
+    is_rtl_text,
+    needs_shaping,
+    register_fonts,
+    sanitise_text,
+)
 
 __all__ = [
     "BookletCancelled",
@@ -72,13 +85,10 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int], None]
 CancelledCallback = Callable[[], bool]
 
-OPENING = "Support that might help you"
-FOOTER_ASK = "Ask at reception if you would like this in large print or another format."
-REFERRED = (
-    "We have referred you to this service, so they should get in touch with you. "
-    "You can also contact them yourself."
-)
-QR_HINT = "Or scan the square code with a phone camera."
+OPENING = ENGLISH.title
+FOOTER_ASK = ENGLISH.footer
+REFERRED = ENGLISH.referred
+QR_HINT = ENGLISH.qr_hint
 MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
@@ -114,6 +124,8 @@ class _Styles:
     cover_title: ParagraphStyle
     toc_name: ParagraphStyle
     toc_page: ParagraphStyle
+    entry_heading: ParagraphStyle
+    entry_body: ParagraphStyle
     qr_size: float
     rule: float
 
@@ -170,6 +182,9 @@ def _styles(fmt: LeafletFormat) -> _Styles:
         cover_title=style("cover", title_pt + 10, bold=True, spacing=1.25, before=b, after=b),
         toc_name=style("tocname", b, spacing=1.35),
         toc_page=style("tocpage", b, spacing=1.35, alignment=TA_RIGHT),
+        entry_heading=style("entry", b + 4, bold=True, spacing=1.25, before=0.1 * b, after=0.1 * b,
+                            keepWithNext=1),
+        entry_body=style("entrybody", b, spacing=1.3, after=0.15 * b),
         qr_size=(24 if compact else (32 if large else 28)) * mm,
         rule=1.5,
     )
@@ -192,11 +207,15 @@ def _derive(style: ParagraphStyle, **changes: Any) -> ParagraphStyle:
 # Text helpers
 
 
+_NUMBER_GAP = re.compile(r"(?<=\d) (?=\d)")
+
+
 def _markup(text: str) -> str:
-    """Data text -> safe Platypus paragraph markup (escaped, font-safe, newlines kept)."""
+    """Data text -> safe Platypus paragraph markup (escaped, font-safe, newlines kept). The
+    spaces inside a number written in groups ("0141 496 0123") never start a new line."""
     cleaned = sanitise_text(text).strip()
     lines = [" ".join(line.split()) for line in cleaned.split("\n")]
-    return "<br/>".join(escape(line) for line in lines)
+    return "<br/>".join(_NUMBER_GAP.sub("\u00a0", escape(line)) for line in lines)
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -214,6 +233,20 @@ def _clean(text: str | None) -> str:
 def _display_url(url: str) -> str:
     shown = re.sub(r"^https?://", "", url.strip(), flags=re.IGNORECASE)
     return shown[:-1] if shown.endswith("/") and shown.count("/") == 1 else shown
+
+
+def _unbreakable(markup: str) -> str:
+    """Markup whose spaces never start a new line (a phone number stays whole). Hyphens need
+    nothing: lines are only ever broken at spaces (no hyphenation is set)."""
+    return markup.replace(" ", "\u00a0")
+
+
+def _longest_fitting(text: str, font: str, size: float, room: float) -> int:
+    """How many leading characters of ``text`` fit in ``room`` points (at least one)."""
+    n = 1
+    while n < len(text) and stringWidth(text[: n + 1], font, size) <= room:
+        n += 1
+    return n
 
 
 def _qr_url(url: str) -> str:
@@ -306,14 +339,131 @@ class _QrCode(Flowable):  # type: ignore[misc]
             canv.addLiteral("f*")
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _script_markup(markup: str, bold: bool) -> str:
+    """Paragraph markup with each run of text the main face cannot draw put in the face of the
+    fallback chain that can (``<font name=...>``), bold where the text is bold."""
+    fonts = register_fonts()
+    out: list[str] = []
+    depth = 1 if bold else 0
+    for part in _TAG.split(markup):
+        if not part:
+            continue
+        if part.startswith("<"):
+            low = part.lower().replace(" ", "")
+            depth += 1 if low == "<b>" else (-1 if low == "</b>" else 0)
+            out.append(part)
+            continue
+        if part.isascii():
+            out.append(part)
+            continue
+        for index, piece in font_runs(unescape(part)):
+            if index == 0:
+                out.append(escape(piece))
+            else:
+                face = fonts.chain[index]
+                out.append(f'<font name="{face.bold if depth > 0 else face.regular}">{escape(piece)}</font>')
+    return "".join(out)
+
+
+def _direction(text: str) -> str:
+    """"R" (right-to-left letters), "L" (left-to-right letters) or "N" (neither) for a word."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind in ("L", "EN", "AN") and unicodedata.category(ch) != "Co":
+            return "L"  # numbers read left to right too; shaped glyphs may sit in private use
+    return "N"
+
+
+def _visual_order(directions: list[str], rtl_base: bool) -> list[int]:
+    """Word indices in the order they are drawn, left to right: the Unicode bidi algorithm at
+    word level (words are shaped, so each word's own letters are already in drawing order).
+    A word with no letters takes the direction of its neighbours when they agree."""
+    base = "R" if rtl_base else "L"
+    resolved = list(directions)
+    for i, d in enumerate(directions):
+        if d == "N":
+            before = next((x for x in reversed(directions[:i]) if x != "N"), base)
+            after = next((x for x in directions[i + 1:] if x != "N"), base)
+            resolved[i] = before if before == after else base
+    order = list(range(len(resolved)))
+    if rtl_base:
+        order.reverse()
+        resolved = [resolved[i] for i in order]
+    other = "L" if rtl_base else "R"
+    out: list[int] = []
+    i = 0
+    while i < len(order):  # runs against the base direction are reversed in place
+        j = i
+        while j < len(order) and resolved[j] == other:
+            j += 1
+        if j > i:
+            out += reversed(order[i:j])
+            i = j
+        else:
+            out.append(order[i])
+            i += 1
+    return out
+
+
+def _visual_line(line: Any, rtl_base: bool) -> Any:
+    """A copy of a laid-out line (frag words, logical order) with its words in drawing order."""
+    tokens: list[tuple[Any, Any]] = []
+    for frag in line.words:
+        text = getattr(frag, "text", "")
+        if hasattr(frag, "cbDefn") or not text:
+            tokens.append((frag, None))
+            continue
+        start = 0
+        for k in range(len(text) + 1):
+            if k == len(text) or text[k] == " ":
+                if k > start:
+                    tokens.append((frag, text[start:k]))
+                start = k + 1
+    if not tokens:
+        return line
+    directions = [_direction(t) if t is not None else "N" for _, t in tokens]
+    if "R" not in directions:
+        return line
+    order = _visual_order(directions, rtl_base)
+    words: list[Any] = []
+    for n, i in enumerate(order):
+        frag, text = tokens[i]
+        if text is None:
+            words.append(frag)
+            continue
+        words.append(frag.clone(text=text + " " if n < len(order) - 1 else text))
+    new = copy.copy(line)
+    new.words = words
+    return new
+
+
 class _Para(Paragraph):  # type: ignore[misc]
-    """A Paragraph that keeps its lines for the width it was last set in.
+    """A Paragraph that draws every script and keeps its lines for the width it was last set in.
+
+    Text the main face cannot draw is set in the fallback face that can (``_script_markup``);
+    a paragraph with Arabic or Gurmukhi letters is shaped (HarfBuzz, through reportlab), and
+    one whose first letter is right-to-left is set right-aligned, its words drawn in bidi order.
 
     Its lines depend on the width only, not on the height offered, and Platypus asks again
     and again: a service's keep-together groups measure their contents, then the frame places
     each one, and a split measures again (a 150-service booklet set every paragraph ~3.5
     times). The same answer is given without breaking the lines anew; a new width, or a piece
     made by a split (a new object), is set afresh."""
+
+    def __init__(self, text: str | None, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
+        if text and not text.isascii():
+            plain = unescape(_TAG.sub("", text))
+            text = _script_markup(text, style.fontName == FONT_BOLD)
+            if needs_shaping(plain):
+                style = _derive(style, shaping=1)
+            if is_rtl_text(plain) and style.alignment == TA_LEFT:
+                style = _derive(style, alignment=TA_RIGHT, wordWrap="RTL-words")
+        super().__init__(text, style, *args, **kwargs)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         state = self.__dict__
@@ -324,6 +474,22 @@ class _Para(Paragraph):  # type: ignore[misc]
         if state.get("width") == availWidth:  # set in it (not the "cannot fit here" answer)
             state["_set_width"] = availWidth
         return result
+
+    def draw(self) -> None:
+        laid_out = self.__dict__.get("blPara")
+        if not self.style.shaping or laid_out is None or laid_out.kind != 1:
+            super().draw()
+            return
+        # Right-to-left words are put in drawing order only for drawing: a split still sees
+        # the lines in reading order.
+        visual = copy.copy(laid_out)
+        rtl = self.style.wordWrap == "RTL-words"
+        visual.lines = [_visual_line(line, rtl) for line in laid_out.lines]
+        self.blPara = visual
+        try:
+            super().draw()
+        finally:
+            self.blPara = laid_out
 
 
 class _Whole(_Para):
@@ -471,12 +637,12 @@ class _Continued(_Para):
     LINES = 3
 
     @classmethod
-    def make(cls, name: str, style: ParagraphStyle, width: float) -> _Continued:
+    def make(cls, name: str, style: ParagraphStyle, width: float, suffix: str = CONTINUED) -> _Continued:
         text = " ".join(sanitise_text(name).split())
-        budget = width * cls.LINES - stringWidth(CONTINUED, style.fontName, style.fontSize)
+        budget = width * cls.LINES - stringWidth(suffix, style.fontName, style.fontSize)
         while True:
             short = _shorten(text, style.fontName, style.fontSize, budget)
-            heading = cls(escape(short) + escape(CONTINUED), style)
+            heading = cls(escape(short) + escape(suffix), style)
             # Lines are not filled to the last point, so check how many it really takes.
             _, height = heading.wrap(width, 0xFFFFFF)
             if height <= cls.LINES * style.leading + 0.01 or budget <= width:
@@ -493,9 +659,12 @@ class _Footer:
     styles: _Styles
     printed_on: str
     width: float
+    wording: LeafletWording = ENGLISH
 
     def paragraph(self) -> Paragraph:
-        return _Para(escape(FOOTER_ASK), self.styles.footer)
+        # The large-print leaflet offers the other formats, not large print.
+        ask = self.wording.footer_large if self.styles.fmt is LeafletFormat.LARGE else self.wording.footer
+        return _Para(_markup(ask), self.styles.footer)
 
     def height(self) -> float:
         _, h = self.paragraph().wrap(self.width, 10_000)
@@ -516,8 +685,13 @@ class _Footer:
         canv.saveState()
         canv.setFillColor(colors.black)
         canv.setFont(st.footer.fontName, size)
-        canv.drawString(left, bottom + size * 0.25, f"Printed {self.printed_on}")
-        canv.drawRightString(left + self.width, bottom + size * 0.25, f"Page {page} of {total}")
+        printed = _Para(_markup(self.wording.printed.format(date=self.printed_on)), st.footer)
+        printed.wrap(self.width * 0.6, size * 3)
+        printed.drawOn(canv, left, bottom + size * 0.25 - (st.footer.leading - size))
+        number = _Para(_markup(self.wording.page.format(page=page, total=total)),
+                       _derive(st.footer, alignment=TA_RIGHT))
+        number.wrap(self.width * 0.4, size * 3)
+        number.drawOn(canv, left + self.width * 0.6, bottom + size * 0.25 - (st.footer.leading - size))
         para = self.paragraph()
         _, h = para.wrap(self.width, 10_000)
         para.drawOn(canv, left, bottom + st.footer.leading)
@@ -624,7 +798,7 @@ class _Deferred(Flowable):  # type: ignore[misc]
 
 class _Doc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, styles: _Styles, footer: _Footer, refs: _PageRefs,
-                 outline: dict[str, str], **meta: Any) -> None:
+                 outline: dict[str, tuple[str, int]], **meta: Any) -> None:
         width, height = styles.page_size
         m = styles.margin
         bottom = footer.bottom()
@@ -649,6 +823,7 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         self.refs = refs
         self.outline = outline
         self.styles = styles
+        self.wording = footer.wording
         self._open_service: str | None = None
         self._continues: str | None = None
         self._continued_on_page = False
@@ -667,7 +842,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         if self._continues is not None:
             name, self._continues = self._continues, None
             if flowables and not isinstance(flowables[0], (_ServiceMark, _Continued)):
-                flowables.insert(0, _Continued.make(name, self.styles.continued, self.width))
+                flowables.insert(0, _Continued.make(name, self.styles.continued, self.width,
+                                                    " " + self.wording.continued))
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Continued):
@@ -678,10 +854,11 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
             self._open_service = flowable.opens
         elif isinstance(flowable, _Anchor):
             self.refs.pages.setdefault(flowable.key, self.page)
-            title = self.outline.get(flowable.key)
-            if title is not None:
-                self.canv.bookmarkPage(flowable.key)
-                self.canv.addOutlineEntry(title, flowable.key, level=0, closed=True)
+            entry = self.outline.get(flowable.key)
+            if entry is not None:  # a bookmark to this very spot (category level 0, service 1)
+                title, level = entry
+                self.canv.bookmarkHorizontal(flowable.key, 0, self.frame._y + self.styles.body.fontSize * 2)
+                self.canv.addOutlineEntry(title, flowable.key, level=level, closed=level == 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -691,10 +868,11 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 class _Builder:
     """Turns content into flowables for one format."""
 
-    def __init__(self, fmt: LeafletFormat) -> None:
+    def __init__(self, fmt: LeafletFormat, wording: LeafletWording = ENGLISH) -> None:
         self.st = _styles(fmt)
+        self.w = wording
         self.width = self.st.page_size[0] - 2 * self.st.margin
-        self.frame_height = _Footer(self.st, "", self.width).frame_height()
+        self.frame_height = _Footer(self.st, "", self.width, wording).frame_height()
 
     def para(self, text: str, style: ParagraphStyle) -> Paragraph:
         return _Para(_markup(text), style)
@@ -706,7 +884,8 @@ class _Builder:
         if address:
             lines.append(self.para(address, _derive(st.body, spaceAfter=0)))
         if _clean(practice.phone):
-            lines.append(_Para(f"Phone {_markup(practice.phone or '')}", _derive(st.body, spaceAfter=0)))
+            lines.append(_Para(f"{_markup(self.w.phone)} {_markup(practice.phone or '')}",
+                               _derive(st.body, spaceAfter=0)))
         logo = self._logo(practice.logo_png)
         if logo is None:
             out: list[Flowable] = lines
@@ -762,7 +941,7 @@ class _Builder:
         """A labelled part of a service (label + body), or nothing when there is no body."""
         if not body:
             return []
-        return [_Para(escape(label), self.st.label), *body]
+        return [_Para(_markup(label), self.st.label), *body]
 
     def service(self, svc: LeafletService, anchor: _Anchor | None = None) -> Flowable:
         st = self.st
@@ -772,19 +951,19 @@ class _Builder:
         head.append(self.para(name, st.service_heading))
         org = _clean(svc.organisation_name)
         if org and org.casefold() != name.casefold():
-            head.append(_Para(f"Run by {_markup(org)}", st.body))
+            head.append(_Para(_markup(self.w.run_by.format(name=org)), st.body))
+        if svc.english_fallback and self.w.language != ENGLISH.language:
+            head.append(self.para(self.w.in_english, st.body))
 
+        w = self.w
         groups = [g for g in (
-            self.section("What it is", [self.para(p, st.body) for p in _paragraphs(svc.description)]),
-            self.section("Who it is for", [self.para(p, st.body) for p in _paragraphs(svc.who_for)]),
-            self.section("Cost", [self.para(p, st.body) for p in _paragraphs(svc.cost)]),
-            self.section("How to get in touch", self._contact(svc)),
-            self.section("When and where", self._when_where(svc)),
+            self.section(w.what_it_is, [self.para(p, st.body) for p in _paragraphs(svc.description)]),
+            self.section(w.who_it_is_for, [self.para(p, st.body) for p in _paragraphs(svc.who_for)]),
+            self.section(w.cost, [self.para(p, st.body) for p in _paragraphs(svc.cost)]),
+            self.section(w.how_to_get_in_touch, self._contact(svc)),
+            self.section(w.when_and_where, self._when_where(svc)),
         ) if g]
-        tail: list[Flowable] = []
-        if svc.last_verified is not None:
-            tail.append(_Para(escape(f"Checked by the practice on {format_date(svc.last_verified)}"),
-                                  st.checked))
+        tail: list[Flowable] = [self.para(checked_line(svc, w), st.checked)]
         tail.append(_ServiceMark(None))
         tail.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
                                spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9))
@@ -811,28 +990,28 @@ class _Builder:
         st = self.st
         out: list[Flowable] = []
         if svc.referred_by_practice:
-            out.append(_Para(escape(REFERRED), st.body))
+            out.append(self.para(self.w.referred, st.body))
         out += [self.para(line, st.body) for line in svc.how_to_get_in_touch if _clean(line)]
         small = f'<font name="{st.body.fontName}" size="{st.body.fontSize:g}">'
         for label, number in svc.phones:
             if not _clean(number):
                 continue
-            out.append(_Para(f"{small}{_markup(_phone_label(label))}:</font> {_markup(number)}",
+            out.append(_Para(f"{small}{_markup(_clean(label) or self.w.phone)}:</font> {_unbreakable(_markup(number))}",
                                  st.phone))
         if _clean(svc.email):
-            out.append(_Para(self.address_markup("Email:", svc.email or "", self.width), st.body))
+            out.append(_Para(self.address_markup(self.w.email, svc.email or "", self.width), st.body))
         url = _clean(svc.website)
         if url:
             gap = 5 * mm
             text_width = self.width - st.qr_size - gap
-            text = _Para(self.address_markup("Website:", _display_url(url), text_width), st.body)
+            text = _Para(self.address_markup(self.w.website, _display_url(url), text_width), st.body)
             qr = self.qr(url)
             if qr is None:
                 out.append(text)
             elif len(url) > MAX_TABLE_URL:
                 out += [text, qr]
             else:
-                hint = _Para(escape(QR_HINT), st.body)
+                hint = self.para(self.w.qr_hint, st.body)
                 table = Table([[[text, hint], qr]], colWidths=[text_width, st.qr_size + gap])
                 table.setStyle(TableStyle([
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -847,17 +1026,18 @@ class _Builder:
         return out
 
     def address_markup(self, label: str, address: str, width: float) -> str:
-        """``label`` then a web or email address in bold, broken only after "/", ".", "@" or "-"
-        (never in the middle of a word) when it does not fit on one line."""
+        """``label`` then a web or email address in bold. When it does not fit on one line it
+        starts on a line of its own and breaks only after "/", ".", "@", "?" or "&" - never at
+        a hyphen (a reader would type it) nor with a hyphen added. A piece with no such place
+        that is wider than the line (a very long address) is broken at the line's end, with
+        nothing added."""
         st = self.st
         bold, size = st.label.fontName, st.body.fontSize
-        text = sanitise_text(address).strip()
-        tokens = re.findall(r"[^/.@\-?&=]*[/.@\-?&=]?", text)
-        tokens = [t for t in tokens if t]
+        text = "".join(sanitise_text(address).split())  # an address has no spaces
+        tokens = [t for t in re.findall(r"[^/.@?&]*[/.@?&]?", text) if t]
         label_width = stringWidth(label + " ", st.body.fontName, size)
         if label_width + stringWidth(text, bold, size) <= width:
-            return f"{escape(label)} <b>{escape(text)}</b>"
-        # Too long for the label's line: the address starts on a line of its own.
+            return f"{_markup(label)} <b>{_unbreakable(escape(text))}</b>"
         lines: list[str] = []
         line, used = "", 0.0
         for token in tokens:
@@ -865,11 +1045,69 @@ class _Builder:
             if line and used + w > width:
                 lines.append(line)
                 line, used = "", 0.0
+            while w > width:  # no break place in a whole line: fill the line, carry on below
+                cut = _longest_fitting(token, bold, size, width - used)
+                lines.append(line + token[:cut])
+                line, used, token = "", 0.0, token[cut:]
+                w = stringWidth(token, bold, size)
             line += token
             used += w
         if line:
             lines.append(line)
-        return escape(label) + "".join(f"<br/><b>{escape(x)}</b>" for x in lines)
+        return _markup(label) + "".join(f"<br/><b>{_unbreakable(escape(x))}</b>" for x in lines)
+
+    def site_only(self, url: str) -> str:
+        """The site part of a web address (``www.example.org``), for one too long to print."""
+        shown = _display_url(url)
+        return shown.split("/", 1)[0]
+
+    def entry(self, svc: LeafletService, anchor: _Anchor | None = None) -> Flowable:
+        """A service as a booklet's directory entry: the same facts as a leaflet, set close
+        (labels inline, no QR code), so a page holds two or more entries."""
+        st, w = self.st, self.w
+        name = _clean(svc.service_name) or _clean(svc.organisation_name) or "Service"
+        head: list[Flowable] = [] if anchor is None else [anchor]
+        head += [_ServiceMark(name), self.para(name, st.entry_heading)]
+        org = _clean(svc.organisation_name)
+        if org and org.casefold() != name.casefold():
+            head.append(_Para(_markup(w.run_by.format(name=org)), st.entry_body))
+        body: list[Flowable] = [self.para(p, st.entry_body) for p in _paragraphs(svc.description)]
+
+        def labelled(label: str, text: str) -> None:
+            if _clean(text):
+                body.append(_Para(f"<b>{_markup(label.rstrip(':'))}:</b> {_markup(text)}", st.entry_body))
+
+        labelled(w.who_it_is_for, " ".join(_paragraphs(svc.who_for)))
+        labelled(w.cost, " ".join(_paragraphs(svc.cost)))
+        how = [_clean(x) for x in svc.how_to_get_in_touch if _clean(x)]
+        if svc.referred_by_practice:
+            how.insert(0, w.referred)
+        labelled(w.how_to_get_in_touch, " ".join(how))
+        for label, number in svc.phones:
+            if _clean(number):
+                body.append(_Para(f"<b>{_markup(_clean(label) or w.phone)}:</b> "
+                                  f"<b>{_unbreakable(_markup(number))}</b>", st.entry_body))
+        if _clean(svc.email):
+            body.append(_Para(self.address_markup(w.email, svc.email or "", self.width), st.entry_body))
+        if _clean(svc.website):
+            body.append(_Para(self.address_markup(w.website, _display_url(svc.website or ""), self.width),
+                              st.entry_body))
+        when = [t for t in (_clean(x) for x in svc.opening_times) if t]
+        labelled(w.when_and_where, "; ".join(when + [" ".join(_paragraphs(svc.opening_notes))]).strip("; "))
+        for venue in svc.venues:
+            parts = [x for x in (_clean(venue.name), *(_clean(a) for a in venue.address_lines)) if x]
+            if parts:
+                body.append(_Whole(_markup(", ".join(parts)), st.entry_body, self.frame_height))
+            access = "; ".join(a for a in (_clean(x) for x in venue.accessibility) if a)
+            labelled(w.access, access)
+        if _clean(svc.remote_note):
+            body.append(self.para(svc.remote_note or "", st.entry_body))
+        body.append(self.para(checked_line(svc, w), st.entry_body))
+        body.append(_ServiceMark(None))
+        body.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
+                               spaceBefore=st.body.fontSize * 0.3, spaceAfter=st.body.fontSize * 0.6))
+        lead = min(len(body), 1)
+        return _KeepIfShort([KeepTogether(head + body[:lead]), *body[lead:]], self.frame_height * 0.45)
 
     def _when_where(self, svc: LeafletService) -> list[Flowable]:
         st = self.st
@@ -897,9 +1135,9 @@ class _Builder:
         if _clean(venue.accessibility_notes):
             access_text = (access_text + ". " if access_text else "") + _clean(venue.accessibility_notes)
         if access_text:
-            out.append(_Para(f"<b>Access:</b> {_markup(access_text)}", st.body))
+            out.append(_Para(f"<b>{_markup(self.w.access)}</b> {_markup(access_text)}", st.body))
         for p in _paragraphs(venue.transport_notes):
-            out.append(_Para(f"<b>Getting there:</b> {_markup(p)}", st.body))
+            out.append(_Para(f"<b>{_markup(self.w.getting_there)}</b> {_markup(p)}", st.body))
         return out
 
     def note(self, note: str | None, signature: str | None) -> list[Flowable]:
@@ -911,6 +1149,19 @@ class _Builder:
         if sig:
             text = (text + "<br/><br/>" if text else "") + f"<b>{_markup(sig)}</b>"
         return [_Para(text, self.st.note)]
+
+
+def checked_line(svc: LeafletService, wording: LeafletWording = ENGLISH) -> str:
+    """What the leaflet truthfully says about the practice's check of ``svc``: "Checked by the
+    practice on DATE" only when it is (``CheckedState.CHECKED``); otherwise when it was last
+    confirmed, or that it has not checked it, with "please phone before you go"."""
+    if svc.checked is CheckedState.CHECKED and svc.last_verified is not None:
+        return wording.checked.format(date=format_date(svc.last_verified))
+    if svc.checked is CheckedState.STALE:
+        if svc.last_verified is not None:
+            return wording.stale.format(date=format_date(svc.last_verified))
+        return wording.never_confirmed
+    return wording.not_checked
 
 
 # --------------------------------------------------------------------------------------------
@@ -934,11 +1185,13 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
     Raises ``LeafletError`` if there is nothing to print or the format cannot hold the services.
     """
     _check_leaflet(leaflet, fmt)
-    builder = _Builder(fmt)
+    wording = leaflet.wording
+    builder = _Builder(fmt, wording)
     st = builder.st
+    title = leaflet.title if _clean(leaflet.title) and leaflet.title != OPENING else wording.title
     story: list[Flowable] = builder.header(leaflet.practice)
-    story.append(_Para(_markup(leaflet.title or OPENING), st.title))
-    story.append(_WriteInLine("For:", st.label.fontName, st.body.fontSize))
+    story.append(builder.para(title, st.title))
+    story.append(_WriteInLine(sanitise_text(wording.for_label), st.label.fontName, st.body.fontSize))
     story += builder.note(leaflet.personal_note, leaflet.staff_signature)
     story.append(Spacer(1, st.body.fontSize * 0.4))
     for svc in leaflet.services:
@@ -946,16 +1199,17 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
 
     names = "; ".join(_clean(s.service_name) for s in leaflet.services)
     subject = f"{names} - from {_clean(leaflet.practice.name)}"
-    return _build(story, st, leaflet.printed_on, title=leaflet.title or OPENING,
-                  author=leaflet.practice.name, subject=subject, lang=leaflet.language)
+    return _build(story, st, leaflet.printed_on, title=title, author=leaflet.practice.name,
+                  subject=subject, lang=wording.language if leaflet.language == "en-GB" else leaflet.language,
+                  wording=wording)
 
 
 def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,
-           subject: str, lang: str, outline: dict[str, str] | None = None,
-           refs: _PageRefs | None = None) -> bytes:
+           subject: str, lang: str, outline: dict[str, tuple[str, int]] | None = None,
+           refs: _PageRefs | None = None, wording: LeafletWording = ENGLISH) -> bytes:
     buffer = io.BytesIO()
     refs = refs if refs is not None else _PageRefs()
-    footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin)
+    footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin, wording)
     doc = _Doc(buffer, st, footer, refs, outline or {}, title=sanitise_text(title),
                author=sanitise_text(author), subject=sanitise_text(subject), lang=lang)
     try:
@@ -1023,16 +1277,20 @@ def render_booklet(
     check_cancel()
     if progress is not None:
         progress(0, total)
-    builder = _Builder(fmt)
+    builder = _Builder(fmt, booklet.wording)
     title = _clean(booklet.title) or "Support in our area"
     refs = _PageRefs()
-    outline = {f"section-{i}": sanitise_text(name) for i, (name, _) in enumerate(sections)}
-    outline["index"] = "Index of organisations"
+    outline: dict[str, tuple[str, int]] = {}
+    for i, (name, services) in enumerate(sections):  # a bookmark per category, and per service in it
+        outline[f"section-{i}"] = (sanitise_text(name), 0)
+        for j, svc in enumerate(services):
+            outline[f"service-{i}-{j}"] = (sanitise_text(_clean(svc.service_name) or "Service"), 1)
+    outline["index"] = (sanitise_text(booklet.wording.index), 0)
     story = _booklet_story(booklet, builder, title, sections, refs, tick)
     check_cancel()
     return _build(story, builder.st, booklet.printed_on, title=title, author=booklet.practice.name,
                   subject=f"{title}: {', '.join(name for name, _ in sections)}",
-                  lang=booklet.language, outline=outline, refs=refs)
+                  lang=booklet.language, outline=outline, refs=refs, wording=booklet.wording)
 
 
 def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
@@ -1052,19 +1310,19 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
     if address:
         story.append(_Para("<br/>".join(_markup(a) for a in address), st.body))
     if _clean(practice.phone):
-        story.append(_Para(f"Phone {_markup(practice.phone or '')}", st.body))
+        story.append(_Para(f"{_markup(builder.w.phone)} {_markup(practice.phone or '')}", st.body))
     story.append(Spacer(1, st.body.fontSize))
     for p in _paragraphs(booklet.introduction):
         story.append(builder.para(p, st.body))
     story.append(PageBreak())
 
     # Contents: page numbers are filled in after layout
-    story.append(_Para("Contents", st.section_heading))
+    story.append(builder.para(builder.w.contents, st.section_heading))
     rows: list[tuple[Flowable, Flowable]] = [
         (_Para(_markup(name), st.toc_name), _PageNumber(f"section-{i}", st.toc_page))
         for i, (name, _) in enumerate(sections)
     ]
-    rows.append((_Para("Index of organisations", st.toc_name), _PageNumber("index", st.toc_page)))
+    rows.append((builder.para(builder.w.index, st.toc_name), _PageNumber("index", st.toc_page)))
     story += _two_column_list(builder, rows)
     story.append(PageBreak())
 
@@ -1072,13 +1330,14 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
     org_keys: dict[str, list[str]] = {}
     org_names: dict[str, str] = {}
     for i, (name, services) in enumerate(sections):
-        if i:
-            story.append(PageBreak())
+        # Categories follow on (a page each would leave most pages half empty); a heading never
+        # sits alone at the foot of a page.
+        story.append(CondPageBreak(builder.frame_height * 0.3))
         story.append(_Anchor(f"section-{i}"))
         story.append(builder.para(name, st.section_heading))
         for j, svc in enumerate(services):
             key = f"service-{i}-{j}"
-            story.append(builder.service(svc, _Anchor(key, tick)))
+            story.append(builder.entry(svc, _Anchor(key, tick)))
             org = _clean(svc.organisation_name) or _clean(svc.service_name)
             org_names.setdefault(org.casefold(), org)
             org_keys.setdefault(org.casefold(), []).append(key)
@@ -1094,8 +1353,8 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
 
     story.append(PageBreak())
     story.append(_Anchor("index"))
-    story.append(_Para("Index of organisations", st.section_heading))
-    story.append(_Para("The numbers are the pages where each organisation appears.", st.body))
+    story.append(builder.para(builder.w.index, st.section_heading))
+    story.append(builder.para(builder.w.index_note, st.body))
     story.append(_Deferred(make_index))
     return story
 
