@@ -58,13 +58,15 @@ class LeafletFormat(enum.Enum):
         return {
             LeafletFormat.STANDARD: "Standard (A4)",
             LeafletFormat.LARGE: "Large print (A4)",
-            LeafletFormat.COMPACT: "Compact (A5, one service)",
+            LeafletFormat.COMPACT: "Compact (A5 card, 12 pt, one service)",
         }[self]
 
     @property
     def min_body_pt(self) -> float:
-        """The smallest text size allowed anywhere on the page, in points."""
-        return 18.0 if self is LeafletFormat.LARGE else 14.0
+        """The smallest text size allowed anywhere on the page, in points: RNIB Clear Print's
+        14 pt for the standard leaflet, 18 pt for large print, and its minimum of 12 pt for the
+        compact A5 card (a whole service on one A5 side cannot be set larger)."""
+        return {LeafletFormat.LARGE: 18.0, LeafletFormat.COMPACT: 12.0}.get(self, 14.0)
 
     @property
     def max_services(self) -> int | None:
@@ -113,6 +115,7 @@ class LeafletWording:
     email: str = "Email:"
     website: str = "Website:"
     qr_hint: str = "Or scan the square code with a phone camera."
+    qr_full: str = "Scan the square code with a phone camera for the full web address."
     access: str = "Access:"
     getting_there: str = "Getting there:"
     referred: str = ("We have referred you to this service, so they should get in touch with you. "
@@ -120,8 +123,7 @@ class LeafletWording:
     checked: str = "Checked by the practice on {date}."
     stale: str = "The practice last confirmed these details on {date}. Please phone before you go."
     never_confirmed: str = "The practice has not confirmed these details yet. Please phone before you go."
-    not_checked: str = ("The practice has not checked this service. Please phone before you go, "
-                        "and ask us if you are unsure.")
+    not_checked: str = "The practice has not checked this service. Please phone before you go."
     footer: str = "Ask at reception if you would like this in large print or another format."
     footer_large: str = ("Ask at reception if you would like this in another format, such as audio, "
                          "Braille, easy read or another language.")

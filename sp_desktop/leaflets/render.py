@@ -126,6 +126,7 @@ class _Styles:
     toc_page: ParagraphStyle
     entry_heading: ParagraphStyle
     entry_body: ParagraphStyle
+    tight: ParagraphStyle
     qr_size: float
     rule: float
 
@@ -155,37 +156,44 @@ def _styles(fmt: LeafletFormat) -> _Styles:
         )
 
     b = body_pt
-    heading_pt = 18.0 if compact else (26.0 if large else 20.0)
-    label_pt = b + (0.0 if compact else 2.0)
-    phone_pt = 20.0 if compact else (28.0 if large else 22.0)
-    title_pt = 20.0 if compact else (30.0 if large else 24.0)
-    pad = 0.5 * b
+    # Sizes and spacing chosen so a one-service leaflet with the practice header, logo, a note
+    # and the QR code fits one page (A4 standard, A5 compact; two pages large print) for
+    # descriptions up to 900 characters: Clear Print's line spacing (1.3 times the size),
+    # headings a little larger than the text, no space to spare between parts.
+    heading_pt = b + (3.0 if compact else 4.0)
+    label_pt = b + (0.0 if compact else 1.0)
+    phone_pt = b + (3.0 if compact else 4.0)
+    title_pt = b + (4.0 if compact else 6.0)
+    spacing = 1.25
+    pad = 0.4 * b
     return _Styles(
         fmt=fmt,
         page_size=A5 if compact else A4,
-        margin=(14 if compact else 18) * mm,
-        body=style("body", b, after=0.35 * b),
-        label=style("label", label_pt, bold=True, before=0.75 * b, after=0.15 * b, keepWithNext=1),
-        service_heading=style("service", heading_pt, bold=True, spacing=1.25, after=0.2 * b,
+        margin=(10 if compact else 13) * mm,
+        body=style("body", b, after=0.2 * b, spacing=spacing),
+        label=style("label", label_pt, bold=True, before=0.45 * b, after=0.1 * b, keepWithNext=1,
+                    spacing=1.2),
+        service_heading=style("service", heading_pt, bold=True, spacing=1.2, after=0.15 * b,
                               keepWithNext=1),
-        phone=style("phone", phone_pt, bold=True, spacing=1.3, after=0.25 * b),
-        practice_name=style("practice", b + 4, bold=True, spacing=1.3),
-        title=style("title", title_pt, bold=True, spacing=1.25, before=0.4 * b, after=0.6 * b),
-        note=style("note", b, bold=False, before=0.6 * b + pad, after=0.6 * b + pad,
+        phone=style("phone", phone_pt, bold=True, spacing=1.25, after=0.15 * b),
+        practice_name=style("practice", b + 2, bold=True, spacing=1.2),
+        title=style("title", title_pt, bold=True, spacing=1.2, before=0.3 * b, after=0.3 * b),
+        note=style("note", b, bold=False, before=0.3 * b + pad, after=0.3 * b + pad,
                    borderWidth=1.5, borderColor=colors.black, borderPadding=pad,
-                   leftIndent=pad + 1, rightIndent=pad + 1),
-        footer=style("footer", b, spacing=1.3),
-        checked=style("checked", b, before=0.4 * b, after=0.2 * b),
-        continued=style("continued", label_pt, bold=True, after=0.2 * b),
-        section_heading=style("section", heading_pt + 4, bold=True, spacing=1.25, after=0.6 * b,
+                   leftIndent=pad + 1, rightIndent=pad + 1, spacing=spacing),
+        footer=style("footer", b, spacing=1.2),
+        checked=style("checked", b, before=0.3 * b, after=0.1 * b, spacing=spacing),
+        continued=style("continued", label_pt, bold=True, after=0.2 * b, spacing=1.2),
+        section_heading=style("section", heading_pt + 4, bold=True, spacing=1.2, after=0.4 * b,
                               keepWithNext=1),
-        cover_title=style("cover", title_pt + 10, bold=True, spacing=1.25, before=b, after=b),
-        toc_name=style("tocname", b, spacing=1.35),
-        toc_page=style("tocpage", b, spacing=1.35, alignment=TA_RIGHT),
-        entry_heading=style("entry", b + 4, bold=True, spacing=1.25, before=0.1 * b, after=0.1 * b,
+        cover_title=style("cover", title_pt + 10, bold=True, spacing=1.2, before=b, after=b),
+        toc_name=style("tocname", b, spacing=1.3),
+        toc_page=style("tocpage", b, spacing=1.3, alignment=TA_RIGHT),
+        entry_heading=style("entry", b + 3, bold=True, spacing=1.2, before=0.1 * b, after=0.1 * b,
                             keepWithNext=1),
-        entry_body=style("entrybody", b, spacing=1.3, after=0.15 * b),
-        qr_size=(24 if compact else (32 if large else 28)) * mm,
+        entry_body=style("entrybody", b, spacing=1.25, after=0.1 * b),
+        tight=style("tight", b, spacing=1.25, after=0.2 * b),
+        qr_size=(20 if compact else (26 if large else 21)) * mm,
         rule=1.5,
     )
 
@@ -274,7 +282,7 @@ class _WriteInLine(Flowable):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = self.size * 2.4
+        self.height = self.size * 1.8
         return self.width, self.height
 
     def draw(self) -> None:
@@ -865,6 +873,37 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 # Building blocks
 
 
+class _ColumnsOrStacked(Flowable):  # type: ignore[misc]
+    """Two columns side by side (a one-row table) where they fit in the space left on the
+    page; otherwise the same content one under the other, free to flow on to the next page
+    (a table row cannot split, and moving it whole would leave a gap)."""
+
+    def __init__(self, table: Table, stacked: list[Flowable], after: list[Flowable]) -> None:
+        super().__init__()
+        self.table = table
+        self.stacked = stacked
+        self.after = after
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availHeight >= 0xFFFFF:  # measured by a keep-together group: the columns' height
+            _, height = self.table.wrap(availWidth, availHeight)
+            height += sum(f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                          for f in self.after)
+            return availWidth, height
+        # Placed on a page: always split, into the columns (and what follows them) or the
+        # stacked content.
+        return availWidth, 0xFFFFFF
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        _, height = self.table.wrap(availWidth, availHeight)
+        if height <= availHeight:  # the columns, and what goes across the page after them
+            return [self.table, *self.after]
+        return [NullActionFlowable(), *self.stacked]
+
+    def draw(self) -> None:  # never drawn itself: it always splits
+        pass
+
+
 class _Builder:
     """Turns content into flowables for one format."""
 
@@ -881,11 +920,11 @@ class _Builder:
         st = self.st
         lines: list[Flowable] = [self.para(practice.name, st.practice_name)]
         address = ", ".join(_clean(a) for a in practice.address_lines if _clean(a))
-        if address:
-            lines.append(self.para(address, _derive(st.body, spaceAfter=0)))
+        where = [_markup(address)] if address else []
         if _clean(practice.phone):
-            lines.append(_Para(f"{_markup(self.w.phone)} {_markup(practice.phone or '')}",
-                               _derive(st.body, spaceAfter=0)))
+            where.append(f"{_markup(self.w.phone)} {_unbreakable(_markup(practice.phone or ''))}")
+        if where:
+            lines.append(_Para(". ".join(where), _derive(st.body, spaceAfter=0)))
         logo = self._logo(practice.logo_png)
         if logo is None:
             out: list[Flowable] = lines
@@ -925,7 +964,7 @@ class _Builder:
             return None
         if w <= 0 or h <= 0:
             return None
-        max_h = (18 if self.st.fmt is LeafletFormat.COMPACT else 24) * mm
+        max_h = (10 if self.st.fmt is LeafletFormat.COMPACT else 13) * mm
         max_w = self.width * 0.35
         scale = min(max_h / h, max_w / w)
         return Image(io.BytesIO(png), width=w * scale, height=h * scale)
@@ -936,6 +975,14 @@ class _Builder:
             return None
         matrix = _qr_matrix(target)
         return None if matrix is None else _QrCode(matrix, self.st.qr_size)
+
+    def inline(self, label: str, text: str | None) -> list[Flowable]:
+        """``Label: text`` paragraphs (the label bold, in the first), or nothing."""
+        parts = _paragraphs(text)
+        if not parts:
+            return []
+        first = f"<b>{_markup(label.rstrip(':'))}:</b> {_markup(parts[0])}"
+        return [_Para(first, self.st.body), *(self.para(p, self.st.body) for p in parts[1:])]
 
     def section(self, label: str, body: list[Flowable]) -> list[Flowable]:
         """A labelled part of a service (label + body), or nothing when there is no body."""
@@ -956,13 +1003,28 @@ class _Builder:
             head.append(self.para(self.w.in_english, st.body))
 
         w = self.w
-        groups = [g for g in (
-            self.section(w.what_it_is, [self.para(p, st.body) for p in _paragraphs(svc.description)]),
-            self.section(w.who_it_is_for, [self.para(p, st.body) for p in _paragraphs(svc.who_for)]),
-            self.section(w.cost, [self.para(p, st.body) for p in _paragraphs(svc.cost)]),
-            self.section(w.how_to_get_in_touch, self._contact(svc)),
-            self.section(w.when_and_where, self._when_where(svc)),
-        ) if g]
+        # The description straight under the name; short facts with their label in the line:
+        # a one-service leaflet fits one page (see docs/leaflets-page-budget.md).
+        about = [self.para(p, st.body) for p in _paragraphs(svc.description)]
+        about += self.inline(w.who_it_is_for, svc.who_for) + self.inline(w.cost, svc.cost)
+        gap = 6 * mm
+        column = (self.width - gap) / 2
+        numbers = self._contact(svc, column, with_how=False, in_cell=True)
+        where = self.section(w.when_and_where, self._when_where(svc))
+        if numbers and where:
+            # Where it is, beside the numbers; how to get in (access, transport) across the page.
+            where = self.section(w.when_and_where, self._when_where(svc, with_access=False))
+            after = self._when_where(svc, only_access=True)
+            # Numbers, addresses and times are short lines: set in two balanced columns they
+            # take half the height, and the columns still flow on to the next page when long.
+            stacked = [*self._contact(svc, with_how=False), *where, *after]
+            left, right, after = self._balance(numbers, where, after, column)
+            details = _ColumnsOrStacked(self._columns(left, right, column, gap), stacked, after)
+            how = self._how(svc) or [Spacer(1, 0)]
+            groups = [g for g in (about, [*self.section(w.how_to_get_in_touch, how), details]) if g]
+        else:
+            groups = [g for g in (about, self.section(w.how_to_get_in_touch, self._contact(svc)), where)
+                      if g]
         tail: list[Flowable] = [self.para(checked_line(svc, w), st.checked)]
         tail.append(_ServiceMark(None))
         tail.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
@@ -986,46 +1048,92 @@ class _Builder:
             flow = [KeepTogether(groups[0]), *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         return _KeepIfShort(flow, self.frame_height * 0.5)
 
-    def _contact(self, svc: LeafletService) -> list[Flowable]:
-        st = self.st
+    @staticmethod
+    def _balance(left: list[Flowable], right: list[Flowable], extra: list[Flowable],
+                 column: float) -> tuple[list[Flowable], list[Flowable], list[Flowable]]:
+        """Even up two columns: the QR code (the left column's last item) and then the access
+        and travel notes go to the shorter column while it stays no taller than the other;
+        the rest goes across the page below."""
+        def height(items: list[Flowable]) -> float:
+            return sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in items)
+
+        left, right = list(left), list(right)
+        if left and isinstance(left[-1], Table) and height(left[:-1]) > height(right):
+            right.append(left.pop())  # the QR code with its hint
+        rest: list[Flowable] = []
+        for item in extra:
+            if rest:
+                rest.append(item)
+                continue
+            shorter, taller = (right, left) if height(right) <= height(left) else (left, right)
+            if height(shorter) + height([item]) <= height(taller):
+                shorter.append(item)
+            else:
+                rest.append(item)
+        return left, right, rest
+
+    def _columns(self, left: list[Flowable], right: list[Flowable], column: float, gap: float) -> Table:
+        table = Table([[left, right]], colWidths=[column + gap, column])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), self.st.body.fontName, self.st.body.fontSize, self.st.body.leading),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, 0), gap),
+            ("RIGHTPADDING", (1, 0), (1, 0), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return table
+
+    def _how(self, svc: LeafletService) -> list[Flowable]:
+        """The sentences saying how to start (referred, self-referral, languages)."""
         out: list[Flowable] = []
         if svc.referred_by_practice:
-            out.append(self.para(self.w.referred, st.body))
-        out += [self.para(line, st.body) for line in svc.how_to_get_in_touch if _clean(line)]
+            out.append(self.para(self.w.referred, self.st.body))
+        out += [self.para(line, self.st.body) for line in svc.how_to_get_in_touch if _clean(line)]
+        return out
+
+    def _contact(self, svc: LeafletService, width: float | None = None, *,
+                 with_how: bool = True, in_cell: bool = False) -> list[Flowable]:
+        """How to start, then the numbers and addresses, then the web address with its QR code
+        (the hint beside the code), all set ``width`` wide."""
+        st = self.st
+        width = self.width if width is None else width
+        out: list[Flowable] = self._how(svc) if with_how else []
         small = f'<font name="{st.body.fontName}" size="{st.body.fontSize:g}">'
         for label, number in svc.phones:
             if not _clean(number):
                 continue
-            out.append(_Para(f"{small}{_markup(_clean(label) or self.w.phone)}:</font> {_unbreakable(_markup(number))}",
-                                 st.phone))
+            out.append(_Para(f"{small}{_markup(_clean(label) or self.w.phone)}:</font> "
+                             f"{_unbreakable(_markup(number))}", st.phone))
         if _clean(svc.email):
-            out.append(_Para(self.address_markup(self.w.email, svc.email or "", self.width), st.body))
+            out.append(_Para(self.address_markup(self.w.email, svc.email or "", width), st.body))
         url = _clean(svc.website)
-        if url:
-            gap = 5 * mm
-            text_width = self.width - st.qr_size - gap
-            text = _Para(self.address_markup(self.w.website, _display_url(url), text_width), st.body)
-            qr = self.qr(url)
-            if qr is None:
-                out.append(text)
-            elif len(url) > MAX_TABLE_URL:
-                out += [text, qr]
-            else:
-                hint = self.para(self.w.qr_hint, st.body)
-                table = Table([[[text, hint], qr]], colWidths=[text_width, st.qr_size + gap])
-                table.setStyle(TableStyle([
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
-                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]))
-                out.append(table)
-        return out
+        if not url:
+            return out
+        qr = self.qr(url)
+        markup = self.address_markup(self.w.website, _display_url(url), width, keep_marks=True)
+        hint_text = self.w.qr_hint
+        if qr is not None and (markup.count("<br/>") > 3 or "\u200b" in markup):
+            # Too long to copy by hand: the site only, and the square code carries the link.
+            markup = self.address_markup(self.w.website, self.site_only(url), width, keep_marks=True)
+            hint_text = self.w.qr_full
+        website = _Para(markup.replace("\u200b", ""), st.body)
+        if qr is None:
+            return [*out, website]
+        gap = 3 * mm
+        table = Table([[qr, self.para(hint_text, st.body)]], colWidths=[st.qr_size + gap, width - st.qr_size - gap])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), st.body.fontSize * 0.3),
+        ]))
+        return [*out, website, table] if in_cell else [*out, KeepTogether([website, table])]
 
-    def address_markup(self, label: str, address: str, width: float) -> str:
+    def address_markup(self, label: str, address: str, width: float, keep_marks: bool = False) -> str:
         """``label`` then a web or email address in bold. When it does not fit on one line it
         starts on a line of its own and breaks only after "/", ".", "@", "?" or "&" - never at
         a hyphen (a reader would type it) nor with a hyphen added. A piece with no such place
@@ -1047,14 +1155,15 @@ class _Builder:
                 line, used = "", 0.0
             while w > width:  # no break place in a whole line: fill the line, carry on below
                 cut = _longest_fitting(token, bold, size, width - used)
-                lines.append(line + token[:cut])
+                lines.append(line + token[:cut] + "\u200b")  # (marks a forced break; removed)
                 line, used, token = "", 0.0, token[cut:]
                 w = stringWidth(token, bold, size)
             line += token
             used += w
         if line:
             lines.append(line)
-        return _markup(label) + "".join(f"<br/><b>{_unbreakable(escape(x))}</b>" for x in lines)
+        out = _markup(label) + "".join(f"<br/><b>{escape(x)}</b>" for x in lines)
+        return out if keep_marks else out.replace("\u200b", "")
 
     def site_only(self, url: str) -> str:
         """The site part of a web address (``www.example.org``), for one too long to print."""
@@ -1109,27 +1218,45 @@ class _Builder:
         lead = min(len(body), 1)
         return _KeepIfShort([KeepTogether(head + body[:lead]), *body[lead:]], self.frame_height * 0.45)
 
-    def _when_where(self, svc: LeafletService) -> list[Flowable]:
+    def _when_where(self, svc: LeafletService, *, with_access: bool = True,
+                    only_access: bool = False) -> list[Flowable]:
         st = self.st
+        if only_access:
+            out = [f for venue in svc.venues for f in self._venue(venue, address=False)]
+            if _clean(svc.remote_note):
+                out.append(self.para(svc.remote_note or "", st.body))
+            return out
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
         if times:  # kept whole: a timetable split over two pages is easy to misread
-            out.append(_Whole("<br/>".join(_markup(t) for t in times), st.body, self.frame_height))
+            out.append(_Whole("<br/>".join(_markup(t) for t in times), st.tight, self.frame_height))
         out += [self.para(p, st.body) for p in _paragraphs(svc.opening_notes)]
         for venue in svc.venues:
-            out += self._venue(venue)
-        if _clean(svc.remote_note):
+            out += self._venue(venue, access=with_access)
+        if _clean(svc.remote_note) and with_access:
             out.append(self.para(svc.remote_note or "", st.body))
         return out
 
-    def _venue(self, venue: LeafletVenue) -> list[Flowable]:
+    def _venue(self, venue: LeafletVenue, *, address: bool = True, access: bool = True) -> list[Flowable]:
         st = self.st
         out: list[Flowable] = []
+        if not address:
+            return self._venue_access(venue)
+        if not access:
+            lines = [_markup(x) for x in (venue.name or "", *venue.address_lines) if _clean(x)]
+            if lines and _clean(venue.name):
+                lines[0] = f"<b>{lines[0]}</b>"
+            return [_Whole(", ".join(lines), st.body, self.frame_height)] if lines else []
         lines = [_markup(x) for x in (venue.name or "", *venue.address_lines) if _clean(x)]
         if lines and _clean(venue.name):
             lines[0] = f"<b>{lines[0]}</b>"
-        if lines:  # an address is never split over two pages
-            out.append(_Whole("<br/>".join(lines), st.body, self.frame_height))
+        if lines:  # the address on as few lines as it needs, never split over two pages
+            out.append(_Whole(", ".join(lines), st.body, self.frame_height))
+        return out + self._venue_access(venue)
+
+    def _venue_access(self, venue: LeafletVenue) -> list[Flowable]:
+        st = self.st
+        out: list[Flowable] = []
         access = [a for a in (_clean(x) for x in venue.accessibility) if a]
         access_text = "; ".join(access)
         if _clean(venue.accessibility_notes):
@@ -1146,8 +1273,8 @@ class _Builder:
         if not parts and not sig:
             return []
         text = "<br/><br/>".join(_markup(p) for p in parts)
-        if sig:
-            text = (text + "<br/><br/>" if text else "") + f"<b>{_markup(sig)}</b>"
+        if sig:  # on the note's last line when there is room: a signature needs no line of its own
+            text = (text + " \u2014 " if text else "") + f"<b>{_unbreakable(_markup(sig))}</b>"
         return [_Para(text, self.st.note)]
 
 
