@@ -14,31 +14,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sp_desktop.leaflets.content import (
+    ENGLISH,
     Booklet,
     BookletSection,
+    CheckedState,
     Leaflet,
     LeafletFormat,
     LeafletService,
     LeafletVenue,
+    LeafletWording,
     PracticeHeader,
     format_date,
 )
 
 if TYPE_CHECKING:
-    from sp_desktop.leaflets.fonts import FontError, missing_characters, register_fonts, sanitise_text
+    from sp_desktop.leaflets.fonts import (
+        FontError,
+        describe_character,
+        missing_characters,
+        register_fonts,
+        sanitise_text,
+    )
     from sp_desktop.leaflets.render import (
         BookletCancelled,
         CancelledCallback,
         LeafletError,
         ProgressCallback,
+        checked_line,
         leaflet_plain_text,
         render_booklet,
         render_leaflet,
     )
 
-_FONTS = ("FontError", "missing_characters", "register_fonts", "sanitise_text")
-_RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "leaflet_plain_text",
-           "render_booklet", "render_leaflet")
+_FONTS = ("FontError", "describe_character", "missing_characters", "register_fonts", "sanitise_text")
+_RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "checked_line",
+           "leaflet_plain_text", "render_booklet", "render_leaflet")
 
 
 def __getattr__(name: str) -> Any:
@@ -55,18 +65,23 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ENGLISH",
     "Booklet",
     "BookletCancelled",
     "BookletSection",
     "CancelledCallback",
+    "CheckedState",
     "FontError",
     "Leaflet",
     "LeafletError",
     "LeafletFormat",
     "LeafletService",
     "LeafletVenue",
+    "LeafletWording",
     "PracticeHeader",
     "ProgressCallback",
+    "checked_line",
+    "describe_character",
     "format_date",
     "leaflet_plain_text",
     "missing_characters",

@@ -72,6 +72,7 @@ from sp_desktop.leaflets.fonts import (
 
 __all__ = [
     "BookletCancelled",
+    "checked_line",
     "LeafletError",
     "ProgressCallback",
     "CancelledCallback",
