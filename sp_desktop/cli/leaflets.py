@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
 from sp_desktop.leaflets import LeafletError, LeafletFormat
@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the PDF, e.g. leaflet.pdf")
     p.add_argument("--text", action="store_true",
                    help="print the plain-text version (for pasting into a message) to standard output")
+    p.add_argument("--print-anyway", action="store_true",
+                   help='make the leaflet even if some characters cannot be printed (they show as "?"; '
+                        "without this the leaflet is not made and the characters are listed)")
     p.set_defaults(run=run_leaflet)
 
     p = add_subcommand(
@@ -56,6 +59,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=["standard", "large"], default="standard",
                    help="standard (A4) or large (A4 large print); default standard")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write the PDF")
+    p.add_argument("--keep-flagged", action="store_true",
+                   help="keep services whose details are overdue for checking or whose organisation has an "
+                        'open concern (marked "please phone before you go"); without this they are left '
+                        "out and listed")
+    p.add_argument("--print-anyway", action="store_true",
+                   help='make the booklet even if some characters cannot be printed (they show as "?")')
     p.set_defaults(run=run_booklet)
 
 
@@ -86,6 +95,28 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _undrawable_message(missing: tuple[str, ...], what: str) -> str:
+    lines = "\n".join(f"  {line}" for line in missing)
+    return (f"The {what} was not made: these characters cannot be printed with the leaflet's fonts "
+            f"and would show as \u201c?\u201d:\n{lines}\n"
+            "Correct them in the directory, or add --print-anyway to make it with "
+            "\u201c?\u201d in their place.")
+
+
+def _refuse_undrawable(service: Any, ids: list[int], note: str, what: str) -> None:
+    """Raise CommandError naming every character the leaflet could not draw (service, character,
+    code point)."""
+    from sp_desktop.cli import CommandError
+    from sp_desktop.leaflets import Leaflet
+    from sp_desktop.leaflets.render import undrawable
+
+    leaflet = Leaflet(practice=service.practice_header(), services=tuple(service.contents(ids)),
+                      printed_on=service.ctx.today(), personal_note=note or None)
+    missing = undrawable(leaflet)
+    if missing:
+        raise CommandError(_undrawable_message(missing, what))
+
+
 def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
     from sp_desktop.services.leaflets import BasketItem, LeafletRefused, LeafletService
@@ -101,6 +132,8 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
         items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred)
                  for sid in dict.fromkeys(args.service_ids)]
         try:
+            if not args.print_anyway:  # asked before anything (an override) is recorded
+                _refuse_undrawable(service, list(dict.fromkeys(args.service_ids)), args.note, "leaflet")
             prepared = service.build_leaflet(items, fmt=fmt, note=args.note, sign=args.sign,
                                              record_overrides=True)
             pdf = prepared.pdf() if args.output else b""
@@ -149,8 +182,24 @@ def run_booklet(args: argparse.Namespace, out: TextIO) -> int:
                     tops = ", ".join(f"“{c.name}”" for c in choices if c.parent_id is None)
                     raise CommandError(f"There is no category called “{name}”. Categories: {tops}.")
                 ids.append(choice.id)
+        flagged = service.booklet_flagged(ids)
+        for c in flagged:
+            why = "; ".join(w.lstrip("! ") for w in c.warnings) or "details not confirmed recently"
+            action = ("kept, marked \u201cplease phone before you go\u201d" if args.keep_flagged
+                      else "left out")
+            print(f"{c.label}: {action}. {why}", file=sys.stderr)
+        if flagged and not args.keep_flagged:
+            print("Add --keep-flagged to keep them, marked \u201cplease phone before you go\u201d.",
+                  file=sys.stderr)
+        keep = [c.service_id for c in flagged] if args.keep_flagged else []
         try:
-            result = service.booklet_pdf(ids, fmt=fmt)
+            if not args.print_anyway:
+                from sp_desktop.leaflets.render import undrawable
+
+                missing = undrawable(service.build_booklet(ids, keep_flagged=keep))
+                if missing:
+                    raise CommandError(_undrawable_message(missing, "booklet"))
+            result = service.booklet_pdf(ids, fmt=fmt, keep_flagged=keep)
         except LeafletRefused as exc:
             raise CommandError(str(exc)) from exc
         except (NotFound, LeafletError) as exc:

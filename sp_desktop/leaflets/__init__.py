@@ -44,11 +44,12 @@ if TYPE_CHECKING:
         leaflet_plain_text,
         render_booklet,
         render_leaflet,
+        undrawable,
     )
 
 _FONTS = ("FontError", "describe_character", "missing_characters", "register_fonts", "sanitise_text")
 _RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "checked_line",
-           "leaflet_plain_text", "render_booklet", "render_leaflet")
+           "leaflet_plain_text", "render_booklet", "render_leaflet", "undrawable")
 
 
 def __getattr__(name: str) -> Any:
@@ -89,4 +90,5 @@ __all__ = [
     "render_booklet",
     "render_leaflet",
     "sanitise_text",
+    "undrawable",
 ]

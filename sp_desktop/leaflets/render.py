@@ -63,8 +63,10 @@ from sp_desktop.leaflets.content import (
 )
 from sp_desktop.leaflets.fonts import (
     FONT_BOLD,
+    describe_character,
     font_runs,
     is_rtl_text,
+    missing_characters,
     needs_shaping,
     register_fonts,
     sanitise_text,
@@ -73,6 +75,7 @@ from sp_desktop.leaflets.fonts import (
 __all__ = [
     "BookletCancelled",
     "checked_line",
+    "undrawable",
     "LeafletError",
     "ProgressCallback",
     "CancelledCallback",
@@ -1123,7 +1126,8 @@ class _Builder:
         if qr is None:
             return [*out, website]
         gap = 3 * mm
-        table = Table([[qr, self.para(hint_text, st.body)]], colWidths=[st.qr_size + gap, width - st.qr_size - gap])
+        table = Table([[qr, self.para(hint_text, st.body)]],
+                      colWidths=[st.qr_size + gap, width - st.qr_size - gap])
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("FONT", (0, 0), (-1, -1), st.body.fontName, st.body.fontSize, st.body.leading),
@@ -1277,6 +1281,45 @@ class _Builder:
         if sig:  # on the note's last line when there is room: a signature needs no line of its own
             text = (text + " \u2014 " if text else "") + f"<b>{_unbreakable(_markup(sig))}</b>"
         return [_Para(text, self.st.note)]
+
+
+def _service_texts(svc: LeafletService) -> list[str]:
+    texts = [svc.service_name, svc.organisation_name, svc.description or "", svc.who_for or "",
+             svc.cost or "", *svc.how_to_get_in_touch, *(x for pair in svc.phones for x in pair),
+             svc.email or "", svc.website or "", *svc.opening_times, svc.opening_notes or "",
+             svc.remote_note or ""]
+    for venue in svc.venues:
+        texts += [venue.name or "", *venue.address_lines, *venue.accessibility,
+                  venue.accessibility_notes or "", venue.transport_notes or ""]
+    return texts
+
+
+def undrawable(item: Leaflet | Booklet) -> tuple[str, ...]:
+    """Every character of a leaflet or booklet that no bundled font can draw, as a line for the
+    person printing: where it is (the service, or the part of the leaflet), the character and its
+    code point, e.g. ``Lunch club: “👍” (U+1F44D, THUMBS UP SIGN)``. Empty when all can be drawn.
+    On paper such a character shows as "?": the person decides whether to print anyway."""
+    places: list[tuple[str, list[str]]] = []
+    practice = item.practice
+    places.append(("Practice details", [practice.name, *practice.address_lines, practice.phone or ""]))
+    wording = item.wording
+    places.append((f"Fixed wording ({wording.language})",
+                   [str(getattr(wording, key)) for key in LeafletWording.keys()]))
+    if isinstance(item, Leaflet):
+        places.append(("Personal note", [item.personal_note or "", item.staff_signature or "", item.title]))
+        services: list[LeafletService] = list(item.services)
+    else:
+        places.append(("Booklet title", [item.title, item.introduction or ""]))
+        places += [(f"Category {s.category_name}", [s.category_name]) for s in item.sections]
+        services = [svc for s in item.sections for svc in s.services]
+    places += [(_clean(svc.service_name) or "A service", _service_texts(svc)) for svc in services]
+    out: list[str] = []
+    for place, texts in places:
+        missing = missing_characters("\n".join(texts))
+        if missing:
+            shown = ", ".join(describe_character(ch) for ch in sorted(missing))
+            out.append(f"{sanitise_text(place)}: {shown}")
+    return tuple(dict.fromkeys(out))
 
 
 def checked_line(svc: LeafletService, wording: LeafletWording = ENGLISH) -> str:

@@ -330,6 +330,9 @@ class PreparedLeaflet:
     fmt: LeafletFormat
     warnings: tuple[str, ...]
     service_ids: tuple[int, ...]
+    missing: tuple[str, ...] = ()
+    """Characters no leaflet font can draw, one line per place: service, character, code point
+    (``render.undrawable``). They show as "?" on paper: the person printing chooses to go on."""
 
     def pdf(self) -> bytes:
         from sp_desktop.leaflets.render import render_leaflet
@@ -530,7 +533,11 @@ class LeafletService:
         signature = self.ctx.actor.name if sign and self.ctx.actor.id is not None else None
         leaflet = Leaflet(practice=header, services=services, printed_on=self.ctx.today(),
                           personal_note=(note or "").strip() or None, staff_signature=signature)
-        return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids))
+        from sp_desktop.leaflets.render import undrawable
+
+        missing = undrawable(leaflet)
+        warnings += [f"! Cannot be printed, shows as \u201c?\u201d: {line}" for line in missing]
+        return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids), missing)
 
     # ---- booklets
     def booklet_choices(self) -> list[BookletChoice]:
@@ -618,10 +625,9 @@ class LeafletService:
                 check(progress, n, total, f"Gathering services ({n + 1} of {total})…")
                 chunk = all_ids[n:n + _CHUNK]
                 details = self._details(s, chunk)
-                contents.update(
-                    (sid, replace(leaflet_content(details[sid]),
-                                  checked=CheckedState.CHECKED if not checks[sid].flagged else CheckedState.STALE))
-                    for sid in chunk)
+                for sid in chunk:
+                    state = CheckedState.STALE if checks[sid].flagged else CheckedState.CHECKED
+                    contents[sid] = replace(leaflet_content(details[sid]), checked=state)
             check(progress, total, total, "Gathered the services.")
             header = practice_header(read_settings(s))
             sections = tuple(BookletSection(c.name, tuple(contents[sid] for sid in members.get(c.id, [])))

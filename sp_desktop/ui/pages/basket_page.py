@@ -466,7 +466,8 @@ class BasketPage(QWidget):
             return
         dialog = LeafletPreviewDialog(
             pdf, self._title(prepared), self._file_name(), self, runner=self._runner(),
-            warnings=prepared.warnings, on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
+            warnings=prepared.warnings, missing=prepared.missing,
+            on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
             on_save=lambda d: self._save(pdf, d))
         self.preview_dialog = dialog
         dialog.open()  # window-modal, without blocking
