@@ -6,6 +6,7 @@ made, so they can be made again (for example from a newer Noto release).
     apt-get download fonts-noto-core fonts-noto-cjk
     dpkg-deb -x fonts-noto-core_*.deb core && dpkg-deb -x fonts-noto-cjk_*.deb cjk
     .venv/bin/python tools/build_fonts.py core/usr/share/fonts cjk/usr/share/fonts
+    .venv/bin/python tools/build_fonts.py --coverage   # only fallback-coverage.json
 
 * Arabic (also Urdu and Farsi), Gurmukhi (Punjabi) and Ethiopic (Tigrinya, Amharic): Noto
   Naskh Arabic, Noto Sans Gurmukhi, Noto Sans Ethiopic, regular and bold, copied as they are
@@ -19,6 +20,7 @@ made, so they can be made again (for example from a newer Noto release).
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -106,9 +108,32 @@ def main(core: Path, cjk: Path) -> None:
     subsetter.subset(sc)
     _to_truetype(sc)
     sc.save(str(OUT / CJK_OUT))
+    write_coverage()
     for name in [*COPY, CJK_OUT]:
         print(f"{name}: {(OUT / name).stat().st_size / 1e6:.2f} MB")
 
 
+def write_coverage() -> None:
+    """fallback-coverage.json: the characters each fallback family draws (in both weights), as
+    ranges, so the leaflet code knows which face a character needs without loading every font
+    (loading the Chinese one takes ~0.4 s; it is loaded only for Chinese text)."""
+    pairs = {COPY[i].split("-")[0]: (COPY[i], COPY[i + 1]) for i in range(0, len(COPY), 2)}
+    pairs["NotoSansSC"] = (CJK_OUT, CJK_OUT)
+    coverage: dict[str, list[list[int]]] = {}
+    for regular, bold in pairs.values():
+        cmap = set(TTFont(str(OUT / regular)).getBestCmap()) & set(TTFont(str(OUT / bold)).getBestCmap())
+        ranges: list[list[int]] = []
+        for cp in sorted(cmap):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        coverage[regular] = ranges
+    (OUT / "fallback-coverage.json").write_text(json.dumps(coverage, separators=(",", ":")) + "\n")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    if sys.argv[1:] == ["--coverage"]:
+        write_coverage()
+    else:
+        main(Path(sys.argv[1]), Path(sys.argv[2]))

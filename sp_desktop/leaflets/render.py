@@ -376,6 +376,7 @@ def _script_markup(markup: str, bold: bool) -> str:
                 out.append(escape(piece))
             else:
                 face = fonts.chain[index]
+                face.ensure()
                 out.append(f'<font name="{face.bold if depth > 0 else face.regular}">{escape(piece)}</font>')
     return "".join(out)
 
