@@ -285,7 +285,8 @@ def sanitise_text(text: str) -> str:
     """
     covered = register_fonts().covered
     text = unicodedata.normalize("NFC", text)
-    if all(ord(ch) in covered or ch == "\n" for ch in text):
+    if all((ord(ch) in covered and ch >= " " and ch not in _BIDI_CONTROLS and ch != "\x7f") or ch == "\n"
+           for ch in text):
         return text
     out: list[str] = []
     for ch in text:

@@ -741,7 +741,13 @@ def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held_pages: list[dict[str, Any]] = []
+            self._marks: list[tuple[int, str, float, float, str, dict[str, Any]]] = []
 
+        def bookmarkHorizontalAbsolute(self, key: str, top: float, left: float = 0, fit: str = "XYZ",
+                                       **kw: Any) -> None:
+            # Pages are held back until the end, so the document's page counter still says
+            # page 1: the bookmark is made when its own page is written out (see save).
+            self._marks.append((len(self._held_pages), key, top, left, fit, kw))
         def page_number_ref(self, key: str, x: float, y: float, font: str, size: float) -> None:
             """Draw the page number of ``key`` right-aligned at (x, y), once it is known."""
             refs.forms[key] = (font, size)
@@ -763,9 +769,13 @@ def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
                 self.drawRightString(0, 0, str(refs.pages.get(key, "")))
                 self.endForm()
             total = len(self._held_pages)
+            marks = list(self._marks)
             for index, state in enumerate(self._held_pages):
                 self.__dict__.update(state)
                 footer.draw(self, index + 1, total)
+                for page, key, top, left, fit, kw in marks:
+                    if page == index:
+                        Canvas.bookmarkHorizontalAbsolute(self, key, top, left=left, fit=fit, **kw)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -1030,10 +1040,11 @@ class _Builder:
         else:
             groups = [g for g in (about, self.section(w.how_to_get_in_touch, self._contact(svc)), where)
                       if g]
-        tail: list[Flowable] = [self.para(checked_line(svc, w), st.checked)]
-        tail.append(_ServiceMark(None))
-        tail.append(HRFlowable(width="100%", thickness=st.rule, color=colors.black,
-                               spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9))
+        # The checked line, the end mark and the rule stay together: a rule alone never makes a page.
+        tail: list[Flowable] = [KeepTogether([
+            self.para(checked_line(svc, w), st.checked), _ServiceMark(None),
+            HRFlowable(width="100%", thickness=st.rule, color=colors.black,
+                       spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9)])]
         # Each labelled part stays on one page where it fits (its label never ends a page), and
         # the heading always goes with the first part.
         if groups:
@@ -1041,15 +1052,19 @@ class _Builder:
         else:
             groups = [head]
         groups[-1] = groups[-1] + tail
+        part_limit = self.frame_height / 3
+        # The heading needs room for itself and a few lines of what follows; it never waits for
+        # a whole long description to fit (that left page 1 blank but for the practice header).
+        start = CondPageBreak(sum(f.wrap(self.width, 0xFFFFFF)[1] for f in head) + 4 * st.body.leading)
+        first_height = sum(f.wrap(self.width, 0xFFFFFF)[1] for f in _flatten(groups[0]))
         if self.st.fmt is LeafletFormat.COMPACT:
             # A5 has room for little: let parts flow (labels still keep with their text).
-            flat = [f for g in groups for f in g]
-            lead = len(head) + 2
-            flow: list[Flowable] = [KeepTogether(flat[:lead]), *flat[lead:]]
+            flow: list[Flowable] = [start, *(f for g in groups for f in g)]
+        elif first_height > part_limit:
+            flow = [start, *groups[0], *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         else:
             # A long part (more than a third of a page) may break rather than leave most of a
             # page empty; the heading still goes with the first part, labels with their text.
-            part_limit = self.frame_height / 3
             flow = [KeepTogether(groups[0]), *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         return _KeepIfShort(flow, self.frame_height * 0.5)
 
