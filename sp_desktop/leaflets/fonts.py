@@ -290,12 +290,14 @@ def sanitise_text(text: str) -> str:
         return text
     out: list[str] = []
     for ch in text:
-        if ch == "\n" or ord(ch) in covered:
+        if ch == "\n":
             out.append(ch)
         elif ch in "\t\x0b\x0c":
             out.append(" ")
         elif _dropped(ch, covered):
             continue
+        elif ord(ch) in covered:
+            out.append(ch)
         elif unicodedata.category(ch) == "Zs":
             out.append(" ")  # a space the fonts lack (e.g. U+2009) is still a space
         elif ch == "\ufe0f" or ch == "\ufe0e" or 0x1F3FB <= ord(ch) <= 0x1F3FF:
@@ -363,8 +365,8 @@ def needs_shaping(text: str) -> bool:
     """Whether ``text`` has letters that must be shaped to be read (Arabic script, Gurmukhi)."""
     if text.isascii():
         return False
-    return any(0x0590 <= ord(ch) <= 0x08FF or 0x0A00 <= ord(ch) <= 0x0A7F or 0xFB1D <= ord(ch) <= 0xFEFC
-               for ch in text)
+    return any(0x0590 <= ord(ch) <= 0x08FF or 0x0A00 <= ord(ch) <= 0x0A7F or 0xFB1D <= ord(ch) <= 0xFDFF
+               or 0xFE70 <= ord(ch) <= 0xFEFC for ch in text)
 
 
 def is_rtl_text(text: str) -> bool:

@@ -34,6 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
+    NextPageTemplate,
     Flowable,
     Frame,
     HRFlowable,
@@ -616,6 +617,7 @@ class _KeepWithNext(KeepTogether):  # type: ignore[misc]
 
 
 CONTINUED = " (continued)"
+COLUMN_GAP = 8 * mm
 ELLIPSIS = "\u2026"
 
 
@@ -842,7 +844,13 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         )
         frame = Frame(m, bottom, width - 2 * m, height - m - bottom, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        # A booklet's directory pages are set in two columns (short lines: numbers, times).
+        gap = COLUMN_GAP
+        column = (width - 2 * m - gap) / 2
+        columns = [Frame(m + i * (column + gap), bottom, column, height - m - bottom, id=f"column-{i}",
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0) for i in (0, 1)]
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame]),
+                               PageTemplate(id="columns", frames=columns)])
         self.refs = refs
         self.outline = outline
         self.styles = styles
@@ -926,6 +934,7 @@ class _Builder:
         self.st = _styles(fmt)
         self.w = wording
         self.width = self.st.page_size[0] - 2 * self.st.margin
+        self.column = (self.width - COLUMN_GAP) / 2
         self.frame_height = _Footer(self.st, "", self.width, wording).frame_height()
 
     def para(self, text: str, style: ParagraphStyle) -> Paragraph:
@@ -1218,9 +1227,9 @@ class _Builder:
                 body.append(_Para(f"<b>{_markup(_clean(label) or w.phone)}:</b> "
                                   f"<b>{_unbreakable(_markup(number))}</b>", st.entry_body))
         if _clean(svc.email):
-            body.append(_Para(self.address_markup(w.email, svc.email or "", self.width), st.entry_body))
+            body.append(_Para(self.address_markup(w.email, svc.email or "", self.column), st.entry_body))
         if _clean(svc.website):
-            body.append(_Para(self.address_markup(w.website, _display_url(svc.website or ""), self.width),
+            body.append(_Para(self.address_markup(w.website, _display_url(svc.website or ""), self.column),
                               st.entry_body))
         when = [t for t in (_clean(x) for x in svc.opening_times) if t]
         labelled(w.when_and_where, "; ".join(when + [" ".join(_paragraphs(svc.opening_notes))]).strip("; "))
@@ -1511,6 +1520,7 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
     ]
     rows.append((builder.para(builder.w.index, st.toc_name), _PageNumber("index", st.toc_page)))
     story += _two_column_list(builder, rows)
+    story.append(NextPageTemplate("columns"))
     story.append(PageBreak())
 
     # Sections
@@ -1538,6 +1548,7 @@ def _booklet_story(booklet: Booklet, builder: _Builder, title: str,
                                _Para(escape(pages), st.toc_page)))
         return _two_column_list(builder, index_rows, page_col=0.3)
 
+    story.append(NextPageTemplate("page"))
     story.append(PageBreak())
     story.append(_Anchor("index"))
     story.append(builder.para(builder.w.index, st.section_heading))
