@@ -34,12 +34,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
-    NextPageTemplate,
     Flowable,
     Frame,
     HRFlowable,
     Image,
     KeepTogether,
+    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
