@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the PDF, e.g. leaflet.pdf")
     p.add_argument("--text", action="store_true",
                    help="print the plain-text version (for pasting into a message) to standard output")
+    p.add_argument("--sms", action="store_true",
+                   help="print a short form for a text message (at most three SMS: 459 characters, or 201 "
+                        "when the text needs Unicode) to standard output")
     p.add_argument("--print-anyway", action="store_true",
                    help='make the leaflet even if some characters cannot be printed (they show as "?"; '
                         "without this the leaflet is not made and the characters are listed)")
@@ -121,9 +124,9 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
     from sp_desktop.services.leaflets import BasketItem, LeafletRefused, LeafletService
 
-    if not args.output and not args.text:
+    if not args.output and not args.text and not args.sms:
         raise CommandError("Say where to write the leaflet with -o FILE.pdf, or use --text for the "
-                           "plain text.")
+                           "plain text or --sms for a text message.")
     fmt = FORMATS[args.format]
     reason = " ".join(args.override_reason.split())
     with runtime_for(args) as (_rt, ctx):
@@ -157,10 +160,12 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
         path = Path(args.output)
         _write_atomically(path, pdf)
         names = ", ".join(s.service_name for s in prepared.leaflet.services)
-        target = sys.stderr if args.text else out
+        target = sys.stderr if (args.text or args.sms) else out
         print(f"Leaflet ({fmt.label}, {_pages(pdf)} pages) for {names} written to {path}", file=target)
     if args.text:
         out.write(prepared.text())
+    if args.sms:
+        out.write(prepared.sms() + "\n")
     return 0
 
 

@@ -81,7 +81,9 @@ __all__ = [
     "ProgressCallback",
     "CancelledCallback",
     "leaflet_plain_text",
+    "leaflet_sms_text",
     "render_booklet",
+    "sms_length",
     "render_leaflet",
 ]
 
@@ -1680,3 +1682,80 @@ def leaflet_plain_text(leaflet: Leaflet) -> str:
         lines += _plain_service(svc)
     lines += ["", "", f"Printed {format_date(leaflet.printed_on)}", FOOTER_ASK]
     return "\n".join(lines).strip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Text message (SMS)
+
+#: GSM 03.38 basic characters (1 unit each) and its extension table (2 units: escape + char).
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+SMS_GSM_LIMIT = 459  # three concatenated GSM-7 segments (3 x 153)
+SMS_UNICODE_LIMIT = 201  # three concatenated UCS-2 segments (3 x 67)
+
+
+def sms_length(text: str) -> tuple[int, int]:
+    """(units used, the three-segment limit for this text): GSM-7 when every character is in the
+    GSM alphabet (extension characters count two), otherwise UCS-2 (16-bit units)."""
+    if all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text):
+        return sum(2 if ch in GSM_EXTENDED else 1 for ch in text), SMS_GSM_LIMIT
+    return len(text.encode("utf-16-le")) // 2, SMS_UNICODE_LIMIT
+
+
+def _sms_fits(text: str) -> bool:
+    used, limit = sms_length(text)
+    return used <= limit
+
+
+def _sms_plain(text: str | None) -> str:
+    """One line of plain text; typographic quotes and dashes become their GSM equivalents so a
+    message is not forced into the shorter Unicode form by punctuation alone."""
+    swaps = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
+             "\u2026": "...", "\u00a0": " "}
+    cleaned = "".join(swaps.get(ch, ch) for ch in _plain(text))
+    return " ".join(cleaned.split())
+
+
+def leaflet_sms_text(leaflet: Leaflet) -> str:
+    """The leaflet as a short text message that fits three SMS segments (at most 459 GSM
+    characters, or 201 when the text needs Unicode): for each service its name and how to reach
+    it (first phone number, then web address), as much as fits, whole items only - never a word
+    cut off. Services that do not fit are counted ("and 2 more: ask us")."""
+    _check_leaflet(leaflet, LeafletFormat.STANDARD)
+    practice = _sms_plain(leaflet.practice.name)
+    head = f"From {practice}:" if practice else ""
+    phone = _sms_plain(leaflet.practice.phone)
+    tail = f" Questions? Call {phone}." if phone else ""
+    entries: list[list[str]] = []
+    for svc in leaflet.services:
+        name = _sms_plain(svc.service_name) or _sms_plain(svc.organisation_name) or "Service"
+        parts = [name]
+        phone = next((_sms_plain(n) for _, n in svc.phones if _sms_plain(n)), "")
+        if phone:
+            parts.append(f"call {phone}")
+        if _sms_plain(svc.website):
+            parts.append(_display_url(_sms_plain(svc.website)))
+        elif _sms_plain(svc.email):
+            parts.append(_sms_plain(svc.email))
+        when = next((_sms_plain(t) for t in svc.opening_times if _sms_plain(t)), "")
+        if when:
+            parts.append(when)
+        entries.append(parts)
+
+    def compose(chosen: list[list[str]], dropped: int) -> str:
+        body = " ".join(f"{p[0]}: {', '.join(p[1:])}." if len(p) > 1 else f"{p[0]}." for p in chosen)
+        more = f" And {dropped} more: ask us." if dropped else ""
+        return " ".join(x for x in (head, body) if x) + more + tail
+
+    # As many services as fit with a way to reach them (the phone number, else the web address):
+    # detail (times, then web) goes before a service does; a name alone only as a last resort.
+    for details in ((4, 3, 2), (1,)):
+        for count in range(len(entries), 0, -1):
+            for keep in details:
+                text = compose([p[:keep] for p in entries[:count]], len(entries) - count)
+                if _sms_fits(text):
+                    return text
+    text = compose([], len(entries))
+    return text if _sms_fits(text) else text[: SMS_UNICODE_LIMIT].rsplit(" ", 1)[0]

@@ -344,6 +344,12 @@ class PreparedLeaflet:
 
         return leaflet_plain_text(self.leaflet)
 
+    def sms(self) -> str:
+        """The short form for a text message: at most three SMS segments."""
+        from sp_desktop.leaflets.render import leaflet_sms_text
+
+        return leaflet_sms_text(self.leaflet)
+
 
 @dataclass(frozen=True)
 class BookletChoice:

@@ -224,12 +224,17 @@ class BasketPage(QWidget):
         self.copy_button = self._button("Cop&y as text", self.copy_text, "copy_text",
                                         "Copy the leaflet as plain text, to paste into a message to the "
                                         "patient (Ctrl+Shift+C)")
+        self.sms_button = self._button("Copy as te&xt message", self.copy_sms, "copy_sms",
+                                       "Copy a short form (at most three text messages) for a patient "
+                                       "who cannot use print (Ctrl+Shift+M)")
+        self._action("Copy as text message", "Ctrl+Shift+M", self.copy_sms, "copy_sms_key")
         self.booklet_button = self._button("Make a boo&klet…", self.make_booklet, "booklet",
                                            "A booklet of approved services by category, for the waiting room")
         self._action("Preview", "Ctrl+Shift+V", self.preview, "preview_key")
         self._action("Save as PDF", "Ctrl+Shift+S", self.save_pdf, "save_key")
         self._action("Copy as text", "Ctrl+Shift+C", self.copy_text, "copy_key")
-        for b in (self.preview_button, self.print_button, self.save_button, self.copy_button):
+        for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
+                  self.sms_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
@@ -401,7 +406,7 @@ class BasketPage(QWidget):
                                   + "<br>".join(escape(x) for x in lines))
         self.warnings.setVisible(bool(lines))
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
-                  self.clear_button):
+                  self.sms_button, self.clear_button):
             b.setEnabled(n > 0)
         self.restore_button.setVisible(n == 0 and self.last is not None)
         self._update_item_controls()
@@ -556,6 +561,19 @@ class BasketPage(QWidget):
         QApplication.clipboard().setText(prepared.text())
         extra = f" Check first: {len(prepared.warnings)} warning(s) above." if prepared.warnings else ""
         self._say(f"Copied the leaflet as text — paste it into your message to the patient.{extra}")
+
+    def copy_sms(self) -> None:
+        """Copy the leaflet's short form for a text message (Accessible Information Standard)."""
+        from sp_desktop.leaflets.render import sms_length
+
+        prepared = self.prepare()
+        if prepared is None:
+            return
+        text = prepared.sms()
+        QApplication.clipboard().setText(text)
+        used, limit = sms_length(text)
+        self._say(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
+                  "paste it into your messaging system.")
 
     def make_booklet(self) -> None:
         from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog

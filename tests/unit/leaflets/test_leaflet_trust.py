@@ -352,3 +352,35 @@ def test_register_fonts_gives_a_chain_with_the_main_face_first() -> None:
     fonts = register_fonts()
     assert fonts.chain[0].regular == fonts.regular
     assert fonts.face_for("ب") == 1 and fonts.face_for("A") == 0
+
+
+# --------------------------------------------------------------------------- 7. other forms
+def test_the_text_message_form_fits_three_segments() -> None:
+    from sp_desktop.leaflets.render import leaflet_sms_text, sms_length
+
+    english = leaflet_sms_text(_leaflet(*sample_services()))
+    used, limit = sms_length(english)
+    assert limit == 459 and used <= 459
+    for svc in sample_services():
+        assert svc.service_name in english
+    assert "0141 496 0123" in english and english.endswith("Call 0141 496 0000.")
+
+    arabic = dataclasses.replace(sample_services()[0], service_name="نادي الغداء الأسبوعي")
+    unicode_text = leaflet_sms_text(_leaflet(arabic, *sample_services()[1:]))
+    used, limit = sms_length(unicode_text)
+    assert limit == 201 and used <= 201
+    assert "نادي الغداء الأسبوعي" in unicode_text and "0141 496 0123" in unicode_text
+
+    many = [dataclasses.replace(s, service_name=f"{s.service_name} {i}") for i in range(4)
+            for s in sample_services()]
+    crowded = leaflet_sms_text(_leaflet(*many))
+    assert sms_length(crowded)[0] <= 459
+    assert re.search(r"And \d+ more: ask us\.", crowded)
+
+
+def test_the_pdf_says_its_title_subject_and_language() -> None:
+    pdf = render_leaflet(_leaflet(*sample_services()[:2]), LeafletFormat.STANDARD)
+    meta = reader(pdf).metadata
+    assert meta.title == "Support that might help you"
+    assert "Tuesday Lunch Club" in meta.subject and "Riverside Medical Practice" in meta.subject
+    assert "/Lang (en-GB)" in pdf.decode("latin-1")
