@@ -135,8 +135,9 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
         items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred)
                  for sid in dict.fromkeys(args.service_ids)]
         try:
-            if not args.print_anyway:  # asked before anything (an override) is recorded
-                _refuse_undrawable(service, list(dict.fromkeys(args.service_ids)), args.note, "leaflet")
+            printable = [sid for sid in dict.fromkeys(args.service_ids) if known[sid].can_add]
+            if printable and not args.print_anyway:  # asked before anything (an override) is recorded
+                _refuse_undrawable(service, printable, args.note, "leaflet")
             prepared = service.build_leaflet(items, fmt=fmt, note=args.note, sign=args.sign,
                                              record_overrides=True)
             pdf = prepared.pdf() if args.output else b""
