@@ -205,6 +205,8 @@ def test_receptionist_prints_a_debt_leaflet_without_the_mouse(
     assert basket(window).service_ids() == [chosen.id]
     assert basket(window).chosen_format() is LeafletFormat.STANDARD
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    # printing runs on the task runner (the window never waits for it)
+    qtbot.waitUntil(lambda: nav_text(window, "basket") == "Leaflet basket (0)", timeout=30000)
     # the print dialog (replaced) was asked once, titled with the Standard format
     assert len(printed) == 1 and "Standard (A4)" in printed.titles[0]
     reader = PdfReader(str(printed[0]))
@@ -231,8 +233,12 @@ def test_printed_pages_match_the_leaflet(qtbot: Any, open_window: Any, demo_runt
     assert expected is not None
     pdf = expected.pdf()
     page.print_leaflet(window)
+    qtbot.waitUntil(lambda: page.count() == 0, timeout=30000)
     assert len(printed) == 1
     out = printed[0]
+    # to a PDF printer: the leaflet itself (vector, searchable), well under 1 MB
+    assert out.stat().st_size < 1_000_000
+    assert (PdfReader(str(out)).pages[0].extract_text() == PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert len(PdfReader(str(out)).pages) == len(PdfReader(io.BytesIO(pdf)).pages)
     original, on_paper = render_page(pdf), render_page(out)
     assert dark_fraction(on_paper) > 0.01  # not a blank page
@@ -337,9 +343,10 @@ def test_ctrl_p_with_an_empty_basket_prints_the_selected_service(qtbot: Any, ope
     chosen = page.selected_row()
     assert chosen is not None
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    bpage = basket(window)
+    qtbot.waitUntil(lambda: bpage.last is not None, timeout=30000)  # printed on the task runner
     assert len(printed) == 1
     # "Put back the last leaflet" undoes the emptying
-    bpage = basket(window)
     assert bpage.count() == 0 and bpage.last is not None
     bpage.restore_last()
     assert bpage.service_ids() == [chosen.id]
