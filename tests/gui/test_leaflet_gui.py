@@ -487,3 +487,51 @@ def test_screenshots_of_the_basket_and_the_preview(qtbot: Any, open_window: Any,
 
     qtbot.waitUntil(painted, timeout=10000)
     dialog.close()
+
+
+# --------------------------------------------------------------------------- issue 14
+def test_preview_names_characters_that_cannot_be_printed_and_asks_before_printing(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, answers: dict[str, Any], tmp_path: Path) -> None:
+    window = open_window(demo_runtime, "Dr Gordon Gill")
+    page = basket(window)
+    assert page.add_service(service_id(demo_runtime, "Debt advice appointments"))
+    page.note.setPlainText("See you on Tuesday \U0001F44D")
+    page.preview()
+    dialog = page.preview_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    text = " ".join(w.text() for w in dialog.findChildren(type(dialog.page_label))
+                    if w.objectName() == "preview_missing")
+    assert "U+1F44D" in text and "THUMBS UP SIGN" in text and "Personal note" in text
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.print_anyway is not None and dialog.print_anyway.accessibleName()
+    qtbot.keyClick(dialog.print_anyway, Qt.Key.Key_Space)  # keyboard: tick "Print anyway"
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    dialog.reject()
+
+
+def test_copy_as_text_message_fits_three_sms(qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
+    from sp_desktop.leaflets.render import sms_length
+
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = basket(window)
+    for name in ("Debt advice appointments", "Debt and benefits drop-in"):
+        assert page.add_service(service_id(demo_runtime, name))
+    assert page.sms_button.isEnabled() and page.sms_button.accessibleName()
+    window.show_page("basket")
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(page, Qt.Key.Key_M, keys)
+    copied = QApplication.clipboard().text()
+    used, limit = sms_length(copied)
+    assert "Debt advice appointments" in copied and used <= limit
+
+
+def test_the_partner_report_button_is_for_managers_only(qtbot: Any, open_window: Any,
+                                                        demo_runtime: Runtime) -> None:
+    for name, allowed in (("Rachel Reception", False), ("Dr Gordon Gill", False), ("Lena Link", True)):
+        window = open_window(demo_runtime, name)
+        page = window.show_page("reports")
+        qtbot.waitUntil(lambda p=page: p.pdf_button.isEnabled(), timeout=30000)
+        assert page.partner_button.isEnabled() is allowed, name
+        if not allowed:
+            assert "vetting lead or administrator" in page.partner_button.toolTip()
+        window.close()
