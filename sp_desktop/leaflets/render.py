@@ -1037,7 +1037,7 @@ class _Builder:
         column = (self.width - gap) / 2
         numbers = self._contact(svc, column, with_how=False, in_cell=True)
         where = self.section(w.when_and_where, self._when_where(svc))
-        if numbers and where:
+        if numbers and where and self._fits_column(svc, column):
             # Where it is, beside the numbers; how to get in (access, transport) across the page.
             where = self.section(w.when_and_where, self._when_where(svc, with_access=False))
             after = self._when_where(svc, only_access=True)
@@ -1078,6 +1078,20 @@ class _Builder:
             # page empty; the heading still goes with the first part, labels with their text.
             flow = [KeepTogether(groups[0]), *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         return _KeepIfShort(flow, self.frame_height * 0.5)
+
+    def _fits_column(self, svc: LeafletService, column: float) -> bool:
+        """Whether the e-mail and web address (or its site) can be set in a column without
+        breaking inside a word; if not, the contact details go across the page."""
+        qr_room = self.st.qr_size + 3 * mm
+        if _clean(svc.email) and "\u200b" in self.address_markup(self.w.email, svc.email or "", column, True):
+            return False
+        url = _clean(svc.website)
+        if url:
+            site = self.address_markup(self.w.website, self.site_only(url), column, True)
+            full = self.address_markup(self.w.website, _display_url(url), column, True)
+            if "\u200b" in site or ("\u200b" in full and self.qr(url) is None):
+                return False
+        return column > qr_room
 
     @staticmethod
     def _balance(left: list[Flowable], right: list[Flowable], extra: list[Flowable],
