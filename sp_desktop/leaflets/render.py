@@ -304,6 +304,27 @@ class _WriteInLine(Flowable):  # type: ignore[misc]
         canv.line(x, baseline - 2, self.width, baseline - 2)
 
 
+LOGO_DPI = 600  # a logo is never stored finer than this on the page (sharp on any printer)
+
+
+@lru_cache(maxsize=8)
+def _logo_for_print(png: bytes, w: int, h: int, width_pt: float, height_pt: float) -> bytes:
+    """The logo at no more than LOGO_DPI for the size it is printed: a 20 MB photograph becomes
+    a few dozen KB, so a one-page leaflet stays small and quick to print."""
+    target = (max(1, round(width_pt / 72 * LOGO_DPI)), max(1, round(height_pt / 72 * LOGO_DPI)))
+    if w <= target[0] and h <= target[1] and len(png) <= 512_000:
+        return png
+    from PIL import Image as PILImage
+
+    with PILImage.open(io.BytesIO(png)) as image:
+        image.load()
+        small = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        small.thumbnail(target, PILImage.Resampling.LANCZOS)
+        out = io.BytesIO()
+        small.save(out, "PNG", optimize=True)
+        return out.getvalue()
+
+
 @lru_cache(maxsize=2048)
 def _qr_matrix(data: str) -> tuple[tuple[bool, ...], ...] | None:
     """The QR code modules for ``data`` (no quiet zone), or None if it cannot be encoded."""
@@ -993,7 +1014,8 @@ class _Builder:
         max_h = (10 if self.st.fmt is LeafletFormat.COMPACT else 13) * mm
         max_w = self.width * 0.35
         scale = min(max_h / h, max_w / w)
-        return Image(io.BytesIO(png), width=w * scale, height=h * scale)
+        return Image(io.BytesIO(_logo_for_print(png, w, h, w * scale, h * scale)), width=w * scale,
+                     height=h * scale)
 
     def qr(self, url: str) -> _QrCode | None:
         target = _qr_url(url)
@@ -1076,7 +1098,9 @@ class _Builder:
         else:
             # A long part (more than a third of a page) may break rather than leave most of a
             # page empty; the heading still goes with the first part, labels with their text.
-            flow = [KeepTogether(groups[0]), *(_KeepIfShort(g, part_limit) for g in groups[1:])]
+            # (_KeepIfShort measures nested keep-together groups, such as the tail, by their content)
+            flow = [_KeepIfShort(groups[0], self.frame_height),
+                    *(_KeepIfShort(g, part_limit) for g in groups[1:])]
         return _KeepIfShort(flow, self.frame_height * 0.5)
 
     def _fits_column(self, svc: LeafletService, column: float) -> bool:

@@ -384,3 +384,25 @@ def test_the_pdf_says_its_title_subject_and_language() -> None:
     assert meta.title == "Support that might help you"
     assert "Tuesday Lunch Club" in meta.subject and "Riverside Medical Practice" in meta.subject
     assert "/Lang (en-GB)" in pdf.decode("latin-1")
+
+
+# --------------------------------------------------------------------------- bad input
+def test_a_huge_logo_is_scaled_down_and_a_broken_one_left_off() -> None:
+    import os
+
+    big = io.BytesIO()
+    Image.frombytes("RGB", (4000, 2000), os.urandom(4000 * 2000 * 3)).save(big, "PNG")
+    assert len(big.getvalue()) > 20_000_000
+    practice = dataclasses.replace(SAMPLE_PRACTICE, logo_png=big.getvalue())
+    pdf = render_leaflet(_leaflet(sample_services()[0], practice=practice), LeafletFormat.STANDARD)
+    assert len(pdf) < 1_000_000 and len(reader(pdf).pages) == 1
+    broken = dataclasses.replace(SAMPLE_PRACTICE, logo_png=b"\x89PNG not really")
+    text = all_text(render_leaflet(_leaflet(sample_services()[0], practice=broken), LeafletFormat.STANDARD))
+    assert "Riverside Medical Practice" in text
+
+
+def test_an_empty_service_still_makes_a_sensible_leaflet() -> None:
+    pdf = render_leaflet(_leaflet(LeafletService("", "")), LeafletFormat.STANDARD)
+    text = all_text(pdf)
+    assert len(reader(pdf).pages) == 1
+    assert "Service" in text and "has not checked this service" in text
