@@ -1292,7 +1292,10 @@ class _Builder:
                     only_access: bool = False) -> list[Flowable]:
         st = self.st
         if only_access:
-            out = [f for venue in svc.venues for f in self._venue(venue, address=False)]
+            # Away from the addresses, so each venue's notes say which venue they are about
+            # when there is more than one.
+            named = len(svc.venues) > 1
+            out = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
             if _clean(svc.remote_note):
                 out.append(self.para(svc.remote_note or "", st.body))
             return out
@@ -1324,17 +1327,20 @@ class _Builder:
             out.append(_Whole(", ".join(lines), st.body, self.frame_height))
         return out + self._venue_access(venue)
 
-    def _venue_access(self, venue: LeafletVenue) -> list[Flowable]:
+    def _venue_access(self, venue: LeafletVenue, *, named: bool = False) -> list[Flowable]:
         st = self.st
         out: list[Flowable] = []
+        where = f" ({_markup(_clean(venue.name))})" if named and _clean(venue.name) else ""
         access = [a for a in (_clean(x) for x in venue.accessibility) if a]
         access_text = "; ".join(access)
         if _clean(venue.accessibility_notes):
             access_text = (access_text + ". " if access_text else "") + _clean(venue.accessibility_notes)
         if access_text:
-            out.append(_Para(f"<b>{_markup(self.w.access)}</b> {_markup(access_text)}", st.body))
+            label = _markup(self.w.access.rstrip(":")) + where + ":"
+            out.append(_Para(f"<b>{label}</b> {_markup(access_text)}", st.body))
         for p in _paragraphs(venue.transport_notes):
-            out.append(_Para(f"<b>{_markup(self.w.getting_there)}</b> {_markup(p)}", st.body))
+            label = _markup(self.w.getting_there.rstrip(":")) + where + ":"
+            out.append(_Para(f"<b>{label}</b> {_markup(p)}", st.body))
         return out
 
     def note(self, note: str | None, signature: str | None) -> list[Flowable]:
