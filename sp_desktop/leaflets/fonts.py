@@ -38,6 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bidi import get_base_level
 from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -370,13 +371,8 @@ def needs_shaping(text: str) -> bool:
 
 
 def is_rtl_text(text: str) -> bool:
-    """Whether the first strongly directional letter of ``text`` is right-to-left."""
+    """Whether the paragraph direction of ``text`` is right-to-left: its first strongly
+    directional letter is (the Unicode bidi algorithm's rule P2, through python-bidi)."""
     if text.isascii():
         return False
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind == "L":
-            return False
-        if kind in ("R", "AL"):
-            return True
-    return False
+    return bool(get_base_level(text))
