@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the PDF, e.g. leaflet.pdf")
     p.add_argument("--text", action="store_true",
                    help="print the plain-text version (for pasting into a message) to standard output")
+    p.add_argument("--language", metavar="CODE", default=None,
+                   help="make the leaflet in another language, e.g. pl, with the practice's own wording "
+                        "table for it (Settings, or `leaflet-wording import`); services without a "
+                        "translation are printed in English and marked so")
     p.add_argument("--sms", action="store_true",
                    help="print a short form for a text message (at most three SMS: 459 characters, or 201 "
                         "when the text needs Unicode) to standard output")
@@ -70,6 +74,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help='make the booklet even if some characters cannot be printed (they show as "?")')
     p.set_defaults(run=run_booklet)
 
+    p = add_subcommand(
+        sub, "leaflet-wording", "export or import a leaflet wording table (one language) as a file",
+        "A wording table holds every fixed phrase of a leaflet in one language, typed by a person (no "
+        "machine translation). Export one to share it; import one made elsewhere (administrators).")
+    p.add_argument("action", choices=["export", "import", "list"])
+    p.add_argument("target", nargs="?", default="", metavar="CODE_OR_FILE",
+                   help="export: the language code (e.g. pl); import: the file to read")
+    p.add_argument("-o", "--output", metavar="FILE", help="export: where to write the file")
+    p.set_defaults(run=run_wording)
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file, so a failure never leaves half a file."""
@@ -139,7 +152,7 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
             if printable and not args.print_anyway:  # asked before anything (an override) is recorded
                 _refuse_undrawable(service, printable, args.note, "leaflet")
             prepared = service.build_leaflet(items, fmt=fmt, note=args.note, sign=args.sign,
-                                             record_overrides=True)
+                                             record_overrides=True, language=args.language)
             pdf = prepared.pdf() if args.output else b""
         except LeafletRefused as exc:
             lines = []
@@ -167,6 +180,37 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
         out.write(prepared.text())
     if args.sms:
         out.write(prepared.sms() + "\n")
+    return 0
+
+
+def run_wording(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+    with runtime_for(args) as (_rt, ctx):
+        service = LeafletLanguageService(ctx)
+        if args.action == "list":
+            for choice in service.languages():
+                print(f"{choice.code}\t{choice.name}\t{choice.phrases} phrases", file=out)
+            return 0
+        if not args.target:
+            raise CommandError("Give the language code to export, or the file to import.")
+        if args.action == "export":
+            if not args.output:
+                raise CommandError("Say where to write the file with -o FILE.json.")
+            try:
+                text = service.export_file(args.target)
+            except NotFound as exc:
+                raise CommandError(str(exc)) from exc
+            _write_atomically(Path(args.output), text.encode("utf-8"))
+            print(f"Leaflet wording for {args.target} written to {args.output}", file=out)
+            return 0
+        try:
+            raw = Path(args.target).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"The file {args.target} could not be read ({exc}).") from exc
+        choice = service.import_file(raw)  # BadInput -> exit 1, PermissionError -> exit 4
+    print(f"Leaflet wording for {choice.name} ({choice.code}) imported: {choice.phrases} phrases.", file=out)
     return 0
 
 

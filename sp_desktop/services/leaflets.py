@@ -39,6 +39,7 @@ from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) loads when a PDF is made
+    ENGLISH,
     Booklet,
     BookletSection,
     CheckedState,
@@ -63,6 +64,7 @@ from sp_desktop.services.directory import (
     service_detail,
     service_details,
 )
+from sp_desktop.services.leaflet_languages import apply_translation, read_wording
 from sp_desktop.services.relationships import open_concerns_in
 from sp_desktop.services.settings import PracticeSettings, read_settings
 from sp_desktop.services.tasks import Cancelled, Progress, check
@@ -484,7 +486,7 @@ class LeafletService:
 
     def build_leaflet(self, items: Sequence[BasketItem], *, fmt: LeafletFormat = LeafletFormat.STANDARD,
                       note: str | None = None, sign: bool = False,
-                      record_overrides: bool = False) -> PreparedLeaflet:
+                      record_overrides: bool = False, language: str | None = None) -> PreparedLeaflet:
         """The leaflet for the chosen services, in the order given.
 
         Services that are not approved need `item.override_reason` and an actor with
@@ -527,6 +529,11 @@ class LeafletService:
             details = self._details(s, ids)
             services = tuple(replace(leaflet_content(details[i.service_id], i.referred),
                                      checked=checks[i.service_id].checked) for i in items)
+            wording = ENGLISH
+            if language:  # the practice's own wording and translations; English where there are none
+                wording = read_wording(s, language)
+                services = tuple(apply_translation(s, content, i.service_id, language)
+                                 for content, i in zip(services, items, strict=True))
             header = practice_header(read_settings(s))
         warnings: list[str] = []
         for item in items:
@@ -538,7 +545,8 @@ class LeafletService:
             warnings.extend(c.warnings)
         signature = self.ctx.actor.name if sign and self.ctx.actor.id is not None else None
         leaflet = Leaflet(practice=header, services=services, printed_on=self.ctx.today(),
-                          personal_note=(note or "").strip() or None, staff_signature=signature)
+                          personal_note=(note or "").strip() or None, staff_signature=signature,
+                          language=wording.language, wording=wording)
         from sp_desktop.leaflets.render import undrawable
 
         missing = undrawable(leaflet)
