@@ -78,10 +78,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         sub, "leaflet-wording", "export or import a leaflet wording table (one language) as a file",
         "A wording table holds every fixed phrase of a leaflet in one language, typed by a person (no "
         "machine translation). Export one to share it; import one made elsewhere (administrators).")
-    p.add_argument("action", choices=["export", "import", "list"])
+    p.add_argument("action", choices=["export", "import", "list", "translate"])
     p.add_argument("target", nargs="?", default="", metavar="CODE_OR_FILE",
                    help="export: the language code (e.g. pl); import: the file to read")
     p.add_argument("-o", "--output", metavar="FILE", help="export: where to write the file")
+    p.add_argument("--service", type=int, metavar="SERVICE_ID",
+                   help="translate: the service whose name and description are given in CODE")
+    p.add_argument("--name", default="", help="translate: the service's name in that language")
+    p.add_argument("--description", default="", help="translate: its description in that language")
     p.set_defaults(run=run_wording)
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -195,6 +199,15 @@ def run_wording(args: argparse.Namespace, out: TextIO) -> int:
             return 0
         if not args.target:
             raise CommandError("Give the language code to export, or the file to import.")
+        if args.action == "translate":
+            if args.service is None:
+                raise CommandError("Say which service with --service SERVICE_ID.")
+            try:
+                service.set_translation(args.service, args.target, args.name, args.description)
+            except NotFound as exc:
+                raise CommandError(str(exc)) from exc
+            print(f"Translation of service {args.service} into {args.target} saved.", file=out)
+            return 0
         if args.action == "export":
             if not args.output:
                 raise CommandError("Say where to write the file with -o FILE.json.")

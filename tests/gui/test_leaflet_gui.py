@@ -535,3 +535,24 @@ def test_the_partner_report_button_is_for_managers_only(qtbot: Any, open_window:
         if not allowed:
             assert "vetting lead or administrator" in page.partner_button.toolTip()
         window.close()
+
+
+def test_the_basket_makes_the_leaflet_in_a_language_the_practice_has_typed(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+    from sp_desktop.services.staff import Authenticator
+
+    admin = demo_runtime.context(Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo"))
+    LeafletLanguageService(admin).save_language("pl", "Polski (Polish)",
+                                                {"title": "Wsparcie, które może pomóc"})
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = basket(window)
+    window.show_page("basket")
+    assert page.language.isEnabled() and page.language.accessibleName()
+    page.language.setCurrentIndex(page.language.findData("pl"))
+    assert page.add_service(service_id(demo_runtime, "Debt advice appointments"))
+    prepared = page.prepare()
+    assert prepared is not None
+    text = squash(pdf_text(prepared.pdf()))
+    assert squash("Wsparcie, które może pomóc") in text
+    assert squash("in English: no translation yet") in text  # no Polish for this service yet

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -204,6 +205,19 @@ class BasketPage(QWidget):
         self.sign_box.setAccessibleName(f"Sign the note as {self.ctx.actor.name}")
         self.sign_box.setVisible(self.ctx.actor.id is not None)
         layout.addWidget(self.sign_box)
+        # the language: English, or one the practice has a wording table for (Settings)
+        language_row = QHBoxLayout()
+        self.language = QComboBox()
+        self.language.setObjectName("leaflet_language")
+        self.language.setAccessibleName("Language of the leaflet")
+        self.language.setToolTip("Languages the practice has typed the leaflet's wording in (Settings)")
+        label = QLabel("Lan&guage:")
+        label.setBuddy(self.language)
+        language_row.addWidget(label)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
+        layout.addLayout(language_row)
+        self.load_languages()
 
         # warnings for the person printing
         self.warnings = QLabel()
@@ -257,6 +271,7 @@ class BasketPage(QWidget):
 
     def refresh(self) -> None:
         """Re-check the rules (a service may have been archived or had a concern noted meanwhile)."""
+        self.load_languages()
         if self.entries:
             checks = {c.service_id: c for c in self.service.check(self.service_ids())}
             self.entries = [replace(e, check=checks[e.service_id]) for e in self.entries]
@@ -432,6 +447,18 @@ class BasketPage(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     # ------------------------------------------------------------------ making the leaflet
+    def load_languages(self) -> None:
+        """English and every language with a wording table (kept selected across reloads)."""
+        from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+        current = self.language.currentData()
+        self.language.clear()
+        self.language.addItem("English", "")
+        for choice in LeafletLanguageService(self.ctx).languages():
+            self.language.addItem(choice.name, choice.code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        self.language.setEnabled(self.language.count() > 1)
+
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
         from sp_desktop.leaflets.render import LeafletError
@@ -442,7 +469,8 @@ class BasketPage(QWidget):
             return None
         try:
             return self.service.build_leaflet([e.item for e in self.entries], fmt=self.chosen_format(),
-                                              note=self.note.toPlainText(), sign=self.sign_box.isChecked())
+                                              note=self.note.toPlainText(), sign=self.sign_box.isChecked(),
+                                              language=self.language.currentData() or None)
         except LeafletRefused as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
         except (PermissionDenied, NotFound, LeafletError) as exc:
