@@ -38,9 +38,11 @@ class LeafletLanguagesWidget(QWidget):
         self.setObjectName("leaflet_languages")
         self.setAccessibleName("Leaflet languages")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Leaflets can be printed in another language with your own wording. "
-                                "Type each phrase as it should appear; a phrase left empty is printed in "
-                                "English. Keep blanks such as {date} as they are."))
+        intro = QLabel("Leaflets can be printed in another language with your own wording. Type each "
+                       "phrase as it should appear; a phrase left empty is printed in English. Keep "
+                       "blanks such as {date} as they are.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = QFormLayout()
         self.chooser = QComboBox()
         self.chooser.setObjectName("language_chooser")
