@@ -542,7 +542,8 @@ def test_the_basket_makes_the_leaflet_in_a_language_the_practice_has_typed(
     from sp_desktop.services.leaflet_languages import LeafletLanguageService
     from sp_desktop.services.staff import Authenticator
 
-    admin = demo_runtime.context(Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo"))
+    manager = Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo")
+    admin = demo_runtime.context(manager)
     LeafletLanguageService(admin).save_language("pl", "Polski (Polish)",
                                                 {"title": "Wsparcie, które może pomóc"})
     window = open_window(demo_runtime, "Rachel Reception")
