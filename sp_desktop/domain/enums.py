@@ -178,6 +178,7 @@ class AuditAction(LabelledEnum):
     PURGE = "purge"
     SIGN_IN = "sign_in"
     EXPORT = "export"
+    REPORT = "report"  # a report given outside the practice (partner report)
 
 
 _VETTING_SYMBOLS = {
