@@ -49,6 +49,7 @@ from sp_desktop.interop.records import (
     SlotRec,
     TermRec,
 )
+from sp_desktop.interop.richtext import has_markup, plain_text, repair_email, repair_phone, repair_url
 from sp_desktop.interop.textparse import (
     BSL_NAMES,
     CategoryChoice,
@@ -639,6 +640,8 @@ class _Row:
         return vals[0][0] if vals else FIELD_BY_KEY[key].label
 
 
+#: cells that say the source did not state a value (what the export writes for cost / ages not stated)
+_NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
 _STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
            "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
            "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
@@ -720,6 +723,8 @@ class _Reader:
             row = _Row(number)
             for i, key in self.mapping.items():
                 text = cells[i].strip() if i < len(cells) else ""
+                if ("<" in text or "&" in text) and has_markup(text):  # rich text pasted from a web page
+                    text = plain_text(text) or ""
                 row.values.setdefault(key, []).append((self.table.headers[i], text))
             row.joined = {k: "\n".join(t for _, t in v if t).strip() for k, v in row.values.items()}
             out.append(row)
@@ -735,6 +740,9 @@ class _Reader:
     def phones(self, row: _Row, key: str, description: str | None = None) -> list[PhoneRec]:
         out = []
         for raw in parse_phone_cell(row.get(key)):
+            raw, note = repair_phone(raw)
+            if note:
+                self.warn(row, key, f"repaired: {note}")
             number = self.take(row, key, normalise_phone, raw, key)
             if number:
                 out.append(PhoneRec(number, PhoneType.VOICE, description))
@@ -742,7 +750,14 @@ class _Reader:
 
     def single(self, row: _Row, key: str, fn: Any) -> str | None:
         value = row.get(key)
-        return self.take(row, key, fn, value, key) if value else None
+        if not value:
+            return None
+        repair = {normalise_email: repair_email, normalise_url: repair_url}.get(fn)
+        if repair is not None:
+            value, note = repair(value)
+            if note:
+                self.warn(row, key, f"repaired: {note}")
+        return self.take(row, key, fn, value, key)
 
     def service(self, row: _Row, org_name: str) -> ServiceRec:
         name = self.text(row, "service", 300) or org_name
@@ -759,6 +774,8 @@ class _Reader:
         svc.service_area = self.text(row, "service_area", 300)
         # ages
         age_text = row.get("age")
+        if age_text and fold(age_text).strip(" .") in _NOT_STATED:
+            age_text = ""
         if age_text:
             ages = _age(age_text)
             if ages is None:
@@ -773,6 +790,8 @@ class _Reader:
                 svc.min_age, svc.max_age = ages.min_age, ages.max_age
         for key in ("min_age", "max_age"):
             value = row.get(key)
+            if value and fold(value).strip(" .") in _NOT_STATED:
+                continue
             if value:
                 if re.fullmatch(r"\d{1,3}", value):
                     setattr(svc, key, int(value))
@@ -781,8 +800,14 @@ class _Reader:
         self.take(
             row, "max_age" if row.values.get("max_age") else "age", check_age_range, svc.min_age, svc.max_age
         )
-        # cost, access, languages
-        svc.is_free, svc.fee_description = parse_cost(row.get("cost"))
+        if svc.min_age is None and svc.max_age is None and not age_text:
+            svc.age_not_stated = True  # nothing said about ages: "Age not stated", not "All ages"
+        # cost (nothing said: "Cost not stated", not "Free"), access, languages
+        cost_text = row.get("cost")
+        if not cost_text or fold(cost_text).strip(" .") in _NOT_STATED:
+            svc.is_free, svc.fee_description, svc.cost_not_stated = False, None, True
+        else:
+            svc.is_free, svc.fee_description = parse_cost(cost_text)
         access_text = row.get("access")
         routes, understood = parse_access(access_text)
         if not understood:

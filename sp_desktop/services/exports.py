@@ -30,7 +30,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.domain.enums import AccessRoute, VettingStatus
-from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -308,6 +308,8 @@ class ExportService:
 
 def _cost_text(s: ServiceRec) -> str:
     fee = (s.fee_description or "").strip()
+    if s.cost_not_stated and not fee:
+        return COST_NOT_STATED
     if s.is_free:
         if fee and parse_cost(fee)[0]:
             return fee
@@ -353,7 +355,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "opening_times": format_opening_times(s.schedule),
             "opening_notes": s.schedule_notes,
             "eligibility": s.eligibility,
-            "min_age": "" if s.min_age is None else str(s.min_age),
+            "min_age": (AGE_NOT_STATED if s.age_not_stated else "") if s.min_age is None else str(s.min_age),
             "max_age": "" if s.max_age is None else str(s.max_age),
             "cost": _cost_text(s) if s.name else "",
             "access": "; ".join(a.label for a in AccessRoute if a in s.access),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -203,6 +203,11 @@ class ImportPlan:
             f"Read {f.source_name}: {_n(len(f.organisations), 'organisation')}, "
             f"{_n(f.service_count, 'service')}, {_n(f.location_count, 'venue')}."
         ]
+        if f.shape:
+            lines.insert(0, f"Recognised {f.shape}.")
+        left_out = [p for p in f.problems if p.is_error or "left out" in p.message.lower()]
+        if left_out and not f.errors:
+            lines.append(f"{_n(len(left_out), 'item')} left out (each is listed below with the reason).")
         if f.errors:
             lines.append(f"{_n(len(f.errors), 'problem')} must be fixed before anything can be imported.")
         if f.warnings:
@@ -286,6 +291,18 @@ def detect_format(path: Path) -> str:
         if path.name.lower() in names or (path.parent / "datapackage.json").exists():
             return "hsds-csv"
     return "csv"
+
+
+def leave_out_bad_items(feed: Feed) -> Feed:
+    """An Open Referral feed with its bad items left out and the rest importable (--skip-bad-rows, or
+    "Leave out the items with errors" in the window). The reader already keeps such items out of the
+    records (a service without an organisation, an organisation without a name...); their problems stay in
+    the report, as warnings that say so, so every item left out is listed with the reason."""
+    if not feed.errors:
+        return feed
+    problems = [Problem("warning", p.message if "left out" in p.message.lower() else f"{p.message} Left out.",
+                        p.row, p.column, p.where) if p.is_error else p for p in feed.problems]
+    return replace(feed, problems=problems)
 
 
 # --------------------------------------------------------------------------- reading the directory
@@ -373,6 +390,7 @@ class _Svc:
     existing_id: int | None = None
     checksum: str = ""
     fields: list[str] = field(default_factory=list)
+    stale_checksum: bool = False  # unchanged, but the checksum kept is of older values (e.g. before 0009)
 
 
 @dataclass
@@ -531,6 +549,7 @@ class _Analyser:
             new_sfp = service_fingerprint(srec, self.category_codes(terms, srec))
             s_sum = checksum(new_sfp)
             sitem = _Svc(srec, "unchanged", svc.id, s_sum)
+            sitem.stale_checksum = s_sum != svc.source_checksum
             if s_sum != svc.source_checksum:
                 cur_rec, cur_codes = service_record(self.s, svc, loc_ids)
                 cur_sfp = service_fingerprint(cur_rec, cur_codes)
@@ -702,7 +721,7 @@ class ImportService:
     def read_feed(self, loaded: LoadedFile, mapping: Mapping[int, str] | None = None, *,
                   create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
         if loaded.feed is not None:
-            return loaded.feed
+            return leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed
         assert loaded.table is not None
         try:
             return spreadsheet.feed_from_table(
@@ -1256,6 +1275,9 @@ class _Writer:
             "last_verified_on",
             "min_age",
             "max_age",
+            "publisher_assured_on",
+            "publisher_assured_by",
+            "publisher_modified_on",
         ):
             if getattr(svc, key) is None and getattr(rec, key) is not None:
                 setattr(svc, key, getattr(rec, key))
@@ -1333,6 +1355,8 @@ class _Writer:
             org_changed = True
         elif item.action == "conflict":
             self.stats["conflicts_kept"] += 1
+        elif item.action == "unchanged" and item.checksum and item.checksum != org.source_checksum:
+            org.source_checksum = item.checksum  # the values here are exactly the feed's (see services)
         loc_map = self.sync_locations(org, rec.locations, replace=org_changed)
         if item.action in ("update", "conflict"):
             org.source_checksum = item.checksum
@@ -1347,6 +1371,12 @@ class _Writer:
         for sv in item.services:
             if sv.action == "add":
                 self.add_service(org, sv.rec, loc_map)
+            elif sv.action == "unchanged" and sv.stale_checksum:
+                # The values here are exactly the feed's (e.g. text repaired by upgrade 0009 to what the feed
+                # now gives): remember that, so a later change in the feed is not taken for an edit here.
+                svc = s.get(Service, sv.existing_id)
+                if svc is not None:
+                    svc.source_checksum = sv.checksum
             elif sv.action in ("update", "conflict"):
                 svc = s.get(Service, sv.existing_id)
                 assert svc is not None

@@ -132,7 +132,7 @@ def _who_for(d: ServiceDetail) -> str | None:
     if ages and not all(a in " ".join(parts) for a in ages):  # unless the words already say it
         parts.append(_sentence(show_age_range(d.min_age, d.max_age)))
     elif not parts:
-        parts.append("All ages.")
+        parts.append(_sentence(d.ages))  # "All ages." only when the practice said so; else "Age not stated."
     area = _text(d.service_area)
     if area and area.casefold() not in " ".join(parts).casefold():
         parts.append(f"For people in {area.rstrip('.')}.")
@@ -228,7 +228,7 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         organisation_name=d.organisation.name,
         description=description,
         who_for=_who_for(d),
-        cost=_sentence(d.cost) if not d.is_free else "Free",
+        cost=_sentence(d.cost) if not d.is_free or d.cost_not_stated else "Free",
         how_to_get_in_touch=_how_to_get_in_touch(d, referred),
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
