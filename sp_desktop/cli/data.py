@@ -120,6 +120,22 @@ def _mapping(loaded: object, pairs: list[str]) -> dict[int, str]:
     return mapping
 
 
+def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool) -> str:
+    """Why nothing was imported, naming only the options that would work for this file."""
+    errors = feed.errors
+    bad = sorted({p.row for p in errors if p.row is not None})
+    rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
+    text = f"nothing was imported: {len(errors)} problem(s){rows} must be fixed first (each is listed above)."
+    if skipping:  # what is left cannot be left out row by row
+        return text + " Fix the file and import it again."
+    if is_spreadsheet:
+        if bad:
+            return text + " Fix the file, or use --skip-bad-rows to leave those rows out and import the rest."
+        return text + " Fix the file and import it again."
+    return text + (" Fix the feed, or use --skip-bad-rows to leave those items out (services without an "
+                   "organisation, records without a name) and import the rest.")
+
+
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
     from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
@@ -167,10 +183,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             for line in report_lines(plan):
                 print(line, file=out)
             if plan.has_errors:
-                bad = sorted({p.row for p in feed.errors if p.row is not None})
-                rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
-                raise CommandError(f"nothing was imported: {len(feed.errors)} problem(s){rows} must be fixed "
-                                   "first. Fix the file, or use --skip-bad-rows to leave those rows out.")
+                raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows))
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0

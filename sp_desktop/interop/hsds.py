@@ -192,6 +192,9 @@ def _t(value: Any) -> str | None:
     return plain_text(_s(value))
 
 
+#: Feeds repeat numbers (a council's switchboard on hundreds of services); phonenumbers is slow to parse.
+_cached_phone = functools.lru_cache(maxsize=65536)(normalise_phone)
+
 _REPAIRS: dict[Any, Callable[[str], tuple[str, str | None]]] = {
     normalise_email: repair_email, normalise_url: repair_url}
 
@@ -748,8 +751,56 @@ def feed_from_json(data: Any, source_name: str) -> Feed:
     return feed_from_pages([(source_name, data)], source_name)
 
 
+def _oruk_location(loc: dict[str, Any]) -> dict[str, Any]:
+    if "physical_addresses" not in loc and "accessibility_for_disabilities" not in loc:
+        return loc
+    loc = dict(loc)
+    if not loc.get("addresses"):
+        loc["addresses"] = _list(loc.get("physical_addresses"))
+    if not loc.get("accessibility"):
+        loc["accessibility"] = [{"id": a.get("id"), "description": a.get("accessibility")}
+                                for a in _list(loc.get("accessibility_for_disabilities"))]
+    return loc
+
+
+def oruk_v1(item: dict[str, Any]) -> dict[str, Any]:
+    """An Open Referral UK v1 object (as council APIs serve it) in HSDS 3.0 field names: regular_schedules,
+    service_taxonomys, physical_addresses, accessibility_for_disabilities, languages as {"language": ...},
+    service_areas as {"service_area": ...} and the organisation's "url". HSDS 3.0 objects pass unchanged."""
+    v1 = ("regular_schedules", "service_taxonomys", "eligibilitys", "holiday_schedules", "fundings")
+    if not any(k in item for k in v1) and not isinstance(item.get("organization"), dict):
+        return item
+    d = dict(item)
+    if not d.get("schedules") and isinstance(d.get("regular_schedules"), list):
+        d["schedules"] = [{**r, "byday": r.get("byday") or r.get("weekday")} for r in _list(d["regular_schedules"])]
+    if not d.get("attributes") and isinstance(d.get("service_taxonomys"), list):
+        attrs = []
+        for st in _list(d["service_taxonomys"]):
+            tax = st.get("taxonomy") if isinstance(st.get("taxonomy"), dict) else None
+            if tax is not None:
+                attrs.append({"id": st.get("id"), "taxonomy_term": {
+                    "id": tax.get("id"), "name": tax.get("name"), "parent_id": tax.get("parent"),
+                    "taxonomy": tax.get("vocabulary")}})
+        d["attributes"] = attrs
+    if isinstance(d.get("languages"), list):
+        d["languages"] = [{"name": x.get("language"), **x} if "language" in x and "name" not in x else x
+                          for x in _list(d["languages"])]
+    if isinstance(d.get("service_areas"), list):
+        d["service_areas"] = [{"name": x.get("service_area"), **x} if "service_area" in x and "name" not in x
+                              else x for x in _list(d["service_areas"])]
+    if isinstance(d.get("service_at_locations"), list):
+        d["service_at_locations"] = [
+            {**sal, "location": _oruk_location(sal["location"])} if isinstance(sal.get("location"), dict) else sal
+            for sal in _list(d["service_at_locations"])]
+    org = d.get("organization")
+    if isinstance(org, dict) and org.get("url") and not org.get("website"):
+        d["organization"] = {**org, "website": org.get("url")}
+    return d
+
+
 def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
     p = _Problems()
+    items = [oruk_v1(i) for i in items]
     orgs: dict[str, dict[str, Any]] = {}
     order: list[dict[str, Any]] = []
 
@@ -830,7 +881,7 @@ class _Mapper:
         if note:
             self.p.warn(where, f"repaired: {note}", column)
         try:
-            number = normalise_phone(raw, column)
+            number = _cached_phone(raw, column)
         except FieldError as exc:
             if len(raw) > 32 or not re.search(r"\d", raw):
                 self.p.warn(where, f"{exc.message} Left out.", column)

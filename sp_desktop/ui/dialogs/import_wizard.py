@@ -371,16 +371,21 @@ class PreviewPage(QWizardPage):
             self.changes.setItem(len(visible), 0, _item(f"= {unchanged} unchanged"))
         errors = plan.feed.errors
         spreadsheet = self.w.loaded is not None and self.w.loaded.is_spreadsheet
-        self.skip_bad.setVisible(spreadsheet and (bool(errors) or self.skip_bad.isChecked()))
+        what = "rows" if spreadsheet else "items"
+        self.skip_bad.setText(f"Leave out the {what} with errors (✗) and import the rest")
+        self.skip_bad.setAccessibleName(f"Leave out the {what} with errors and import the rest")
+        rows = sorted({p.row for p in errors if p.row is not None})
+        # offered only where leaving out works: feeds' items, or spreadsheet rows with errors
+        can_skip = (not spreadsheet or bool(rows)) and not self.skip_bad.isChecked()
+        self.skip_bad.setVisible(bool(errors) and can_skip or self.skip_bad.isChecked())
         if errors:
-            rows = sorted({p.row for p in errors if p.row is not None})
             where = (
                 f" on rows {', '.join(map(str, rows[:15]))}{'…' if len(rows) > 15 else ''}" if rows else ""
             )
             self.blocked.setText(
                 f"<b>✗ {len(errors)} problem(s){where} must be fixed before importing.</b> Fix "
                 "them in the file and choose it again"
-                + (", or leave those rows out." if spreadsheet else ".")
+                + (f", or leave those {what} out." if can_skip else ".")
             )
         else:
             self.blocked.setText("")
