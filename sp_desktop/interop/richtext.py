@@ -40,11 +40,15 @@ class _Text(HTMLParser):
         self.dropping = 0
         self.lists: list[list[int]] = []  # [kind (0 bullet / 1 numbered), counter]
         self.pending_gap = False
+        self.indent = ""  # for a nested list item
 
     # ---- building lines
     def _break(self, gap: bool = False) -> None:
         line = _SPACES.sub(" ", "".join(self.current)).strip()
         self.current = []
+        if line and self.indent:
+            line = self.indent + line
+        self.indent = ""
         if line:
             if self.pending_gap and self.lines and self.lines[-1] != "":
                 self.lines.append("")
@@ -73,7 +77,8 @@ class _Text(HTMLParser):
                 marker = f"{n}. " if kind else "• "
             else:
                 marker = "• "
-            self.current.append("  " * max(len(self.lists) - 1, 0) + marker)
+            self.indent = "  " * max(len(self.lists) - 1, 0)
+            self.current.append(marker)
         elif tag in _BLOCK:
             self._break(gap=True)
         elif tag in ("td", "th") and self.current:
