@@ -129,7 +129,7 @@ def upgrade() -> None:
             f"{moved} service{'' if moved == 1 else 's'} from Open Referral feeds had the publisher's "
             "assured date stored as the practice's “last checked”; it is now kept as “assured by the "
             "publisher” and the practice's “last checked” is empty until someone here checks.")
-    audit = sa.table("audit_event", sa.column("at"), sa.column("staff_id"), sa.column("staff_name"),
+    audit = sa.table("audit_event", sa.column("at", sa.DateTime()), sa.column("staff_id"), sa.column("staff_name"),
                      sa.column("action"), sa.column("entity_type"), sa.column("entity_id"),
                      sa.column("entity_label"), sa.column("organisation_id"), sa.column("changes", sa.JSON),
                      sa.column("summary"))
