@@ -379,7 +379,8 @@ class LeafletService:
         ids = list(dict.fromkeys(service_ids))
         rules = leaflet_eligibility(s, ids, today)
         rows = {r.id: r for r in s.execute(
-            select(Service.id, Service.organisation_id, Service.last_verified_on,
+            select(Service.id, Service.organisation_id, Service.last_verified_on, Service.publisher_assured_on,
+                   Service.source_feed,
                    Service.access_self_referral, Service.access_professional_referral,
                    Service.access_drop_in, Service.access_appointment)
             .where(Service.id.in_(ids)))} if ids else {}
@@ -393,7 +394,13 @@ class LeafletService:
                 name = e.service_name
                 if e.warning:
                     warnings.append(f"! {name}: {_sentence(e.warning)}")
-                if row.last_verified_on is None:
+                if row.last_verified_on is None and row.publisher_assured_on is not None:
+                    feed = f"“{row.source_feed}”" if row.source_feed else "the feed"
+                    warnings.append(
+                        f"! {name}: the details have never been checked by the practice (the publisher of "
+                        f"{feed} assured them on {show_date(row.publisher_assured_on)}). Check them with the "
+                        "organisation before giving this leaflet.")
+                elif row.last_verified_on is None:
                     warnings.append(f"! {name}: the details have never been checked. Check them with "
                                     "the organisation before giving this leaflet.")
                 elif add_months(row.last_verified_on, settings.review_interval_months) < today:

@@ -20,7 +20,7 @@ Create Date: 2026-12-07
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -134,7 +134,7 @@ def upgrade() -> None:
                      sa.column("entity_label"), sa.column("organisation_id"), sa.column("changes", sa.JSON),
                      sa.column("summary"))
     conn.execute(sa.insert(audit).values(
-        at=datetime.now(UTC).replace(tzinfo=None), staff_id=None, staff_name="sp_desktop upgrade",
+        at=datetime.now().replace(microsecond=0), staff_id=None, staff_name="sp_desktop upgrade",
         action="update", entity_type="directory", entity_id=None, entity_label="Directory text repaired",
         organisation_id=None, changes={"repaired": repaired, "publisher_dates_moved": moved}, summary=summary))
 
