@@ -256,7 +256,7 @@ class ServiceDetail:
             text += f", by {self.publisher_assured_by}"
         if self.publisher_modified_on:
             text += f"; last changed by the publisher on {show_date(self.publisher_modified_on)}"
-        return text + ". Not checked by the practice."
+        return text + "."
 
 
 # --------------------------------------------------------------------------- forms (what people typed)

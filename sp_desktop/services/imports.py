@@ -205,6 +205,15 @@ class ImportPlan:
         ]
         if f.shape:
             lines.insert(0, f"Recognised {f.shape}.")
+        repaired: Counter[str] = Counter()
+        for p in f.problems:
+            if p.message.startswith("repaired: "):
+                column = (p.column or "").lower()
+                repaired["e-mail address" if "mail" in column else "phone number" if "phone" in column
+                         else "web address"] += 1
+        if repaired:
+            lines.append("Repaired (each is listed below): " + ", ".join(
+                _n(n, what) for what, n in sorted(repaired.items())) + ".")
         left_out = [p for p in f.problems if p.is_error or "left out" in p.message.lower()]
         if left_out and not f.errors:
             lines.append(f"{_n(len(left_out), 'item')} left out (each is listed below with the reason).")

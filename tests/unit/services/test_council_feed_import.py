@@ -59,8 +59,7 @@ def test_the_window_shows_plain_words_cost_and_age_not_stated_and_the_publishers
     assert d.organisation.description == "Group 0 supports people & families in Paisley."
     assert d.cost == "Cost not stated" and d.ages == "Age not stated"
     assert d.last_verified_on is None  # nobody here has checked
-    assert d.publisher_note == ("Assured by the publisher (renfrewshire) on 10 Dec 2024. "
-                                "Not checked by the practice.")
+    assert d.publisher_note == "Assured by the publisher (renfrewshire) on 10 Dec 2024."
     [row] = [r for r in directory.search("Recovery Service 0").rows if r.id == sid]
     assert row.cost == "Cost not stated" and row.last_verified_on is None
     for text in (d.description, d.organisation.description or "", row.cost):
