@@ -219,7 +219,8 @@ def test_the_spec_examples_import(ctx, source):
     d = DirectoryService(ctx)
     [row] = d.search("counselling").rows
     svc = d.get_service(row.id)
-    assert svc.organisation.name == "Example Organization Inc." and svc.last_verified_on == date(2005, 1, 1)
+    assert svc.organisation.name == "Example Organization Inc." and svc.last_verified_on is None
+    assert svc.publisher_assured_on == date(2005, 1, 1)  # the publisher's word, kept apart (issue 26)
     assert (svc.min_age, svc.max_age) == (12, 100) and svc.languages == ("Urdu",)
     assert [loc.name for loc in svc.locations] == ["MyCity Civic Center"]
     # the same feed again changes nothing
