@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "the feed's")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
+    p.add_argument("--assume-access", choices=("self_referral", "professional_referral", "drop_in", "appointment"),
+                   help="how people get to services whose file does not say (default: left empty, as nothing "
+                        "is assumed)")
     p.add_argument("--archive-missing", action="store_true",
                    help="archive records that came from this feed but are no longer in it")
     p.add_argument(
@@ -138,6 +141,7 @@ def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool) -> str:
 
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
+    from sp_desktop.domain.enums import AccessRoute
     from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
     from sp_desktop.services.imports import (
         FORMAT_LABELS,
@@ -172,6 +176,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                 unmatched_terms=args.unmatched_terms,
                 archive_missing=args.archive_missing,
                 feed_name=args.feed,
+                assume_access=AccessRoute(args.assume_access) if args.assume_access else None,
                 remember_columns=(
                     {loaded.table.headers[i]: k for i, k in mapping.items()}
                     if loaded.table is not None

@@ -227,6 +227,7 @@ class Location(Versioned, Base):
     accessibility_notes: Mapped[str | None] = mapped_column(Text)
     transport_notes: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(60))  # as the source gave it (migration 0009)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="locations")
 

@@ -931,6 +931,8 @@ class _Mapper:
             loc.town = _t(a.get("city"))
             state = _t(a.get("state_province"))
             loc.region = _t(a.get("region")) or (state if state != loc.town else None)
+            country = _s(a.get("country"))
+            loc.country = (country.upper() if len(country) == 2 else country)[:60] if country else None
             pc = _s(a.get("postal_code"))
             if pc:
                 checked = normalise_postcode(pc)
@@ -1313,7 +1315,7 @@ def _location_object(loc: LocationRec, org_id: str) -> dict[str, Any]:
                     "region": loc.region,
                     "state_province": loc.region or loc.town or "",
                     "postal_code": loc.postcode or "",
-                    "country": "GB",
+                    "country": loc.country or "GB",  # venues typed here are in the UK practice's area
                     "address_type": "physical",
                 }
             )

@@ -87,11 +87,15 @@ class LocationRec:
     accessibility: list[str] = field(default_factory=list)
     accessibility_notes: str | None = None
     transport_notes: str | None = None
+    country: str | None = None  # as the source gave it; None when it said none
 
     def key(self) -> list[Any]:
-        return [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
-                self.latitude, self.longitude, list(self.accessibility), self.accessibility_notes,
-                self.transport_notes]
+        key = [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
+               self.latitude, self.longitude, list(self.accessibility), self.accessibility_notes,
+               self.transport_notes]
+        if self.country:  # added later: left out while empty, so earlier checksums still match
+            key.append(self.country)
+        return key
 
     @property
     def label(self) -> str:

@@ -812,7 +812,7 @@ class _Reader:
         routes, understood = parse_access(access_text)
         if not understood:
             self.warn(row, "access", f"could not tell how people get to the service from “{access_text}”; "
-                                     "it will be set to self-referral")
+                                     "it is left empty")
         svc.access = routes or guess_access(svc.application_process)
         for lang in split_list(row.get("languages")):
             if fold(lang) in BSL_NAMES:

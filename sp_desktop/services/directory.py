@@ -987,9 +987,16 @@ class DirectoryService:
                                                                    for x in values["locations"])))]
         return changes
 
+    def _imported_without_access(self, service_id: int) -> bool:
+        with self.ctx.read() as s:
+            svc = s.get(Service, service_id)
+            return svc is not None and not any(getattr(svc, col.key) for col in _ACCESS_COLUMN.values())
+
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
         values, errs = self.validate_service(form)
+        if "access" in errs.errors and service_id is not None and self._imported_without_access(service_id):
+            del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             org = s.get(Organisation, form.organisation_id)

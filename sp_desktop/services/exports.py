@@ -165,7 +165,7 @@ class DirectoryReader:
             select(Location.organisation_id, Location.id, Location.uid, Location.name, Location.address_1,
                    Location.address_2, Location.town, Location.region, Location.postcode,
                    Location.latitude, Location.longitude, Location.accessibility,
-                   Location.accessibility_notes, Location.transport_notes)
+                   Location.accessibility_notes, Location.transport_notes, Location.country)
             .where(Location.organisation_id.in_(ids))
             .order_by(Location.name, Location.uid))
         in_round = (Service.organisation_id.in_(ids), Service.archived_at.is_(None))
@@ -216,7 +216,7 @@ class DirectoryReader:
                 rec.locations.append(LocationRec(
                     lid, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                     loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                    loc.transport_notes))
+                    loc.transport_notes, loc.country))
             for row in services.get(org_id, ()):
                 sid = row.id
                 fields = dict(zip(SERVICE_FIELDS, row[3:3 + n_fields], strict=True))

@@ -171,6 +171,8 @@ class ImportChoices:
     archive_missing: bool = False
     feed_name: str | None = None
     remember_columns: dict[str, str] | None = None  # header -> field, saved when the import succeeds
+    # How people get to services whose source does not say: nothing unless the person importing chooses.
+    assume_access: AccessRoute | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class ImportPlan:
     duplicates: tuple[DuplicateMatch, ...]
     changes: tuple[Change, ...]
     new_categories: tuple[str, ...]
+    without_access: int = 0  # services whose source does not say how people get to them
+    assumed_access: AccessRoute | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -241,6 +245,11 @@ class ImportPlan:
                          f"{'one' if n == 1 else 'ones'} already in the directory.")
         if self.new_categories:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
+        if self.without_access:
+            n = self.without_access
+            said = f"{_n(n, 'service')} {'does' if n == 1 else 'do'} not say how people get to {'it' if n == 1 else 'them'}"
+            lines.append(f"{said}: set to “{self.assumed_access.label}”, as you chose." if self.assumed_access
+                         else f"{said}: left empty unless you choose a default.")
         return lines
 
 
@@ -302,6 +311,21 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
+def _without_access(feed: Feed) -> int:
+    return sum(1 for o in feed.organisations for s in o.services if not s.access)
+
+
+def apply_chosen_defaults(feed: Feed, choices: ImportChoices) -> Feed:
+    """The feed with the defaults the person importing chose (never any other): services that do not say
+    how people get to them get `choices.assume_access`."""
+    route = choices.assume_access
+    if route is None or not _without_access(feed):
+        return feed
+    orgs = [replace(o, services=[replace(s, access=[route]) if not s.access else s for s in o.services])
+            for o in feed.organisations]
+    return replace(feed, organisations=orgs)
+
+
 def leave_out_bad_items(feed: Feed) -> Feed:
     """An Open Referral feed with its bad items left out and the rest importable (--skip-bad-rows, or
     "Leave out the items with errors" in the window). The reader already keeps such items out of the
@@ -352,7 +376,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
 def location_record(loc: Location, rec_id: str | None) -> LocationRec:
     return LocationRec(rec_id, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                        loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                       loc.transport_notes)
+                       loc.transport_notes, loc.country)
 
 
 def service_record(
@@ -746,10 +770,13 @@ class ImportService:
     def plan(self, feed: Feed, choices: ImportChoices | None = None) -> ImportPlan:
         """Compare the feed with the directory. Changes nothing."""
         choices = choices or ImportChoices()
+        without_access = _without_access(feed)
+        feed = apply_chosen_defaults(feed, choices)
         with self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
-            return _plan_from(analysis, feed, choices, cats)
+            plan = _plan_from(analysis, feed, choices, cats)
+            return replace(plan, without_access=without_access, assumed_access=choices.assume_access)
 
     # ---- writing
     def commit(self, feed: Feed, choices: ImportChoices | None = None,
@@ -763,6 +790,7 @@ class ImportService:
             )
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
+        feed = apply_chosen_defaults(feed, choices)
         with self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
@@ -938,7 +966,7 @@ class _Writer:
                 "region": loc.region, "postcode": loc.postcode, "latitude": loc.latitude,
                 "longitude": loc.longitude, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes, "transport_notes": loc.transport_notes,
-                "source_id": loc.id if self.hsds else None}
+                "country": loc.country, "source_id": loc.id if self.hsds else None}
 
     def org_checksum(self, rec: OrgRec) -> str | None:
         return checksum(org_fingerprint(rec)) if self.hsds else None

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from sp_desktop.domain.enums import AccessRoute
 from sp_desktop.interop.records import Feed
 from sp_desktop.interop.spreadsheet import FIELD_BY_KEY, FIELDS, IGNORE
 from sp_desktop.services.base import ServiceContext
@@ -325,6 +326,16 @@ class PreviewPage(QWizardPage):
         self.skip_bad.setObjectName("skip_bad_rows")
         self.skip_bad.setAccessibleName("Leave out the rows with errors and import the rest")
         self.skip_bad.toggled.connect(self.skip_toggled)
+        # nothing is assumed about how people get to a service unless the person importing says so
+        self.assume = QComboBox()
+        self.assume.setObjectName("assume_access")
+        self.assume.setAccessibleName("How people get to services whose file does not say")
+        self.assume.addItem("Leave it empty (nothing is assumed)", None)
+        for route in AccessRoute:
+            self.assume.addItem(route.label, route)
+        self.assume_label = QLabel("Services that do not say how people &get to them:")
+        self.assume_label.setBuddy(self.assume)
+        self.assume.currentIndexChanged.connect(self.assume_changed)
         self.blocked = QLabel()
         self.blocked.setObjectName("import_blocked")
         self.blocked.setWordWrap(True)
@@ -338,6 +349,10 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.problems, 3)
         layout.addWidget(self.blocked)
         layout.addWidget(self.skip_bad)
+        assume_row = QHBoxLayout()
+        assume_row.addWidget(self.assume_label)
+        assume_row.addWidget(self.assume, 1)
+        layout.addLayout(assume_row)
         layout.addWidget(changes_label)
         layout.addWidget(self.changes, 2)
 
@@ -390,7 +405,27 @@ class PreviewPage(QWizardPage):
         else:
             self.blocked.setText("")
         self.blocked.setVisible(bool(errors))
+        show_assume = bool(plan.without_access)
+        self.assume.blockSignals(True)
+        self.assume.setCurrentIndex(max(0, self.assume.findData(self.w.choices.assume_access)))
+        self.assume.blockSignals(False)
+        self.assume_label.setVisible(show_assume)
+        self.assume.setVisible(show_assume)
         self.completeChanged.emit()
+
+    def assume_changed(self, _index: int) -> None:
+        self.w.choices.assume_access = self.assume.currentData()
+        feed, choices = self.w.feed, self.w.choices
+        if feed is None:
+            return
+
+        def apply(plan: Any) -> bool:
+            self.w.plan = plan
+            self.show_plan()
+            return True
+
+        self.w.in_background(None, "Comparing with the directory…",
+                             lambda _progress: self.w.service.plan(feed, choices), apply)
 
     def skip_toggled(self, _checked: bool) -> None:
         self.w.skip_bad_rows = self.skip_bad.isChecked()

@@ -6,6 +6,8 @@ rich text already stored repaired once
   apart from the practice's own "last checked" (``last_verified_on``).
 - ``service.cost_not_stated`` and ``service.age_not_stated``: the source said nothing about cost or ages,
   so the app shows "Cost not stated" / "Age not stated" rather than inventing "Free" / "All ages".
+- ``location.country``: the country a source gave for a venue, kept (an import no longer turns US into GB);
+  empty when the source said none.
 - Repairs, once: text fields that hold HTML from a feed ("<p>Drug &amp; Alcohol ...&nbsp;</p>") become
   plain text keeping paragraphs and bullets (``sp_desktop.interop.richtext.plain_text``), and a feed's
   ``assured_date`` that earlier versions stored as the practice's "last checked" (services from an Open
@@ -110,6 +112,7 @@ def upgrade() -> None:
     op.add_column('service', sa.Column('publisher_modified_on', sa.Date(), nullable=True))
     op.add_column('service', sa.Column('cost_not_stated', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.add_column('service', sa.Column('age_not_stated', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('location', sa.Column('country', sa.String(length=60), nullable=True))
     conn = op.get_bind()
     repaired = repair_text(conn)
     moved = move_publisher_dates(conn)
@@ -140,6 +143,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('location', schema=None) as batch_op:
+        batch_op.drop_column('country')
     with op.batch_alter_table('service', schema=None) as batch_op:
         batch_op.drop_column('age_not_stated')
         batch_op.drop_column('cost_not_stated')
