@@ -217,7 +217,8 @@ class ImportPlan:
                          else "web address"] += 1
         if repaired:
             lines.append("Repaired (each is listed below): " + ", ".join(
-                _n(n, what) for what, n in sorted(repaired.items())) + ".")
+                _n(n, what, what + "es" if what.endswith("s") else None)
+                for what, n in sorted(repaired.items())) + ".")
         left_out = [p for p in f.problems if p.is_error or "left out" in p.message.lower()]
         if left_out and not f.errors:
             lines.append(f"{_n(len(left_out), 'item')} left out (each is listed below with the reason).")

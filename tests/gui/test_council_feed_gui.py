@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import func, select
 
 from sp_desktop.db.models import Service
+from sp_desktop.domain.enums import AccessRoute
 from sp_desktop.services.directory import DirectoryService
 from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
 from sp_desktop.ui.dialogs.import_wizard import PAGE_IMPORT, PAGE_PREVIEW
@@ -31,6 +32,7 @@ def test_wizard_leaves_out_services_without_an_organisation_when_asked(qtbot, wi
         _next(qtbot, wizard)
     page = wizard.preview_page
     assert "1 page, 20 services" in page.summary.text()
+    assert "Repaired (each is listed below): 17 e-mail addresses, 17 phone numbers" in page.summary.text()
     assert "must be fixed before importing" in page.blocked.text() and "leave those items out" in page.blocked.text()
     assert page.skip_bad.isVisible() and page.skip_bad.text() == "Leave out the items with errors (✗) and import the rest"
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
@@ -38,6 +40,11 @@ def test_wizard_leaves_out_services_without_an_organisation_when_asked(qtbot, wi
     page.skip_bad.setChecked(True)
     qtbot.waitUntil(lambda: wizard.busy is None and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
                     timeout=20000)
+    # nothing is assumed about how people get in, unless chosen here
+    assert page.assume.isVisible() and page.assume.currentData() is None
+    assert "17 services do not say how people get to them: left empty" in page.summary.text()
+    page.assume.setCurrentIndex(page.assume.findText("Self-referral"))
+    qtbot.waitUntil(lambda: wizard.busy is None and "as you chose" in page.summary.text(), timeout=20000)
     texts = [page.problems.item(r, 3).text() for r in range(page.problems.rowCount())]
     assert sum("does not say which organisation runs it" in t for t in texts) == 3
     assert any(t.startswith("repaired: “young.voice@example.gov.uk.”") for t in texts)
@@ -46,6 +53,8 @@ def test_wizard_leaves_out_services_without_an_organisation_when_asked(qtbot, wi
     with qtbot.waitSignal(wizard.imported, timeout=20000) as got:
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), qtbot_button())
     assert got.args[0].services_added == 17
+    [row, *_] = DirectoryService(ctx).search("Recovery Service 1").rows
+    assert DirectoryService(ctx).get_service(row.id).access == (AccessRoute.SELF_REFERRAL,)
     with ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Service)) == 17
 

@@ -332,7 +332,7 @@ class PreviewPage(QWizardPage):
         self.assume.setAccessibleName("How people get to services whose file does not say")
         self.assume.addItem("Leave it empty (nothing is assumed)", None)
         for route in AccessRoute:
-            self.assume.addItem(route.label, route)
+            self.assume.addItem(route.label, route.value)
         self.assume_label = QLabel("Services that do not say how people &get to them:")
         self.assume_label.setBuddy(self.assume)
         self.assume.currentIndexChanged.connect(self.assume_changed)
@@ -407,14 +407,16 @@ class PreviewPage(QWizardPage):
         self.blocked.setVisible(bool(errors))
         show_assume = bool(plan.without_access)
         self.assume.blockSignals(True)
-        self.assume.setCurrentIndex(max(0, self.assume.findData(self.w.choices.assume_access)))
+        chosen = self.w.choices.assume_access
+        self.assume.setCurrentIndex(max(0, self.assume.findData(chosen.value)) if chosen else 0)
         self.assume.blockSignals(False)
         self.assume_label.setVisible(show_assume)
         self.assume.setVisible(show_assume)
         self.completeChanged.emit()
 
     def assume_changed(self, _index: int) -> None:
-        self.w.choices.assume_access = self.assume.currentData()
+        value = self.assume.currentData()
+        self.w.choices.assume_access = AccessRoute(value) if value else None
         feed, choices = self.w.feed, self.w.choices
         if feed is None:
             return
