@@ -60,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run_import)
 
     p = add_subcommand(
+        sub, "import-categories", "add a taxonomy file's terms to the practice's categories",
+        "Read an Open Referral (HSDS 3.0 / ORUK) taxonomy file (taxonomy terms as JSON) and add its terms to the "
+        "practice's categories, two levels deep, in one go. Categories already in the list are kept.")
+    p.add_argument("source", metavar="FILE", help="the taxonomy terms file (JSON)")
+    p.set_defaults(run=run_import_categories)
+
+    p = add_subcommand(
         sub,
         "export",
         "export the directory (CSV for Excel, or Open Referral)",
@@ -198,6 +205,23 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         except Cancelled as exc:
             raise CommandError(str(exc), 130) from None
     print("", file=out)
+    print(result.describe(), file=out)
+    return 0
+
+
+def run_import_categories(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.categories import CategoryService, TaxonomyFileError
+
+    with runtime_for(args) as (_rt, ctx):
+        try:
+            result = CategoryService(ctx).import_taxonomy(Path(args.source))
+        except TaxonomyFileError as exc:
+            raise CommandError(str(exc)) from None
+    for label in result.added:
+        print(f"  + {label}", file=out)
+    for label in result.left_out:
+        print(f"  left out: {label}", file=out)
     print(result.describe(), file=out)
     return 0
 

@@ -686,8 +686,9 @@ def unwrap_json(data: Any, source_name: str) -> _Page:
                 "(organizations.csv, services.csv...).")
         if _looks_like_taxonomy(data):
             raise HsdsError(
-                f"{source_name} is a taxonomy (a list of categories), not organisations or services. To use "
-                "its terms as categories, import it from the Categories screen.")
+                f"{source_name} is a taxonomy (a list of categories), not organisations or services. To add "
+                "its terms to the practice's categories, choose “Import categories…” in the File "
+                "menu (on the command line: sp-desktop import-categories).")
         if not ({"name", "id"} & set(data)) or not (set(data) & (_SERVICE_KEYS | _ORG_KEYS | {"name"})):
             keys = ", ".join(sorted(str(k) for k in data)[:8])
             raise HsdsError(
@@ -738,8 +739,9 @@ def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
         raise HsdsError(f"{source_name} holds no organisations or services.")
     if all(_looks_like_taxonomy(i) for i in items):
         raise HsdsError(
-            f"{source_name} is a taxonomy (a list of categories), not organisations or services. To use "
-            "its terms as categories, import it from the Categories screen.")
+            f"{source_name} is a taxonomy (a list of categories), not organisations or services. To add "
+            "its terms to the practice's categories, choose “Import categories…” in the File "
+            "menu (on the command line: sp-desktop import-categories).")
     shape, warnings = _describe_pages(pages, items, source_name)
     feed = feed_from_items(items, source_name)
     feed.shape = shape

@@ -210,6 +210,9 @@ def _table_from_rows(path: Path, raw_rows: list[tuple[int, list[str]]], **info: 
 def read_csv_bytes(path: Path, data: bytes) -> Table:
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
+    # Long cells are read, then reported by row, column and size where they are checked (nothing is cut).
+    if csv.field_size_limit() < MAX_CSV_BYTES:
+        csv.field_size_limit(MAX_CSV_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         raw = [(i + 1, row) for i, row in enumerate(reader)]
@@ -255,6 +258,35 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         wb.close()
 
 
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (Word or Excel 97-2003)"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"MZ", "a Windows program"), (b"{\\rtf", "a Word (RTF) document"),
+    (b"\x1f\x8b", "a compressed (gzip) file"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"BM", "a bitmap image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+)
+
+
+def not_a_spreadsheet(path: Path, head: bytes) -> str | None:
+    """What a file that is not a spreadsheet looks like ("a PNG image"), from its first bytes; or None."""
+    if path.suffix.lower() == ".xls" and head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None  # said separately: the old Excel format
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            if magic == b"BM" and b"," in head[:64]:
+                continue  # a CSV that starts with "BM..."
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            return "a Word document"
+        if b"ppt/" in head:
+            return "a PowerPoint presentation"
+        return None  # an Excel workbook, or a zip checked when it is opened
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file, not text"
+    return None
+
+
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file into a `Table`. Raises SpreadsheetError with a plain message."""
     path = Path(path)
@@ -267,7 +299,11 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
             "“Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file."
         )
     with path.open("rb") as fh:
-        head = fh.read(4)
+        head = fh.read(4096)
+    kind = not_a_spreadsheet(path, head)
+    if kind:
+        raise SpreadsheetError(f"{path.name} is not a spreadsheet (it looks like {kind}). Choose a CSV file or an "
+                               "Excel workbook (.xlsx) with one row for each service.")
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return read_xlsx(path, sheet)
     size = path.stat().st_size
