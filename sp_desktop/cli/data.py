@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="import the good rows and leave out rows with problems (default: import nothing)",
     )
+    p.add_argument(
+        "--skip-bad-fields",
+        action="store_true",
+        help="import rows with a bad field (a phone that is not one, an unknown category...) without that "
+             "field; each is listed (rows without an organisation name still need fixing or --skip-bad-rows)",
+    )
     p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
                    help="what to do with organisations that look like ones already in the directory: merge "
                         "(fill in blanks, add missing services; the default), skip, or add as new")
@@ -130,7 +136,7 @@ def _mapping(loaded: object, pairs: list[str]) -> dict[int, str]:
     return mapping
 
 
-def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool) -> str:
+def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool, skipping_fields: bool = False) -> str:
     """Why nothing was imported, naming only the options that would work for this file."""
     errors = feed.errors
     bad = sorted({p.row for p in errors if p.row is not None})
@@ -139,9 +145,13 @@ def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool) -> str:
     if skipping:  # what is left cannot be left out row by row
         return text + " Fix the file and import it again."
     if is_spreadsheet:
-        if bad:
-            return text + " Fix the file, or use --skip-bad-rows to leave those rows out and import the rest."
-        return text + " Fix the file and import it again."
+        if not bad:
+            return text + " Fix the file and import it again."
+        options = []
+        if not feed.whole_row_errors and not skipping_fields:  # every error is about one field
+            options.append("--skip-bad-fields to import those rows without the bad fields")
+        options.append("--skip-bad-rows to leave those rows out")
+        return text + " Fix the file, or use " + ", or ".join(options) + ", and import the rest."
     return text + (" Fix the feed, or use --skip-bad-rows to leave those items out (services without an "
                    "organisation, records without a name) and import the rest.")
 
@@ -176,7 +186,7 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                     target = FIELD_BY_KEY[key].label if key else "(not imported)"
                     print(f"  {heading} -> {target}", file=out)
             feed = service.read_feed(loaded, mapping or None, create_missing_categories=args.new_categories,
-                                     skip_bad_rows=args.skip_bad_rows)
+                                     skip_bad_rows=args.skip_bad_rows, skip_bad_fields=args.skip_bad_fields)
             choices = ImportChoices(
                 default_duplicate=args.duplicates,
                 default_conflict="take" if args.local_edits == "overwrite" else "keep",
@@ -195,7 +205,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             for line in report_lines(plan):
                 print(line, file=out)
             if plan.has_errors:
-                raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows))
+                raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows,
+                                            args.skip_bad_fields))
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0

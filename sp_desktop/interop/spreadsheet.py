@@ -678,6 +678,12 @@ class _Row:
 
 #: cells that say the source did not state a value (what the export writes for cost / ages not stated)
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
+#: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
+_NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
+             "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email", "no website"}
+_CONTACT_KEYS = {"phone", "org_phone", "service_phone", "email", "org_email", "service_email", "website",
+                 "service_url", "referral_form", "contact_name", "contact_role", "contact_phone", "contact_email",
+                 "registration_number"}
 _STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
            "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
            "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
@@ -727,12 +733,19 @@ class _Reader:
         self.create = create_missing_categories
         self.problems: list[Problem] = []
         self.bad_rows: set[int] = set()
+        self.row_errors: set[int] = set()  # rows with an error no single field can be left out for
+        self.field_errors: dict[int, str] = {}  # id(problem) -> the field it is about
         self.terms: dict[str, TermRec] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
 
     def error(self, row: _Row, key: str | None, message: str) -> None:
-        self.problems.append(Problem("error", message, row.number, row.header(key) if key else None))
+        problem = Problem("error", message, row.number, row.header(key) if key else None)
+        self.problems.append(problem)
         self.bad_rows.add(row.number)
+        if key is None or key == "organisation":
+            self.row_errors.add(row.number)
+        else:
+            self.field_errors[id(problem)] = key
 
     def warn(self, row: _Row, key: str | None, message: str) -> None:
         self.problems.append(Problem("warning", message, row.number, row.header(key) if key else None))
@@ -761,6 +774,10 @@ class _Reader:
                 text = cells[i].strip() if i < len(cells) else ""
                 if ("<" in text or "&" in text) and has_markup(text):  # rich text pasted from a web page
                     text = plain_text(text) or ""
+                if text and key in _CONTACT_KEYS and fold(text).strip(" .") in _NO_VALUE:
+                    self.problems.append(Problem("warning", f"“{text}” is taken to mean no value; left empty",
+                                                 number, self.table.headers[i]))
+                    text = ""
                 row.values.setdefault(key, []).append((self.table.headers[i], text))
             row.joined = {k: "\n".join(t for _, t in v if t).strip() for k, v in row.values.items()}
             out.append(row)
@@ -836,6 +853,8 @@ class _Reader:
         self.take(
             row, "max_age" if row.values.get("max_age") else "age", check_age_range, svc.min_age, svc.max_age
         )
+        if svc.min_age is not None and svc.max_age is not None and svc.min_age > svc.max_age:
+            svc.min_age = svc.max_age = None  # reported above; never stored the wrong way round
         if svc.min_age is None and svc.max_age is None and not age_text:
             svc.age_not_stated = True  # nothing said about ages: "Age not stated", not "All ages"
         # cost (nothing said: "Cost not stated", not "Free"), access, languages
@@ -973,10 +992,13 @@ class _Reader:
 
 
 def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
-                    *, create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
+                    *, create_missing_categories: bool = False, skip_bad_rows: bool = False,
+                    skip_bad_fields: bool = False) -> Feed:
     """Turn rows into organisations and services. Every problem is listed with its row and column.
 
-    With `skip_bad_rows`, rows with errors are left out (their problems stay in the report).
+    With `skip_bad_fields`, a row whose errors are all about single fields (a phone that is not one, a
+    category not in the list) is imported without those fields; with `skip_bad_rows`, rows with errors are
+    left out. Either way their problems stay in the report, saying what was done.
     """
     if "organisation" not in mapping.values():
         raise MappingError("Choose the column that holds the organisation name (it is needed for every row).")
@@ -985,6 +1007,7 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     shared: dict[str, dict[str, list[Any]]] = {}  # org key -> {"phone"/"email"/"website": [(row, value)...]}
     row_services: list[tuple[str, _Row, ServiceRec, LocationRec | None]] = []
     seen_rows: dict[tuple[str, ...], int] = {}
+    spellings: dict[str, set[str]] = {}  # org key -> other spellings already reported
     rows = r.rows()
     for row in rows:
         name = r.text(row, "organisation", 300)
@@ -1013,6 +1036,12 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         if org is None:
             org = groups[key] = OrgRec(name=name)
             shared[key] = {"phone": [], "email": [], "website": []}
+        elif name != org.name and name not in spellings.setdefault(key, set()):
+            spellings[key].add(name)  # shown before anything is written, never merged silently
+            r.warn(row, "organisation", f"“{name}” is taken as the same organisation as “{org.name}” (row "
+                                        f"{org.rows[0]}): the names differ only in capitals, spaces or "
+                                        "punctuation. If they are different organisations, give them "
+                                        "different names in the file.")
         org.rows.append(row.number)
         desc = r.text(row, "org_description")
         if desc and not org.description:
@@ -1082,9 +1111,15 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
 
     feed = Feed("spreadsheet", table.path.name, terms=r.terms, records_read=len(rows))
     problems = r.problems
+    if skip_bad_fields:  # the bad fields are left out, so their errors no longer stop the import
+        problems = [Problem("warning", f"{p.message} The row is imported without it.", p.row, p.column, p.where)
+                    if p.is_error and id(p) in r.field_errors and p.row not in r.row_errors else p
+                    for p in problems]
+        r.bad_rows = set(r.row_errors)
     if skip_bad_rows:  # the rows are left out, so their errors no longer stop the import
         problems = [Problem("warning", f"{p.message} This row is left out.", p.row, p.column, p.where)
                     if p.is_error and p.row in r.bad_rows else p for p in problems]
+    feed.whole_row_errors = sum(1 for p in problems if p.is_error and id(p) not in r.field_errors)
     feed.problems = sorted(problems, key=lambda p: (p.row or 0, not p.is_error))
     for org in groups.values():
         if skip_bad_rows:

@@ -753,7 +753,8 @@ class ImportService:
             raise ImportFailed(f"{path.name} could not be read: {exc.strerror or exc}.") from None
 
     def read_feed(self, loaded: LoadedFile, mapping: Mapping[int, str] | None = None, *,
-                  create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
+                  create_missing_categories: bool = False, skip_bad_rows: bool = False,
+                  skip_bad_fields: bool = False) -> Feed:
         if loaded.feed is not None:
             return leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed
         assert loaded.table is not None
@@ -764,6 +765,7 @@ class ImportService:
                 self.categories(),
                 create_missing_categories=create_missing_categories,
                 skip_bad_rows=skip_bad_rows,
+                skip_bad_fields=skip_bad_fields,
             )
         except spreadsheet.MappingError as exc:
             raise ImportFailed(str(exc)) from None

@@ -326,6 +326,10 @@ class PreviewPage(QWizardPage):
         self.skip_bad.setObjectName("skip_bad_rows")
         self.skip_bad.setAccessibleName("Leave out the rows with errors and import the rest")
         self.skip_bad.toggled.connect(self.skip_toggled)
+        self.skip_fields = QCheckBox("Import those rows without the bad fields (each is listed)")
+        self.skip_fields.setObjectName("skip_bad_fields")
+        self.skip_fields.setAccessibleName("Import rows with a bad field without that field")
+        self.skip_fields.toggled.connect(self.skip_toggled)
         # nothing is assumed about how people get to a service unless the person importing says so
         self.assume = QComboBox()
         self.assume.setObjectName("assume_access")
@@ -348,6 +352,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(problems_label)
         layout.addWidget(self.problems, 3)
         layout.addWidget(self.blocked)
+        layout.addWidget(self.skip_fields)
         layout.addWidget(self.skip_bad)
         assume_row = QHBoxLayout()
         assume_row.addWidget(self.assume_label)
@@ -393,6 +398,9 @@ class PreviewPage(QWizardPage):
         # offered only where leaving out works: feeds' items, or spreadsheet rows with errors
         can_skip = (not spreadsheet or bool(rows)) and not self.skip_bad.isChecked()
         self.skip_bad.setVisible(bool(errors) and can_skip or self.skip_bad.isChecked())
+        # a spreadsheet whose errors are all about single fields can keep those rows without the fields
+        fields_only = spreadsheet and bool(errors) and not plan.feed.whole_row_errors
+        self.skip_fields.setVisible(fields_only and not self.skip_bad.isChecked() or self.skip_fields.isChecked())
         if errors:
             where = (
                 f" on rows {', '.join(map(str, rows[:15]))}{'…' if len(rows) > 15 else ''}" if rows else ""
@@ -431,6 +439,7 @@ class PreviewPage(QWizardPage):
 
     def skip_toggled(self, _checked: bool) -> None:
         self.w.skip_bad_rows = self.skip_bad.isChecked()
+        self.w.skip_bad_fields = self.skip_fields.isChecked()
         self.w.read_and_plan(None, then=self.show_plan)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
@@ -567,6 +576,7 @@ class ImportWizard(QWizard):
         self.mapping: dict[int, str] = {}
         self.create_categories = False
         self.skip_bad_rows = False
+        self.skip_bad_fields = False
         self.choices = ImportChoices()
         self.import_result: ImportResult | None = None
         self.task: Any = None
@@ -598,6 +608,7 @@ class ImportWizard(QWizard):
         self.feed = loaded.feed
         self.plan = None
         self.skip_bad_rows = False
+        self.skip_bad_fields = False
 
     def used_terms(self) -> list[Any]:
         return [t for t in (self.plan.terms if self.plan else ()) if t.service_count]
@@ -605,13 +616,14 @@ class ImportWizard(QWizard):
     def read_and_plan(self, page: QWizardPage | None, then: Any = None) -> bool:
         """Check the rows with the chosen columns and compare with the directory, in the background."""
         loaded, mapping, choices = self.loaded, dict(self.mapping), self.choices
-        create, skip = self.create_categories, self.skip_bad_rows
+        create, skip, skip_fields = self.create_categories, self.skip_bad_rows, self.skip_bad_fields
         if loaded is None:
             return False
 
         def work(_progress: Any) -> tuple[Feed, ImportPlan]:
             feed = self.service.read_feed(
-                loaded, mapping, create_missing_categories=create, skip_bad_rows=skip
+                loaded, mapping, create_missing_categories=create, skip_bad_rows=skip,
+                skip_bad_fields=skip_fields
             )
             return feed, self.service.plan(feed, choices)
 
