@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -849,10 +850,33 @@ def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
 
 
 # --------------------------------------------------------------------------- objects -> records
+#: The fields of each HSDS / ORUK object that sp_desktop keeps (every other field with a value is counted and
+#: listed as left out, before anything is written).
+_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url", "legal_status",
+                       "organization_identifiers", "phones", "contacts", "locations", "services"})
+_SERVICE_KEPT = frozenset({
+    "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
+    "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
+    "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees", "cost_options",
+    "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts", "service_at_locations",
+    "attributes", "service_taxonomys"})
+_LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses", "accessibility",
+                            "accessibility_for_disabilities", "latitude", "longitude", "transportation",
+                            "location_type"})
+
+
 class _Mapper:
     def __init__(self, problems: _Problems) -> None:
         self.p = problems
         self.terms: dict[str, TermRec] = {}
+        self.left_out: Counter[str] = Counter()  # "services.alert" -> how many records had it
+
+    def note_left_out(self, kind: str, d: dict[str, Any], kept: frozenset[str]) -> None:
+        """Count the fields of `d` that hold something sp_desktop has nowhere to keep."""
+        for k, v in d.items():
+            if k in kept or k.startswith("_") or k.endswith("_id") or v in (None, "", [], {}):
+                continue
+            self.left_out[f"{kind}.{k}"] += 1
 
     def opt(self, where: str, column: str, fn: Any, value: Any, limit: int = 320) -> str | None:
         text = _s(value)
@@ -923,6 +947,7 @@ class _Mapper:
         )
 
     def location(self, where: str, d: dict[str, Any]) -> LocationRec:
+        self.note_left_out("locations", d, _LOCATION_KEPT)
         loc = LocationRec(id=_s(d.get("id")), name=_t(d.get("name")) or _t(d.get("alternate_name")))
         addresses = _list(d.get("addresses"))
         addresses.sort(key=lambda a: (_s(a.get("address_type")) or "physical") != "physical")
@@ -1032,6 +1057,7 @@ class _Mapper:
         svc.schedule_notes = "\n".join(notes) or None
 
     def service(self, where_org: str, d: dict[str, Any], org: OrgRec) -> ServiceRec | None:
+        self.note_left_out("services", d, _SERVICE_KEPT)
         where = _where(d, "service")
         name = _t(d.get("name"))
         if not name:
@@ -1182,6 +1208,7 @@ class _Mapper:
         return svc
 
     def organisation(self, d: dict[str, Any]) -> OrgRec | None:
+        self.note_left_out("organizations", d, _ORG_KEPT)
         where = _where(d, "organisation")
         name = _t(d.get("name"))
         if not name:
@@ -1263,6 +1290,7 @@ def _feed_from_objects(orgs: list[dict[str, Any]], source_name: str, p: _Problem
             feed.organisations.append(rec)
     feed.terms = mapper.terms
     feed.problems = p.items
+    feed.left_out = dict(mapper.left_out.most_common())
     return feed
 
 

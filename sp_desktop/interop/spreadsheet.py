@@ -941,9 +941,13 @@ class _Reader:
             postcode_text = parts["postcode"] or ""
         else:
             postcode_text = ""
+        town = self.text(row, "town", 120)
+        if whole and town and loc.town and fold(loc.town) != fold(town):
+            # "Unit 3, Causeyside St" with the town in its own column: the last part is a street, not a town
+            loc.address_2 = ", ".join(x for x in (loc.address_2, loc.town) if x)
         loc.address_1 = self.text(row, "address_1", 300) or loc.address_1
         loc.address_2 = self.text(row, "address_2", 300) or loc.address_2
-        loc.town = self.text(row, "town", 120) or loc.town
+        loc.town = town or loc.town
         postcode_text = row.get("postcode") or postcode_text
         if postcode_text:
             checked = _postcode(postcode_text)

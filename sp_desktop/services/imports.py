@@ -219,6 +219,9 @@ class ImportPlan:
             lines.append("Repaired (each is listed below): " + ", ".join(
                 _n(n, what, what + "es" if what.endswith("s") else None)
                 for what, n in sorted(repaired.items())) + ".")
+        if f.left_out:
+            lines.append("Left out, as sp_desktop has nowhere to keep them (field: records): " + ", ".join(
+                f"{name} ({n:,})" for name, n in f.left_out.items()) + ".")
         left_out = [p for p in f.problems if p.is_error or "left out" in p.message.lower()]
         if left_out and not f.errors:
             lines.append(f"{_n(len(left_out), 'item')} left out (each is listed below with the reason).")

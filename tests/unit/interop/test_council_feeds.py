@@ -201,3 +201,38 @@ def test_a_zip_of_pages_with_a_bad_page_names_the_page(tmp_path):
     with pytest.raises(HsdsError) as exc:
         read_hsds(path)
     assert "page-2.json is not valid JSON" in str(exc.value)
+
+
+# --------------------------------------------------------------------------- nothing lost without a word
+def test_fields_with_nowhere_to_go_are_listed_field_by_field_with_counts(tmp_path):
+    items = cf.services(3, orgs=1)
+    items[0]["alert"] = "Closed over Christmas"
+    items[1]["alert"] = "New times from January"
+    items[0]["accreditations"] = "Quality Mark"
+    items[1]["eligibilitys"] = [{"id": "e1", "eligibility": "adult"}]
+    venue = items[0]["service_at_locations"][0]["location"]
+    venue["description"] = "Use the side door"
+    venue["external_identifier"] = "123456789012"  # a UPRN
+    feed = read_hsds(cf.write_json(tmp_path / "feed.json", items))
+    assert feed.left_out["services.alert"] == 2
+    assert feed.left_out["services.accreditations"] == 1
+    assert feed.left_out["services.eligibilitys"] == 1
+    assert feed.left_out["services.deliverable_type"] == 3
+    assert feed.left_out["locations.description"] == 1 and feed.left_out["locations.external_identifier"] == 1
+    # kept fields are not listed, nor empty ones
+    assert not [k for k in feed.left_out if k.endswith((".description", ".name", ".fees", ".cost_options"))
+                and k.startswith("services.")]
+
+
+def test_a_street_is_not_lost_when_the_town_has_its_own_column(tmp_path):
+    from sp_desktop.interop.spreadsheet import feed_from_table, guess_mapping, read_table
+
+    path = tmp_path / "venues.csv"
+    path.write_text("Organisation,Address,Town,Postcode\n"
+                    "Carers Centre,\"Unit 3, Causeyside St\",Paisley,PA1 1UJ\n"
+                    "Abbey,\"Abbey Centre, Unit 3, Causeyside St, Paisley PA1 1UJ\",,\n", encoding="utf-8")
+    table = read_table(path)
+    feed = feed_from_table(table, guess_mapping(table.headers), [])
+    got = [(loc.address_1, loc.address_2, loc.town, loc.postcode) for o in feed.organisations for loc in o.locations]
+    assert got == [("Unit 3", "Causeyside St", "Paisley", "PA1 1UJ"),
+                   ("Abbey Centre", "Unit 3, Causeyside St", "Paisley", "PA1 1UJ")]

@@ -53,6 +53,8 @@ def test_the_window_shows_plain_words_cost_and_age_not_stated_and_the_publishers
     plan, sid = council
     assert plan.summary_lines()[0] == ("Recognised an Open Referral UK API response (content, totalElements, "
                                        "totalPages): 1 page, 6 services.")
+    assert ("Left out, as sp_desktop has nowhere to keep them (field: records): services.deliverable_type (6)."
+            in plan.summary_lines())
     directory = DirectoryService(ctx)
     d = directory.get_service(sid)
     assert d.description == cf.rich_plain(0)
