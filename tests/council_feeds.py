@@ -21,8 +21,10 @@ RICH_DESCRIPTION = (
     "<script>track('visit')</script><style>p { color: red }</style>"
     "<p>Call us to make an appointment.&nbsp;</p>"
 )
-RICH_PLAIN = ("Struggling with Drug & Alcohol Addiction? We can help.\n\n• One-to-one support\n"
-              "• Groups every week\n\nCall us to make an appointment.")
+RICH_PLAIN = (
+    "Struggling with Drug & Alcohol Addiction? We can help.\n\n• One-to-one support\n"
+    "• Groups every week\n\nCall us to make an appointment."
+)
 
 
 def rich_description(n: int) -> str:
@@ -38,9 +40,15 @@ MARKUP_SIGNS = ("<p", "</", "&amp;", "&nbsp;", "\u00a0", "<li", "<script", "trac
 
 
 def organisation(n: int) -> dict[str, Any]:
-    return {"id": f"org-{n}", "name": f"Renfrewshire Group {n}",
-            "description": f"<p>Group {n} supports people &amp; families in Paisley.&nbsp;</p>",
-            "url": "https:/group{n}.example.co.uk".replace("{n}", str(n)), "email": "", "logo": "", "uri": ""}
+    return {
+        "id": f"org-{n}",
+        "name": f"Renfrewshire Group {n}",
+        "description": f"<p>Group {n} supports people &amp; families in Paisley.&nbsp;</p>",
+        "url": "https:/group{n}.example.co.uk".replace("{n}", str(n)),
+        "email": "",
+        "logo": "",
+        "uri": "",
+    }
 
 
 def service(n: int, org: dict[str, Any] | None, *, defects: bool = True) -> dict[str, Any]:
@@ -49,8 +57,9 @@ def service(n: int, org: dict[str, Any] | None, *, defects: bool = True) -> dict
         "id": f"svc-{n}",
         "name": f"Recovery Service {n}",
         "description": rich_description(n),
-        "url": "http:www.recovery{n}.example.co.uk".replace("{n}", str(n)) if defects else
-        f"https://www.recovery{n}.example.co.uk",
+        "url": "http:www.recovery{n}.example.co.uk".replace("{n}", str(n))
+        if defects
+        else f"https://www.recovery{n}.example.co.uk",
         "email": "young.voice@example.gov.uk." if defects else "young.voice@example.gov.uk",
         "status": "active",
         "fees": "",
@@ -60,26 +69,69 @@ def service(n: int, org: dict[str, Any] | None, *, defects: bool = True) -> dict
         "attending_type": "",
         "attending_access": "",
         "eligibilitys": [],
-        "contacts": [{"id": f"contact-{n}", "name": "", "title": "",
-                      "phones": [{"id": f"phone-{n}", "number": f"+44 (0)141 496 {n % 1000:04d}" if defects
-                                  else f"0141 496 {n % 1000:04d}"}]}],
+        "contacts": [
+            {
+                "id": f"contact-{n}",
+                "name": "",
+                "title": "",
+                "phones": [
+                    {
+                        "id": f"phone-{n}",
+                        "number": f"+44 (0)141 496 {n % 1000:04d}" if defects else f"0141 496 {n % 1000:04d}",
+                    }
+                ],
+            }
+        ],
         "cost_options": [],
         "fundings": [],
         "holiday_schedules": [],
         "languages": [{"id": f"lang-{n}", "language": "English"}],
-        "regular_schedules": [{"id": f"sched-{n}", "opens_at": "09:00:00", "closes_at": "17:00:00",
-                               "byday": "MO", "freq": "WEEKLY", "interval": 1}],
+        "regular_schedules": [
+            {
+                "id": f"sched-{n}",
+                "opens_at": "09:00:00",
+                "closes_at": "17:00:00",
+                "byday": "MO",
+                "freq": "WEEKLY",
+                "interval": 1,
+            }
+        ],
         "service_areas": [{"id": f"area-{n}", "service_area": "Renfrewshire"}],
-        "service_at_locations": [{"id": f"sal-{n}", "location": {
-            "id": f"loc-{n % 50}", "name": "Abbey Centre", "description": "", "latitude": 55.845,
-            "longitude": -4.42,
-            "physical_addresses": [{"id": f"addr-{n % 50}", "address_1": "Unit 3, Causeyside St",
-                                    "city": "Paisley", "state_province": "Renfrewshire",
-                                    "postal_code": "PA1 1UJ", "country": "GB"}],
-            "accessibility_for_disabilities": [{"id": f"acc-{n % 50}", "accessibility": "Step-free access"}],
-        }}],
-        "service_taxonomys": [{"id": f"st-{n}", "taxonomy": {"id": "tax-drugs", "name": "Drugs and alcohol",
-                                                              "vocabulary": "Renfrewshire categories"}}],
+        "service_at_locations": [
+            {
+                "id": f"sal-{n}",
+                "location": {
+                    "id": f"loc-{n % 50}",
+                    "name": "Abbey Centre",
+                    "description": "",
+                    "latitude": 55.845,
+                    "longitude": -4.42,
+                    "physical_addresses": [
+                        {
+                            "id": f"addr-{n % 50}",
+                            "address_1": "Unit 3, Causeyside St",
+                            "city": "Paisley",
+                            "state_province": "Renfrewshire",
+                            "postal_code": "PA1 1UJ",
+                            "country": "GB",
+                        }
+                    ],
+                    "accessibility_for_disabilities": [
+                        {"id": f"acc-{n % 50}", "accessibility": "Step-free access"}
+                    ],
+                },
+            }
+        ],
+        "service_taxonomys": [
+            {
+                "id": f"st-{n}",
+                "taxonomy": {
+                    "id": "tax-drugs",
+                    "name": "Drugs and alcohol",
+                    "vocabulary": "Renfrewshire categories",
+                },
+            }
+        ],
     }
     if org is not None:
         s["organization"] = org
@@ -94,19 +146,35 @@ def services(count: int, *, without_org: int = 0, orgs: int | None = None) -> li
     return out
 
 
-def oruk_page(items: list[dict[str, Any]], number: int = 0, total_pages: int = 1,
-              total_elements: int | None = None) -> dict[str, Any]:
+def oruk_page(
+    items: list[dict[str, Any]], number: int = 0, total_pages: int = 1, total_elements: int | None = None
+) -> dict[str, Any]:
     """The ORUK v1 (Spring) page object council APIs answer with."""
-    return {"totalElements": len(items) if total_elements is None else total_elements,
-            "totalPages": total_pages, "number": number, "size": len(items), "first": number == 0,
-            "last": number == total_pages - 1, "numberOfElements": len(items), "empty": not items,
-            "content": items}
+    return {
+        "totalElements": len(items) if total_elements is None else total_elements,
+        "totalPages": total_pages,
+        "number": number,
+        "size": len(items),
+        "first": number == 0,
+        "last": number == total_pages - 1,
+        "numberOfElements": len(items),
+        "empty": not items,
+        "content": items,
+    }
 
 
 def hsds_list(items: list[dict[str, Any]], page: int = 1, total_pages: int = 1) -> dict[str, Any]:
     """The HSDS 3.0 API list response."""
-    return {"total_items": len(items), "total_pages": total_pages, "page_number": page, "size": len(items),
-            "first_page": page == 1, "last_page": page == total_pages, "empty": not items, "contents": items}
+    return {
+        "total_items": len(items),
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(items),
+        "first_page": page == 1,
+        "last_page": page == total_pages,
+        "empty": not items,
+        "contents": items,
+    }
 
 
 def write_json(path: Path, data: Any) -> Path:
@@ -116,17 +184,19 @@ def write_json(path: Path, data: Any) -> Path:
 
 def write_pages_folder(folder: Path, items: list[dict[str, Any]], per_page: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    pages = [items[i:i + per_page] for i in range(0, len(items), per_page)]
+    pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
     for n, chunk in enumerate(pages):
         write_json(folder / f"page-{n + 1}.json", oruk_page(chunk, n, len(pages), len(items)))
     return folder
 
 
 def write_pages_zip(path: Path, items: list[dict[str, Any]], per_page: int) -> Path:
-    pages = [items[i:i + per_page] for i in range(0, len(items), per_page)]
+    pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
     with zipfile.ZipFile(path, "w") as zf:
         for n, chunk in enumerate(pages):
-            zf.writestr(f"services/page-{n + 1}.json", json.dumps(oruk_page(chunk, n, len(pages), len(items))))
+            zf.writestr(
+                f"services/page-{n + 1}.json", json.dumps(oruk_page(chunk, n, len(pages), len(items)))
+            )
     return path
 
 
@@ -142,15 +212,57 @@ def write_data_package(folder: Path, count: int) -> Path:
             w.writerow(header)
             w.writerows(rows)
 
-    table("organizations.csv", ["id", "name", "description", "website"],
-          [[f"org-{i}", f"Renfrewshire Group {i}", f"<p>Group {i} &amp; friends&nbsp;</p>",
-            "http:www.group.example.co.uk"] for i in range(count)])
-    table("services.csv", ["id", "organization_id", "name", "description", "email", "status", "fees_description",
-                           "assured_date"],
-          [[f"svc-{i}", f"org-{i}", f"Recovery Service {i}", RICH_DESCRIPTION, "young.voice@example.gov.uk.",
-            "active", "", "2024-12-10"] for i in range(count)])
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": "renfrewshire", "title": "Renfrewshire directory", "profile": "tabular-data-package",
-        "resources": [{"name": "organization", "path": "organizations.csv"},
-                      {"name": "service", "path": "services.csv"}]}), encoding="utf-8")
+    table(
+        "organizations.csv",
+        ["id", "name", "description", "website"],
+        [
+            [
+                f"org-{i}",
+                f"Renfrewshire Group {i}",
+                f"<p>Group {i} &amp; friends&nbsp;</p>",
+                "http:www.group.example.co.uk",
+            ]
+            for i in range(count)
+        ],
+    )
+    table(
+        "services.csv",
+        [
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "email",
+            "status",
+            "fees_description",
+            "assured_date",
+        ],
+        [
+            [
+                f"svc-{i}",
+                f"org-{i}",
+                f"Recovery Service {i}",
+                RICH_DESCRIPTION,
+                "young.voice@example.gov.uk.",
+                "active",
+                "",
+                "2024-12-10",
+            ]
+            for i in range(count)
+        ],
+    )
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "renfrewshire",
+                "title": "Renfrewshire directory",
+                "profile": "tabular-data-package",
+                "resources": [
+                    {"name": "organization", "path": "organizations.csv"},
+                    {"name": "service", "path": "services.csv"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     return folder

@@ -55,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "the feed's")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
-    p.add_argument("--assume-access", choices=("self_referral", "professional_referral", "drop_in", "appointment"),
+    p.add_argument("--assume-access",
+                   choices=("self_referral", "professional_referral", "drop_in", "appointment"),
                    help="how people get to services whose file does not say (default: left empty, as nothing "
                         "is assumed)")
     p.add_argument("--archive-missing", action="store_true",
@@ -67,8 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = add_subcommand(
         sub, "import-categories", "add a taxonomy file's terms to the practice's categories",
-        "Read an Open Referral (HSDS 3.0 / ORUK) taxonomy file (taxonomy terms as JSON) and add its terms to the "
-        "practice's categories, two levels deep, in one go. Categories already in the list are kept.")
+        "Read an Open Referral (HSDS 3.0 / ORUK) taxonomy file (taxonomy terms as JSON) and add its terms to "
+        "the practice's categories, two levels deep, in one go. Categories already in the list are kept.")
     p.add_argument("source", metavar="FILE", help="the taxonomy terms file (JSON)")
     p.set_defaults(run=run_import_categories)
 

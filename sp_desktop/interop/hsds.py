@@ -189,7 +189,7 @@ def _s(value: Any) -> str | None:
 
 
 def _t(value: Any) -> str | None:
-    """Free text from a feed as plain words: HTML (paragraphs, lists, entities, &nbsp;) read and taken away."""
+    """Free text from a feed as plain words: HTML (paragraphs, lists, entities, &nbsp;) read and removed."""
     return plain_text(_s(value))
 
 
@@ -632,14 +632,15 @@ def _kind(obj: dict[str, Any]) -> str:
     return "organization"
 
 
-_SERVICE_KEYS = frozenset({"organization", "organization_id", "service_at_locations", "status", "fees",
-                           "fees_description", "eligibility_description", "application_process", "assured_date",
-                           "url", "schedules", "service_areas", "languages", "cost_options", "attributes",
-                           "service", "location", "interpretation_services", "minimum_age", "maximum_age"})
+_SERVICE_KEYS = frozenset({
+    "organization", "organization_id", "service_at_locations", "status", "fees", "fees_description",
+    "eligibility_description", "application_process", "assured_date", "url", "schedules", "service_areas",
+    "languages", "cost_options", "attributes", "service", "location", "interpretation_services",
+    "minimum_age", "maximum_age"})
 _ORG_KEYS = frozenset({"services", "organization_identifiers", "website", "legal_status", "tax_status",
                        "year_incorporated", "locations", "logo", "parent_organization_id"})
-_TAXONOMY_KEYS = frozenset({"parent_id", "taxonomy", "taxonomy_id", "taxonomy_detail", "term_uri", "vocabulary",
-                            "code"})
+_TAXONOMY_KEYS = frozenset({"parent_id", "taxonomy", "taxonomy_id", "taxonomy_detail", "term_uri",
+                            "vocabulary", "code"})
 _TAXONOMY_ONLY = frozenset({"id", "name", "description", "uri", "version"})
 
 
@@ -693,7 +694,8 @@ def unwrap_json(data: Any, source_name: str) -> _Page:
         if not ({"name", "id"} & set(data)) or not (set(data) & (_SERVICE_KEYS | _ORG_KEYS | {"name"})):
             keys = ", ".join(sorted(str(k) for k in data)[:8])
             raise HsdsError(
-                f"{source_name} is not a shape of Open Referral data sp_desktop recognises (its keys are: {keys}). "
+                f"{source_name} is not a shape of Open Referral data sp_desktop recognises (its keys are: "
+                f"{keys}). "
                 "It reads an organisation or service, a list of them, an Open Referral UK API page "
                 "(content, totalElements, totalPages) or an HSDS 3.0 list (contents, total_items).")
         return _Page([data], "single", 1, 1, None)
@@ -726,7 +728,8 @@ def _describe_pages(pages: list[_Page], items: list[dict[str, Any]], source: str
                 "imported. Save every page into one folder (or zip) and import that to get them all.")
         elif declared_items and declared_items > len(items):
             warnings.append(f"{source} says the feed has {_plural(declared_items, 'record')} but "
-                            f"{len(items):,} {'is' if len(items) == 1 else 'are'} here: only these are imported.")
+                            f"{len(items):,} {'is' if len(items) == 1 else 'are'} here: only these are "
+                            "imported.")
         return text, warnings
     return f"{label}: {what}", warnings
 
@@ -775,7 +778,8 @@ def oruk_v1(item: dict[str, Any]) -> dict[str, Any]:
         return item
     d = dict(item)
     if not d.get("schedules") and isinstance(d.get("regular_schedules"), list):
-        d["schedules"] = [{**r, "byday": r.get("byday") or r.get("weekday")} for r in _list(d["regular_schedules"])]
+        d["schedules"] = [{**r, "byday": r.get("byday") or r.get("weekday")}
+                          for r in _list(d["regular_schedules"])]
     if not d.get("attributes") and isinstance(d.get("service_taxonomys"), list):
         attrs = []
         for st in _list(d["service_taxonomys"]):
@@ -793,7 +797,8 @@ def oruk_v1(item: dict[str, Any]) -> dict[str, Any]:
                               else x for x in _list(d["service_areas"])]
     if isinstance(d.get("service_at_locations"), list):
         d["service_at_locations"] = [
-            {**sal, "location": _oruk_location(sal["location"])} if isinstance(sal.get("location"), dict) else sal
+            {**sal, "location": _oruk_location(sal["location"])} if isinstance(sal.get("location"), dict)
+            else sal
             for sal in _list(d["service_at_locations"])]
     org = d.get("organization")
     if isinstance(org, dict) and org.get("url") and not org.get("website"):
@@ -852,17 +857,18 @@ def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
 # --------------------------------------------------------------------------- objects -> records
 #: The fields of each HSDS / ORUK object that sp_desktop keeps (every other field with a value is counted and
 #: listed as left out, before anything is written).
-_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url", "legal_status",
-                       "organization_identifiers", "phones", "contacts", "locations", "services"})
+_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url",
+                       "legal_status", "organization_identifiers", "phones", "contacts", "locations",
+                       "services"})
 _SERVICE_KEPT = frozenset({
     "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
     "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
-    "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees", "cost_options",
-    "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts", "service_at_locations",
-    "attributes", "service_taxonomys"})
-_LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses", "accessibility",
-                            "accessibility_for_disabilities", "latitude", "longitude", "transportation",
-                            "location_type"})
+    "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees",
+    "cost_options", "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts",
+    "service_at_locations", "attributes", "service_taxonomys"})
+_LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
+                            "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
+                            "transportation", "location_type"})
 
 
 class _Mapper:
@@ -1092,11 +1098,12 @@ class _Mapper:
             svc.age_not_stated = True  # "Age not stated", not "All ages": the feed did not say
         # The publisher's word (assured_date, assured_by, last_modified) is kept apart: the practice's own
         # "last checked" stays empty until someone here checks.
-        for src, attr in (("assured_date", "publisher_assured_on"), ("last_modified", "publisher_modified_on")):
+        for src, kept_as in (("assured_date", "publisher_assured_on"),
+                             ("last_modified", "publisher_modified_on")):
             text = _s(d.get(src))
             if text:
-                setattr(svc, attr, _date(text))
-                if getattr(svc, attr) is None:
+                setattr(svc, kept_as, _date(text))
+                if getattr(svc, kept_as) is None:
                     self.p.warn(where, f"{src} “{text}” is not a date (YYYY-MM-DD); left out", src)
         assurer = _t(d.get("assured_by")) or _s(d.get("assurer_email"))
         svc.publisher_assured_by = _truncate(assurer, 320) if assurer else None
@@ -1111,7 +1118,7 @@ class _Mapper:
         elif not fees and not options:
             svc.is_free, svc.cost_not_stated = False, True
         else:
-            svc.is_free = bool(fees) and bool(
+            svc.is_free = fees is not None and bool(
                 re.fullmatch(r"\s*(free|no charge|free of charge)\s*\.?\s*", fees, re.I)
             )
         if fees:
@@ -1475,7 +1482,8 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         "id": sid, "organization_id": org_id, "name": s.name, "alternate_name": s.alternate_name,
         "description": s.description, "url": s.url, "email": s.email, "status": _STATUS_OUT[s.status],
         "interpretation_services": s.interpretation, "application_process": s.application_process,
-        "fees_description": s.fee_description or (None if s.is_free or s.cost_not_stated else "There is a charge"),
+        "fees_description": s.fee_description or (
+            None if s.is_free or s.cost_not_stated else "There is a charge"),
         "eligibility_description": s.eligibility,
         "minimum_age": s.min_age, "maximum_age": s.max_age,
         # the practice's own check, else the assurance it was given (passed on as the publisher said it)

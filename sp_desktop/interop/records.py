@@ -219,7 +219,7 @@ class Feed:
     records_read: int = 0
     left_out: dict[str, int] = field(default_factory=dict)  # "services.alert" -> records that had it
     whole_row_errors: int = 0  # errors no single field can be left out for (a spreadsheet row without a name)
-    shape: str = ""  # what the file was recognised as, e.g. "an Open Referral UK API page: 1 page, 738 services"
+    shape: str = ""  # what the file was recognised as, e.g. "...API response: 1 page, 738 services"
 
     @property
     def errors(self) -> list[Problem]:

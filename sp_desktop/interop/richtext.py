@@ -20,9 +20,36 @@ import re
 from html.parser import HTMLParser
 
 # A tag ("<p>", "</li>", "<br/>", "<span style=...>", "<!-- -->") or an entity ("&amp;", "&#160;", "&nbsp;").
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_BLOCK = {"p", "div", "section", "article", "header", "footer", "blockquote", "h1", "h2", "h3", "h4", "h5",
-          "h6", "ul", "ol", "table", "tr", "pre", "address", "dl", "main", "aside", "nav", "form", "figure"}
+_MARKUP = re.compile(
+    r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
+)
+_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "pre",
+    "address",
+    "dl",
+    "main",
+    "aside",
+    "nav",
+    "form",
+    "figure",
+}
 _DROP = {"script", "style", "head", "title", "template", "noscript", "iframe", "object", "svg", "math"}
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2007\u202f\u200b]+")
 
@@ -163,8 +190,10 @@ def repair_email(text: str) -> tuple[str, str | None]:
     m = _EMAIL_TAIL.match(t)
     if m:
         before, t = t, m.group(1)
-        note = f"“{text.strip()}” read as “{t}” (the {'full stop' if before.endswith('.') else 'punctuation'} " \
-               "at the end was taken off)"
+        note = (
+            f"“{text.strip()}” read as “{t}” (the {'full stop' if before.endswith('.') else 'punctuation'} "
+            "at the end was taken off)"
+        )
     return t, note
 
 

@@ -260,8 +260,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (Word or Excel 97-2003)"),
-    (b"SQLite format 3\x00", "an SQLite database"), (b"MZ", "a Windows program"), (b"{\\rtf", "a Word (RTF) document"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (Word or Excel 97-2003)"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"MZ", "a Windows program"),
+    (b"{\\rtf", "a Word (RTF) document"),
     (b"\x1f\x8b", "a compressed (gzip) file"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"BM", "a bitmap image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
 )
@@ -302,8 +304,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
         head = fh.read(4096)
     kind = not_a_spreadsheet(path, head)
     if kind:
-        raise SpreadsheetError(f"{path.name} is not a spreadsheet (it looks like {kind}). Choose a CSV file or an "
-                               "Excel workbook (.xlsx) with one row for each service.")
+        raise SpreadsheetError(f"{path.name} is not a spreadsheet (it looks like {kind}). Choose a CSV file "
+                               "or an Excel workbook (.xlsx) with one row for each service.")
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return read_xlsx(path, sheet)
     size = path.stat().st_size
@@ -680,10 +682,11 @@ class _Row:
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
 #: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
 _NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
-             "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email", "no website"}
+             "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email",
+             "no website"}
 _CONTACT_KEYS = {"phone", "org_phone", "service_phone", "email", "org_email", "service_email", "website",
-                 "service_url", "referral_form", "contact_name", "contact_role", "contact_phone", "contact_email",
-                 "registration_number"}
+                 "service_url", "referral_form", "contact_name", "contact_role", "contact_phone",
+                 "contact_email", "registration_number"}
 _STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
            "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
            "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
@@ -810,7 +813,8 @@ class _Reader:
             value, note = repair(value)
             if note:
                 self.warn(row, key, f"repaired: {note}")
-        return self.take(row, key, fn, value, key)
+        checked = self.take(row, key, fn, value, key)
+        return str(checked) if checked is not None else None
 
     def service(self, row: _Row, org_name: str) -> ServiceRec:
         name = self.text(row, "service", 300) or org_name
@@ -1116,7 +1120,8 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     feed = Feed("spreadsheet", table.path.name, terms=r.terms, records_read=len(rows))
     problems = r.problems
     if skip_bad_fields:  # the bad fields are left out, so their errors no longer stop the import
-        problems = [Problem("warning", f"{p.message} The row is imported without it.", p.row, p.column, p.where)
+        problems = [Problem("warning", f"{p.message} The row is imported without it.", p.row, p.column,
+                            p.where)
                     if p.is_error and id(p) in r.field_errors and p.row not in r.row_errors else p
                     for p in problems]
         r.bad_rows = set(r.row_errors)

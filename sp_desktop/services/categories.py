@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,8 @@ def seed_taxonomy(session: Session, path: Path | None = None) -> int:
     data = json.loads((path or default_taxonomy_file()).read_text(encoding="utf-8"))
     added = 0
     for i, top in enumerate(data["categories"]):
-        parent = Category(code=top["code"], name=top["name"], description=top.get("description"), sort_order=i)
+        parent = Category(code=top["code"], name=top["name"], description=top.get("description"),
+                          sort_order=i)
         session.add(parent)
         added += 1
         for j, child in enumerate(top.get("children", [])):
@@ -67,8 +69,9 @@ class CategoryService:
 
     def tree(self, include_archived: bool = False) -> list[CategoryNode]:
         with self.ctx.read() as s:
-            counts: dict[int, int] = {r[0]: r[1] for r in s.execute(select(service_category.c.category_id, func.count())
-                                    .group_by(service_category.c.category_id))}
+            per_category = select(service_category.c.category_id, func.count()).group_by(
+                service_category.c.category_id)
+            counts: dict[int, int] = {r[0]: r[1] for r in s.execute(per_category)}
             cats = s.scalars(select(Category).order_by(Category.sort_order, Category.name)).all()
             by_parent: dict[int | None, list[Category]] = {}
             for c in cats:
@@ -165,16 +168,23 @@ def read_taxonomy_terms(path: Path) -> list[dict[str, object]]:
         data = json.loads(decode_text(path.read_bytes())[0])
     except (OSError, json.JSONDecodeError) as exc:
         raise TaxonomyFileError(f"{path.name} could not be read as JSON ({exc}).") from None
-    items = data.get("contents") if isinstance(data, dict) and isinstance(data.get("contents"), list) else (
-        data.get("content") if isinstance(data, dict) and isinstance(data.get("content"), list) else
-        data if isinstance(data, list) else [data])
+    items: Any = [data]
+    if isinstance(data, list):
+        items = data
+    elif isinstance(data, dict):
+        for key in ("contents", "content"):  # an HSDS 3.0 list response, or an ORUK page
+            if isinstance(data.get(key), list):
+                items = data[key]
+                break
     terms = [t for t in items if isinstance(t, dict)]
-    if terms and all(set(t) <= {"id", "name", "description", "uri", "version"} and "version" in t for t in terms):
-        raise TaxonomyFileError(f"{path.name} describes a taxonomy (its name and version) but holds no terms. "
-                                "Choose the file of its terms (taxonomy_terms.json or a taxonomy_term list).")
+    only_about = {"id", "name", "description", "uri", "version"}
+    if terms and all(set(t) <= only_about and "version" in t for t in terms):
+        raise TaxonomyFileError(f"{path.name} describes a taxonomy (its name and version) but holds no "
+                                "terms. Choose the file of its terms (taxonomy_terms.json or a taxonomy_term "
+                                "list).")
     if not terms or any(k in t for t in terms for k in ("services", "organization", "service_at_locations")):
-        raise TaxonomyFileError(f"{path.name} is not a taxonomy: it holds organisations or services. Import it "
-                                "with “Import…” in the File menu instead.")
+        raise TaxonomyFileError(f"{path.name} is not a taxonomy: it holds organisations or services. Import "
+                                "it with “Import…” in the File menu instead.")
     return terms
 
 

@@ -453,7 +453,8 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
 
 def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
     return {"cost_not_stated": bool(svc.cost_not_stated), "age_not_stated": bool(svc.age_not_stated),
-            "publisher_assured_on": svc.publisher_assured_on, "publisher_assured_by": svc.publisher_assured_by,
+            "publisher_assured_on": svc.publisher_assured_on,
+            "publisher_assured_by": svc.publisher_assured_by,
             "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed}
 
 

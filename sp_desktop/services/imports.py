@@ -251,7 +251,8 @@ class ImportPlan:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
         if self.without_access:
             n = self.without_access
-            said = f"{_n(n, 'service')} {'does' if n == 1 else 'do'} not say how people get to {'it' if n == 1 else 'them'}"
+            said = (f"{_n(n, 'service')} {'does' if n == 1 else 'do'} not say how people get to "
+                    f"{'it' if n == 1 else 'them'}")
             lines.append(f"{said}: set to “{self.assumed_access.label}”, as you chose." if self.assumed_access
                          else f"{said}: left empty unless you choose a default.")
         return lines

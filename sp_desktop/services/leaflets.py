@@ -379,8 +379,8 @@ class LeafletService:
         ids = list(dict.fromkeys(service_ids))
         rules = leaflet_eligibility(s, ids, today)
         rows = {r.id: r for r in s.execute(
-            select(Service.id, Service.organisation_id, Service.last_verified_on, Service.publisher_assured_on,
-                   Service.source_feed,
+            select(Service.id, Service.organisation_id, Service.last_verified_on,
+                   Service.publisher_assured_on, Service.source_feed,
                    Service.access_self_referral, Service.access_professional_referral,
                    Service.access_drop_in, Service.access_appointment)
             .where(Service.id.in_(ids)))} if ids else {}

@@ -23,8 +23,14 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 import council_feeds as cf  # noqa: E402
 
 
-def test_wizard_leaves_out_services_without_an_organisation_when_asked(qtbot, wizard, monkeypatch,  # noqa: F811
-                                                                       tmp_path, ctx, answered):  # noqa: F811
+def test_wizard_leaves_out_services_without_an_organisation_when_asked(
+    qtbot,
+    wizard,  # noqa: F811 (the import wizard tests' fixture)
+    monkeypatch,
+    tmp_path,
+    ctx,
+    answered,  # noqa: F811
+):
     path = cf.write_json(tmp_path / "renfrewshire.json", cf.oruk_page(cf.services(20, without_org=3, orgs=6)))
     _choose(qtbot, wizard, monkeypatch, path)
     _next(qtbot, wizard)  # the categories page (the feed's taxonomy)
@@ -33,13 +39,21 @@ def test_wizard_leaves_out_services_without_an_organisation_when_asked(qtbot, wi
     page = wizard.preview_page
     assert "1 page, 20 services" in page.summary.text()
     assert "Repaired (each is listed below): 17 e-mail addresses, 17 phone numbers" in page.summary.text()
-    assert "must be fixed before importing" in page.blocked.text() and "leave those items out" in page.blocked.text()
-    assert page.skip_bad.isVisible() and page.skip_bad.text() == "Leave out the items with errors (✗) and import the rest"
+    assert (
+        "must be fixed before importing" in page.blocked.text()
+        and "leave those items out" in page.blocked.text()
+    )
+    assert (
+        page.skip_bad.isVisible()
+        and page.skip_bad.text() == "Leave out the items with errors (✗) and import the rest"
+    )
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.grab().save(str(tmp_path / "feed-preview.png"))
     page.skip_bad.setChecked(True)
-    qtbot.waitUntil(lambda: wizard.busy is None and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: wizard.busy is None and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
+        timeout=20000,
+    )
     # nothing is assumed about how people get in, unless chosen here
     assert page.assume.isVisible() and page.assume.currentData() is None
     assert "17 services do not say how people get to them: left empty" in page.summary.text()

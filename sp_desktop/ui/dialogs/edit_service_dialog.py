@@ -218,13 +218,13 @@ class EditServiceDialog(EditDialog):
         self.cost_not_stated = QRadioButton("Not stated")
         self.cost_not_stated.setObjectName("cost_not_stated")
         self.cost_not_stated.setAccessibleName("Cost not stated")
-        self.cost_not_stated.setToolTip("The source did not say what it costs. Choose Free or There is a charge "
-                                        "once you know.")
+        self.cost_not_stated.setToolTip("The source did not say what it costs. Choose Free or There is a "
+                                        "charge once you know.")
         group = QButtonGroup(self)
         group.addButton(self.free)
         group.addButton(self.charge)
         group.addButton(self.cost_not_stated)
-        self.age_not_stated = False  # the source said nothing about ages; kept while both ages are "Not stated"
+        self.age_not_stated = False  # the source said nothing about ages; kept while both are "Not stated"
         self.free.setChecked(True)
         self.fee_description = QLineEdit()
         self.fee_description.setObjectName("fee_description")

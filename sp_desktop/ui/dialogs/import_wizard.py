@@ -400,7 +400,8 @@ class PreviewPage(QWizardPage):
         self.skip_bad.setVisible(bool(errors) and can_skip or self.skip_bad.isChecked())
         # a spreadsheet whose errors are all about single fields can keep those rows without the fields
         fields_only = spreadsheet and bool(errors) and not plan.feed.whole_row_errors
-        self.skip_fields.setVisible(fields_only and not self.skip_bad.isChecked() or self.skip_fields.isChecked())
+        self.skip_fields.setVisible(fields_only and not self.skip_bad.isChecked()
+                                    or self.skip_fields.isChecked())
         if errors:
             where = (
                 f" on rows {', '.join(map(str, rows[:15]))}{'…' if len(rows) > 15 else ''}" if rows else ""

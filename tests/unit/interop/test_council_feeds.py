@@ -20,43 +20,55 @@ import council_feeds as cf  # noqa: E402
 
 
 # --------------------------------------------------------------------------- rich text
-@pytest.mark.parametrize(("html", "plain"), [
-    (cf.RICH_DESCRIPTION, cf.RICH_PLAIN),
-    ("<p>Struggling with Drug &amp; Alcohol Addiction? ... make an appointment.&nbsp;</p>",
-     "Struggling with Drug & Alcohol Addiction? ... make an appointment."),
-    ("Line one<br>Line two<br/>Line three", "Line one\nLine two\nLine three"),
-    ("<ol><li>First</li><li>Second</li></ol>", "1. First\n2. Second"),
-    ("<div><span style='font-weight:bold'>Tea</span>&nbsp;&amp;&nbsp;chat</div>", "Tea & chat"),
-    ("Caf&eacute; &#8211; open &lt;daily&gt;", "Café – open <daily>"),
-    ("<p>Before</p><!-- hidden --><noscript>no js</noscript><p>After</p>", "Before\n\nAfter"),
-    ("<ul><li>Outer<ul><li>Inner</li></ul></li></ul>", "• Outer\n  • Inner"),
-])
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        (cf.RICH_DESCRIPTION, cf.RICH_PLAIN),
+        (
+            "<p>Struggling with Drug &amp; Alcohol Addiction? ... make an appointment.&nbsp;</p>",
+            "Struggling with Drug & Alcohol Addiction? ... make an appointment.",
+        ),
+        ("Line one<br>Line two<br/>Line three", "Line one\nLine two\nLine three"),
+        ("<ol><li>First</li><li>Second</li></ol>", "1. First\n2. Second"),
+        ("<div><span style='font-weight:bold'>Tea</span>&nbsp;&amp;&nbsp;chat</div>", "Tea & chat"),
+        ("Caf&eacute; &#8211; open &lt;daily&gt;", "Café – open <daily>"),
+        ("<p>Before</p><!-- hidden --><noscript>no js</noscript><p>After</p>", "Before\n\nAfter"),
+        ("<ul><li>Outer<ul><li>Inner</li></ul></li></ul>", "• Outer\n  • Inner"),
+    ],
+)
 def test_rich_text_becomes_plain_words_keeping_paragraphs_and_bullets(html, plain):
     assert plain_text(html) == plain
 
 
-@pytest.mark.parametrize("text", ["Fish & chips", "Ages 5 < 11 welcome", "Tea, cake and a chat.",
-                                  "Mon 10-12\nWed 2-4", "R&D <3 friends"])
+@pytest.mark.parametrize(
+    "text",
+    ["Fish & chips", "Ages 5 < 11 welcome", "Tea, cake and a chat.", "Mon 10-12\nWed 2-4", "R&D <3 friends"],
+)
 def test_text_without_markup_is_never_altered(text):
     assert plain_text(text) == text
 
 
-@pytest.mark.parametrize(("fn", "given", "mended", "words"), [
-    (repair_email, "young.voice@example.gov.uk.", "young.voice@example.gov.uk", "full stop at the end"),
-    (repair_email, "mailto:help@example.org", "help@example.org", "mailto:"),
-    (repair_url, "http:www.example.co.uk", "http://www.example.co.uk", "“//”"),
-    (repair_url, "https:/example.co.uk", "https://example.co.uk", "“//”"),
-    (repair_phone, "+44 (0)141 496 0123", "+44 141 496 0123", "(0)"),
-    (repair_phone, "(0)141 496 0123", "0141 496 0123", "brackets"),
-])
+@pytest.mark.parametrize(
+    ("fn", "given", "mended", "words"),
+    [
+        (repair_email, "young.voice@example.gov.uk.", "young.voice@example.gov.uk", "full stop at the end"),
+        (repair_email, "mailto:help@example.org", "help@example.org", "mailto:"),
+        (repair_url, "http:www.example.co.uk", "http://www.example.co.uk", "“//”"),
+        (repair_url, "https:/example.co.uk", "https://example.co.uk", "“//”"),
+        (repair_phone, "+44 (0)141 496 0123", "+44 141 496 0123", "(0)"),
+        (repair_phone, "(0)141 496 0123", "0141 496 0123", "brackets"),
+    ],
+)
 def test_obvious_repairs_say_what_they_did(fn, given, mended, words):
     value, note = fn(given)
     assert value == mended
     assert note is not None and given in note and mended in note and words in note
 
 
-@pytest.mark.parametrize(("fn", "good"), [(repair_email, "a@example.org"), (repair_url, "https://x.org"),
-                                          (repair_phone, "0141 496 0123")])
+@pytest.mark.parametrize(
+    ("fn", "good"),
+    [(repair_email, "a@example.org"), (repair_url, "https://x.org"), (repair_phone, "0141 496 0123")],
+)
 def test_good_values_are_not_repaired(fn, good):
     assert fn(good) == (good, None)
 
@@ -69,8 +81,9 @@ def _services_in(feed):
 def test_oruk_v1_page_object_is_read_as_its_services_not_as_one_nameless_organisation(tmp_path):
     path = cf.write_json(tmp_path / "services.json", cf.oruk_page(cf.services(738, orgs=246)))
     feed = read_hsds(path)
-    assert feed.shape == ("an Open Referral UK API response (content, totalElements, totalPages): "
-                          "1 page, 738 services")
+    assert feed.shape == (
+        "an Open Referral UK API response (content, totalElements, totalPages): 1 page, 738 services"
+    )
     assert feed.service_count == 738 and len(feed.organisations) == 246
     assert not feed.errors
     assert all(o.name.startswith("Renfrewshire Group") for o in feed.organisations)
@@ -122,15 +135,24 @@ def test_data_package_is_recognised_and_cleaned(tmp_path):
     assert feed.organisations[0].website == "http://www.group.example.co.uk"
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    ({"name": "x", "profile": "tabular-data-package", "resources": [{"name": "organization"}]},
-     "description of a data package"),
-    ({"id": "5c4d", "name": "name", "description": "d", "uri": "http://example.com", "version": "1"},
-     "is a taxonomy"),
-    (cf.hsds_list([{"id": "t1", "code": "c", "name": "Debt", "parent_id": None, "taxonomy": "x"}]),
-     "is a taxonomy"),
-    ({"totalElements": 3, "data": [{"name": "x"}]}, "not a shape of Open Referral data"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            {"name": "x", "profile": "tabular-data-package", "resources": [{"name": "organization"}]},
+            "description of a data package",
+        ),
+        (
+            {"id": "5c4d", "name": "name", "description": "d", "uri": "http://example.com", "version": "1"},
+            "is a taxonomy",
+        ),
+        (
+            cf.hsds_list([{"id": "t1", "code": "c", "name": "Debt", "parent_id": None, "taxonomy": "x"}]),
+            "is a taxonomy",
+        ),
+        ({"totalElements": 3, "data": [{"name": "x"}]}, "not a shape of Open Referral data"),
+    ],
+)
 def test_what_is_not_organisations_or_services_is_refused_saying_what_it_is(tmp_path, data, says):
     with pytest.raises(HsdsError) as exc:
         read_hsds(cf.write_json(tmp_path / "thing.json", data))
@@ -184,13 +206,18 @@ def test_a_stated_cost_and_ages_are_kept(tmp_path):
 
 
 def test_services_without_an_organisation_are_errors_naming_each_one(tmp_path):
-    feed = read_hsds(cf.write_json(tmp_path / "s.json", cf.oruk_page(cf.services(819, without_org=7, orgs=200))))
+    feed = read_hsds(
+        cf.write_json(tmp_path / "s.json", cf.oruk_page(cf.services(819, without_org=7, orgs=200)))
+    )
     assert feed.service_count == 812
     assert len(feed.errors) == 7
-    assert all("does not say which organisation runs it" in p.message and "left out" in p.message
-               for p in feed.errors)
-    assert sorted(p.where for p in feed.errors) == sorted(f"service “Recovery Service {n}”"
-                                                          for n in range(812, 819))
+    assert all(
+        "does not say which organisation runs it" in p.message and "left out" in p.message
+        for p in feed.errors
+    )
+    assert sorted(p.where for p in feed.errors) == sorted(
+        f"service “Recovery Service {n}”" for n in range(812, 819)
+    )
 
 
 def test_a_zip_of_pages_with_a_bad_page_names_the_page(tmp_path):
@@ -220,19 +247,31 @@ def test_fields_with_nowhere_to_go_are_listed_field_by_field_with_counts(tmp_pat
     assert feed.left_out["services.deliverable_type"] == 3
     assert feed.left_out["locations.description"] == 1 and feed.left_out["locations.external_identifier"] == 1
     # kept fields are not listed, nor empty ones
-    assert not [k for k in feed.left_out if k.endswith((".description", ".name", ".fees", ".cost_options"))
-                and k.startswith("services.")]
+    assert not [
+        k
+        for k in feed.left_out
+        if k.endswith((".description", ".name", ".fees", ".cost_options")) and k.startswith("services.")
+    ]
 
 
 def test_a_street_is_not_lost_when_the_town_has_its_own_column(tmp_path):
     from sp_desktop.interop.spreadsheet import feed_from_table, guess_mapping, read_table
 
     path = tmp_path / "venues.csv"
-    path.write_text("Organisation,Address,Town,Postcode\n"
-                    "Carers Centre,\"Unit 3, Causeyside St\",Paisley,PA1 1UJ\n"
-                    "Abbey,\"Abbey Centre, Unit 3, Causeyside St, Paisley PA1 1UJ\",,\n", encoding="utf-8")
+    path.write_text(
+        "Organisation,Address,Town,Postcode\n"
+        'Carers Centre,"Unit 3, Causeyside St",Paisley,PA1 1UJ\n'
+        'Abbey,"Abbey Centre, Unit 3, Causeyside St, Paisley PA1 1UJ",,\n',
+        encoding="utf-8",
+    )
     table = read_table(path)
     feed = feed_from_table(table, guess_mapping(table.headers), [])
-    got = [(loc.address_1, loc.address_2, loc.town, loc.postcode) for o in feed.organisations for loc in o.locations]
-    assert got == [("Unit 3", "Causeyside St", "Paisley", "PA1 1UJ"),
-                   ("Abbey Centre", "Unit 3, Causeyside St", "Paisley", "PA1 1UJ")]
+    got = [
+        (loc.address_1, loc.address_2, loc.town, loc.postcode)
+        for o in feed.organisations
+        for loc in o.locations
+    ]
+    assert got == [
+        ("Unit 3", "Causeyside St", "Paisley", "PA1 1UJ"),
+        ("Abbey Centre", "Unit 3, Causeyside St", "Paisley", "PA1 1UJ"),
+    ]

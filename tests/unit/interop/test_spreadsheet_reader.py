@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sp_desktop.domain.enums import AccessRoute, RegisterKind
+from sp_desktop.domain.enums import RegisterKind
 from sp_desktop.interop.spreadsheet import (
     IGNORE,
     MappingError,

@@ -28,8 +28,10 @@ import council_feeds as cf  # noqa: E402
 
 def _counts(db) -> dict[str, int]:
     with db.engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in Base.metadata.sorted_tables}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in Base.metadata.sorted_tables
+        }
 
 
 def _import(ctx, path, **read):
@@ -51,10 +53,14 @@ def council(ctx, tmp_path):
 
 def test_the_window_shows_plain_words_cost_and_age_not_stated_and_the_publishers_word(ctx, council):
     plan, sid = council
-    assert plan.summary_lines()[0] == ("Recognised an Open Referral UK API response (content, totalElements, "
-                                       "totalPages): 1 page, 6 services.")
-    assert ("Left out, as sp_desktop has nowhere to keep them (field: records): services.deliverable_type (6)."
-            in plan.summary_lines())
+    assert plan.summary_lines()[0] == (
+        "Recognised an Open Referral UK API response (content, totalElements, "
+        "totalPages): 1 page, 6 services."
+    )
+    assert (
+        "Left out, as sp_desktop has nowhere to keep them (field: records): services.deliverable_type (6)."
+        in plan.summary_lines()
+    )
     directory = DirectoryService(ctx)
     d = directory.get_service(sid)
     assert d.description == cf.rich_plain(0)
@@ -140,7 +146,9 @@ def test_an_updated_feed_after_the_upgrade_repair_is_not_taken_for_local_edits(c
     items = cf.services(2, orgs=1)
     path = cf.write_json(tmp_path / "feed.json", items)
     _import(ctx, path)
-    with db.write(clock) as s:  # what upgrade 0009 leaves: the words repaired, the old checksum of the HTML kept
+    with db.write(
+        clock
+    ) as s:  # what upgrade 0009 leaves: the words repaired, the old checksum of the HTML kept
         svc = s.scalar(select(Service).where(Service.source_id == "svc-0"))
         svc.source_checksum = "0" * 64
     service = ImportService(ctx)

@@ -17,13 +17,24 @@ from sp_desktop.services.imports import ImportChoices, ImportService
 
 
 def _feed(tmp_path: Path, country: str | None = "US", access: bool = False) -> Path:
-    address = {"id": "a1", "location_id": "l1", "address_1": "1 Main Street", "city": "Springfield",
-               "state_province": "IL", "postal_code": "62701"}
+    address = {
+        "id": "a1",
+        "location_id": "l1",
+        "address_1": "1 Main Street",
+        "city": "Springfield",
+        "state_province": "IL",
+        "postal_code": "62701",
+    }
     if country is not None:
         address["country"] = country
-    svc = {"id": "s1", "name": "Counselling", "status": "active",
-           "service_at_locations": [{"id": "sal1", "location": {"id": "l1", "name": "Civic Center",
-                                                                "addresses": [address]}}]}
+    svc = {
+        "id": "s1",
+        "name": "Counselling",
+        "status": "active",
+        "service_at_locations": [
+            {"id": "sal1", "location": {"id": "l1", "name": "Civic Center", "addresses": [address]}}
+        ],
+    }
     if access:
         svc["application_process"] = "Drop in on Tuesdays"
     org = {"id": "o1", "name": "Example Org", "services": [svc]}
@@ -54,16 +65,20 @@ def test_absent_cost_and_ages_stay_not_stated(ctx, tmp_path, what, shown):
 
 def test_absent_access_stays_empty_and_the_preview_says_so(ctx, tmp_path):
     plan = _import(ctx, _feed(tmp_path))
-    assert "1 service does not say how people get to it: left empty unless you choose a default." in \
-        plan.summary_lines()
+    assert (
+        "1 service does not say how people get to it: left empty unless you choose a default."
+        in plan.summary_lines()
+    )
     assert _only_service(ctx).access == ()
 
 
 def test_a_chosen_default_is_applied_and_said(ctx, tmp_path):
     choices = ImportChoices(assume_access=AccessRoute.SELF_REFERRAL)
     plan = _import(ctx, _feed(tmp_path), choices)
-    assert "1 service does not say how people get to it: set to “Self-referral”, as you chose." in \
-        plan.summary_lines()
+    assert (
+        "1 service does not say how people get to it: set to “Self-referral”, as you chose."
+        in plan.summary_lines()
+    )
     assert _only_service(ctx).access == (AccessRoute.SELF_REFERRAL,)
 
 
@@ -73,8 +88,9 @@ def test_access_the_source_gives_is_read_not_assumed(ctx, tmp_path):
     assert _only_service(ctx).access == (AccessRoute.DROP_IN,)
 
 
-@pytest.mark.parametrize(("given", "stored", "exported"), [("US", "US", "US"), ("gb", "GB", "GB"),
-                                                           (None, None, "GB")])
+@pytest.mark.parametrize(
+    ("given", "stored", "exported"), [("US", "US", "US"), ("gb", "GB", "GB"), (None, None, "GB")]
+)
 def test_a_venues_country_is_kept_as_the_source_gave_it(ctx, tmp_path, given, stored, exported):
     _import(ctx, _feed(tmp_path, country=given))
     with ctx.db.read() as s:

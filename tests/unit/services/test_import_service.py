@@ -355,7 +355,7 @@ def test_local_edits_vetting_and_trust_notes_are_never_overwritten_without_askin
             organisation_id=svc.organisation.id,
             name="Lunch club",
             description="Our own words: hot two-course lunch, £3.",
-            # as the edit dialog carries them: the feed stated no cost and no ages, and nobody here changed that
+            # as the edit dialog carries them: the feed stated no cost and no ages, and nobody here said since
             is_free=False, cost_not_stated=True, age_not_stated=True,
             access=list(svc.access),
             schedule=[SlotForm(0, "10:00", "12:00")],

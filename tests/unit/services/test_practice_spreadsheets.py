@@ -19,8 +19,9 @@ pytestmark = pytest.mark.backends("sqlite")
 
 def _sheet(tmp_path: Path, *rows: str) -> Path:
     path = tmp_path / "practice list.csv"
-    path.write_text("Organisation,Service,Phone,Email,Website,Categories\n" + "\n".join(rows) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Organisation,Service,Phone,Email,Website,Categories\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -40,8 +41,11 @@ def test_no_value_words_in_contact_columns_are_notes_not_errors(ctx, tmp_path, w
 
 
 def test_a_row_with_a_bad_field_is_imported_without_it_when_chosen(ctx, db, tmp_path):
-    path = _sheet(tmp_path, "Knit and Natter,Knitting,01632 960777,,,",
-                  "Men's Shed,Shed sessions,not a phone,bad@,,Unicorn grooming")
+    path = _sheet(
+        tmp_path,
+        "Knit and Natter,Knitting,01632 960777,,,",
+        "Men's Shed,Shed sessions,not a phone,bad@,,Unicorn grooming",
+    )
     service = ImportService(ctx)
     before = dump(db)
     with pytest.raises(ImportFailed):
@@ -60,25 +64,36 @@ def test_a_row_with_a_bad_field_is_imported_without_it_when_chosen(ctx, db, tmp_
 
 
 def test_names_that_differ_only_in_spelling_are_shown_before_writing(ctx, db, tmp_path):
-    path = _sheet(tmp_path, "Paisley Carers' Centre,Carers café,01632 960777,,,",
-                  "PAISLEY CARERS CENTRE,Support group,01632 960777,,,",
-                  "Paisley Carers' Centre,Carers café,01632 960777,,,")
+    path = _sheet(
+        tmp_path,
+        "Paisley Carers' Centre,Carers café,01632 960777,,,",
+        "PAISLEY CARERS CENTRE,Support group,01632 960777,,,",
+        "Paisley Carers' Centre,Carers café,01632 960777,,,",
+    )
     service = ImportService(ctx)
     before = dump(db)
     plan = service.plan(service.read_feed(service.open(path)))
     assert dump(db) == before
     lines = report_lines(plan)
-    assert any("Row 3, Organisation: “PAISLEY CARERS CENTRE” is taken as the same organisation as "
-               "“Paisley Carers' Centre” (row 2)" in line for line in lines)
+    assert any(
+        "Row 3, Organisation: “PAISLEY CARERS CENTRE” is taken as the same organisation as "
+        "“Paisley Carers' Centre” (row 2)" in line
+        for line in lines
+    )
     assert any("Row 4" in line and "repeats row 2 exactly" in line for line in lines)
 
 
 def test_the_same_service_twice_is_flagged(ctx, tmp_path):
-    path = _sheet(tmp_path, "Knit and Natter,Knitting,01632 960777,,,", "Knit and Natter,Knitting,01632 960778,,,")
+    path = _sheet(
+        tmp_path, "Knit and Natter,Knitting,01632 960777,,,", "Knit and Natter,Knitting,01632 960778,,,"
+    )
     service = ImportService(ctx)
     feed = service.read_feed(service.open(path))
-    assert any("“Knitting” appears again for “Knit and Natter” (first on row 2)" in p.message
-               for p in feed.problems if p.row == 3)
+    assert any(
+        "“Knitting” appears again for “Knit and Natter” (first on row 2)" in p.message
+        for p in feed.problems
+        if p.row == 3
+    )
 
 
 def _cli(tmp_path, monkeypatch):

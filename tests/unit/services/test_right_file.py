@@ -22,8 +22,14 @@ DOCX = b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + b"word/document.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(40)
 
 TERMS = [
-    {"id": "t-money", "code": "M", "name": "Money", "description": "Money matters", "parent_id": None,
-     "taxonomy": "Renfrewshire"},
+    {
+        "id": "t-money",
+        "code": "M",
+        "name": "Money",
+        "description": "Money matters",
+        "parent_id": None,
+        "taxonomy": "Renfrewshire",
+    },
     {"id": "t-debt", "code": "M1", "name": "Debt advice", "parent_id": "t-money", "taxonomy": "Renfrewshire"},
     {"id": "t-fuel", "code": "M1a", "name": "Fuel debt", "parent_id": "t-debt", "taxonomy": "Renfrewshire"},
     {"id": "t-blank", "code": "X", "name": " ", "parent_id": None, "taxonomy": "Renfrewshire"},
@@ -35,11 +41,16 @@ def _write(path: Path, data: object) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "data", "looks_like"), [
-    ("directory.csv", PNG, "a PNG image"), ("directory.xlsx", PNG, "a PNG image"),
-    ("directory.csv", PDF, "a PDF document"), ("directory.xlsx", DOCX, "a Word document"),
-    ("photo.csv", JPEG, "a JPEG photo"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "looks_like"),
+    [
+        ("directory.csv", PNG, "a PNG image"),
+        ("directory.xlsx", PNG, "a PNG image"),
+        ("directory.csv", PDF, "a PDF document"),
+        ("directory.xlsx", DOCX, "a Word document"),
+        ("photo.csv", JPEG, "a JPEG photo"),
+    ],
+)
 @pytest.mark.backends("sqlite")
 def test_a_file_that_is_not_a_spreadsheet_says_what_it_looks_like(ctx, db, tmp_path, name, data, looks_like):
     path = tmp_path / name
@@ -56,8 +67,11 @@ def test_a_file_that_is_not_a_spreadsheet_says_what_it_looks_like(ctx, db, tmp_p
 @pytest.mark.backends("sqlite")
 def test_a_huge_cell_is_reported_by_row_column_and_size_and_nothing_is_written(ctx, db, tmp_path):
     path = tmp_path / "list.csv"
-    path.write_text("Organisation,Service,Description\nKnit and Natter,Knitting,\"" + "word " * 40_000 + "\"\n"
-                    "Men's Shed,Shed,Woodwork\n", encoding="utf-8")
+    path.write_text(
+        'Organisation,Service,Description\nKnit and Natter,Knitting,"' + "word " * 40_000 + '"\n'
+        "Men's Shed,Shed,Woodwork\n",
+        encoding="utf-8",
+    )
     before = dump(db)
     service = ImportService(ctx)
     feed = service.read_feed(service.open(path))
@@ -68,13 +82,21 @@ def test_a_huge_cell_is_reported_by_row_column_and_size_and_nothing_is_written(c
     assert dump(db) == before
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    (TERMS, "is a taxonomy (a list of categories)"),
-    ({"total_items": 4, "page_number": 1, "contents": TERMS}, "is a taxonomy (a list of categories)"),
-    ({"name": "renfrewshire", "profile": "tabular-data-package", "resources": [{"name": "organization",
-                                                                               "path": "organizations.csv"}]},
-     "is the description of a data package"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (TERMS, "is a taxonomy (a list of categories)"),
+        ({"total_items": 4, "page_number": 1, "contents": TERMS}, "is a taxonomy (a list of categories)"),
+        (
+            {
+                "name": "renfrewshire",
+                "profile": "tabular-data-package",
+                "resources": [{"name": "organization", "path": "organizations.csv"}],
+            },
+            "is the description of a data package",
+        ),
+    ],
+)
 def test_an_open_referral_import_refuses_the_wrong_kind_saying_what_to_choose(ctx, db, tmp_path, data, says):
     path = _write(tmp_path / "thing.json", data)
     before = dump(db)
@@ -89,28 +111,47 @@ def test_an_open_referral_import_refuses_the_wrong_kind_saying_what_to_choose(ct
 def test_a_taxonomy_file_becomes_categories_two_levels_deep(ctx, db, tmp_path):
     service = CategoryService(ctx)
     service.save("Money")  # already in the practice's list: kept, not doubled
-    result = service.import_taxonomy(_write(tmp_path / "taxonomy_terms.json",
-                                            {"total_items": 4, "contents": TERMS}))
+    result = service.import_taxonomy(
+        _write(tmp_path / "taxonomy_terms.json", {"total_items": 4, "contents": TERMS})
+    )
     assert result.added == ("Money › Debt advice", "Money › Fuel debt")
     assert result.already_there == ("Money",)
     assert result.left_out == ("term t-blank: has no name",)
-    assert result.describe() == ("Imported categories from taxonomy_terms.json: 2 categories added; 1 already "
-                                 "in the list; 1 left out.")
+    assert result.describe() == (
+        "Imported categories from taxonomy_terms.json: 2 categories added; 1 already in the list; 1 left out."
+    )
     [money] = [n for n in service.tree() if n.name == "Money"]
-    assert sorted(c.name for c in money.children) == ["Debt advice", "Fuel debt"]  # deeper terms go up a level
+    assert sorted(c.name for c in money.children) == [
+        "Debt advice",
+        "Fuel debt",
+    ]  # deeper terms go up a level
     with db.read() as s:
-        audit = s.scalars(select(AuditEvent.summary).where(AuditEvent.entity_type == "category",
-                                                           AuditEvent.summary.like("%taxonomy%"))).all()
+        audit = s.scalars(
+            select(AuditEvent.summary).where(
+                AuditEvent.entity_type == "category", AuditEvent.summary.like("%taxonomy%")
+            )
+        ).all()
         assert len(audit) == 2
     again = service.import_taxonomy(tmp_path / "taxonomy_terms.json")
     assert again.added == () and len(again.already_there) == 3
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    ({"id": "x", "name": "Renfrewshire", "description": "d", "uri": "http://example.com", "version": "1"},
-     "holds no terms"),
-    ([{"id": "o1", "name": "Age UK", "services": []}], "holds organisations or services"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            {
+                "id": "x",
+                "name": "Renfrewshire",
+                "description": "d",
+                "uri": "http://example.com",
+                "version": "1",
+            },
+            "holds no terms",
+        ),
+        ([{"id": "o1", "name": "Age UK", "services": []}], "holds organisations or services"),
+    ],
+)
 def test_a_file_that_is_not_taxonomy_terms_is_refused_and_nothing_is_added(ctx, db, tmp_path, data, says):
     before = dump(db)
     with pytest.raises(TaxonomyFileError) as exc:
