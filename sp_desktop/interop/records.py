@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 
 Severity = Literal["error", "warning"]
 
@@ -183,6 +183,7 @@ class OrgRec:
     locations: list[LocationRec] = field(default_factory=list)
     services: list[ServiceRec] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet rows it came from
+    status: OrganisationStatus = OrganisationStatus.ACTIVE  # open, temporarily closed or closed
 
     @property
     def key(self) -> str:
@@ -293,7 +294,7 @@ FIELD_LABELS = {
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (AccessRoute, PhoneType, RegisterKind, ServiceStatus)):
+    if isinstance(value, (AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus)):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
@@ -305,6 +306,8 @@ def _plain(value: Any) -> Any:
 def org_fingerprint(org: OrgRec) -> dict[str, Any]:
     """What the organisation's own record holds (not its services), canonically ordered."""
     fp: dict[str, Any] = {k: _plain(getattr(org, k)) for k in ORG_FIELDS}
+    if org.status is not OrganisationStatus.ACTIVE:  # added later: left out while active (earlier checksums)
+        fp["status"] = org.status.value
     fp["phones"] = sorted(p.key() for p in org.phones)
     fp["contacts"] = sorted((c.key() for c in org.contacts), key=lambda k: json.dumps(k, default=str))
     fp["locations"] = sorted((loc.key() for loc in org.locations), key=lambda k: json.dumps(k, default=str))

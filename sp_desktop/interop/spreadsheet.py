@@ -28,7 +28,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from sp_desktop.domain.enums import PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -604,6 +604,8 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
+    Field("org_status", "Organisation status (active, temporarily closed, closed)",
+          ("organisation status", "organization status", "org status")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -687,6 +689,9 @@ _NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be co
 _CONTACT_KEYS = {"phone", "org_phone", "service_phone", "email", "org_email", "service_email", "website",
                  "service_url", "referral_form", "contact_name", "contact_role", "contact_phone",
                  "contact_email", "registration_number"}
+_ORG_STATUS = {"active": OrganisationStatus.ACTIVE, "open": OrganisationStatus.ACTIVE,
+               "temporarily closed": OrganisationStatus.TEMPORARILY_CLOSED,
+               "paused": OrganisationStatus.TEMPORARILY_CLOSED, "closed": OrganisationStatus.CLOSED}
 _STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
            "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
            "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
@@ -1054,6 +1059,13 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         desc = r.text(row, "org_description")
         if desc and not org.description:
             org.description = desc
+        org_status = fold(row.get("org_status"))
+        if org_status:
+            if org_status in _ORG_STATUS:
+                org.status = _ORG_STATUS[org_status]
+            else:
+                r.warn(row, "org_status", f"“{row.get('org_status')}” is not an organisation status (active, "
+                                          "temporarily closed or closed); left as active")
         for p in r.phones(row, "org_phone"):
             if p.number not in {x.number for x in org.phones}:
                 org.phones.append(p)
@@ -1160,7 +1172,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Address line 2", "address_2"), ("Town", "town"), ("Postcode", "postcode"),
     ("Accessibility", "accessibility"), ("Contact name", "contact_name"), ("Contact role", "contact_role"),
     ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
-    ("Status", "status"),
+    ("Status", "status"), ("Organisation status", "org_status"),
 )
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 

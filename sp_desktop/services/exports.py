@@ -150,7 +150,7 @@ class DirectoryReader:
             select(Organisation.id, Organisation.uid, Organisation.name, Organisation.alternate_name,
                    Organisation.description, Organisation.website, Organisation.email,
                    Organisation.legal_status, Organisation.register_kind, Organisation.registration_number,
-                   Organisation.vetting_status).where(Organisation.id.in_(ids)))}
+                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids)))}
         org_phones = self._rows(
             select(Phone.organisation_id, Phone.number, Phone.type, Phone.description, Phone.uid)
             .where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None), Phone.location_id.is_(None),
@@ -203,7 +203,7 @@ class DirectoryReader:
                 name=org.name, id=export_id(org.uid), alternate_name=org.alternate_name,
                 description=org.description, website=org.website, email=org.email,
                 legal_status=org.legal_status, register_kind=org.register_kind,
-                registration_number=org.registration_number,
+                registration_number=org.registration_number, status=org.status,
                 phones=[PhoneRec(p.number, p.type, p.description, export_id(p.uid))
                         for p in org_phones.get(org_id, ())],
                 contacts=[ContactRec(c.name, c.role, c.phone, c.email, export_id(c.uid))
@@ -379,6 +379,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "contact_email": contact.email if contact else None,
             "last_checked": show_date(s.last_verified_on),
             "status": s.status.label if s.name else "",
+            "org_status": org.status.label,
         }
         row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
         row.append("; ".join(v.label for v in venues[1:]))

@@ -372,7 +372,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
     return OrgRec(
         name=org.name, id=org.source_id, alternate_name=org.alternate_name, description=org.description,
         website=org.website, email=org.email, legal_status=org.legal_status, register_kind=org.register_kind,
-        registration_number=org.registration_number,
+        registration_number=org.registration_number, status=org.status,
         phones=[PhoneRec(p.number, p.type, p.description, p.uid) for p in phones],
         contacts=[ContactRec(c.name, c.role, c.phone, c.email, c.uid) for c in contacts],
         locations=[location_record(loc, loc.source_id) for loc in locations])
@@ -994,7 +994,7 @@ class _Writer:
                     **self.org_values(o.rec),
                     **stamp,
                     "uid": self.uid_for(Organisation, o.rec.id),
-                    "status": OrganisationStatus.ACTIVE,
+                    "status": o.rec.status,
                     "vetting_status": VettingStatus.NOT_VETTED,
                     "source_feed": self.a.feed_name
                     if self.hsds

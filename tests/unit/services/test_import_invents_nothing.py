@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sp_desktop.db.models import Location
 from sp_desktop.domain.enums import AccessRoute
@@ -99,3 +99,28 @@ def test_a_venues_country_is_kept_as_the_source_gave_it(ctx, tmp_path, given, st
     ExportService(ctx).export("hsds-json", out)
     text = out.read_text(encoding="utf-8")
     assert f'"country": "{exported}"' in text
+
+
+@pytest.mark.backends("sqlite")
+def test_organisation_status_and_not_stated_survive_the_excel_csv_round_trip(ctx, ctx_as, tmp_path, db):
+    """Issue 17.1: export to the Excel CSV, import into an empty directory, export again: identical."""
+    from sp_desktop.db.models import Organisation
+    from sp_desktop.domain.enums import OrganisationStatus
+
+    _import(ctx, _feed(tmp_path))
+    with db.write(ctx.clock) as s:
+        s.scalar(select(Organisation)).status = OrganisationStatus.TEMPORARILY_CLOSED
+    first = tmp_path / "first.csv"
+    ExportService(ctx).export("csv", first)
+    assert "Temporarily closed" in first.read_text(encoding="utf-8-sig")
+    with db.write(ctx.clock) as s:  # an empty directory again (the same file, so the same settings)
+        for table in ("service_at_location", "service_category", "phone", "schedule", "contact", "service",
+                      "location", "organisation"):
+            s.execute(text(f"DELETE FROM {table}"))
+    service = ImportService(ctx)
+    service.commit(service.read_feed(service.open(first)))
+    with db.read() as s:
+        assert s.scalar(select(Organisation.status)) is OrganisationStatus.TEMPORARILY_CLOSED
+    second = tmp_path / "second.csv"
+    ExportService(ctx).export("csv", second)
+    assert second.read_text(encoding="utf-8-sig") == first.read_text(encoding="utf-8-sig")
