@@ -49,7 +49,7 @@ from sp_desktop.db.models import (
     new_uid,
     service_category,
 )
-from sp_desktop.domain.enums import AccessRoute, AuditAction, OrganisationStatus, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
