@@ -2,8 +2,16 @@
 
 Reading: `read_hsds(path)` accepts
   - JSON: one organization (with nested services, as the spec's ``organization_full.json``), a
-    list of them, an API page (``{"contents": [...]}``), or services / service_at_location
-    objects with their organization nested (``service_full.json``);
+    list of them, an HSDS 3.0 API page (``{"contents": [...], "total_items"}``), an Open Referral UK
+    v1/v2 API page (``{"content": [...], "totalElements", "totalPages"}``, ORUK v1 field names read as
+    HSDS 3.0's: `oruk_v1`), or services / service_at_location objects with their organization nested
+    (``service_full.json``); a folder or zip of such pages is read as one feed. What was found is
+    reported (``Feed.shape``); a data package description, a taxonomy or an unknown shape is refused
+    saying what it is;
+  - free text is read as plain words (`richtext.plain_text`); e-mail and web addresses and phone
+    numbers with obvious slips are mended and each repair listed; the publisher's assured_date and
+    last_modified are kept as the publisher's (never the practice's "last checked"); no cost, ages or
+    way in is invented; fields sp_desktop has nowhere to keep are counted (``Feed.left_out``);
   - a tabular data package: a folder or a zip of CSV files with ``datapackage.json``; file names
     in the HSDS spelling (``addresses.csv``, ``schedules.csv``...) or the UK profile's singular
     one (``address.csv``, ``schedule.csv``, ``attribute.csv``, ``taxonomy.csv``).
