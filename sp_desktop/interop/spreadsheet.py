@@ -1083,6 +1083,8 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
 
+    _warn_near_duplicates(r, groups, rows)
+
     # Phone, email and website the same on every row of an organisation belong to it;
     # otherwise to each service.
     for key, org in groups.items():
@@ -1150,6 +1152,31 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         feed.organisations.append(org)
     feed.suggested_feed_name = f"Spreadsheet {table.path.name}"
     return feed
+
+
+def _warn_near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> None:
+    """Organisations in the file whose names are nearly the same ("Paisley Carers Centre" and "Paisley Carer
+    Centre"): listed before anything is written, never merged. Names are compared within groups that share
+    their first word, so a large file stays quick."""
+    by_number = {row.number: row for row in rows}
+    buckets: dict[str, list[tuple[str, OrgRec]]] = {}
+    for key, org in groups.items():
+        first = key.split(" ", 1)[0]
+        buckets.setdefault(first, []).append((key, org))
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > 300:
+            continue
+        keys = [k for k, _ in members]
+        for i, (key, org) in enumerate(members):
+            for _match, _score, j in process.extract(key, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
+                                                     limit=3):
+                other = members[i + 1 + j][1]
+                row = by_number.get(other.rows[0])
+                if row is not None:
+                    r.warn(row, "organisation",
+                           f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}): they are imported "
+                           "as two organisations. If they are the same, spell the name the same way in the "
+                           "file.")
 
 
 def bad_row_numbers(feed: Feed) -> list[int]:

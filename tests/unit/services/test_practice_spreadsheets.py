@@ -124,3 +124,15 @@ def test_cli_offers_skip_bad_fields_only_where_it_works(tmp_path, monkeypatch):
     no_name.write_text("Organisation,Service,Phone\n,Orphan,not a phone\n", encoding="utf-8")
     code, _out, err = run(["import", str(no_name), *home])
     assert code == 1 and "--skip-bad-fields" not in err and "--skip-bad-rows" in err
+
+
+def test_nearly_the_same_names_in_one_file_are_shown_not_merged(ctx, tmp_path):
+    path = _sheet(tmp_path, "Paisley Carers Centre,Carers café,01632 960777,,,",
+                  "Paisley Carer Centre,Support group,01632 960778,,,",
+                  "Paisley Credit Union,Loans,01632 960779,,,")
+    service = ImportService(ctx)
+    feed = service.read_feed(service.open(path))
+    [warning] = [p for p in feed.problems if "looks like" in p.message]
+    assert (warning.row, warning.column) == (3, "Organisation")
+    assert "“Paisley Carer Centre” looks like “Paisley Carers Centre” (row 2)" in warning.message
+    assert len(feed.organisations) == 3  # nothing merged without the person's say
