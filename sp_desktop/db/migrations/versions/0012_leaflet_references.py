@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0009'  # chained after 0009 (issue 26) when merged, in number order
+down_revision = '0009'  # chained after 0009 (issue 26) when merged: 0003, 0005, 0009, 0012
 branch_labels = None
 depends_on = None
 
