@@ -157,6 +157,8 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
                 _refuse_undrawable(service, printable, args.note, "leaflet")
             prepared = service.build_leaflet(items, fmt=fmt, note=args.note, sign=args.sign,
                                              record_overrides=True, language=args.language)
+            # Leaving the practice: the leaflet gets its own reference (one for every form made now).
+            prepared = service.hand_over(prepared, "pdf" if args.output else "text" if args.text else "sms")
             pdf = prepared.pdf() if args.output else b""
         except LeafletRefused as exc:
             lines = []
@@ -179,7 +181,8 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
         _write_atomically(path, pdf)
         names = ", ".join(s.service_name for s in prepared.leaflet.services)
         target = sys.stderr if (args.text or args.sms) else out
-        print(f"Leaflet ({fmt.label}, {_pages(pdf)} pages) for {names} written to {path}", file=target)
+        print(f"Leaflet ({fmt.label}, {_pages(pdf)} pages) for {names} written to {path}; "
+              f"its reference is {prepared.reference}", file=target)
     if args.text:
         out.write(prepared.text())
     if args.sms:

@@ -128,6 +128,7 @@ class LeafletWording:
     footer_large: str = ("Ask at reception if you would like this in another format, such as audio, "
                          "Braille, easy read or another language.")
     printed: str = "Printed {date}"
+    quote_reference: str = "Tell them the practice sent you: quote {reference}."
     page: str = "Page {page} of {total}"
     continued: str = "(continued)"
     in_english: str = "(in English: no translation yet)"
@@ -218,6 +219,9 @@ class Leaflet:
     title: str = "Support that might help you"
     language: str = "en-GB"
     wording: LeafletWording = ENGLISH
+    reference: str | None = None
+    """The leaflet's own short reference (``K7M-2QX``), given when it leaves the practice
+    (services/references.py): random, nothing about the patient. None on a preview."""
 
     def __post_init__(self) -> None:
         _tuplify(self)

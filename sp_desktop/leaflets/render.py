@@ -1435,6 +1435,11 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
     story.append(builder.para(title, st.title))
     story.append(_WriteInLine(sanitise_text(wording.for_label), st.label.fontName, st.body.fontSize))
     story += builder.note(leaflet.personal_note, leaflet.staff_signature)
+    if leaflet.reference:  # what the patient quotes, so the organisation can tell the practice
+        code = f"<b>{_unbreakable(_markup(leaflet.reference))}</b>"
+        parts = [(" " if p[:1].isspace() else "") + _markup(p.strip()) + (" " if p[-1:].isspace() else "")
+                 for p in wording.quote_reference.split("{reference}")]
+        story.append(_Para(code.join(parts), st.body))
     story.append(Spacer(1, st.body.fontSize * 0.4))
     for svc in leaflet.services:
         story.append(builder.service(svc))
@@ -1720,6 +1725,8 @@ def leaflet_plain_text(leaflet: Leaflet) -> str:
         lines += ["", note]
     if _plain(leaflet.staff_signature):
         lines += ["", _plain(leaflet.staff_signature)]
+    if leaflet.reference:
+        lines += ["", leaflet.wording.quote_reference.format(reference=_plain(leaflet.reference))]
     for svc in leaflet.services:
         lines.append("")
         lines.append("")
@@ -1771,7 +1778,8 @@ def leaflet_sms_text(leaflet: Leaflet) -> str:
     practice = _sms_plain(leaflet.practice.name)
     head = f"From {practice}:" if practice else ""
     phone = _sms_plain(leaflet.practice.phone)
-    tail = f" Questions? Call {phone}." if phone else ""
+    tail = f" Quote {_sms_plain(leaflet.reference)}." if leaflet.reference else ""
+    tail += f" Questions? Call {phone}." if phone else ""
     entries: list[list[str]] = []
     for svc in leaflet.services:
         name = _sms_plain(svc.service_name) or _sms_plain(svc.organisation_name) or "Service"

@@ -352,6 +352,13 @@ class PreparedLeaflet:
 
         return leaflet_sms_text(self.leaflet)
 
+    @property
+    def reference(self) -> str | None:
+        return self.leaflet.reference
+
+    def with_reference(self, code: str) -> PreparedLeaflet:
+        return replace(self, leaflet=replace(self.leaflet, reference=code))
+
 
 @dataclass(frozen=True)
 class BookletChoice:
@@ -559,6 +566,19 @@ class LeafletService:
         missing = undrawable(leaflet)
         warnings += [f"! Cannot be printed, shows as \u201c?\u201d: {line}" for line in missing]
         return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids), missing)
+
+    def hand_over(self, prepared: PreparedLeaflet, form: str = "print", *,
+                  signposting_id: int | None = None) -> PreparedLeaflet:
+        """The leaflet is leaving the practice (printed, saved as PDF, copied as text or as a text
+        message): give it its own reference, stored with the date and its services, and return
+        it with the reference on it. A leaflet handed over twice (print, then copy) keeps its
+        first reference. Nothing about the patient is stored."""
+        if prepared.reference:
+            return prepared
+        from sp_desktop.services.references import ReferenceService
+
+        code = ReferenceService(self.ctx).issue(prepared.service_ids, form, signposting_id=signposting_id)
+        return prepared.with_reference(code)
 
     # ---- booklets
     def booklet_choices(self) -> list[BookletChoice]:
