@@ -287,6 +287,13 @@ class SharedFeedback:
 
 
 @dataclass(frozen=True)
+class PartnerReferences:
+    service_name: str
+    issued: int
+    acknowledged: int
+
+
+@dataclass(frozen=True)
 class PartnerReport:
     """What a community organisation may see: counts, outcome mix and feedback the practice shares."""
 
@@ -304,10 +311,20 @@ class PartnerReport:
     feedback: tuple[SharedFeedback, ...]
     removed: tuple[Removed, ...] = ()
     """What was taken out of the shared feedback before printing (for the preview; never printed)."""
+    references: tuple[PartnerReferences, ...] = ()
+    """Per service: leaflet references given out in the period and how many they quoted back."""
 
     @property
     def period_text(self) -> str:
         return f"{show_date(self.date_from)} to {show_date(self.date_to)}"
+
+    @property
+    def references_issued(self) -> int:
+        return sum(r.issued for r in self.references)
+
+    @property
+    def references_acknowledged(self) -> int:
+        return sum(r.acknowledged for r in self.references)
 
 
 @dataclass(frozen=True)
@@ -626,7 +643,16 @@ class ReportService:
                 practice_phone=settings.practice_phone, organisation_id=org.id, organisation_name=org.name,
                 date_from=date_from, date_to=date_to, generated_on=self.ctx.today(),
                 people=int(totals_row.people or 0), services=tuple(per_service), totals=_counts(totals_row),
-                feedback=feedback, removed=tuple(removed))
+                feedback=feedback, removed=tuple(removed),
+                references=self._partner_references(organisation_id, date_from, date_to))
+
+    def _partner_references(self, organisation_id: int, date_from: date,
+                            date_to: date) -> tuple[PartnerReferences, ...]:
+        from sp_desktop.services.references import ReferenceService
+
+        counts = ReferenceService(self.ctx).acknowledged_counts(date_from, date_to,
+                                                                 organisation_id=organisation_id)
+        return tuple(PartnerReferences(c.service_name, c.issued, c.acknowledged) for c in counts)
 
 
 __all__ = [
@@ -643,6 +669,7 @@ __all__ = [
     "OrganisationChoice",
     "OrganisationFigures",
     "OutcomeCounts",
+    "PartnerReferences",
     "PartnerReport",
     "PartnerServiceFigures",
     "PracticeReport",
