@@ -14,6 +14,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,54 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 15_000
+
+# ------------------------------------------------------------------ bounded waits on the practice server
+# Every value and its reason: docs/server-faults.md. Together they make sure that no fault at the
+# server or on the network leaves the person waiting without being told.
+#: libpq's connect_timeout: a server that does not answer is reported within seconds (s).
+CONNECT_TIMEOUT_S = 5
+#: TCP keepalives: an idle connection whose link died is noticed within 5 + 3 x 2 = 11 s.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
+#: Data sent but not acknowledged for this long closes the connection (ms; Linux, ignored elsewhere).
+TCP_USER_TIMEOUT_MS = 10_000
+#: A statement that runs longer is cancelled (ms) — per kind of work, see `long_work()`.
+STATEMENT_TIMEOUT_MS = {"interactive": 10_000, "report": 120_000, "export": 120_000, "import": 300_000,
+                        "upgrade": 600_000, "migrate-to": 600_000}
+#: Waiting for a row or table lock that another PC holds ends after this long (ms).
+LOCK_TIMEOUT_MS = 5_000
+#: The server ends a session that sits inside a transaction doing nothing for this long (ms), so a PC
+#: that dies half-way through a save never keeps its locks for long.
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000
+
+_work_kind: ContextVar[str] = ContextVar("sp_desktop_work_kind", default="interactive")
+
+
+@contextmanager
+def long_work(kind: str) -> Iterator[None]:
+    """Transactions begun inside this block (on this thread) get the longer statement timeout for
+    `kind` ("report", "export", "import", "upgrade", "migrate-to") instead of the interactive one."""
+    if kind not in STATEMENT_TIMEOUT_MS:
+        raise ValueError(f"unknown kind of work: {kind!r}")
+    token = _work_kind.set(kind)
+    try:
+        yield
+    finally:
+        _work_kind.reset(token)
+
+
+def server_connect_args() -> dict[str, Any]:
+    """libpq connection parameters that bound every wait (see the constants above)."""
+    options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS['interactive']} "
+               f"-c lock_timeout={LOCK_TIMEOUT_MS} "
+               f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}")
+    return {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "sp_desktop", **KEEPALIVES,
+            "tcp_user_timeout": TCP_USER_TIMEOUT_MS, "options": options}
+
+
+def _on_server_begin(conn: Any) -> None:
+    kind = _work_kind.get()
+    if kind != "interactive":
+        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(STATEMENT_TIMEOUT_MS[kind])}")
 
 
 class Clock(Protocol):
@@ -87,12 +136,14 @@ class Database:
             event.listen(engine, "begin", _on_sqlite_begin)
             write_engine = engine.execution_options(sqlite_immediate=True)
         else:
-            # A server that does not answer fails within seconds instead of libpq's default of
-            # waiting for the operating system's TCP timeout (minutes); the URL may override both.
-            connect_args = {"connect_timeout": 10, "application_name": "sp_desktop"} \
-                if url.get_backend_name() == "postgresql" else {}
+            # Bounded waits (see above and docs/server-faults.md) instead of libpq's defaults of
+            # waiting for the operating system's TCP timeouts (minutes); the URL may override each.
+            is_pg = url.get_backend_name() == "postgresql"
+            connect_args = server_connect_args() if is_pg else {}
             connect_args = {k: v for k, v in connect_args.items() if k not in url.query}
             engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+            if is_pg:
+                event.listen(engine, "begin", _on_server_begin)
             write_engine = engine
         read_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         write_factory = sessionmaker(bind=write_engine, expire_on_commit=False, autoflush=False)

@@ -34,6 +34,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     AuditEvent,
     Category,
@@ -718,7 +719,7 @@ class ImportService:
     def plan(self, feed: Feed, choices: ImportChoices | None = None) -> ImportPlan:
         """Compare the feed with the directory. Changes nothing."""
         choices = choices or ImportChoices()
-        with self.ctx.read(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
             return _plan_from(analysis, feed, choices, cats)
@@ -735,7 +736,7 @@ class ImportService:
             )
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
-        with self.ctx.write(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
             writer = _Writer(s, self.ctx, feed, choices, analysis, progress)
