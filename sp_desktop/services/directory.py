@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
@@ -270,6 +271,9 @@ class OrganisationForm:
     phones: list[PhoneForm] = field(default_factory=list)
     contacts: list[ContactForm] = field(default_factory=list)
     locations: list[LocationForm] = field(default_factory=list)
+    #: For a new record: a key made on this PC when the form was opened (becomes the record's uid),
+    #: so saving again after a lost reply finds the record already made instead of making another.
+    client_key: str = field(default="", compare=False)
 
 
 @dataclass
@@ -309,6 +313,7 @@ class ServiceForm:
     location_ids: list[int] = field(default_factory=list)
     phones: list[PhoneForm] = field(default_factory=list)
     last_verified_on: date | None = None
+    client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
 class ConflictError(RuntimeError):
@@ -840,11 +845,47 @@ class DirectoryService:
     # ---- writing
     def save_organisation(self, form: OrganisationForm, organisation_id: int | None = None,
                           expected_version: int | None = None) -> OrganisationDetail:
+        """Create (`organisation_id` None) or update an organisation, exactly once.
+
+        A retry of a save whose reply was lost is recognised: a new record by its `client_key`, an
+        update because what is saved now is already exactly the form (no false conflict)."""
+        if organisation_id is None and form.client_key:
+            made = self._made_already(Organisation, form.client_key)
+            if made is not None:
+                return self.get_organisation(made)
+        try:
+            return self._save_organisation(form, organisation_id, expected_version)
+        except ConflictError:
+            if organisation_id is not None and self._saved_as_form("organisation", organisation_id, form):
+                return self.get_organisation(organisation_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Organisation, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_organisation(made)  # the same form saved at the same moment (two clicks)
+
+    def _made_already(self, model: Any, key: str) -> int | None:
+        with self.ctx.read() as s:
+            return s.scalar(select(model.id).where(model.uid == key))
+
+    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm) -> bool:
+        """True when the record as saved now shows exactly `form` (our own earlier save got through)."""
+        from sp_desktop.services.concurrency import conflict_view
+
+        try:
+            view = conflict_view(self.ctx, entity, ident, form)
+        except NotFound:
+            return False
+        return not view.differences
+
+    def _save_organisation(self, form: OrganisationForm, organisation_id: int | None,
+                           expected_version: int | None) -> OrganisationDetail:
         values, errs = self.validate_organisation(form)
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             if organisation_id is None:
-                org = Organisation()
+                org = Organisation(uid=form.client_key) if form.client_key else Organisation()
                 s.add(org)
             else:
                 org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
@@ -933,6 +974,25 @@ class DirectoryService:
 
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
+        """Create or update a service, exactly once (as `save_organisation`)."""
+        if service_id is None and form.client_key:
+            made = self._made_already(Service, form.client_key)
+            if made is not None:
+                return self.get_service(made)
+        try:
+            return self._save_service(form, service_id, expected_version)
+        except ConflictError:
+            if service_id is not None and self._saved_as_form("service", service_id, form):
+                return self.get_service(service_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Service, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)
+
+    def _save_service(self, form: ServiceForm, service_id: int | None,
+                      expected_version: int | None) -> ServiceDetail:
         values, errs = self.validate_service(form)
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
@@ -940,7 +1000,8 @@ class DirectoryService:
             if org is None:
                 raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
             if service_id is None:
-                svc = Service(organisation_id=org.id)
+                svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
+                    else Service(organisation_id=org.id)
                 s.add(svc)
             else:
                 svc = self._load_for_update(s, Service, service_id, expected_version, "service")
