@@ -855,8 +855,8 @@ class DirectoryService:
                 return self.get_organisation(made)
         try:
             return self._save_organisation(form, organisation_id, expected_version)
-        except ConflictError:
-            if organisation_id is not None and self._saved_as_form("organisation", organisation_id, form):
+        except ConflictError as exc:
+            if organisation_id is not None and self._saved_as_form("organisation", organisation_id, form, exc):
                 return self.get_organisation(organisation_id)
             raise
         except IntegrityError:
@@ -869,10 +869,14 @@ class DirectoryService:
         with self.ctx.read() as s:
             return s.scalar(select(model.id).where(model.uid == key))
 
-    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm) -> bool:
-        """True when the record as saved now shows exactly `form` (our own earlier save got through)."""
+    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm,
+                       conflict: ConflictError) -> bool:
+        """True when our own earlier save of `form` got through (its reply was lost): the last change
+        was made by this person and the record as saved now shows exactly `form`."""
         from sp_desktop.services.concurrency import conflict_view
 
+        if conflict.changed_by != self.ctx.actor.name:
+            return False  # someone else's save, even of the same values, is theirs to show
         try:
             view = conflict_view(self.ctx, entity, ident, form)
         except NotFound:
@@ -981,8 +985,8 @@ class DirectoryService:
                 return self.get_service(made)
         try:
             return self._save_service(form, service_id, expected_version)
-        except ConflictError:
-            if service_id is not None and self._saved_as_form("service", service_id, form):
+        except ConflictError as exc:
+            if service_id is not None and self._saved_as_form("service", service_id, form, exc):
                 return self.get_service(service_id)
             raise
         except IntegrityError:
