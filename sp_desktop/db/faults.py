@@ -154,9 +154,9 @@ def _from_sqlstate(state: str, server: str) -> Fault | None:
         return _read_only()
     if state in ("55P03", "40P01", "40001"):  # lock_not_available, deadlock, serialization failure
         return Fault("locked", "Someone else is changing this",
-                     "Another PC is changing the same record just now (it waited "
-                     f"{LOCK_TIMEOUT_MS // 1000} seconds for it), so nothing was changed. Wait a few seconds "
-                     "and try again.", ExitCode.REFUSED)
+                     "Another PC is busy with the same records just now (sp_desktop waited "
+                     f"{LOCK_TIMEOUT_MS // 1000} seconds for them), so this was not done and nothing was "
+                     "changed. Wait a few seconds and try again.", ExitCode.REFUSED)
     if state == "57014":  # query_canceled (statement_timeout, or Cancel)
         return Fault("timed_out", "The practice server took too long",
                      f"The practice server{server} took too long to answer, so this was stopped and nothing "

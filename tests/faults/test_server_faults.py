@@ -140,7 +140,7 @@ def test_a_record_locked_by_another_pc_is_told_within_seconds(fault_cluster: Any
         fault = explain(exc)
         assert fault is not None and fault.cause == "locked", exc
         assert 4 <= took < 8  # lock_timeout 5 s
-        assert "Another PC is changing the same record" in fault.message
+        assert "Another PC is busy with the same records" in fault.message
         assert _count(db, "Foodbank") == 1 and _count(db, "Foodbank (Town)") == 0  # nothing half-written
         # the other PC finished: the same save now goes through
         DirectoryService(_ctx(db)).save_organisation(OrganisationForm(name="Foodbank (Town)"), org.id,

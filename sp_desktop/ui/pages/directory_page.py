@@ -581,8 +581,14 @@ class DirectoryPage(QWidget):
         keep_id = self.selected_service_id()
         bar = self.table.verticalScrollBar()
         scroll = bar.value()
-        self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
-        self.model.set_rows(self.result.rows, self._health_of(self.result.rows))
+        try:
+            self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
+            health = self._health_of(self.result.rows)
+        except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
+            if not self._show_search_failed(query, exc):
+                raise
+            return
+        self.model.set_rows(self.result.rows, health)
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.table)
             kept = keep_id is not None and self.select_service(keep_id, scroll=not keep_scroll)
@@ -598,6 +604,32 @@ class DirectoryPage(QWidget):
         self._loaded_query = query
         if report:
             self._report_count()
+
+    def _show_search_failed(self, query: str, exc: Exception) -> bool:
+        """The search could not be done: clear the old results (they are not the answer) and say why.
+        False when `exc` is not a database fault (the crash handler deals with it)."""
+        from sp_desktop.db.faults import explain
+        from sp_desktop.diagnostics import log
+
+        fault = explain(exc, self.ctx.db.describe())
+        if fault is None:
+            return False
+        log.warning("search for %r failed: %s", query, fault.cause)
+        self.result = None
+        self.model.set_rows((), {})
+        self._selection_moved()
+        self.empty_button.setVisible(False)
+        self._set_empty_organisations([])
+        text = (f"The search could not be done, so no results are shown. {fault.message} "
+                "(Press Enter in the search box to search again.)")
+        self.empty_label.setText(text)
+        self.empty_label.setAccessibleName(text)
+        self.results_stack.setCurrentWidget(self.empty)
+        self._loaded_query = None
+        set_count = getattr(self.main_window, "set_match_count", None)
+        if callable(set_count):
+            set_count("Search failed")
+        return True
 
     def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:
         """Relationship health of the organisations in the results: at most one call for the whole

@@ -1,0 +1,92 @@
+"""Server faults as the person at the window sees them (issue 24, points 3, 6, 9).
+
+A search that fails clears the old results and says why; a save that fails keeps the dialog open
+with everything typed in it and says why, in plain words. Faults are real: a table locked by
+"another PC" on the test PostgreSQL server, and a SQLite file that has reached its size limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from sp_desktop.db.engine import Database
+from sp_desktop.db.migrate import MigrationResult, head_revision
+from sp_desktop.db.models import Organisation
+from sp_desktop.domain.enums import AppRole
+from sp_desktop.paths import AppPaths
+from sp_desktop.runtime import Runtime
+from sp_desktop.services.base import Actor, FixedClock
+from sp_desktop.ui import messages
+from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
+from sp_desktop.ui.main_window import MainWindow
+
+ADMIN = Actor(None, "Server Admin", AppRole.ADMINISTRATOR)
+
+
+@pytest.mark.postgres
+def test_a_failed_search_clears_the_old_results_and_says_why(qtbot: Any, pg_database: Any, pg_cluster: Any,
+                                                             app_paths: AppPaths, clock: FixedClock) -> None:
+    import psycopg
+
+    db: Database = pg_database("pg_demo_template")
+    runtime = Runtime(app_paths, db, clock, False, MigrationResult(head_revision(), head_revision(), None))
+    window = MainWindow(runtime, runtime.context(ADMIN))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("directory")
+    page.search.setText("debt")
+    page.run_search()
+    assert page.model.rows()  # results on screen
+    other_pc = psycopg.connect(**pg_cluster._connect_args(db.url.database))
+    try:
+        other_pc.execute("LOCK TABLE service IN ACCESS EXCLUSIVE MODE")  # e.g. a long maintenance job
+        page.search.setText("food")
+        page.run_search()
+    finally:
+        other_pc.rollback()
+        other_pc.close()
+    assert page.model.rows() == []  # the old results are not left up as if they were the answer
+    assert page.results_stack.currentWidget() is page.empty
+    said = page.empty_label.text()
+    assert said.startswith("The search could not be done") and "Another PC is busy" in said
+    assert "psycopg" not in said and "LOCK" not in said
+    window.grab().save("/tmp/search_failed.png")
+    page.run_search()  # Enter again once the other PC is done
+    assert page.model.rows()
+
+
+def test_a_save_on_a_full_disk_says_so_and_keeps_the_typing(qtbot: Any, db: Database, app_paths: AppPaths,
+                                                            clock: FixedClock, monkeypatch: Any) -> None:
+    from sp_desktop.services.base import ServiceContext
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "warn",
+                        lambda parent, title, text_, details="": said.append((title, text_)))
+
+    # SQLite's own limit on the file's size, as on a full disk: every connection gets it
+    with db.read() as s:
+        pages = s.execute(text("PRAGMA page_count")).scalar()
+
+    @event.listens_for(db.engine, "connect")
+    def _cap(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {int(pages)}")
+
+    db.engine.dispose()
+    ctx = ServiceContext(db, clock, ADMIN)
+    dialog = EditOrganisationDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Community Fridge")
+    dialog.description.setPlainText("Free food shared by neighbours. " * 400)  # needs new pages
+    assert dialog.save() is False
+    assert said and said[0][0] == "The disk is full"
+    assert "full" in said[0][1] and "Nothing was half-saved" in said[0][1]
+    assert "still in the form" in said[0][1]
+    assert dialog.name.text() == "Community Fridge"  # typed text kept, dialog still open
+    assert dialog.general.text().startswith("Not saved:")
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Organisation)
+                        .where(Organisation.name == "Community Fridge")) == 0  # nothing half-written
+    dialog.grab().save("/tmp/save_disk_full.png")
