@@ -287,6 +287,41 @@ def test_a_stopped_server_is_told_at_once_and_work_carries_on_when_it_is_back(
         db.dispose()
 
 
+@pytest.mark.slow
+def test_a_server_stopped_for_a_minute_is_told_each_time_and_nothing_is_lost_or_doubled(
+        fault_cluster: Any, server_db_name: str) -> None:
+    db = Database.open(fault_cluster.url(server_db_name))
+    try:
+        acknowledged: list[str] = []
+        keys = [new_uid() for _ in range(8)]
+        _new_org(db, "Before the outage")
+        fault_cluster.server_down("fast")
+        back = threading.Timer(60, fault_cluster.server_up)
+        back.start()
+        told: list[float] = []
+        try:
+            for key in keys:  # a person pressing Save every few seconds through the outage
+                form = OrganisationForm(name=f"Outage {key[:8]}", client_key=key)
+                while True:
+                    took, exc = _told(lambda form=form: DirectoryService(_ctx(db)).save_organisation(form))
+                    if exc is None:
+                        acknowledged.append(key)
+                        break
+                    fault = explain(exc)
+                    assert fault is not None and fault.server_away, exc
+                    told.append(took)
+                    time.sleep(3)
+        finally:
+            back.join()
+        assert told and max(told) < 6  # every attempt during the outage was answered within seconds
+        with db.read() as s:
+            counts = [s.scalar(select(func.count()).select_from(Organisation).where(Organisation.uid == k))
+                      for k in acknowledged]
+        assert len(acknowledged) == len(keys) and counts == [1] * len(keys)  # none lost, none doubled
+    finally:
+        db.dispose()
+
+
 def test_a_dead_link_is_noticed_within_15_seconds(open_via_proxy: Any, proxy: FaultProxy) -> None:
     db = open_via_proxy()
     _new_org(db, "Before")
