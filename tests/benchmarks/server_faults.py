@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
                               "'bench_faults' AND pid <> pg_backend_pid()")
             directory = DirectoryService(ServiceContext(db, SystemClock(), SYSTEM))
-            result = timed(lambda: directory.save_organisation(OrganisationForm(name="Refused while read-only")))
+            refused = OrganisationForm(name="Refused while read-only")
+            result = timed(lambda: directory.save_organisation(refused))
             with cluster.admin() as admin:  # type: ignore[attr-defined]
                 admin.execute("ALTER DATABASE bench_faults RESET default_transaction_read_only")
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
