@@ -113,6 +113,15 @@ class Deadlines:
         with self._lock:
             self._armed.pop(id(dbapi_connection), None)
 
+    def fire_all(self) -> None:
+        """End every wait now (the person pressed Cancel)."""
+        with self._lock:
+            armed = list(self._armed.values())
+            self._armed.clear()
+        for _due, fd in armed:
+            self.fired += 1
+            _shut_down_socket(fd)
+
     def _run(self) -> None:
         while True:
             time.sleep(0.2)

@@ -90,3 +90,88 @@ def test_a_save_on_a_full_disk_says_so_and_keeps_the_typing(qtbot: Any, db: Data
         assert s.scalar(select(func.count()).select_from(Organisation)
                         .where(Organisation.name == "Community Fridge")) == 0  # nothing half-written
     dialog.grab().save("/tmp/save_disk_full.png")
+
+
+class Heartbeat:
+    """A timer on the window's event loop: the longest gap between its ticks is how long the window
+    was frozen."""
+
+    def __init__(self, interval_ms: int = 50) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._now = time.monotonic
+        self.ticks: list[float] = [self._now()]
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.ticks.append(self._now()))
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self.ticks.append(self._now())
+        return max(b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False))
+
+
+def _waiting_dialog() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return next((w for w in QApplication.topLevelWidgets()
+                 if w.objectName() == "waiting_for_server" and w.isVisible()), None)
+
+
+@pytest.mark.postgres
+def test_the_window_keeps_running_while_a_save_waits_and_cancel_stops_the_wait(
+        qtbot: Any, pg_database: Any, pg_cluster: Any, clock: FixedClock, monkeypatch: Any) -> None:
+    import time
+
+    import psycopg
+    from PySide6.QtCore import QTimer
+
+    from sp_desktop.services.base import ServiceContext
+    from sp_desktop.ui.server_wait import WAITING_TEXT
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "warn",
+                        lambda parent, title, text_, details="": said.append((title, text_)))
+    db: Database = pg_database("pg_demo_template")
+    ctx = ServiceContext(db, clock, ADMIN)
+    with db.read() as s:
+        org_id = s.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
+    other_pc = psycopg.connect(**pg_cluster._connect_args(db.url.database))
+    other_pc.execute("SELECT 1 FROM organisation WHERE id = %s FOR UPDATE", (org_id,))  # mid-save elsewhere
+    try:
+        dialog = EditOrganisationDialog(ctx, organisation_id=org_id)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.description.setPlainText("Changed while another PC holds the record")
+        seen: list[str] = []
+        QTimer.singleShot(1500, lambda: seen.append(_waiting_dialog().findChild(
+            type(dialog.general), "waiting_text").text() if _waiting_dialog() else ""))
+        beat = Heartbeat()
+        assert dialog.save() is False  # lock_timeout: about 5 s, told plainly
+        frozen = beat.stop()
+        assert frozen < 1.0, f"the window froze for {frozen:.2f} s"
+        assert seen == [WAITING_TEXT]
+        assert said and said[-1][0] == "Someone else is changing this"
+        assert dialog.description.toPlainText() == "Changed while another PC holds the record"
+
+        # Cancel: the wait ends at once, the typing stays
+        clicked: list[float] = []
+
+        def press_cancel() -> None:
+            box = _waiting_dialog()
+            if box is not None:
+                clicked.append(time.monotonic())
+                box.cancel_button.click()
+
+        QTimer.singleShot(1000, press_cancel)
+        assert dialog.save() is False
+        assert clicked and time.monotonic() - clicked[0] < 1.0
+        assert dialog.general.text().startswith("Not saved yet: you stopped waiting")
+        assert dialog.description.toPlainText() == "Changed while another PC holds the record"
+    finally:
+        other_pc.rollback()
+        other_pc.close()
+    assert dialog.save() is True  # the other PC is done: the same dialog saves

@@ -77,6 +77,7 @@ from sp_desktop.ui.models.service_table_model import (
 from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
+from sp_desktop.ui.server_wait import call_waiting
 from sp_desktop.ui.widgets.search_box import SearchBox
 from sp_desktop.ui.widgets.tables import configure_table
 
@@ -581,13 +582,27 @@ class DirectoryPage(QWidget):
         keep_id = self.selected_service_id()
         bar = self.table.verticalScrollBar()
         scroll = bar.value()
-        try:
-            self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
-            health = self._health_of(self.result.rows)
+        filters = self.filters.filters()
+
+        def search() -> tuple[Any, dict[int, OrganisationHealth]]:
+            result = self.directory.search(query, filters, limit=RESULT_LIMIT)
+            return result, self._health_of(result.rows)
+
+        if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
+            self._search_again = (keep_scroll, report)
+            return
+        self._searching = True
+        try:  # off the UI thread on the practice server: the window never freezes on the network
+            self.result, health = call_waiting(self, self.ctx.db, search)
         except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
             if not self._show_search_failed(query, exc):
                 raise
             return
+        finally:
+            self._searching = False
+            again, self._search_again = getattr(self, "_search_again", None), None
+            if again is not None:
+                QTimer.singleShot(0, self, lambda: self.run_search(*again))
         self.model.set_rows(self.result.rows, health)
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.table)
@@ -608,13 +623,19 @@ class DirectoryPage(QWidget):
     def _show_search_failed(self, query: str, exc: Exception) -> bool:
         """The search could not be done: clear the old results (they are not the answer) and say why.
         False when `exc` is not a database fault (the crash handler deals with it)."""
-        from sp_desktop.db.faults import explain
+        from sp_desktop.db.faults import Fault, explain
         from sp_desktop.diagnostics import log
+        from sp_desktop.domain.errors import ExitCode
+
+        from sp_desktop.ui.server_wait import Cancelled
 
         fault = explain(exc, self.ctx.db.describe())
+        if isinstance(exc, Cancelled):
+            fault = Fault("cancelled", "Search stopped", "You stopped waiting for the practice server.",
+                          ExitCode.REFUSED)
         if fault is None:
             return False
-        log.warning("search for %r failed: %s", query, fault.cause)
+        log.warning("search for %r failed: %s", query, getattr(fault, "cause", "cancelled"))
         self.result = None
         self.model.set_rows((), {})
         self._selection_moved()

@@ -29,6 +29,7 @@ from sp_desktop.diagnostics import log
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.directory import ConflictError, DirectoryService
 from sp_desktop.ui import messages
+from sp_desktop.ui.server_wait import Cancelled, call_waiting
 from sp_desktop.ui.widgets.field_errors import (
     FIELD_STYLE,
     FieldErrors,
@@ -164,7 +165,12 @@ class EditDialog(QDialog):
         self._mark_tabs(set())
         try:
             warnings = self.warnings_for(form)
-            detail = self.save_form(form)
+            detail = call_waiting(self, self.ctx.db, self.save_form, form)  # the window never freezes
+        except Cancelled:
+            self.general.setText("Not saved yet: you stopped waiting for the practice server. Everything you "
+                                 "typed is still here; press Save to try again (it will not be saved twice).")
+            self.general.setVisible(True)
+            return False
         except ValidationFailed as exc:
             self.show_errors(exc.errors, exc.warnings)
             return False
