@@ -175,3 +175,48 @@ def test_the_window_keeps_running_while_a_save_waits_and_cancel_stops_the_wait(
         other_pc.rollback()
         other_pc.close()
     assert dialog.save() is True  # the other PC is done: the same dialog saves
+
+
+@pytest.mark.postgres
+def test_a_banner_with_retry_shows_while_the_server_is_away(qtbot: Any, pg_database: Any, app_paths: AppPaths,
+                                                             clock: FixedClock) -> None:
+    import time
+
+    from sp_desktop.ui.change_watcher import watch_for_changes
+    from sp_desktop.ui.server_banner import AWAY_TEXT
+    from tests.faults.proxy import FaultProxy
+
+    direct: Database = pg_database("pg_demo_template")
+    proxy = FaultProxy(int(direct.url.port or 5432))
+    db = Database.open(direct.url.set(port=proxy.port))  # this PC reaches the server through the proxy
+    try:
+        runtime = Runtime(app_paths, db, clock, False, MigrationResult(head_revision(), head_revision(), None))
+        window = MainWindow(runtime, runtime.context(ADMIN))
+        qtbot.addWidget(window)
+        window.show()
+        adapter = watch_for_changes(window, db, interval_ms=100)
+        assert adapter is not None
+        banner = window.server_banner
+        assert adapter.watcher.connected.wait(10) and not banner.isVisible()
+
+        proxy.silent()  # the server stops answering...
+        proxy.cut()  # ...and the open connections drop
+        started = time.monotonic()
+        qtbot.waitUntil(banner.isVisible, timeout=20_000)
+        assert time.monotonic() - started < 15
+        assert banner.label.text() == AWAY_TEXT
+        assert banner.retry.isVisible() and banner.retry.accessibleName()
+        window.grab().save("/tmp/server_banner.png")
+
+        assert banner.try_again() is False  # still away: says so, stays
+        assert banner.label.text().startswith("Still cannot reach the practice server")
+        assert banner.isVisible()
+
+        proxy.heal()
+        assert banner.try_again() is True  # back: the banner goes
+        assert not banner.isVisible()
+    finally:
+        window.close()
+        adapter.stop()
+        db.dispose()
+        proxy.close()

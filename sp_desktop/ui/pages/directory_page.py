@@ -650,6 +650,10 @@ class DirectoryPage(QWidget):
         set_count = getattr(self.main_window, "set_match_count", None)
         if callable(set_count):
             set_count("Search failed")
+        if fault.server_away:
+            from sp_desktop.ui.server_banner import report_server_away
+
+            report_server_away(self)
         return True
 
     def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:

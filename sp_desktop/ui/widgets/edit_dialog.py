@@ -210,6 +210,10 @@ class EditDialog(QDialog):
         """Why the save did not happen, in the dialog itself (and in a message box)."""
         self.general.setText(f"Not saved: {fault.message}")
         self.general.setVisible(True)
+        if fault.server_away:
+            from sp_desktop.ui.server_banner import report_server_away
+
+            report_server_away(self)
         messages.warn(self, fault.title, fault.message + "\n\nEverything you typed is still in the form.")
 
     _LIST_NOUNS = {"locations": "Venue", "phones": "Phone number", "contacts": "Person",
