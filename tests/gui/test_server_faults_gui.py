@@ -190,7 +190,8 @@ def test_a_banner_with_retry_shows_while_the_server_is_away(qtbot: Any, pg_datab
     proxy = FaultProxy(int(direct.url.port or 5432))
     db = Database.open(direct.url.set(port=proxy.port))  # this PC reaches the server through the proxy
     try:
-        runtime = Runtime(app_paths, db, clock, False, MigrationResult(head_revision(), head_revision(), None))
+        migration = MigrationResult(head_revision(), head_revision(), None)
+        runtime = Runtime(app_paths, db, clock, False, migration)
         window = MainWindow(runtime, runtime.context(ADMIN))
         qtbot.addWidget(window)
         window.show()
