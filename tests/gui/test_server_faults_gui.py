@@ -221,3 +221,61 @@ def test_a_banner_with_retry_shows_while_the_server_is_away(qtbot: Any, pg_datab
         adapter.stop()
         db.dispose()
         proxy.close()
+
+
+def test_start_up_against_a_silent_server_offers_retry_change_server_and_quit(
+        qtbot: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from sp_desktop.cli import build_parser
+    from sp_desktop.paths import AppPaths
+    from sp_desktop.services.server_connection import FileStore, ServerSettings, save_server
+    from sp_desktop.ui import recovery, server_faults
+    from tests.faults.proxy import FaultProxy
+
+    proxy = FaultProxy(1)
+    proxy.silent()  # accepts, never answers
+    try:
+        paths = AppPaths(tmp_path / "data").ensure()
+        save_server(paths, ServerSettings("127.0.0.1", proxy.port, "practice", "sp_desktop"), "secret",
+                    FileStore())  # this PC was set up for the practice server
+        args = build_parser(load_commands=False).parse_args(["--data-dir", str(paths.data_dir)])
+        asked: list[tuple[float, str, str, bool]] = []
+        answers = iter([server_faults.RETRY, server_faults.QUIT])
+        started = time.monotonic()
+
+        def ask(parent: Any, title: str, message: str, server: str, can_change: bool) -> str:
+            asked.append((time.monotonic() - started, message, server, can_change))
+            return next(answers)
+
+        monkeypatch.setattr(server_faults, "ask_at_start", ask)
+        assert recovery.open_runtime_interactive(args) is None  # Retry, then Quit: never a local database
+        assert len(asked) == 2
+        first_after, message, server, can_change = asked[0]
+        assert first_after < 8
+        assert server == f"127.0.0.1:{proxy.port}/practice" and "not answering" in message
+        assert can_change  # the server came from this PC's settings
+        assert not paths.database_file.exists()  # no silent switch to this PC's own database
+    finally:
+        proxy.close()
+
+    # the real question: three named buttons, Retry first
+    monkeypatch.undo()
+    chosen: list[str] = []
+
+    def press_retry() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "server_unreachable")
+        box.grab().save("/tmp/server_unreachable.png")
+        names = sorted(b.objectName() for b in box.buttons())
+        chosen.append(",".join(names))
+        assert isinstance(box, QMessageBox)
+        box.findChild(type(box.buttons()[0]), "retry").click()
+
+    QTimer.singleShot(200, press_retry)
+    answer = server_faults.ask_at_start(None, "The practice server is not answering", "It is not answering.",
+                                        "practice-server:5432/practice", True)
+    assert answer == server_faults.RETRY
+    assert chosen == ["change_server,quit,retry"]
