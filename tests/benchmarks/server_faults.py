@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     try:
         cluster.create_database("bench_faults")
+        with cluster.admin() as admin:  # type: ignore[attr-defined]
+            admin.execute("ALTER DATABASE bench_faults SET synchronous_commit = on")  # as on a real server
         direct_url = cluster.url("bench_faults")
         db0, _ = open_database(direct_url, SystemClock(), None)
         db0.dispose()

@@ -44,6 +44,10 @@ def server_db_name(fault_cluster: Any) -> Iterator[str]:
     """A fresh migrated database on the fault server (name)."""
     name = f"faults_{os.getpid()}_{next(_counter)}"
     fault_cluster.create_database(name, template="faults_template")
+    with fault_cluster.admin() as admin:
+        # The test server runs with synchronous_commit=off for speed, which would let a crash lose
+        # commits it had already acknowledged; a practice server (and this suite) keeps the default.
+        admin.execute(f"ALTER DATABASE {name} SET synchronous_commit = on")
     yield name
     try:
         fault_cluster.server_up()  # a test that stopped the server may have failed before restarting it
