@@ -33,6 +33,7 @@ from sp_desktop.services.base import SYSTEM, FixedClock, ServiceContext
 from sp_desktop.services.directory import ConflictError, DirectoryService, OrganisationForm
 from sp_desktop.services.staff import Authenticator, StaffForm, StaffService
 from tests.conftest import FIXED_NOW
+from tests.faults.conftest import proxied_url
 from tests.faults.proxy import FaultProxy
 
 pytestmark = pytest.mark.postgres
@@ -404,3 +405,31 @@ def test_an_update_whose_reply_was_lost_is_not_a_false_conflict(open_via_proxy: 
                                                  saved.version)
     with pytest.raises(ConflictError):
         DirectoryService(_ctx(db)).save_organisation(form, org.id, saved.version)
+
+
+def test_the_command_line_says_one_line_when_the_connection_drops_mid_command(
+        tmp_path: Path, fault_cluster: Any, server_db_name: str, proxy: FaultProxy) -> None:
+    import re
+
+    from sqlalchemy.engine import Engine
+
+    args = _args(tmp_path, proxied_url(fault_cluster, server_db_name, proxy), "search", "food")
+    cut = [False]
+
+    def cut_before_the_search(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if not cut[0] and re.search(r"from service\b", statement, re.IGNORECASE):
+            cut[0] = True
+            proxy.silent()
+            proxy.cut()  # the cable is pulled just as the search goes out
+
+    event.listen(Engine, "before_cursor_execute", cut_before_the_search)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        code = run_command(args, out, err)
+    finally:
+        event.remove(Engine, "before_cursor_execute", cut_before_the_search)
+    assert cut[0]
+    assert code == 3, err.getvalue()
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sp-desktop search: The connection to the practice server")
+    assert "Traceback" not in err.getvalue() and "psycopg" not in err.getvalue()
