@@ -75,10 +75,13 @@ _UNREACHABLE = ("connection refused", "could not translate host name", "name or 
                 "nodename nor servname", "host is down", "temporary failure in name resolution")
 
 
+_CONNECTION_ERRORS = {"OperationalError", "InterfaceError", "DisconnectionError"}
+
+
 def explain(exc: BaseException, where: str | None = None) -> Fault | None:
     """The plain-words `Fault` for a database failure, or None when `exc` is not one."""
     server = f" ({where})" if where else ""
-    for e in _chain(exc):
+    for e in _chain(exc):  # the error itself first, then what it was raised from or during
         if isinstance(e, ServerReadOnly):
             return _read_only()
         state = _sqlstate(e)
@@ -86,11 +89,12 @@ def explain(exc: BaseException, where: str | None = None) -> Fault | None:
             fault = _from_sqlstate(state, server)
             if fault is not None:
                 return fault
-    for e in _chain(exc):
         name = type(e).__module__ + "." + type(e).__name__
         if not (name.startswith("psycopg") or name.startswith("sqlalchemy")):
             continue
-        text = str(e).lower()
+        if not any(c.__name__ in _CONNECTION_ERRORS for c in type(e).__mro__):
+            continue  # e.g. an IntegrityError: its text holds the person's data, never read as a cause
+        text = str(getattr(e, "orig", None) or e).lower()  # the driver's words, not the SQL
         if "read-only transaction" in text:
             return _read_only()
         if any(t in text for t in _UNREACHABLE) and "timeout" not in text:
