@@ -856,7 +856,8 @@ class DirectoryService:
         try:
             return self._save_organisation(form, organisation_id, expected_version)
         except ConflictError as exc:
-            if organisation_id is not None and self._saved_as_form("organisation", organisation_id, form, exc):
+            if organisation_id is not None \
+                    and self._saved_as_form("organisation", organisation_id, form, exc):
                 return self.get_organisation(organisation_id)
             raise
         except IntegrityError:
