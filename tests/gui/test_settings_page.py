@@ -145,6 +145,40 @@ def test_vetting_lead_edits_the_checklist(qtbot: Any, demo_runtime: Runtime,
     assert food.has_expiry and not food.active
 
 
+def test_leaflet_languages_tab_saves_a_wording_table_and_exports_it(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import json
+
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+    window = _window(qtbot, demo_runtime, "Mary Manager")
+    page: SettingsPage = window.show_page("settings")
+    assert page.practice is not None  # builds the tabs
+    tab = page.languages
+    said: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda *a: said.append(a[2]))
+    monkeypatch.setattr(messages, "warn", lambda *a, **k: said.append(a[2]))
+    tab.code.setText("pl")
+    tab.name.setText("Polski (Polish)")
+    tab.table.item(0, 1).setText("Wsparcie, które może pomóc")
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone.")  # blank {date} lost
+    assert not tab.save()
+    assert "same blanks" in said[-1]
+    assert LeafletLanguageService(demo_runtime.context(SYSTEM)).languages() == []  # nothing half-saved
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone przez przychodnię {date}.")
+    assert tab.save()
+    assert tab.chooser.currentData() == "pl"
+    wording = LeafletLanguageService(demo_runtime.context(SYSTEM)).wording("pl")
+    assert wording.title == "Wsparcie, które może pomóc" and wording.cost == "Cost"  # English where empty
+    target = tmp_path / "pl.json"
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(target))
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    assert json.loads(target.read_text(encoding="utf-8"))["phrases"]["title"] == "Wsparcie, które może pomóc"
+    for widget in (tab.chooser, tab.code, tab.name, tab.table, tab.save_button, tab.import_button,
+                   tab.export_button):
+        assert widget.accessibleName()
+
+
 def test_administrator_sets_how_long_notes_and_records_are_kept(qtbot: Any, demo_runtime: Runtime,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     window = _window(qtbot, demo_runtime, "Mary Manager")
