@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
@@ -303,6 +304,9 @@ class OrganisationForm:
     phones: list[PhoneForm] = field(default_factory=list)
     contacts: list[ContactForm] = field(default_factory=list)
     locations: list[LocationForm] = field(default_factory=list)
+    #: For a new record: a key made on this PC when the form was opened (becomes the record's uid),
+    #: so saving again after a lost reply finds the record already made instead of making another.
+    client_key: str = field(default="", compare=False)
 
 
 @dataclass
@@ -344,6 +348,7 @@ class ServiceForm:
     last_verified_on: date | None = None
     cost_not_stated: bool = False  # the source said nothing about cost (and nobody here has said since)
     age_not_stated: bool = False  # the same for ages; kept only while no age is given
+    client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
 class ConflictError(RuntimeError):
@@ -897,11 +902,52 @@ class DirectoryService:
     # ---- writing
     def save_organisation(self, form: OrganisationForm, organisation_id: int | None = None,
                           expected_version: int | None = None) -> OrganisationDetail:
+        """Create (`organisation_id` None) or update an organisation, exactly once.
+
+        A retry of a save whose reply was lost is recognised: a new record by its `client_key`, an
+        update because what is saved now is already exactly the form (no false conflict)."""
+        if organisation_id is None and form.client_key:
+            made = self._made_already(Organisation, form.client_key)
+            if made is not None:
+                return self.get_organisation(made)
+        try:
+            return self._save_organisation(form, organisation_id, expected_version)
+        except ConflictError as exc:
+            if organisation_id is not None \
+                    and self._saved_as_form("organisation", organisation_id, form, exc):
+                return self.get_organisation(organisation_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Organisation, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_organisation(made)  # the same form saved at the same moment (two clicks)
+
+    def _made_already(self, model: Any, key: str) -> int | None:
+        with self.ctx.read() as s:
+            return s.scalar(select(model.id).where(model.uid == key))
+
+    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm,
+                       conflict: ConflictError) -> bool:
+        """True when our own earlier save of `form` got through (its reply was lost): the last change
+        was made by this person and the record as saved now shows exactly `form`."""
+        from sp_desktop.services.concurrency import conflict_view
+
+        if conflict.changed_by != self.ctx.actor.name:
+            return False  # someone else's save, even of the same values, is theirs to show
+        try:
+            view = conflict_view(self.ctx, entity, ident, form)
+        except NotFound:
+            return False
+        return not view.differences
+
+    def _save_organisation(self, form: OrganisationForm, organisation_id: int | None,
+                           expected_version: int | None) -> OrganisationDetail:
         values, errs = self.validate_organisation(form)
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             if organisation_id is None:
-                org = Organisation()
+                org = Organisation(uid=form.client_key) if form.client_key else Organisation()
                 s.add(org)
             else:
                 org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
@@ -995,6 +1041,25 @@ class DirectoryService:
 
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
+        """Create or update a service, exactly once (as `save_organisation`)."""
+        if service_id is None and form.client_key:
+            made = self._made_already(Service, form.client_key)
+            if made is not None:
+                return self.get_service(made)
+        try:
+            return self._save_service(form, service_id, expected_version)
+        except ConflictError as exc:
+            if service_id is not None and self._saved_as_form("service", service_id, form, exc):
+                return self.get_service(service_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Service, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)
+
+    def _save_service(self, form: ServiceForm, service_id: int | None,
+                      expected_version: int | None) -> ServiceDetail:
         values, errs = self.validate_service(form)
         if "access" in errs.errors and service_id is not None and self._imported_without_access(service_id):
             del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
@@ -1004,7 +1069,8 @@ class DirectoryService:
             if org is None:
                 raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
             if service_id is None:
-                svc = Service(organisation_id=org.id)
+                svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
+                    else Service(organisation_id=org.id)
                 s.add(svc)
             else:
                 svc = self._load_for_update(s, Service, service_id, expected_version, "service")

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import Executable, Row, func, select
 from sqlalchemy.orm import Session
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     Category,
     Contact,
@@ -256,7 +257,7 @@ class ExportService:
                 progress: Progress | None = None) -> tuple[list[OrgRec], dict[str, TermRec], dict[str, str]]:
         """(organisations with their services, terms by id, vetting label by organisation id) to export,
         all in memory (the export itself streams: see `export`)."""
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("export"), self.ctx.read(Permission.VIEW) as s:
             reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
             orgs: list[OrgRec] = []
             vetting: dict[str, str] = {}
@@ -277,7 +278,7 @@ class ExportService:
         if not out.parent.is_dir():
             raise ExportFailed(f"The folder {out.parent} does not exist: choose another place to save.")
         try:
-            with self.ctx.read(Permission.VIEW) as s:
+            with long_work("export"), self.ctx.read(Permission.VIEW) as s:
                 reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
                 orgs = reader.organisations(progress)
                 if fmt == "csv":

@@ -34,6 +34,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     AuditEvent,
     Category,
@@ -779,7 +780,7 @@ class ImportService:
         choices = choices or ImportChoices()
         without_access = _without_access(feed)
         feed = apply_chosen_defaults(feed, choices)
-        with self.ctx.read(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
             plan = _plan_from(analysis, feed, choices, cats)
@@ -798,7 +799,7 @@ class ImportService:
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
         feed = apply_chosen_defaults(feed, choices)
-        with self.ctx.write(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
             writer = _Writer(s, self.ctx, feed, choices, analysis, progress)

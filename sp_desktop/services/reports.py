@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, extract, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     Category,
     Organisation,
@@ -398,7 +399,7 @@ class ReportService:
     def practice_report(self, date_from: date, date_to: date) -> PracticeReport:
         """Every figure for the practice meeting, for signposting dated date_from..date_to inclusive."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             settings = read_settings(s)
             period = _in_period(date_from, date_to)
             records = int(s.scalar(select(func.count()).select_from(Signposting).where(period)) or 0)
@@ -560,7 +561,7 @@ class ReportService:
     def organisations_signposted(self, date_from: date, date_to: date) -> list[OrganisationChoice]:
         """Organisations the practice signposted to in the period, most first (for choosing a partner)."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             q = (_items_in_period(date_from, date_to)
                  .add_columns(Organisation.id, Organisation.name,
                               func.count(distinct(Signposting.id)).label("n"))
@@ -573,7 +574,7 @@ class ReportService:
     def find_organisation(self, text: str) -> OrganisationChoice:
         """An organisation by id or (part of) its name; a clear error if none or several match."""
         text = (text or "").strip()
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             if text.isdigit():
                 row = s.execute(select(Organisation.id, Organisation.name)
                                 .where(Organisation.id == int(text))).first()
@@ -601,7 +602,7 @@ class ReportService:
         with phone numbers, e-mail addresses, NHS and CHI numbers, postcodes, staff names and
         titled names removed (`domain.scrub`; listed in `removed`). Audited, in one transaction."""
         check_period(date_from, date_to)
-        with self.ctx.write(Permission.PARTNER_REPORT) as s:
+        with long_work("report"), self.ctx.write(Permission.PARTNER_REPORT) as s:
             settings = read_settings(s)
             org = s.get(Organisation, organisation_id)
             if org is None:
