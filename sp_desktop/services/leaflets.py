@@ -135,7 +135,7 @@ def _who_for(d: ServiceDetail) -> str | None:
     if ages and not all(a in " ".join(parts) for a in ages):  # unless the words already say it
         parts.append(_sentence(show_age_range(d.min_age, d.max_age)))
     elif not parts:
-        parts.append("All ages.")
+        parts.append(_sentence(d.ages))  # "All ages." only when the practice said so; else "Age not stated."
     area = _text(d.service_area)
     if area and area.casefold() not in " ".join(parts).casefold():
         parts.append(f"For people in {area.rstrip('.')}.")
@@ -231,7 +231,7 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         organisation_name=d.organisation.name,
         description=description,
         who_for=_who_for(d),
-        cost=_sentence(d.cost) if not d.is_free else "Free",
+        cost=_sentence(d.cost) if not d.is_free or d.cost_not_stated else "Free",
         how_to_get_in_touch=_how_to_get_in_touch(d, referred),
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
@@ -409,6 +409,7 @@ class LeafletService:
         rules = leaflet_eligibility(s, ids, today)
         rows = {r.id: r for r in s.execute(
             select(Service.id, Service.organisation_id, Service.last_verified_on,
+                   Service.publisher_assured_on, Service.source_feed,
                    Service.access_self_referral, Service.access_professional_referral,
                    Service.access_drop_in, Service.access_appointment)
             .where(Service.id.in_(ids)))} if ids else {}
@@ -429,7 +430,13 @@ class LeafletService:
                 name = e.service_name
                 if e.warning:
                     warnings.append(f"! {name}: {_sentence(e.warning)}")
-                if row.last_verified_on is None:
+                if row.last_verified_on is None and row.publisher_assured_on is not None:
+                    feed = f"“{row.source_feed}”" if row.source_feed else "the feed"
+                    warnings.append(
+                        f"! {name}: the details have never been checked by the practice (the publisher of "
+                        f"{feed} assured them on {show_date(row.publisher_assured_on)}). Check them with the "
+                        "organisation before giving this leaflet.")
+                elif row.last_verified_on is None:
                     warnings.append(f"! {name}: the details have never been checked. Check them with "
                                     "the organisation before giving this leaflet.")
                 elif add_months(row.last_verified_on, settings.review_interval_months) < today:

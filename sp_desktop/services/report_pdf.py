@@ -533,13 +533,60 @@ def render_partner_report(report: PartnerReport) -> bytes:
             story.append(KeepTogether([_p(label, st.small), _p(f"“{fb.text}”", st.quote), Spacer(1, 5)]))
     else:
         story.append(_p("No feedback was shared for this period.", st.body))
+    story.append(_p("Leaflet references", st.h2))
+    if report.references:
+        story.append(_p(
+            f"Each leaflet we give out carries a short reference, such as K7M-2QX, that people can quote to "
+            f"you. We gave out {report.references_issued} with your services on them in this period; you "
+            f"told us about {report.references_acknowledged}. When someone quotes one, a quick phone call or "
+            "e-mail with the reference (and, if you can, whether they came along) tells us it reached you. "
+            "It tells us nothing about who they are.", st.body))
+        story.append(_table(st, ["Service", "Leaflets with a reference", "References you told us about"],
+                            [[r.service_name, str(r.issued), str(r.acknowledged)] for r in report.references],
+                            [BODY_W * 0.5, BODY_W * 0.25, BODY_W * 0.25], compact=True))
+    else:
+        story.append(_p("We gave out no leaflets with a reference for your services in this period. From now "
+                        "on each leaflet carries a short reference, such as K7M-2QX, that people can quote "
+                        "to you; telling us when one reaches you lets us know the leaflet worked.", st.body))
     story.append(Spacer(1, 10))
     story.append(_p(f"Produced by {report.practice_name} on {show_date(report.generated_on)}. If anything "
                     "here does not match your records, or you would like to talk about how we work together, "
                     "please get in touch.", st.small))
+    story += _what_you_need_page(st, report)
     return _build(story, title=f"Signposting to {report.organisation_name} {report.period_text}",
                   author=report.practice_name, footer=f"{report.practice_name} — partner report",
                   footer_right=report.period_text, fonts=f)
+
+
+def _what_you_need_page(st: _Styles, report: PartnerReport) -> list[Any]:
+    """A page printed blank for the organisation to fill in and send back: what the practice should
+    know before it sends people (capacity, who it is for, changes coming)."""
+    from reportlab.platypus import PageBreak
+
+    def box(question: str, hint: str, lines: int) -> list[Any]:
+        ruled = Table([[""] for _ in range(lines)], colWidths=[BODY_W], rowHeights=[9 * mm] * lines,
+                      hAlign="LEFT")
+        ruled.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        return [KeepTogether([_p(question, st.cell_bold), _p(hint, st.small), ruled, Spacer(1, 4 * mm)])]
+
+    story: list[Any] = [
+        PageBreak(),
+        _p(f"Tell {report.practice_name} what you need", st.h2),
+        _p(f"For {report.organisation_name} to fill in and give back (by hand, post or e-mail"
+           + (f", or phone {report.practice_phone}" if report.practice_phone else "") + "). It helps us send "
+           "the right people at the right time. Please do not write anything about the people we sent you.",
+           st.body),
+        Spacer(1, 4 * mm),
+    ]
+    story += box("Are you taking new people at the moment?",
+                 "Yes / waiting list of about ___ weeks / not at the moment", 2)
+    story += box("Who is it for, and who is it not for?", "Ages, needs, area, anything that rules people out",
+                 3)
+    story += box("Changes coming up", "Closures, new groups or times, a move, new staff or contacts", 3)
+    story += box("What would help you from the practice?", "A visit, a talk to our team, a different way of "
+                 "referring, more notice", 3)
+    story += box("Who should we contact, and how?", "Name, phone, e-mail", 2)
+    return story
 
 
 # --------------------------------------------------------------------------- saving
