@@ -36,7 +36,7 @@ ADMIN = "Ada Admin"
 DOCUMENTED = {int(c) for c in ExitCode}
 #: Whatever is printed reaches a terminal: no raw control character except newline and tab.
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: The hypothesis tests take about a minute together: marked slow (run by .ci/run, `make test-slow`).
+#: The hypothesis tests take about a minute together: marked slow (`make test-slow` runs only those).
 SLOW = pytest.mark.slow
 EXAMPLES = settings(max_examples=int(os.environ.get("SP_DESKTOP_HOSTILE_EXAMPLES", "12")), deadline=None,
                     derandomize=True,
