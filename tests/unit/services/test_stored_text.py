@@ -123,15 +123,21 @@ def test_nhs_and_chi_numbers_are_refused_in_notes_and_summaries(ctx, ctx_as, db,
 
 
 def test_an_import_with_a_nul_in_a_cell_reports_the_row_and_column_and_writes_nothing(ctx, db, tmp_path):
+    from sp_desktop.services.imports import ImportFailed
+
+    service = ImportService(ctx)
+    before = _count(db, Organisation)
     sheet = tmp_path / "list.csv"
     sheet.write_text("Organisation,Service,Description\nKnit and Natter,Knitting,Fine\n"
                      "Paisley Walkers,Walks,Meet at\x00the Abbey\n", encoding="utf-8")
-    service = ImportService(ctx)
+    with pytest.raises(ImportFailed, match="binary file"):  # a NUL: refused as a whole file
+        service.open(sheet)
+    sheet.write_text("Organisation,Service,Description\nKnit and Natter,Knitting,Fine\n"
+                     "Paisley Walkers,Walks,Meet at\x1b[2Jthe Abbey\n", encoding="utf-8")
     feed = service.read_feed(service.open(sheet))
     [problem] = feed.errors
     assert problem.row == 3 and problem.column == "description"
-    assert "NUL character (code 0)" in problem.message
-    before = _count(db, Organisation)
+    assert "escape character (code 27)" in problem.message
     with pytest.raises(Exception, match="must be fixed first"):
         service.commit(feed)
     assert _count(db, Organisation) == before
