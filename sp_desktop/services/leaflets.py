@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -329,6 +329,21 @@ class PreparedLeaflet:
         from sp_desktop.leaflets.render import leaflet_plain_text
 
         return leaflet_plain_text(self.leaflet)
+
+    def with_phone_first(self) -> PreparedLeaflet:
+        """The same leaflet with PHONE_FIRST at the top of the note: what the person printing chooses
+        when a warning says the details may be out of date."""
+        note = self.leaflet.personal_note or ""
+        if PHONE_FIRST in note:
+            return self
+        note = f"{PHONE_FIRST}\n\n{note}" if note else PHONE_FIRST
+        return replace(self, leaflet=replace(self.leaflet, personal_note=note))
+
+
+#: The line a leaflet carries when its details may be out of date and the person printing chose to
+#: print it anyway (the default when warned).
+PHONE_FIRST = ("Please phone before you go: these details may have changed since the practice last "
+               "checked them.")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ do beyond the small protocol documented there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -30,6 +31,9 @@ from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
+
+#: How long "Undo" stays offered after the leaflet basket was emptied for the next patient.
+UNDO_SECONDS = 12
 
 
 class PageSet(Mapping[str, QWidget]):
@@ -161,7 +165,53 @@ class MainWindow(QMainWindow):
                 "QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
             bar.addWidget(demo)
         bar.addWidget(self.match_label, 1)
+        # "Basket emptied for the next patient — Undo": for a few seconds after a leaflet left the app
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button.setObjectName("undo")
+        self.undo_button.setAccessibleName("Undo")
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self._undo)
+        self._undo_action: Callable[[], None] | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.undo_action = QAction("&Undo emptying the leaflet basket", self)
+        self.undo_action.setObjectName("undo_basket")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self._undo)
+        self.addAction(self.undo_action)
+        bar.addPermanentWidget(self.undo_button)
+        # the leaflet basket's count, always in sight (whatever page is shown)
+        self.basket_label = QLabel("")
+        self.basket_label.setObjectName("basket_count")
+        self.basket_label.setAccessibleName("Services in the leaflet basket")
+        self.basket_label.setToolTip("The services chosen for the patient in front of you. Ctrl+Shift+N "
+                                     "starts afresh for the next patient.")
+        bar.addPermanentWidget(self.basket_label)
         bar.addPermanentWidget(self.backup_label)
+
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        """Say `text` in the status bar with an Undo button (Alt+U) for UNDO_SECONDS seconds."""
+        self._undo_action = undo
+        self.statusBar().showMessage(f"{text} Undo (Ctrl+Z) brings it back.", UNDO_SECONDS * 1000)
+        self.undo_button.setToolTip(f"{text} Click to undo (Ctrl+Z).")
+        self.undo_button.setVisible(True)
+        self.undo_action.setEnabled(True)
+        self._undo_timer.start()
+
+    def _undo(self) -> None:
+        undo, self._undo_action = self._undo_action, None
+        self._forget_undo()
+        if undo is not None:
+            undo()
+
+    def _forget_undo(self) -> None:
+        self._undo_timer.stop()
+        self._undo_action = None
+        self.undo_button.setVisible(False)
+        self.undo_action.setEnabled(False)
 
     def set_match_count(self, text: str) -> None:
         self.match_label.setText(text)
@@ -248,6 +298,13 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        if not hasattr(self, "basket_label"):
+            return  # a page refreshed while the window is still being built
+        basket = self.pages.built().get("basket")
+        count = basket.count() if basket is not None and hasattr(basket, "count") else 0
+        if "basket" in self.pages:
+            self.basket_label.setText(f"Leaflet basket: {count}")
+        self.basket_label.setVisible("basket" in self.pages)
 
     def _on_data_changed(self, source_key: str) -> None:
         for key, page in self.pages.built().items():

@@ -98,10 +98,10 @@ class EditServiceDialog(EditDialog):
             self.setWindowTitle(f"Suggest a change — {self.name.text()}")
             self.save_button.setText("Send &suggestion")
             self.save_button.setAccessibleName("Send suggestion")
-            self.save_button.setToolTip("Send the changed details to the vetting lead, who accepts or rejects "
-                                        "them from Reviews due (Ctrl+S)")
-            self.general.setText("This organisation is approved: what its leaflet says was checked. Correct the "
-                                 "details here and send them as a suggestion — nothing changes until the "
+            self.save_button.setToolTip("Send the changed details to the vetting lead, who accepts or "
+                                        "rejects them from Reviews due (Ctrl+S)")
+            self.general.setText("This organisation is approved: what its leaflet says was checked. Correct "
+                                 "the details here and send them as a suggestion — nothing changes until the "
                                  "vetting lead accepts it.")
             self.general.setStyleSheet("")
             self.general.setVisible(True)
@@ -511,10 +511,12 @@ class EditServiceDialog(EditDialog):
 
     def confirm_changes(self, changes: list[Any]) -> bool:
         """An approved organisation's service: show what the leaflet will say differently, once."""
-        lines = "\n".join(f"• {c.label}: “{c.theirs or '(blank)'}” → “{c.mine or '(blank)'}”" for c in changes)
+        lines = "\n".join(f"• {c.label}: “{c.theirs or '(blank)'}” → “{c.mine or '(blank)'}”"
+                          for c in changes)
         return messages.confirm(self, "Change what the leaflet says?",
                                 f"This organisation is approved. Saving changes what its leaflets say:\n\n"
-                                f"{lines}\n\nSave these changes?", yes="&Save the changes", no="&Keep editing")
+                                f"{lines}\n\nSave these changes?", yes="&Save the changes",
+                                no="&Keep editing")
 
     def reload(self) -> None:
         if self.service_id is not None:

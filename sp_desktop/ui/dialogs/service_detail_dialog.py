@@ -54,8 +54,8 @@ class ServiceDetailDialog(QDialog):
                                          "Print a leaflet for this service only (Enter); the leaflet basket "
                                          "is left as it is", ACTION_PRINT)
         self.basket_button = self._button("Add to &basket", "add_to_basket",
-                                          "Put this service in the leaflet basket, for a leaflet with several "
-                                          "services (Ctrl+B)", ACTION_BASKET)
+                                          "Put this service in the leaflet basket, for a leaflet with "
+                                          "several services (Ctrl+B)", ACTION_BASKET)
         self.edit_button = self._button("&Edit…", "edit",
                                         "Change this service's details (F2)", ACTION_EDIT)
         self.suggest_button = self._button("&Suggest a change…", "suggest_change",
