@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
@@ -1019,15 +1019,19 @@ class DirectoryService:
                 s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
             changes["phones"] = [[display_phone(p.number) for p in old_phones],
                                  [display_phone(x[0]) for x in values["phones"]]]
+        mark: tuple[datetime | None] | None = None  # the new "changed since last checked", if it moves
         if service_id is not None and touches_patient_facing(changes, SERVICE_COLUMNS, SERVICE_PARTS):
             if (locked and org.vetting_status is VettingStatus.APPROVED
                     and not can(self.ctx.actor, Permission.VET)):
                 raise ApprovedDetailsLocked(self.ctx.actor, svc.name)  # the transaction is rolled back
             if form.last_verified_on is None:
-                svc.changed_since_checked_at = self.ctx.now()
-        if form.last_verified_on is not None:
-            svc.changed_since_checked_at = None
+                mark = (self.ctx.now(),)
+        if form.last_verified_on is not None and svc.changed_since_checked_at is not None:
+            mark = (None,)
         s.flush()
+        if mark is not None:  # bookkeeping beside the save: not a second version of the record
+            s.execute(update(Service).where(Service.id == svc.id)
+                      .values(changed_since_checked_at=mark[0]).execution_options(synchronize_session=False))
         if service_id is None:
             audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
                          organisation_id=org.id)

@@ -245,9 +245,36 @@ class MainWindow(QMainWindow):
         self.go_menu.addSeparator()
         self.go_menu.addAction(find)
         self.help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setObjectName("keyboard_shortcuts")
+        shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.addAction(shortcuts)
+        self.help_menu.addAction(shortcuts)
+        guide = QAction("&User guide", self)
+        guide.setObjectName("user_guide")
+        guide.triggered.connect(self.show_guide)
+        self.help_menu.addAction(guide)
+        self.help_menu.addSeparator()
         about = QAction("&About sp_desktop", self)
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
+
+    def show_shortcuts(self) -> None:
+        from sp_desktop.ui.dialogs.help_dialog import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
+
+    def show_guide(self) -> None:
+        from sp_desktop.ui.dialogs.help_dialog import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
 
     def show_about(self) -> None:
         from sp_desktop.ui.dialogs.about_dialog import AboutDialog

@@ -149,8 +149,10 @@ class OutcomeDialog(QDialog):
         layout.addWidget(exp_box)
 
         # ONS4
-        self.ons4 = QGroupBox("&Wellbeing scores (ONS4), 0 to 10 — for this whole record")
+        self.ons4 = QGroupBox("&Wellbeing questions, 0 to 10 — for this whole record")
         self.ons4.setObjectName("ons4_group")
+        self.ons4.setToolTip("The four personal wellbeing questions of the Office for National Statistics "
+                             "(ONS4)")
         self.ons4.setCheckable(True)
         has_scores = d.ons4_before is not None or d.ons4_after is not None
         self.ons4.setChecked(has_scores)

@@ -774,10 +774,15 @@ class DirectoryPage(QWidget):
             may_edit=editable and can(self.ctx.actor, Permission.EDIT_DIRECTORY),
             may_suggest=not editable)
         dialog.chosen.connect(lambda action, sid=row.id: self._detail_chosen(action, sid))
-        dialog.finished.connect(lambda _r: self.table.setFocus(Qt.FocusReason.OtherFocusReason))
+        dialog.finished.connect(lambda _r: self._back_from_detail())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.detail_dialog = dialog
         dialog.open()
+        dialog.activateWindow()  # the keys go to it at once (Enter prints, Esc closes)
+
+    def _back_from_detail(self) -> None:
+        self.window().activateWindow()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _detail_chosen(self, action: str, sid: int) -> None:
         if self.selected_service_id() != sid:

@@ -1,0 +1,326 @@
+"""The front desk, measured the way a receptionist works: the real MainWindow on the demo directory
+(a real SQLite file), driven with keys and clicks (never by calling slots).
+
+Only the print dialog (`printing.ask_printer`, which prints to a PDF file instead), message boxes
+(`ui.messages`) and the signposting dialog are replaced. What went to the printer is read back:
+the leaflet PDF handed to `printing.print_document` (pypdf) and the file Qt printed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QPushButton, QToolButton, QWidget
+from sqlalchemy import inspect, select, text
+
+from sp_desktop.db.models import Organisation, Service, Staff
+from sp_desktop.domain.enums import VettingStatus
+from sp_desktop.runtime import Runtime
+from sp_desktop.services.base import Actor
+from sp_desktop.ui import messages, printing
+from sp_desktop.ui.dialogs.service_detail_dialog import ServiceDetailDialog
+from sp_desktop.ui.main_window import MainWindow
+from sp_desktop.ui.pages.basket_page import BasketPage
+from sp_desktop.ui.pages.directory_page import DirectoryPage
+from tests.leaflet_support import pdf_text, squash
+
+SCREENSHOTS = Path("/tmp/i15-shots")
+
+
+# --------------------------------------------------------------------------- helpers
+def actor_named(runtime: Runtime, name: str) -> Actor:
+    with runtime.db.read() as s:
+        staff = s.scalar(select(Staff).where(Staff.name == name))
+        assert staff is not None, name
+        return Actor(staff.id, staff.name, staff.app_role)
+
+
+@pytest.fixture
+def open_window(qtbot: Any) -> Iterator[Callable[[Runtime, str], MainWindow]]:
+    def make(runtime: Runtime, name: str) -> MainWindow:
+        window = MainWindow(runtime, runtime.context(actor_named(runtime, name)))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    yield make
+
+
+class Sent(list[bytes]):
+    """The leaflet PDFs that went to the (replaced) printer, and the files Qt printed them to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[Path] = []
+        self.cancel = False
+
+    def services_on(self, index: int) -> str:
+        return squash(pdf_text(self[index]))
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Sent:
+    out = Sent()
+    real = printing.print_document
+
+    def ask(parent: Any, title: str = "Print", page_size: Any = None) -> QPrinter | None:
+        if out.cancel:
+            return None
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        path = tmp_path / f"printed-{len(out.files) + 1}.pdf"
+        printer.setOutputFileName(str(path))
+        out.files.append(path)
+        return printer
+
+    def print_document(parent: Any, runner: Any, data: bytes, title: str, on_done: Any = None) -> None:
+        if not out.cancel:
+            out.append(data)
+        real(parent, runner, data, title, on_done)
+
+    monkeypatch.setattr(printing, "ask_printer", ask)
+    monkeypatch.setattr(printing, "print_document", print_document)
+    return out
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Message boxes answered as Esc would (the safe "no"), and recorded."""
+    said: dict[str, list[Any]] = {"confirm": [], "choose": [], "warn": [], "inform": [], "error": []}
+
+    def confirm(parent: Any, title: str, text: str, yes: str = "Yes", no: str = "No") -> bool:
+        said["confirm"].append((title, text))
+        return False
+
+    def choose(parent: Any, title: str, text: str, options: Any, default: str, escape: str) -> str:
+        said["choose"].append((title, text))
+        return default  # Enter
+
+    monkeypatch.setattr(messages, "confirm", confirm)
+    monkeypatch.setattr(messages, "choose", choose)
+    for name in ("warn", "inform", "error"):
+        monkeypatch.setattr(messages, name, lambda parent, title, text, *a, _n=name, **k: said[_n].append(
+            (title, text)))
+    return said
+
+
+def directory(window: MainWindow) -> DirectoryPage:
+    page = window.page("directory")
+    assert isinstance(page, DirectoryPage)
+    return page
+
+
+def basket(window: MainWindow) -> BasketPage:
+    page = window.page("basket")
+    assert isinstance(page, BasketPage)
+    return page
+
+
+def type_search(qtbot: Any, page: DirectoryPage, words: str) -> None:
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)
+    qtbot.keyClicks(page.search, words)
+    qtbot.waitUntil(lambda: not page.search.pending and page._loaded_query == words)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def database_rows(runtime: Runtime) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the search index too), for "nothing changed" comparisons."""
+    with runtime.db.read() as s:
+        names = inspect(s.get_bind()).get_table_names()
+        return {n: sorted(map(tuple, s.execute(text(f'SELECT * FROM "{n}"')).all()), key=repr) for n in names}
+
+
+def approved(runtime: Runtime, service_id: int) -> bool:
+    with runtime.db.read() as s:
+        status = s.scalar(select(Organisation.vetting_status).join(Service).where(Service.id == service_id))
+        return status is VettingStatus.APPROVED
+
+
+def shot(widget: QWidget, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    widget.grab().save(str(SCREENSHOTS / f"{name}.png"))
+
+
+# --------------------------------------------------------------------------- the measurements
+def test_from_typing_debt_to_a_printed_leaflet_is_one_key(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                           sent: Sent, answers: dict[str, Any]) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    top = page.model.rows()[0]
+    assert page.selected_service_id() == top.id and approved(demo_runtime, top.id)
+    keys = 0
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    keys += 1
+    assert keys <= 2 and len(sent) == 1
+    text_on_paper = sent.services_on(0)
+    assert squash(top.name) in text_on_paper
+    assert len(PdfReader(str(sent.files[0])).pages) == len(PdfReader(io.BytesIO(sent[0])).pages)
+    # quick print went straight to paper: the basket was never used
+    assert basket(window).count() == 0 and window.basket_label.text() == "Leaflet basket: 0"
+    assert answers["confirm"][0][0] == "Record signposting?"  # then the one-key prompt
+
+
+def test_enter_then_enter_prints_from_the_read_only_view(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                         sent: Sent, answers: dict[str, Any]) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    chosen = page.selected_row()
+    assert chosen is not None and focused() is page.table
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # 1: opens the read-only view
+    dialog = page.detail_dialog
+    assert isinstance(dialog, ServiceDetailDialog)
+    qtbot.waitExposed(dialog)
+    shot(dialog, "service_detail_front_desk")
+    # the front desk sees Print (default), Add to basket and Suggest a change — no Edit
+    assert dialog.print_button.isDefault() and dialog.suggest_button.isVisibleTo(dialog)
+    assert not dialog.edit_button.isVisibleTo(dialog)
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # 2: prints
+    assert len(sent) == 1 and squash(chosen.name) in sent.services_on(0)
+    assert not dialog.isVisible() and basket(window).count() == 0
+
+
+def test_a_second_patients_print_holds_only_their_service(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                          sent: Sent, answers: dict[str, Any]) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    # patient 1: a debt service put in the basket (Ctrl+B), then printed (Ctrl+P)
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    first = page.selected_row()
+    assert first is not None
+    qtbot.keyClick(page.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.basket_label.text() == "Leaflet basket: 1"
+    qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(sent) == 1 and window.basket_label.text() == "Leaflet basket: 0"
+    assert window.undo_button.isVisible()  # Undo, for a few seconds
+    # patient 2: a cancelled quick print first, then the real one
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)  # Next patient
+    assert focused() is page.search and page.search.text() == ""
+    type_search(qtbot, page, "lunch club")
+    second = page.selected_row()
+    assert second is not None and second.id != first.id
+    sent.cancel = True
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert basket(window).count() == 0  # a cancelled quick print leaves nothing behind
+    sent.cancel = False
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(sent) == 2
+    on_paper = sent.services_on(1)
+    assert squash(second.name) in on_paper and squash(first.name) not in on_paper
+
+
+def test_next_patient_empties_the_basket_with_undo(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                   answers: dict[str, Any]) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    qtbot.keyClick(page.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert basket(window).count() == 1
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert basket(window).count() == 0 and window.basket_label.text() == "Leaflet basket: 0"
+    assert page.search.text() == "" and focused() is page.search
+    shot(window, "next_patient_undo")
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert basket(window).count() == 1 and not window.undo_button.isVisible()
+
+
+def test_hurried_keys_change_nothing_in_the_database(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                     sent: Sent, answers: dict[str, Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.ui.dialogs import record_signposting_dialog
+
+    monkeypatch.setattr(record_signposting_dialog.RecordSignpostingDialog, "ask",
+                        classmethod(lambda cls, *a, **k: None))
+    before = database_rows(demo_runtime)
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    # the issue's sequence: Down, Enter, "x", Enter, Escape — and again, more hurried
+    for key in [Qt.Key.Key_Down, Qt.Key.Key_Return, "x", Qt.Key.Key_Return, Qt.Key.Key_Escape,
+                Qt.Key.Key_Return, "x", Qt.Key.Key_Escape, Qt.Key.Key_Escape, Qt.Key.Key_Down, "x",
+                Qt.Key.Key_Return, Qt.Key.Key_Return, Qt.Key.Key_Escape]:
+        if isinstance(key, str):
+            qtbot.keyClicks(focused(), key)
+        else:
+            qtbot.keyClick(focused(), key)
+    assert database_rows(demo_runtime) == before
+    # the Enter in the read-only view printed (that is what Enter means there) — nothing was edited
+    assert len(sent) >= 1
+
+
+def test_the_mouse_route_prints_in_two_clicks(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                              sent: Sent, answers: dict[str, Any]) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    clicks = 0
+    rect = page.table.visualRect(page.model.index(1, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    clicks += 1
+    chosen = page.selected_row()
+    assert chosen is not None and chosen.id == page.model.rows()[1].id
+    button = next(b for b in page.toolbar.findChildren((QToolButton, QPushButton))
+                  if b.isVisible() and b.text().replace("&", "").startswith("Print leaflet"))
+    shot(window, "directory_print_on_toolbar")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    clicks += 1
+    assert clicks <= 3 and len(sent) == 1 and squash(chosen.name) in sent.services_on(0)
+
+
+def test_front_desk_sees_no_actions_it_cannot_use(qtbot: Any, open_window: Any,
+                                                   demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    assert approved(demo_runtime, page.model.rows()[0].id)
+    assert not page.archive_action.isVisible()
+    assert not page.edit_service_action.isVisible() and page.suggest_action.isVisible()
+    window.show_page("directory")
+    assert page.edit_menu is not None
+    texts = [a.text() for a in page.edit_menu.actions() if a.isVisible()]
+    assert "Archive…" not in texts and "Restore…" not in texts
+
+
+def test_context_menu_offers_print_and_menus_show_shortcuts(qtbot: Any, open_window: Any,
+                                                            demo_runtime: Runtime) -> None:
+    window = open_window(demo_runtime, "Lena Link")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    texts: list[str] = []
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMenu
+
+    def read_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            texts.extend(a.text() for a in menu.actions())
+            menu.close()
+
+    QTimer.singleShot(100, read_menu)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    page.table.customContextMenuRequested.emit(rect.center())
+    qtbot.waitUntil(lambda: bool(texts))
+    assert "Print leaflet\tCtrl+P" in texts
