@@ -254,7 +254,7 @@ def practice_header(settings: PracticeSettings) -> PracticeHeader:
     phone = _text(settings.practice_phone)
     if phone.startswith("+"):
         phone = display_phone(phone)
-    return PracticeHeader(name=_text(settings.practice_name) or "Your GP practice",
+    return PracticeHeader(name=_text(settings.practice_name),
                           address_lines=settings.address_lines, phone=phone or None, logo_png=logo)
 
 
@@ -339,6 +339,11 @@ class PreparedLeaflet:
         note = f"{PHONE_FIRST}\n\n{note}" if note else PHONE_FIRST
         return replace(self, leaflet=replace(self.leaflet, personal_note=note))
 
+
+#: Why no leaflet is made before the practice's details are entered (the window asks for them first).
+NO_PRACTICE = ("The practice's name is not set yet, so the leaflet would not say which practice it is from. "
+               "An administrator enters the practice's name, address and phone number in Settings (the app "
+               "asks for them when an administrator first starts it).")
 
 #: The line a leaflet carries when its details may be out of date and the person printing chose to
 #: print it anyway (the default when warned).
@@ -488,6 +493,8 @@ class LeafletService:
         if fmt.max_services is not None and len(ids) > fmt.max_services:
             raise LeafletRefused({0: f"The {fmt.label} format holds one service, but the basket has "
                                      f"{len(ids)}. Choose Standard or Large print, or remove services."})
+        if self.settings().needs_practice_details:
+            raise LeafletRefused({0: NO_PRACTICE})
         if record_overrides and any(i.override_reason.strip() for i in items):
             context = self.ctx.write(Permission.PRINT_LEAFLETS)
         else:
@@ -569,6 +576,8 @@ class LeafletService:
                       title: str = "Support in your community") -> Booklet:
         """A booklet of approved services, one section per category (all top-level categories
         when `category_ids` is None), services in alphabetical order within each."""
+        if self.settings().needs_practice_details:
+            raise LeafletRefused({0: NO_PRACTICE})
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
             cats = s.scalars(select(Category).where(Category.archived.is_(False))
                              .order_by(Category.sort_order, Category.name)).all()

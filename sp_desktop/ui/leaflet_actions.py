@@ -58,6 +58,7 @@ class LeafletActions:
         self.print_selected_action = QAction("Print leaflet\tCtrl+P", directory if directory is not None
                                              else window)
         self.print_selected_action.setObjectName("print_selected")
+        self.print_selected_action.setIconText("Print leaflet")  # the toolbar button's words
         tip = ("Print a leaflet for the selected service only, straight away (Ctrl+P when the basket is "
                "empty); the leaflet basket is left as it is")
         self.print_selected_action.setToolTip(tip)
@@ -146,6 +147,8 @@ class LeafletActions:
             self.window.statusBar().showMessage("Ready for the next patient.", 6000)
         if self.directory is not None:
             self.window.show_page("directory")
+            self.directory.table.clearSelection()  # the last patient's service is not kept selected
+            self.directory.table.setCurrentIndex(self.directory.model.index(-1, -1))
             self.directory.clear_search()
 
 

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         if self.nav.count():
             self.nav.setCurrentRow(0)
         QTimer.singleShot(0, self.focus_search)
+        QTimer.singleShot(0, self.ask_practice_details_if_missing)
 
     def _restore_geometry(self) -> None:
         """The size and place the window had when last closed on this PC; the first time, 1280x800
@@ -259,6 +260,36 @@ class MainWindow(QMainWindow):
         about = QAction("&About sp_desktop", self)
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
+
+    def ask_practice_details_if_missing(self, then: Callable[[], None] | None = None) -> bool:
+        """First start: an administrator is asked for the practice's details (window-modal, without
+        blocking); `then()` runs once they are saved. Others are told whom to ask. Returns True when
+        the details are already there."""
+        from sp_desktop.services.base import Permission, can
+        from sp_desktop.services.settings import SettingsService
+
+        if not SettingsService(self.ctx).get().needs_practice_details:
+            return True
+        if not can(self.ctx.actor, Permission.SETTINGS):
+            if then is not None:
+                from sp_desktop.services.leaflets import NO_PRACTICE
+                from sp_desktop.ui import messages
+
+                messages.warn(self, "The practice's details are missing", NO_PRACTICE)
+            return False
+        from sp_desktop.ui.dialogs.practice_details_dialog import PracticeDetailsDialog
+
+        shown = getattr(self, "practice_dialog", None)
+        if isinstance(shown, PracticeDetailsDialog) and shown.isVisible():
+            return False
+        dialog = PracticeDetailsDialog(self.ctx, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if then is not None:
+            dialog.accepted.connect(then)
+        self.practice_dialog = dialog
+        dialog.open()
+        return False
 
     def show_shortcuts(self) -> None:
         from sp_desktop.ui.dialogs.help_dialog import KeyboardShortcutsDialog

@@ -343,3 +343,79 @@ def test_context_menu_offers_print_and_menus_show_shortcuts(qtbot: Any, open_win
     page.table.customContextMenuRequested.emit(rect.center())
     qtbot.waitUntil(lambda: bool(texts))
     assert "Print leaflet\tCtrl+P" in texts
+
+
+# --------------------------------------------------------------------------- first start
+def _forget_the_practice(runtime: Runtime) -> None:
+    from sp_desktop.db.models import Setting
+
+    with runtime.db.write(runtime.clock) as s:
+        for row in s.scalars(select(Setting).where(Setting.key.like("practice_%"))):
+            s.delete(row)
+
+
+def test_first_start_asks_the_administrator_for_the_practice_before_any_leaflet(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, sent: Sent, answers: dict[str, Any]) -> None:
+    from sp_desktop.ui.dialogs.practice_details_dialog import PracticeDetailsDialog
+
+    _forget_the_practice(demo_runtime)
+    window = MainWindow(demo_runtime, demo_runtime.context(actor_named(demo_runtime, "Mary Manager")))
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "practice_dialog", None), PracticeDetailsDialog))
+    dialog = window.practice_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.isModal() or dialog.windowModality() is Qt.WindowModality.WindowModal
+    shot(dialog, "practice_details_first_run")
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.name)
+    qtbot.keyClicks(dialog.name, "Abbeyfield Surgery")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # Enter moves on; it does not close the form
+    assert dialog.isVisible() and QApplication.focusWidget() is dialog.address
+    qtbot.keyClicks(dialog.address, "2 Mill Lane")
+    dialog.phone.setFocus()
+    qtbot.keyClicks(dialog.phone, "0141 496 0777")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(sent) == 1
+    text_on_paper = sent.services_on(0)
+    assert squash("Abbeyfield Surgery") in text_on_paper and squash("0141 496 0777") in text_on_paper
+    assert "yourgppractice" not in text_on_paper.lower().replace(" ", "")
+
+
+def test_without_the_practices_name_nothing_prints_and_the_front_desk_is_told_whom_to_ask(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, sent: Sent, answers: dict[str, Any]) -> None:
+    _forget_the_practice(demo_runtime)
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert sent == [] and sent.files == []
+    title, text_shown = answers["warn"][0]
+    assert title == "The practice's details are missing" and "administrator" in text_shown
+
+
+def test_window_settings_live_in_the_data_folder(qapp: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from sp_desktop.app import keep_window_settings_in
+
+    try:
+        practice = keep_window_settings_in(tmp_path / "practice", demo=False)
+        QSettings().setValue("main_window/geometry", b"practice")
+        QSettings().sync()
+        assert Path(QSettings().fileName()) == practice and practice.is_file()
+        assert practice.is_relative_to(tmp_path / "practice")
+        demo = keep_window_settings_in(tmp_path / "practice", demo=True)
+        assert demo != practice and QSettings().value("main_window/geometry") is None
+        other = keep_window_settings_in(tmp_path / "elsewhere", demo=False)
+        assert other.is_relative_to(tmp_path / "elsewhere")
+        assert QSettings().value("main_window/geometry") is None
+    finally:
+        QSettings.setDefaultFormat(QSettings.Format.NativeFormat)

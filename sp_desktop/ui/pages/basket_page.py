@@ -437,11 +437,21 @@ class BasketPage(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     # ------------------------------------------------------------------ making the leaflet
+    def practice_ready(self, then: Any = None) -> bool:
+        """The practice's details are set (leaflets say who they are from). If not, an administrator
+        is asked for them (and `then()` runs after they are saved); anyone else is told whom to ask."""
+        ask = getattr(self.main_window, "ask_practice_details_if_missing", None)
+        if callable(ask):
+            return bool(ask(then or (lambda: None)))
+        return not self.service.settings().needs_practice_details
+
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
         from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
+        if self.entries and not self.practice_ready():
+            return None
         if not self.entries:
             messages.inform(parent, "The basket is empty", "Add a service from the Directory first (Ctrl+B).")
             return None
@@ -505,6 +515,8 @@ class BasketPage(QWidget):
         from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
+        if not self.practice_ready(lambda: self.print_services(service_ids, parent)):
+            return
         items: list[BasketItem] = []
         for sid in service_ids:
             checked = self._checked_item(sid, parent)
