@@ -419,3 +419,35 @@ def test_window_settings_live_in_the_data_folder(qapp: Any, tmp_path: Path) -> N
         assert QSettings().value("main_window/geometry") is None
     finally:
         QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
+
+
+# --------------------------------------------------------------------------- no silent nothing
+def test_log_contact_never_loses_typing(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.ui.dialogs.log_contact_dialog import LogContactDialog
+
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    row = page.selected_row()
+    assert row is not None
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "ask_save_discard_cancel",
+                        lambda parent, title, text: asked.append(text) or "cancel")  # Keep editing
+    dialog = LogContactDialog(window.ctx, row.organisation_id, row.organisation_name, None, window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.summary)
+    qtbot.keyClicks(dialog.summary, "Rang about the January dates")
+    # Esc asks first; "Keep editing" keeps the dialog and the text
+    qtbot.keyClick(dialog.summary, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible() and dialog.summary.text() == "Rang about the January dates"
+    # Tabbed through to Cancel, Enter does not throw the typing away: Enter means Save
+    cancel = next(b for b in dialog.buttons.buttons()
+                  if dialog.buttons.buttonRole(b) == dialog.buttons.ButtonRole.RejectRole)
+    assert not cancel.autoDefault()
+    cancel.setFocus()
+    qtbot.keyClick(cancel, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert dialog.saved is not None and dialog.saved.summary == "Rang about the January dates"

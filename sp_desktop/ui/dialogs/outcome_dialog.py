@@ -47,6 +47,7 @@ from sp_desktop.services.signposting import (
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE, FieldErrors, message_label, with_message
+from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
 #: The ONS wording, shown as tooltips (the labels are the short forms).
 ONS4_WORDING = (
@@ -62,7 +63,7 @@ EXPERIENCE_CHOICES: tuple[tuple[Experience | None, str], ...] = (
 TRUST_KINDS = (TrustNoteKind.PATIENT_FEEDBACK, TrustNoteKind.CONCERN)
 
 
-class OutcomeDialog(QDialog):
+class OutcomeDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, item_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -243,6 +244,8 @@ class OutcomeDialog(QDialog):
         first.setFocus()
 
     # ---- reading the form
+        self.remember_clean()  # Esc or Close on a form with typing asks first
+
     def chosen_outcome(self) -> Outcome | None:
         for o, b in self.outcome_buttons.items():
             if b.isChecked():
