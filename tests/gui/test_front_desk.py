@@ -451,3 +451,28 @@ def test_log_contact_never_loses_typing(qtbot: Any, open_window: Any, demo_runti
     qtbot.keyClick(cancel, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert dialog.saved is not None and dialog.saved.summary == "Rang about the January dates"
+
+
+def test_already_referred_is_recorded_as_a_referral(qtbot: Any, open_window: Any, demo_runtime: Runtime,
+                                                    sent: Sent, answers: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.domain.enums import SignpostingMethod
+    from sp_desktop.ui.dialogs import record_signposting_dialog
+
+    recorded: list[Any] = []
+    monkeypatch.setattr(record_signposting_dialog.RecordSignpostingDialog, "ask",
+                        classmethod(lambda cls, ctx, ids, method, parent=None:
+                                    recorded.append((ids, method))))
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, yes="", no="": True)
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    row = page.selected_row()
+    assert row is not None
+    qtbot.keyClick(focused(), Qt.Key.Key_Down)
+    qtbot.keyClick(page.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    bpage = basket(window)
+    bpage.referred_box.setChecked(True)  # the practice has referred them: the leaflet says so
+    bpage.print_leaflet(window)
+    assert squash("We have referred you to this service") in sent.services_on(0)
+    assert recorded == [([row.id], SignpostingMethod.REFERRAL_FORM)]  # and so does the record

@@ -73,6 +73,16 @@ class BasketState:
     sign: bool
 
 
+def method_for(prepared: PreparedLeaflet) -> SignpostingMethod:
+    """How the signposting is recorded, as the leaflet tells it: when the leaflet says the practice
+    referred the patient to every service on it ("they should get in touch with you"), the record
+    says so too (a referral), not that a leaflet was handed over."""
+    services = prepared.leaflet.services
+    if services and all(s.referred_by_practice for s in services):
+        return SignpostingMethod.REFERRAL_FORM
+    return SignpostingMethod.LEAFLET
+
+
 class BasketPage(QWidget):
     basket_changed = Signal(int)  # the number of services now in the basket
     printed = Signal(tuple)  # service ids of a leaflet that went to the printer
@@ -575,7 +585,7 @@ class BasketPage(QWidget):
         ids = tuple(prepared.service_ids)
         self.printed.emit(ids)
         self.hand_over("Leaflet sent to the printer.")
-        self.offer_signposting(ids, SignpostingMethod.LEAFLET)
+        self.offer_signposting(ids, method_for(prepared))
 
     def hand_over(self, what: str) -> None:
         """The leaflet left the app (printed, saved as PDF, copied as text): the basket belongs to the
