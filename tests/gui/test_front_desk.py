@@ -150,6 +150,11 @@ def settle(qtbot: Any, window: QWidget) -> None:
     qtbot.waitUntil(ready)
 
 
+def wait_printed(qtbot: Any, window: MainWindow) -> None:
+    """Printing runs in the background: wait until the pages went and the window heard back."""
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
+
+
 def focused() -> QWidget:
     widget = QApplication.focusWidget()
     assert widget is not None
@@ -185,6 +190,7 @@ def test_from_typing_debt_to_a_printed_leaflet_is_one_key(qtbot: Any, open_windo
     keys = 0
     qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     keys += 1
+    wait_printed(qtbot, window)
     assert keys <= 2 and len(sent) == 1
     text_on_paper = sent.services_on(0)
     assert squash(top.name) in text_on_paper
@@ -212,6 +218,7 @@ def test_enter_then_enter_prints_from_the_read_only_view(qtbot: Any, open_window
     assert dialog.print_button.isDefault() and dialog.suggest_button.isVisibleTo(dialog)
     assert not dialog.edit_button.isVisibleTo(dialog)
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # 2: prints
+    wait_printed(qtbot, window)
     assert len(sent) == 1 and squash(chosen.name) in sent.services_on(0)
     assert not dialog.isVisible() and basket(window).count() == 0
 
@@ -228,6 +235,7 @@ def test_a_second_patients_print_holds_only_their_service(qtbot: Any, open_windo
     qtbot.keyClick(page.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert window.basket_label.text() == "Leaflet basket: 1"
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_printed(qtbot, window)
     assert len(sent) == 1 and window.basket_label.text() == "Leaflet basket: 0"
     assert window.undo_button.isVisible()  # Undo, for a few seconds
     # patient 2: a cancelled quick print first, then the real one
@@ -242,6 +250,7 @@ def test_a_second_patients_print_holds_only_their_service(qtbot: Any, open_windo
     assert basket(window).count() == 0  # a cancelled quick print leaves nothing behind
     sent.cancel = False
     qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_printed(qtbot, window)
     assert len(sent) == 2
     on_paper = sent.services_on(1)
     assert squash(second.name) in on_paper and squash(first.name) not in on_paper
@@ -284,6 +293,7 @@ def test_hurried_keys_change_nothing_in_the_database(qtbot: Any, open_window: An
         else:
             qtbot.keyClick(focused(), key)
         settle(qtbot, window)
+        wait_printed(qtbot, window)
     assert database_rows(demo_runtime) == before
     # the Enter in the read-only view printed (that is what Enter means there) — nothing was edited
     assert len(sent) >= 1
@@ -305,6 +315,7 @@ def test_the_mouse_route_prints_in_two_clicks(qtbot: Any, open_window: Any, demo
     shot(window, "directory_print_on_toolbar")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     clicks += 1
+    wait_printed(qtbot, window)
     assert clicks <= 3 and len(sent) == 1 and squash(chosen.name) in sent.services_on(0)
 
 
@@ -383,6 +394,7 @@ def test_first_start_asks_the_administrator_for_the_practice_before_any_leaflet(
     page = directory(window)
     type_search(qtbot, page, "debt")
     qtbot.keyClick(focused(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    wait_printed(qtbot, window)
     assert len(sent) == 1
     text_on_paper = sent.services_on(0)
     assert squash("Abbeyfield Surgery") in text_on_paper and squash("0141 496 0777") in text_on_paper
@@ -474,5 +486,6 @@ def test_already_referred_is_recorded_as_a_referral(qtbot: Any, open_window: Any
     bpage = basket(window)
     bpage.referred_box.setChecked(True)  # the practice has referred them: the leaflet says so
     bpage.print_leaflet(window)
+    wait_printed(qtbot, window)
     assert squash("We have referred you to this service") in sent.services_on(0)
     assert recorded == [([row.id], SignpostingMethod.REFERRAL_FORM)]  # and so does the record

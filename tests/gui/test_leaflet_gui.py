@@ -94,7 +94,8 @@ def printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Printed:
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Message boxes answered without showing them; what was asked is recorded."""
-    said: dict[str, Any] = {"confirm": [], "choose": [], "warn": [], "inform": [], "error": [], "no_to": set()}
+    said: dict[str, Any] = {"confirm": [], "choose": [], "warn": [], "inform": [], "error": [],
+                            "no_to": set()}
 
     def confirm(parent: Any, title: str, text: str, yes: str = "Yes", no: str = "No") -> bool:
         said["confirm"].append((title, text, yes, no))
@@ -211,6 +212,7 @@ def test_receptionist_prints_a_debt_leaflet_without_the_mouse(
     assert basket(window).service_ids() == [chosen.id]
     assert basket(window).chosen_format() is LeafletFormat.STANDARD
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     # the print dialog (replaced) was asked once, titled with the Standard format
     assert len(printed) == 1 and "Standard (A4)" in printed.titles[0]
     reader = PdfReader(str(printed[0]))
@@ -237,6 +239,7 @@ def test_printed_pages_match_the_leaflet(qtbot: Any, open_window: Any, demo_runt
     assert expected is not None
     pdf = expected.pdf()
     page.print_leaflet(window)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     assert len(printed) == 1
     out = printed[0]
     assert len(PdfReader(str(out)).pages) == len(PdfReader(io.BytesIO(pdf)).pages)
@@ -356,6 +359,7 @@ def test_ctrl_p_with_an_empty_basket_prints_the_selected_service(qtbot: Any, ope
     chosen = page.selected_row()
     assert chosen is not None
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     assert len(printed) == 1 and printed.titles[0].endswith(", 1 service")
     # quick print never goes through the basket: nothing is left for the next patient
     bpage = basket(window)
