@@ -39,11 +39,11 @@ from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
     ("Everything due", None),
-    ("Never vetted, suggested or changed",
-     frozenset({DueKind.NEVER_VETTED, DueKind.SUGGESTED, DueKind.CHANGED})),
     ("Reviews overdue", frozenset({DueKind.OVERDUE})),
     ("Reviews due soon", frozenset({DueKind.DUE_SOON})),
     ("Evidence expiring or expired", frozenset({DueKind.EXPIRING, DueKind.EXPIRED})),
+    ("Never vetted, suggested or changed",
+     frozenset({DueKind.NEVER_VETTED, DueKind.SUGGESTED, DueKind.CHANGED})),
 )
 _WIDTHS = {COL_STATE: 150, COL_ORGANISATION: 240, COL_DUE: 95, COL_WHEN: 95, COL_STATUS: 110,
            COL_APPROVED: 160}
@@ -105,7 +105,7 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.table = configure_table(
             QTableView(), name="reviews_table", accessible_name="Organisations needing a review",
             model=self.model, word_wrap=False, column_modes={COL_WHAT: ResizeMode.Stretch},
-            column_widths=_WIDTHS, sort_by=COL_STATE, on_activate=self.open_selected, activate_on_click=True)
+            column_widths=_WIDTHS, sort_by=COL_DUE, on_activate=self.open_selected, activate_on_click=True)
         layout.addWidget(self.table, 1)
         self.empty = empty_note("reviews_empty", "Nothing due: every approved organisation is within its "
                                 "review date and no evidence expires in the next few weeks.")
