@@ -495,3 +495,94 @@ def test_already_referred_is_recorded_as_a_referral(qtbot: Any, open_window: Any
     wait_printed(qtbot, window)
     assert squash("We have referred you to this service") in sent.services_on(0)
     assert recorded == [([row.id], SignpostingMethod.REFERRAL_FORM)]  # and so does the record
+
+
+# --------------------------------------------------------------------------- vetted data changes on purpose
+def test_front_desk_suggests_and_the_lead_accepts_field_by_field(qtbot: Any, open_window: Any,
+                                                                  demo_runtime: Runtime,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.directory import DirectoryService
+    from sp_desktop.services.vetting import DueKind
+    from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+    from sp_desktop.ui.dialogs.suggestion_dialog import SuggestionDialog
+
+    def suggest(_cls: type, parent: Any, ctx: Any, **kw: Any) -> Any:  # the real form, typed into
+        assert kw.get("suggest") is True
+        dialog = EditServiceDialog(ctx, parent, **kw)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.save_button.text() == "Send &suggestion" and not dialog.verified_check.isEnabled()
+        shot(dialog, "suggest_a_change")
+        dialog.description.selectAll()
+        qtbot.keyClicks(dialog.description, "Drop-in on Mondays only from January.")
+        dialog.name.setFocus()
+        qtbot.keyClick(dialog.name, Qt.Key.Key_End)
+        qtbot.keyClicks(dialog.name, " (Mondays)")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.result() == dialog.DialogCode.Accepted
+        return dialog.result_detail
+
+    monkeypatch.setattr(EditServiceDialog, "ask", classmethod(suggest))
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    type_search(qtbot, page, "debt")
+    row = page.selected_row()
+    assert row is not None and approved(demo_runtime, row.id)
+    before = DirectoryService(window.ctx).get_service(row.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)  # the front desk's F2: Suggest a change
+    from sp_desktop.services.suggestions import SuggestionService
+
+    assert [s.label for s in SuggestionService(window.ctx).pending()] == [before.name]
+    after = DirectoryService(window.ctx).get_service(row.id)
+    assert (after.name, after.description, after.version) == (before.name, before.description, before.version)
+
+    # the vetting lead: Reviews due, the suggestion near the top, Enter opens it
+    lead = open_window(demo_runtime, "Lena Link")
+    reviews = lead.show_page("reviews")
+    rows = [reviews.model.row_at(r) for r in range(reviews.model.rowCount())]
+    index = next(i for i, r in enumerate(rows) if r.kind is DueKind.SUGGESTED)
+    assert all(r.kind.first for r in rows[:index]) and "Rachel Reception suggested" in rows[index].what
+    decided: list[str] = []
+
+    def decide(dialog: SuggestionDialog) -> int:
+        shot(dialog, "suggestion_for_the_lead")
+        assert set(dialog.boxes) == {"Name", "Description"}
+        assert f"{before.name}  →  {before.name} (Mondays)" in dialog.boxes["Name"].text()
+        dialog.boxes["Name"].setChecked(False)  # the lead keeps the name
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        decided.append(dialog.decided.state if dialog.decided else "")
+        return int(dialog.result())
+
+    monkeypatch.setattr(SuggestionDialog, "exec", decide)
+    reviews.table.setFocus()
+    reviews.table.selectRow(index)
+    qtbot.keyClick(reviews.table, Qt.Key.Key_Return)
+    assert decided == ["partly accepted"]
+    now = DirectoryService(lead.ctx).get_service(row.id)
+    assert now.name == before.name and now.description == "Drop-in on Mondays only from January."
+    assert now.last_verified_on == before.last_verified_on
+
+
+def test_the_lead_sees_old_and_new_before_changing_an_approved_leaflet(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.directory import DirectoryService
+    from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+
+    ctx = demo_runtime.context(actor_named(demo_runtime, "Lena Link"))
+    sid = DirectoryService(ctx).search("debt").rows[0].id
+    assert approved(demo_runtime, sid)
+    asked: list[str] = []
+    answer = [False, True]
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, yes="", no="": asked.append(text)
+                        or answer.pop(0))
+    dialog = EditServiceDialog(ctx, None, sid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    old = dialog.name.text()
+    dialog.name.setText(old + " (new)")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and DirectoryService(ctx).get_service(sid).name == old  # "Keep editing"
+    assert f"Name: “{old}” → “{old} (new)”" in asked[0]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and DirectoryService(ctx).get_service(sid).name == old + " (new)"

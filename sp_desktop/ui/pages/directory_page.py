@@ -342,9 +342,10 @@ class DirectoryPage(QWidget):
                                                "Add a service for the selected organisation")
         self.edit_service_action = self._action("Edit service…", self.edit_service, "F2", "edit_service",
                                                 "Change the selected service's details (F2)")
-        self.suggest_action = self._action("Suggest a change…", self.suggest_change, None, "suggest_change",
+        # F2 as Edit service's: only one of the two is shown (and active) for a given service and person
+        self.suggest_action = self._action("Suggest a change…", self.suggest_change, "F2", "suggest_change",
                                            "The organisation is approved: suggest a correction, which the "
-                                           "vetting lead accepts or rejects from Reviews")
+                                           "vetting lead accepts or rejects from Reviews (F2)")
         self.open_detail_action = self._action("Open (read-only)", self.open_detail, None, "open_detail",
                                                "See the selected service's details, with Print (Enter)")
         self.edit_organisation_action = self._action("Edit organisation…", self.edit_organisation, "Ctrl+E",
