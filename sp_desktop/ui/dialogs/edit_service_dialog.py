@@ -100,11 +100,14 @@ class EditServiceDialog(EditDialog):
             self.save_button.setAccessibleName("Send suggestion")
             self.save_button.setToolTip("Send the changed details to the vetting lead, who accepts or "
                                         "rejects them from Reviews due (Ctrl+S)")
-            self.general.setText("This organisation is approved: what its leaflet says was checked. Correct "
-                                 "the details here and send them as a suggestion — nothing changes until the "
-                                 "vetting lead accepts it.")
-            self.general.setStyleSheet("")
-            self.general.setVisible(True)
+            note = QLabel("This organisation is approved: what its leaflet says was checked. Correct the "
+                          "details here and send them as a suggestion — nothing changes until the vetting "
+                          "lead accepts it.")
+            note.setObjectName("suggest_note")
+            note.setWordWrap(True)
+            layout = self.layout()
+            if isinstance(layout, QVBoxLayout):
+                layout.insertWidget(0, note)
             self.verified_check.setEnabled(False)
         self.mark_clean()
         self.resize(860, 680)

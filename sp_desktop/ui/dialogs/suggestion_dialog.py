@@ -8,6 +8,8 @@ the suggestion waiting. Nothing here is typed, so closing loses nothing.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -59,6 +61,13 @@ class SuggestionDialog(QDialog):
             check.setObjectName(f"accept_{field.label}")
             check.setAccessibleName(f"Accept {field.label}: from {_shown(field.old)} to {_shown(field.new)}")
             check.setChecked(True)
+            check.setText(f"Accept the new {field.label.lower()}")
+            words = QLabel(f"<b>{escape(field.label)}</b><br>Now: {escape(_shown(field.old))}<br>"
+                           f"Suggested: {escape(_shown(field.new))}")
+            words.setWordWrap(True)
+            words.setTextFormat(Qt.TextFormat.RichText)
+            words.setBuddy(check)
+            rows.addWidget(words)
             rows.addWidget(check)
             self.boxes[field.label] = check
         rows.addStretch(1)

@@ -10,7 +10,7 @@ Plain tables and a nullable column: the same on SQLite and PostgreSQL. The SQLit
 (0003) does not show the new column, so its triggers are untouched.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
