@@ -109,8 +109,10 @@ def test_suggested_change_waits_for_the_lead_who_accepts_field_by_field(ctx, ctx
     assert detail.last_verified_on == CHECKED
     with ctx.db.read() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.entity_type == "service",
-                                                    AuditEvent.entity_id == sid).order_by(AuditEvent.id)).all()
-        assert events[-1].staff_name == "Lena Link" and "Rachel Reception's suggested change" in events[-1].summary
+                                                    AuditEvent.entity_id == sid)
+                           .order_by(AuditEvent.id)).all()
+        assert events[-1].staff_name == "Lena Link"
+        assert "Rachel Reception's suggested change" in events[-1].summary
         assert s.scalar(select(ChangeSuggestion.decided_by)) == "Lena Link"
     assert SuggestionService(lead).pending() == []
     assert all(r.kind is not DueKind.SUGGESTED for r in VettingService(lead).reviews_due())
