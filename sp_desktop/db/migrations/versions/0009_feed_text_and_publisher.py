@@ -17,7 +17,7 @@ rich text already stored repaired once
 Works on SQLite and PostgreSQL (added columns with a server default; updates by primary key).
 
 Revision ID: 0009
-Revises: 0006 (re-chained in number order: 0003, 0005, 0006, 0009, 0012)
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -31,7 +31,7 @@ from alembic import op
 from sp_desktop.interop.richtext import has_markup, plain_text
 
 revision = "0009"
-down_revision = "0006"  # written as '0003'; re-chained in number order: 0003, 0005, 0006, 0009, 0012
+down_revision = "0007"  # written as '0003'; chained in number order when merged: 0005, 0007, 0009
 branch_labels = None
 depends_on = None
 
