@@ -79,14 +79,22 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     demo = bool(getattr(args, "demo", False))
     url_text = getattr(args, "database_url", None)
     if demo and url_text:
-        raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
+        raise StartupError("--demo opens the built-in demo directory; it cannot be combined with "
+                           "--database-url.")
     if not url_text and not demo:  # this PC may have been set up for the practice server
         from sp_desktop.services.server_connection import stored_server_url
 
         stored = stored_server_url(paths)
         url_text = stored.render_as_string(hide_password=False) if stored is not None else None
     data_file = paths.demo_database_file if demo else paths.database_file
-    url = database_url(data_file, url_text)
+    try:
+        if url_text and (len(url_text) > 2000 or not url_text.isprintable()):
+            raise ValueError("too long, or holds control characters")
+        url = database_url(data_file, url_text)
+    except Exception as exc:  # sqlalchemy's ArgumentError, or a port that is not a number
+        raise StartupError(f"--database-url is not a database address ({type(exc).__name__}). Write it as "
+                           "postgresql+psycopg://USER@HOST:5432/DATABASE, or leave it out to use this PC's "
+                           "directory file.") from None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         from sp_desktop.db.storage_check import NetworkStorageRefused, refuse_network_sqlite
 

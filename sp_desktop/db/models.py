@@ -421,6 +421,8 @@ class Signposting(Versioned, Base):
     items: Mapped[list[SignpostingItem]] = relationship(back_populates="signposting",
                                                         cascade="all, delete-orphan")
     reasons: Mapped[list[Category]] = relationship(secondary=signposting_reason)
+    # the report reads periods from this index alone (migration 0006)
+    __table_args__ = (Index("ix_signposting_period", "occurred_on", "id", "staff_id", "method"),)
 
 
 class SignpostingItem(Versioned, Base):
@@ -439,6 +441,9 @@ class SignpostingItem(Versioned, Base):
     outcome_on: Mapped[date | None] = mapped_column(Date)
 
     signposting: Mapped[Signposting] = relationship(back_populates="items")
+    # each record's items and outcomes, for the report, from this index alone (migration 0006)
+    __table_args__ = (Index("ix_signposting_item_report", "signposting_id", "service_id", "outcome",
+                            "experience"),)
 
 
 # --------------------------------------------------------------------------- audit and settings

@@ -125,6 +125,7 @@ class AuditEntry:
             AuditAction.RESTORE: "restored", AuditAction.DELETE: "deleted", AuditAction.VETTING: "vetting:",
             AuditAction.IMPORT: "imported", AuditAction.SETTING: "changed setting",
             AuditAction.PURGE: "purged", AuditAction.SIGN_IN: "signed in",
+            AuditAction.EXPORT: "exported", AuditAction.REPORT: "made a report for",
         }[self.action]
         text = f"{self.staff_name} {verb} {what} “{self.entity_label}”"
         if self.summary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.db.search import LISTING, SqliteSearch, backend_for
+from sp_desktop.domain.bounds import MAX_RESULTS, MAX_TEXT
 from sp_desktop.domain.enums import (
     AccessRoute,
     AuditAction,
@@ -373,6 +375,10 @@ class ConflictError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- validation helpers
+#: What a search query can hold that no record can: control characters and lone surrogates.
+_SEARCH_NOISE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class _Errors:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
@@ -395,7 +401,9 @@ def _opt(errs: _Errors, fn: Any, value: str, field_name: str) -> str | None:
     return errs.take(fn, value, field_name) if value else None
 
 
-def _phones(errs: _Errors, phones: Sequence[PhoneForm], prefix: str) -> list[tuple[str, PhoneType, str | None]]:
+def _phones(
+    errs: _Errors, phones: Sequence[PhoneForm], prefix: str
+) -> list[tuple[str, PhoneType, str | None]]:
     out = []
     for i, p in enumerate(phones):
         if not (p.number or "").strip():
@@ -446,9 +454,14 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
     phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
                                            Phone.location_id.is_(None), Phone.contact_id.is_(None))
                        .order_by(Phone.id)).all()
-    contacts = s.scalars(select(Contact).where(Contact.organisation_id == org.id, Contact.service_id.is_(None))
-                         .order_by(Contact.name)).all()
-    locations = s.scalars(select(Location).where(Location.organisation_id == org.id).order_by(Location.name)).all()
+    contacts = s.scalars(
+        select(Contact)
+        .where(Contact.organisation_id == org.id, Contact.service_id.is_(None))
+        .order_by(Contact.name)
+    ).all()
+    locations = s.scalars(
+        select(Location).where(Location.organisation_id == org.id).order_by(Location.name)
+    ).all()
     services = s.execute(select(Service.id, Service.name).where(Service.organisation_id == org.id,
                                                                  Service.archived_at.is_(None))
                          .order_by(Service.name)).all()
@@ -607,8 +620,15 @@ class DirectoryService:
         self.search_backend = backend_for(ctx.db.dialect)
 
     # ---- reading
-    def search(self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000) -> SearchResult:
-        """Ranked services matching `query` and `filters`. Without a query, sorted by name."""
+    def search(
+        self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000
+    ) -> SearchResult:
+        """Ranked services matching `query` and `filters`. Without a query, sorted by name.
+
+        Control and broken characters in the query become spaces (PostgreSQL refuses a NUL even in
+        a search), the query is cut at 1,000 characters and `limit` kept within 1 to 1,000."""
+        query = _SEARCH_NOISE.sub(" ", query or "")[:MAX_TEXT]
+        limit = max(1, min(int(limit), MAX_RESULTS))
         f = filters or SearchFilters()
         backend = self.search_backend
         if isinstance(backend, SqliteSearch):
@@ -635,10 +655,15 @@ class DirectoryService:
             # The page of ids first (filters, ranking, limit), then the display columns for those
             # rows only: categories and town are subqueries, too costly for every one of 30,000
             # matches of a common word when at most `limit` are shown.
-            keys = [Service.id.label("id")] + ([matches.c.score.label("score")] if matches is not None else [])
+            keys = [Service.id.label("id")] + (
+                [matches.c.score.label("score")] if matches is not None else []
+            )
             page_q = select(*keys).join(Organisation, Organisation.id == Service.organisation_id)
-            count_q = select(func.count()).select_from(Service).join(Organisation,
-                                                                       Organisation.id == Service.organisation_id)
+            count_q = (
+                select(func.count())
+                .select_from(Service)
+                .join(Organisation, Organisation.id == Service.organisation_id)
+            )
             if matches is not None:
                 page_q = page_q.join(matches, matches.c.id == Service.id)
                 # counting needs no ranking: the backend's unranked match when it has one
@@ -762,7 +787,9 @@ class DirectoryService:
             c.append(or_(Service.min_age.is_(None), Service.min_age <= f.age))
             c.append(or_(Service.max_age.is_(None), Service.max_age >= f.age))
         if f.category_id is not None:
-            ids = select(Category.id).where(or_(Category.id == f.category_id, Category.parent_id == f.category_id))
+            ids = select(Category.id).where(
+                or_(Category.id == f.category_id, Category.parent_id == f.category_id)
+            )
             c.append(Service.id.in_(select(service_category.c.service_id)
                                     .where(service_category.c.category_id.in_(ids))))
         return c
@@ -822,8 +849,9 @@ class DirectoryService:
             "email": _opt(e, normalise_email, form.email, "email"),
             "legal_status": e.take(optional_text, form.legal_status, "legal_status", "legal status", 200),
             "register_kind": form.register_kind,
-            "registration_number": e.take(normalise_registration, form.register_kind, form.registration_number,
-                                          "registration_number"),
+            "registration_number": e.take(
+                normalise_registration, form.register_kind, form.registration_number, "registration_number"
+            ),
             "status": form.status,
         }
         v["phones"] = _phones(e, form.phones, "phones")
@@ -850,7 +878,9 @@ class DirectoryService:
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
             if not (loc.address_1.strip() or loc.name.strip()):
-                e.errors[f"locations[{i}].address_1"] = "Enter the first line of the address or the venue name."
+                e.errors[f"locations[{i}].address_1"] = (
+                    "Enter the first line of the address or the venue name."
+                )
             locations.append({
                 "id": loc.id, "name": loc.name.strip() or None, "address_1": loc.address_1.strip() or None,
                 "address_2": loc.address_2.strip() or None, "town": loc.town.strip() or None,
@@ -899,7 +929,9 @@ class DirectoryService:
             opens = _opt(e, normalise_time, slot.opens, f"schedule[{i}].opens")
             closes = _opt(e, normalise_time, slot.closes, f"schedule[{i}].closes")
             if opens and closes and closes <= opens:
-                e.errors[f"schedule[{i}].closes"] = f"Closing time {closes} must be after opening time {opens}."
+                e.errors[f"schedule[{i}].closes"] = (
+                    f"Closing time {closes} must be after opening time {opens}."
+                )
             if not 0 <= slot.weekday <= 6:
                 e.errors[f"schedule[{i}].weekday"] = "Choose a day of the week."
             slots.append((slot.weekday, opens, closes, (slot.note or "").strip() or None))
@@ -958,7 +990,9 @@ class DirectoryService:
                 org = Organisation(uid=form.client_key) if form.client_key else Organisation()
                 s.add(org)
             else:
-                org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
+                org = self._load_for_update(
+                    s, Organisation, organisation_id, expected_version, "organisation"
+                )
             for key in ("name", "alternate_name", "description", "website", "email", "legal_status",
                         "register_kind", "registration_number", "status"):
                 setattr(org, key, values[key])
@@ -979,18 +1013,30 @@ class DirectoryService:
             s.flush()
             return organisation_detail(s, org)
 
-    def _replace_org_children(self, s: Session, org: Organisation, values: dict[str, Any]) -> dict[str, list[Any]]:
+    def _replace_org_children(
+        self, s: Session, org: Organisation, values: dict[str, Any]
+    ) -> dict[str, list[Any]]:
         changes: dict[str, list[Any]] = {}
-        old_phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
-                                                   Phone.location_id.is_(None), Phone.contact_id.is_(None))
-                               .order_by(Phone.id)).all()
+        old_phones = s.scalars(
+            select(Phone)
+            .where(
+                Phone.organisation_id == org.id,
+                Phone.service_id.is_(None),
+                Phone.location_id.is_(None),
+                Phone.contact_id.is_(None),
+            )
+            .order_by(Phone.id)
+        ).all()
         old = [(p.number, p.type, p.description) for p in old_phones]
         if old != values["phones"]:
             for p in old_phones:
                 s.delete(p)
             for number, ptype, desc in values["phones"]:
                 s.add(Phone(organisation_id=org.id, number=number, type=ptype, description=desc))
-            changes["phones"] = [[display_phone(x[0]) for x in old], [display_phone(x[0]) for x in values["phones"]]]
+            changes["phones"] = [
+                [display_phone(x[0]) for x in old],
+                [display_phone(x[0]) for x in values["phones"]],
+            ]
 
         existing = {c.id: c for c in s.scalars(select(Contact).where(Contact.organisation_id == org.id,
                                                                       Contact.service_id.is_(None)))}
@@ -1016,7 +1062,9 @@ class DirectoryService:
         if touched:
             changes["contacts"] = [before, sorted(c["name"] for c in values["contacts"])]
 
-        existing_locs = {loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))}
+        existing_locs = {
+            loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))
+        }
         kept = set()
         before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
         touched = False
@@ -1037,8 +1085,12 @@ class DirectoryService:
                 in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
                                   .where(ServiceAtLocation.location_id == lid))
                 if in_use:
-                    raise ValidationFailed({"locations": f"The venue “{obj.name or obj.address_1}” is used by "
-                                                         f"{in_use} service(s): remove it from them first."})
+                    raise ValidationFailed(
+                        {
+                            "locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                            f"{in_use} service(s): remove it from them first."
+                        }
+                    )
                 s.delete(obj)
                 touched = True
         if touched:
@@ -1193,9 +1245,17 @@ class DirectoryService:
                 return
             obj.archived_at = self.ctx.now() if archived else None
             org_id = obj.id if entity == "organisation" else obj.organisation_id
-            audit.record(s, self.ctx, AuditAction.ARCHIVE if archived else AuditAction.RESTORE, entity, obj.id,
-                         obj.name, {"archived": [not archived, archived]}, summary=reason.strip(),
-                         organisation_id=org_id)
+            audit.record(
+                s,
+                self.ctx,
+                AuditAction.ARCHIVE if archived else AuditAction.RESTORE,
+                entity,
+                obj.id,
+                obj.name,
+                {"archived": [not archived, archived]},
+                summary=reason.strip(),
+                organisation_id=org_id,
+            )
 
     def mark_verified(self, service_id: int, on: date | None = None) -> None:
         """Record that someone checked the service's details are still right."""
@@ -1212,6 +1272,17 @@ class DirectoryService:
 
 
 __all__ = [
-    "ConflictError", "ContactForm", "DirectoryService", "LocationForm", "OrganisationDetail", "OrganisationForm",
-    "PhoneForm", "SearchFilters", "SearchResult", "ServiceDetail", "ServiceForm", "ServiceRow", "SlotForm",
+    "ConflictError",
+    "ContactForm",
+    "DirectoryService",
+    "LocationForm",
+    "OrganisationDetail",
+    "OrganisationForm",
+    "PhoneForm",
+    "SearchFilters",
+    "SearchResult",
+    "ServiceDetail",
+    "ServiceForm",
+    "ServiceRow",
+    "SlotForm",
 ]

@@ -68,6 +68,7 @@ from sp_desktop.interop.records import (
     changed_fields,
     checksum,
     org_fingerprint,
+    screen_feed,
     service_fingerprint,
 )
 from sp_desktop.interop.textparse import CategoryChoice, CategoryMatcher, normalise_name
@@ -761,17 +762,17 @@ class ImportService:
                   create_missing_categories: bool = False, skip_bad_rows: bool = False,
                   skip_bad_fields: bool = False) -> Feed:
         if loaded.feed is not None:
-            return leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed
+            return screen_feed(leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed)
         assert loaded.table is not None
         try:
-            return spreadsheet.feed_from_table(
+            return screen_feed(spreadsheet.feed_from_table(
                 loaded.table,
                 mapping if mapping is not None else loaded.mapping,
                 self.categories(),
                 create_missing_categories=create_missing_categories,
                 skip_bad_rows=skip_bad_rows,
                 skip_bad_fields=skip_bad_fields,
-            )
+            ))
         except spreadsheet.MappingError as exc:
             raise ImportFailed(str(exc)) from None
 
@@ -791,6 +792,7 @@ class ImportService:
                progress: Progress | None = None) -> ImportResult:
         """Import in one transaction. Raises ImportFailed (nothing written) while the feed has errors."""
         choices = choices or ImportChoices()
+        screen_feed(feed)
         if feed.errors:
             raise ImportFailed(
                 f"{len(feed.errors)} problem(s) in {feed.source_name} must be fixed first; nothing "

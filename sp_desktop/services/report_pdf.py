@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,8 +118,13 @@ def _table(st: _Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], wi
     `highlight` rows shaded (and marked in words by the caller, never by shade alone)."""
     head_style = st.head_small if compact else st.cell_bold
     data: list[list[Any]] = [[_p(h, head_style) for h in header]]
+    last = len(header) if numeric_to is None else numeric_to + 1
     for row in rows:
-        data.append([c if not isinstance(c, str) else _p(c, st.cell) for c in row])
+        # A number ("1,234", "45%") is drawn as a plain string, styled below: wrapping a Paragraph
+        # for each of a five-year report's thousands of figures was most of the PDF's time.
+        data.append([c if not isinstance(c, str) else
+                     c if numeric_from <= i < last and _is_figure(c) else _p(c, st.cell)
+                     for i, c in enumerate(row)])
     t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
@@ -134,18 +140,32 @@ def _table(st: _Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], wi
         style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), FLAG_BG))
     if total:
         style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
+    if last > numeric_from:  # the plain-string figures: as the cell style, right-aligned
+        figures = ((numeric_from, 1), (last - 1, -1))
+        style += [("FONTNAME", *figures, st.cell.fontName), ("FONTSIZE", *figures, st.cell.fontSize),
+                  ("LEADING", *figures, st.cell.leading), ("TEXTCOLOR", *figures, st.cell.textColor),
+                  ("ALIGN", *figures, "RIGHT")]
+        if total:
+            style.append(("FONTNAME", (numeric_from, -1), (last - 1, -1), st.cell_bold.fontName))
     t.setStyle(TableStyle(style))
     # Right-align numeric columns by re-styling their paragraphs.
     right = ParagraphStyle("right", parent=st.cell, alignment=2)
     right_bold = ParagraphStyle("rightb", parent=st.cell_bold, alignment=2)
     right_head = ParagraphStyle("righth", parent=head_style, alignment=2)
-    last = len(header) if numeric_to is None else numeric_to + 1
     for r, row in enumerate(data):
         for c in range(numeric_from, min(last, len(row))):
             cell = row[c]
             if isinstance(cell, Paragraph):
                 cell.style = right_head if r == 0 else right_bold if total and r == len(data) - 1 else right
     return t
+
+
+_FIGURE = re.compile(r"[-+−–]?[£]?\d[\d,.]*%?|[–—-]|")
+
+
+def _is_figure(text: str) -> bool:
+    """A short number, percentage or dash: safe to draw without a Paragraph (no wrapping needed)."""
+    return len(text) <= 16 and _FIGURE.fullmatch(text.strip()) is not None
 
 
 def _nice_max(value: int) -> int:

@@ -36,7 +36,9 @@ from sp_desktop.db.models import (
     Staff,
     signposting_reason,
 )
+from sp_desktop.domain import bounds
 from sp_desktop.domain.enums import AuditAction, Experience, Outcome, SignpostingMethod
+from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.domain.scrub import Removed, scrub
 from sp_desktop.services import audit
@@ -387,6 +389,11 @@ def check_period(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
         errors["date_to"] = (f"The period ends ({show_date(date_to)}) before it starts "
                              f"({show_date(date_from)}): swap the dates.")
+    if date_from and date_to and not errors:
+        try:  # years the app keeps, and at most ten years (a report stays quick)
+            bounds.check_period(date_from, date_to)
+        except BadInput as exc:
+            errors[exc.field] = f"{exc.message} {exc.what_to_do}".strip()
     if errors:
         raise ValidationFailed(errors)
 

@@ -32,6 +32,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sp_desktop.db.models import Organisation, Service, Staff, VettingCheckItem, VettingEvidence
+from sp_desktop.domain.bounds import MAX_DAYS_AHEAD
 from sp_desktop.domain.enums import AuditAction, OrganisationStatus, ServiceStatus, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
@@ -787,6 +788,10 @@ class VettingService:
         today = self.ctx.today()
         with self.ctx.read() as s:
             days = within_days if within_days is not None else read_settings(s).review_due_soon_days
+            if not 0 <= days <= MAX_DAYS_AHEAD:
+                shown = days if abs(days) < 10**9 else "more"
+                raise ValidationFailed({"within_days": f"Look at most {MAX_DAYS_AHEAD:,} days ahead "
+                                                       f"(ten years), not {shown}."})
             horizon = today + timedelta(days=days)
             approver = aliased(Staff)
             review_due, evidence_due = _due_conditions(horizon)
@@ -913,6 +918,10 @@ class VettingService:
         today = self.ctx.today()
         with self.ctx.read() as s:
             days = within_days if within_days is not None else read_settings(s).review_due_soon_days
+            if not 0 <= days <= MAX_DAYS_AHEAD:
+                shown = days if abs(days) < 10**9 else "more"
+                raise ValidationFailed({"within_days": f"Look at most {MAX_DAYS_AHEAD:,} days ahead "
+                                                       f"(ten years), not {shown}."})
             review_due, evidence_due = _due_conditions(today + timedelta(days=days))
             ids = union(select(Organisation.id).where(*review_due),
                         select(Organisation.id)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'  # re-chained in number order: 0003, 0005, 0006, 0007, 0009, 0012
 branch_labels = None
 depends_on = None
 
