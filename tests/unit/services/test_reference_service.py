@@ -168,6 +168,6 @@ def test_the_partner_report_counts_references_and_ends_with_a_page_for_them_to_f
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     assert "We gave out 2 with your services on them in this period; you told us about 1." in text
     last = " ".join((reader.pages[-1].extract_text() or "").split())
-    assert "Tell Your GP Practice what you need" in last
+    assert f"Tell {report.practice_name} what you need" in last
     assert "Are you taking new people at the moment?" in last and "Changes coming up" in last
     assert a not in text  # the codes themselves are not listed
