@@ -47,7 +47,8 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
         print("No service matches every word; closest matches:", file=out)
     for r in result.rows:
         print(f"{r.id:>6}  {r.name} — {r.organisation_name}"
-              f"{'  (' + r.town + ')' if r.town else ''}  [{r.cost}; {r.vetting_status.symbol} {r.vetting_status.label}; "
+              f"{'  (' + r.town + ')' if r.town else ''}  [{r.cost}; "
+              f"{r.vetting_status.symbol} {r.vetting_status.label}; "
               f"checked {show_date(r.last_verified_on, 'never')}]", file=out)
     more = f" (showing {len(result.rows)})" if result.truncated else ""
     print(f"{result.total} service{'s' if result.total != 1 else ''} found{more}.", file=out)

@@ -186,7 +186,8 @@ class SqliteSearch:
         words = group_words(groups)
         lst = LISTING
         long_groups = [g for g in groups if not g.short]
-        short_words = sorted({g.typed for g in groups if g.short}, key=lambda w: (-len(w), w))  # "de" before "d"
+        # "de" before "d"
+        short_words = sorted({g.typed for g in groups if g.short}, key=lambda w: (-len(w), w))
         if not every:
             if not long_groups:
                 return RankedPage(None, 0)
@@ -224,7 +225,8 @@ class SqliteSearch:
         below = lst.c.vetting_status.in_([VettingStatus.SUSPENDED, VettingStatus.DECLINED])
         shown_first = ~below
         tier = case((below, 4), (starts, 0), (in_name, 1), (in_org, 2), else_=3)
-        major: ColumnElement[Any] = tier * 2 + case((lst.c.vetting_status == VettingStatus.APPROVED, 0), else_=1)
+        approved = case((lst.c.vetting_status == VettingStatus.APPROVED, 0), else_=1)
+        major: ColumnElement[Any] = tier * 2 + approved
         if not every:  # most groups answered first
             answered = sum((case((driver_id.in_(text(
                 "SELECT rowid FROM service_fts WHERE service_fts MATCH :g" + str(i)).bindparams(
@@ -249,8 +251,9 @@ class SqliteSearch:
         # their prefixes are looked up, so the index count is the exact size of tier 0.
         others = [exists().where(PREFIX.c.prefix == w, PREFIX.c.service_id == lst.c.id)  # a probe per row
                   for w in short_words if w != words[0]]
-        if long_groups in ([], list(groups[:1])) and self._count(s, lst, lst.c.id, [starts, shown_first, *others],
-                                                                 conditions, hidden) >= limit:
+        tier0 = [starts, shown_first, *others]
+        only_first = long_groups in ([], list(groups[:1]))
+        if only_first and self._count(s, lst, lst.c.id, tier0, conditions, hidden) >= limit:
             total = self._count(s, source if hidden is None else driver, driver_id, match, conditions, hidden)
             if long_groups:
                 # FTS5 runs the MATCH once and each row is tested against tier 0 (a set of ids from
@@ -266,8 +269,8 @@ class SqliteSearch:
             return RankedPage(None, 0)
         top = next((t for t in range(3) if n[1 + t] >= limit), 3)  # the tiers the page needs
         if top == 0 and long_groups:  # as above: tier 0 is a set of ids from the index
-            return RankedPage(ranked(source, [match[0], driver_id.in_(select(lst.c.id).where(starts, shown_first)),
-                                              *match[1:], *conditions]), int(n[0]))
+            first = driver_id.in_(select(lst.c.id).where(starts, shown_first))
+            return RankedPage(ranked(source, [match[0], first, *match[1:], *conditions]), int(n[0]))
         return RankedPage(ranked(source, where if top == 3 else [*where, up_to[top]]), int(n[0]))
 
 

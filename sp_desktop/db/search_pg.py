@@ -110,7 +110,8 @@ class PostgresSearch:
         org_all = " AND ".join(self._group_sql("ss.organisation", g, params) if not g.short
                                else f"ss.organisation LIKE :w{i} ESCAPE '\\'" for i, g in enumerate(groups))
         below = "o.vetting_status IN ('suspended', 'declined')"
-        tier = (f"(CASE WHEN {below} THEN 4 WHEN ss.name LIKE :first ESCAPE '\\' THEN 0 WHEN {name_all} THEN 1 "
+        tier = (f"(CASE WHEN {below} THEN 4 WHEN ss.name LIKE :first ESCAPE '\\' THEN 0"
+                f" WHEN {name_all} THEN 1 "
                 f"WHEN {org_all} THEN 2 ELSE 3 END)")
         major = f"({tier} * 2 + CASE WHEN o.vetting_status = 'approved' THEN 0 ELSE 1 END)"
         if not every:
@@ -119,7 +120,8 @@ class PostgresSearch:
             major = (f"((CASE WHEN {below} THEN 1000 ELSE 0 END) + ({len(long_groups)} - ({answered})) * 10"
                      f" + {major})")
 
-        vetting = "JOIN service AS sv ON sv.id = ss.service_id JOIN organisation AS o ON o.id = sv.organisation_id"
+        vetting = ("JOIN service AS sv ON sv.id = ss.service_id"
+                   " JOIN organisation AS o ON o.id = sv.organisation_id")
         if phrases:
             # FTS5 (fts5_aux.c): score = -sum_i idf_i * f_i * (k1 + 1) / (f_i + k1 * (1 - b + b * D / avgdl))
             # with idf_i = ln((N - n_i + 0.5) / (n_i + 0.5)), floored at 1e-6.
@@ -142,7 +144,8 @@ class PostgresSearch:
                 hits.append(f"CAST(count(*) FILTER (WHERE document LIKE :h{i} ESCAPE '\\')"
                             f" AS double precision) AS h{i}")
             stats = (f"(SELECT CAST(count(*) AS double precision) AS n, "
-                     f"CAST(sum(ntokens) AS double precision) / greatest(count(*), 1) AS avgdl, {', '.join(hits)} "
+                     f"CAST(sum(ntokens) AS double precision) / greatest(count(*), 1) AS avgdl, "
+                     f"{', '.join(hits)} "
                      f"FROM service_search) AS st")
             # each word's weighted frequency once per row (it is used twice in the formula)
             source = (f"service_search AS ss {vetting} CROSS JOIN {stats} "

@@ -169,7 +169,12 @@ def _tokens(query: str) -> list[tuple[str, str]]:
 
 def query_groups(query: str, synonyms: Synonyms | None = None) -> list[Group]:
     """The groups `query` asks for, in the order typed (see the module docstring)."""
-    lookup = (synonyms or Synonyms(())).lookup()
+    return list(_query_groups(query, (synonyms or Synonyms(())).lines))
+
+
+@lru_cache(maxsize=512)  # each keystroke's query is asked for again when the results refresh
+def _query_groups(query: str, lines: tuple[tuple[str, ...], ...]) -> tuple[Group, ...]:
+    lookup = _lookup(lines)
     raw = _tokens(query)
     # hyphenated words: their parts as words, remembering which were joined
     words: list[tuple[str, str, bool]] = []  # (plain, as typed, joined to the next by a hyphen)
@@ -181,7 +186,7 @@ def query_groups(query: str, synonyms: Synonyms | None = None) -> list[Group]:
         for i, (p, t) in enumerate(zip(parts, typed_parts, strict=True)):
             words.append((p, t, i < len(parts) - 1))
     if not words:
-        return []
+        return ()
     keys = [word_key(p) for p, _t, _j in words]
     everything_small = all(p in STOP_WORDS for p, _t, _j in words)
     groups: list[Group] = []
@@ -212,14 +217,15 @@ def query_groups(query: str, synonyms: Synonyms | None = None) -> list[Group]:
                 groups.append(Group(plain, ()))
                 continue
             alts = _forms(typed)
-            particle = next((p for p in PARTICLES if plain.endswith(p) and len(plain) - len(p) >= MIN_PHRASE), None)
+            particle = next((p for p in PARTICLES
+                             if plain.endswith(p) and len(plain) - len(p) >= MIN_PHRASE), None)
             if particle:
                 stem = plain[:-len(particle)]
                 alts += [f"{stem} {particle}", f"{stem}-{particle}"]
             for m in lookup.get((keys[i - 1],), ()):
                 alts += _member_forms(m)
             groups.append(Group(plain, _reduce(alts)))
-    return groups
+    return tuple(groups)
 
 
 def group_words(groups: Sequence[Group]) -> list[str]:

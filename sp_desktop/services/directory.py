@@ -561,14 +561,10 @@ class DirectoryService:
         suspended and declined ones come last, and the front desk does not see them at all.
         When no service answers every word, the services answering most of them are returned,
         with `closest` set."""
-        from sp_desktop.services.search_words import synonyms_in
-
         f = filters or SearchFilters()
-        with self.ctx.read() as s:
-            groups = query_groups(query, synonyms_in(s))
-        found = self._search(groups, query, f, limit, True)
+        found, groups = self._search(query, None, f, limit, True)
         if found.total == 0 and len(groups) > 1 and any(not g.short for g in groups):
-            closest = self._search(groups, query, f, limit, False)
+            closest, _ = self._search(query, groups, f, limit, False)
             if closest.total:
                 return replace(closest, closest=True)
         return found
@@ -576,12 +572,20 @@ class DirectoryService:
     def _front_desk(self) -> bool:
         return self.ctx.actor.role is AppRole.FRONT_DESK
 
-    def _search(self, groups: list[Group], query: str, f: SearchFilters, limit: int,
-                every: bool) -> SearchResult:
+    @staticmethod
+    def _groups(s: Session, query: str) -> list[Group]:
+        from sp_desktop.services.search_words import synonyms_in
+
+        return query_groups(query, synonyms_in(s)) if query.strip() else []
+
+    def _search(self, query: str, groups: list[Group] | None, f: SearchFilters, limit: int,
+                every: bool) -> tuple[SearchResult, list[Group]]:
         backend = self.search_backend
         if isinstance(backend, SqliteSearch):
             return self._search_listing(backend, groups, query, f, limit, every)
         with self.ctx.read() as s:
+            if groups is None:
+                groups = self._groups(s, query)
             matches = backend.matches(groups, every)
             town = (select(func.min(Location.town)).join(ServiceAtLocation,
                                                           ServiceAtLocation.location_id == Location.id)
@@ -635,10 +639,10 @@ class DirectoryService:
                            bool(r.by_phone), bool(r.online))
                 for r in s.execute(q))
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
-            return SearchResult(rows, total, query)
+            return SearchResult(rows, total, query), groups
 
-    def _search_listing(self, backend: SqliteSearch, groups: list[Group], query: str, f: SearchFilters,
-                        limit: int, every: bool) -> SearchResult:
+    def _search_listing(self, backend: SqliteSearch, groups: list[Group] | None, query: str, f: SearchFilters,
+                        limit: int, every: bool) -> tuple[SearchResult, list[Group]]:
         """`search` on SQLite: filters, ranking and the rows shown all come from the search
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
@@ -650,6 +654,8 @@ class DirectoryService:
             conditions.append(lst.c.vetting_status.not_in(_BELOW))
             hidden = _HIDDEN_AT_DESK if hidden is not None else None
         with self.ctx.read() as s:
+            if groups is None:
+                groups = self._groups(s, query)
             ranked = backend.page(s, groups, conditions, limit, hidden, every)
             total: int | None
             if ranked is None:  # no query: every service, by name
@@ -658,7 +664,7 @@ class DirectoryService:
                         .limit(limit).subquery("page"))
                 total = None
             elif ranked.rows is None:
-                return SearchResult((), 0, query)
+                return SearchResult((), 0, query), groups
             else:
                 page, total = ranked.rows, ranked.total
             q = (select(lst.c.id, lst.c.service_name, lst.c.organisation_id, lst.c.organisation_name,
@@ -677,7 +683,7 @@ class DirectoryService:
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
-            return SearchResult(rows, total, query)
+            return SearchResult(rows, total, query), groups
 
     @staticmethod
     def _listing_conditions(f: SearchFilters) -> list[Any]:

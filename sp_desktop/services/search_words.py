@@ -43,7 +43,8 @@ class SearchWords:
 def check_lines(text: str) -> str:
     """The practice's lines, tidied (spaces, blank lines), or BadInput saying which line is wrong."""
     if len(text) > MAX_CHARACTERS:
-        raise BadInput("Search words", f"The list is {len(text):,} characters long; the most is {MAX_CHARACTERS:,}.",
+        raise BadInput("Search words",
+                       f"The list is {len(text):,} characters long; the most is {MAX_CHARACTERS:,}.",
                        "Remove lines you no longer need, then save again.")
     kept = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -54,12 +55,14 @@ def check_lines(text: str) -> str:
             raise BadInput("Search words", f"Line {number} has a control character in it.",
                            "Retype the line, then save again.", where=f"line {number}")
         if len(line) > MAX_LINE:
-            raise BadInput("Search words", f"Line {number} is {len(line)} characters long; the most is {MAX_LINE}.",
+            raise BadInput("Search words",
+                           f"Line {number} is {len(line)} characters long; the most is {MAX_LINE}.",
                            "Split it into shorter lines of words that mean the same.", where=f"line {number}")
         if not line.startswith("#"):
             members = [m.strip() for m in line.split("#", 1)[0].split(",") if m.strip()]
             if len(members) < 2:
-                raise BadInput("Search words", f"Line {number} (\u201c{line}\u201d) has only one word or phrase.",
+                raise BadInput("Search words",
+                               f"Line {number} (\u201c{line}\u201d) has only one word or phrase.",
                                "Put two or more words that mean the same on a line, separated by commas, "
                                "for example: sanctuary, night shelter.", where=f"line {number}")
         kept.append(line)

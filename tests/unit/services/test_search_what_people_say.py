@@ -18,22 +18,26 @@ from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import DirectoryService, LocationForm, OrganisationForm, ServiceForm
 from sp_desktop.services.search_words import SearchWordsService
 
+A = VettingStatus.APPROVED
 # (organisation, service, description, town, vetting)
 SERVICES = [
     ("Paisley Men's Shed", "Men's shed workshop", "Woodwork and a cuppa for men who feel lonely.", "Paisley",
-     VettingStatus.APPROVED),
-    ("Renfrew Men's Shed", "Men's shed", "Woodwork and company.", "Renfrew", VettingStatus.APPROVED),
+     A),
+    ("Renfrew Men's Shed", "Men's shed", "Woodwork and company.", "Renfrew", A),
     ("Carer's Link", "Carer's support line", "For anyone looking after a relative.", "Johnstone",
-     VettingStatus.APPROVED),
-    ("Cancer Care Drop In", "Cancer drop in", "Come along, no appointment.", "Paisley", VettingStatus.APPROVED),
-    ("Dropin Hub", "The dropin", "Tea and a chat.", "Linwood", VettingStatus.APPROVED),
+     A),
+    ("Cancer Care Drop In", "Cancer drop in", "Come along, no appointment.", "Paisley", A),
+    ("Dropin Hub", "The dropin", "Tea and a chat.", "Linwood", A),
     ("Counselling Works", "Counsellor sessions", "Talk to a trained counsellor.", "Erskine",
-     VettingStatus.APPROVED),
-    ("Quarry Walkers", "Walking football", "Slow football for over 50s.", "Paisley", VettingStatus.APPROVED),
-    ("Unchecked Walkers", "Walking football", "Slow football for over 50s.", "Paisley", VettingStatus.NOT_VETTED),
-    ("Suspended Walkers", "Walking football", "Slow football for over 50s.", "Paisley", VettingStatus.SUSPENDED),
-    ("Declined Walkers", "Walking football", "Slow football for over 50s.", "Paisley", VettingStatus.DECLINED),
-    ("Night Shelter Renfrewshire", "Night shelter", "A bed for the night.", "Paisley", VettingStatus.APPROVED),
+     A),
+    ("Quarry Walkers", "Walking football", "Slow football for over 50s.", "Paisley", A),
+    ("Unchecked Walkers", "Walking football", "Slow football for over 50s.", "Paisley",
+     VettingStatus.NOT_VETTED),
+    ("Suspended Walkers", "Walking football", "Slow football for over 50s.", "Paisley",
+     VettingStatus.SUSPENDED),
+    ("Declined Walkers", "Walking football", "Slow football for over 50s.", "Paisley",
+     VettingStatus.DECLINED),
+    ("Night Shelter Renfrewshire", "Night shelter", "A bed for the night.", "Paisley", A),
 ]
 
 
