@@ -43,7 +43,8 @@ class DefaultButtonKeeper(QObject):
         kind = event.type()
         if kind == QEvent.Type.FocusIn and isinstance(watched, QPushButton):
             keep_default(watched)
-        elif kind == QEvent.Type.Show and isinstance(watched, QDialog) and not isinstance(watched, QMessageBox):
+        elif kind == QEvent.Type.Show and isinstance(watched, QDialog) \
+                and not isinstance(watched, QMessageBox):
             register_default(watched)
         return False
 

@@ -52,6 +52,8 @@ def _ids(w: MainWindow) -> tuple[int, int]:
 
 
 def _factories(w: MainWindow) -> dict[str, Any]:
+    from sp_desktop.services.followups import FollowUpService
+    from sp_desktop.ui import data_menu
     from sp_desktop.ui.dialogs import (
         about_dialog,
         archive_dialog,
@@ -76,8 +78,6 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         trust_note_dialog,
         vetting_dialog,
     )
-    from sp_desktop.services.followups import FollowUpService
-    from sp_desktop.ui import data_menu
     from sp_desktop.ui.pages import followups_page, staff_page
 
     ctx, sid, oid = w.ctx, *_ids(w)
@@ -101,15 +101,18 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         "ImportWizard": lambda: import_wizard.ImportWizard(ctx, w.tasks, w),
         "LeafletOverrideDialog": lambda: leaflet_override_dialog.LeafletOverrideDialog(
             leaflets.check([sid])[0], w),
-        "LeafletPreviewDialog": lambda: leaflet_preview_dialog.LeafletPreviewDialog(pdf, "Leaflet", "x.pdf", w),
-        "LogContactDialog": lambda: log_contact_dialog.LogContactDialog(ctx, oid, "An organisation", parent=w),
+        "LeafletPreviewDialog": lambda: leaflet_preview_dialog.LeafletPreviewDialog(pdf, "Leaflet", "x.pdf",
+                                                                                     w),
+        "LogContactDialog": lambda: log_contact_dialog.LogContactDialog(ctx, oid, "An organisation",
+                                                                         parent=w),
         "OpenOrganisationDialog": lambda: open_organisation_dialog.OpenOrganisationDialog(ctx, w),
-        "OrganisationRelationshipDialog": lambda: organisation_relationship_dialog.OrganisationRelationshipDialog(
-            ctx, oid, parent=w),
+        "OrganisationRelationshipDialog":
+            lambda: organisation_relationship_dialog.OrganisationRelationshipDialog(ctx, oid, parent=w),
         "OutcomeDialog": lambda: outcome_dialog.OutcomeDialog(ctx, item_id, w),
         "PartnerReportDialog": lambda: partner_report_dialog.PartnerReportDialog(
             [OrganisationChoice(oid, "An organisation", 3)], "November 2026", w),
-        "RecordSignpostingDialog": lambda: record_signposting_dialog.RecordSignpostingDialog(ctx, [sid], parent=w),
+        "RecordSignpostingDialog": lambda: record_signposting_dialog.RecordSignpostingDialog(ctx, [sid],
+                                                                                             parent=w),
         "ServerDialog": lambda: server_dialog.ServerDialog(w.runtime.paths, w),
         "SignInDialog": lambda: sign_in_dialog.SignInDialog(ctx, demo=True, parent=w),
         "FirstAdministratorDialog": lambda: sign_in_dialog.FirstAdministratorDialog(ctx, w),
@@ -164,8 +167,8 @@ def test_no_button_that_leaves_the_dialog_open_takes_enter_away(qtbot: Any, wind
             button.setFocus(Qt.FocusReason.MouseFocusReason)  # as a click gives it
             qtbot.waitUntil(button.hasFocus, timeout=2000)
             now = [b for b in dialog.findChildren(QPushButton) if b.isDefault()]
-            assert now == defaults, (f"{name}: “{button.text()}” took Enter from {[b.text() for b in defaults]}"
-                                     f" to {[b.text() for b in now]}")
+            assert now == defaults, (f"{name}: “{button.text()}” took Enter from "
+                                     f"{[b.text() for b in defaults]} to {[b.text() for b in now]}")
             walked += 1
         dialog.done(0)
     assert walked >= 10  # the walk really met buttons that stay in their dialog

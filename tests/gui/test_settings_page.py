@@ -91,7 +91,7 @@ def test_administrator_adds_staff_resets_a_password_and_deactivates(
         except StopIteration:
             return QDialog.DialogCode.Rejected
         if pw != "short":
-            assert "at least 8 characters" in dialog.error.text()  # the first try was refused
+            assert "at least 10 characters" in dialog.error.text()  # the first try was refused
         dialog.password.setText(pw)
         dialog.confirm.setText(again)
         return QDialog.DialogCode.Accepted

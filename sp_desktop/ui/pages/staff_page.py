@@ -102,7 +102,7 @@ class StaffDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("staff_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("at least 8 characters; tell them, they can change it")
+        self.password.setPlaceholderText("at least 10 characters; they choose their own at first sign-in")
         self.confirm = QLineEdit()
         self.confirm.setObjectName("staff_confirm")
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
