@@ -153,5 +153,5 @@ def runtime_for(args: argparse.Namespace) -> Iterator[tuple[Runtime, ServiceCont
         rt.close()
 
 
-__all__ = ["NEW_PASSWORD_ENV", "NOBODY", "PASSWORD_ENV", "ReadOnlyContext", "SignInRequired", "add_subcommand",
-           "change_password_at_sign_in", "read_password", "resolve_actor", "runtime_for"]
+__all__ = ["NEW_PASSWORD_ENV", "NOBODY", "PASSWORD_ENV", "ReadOnlyContext", "SignInRequired",
+           "add_subcommand", "change_password_at_sign_in", "read_password", "resolve_actor", "runtime_for"]
