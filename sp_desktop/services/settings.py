@@ -34,6 +34,7 @@ class PracticeSettings:
     backups_keep_daily: int = 7
     backups_keep_weekly: int = 4
     default_leaflet_format: str = "standard"
+    evidence_max_age_months: int = 12  # approving lists evidence checked longer ago than this
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -55,7 +56,8 @@ def _validate(values: dict[str, Any]) -> None:
         errors["practice_name"] = "Enter the practice name (it is printed on every leaflet)."
     for key, low, high in (("review_interval_months", 1, 60), ("review_due_soon_days", 1, 365),
                            ("idle_lock_minutes", 0, 240), ("patient_reference_retention_days", 1, 3650),
-                           ("backups_keep_daily", 1, 60), ("backups_keep_weekly", 0, 52)):
+                           ("backups_keep_daily", 1, 60), ("backups_keep_weekly", 0, 52),
+                           ("evidence_max_age_months", 1, 60)):
         if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = f"Must be a whole number from {low} to {high}."
     if errors:
