@@ -97,7 +97,7 @@ def resolve_actor(rt: Runtime, args: argparse.Namespace) -> Actor | None:
     name = (getattr(args, "user", None) or "").strip()
     if not name:
         return None
-    auth = Authenticator(rt.context())
+    auth = Authenticator(rt.sign_in_context())
     if auth.needs_first_administrator() and not auth.accounts():
         raise CommandError(f"This database has no staff accounts yet, so “{name}” cannot sign in. Create "
                            "the first administrator with: sp-desktop staff add \"Your Name\" --role "

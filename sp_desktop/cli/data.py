@@ -86,7 +86,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         sub, "restore", "replace the database with a backup (the current data is backed up first)",
         "Check a backup (undamaged, an sp_desktop database, not from a newer version), show what it holds, "
         "back up the current database, then put the backup in its place. Close sp_desktop on every PC first.")
-    p.add_argument("file", metavar="FILE", help="the backup file")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="the backup file (may be left out when the database is damaged or missing: then "
+                        "the newest backup that checks out is restored)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
     p.set_defaults(run=run_restore)
 
@@ -227,25 +229,81 @@ def run_backup(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _confirm_restore(args: argparse.Namespace, out: TextIO) -> bool:
+    from sp_desktop.cli import CommandError
+
+    if args.yes:
+        return True
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError("add --yes to restore without being asked (the current data is backed up first).")
+    answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
+    if answer.strip().lower() != "yes":
+        print("Nothing was changed.", file=out)
+        return False
+    return True
+
+
+def _restore_after_damage(args: argparse.Namespace, out: TextIO, damage: object) -> int:
+    """The database is damaged (put aside) or missing, so it cannot be opened or signed in to: put a
+    checked backup in its place. Needs only access to the data folder on this PC (as copying the file
+    by hand would); the window offers the same."""
+    from sp_desktop.cli import CommandError
+    from sp_desktop.db import integrity
+    from sp_desktop.services.health import DamagedDatabase
+
+    assert isinstance(damage, DamagedDatabase)
+    report = damage.report
+    print(report.message.split("\n\n")[0], file=out)
+    if args.file:
+        chosen = Path(args.file).expanduser().resolve()
+        try:
+            ok = integrity.looks_like_app_database(chosen) and \
+                integrity.check_file(chosen, full=True, read_only=True).ok
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"{chosen} cannot be read ({exc}). Choose another backup.") from None
+        if not ok:
+            raise CommandError(f"{chosen} is not an sp_desktop backup that checks out (damaged, or another "
+                               "program's file). Nothing was changed. Choose another backup.")
+    elif report.backup is not None:
+        chosen = report.backup.path
+    else:
+        raise CommandError("No backup that checks out was found, so there is nothing to restore. Give the "
+                           "backup file: sp-desktop restore FILE. Nothing was changed.")
+    print(f"Backup to restore: {chosen}", file=out)
+    if not _confirm_restore(args, out):
+        return 1
+    try:
+        integrity.restore_after_damage(report, report.database.parent, backup=chosen)
+    except OSError as exc:
+        raise CommandError(f"The backup could not be copied into place ({exc}). "
+                           "Nothing was changed.") from None
+    print(f"The directory was restored from {chosen}. Changes made after that backup was taken will need "
+          "to be made again.", file=out)
+    return 0
+
+
 def run_restore(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
     from sp_desktop.services.backups import BackupFailed, BackupService, BackupUnavailable, RestoreRefused
+    from sp_desktop.services.health import DamagedDatabase
 
+    try:
+        from sp_desktop.runtime import open_runtime
+
+        open_runtime(args).close()
+    except DamagedDatabase as damage:
+        return _restore_after_damage(args, out, damage)
+    if not args.file:
+        raise CommandError("Name the backup file to restore: sp-desktop restore FILE (see sp-desktop backup "
+                           "--list). The database itself is fine.")
     with runtime_for(args) as (rt, ctx):
         service = BackupService(ctx, rt.paths)
         try:
             summary = service.inspect(Path(args.file))
             print(f"{args.file}:", file=out)
             print(summary.describe(), file=out)
-            if not args.yes:
-                if not sys.stdin or not sys.stdin.isatty():
-                    raise CommandError(
-                        "add --yes to restore without being asked (the current data is backed up first)."
-                    )
-                answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
-                if answer.strip().lower() != "yes":
-                    print("Nothing was changed.", file=out)
-                    return 1
+            if not _confirm_restore(args, out):
+                return 1
             result = service.restore(Path(args.file))
         except (RestoreRefused, BackupFailed, BackupUnavailable) as exc:
             raise CommandError(str(exc)) from None

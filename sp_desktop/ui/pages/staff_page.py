@@ -408,6 +408,11 @@ class PracticeSettingsWidget(QWidget):
         add("allow_patient_reference", "Patient references",
             QCheckBox("Allow a practice-internal &reference on signposting records"))
         add("patient_reference_retention_days", "Keep references for", spin(1, 3650, " days"))
+        add("outcome_note_retention_days", "Keep &outcome notes for", spin(1, 3650, " days"),
+            "Outcome notes and feedback are removed this long after the signposting date.")
+        add("signposting_retention_days", "Keep si&gnposting records for", spin(30, 3650, " days"),
+            "Whole signposting records are deleted this long after their date (backups too). "
+            "Old records are removed automatically every day.")
         add("backup_folder", "&Backup folder", QLineEdit(), "Empty: the backups folder beside the data.")
         add("backups_keep_daily", "Daily backups kept", spin(1, 60))
         add("backups_keep_weekly", "Weekly backups kept", spin(0, 52))

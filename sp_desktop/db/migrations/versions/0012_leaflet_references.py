@@ -6,7 +6,7 @@ was made with it, that record (set to NULL if the record is purged). ``reference
 an organisation quoted the code back, with what it said happened. Nothing about the patient.
 
 Revision ID: 0012
-Revises: 0010 (re-chained in number order; written against 0003)
+Revises: 0010 (re-chained in number order; written against 0003, then 0005)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
