@@ -55,9 +55,9 @@ def test_the_administrators_own_reset_and_the_first_administrator_are_not_asked(
 
 
 def test_demo_accounts_keep_their_published_password(demo_db, clock):
-    from sp_desktop.services.base import ServiceContext
+    from sp_desktop.services.base import SYSTEM, ServiceContext
 
-    auth = Authenticator(ServiceContext(demo_db, clock))
+    auth = Authenticator(ServiceContext(demo_db, clock, SYSTEM))
     for name in ("Rachel Reception", "Dr Gordon Gill", "Lena Link", "Mary Manager"):
         actor = auth.sign_in(name, DEMO_PASSWORD)
         assert not auth.must_change_password(actor), name
