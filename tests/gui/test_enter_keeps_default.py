@@ -39,7 +39,7 @@ from sp_desktop.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot: Any, demo_runtime: Runtime) -> MainWindow:
-    actor = Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo")
+    actor = Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo")
     w = MainWindow(demo_runtime, demo_runtime.context(actor))
     qtbot.addWidget(w)
     return w
@@ -56,6 +56,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
     from sp_desktop.ui import data_menu
     from sp_desktop.ui.dialogs import (
         about_dialog,
+        acknowledge_dialog,
         archive_dialog,
         booklet_dialog,
         change_password_dialog,
@@ -89,6 +90,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
                         organisation_form_from(DirectoryService(ctx).get_organisation(oid)), True)
     return {
         "AboutDialog": lambda: about_dialog.AboutDialog(w.runtime, w),
+        "AcknowledgeDialog": lambda: acknowledge_dialog.AcknowledgeDialog(ctx, w),
         "ArchiveDialog": lambda: archive_dialog.ArchiveDialog(DirectoryService(ctx).get_service(sid), w),
         "BookletDialog": lambda: booklet_dialog.BookletDialog(ctx, w.tasks, w),
         "ChangePasswordDialog": lambda: change_password_dialog.ChangePasswordDialog(ctx, w),

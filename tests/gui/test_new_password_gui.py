@@ -20,10 +20,10 @@ GIVEN = "given by the administrator"
 
 @pytest.fixture
 def nadia(runtime: Runtime):
-    admin = Authenticator(runtime.context()).create_first_administrator("Mary Manager", "mary's own password")
+    admin = Authenticator(runtime.sign_in_context()).create_first_administrator("Mary Manager", "mary's own password")
     StaffService(runtime.context(admin)).add(StaffForm("Nadia Nurse", "Practice nurse", AppRole.CLINICIAN,
                                                        GIVEN))
-    return Authenticator(runtime.context()).sign_in("Nadia Nurse", GIVEN)
+    return Authenticator(runtime.sign_in_context()).sign_in("Nadia Nurse", GIVEN)
 
 
 def _typing(qtbot: Any, current: str, new: str, again: str, seen: list[ChangePasswordDialog]):
@@ -52,7 +52,7 @@ def test_sign_in_asks_for_a_new_password_before_the_window(qtbot: Any, runtime: 
     monkeypatch.setattr(ChangePasswordDialog, "exec",
                         _typing(qtbot, GIVEN, "nadia's own choice", "nadia's own choice", seen))
     assert sign_in(runtime, None) == nadia
-    auth = Authenticator(runtime.context())
+    auth = Authenticator(runtime.sign_in_context())
     assert not auth.must_change_password(auth.sign_in("Nadia Nurse", "nadia's own choice"))
     # from now on, no question
     monkeypatch.setattr(ChangePasswordDialog, "exec", lambda self: pytest.fail("asked again"))
