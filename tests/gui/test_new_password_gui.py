@@ -20,7 +20,7 @@ GIVEN = "given by the administrator"
 
 @pytest.fixture
 def nadia(runtime: Runtime):
-    admin = Authenticator(runtime.sign_in_context()).create_first_administrator("Mary Manager", "mary's own password")
+
     StaffService(runtime.context(admin)).add(StaffForm("Nadia Nurse", "Practice nurse", AppRole.CLINICIAN,
                                                        GIVEN))
     return Authenticator(runtime.sign_in_context()).sign_in("Nadia Nurse", GIVEN)
