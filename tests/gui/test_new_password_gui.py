@@ -20,7 +20,8 @@ GIVEN = "given by the administrator"
 
 @pytest.fixture
 def nadia(runtime: Runtime):
-
+    auth = Authenticator(runtime.sign_in_context())
+    admin = auth.create_first_administrator("Mary Manager", "mary's own password")
     StaffService(runtime.context(admin)).add(StaffForm("Nadia Nurse", "Practice nurse", AppRole.CLINICIAN,
                                                        GIVEN))
     return Authenticator(runtime.sign_in_context()).sign_in("Nadia Nurse", GIVEN)
