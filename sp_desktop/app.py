@@ -75,11 +75,13 @@ def build_main_window(runtime: Runtime, actor: Actor) -> Any:
 
 def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
     from sp_desktop.paths import AppPaths
-    from sp_desktop.ui import crash, recovery
+    from sp_desktop.ui import crash, recovery, single_instance
 
     app = create_application()
     # Unexpected errors: friendly dialog + log + drafts kept (ui/crash.py).
     crash.install(app, AppPaths.from_options(getattr(args, "data_dir", None)).data_dir, log_path)
+    if single_instance.claim(args, app) is None:  # one window per data folder: the open one came forward
+        return 0
     try:  # before the database is opened: without sign-in nothing is opened at all
         sign_in = sign_in_function()
     except SignInUnavailable as exc:

@@ -75,6 +75,29 @@ def run_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except KeyboardInterrupt:
         print("Stopped.", file=err)
         return 130
+    except Exception as exc:  # the server away, read-only, a lock, a timeout, the disk: one plain line
+        from sp_desktop.db.faults import explain
+        from sp_desktop.diagnostics import log
+
+        fault = explain(exc, _where(args))
+        log.error("sp-desktop %s failed", args.command, exc_info=exc)
+        if fault is None:
+            print(f"sp-desktop {args.command}: an unexpected error stopped the command "
+                  f"({type(exc).__name__}); the details are in the log file. Nothing was half-saved: "
+                  "each change is saved whole or not at all.", file=err)
+            return int(ExitCode.REFUSED)
+        print(f"sp-desktop {args.command}: {fault.message}", file=err)
+        return int(fault.exit_code)
+
+
+def _where(args: argparse.Namespace) -> str | None:
+    """The database the command was using, for messages (no password)."""
+    from sp_desktop.runtime import describe_target
+
+    try:
+        return describe_target(args)
+    except Exception:
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="import the good rows and leave out rows with problems (default: import nothing)",
     )
+    p.add_argument(
+        "--skip-bad-fields",
+        action="store_true",
+        help="import rows with a bad field (a phone that is not one, an unknown category...) without that "
+             "field; each is listed (rows without an organisation name still need fixing or --skip-bad-rows)",
+    )
     p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
                    help="what to do with organisations that look like ones already in the directory: merge "
                         "(fill in blanks, add missing services; the default), skip, or add as new")
@@ -49,12 +55,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "the feed's")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
+    p.add_argument("--assume-access",
+                   choices=("self_referral", "professional_referral", "drop_in", "appointment"),
+                   help="how people get to services whose file does not say (default: left empty, as nothing "
+                        "is assumed)")
     p.add_argument("--archive-missing", action="store_true",
                    help="archive records that came from this feed but are no longer in it")
     p.add_argument(
         "--feed", metavar="NAME", help="the feed's name, to tell feeds apart (default: worked out)"
     )
     p.set_defaults(run=run_import)
+
+    p = add_subcommand(
+        sub, "import-categories", "add a taxonomy file's terms to the practice's categories",
+        "Read an Open Referral (HSDS 3.0 / ORUK) taxonomy file (taxonomy terms as JSON) and add its terms to "
+        "the practice's categories, two levels deep, in one go. Categories already in the list are kept.")
+    p.add_argument("source", metavar="FILE", help="the taxonomy terms file (JSON)")
+    p.set_defaults(run=run_import_categories)
 
     p = add_subcommand(
         sub,
@@ -122,8 +139,29 @@ def _mapping(loaded: object, pairs: list[str]) -> dict[int, str]:
     return mapping
 
 
+def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool, skipping_fields: bool = False) -> str:
+    """Why nothing was imported, naming only the options that would work for this file."""
+    errors = feed.errors
+    bad = sorted({p.row for p in errors if p.row is not None})
+    rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
+    text = f"nothing was imported: {len(errors)} problem(s){rows} must be fixed first (each is listed above)."
+    if skipping:  # what is left cannot be left out row by row
+        return text + " Fix the file and import it again."
+    if is_spreadsheet:
+        if not bad:
+            return text + " Fix the file and import it again."
+        options = []
+        if not feed.whole_row_errors and not skipping_fields:  # every error is about one field
+            options.append("--skip-bad-fields to import those rows without the bad fields")
+        options.append("--skip-bad-rows to leave those rows out")
+        return text + " Fix the file, or use " + ", or ".join(options) + ", and import the rest."
+    return text + (" Fix the feed, or use --skip-bad-rows to leave those items out (services without an "
+                   "organisation, records without a name) and import the rest.")
+
+
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
+    from sp_desktop.domain.enums import AccessRoute
     from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
     from sp_desktop.services.imports import (
         FORMAT_LABELS,
@@ -151,13 +189,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                     target = FIELD_BY_KEY[key].label if key else "(not imported)"
                     print(f"  {heading} -> {target}", file=out)
             feed = service.read_feed(loaded, mapping or None, create_missing_categories=args.new_categories,
-                                     skip_bad_rows=args.skip_bad_rows)
+                                     skip_bad_rows=args.skip_bad_rows, skip_bad_fields=args.skip_bad_fields)
             choices = ImportChoices(
                 default_duplicate=args.duplicates,
                 default_conflict="take" if args.local_edits == "overwrite" else "keep",
                 unmatched_terms=args.unmatched_terms,
                 archive_missing=args.archive_missing,
                 feed_name=args.feed,
+                assume_access=AccessRoute(args.assume_access) if args.assume_access else None,
                 remember_columns=(
                     {loaded.table.headers[i]: k for i, k in mapping.items()}
                     if loaded.table is not None
@@ -169,10 +208,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             for line in report_lines(plan):
                 print(line, file=out)
             if plan.has_errors:
-                bad = sorted({p.row for p in feed.errors if p.row is not None})
-                rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
-                raise CommandError(f"nothing was imported: {len(feed.errors)} problem(s){rows} must be fixed "
-                                   "first. Fix the file, or use --skip-bad-rows to leave those rows out.")
+                raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows,
+                                            args.skip_bad_fields))
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0
@@ -182,6 +219,23 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         except Cancelled as exc:
             raise CommandError(str(exc), 130) from None
     print("", file=out)
+    print(result.describe(), file=out)
+    return 0
+
+
+def run_import_categories(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.categories import CategoryService, TaxonomyFileError
+
+    with runtime_for(args) as (_rt, ctx):
+        try:
+            result = CategoryService(ctx).import_taxonomy(Path(args.source))
+        except TaxonomyFileError as exc:
+            raise CommandError(str(exc)) from None
+    for label in result.added:
+        print(f"  + {label}", file=out)
+    for label in result.left_out:
+        print(f"  left out: {label}", file=out)
     print(result.describe(), file=out)
     return 0
 

@@ -94,6 +94,7 @@ class Permission(Enum):
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
     MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
+    PARTNER_REPORT = ("partner_report", AppRole.VETTING_LEAD)  # goes outside the practice: managers
     SIGNPOSTING_HISTORY = ("signposting_history", AppRole.CLINICIAN)
 
     @property
@@ -115,6 +116,7 @@ _PERMISSION_TEXT = {
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
+    Permission.PARTNER_REPORT: "make a partner report for a community organisation",
     Permission.SIGNPOSTING_HISTORY: "see the change history of signposting records",
 }
 

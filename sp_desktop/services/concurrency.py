@@ -181,7 +181,8 @@ def _service_rows(ctx: ServiceContext, mine: dict[str, Any], form: ServiceForm,
                                                       Location.town).where(Location.id.in_(form.location_ids)))}
         org_name = s.scalar(select(Organisation.name).where(Organisation.id == form.organisation_id)) or ""
     access_mine = ", ".join(a.label for a in AccessRoute if a in form.access)
-    cost_mine = "Free" if form.is_free else (_text(mine["fee_description"]) or "There is a charge")
+    cost_mine = ("Cost not stated" if mine.get("cost_not_stated") else
+                 "Free" if form.is_free else (_text(mine["fee_description"]) or "There is a charge"))
     slots_mine = "; ".join(show_opening(w, o, c, n) for w, o, c, n in mine["schedule"])
     slots_theirs = "; ".join(show_opening(x.weekday, x.opens, x.closes, x.note) for x in theirs.schedule)
 
@@ -251,7 +252,7 @@ def service_form_from(d: ServiceDetail) -> ServiceForm:
         schedule_notes=d.schedule_notes or "", service_area=d.service_area or "", status=d.status,
         category_ids=[c.id for c in d.categories], location_ids=[loc.id for loc in d.locations],
         phones=[PhoneForm(p.display, p.type, p.description or "") for p in d.phones],
-        last_verified_on=None)
+        last_verified_on=None, cost_not_stated=d.cost_not_stated, age_not_stated=d.age_not_stated)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -464,8 +465,12 @@ class PostgresChangeWatcher:
         import psycopg
 
         params = _psycopg_params(self.url)
-        params.setdefault("connect_timeout", 5)
+        from sp_desktop.db.engine import CONNECT_TIMEOUT_S, KEEPALIVES, TCP_USER_TIMEOUT_MS
+
+        params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         params.setdefault("application_name", "sp_desktop (listening for changes)")
+        for key, value in {**KEEPALIVES, "tcp_user_timeout": TCP_USER_TIMEOUT_MS}.items():
+            params.setdefault(key, value)  # a dead link is noticed, and the watcher reconnects
         return psycopg.connect(autocommit=True, **params)
 
     def _note(self, table: str | None, pid: int | None) -> None:
@@ -476,6 +481,10 @@ class PostgresChangeWatcher:
             if table:
                 self.tables.add(table)
 
+    def _note_reconnected(self) -> None:
+        with self._lock:
+            self._count += 1
+
     def _run(self) -> None:
         had_connection = False
         while not self._stop.is_set():
@@ -483,8 +492,8 @@ class PostgresChangeWatcher:
                 self._conn = self._connect()
                 self._conn.execute(f"LISTEN {self.channel}")
                 self.connected.set()
-                if had_connection:
-                    self._note(None, None)  # reconnected: changes may have been missed meanwhile
+                if had_connection:  # reconnected: changes may have been missed meanwhile, so refresh,
+                    self._note_reconnected()  # but do not say "changed on another PC": we do not know that
                 had_connection = True
                 while not self._stop.is_set():
                     for note in self._conn.notifies(timeout=0.25):

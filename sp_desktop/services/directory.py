@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, literal_column, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
@@ -35,7 +36,7 @@ from sp_desktop.domain.enums import (
     ServiceStatus,
     VettingStatus,
 )
-from sp_desktop.domain.formatting import show_datetime
+from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -84,9 +85,12 @@ class ServiceRow:
     archived: bool
     by_phone: bool = False  # the service can be used by phone (town is blank when it has no venue)
     online: bool = False
+    cost_not_stated: bool = False  # the source did not say (shown as "Cost not stated", never "Free")
 
     @property
     def cost(self) -> str:
+        if self.cost_not_stated and not self.fee_description:
+            return COST_NOT_STATED
         return "Free" if self.is_free else (self.fee_description or "Charge")
 
     @property
@@ -224,10 +228,40 @@ class ServiceDetail:
     phones: tuple[PhoneInfo, ...]
     contacts: tuple[ContactInfo, ...]
     organisation: OrganisationDetail
+    # The source said nothing about cost / ages: "Cost not stated" / "Age not stated".
+    cost_not_stated: bool = False
+    age_not_stated: bool = False
+    # What a feed's publisher said (never the practice's own "last checked"), and the feed's name.
+    publisher_assured_on: date | None = None
+    publisher_assured_by: str | None = None
+    publisher_modified_on: date | None = None
+    source_feed: str | None = None
 
     @property
     def cost(self) -> str:
+        if self.cost_not_stated and not self.fee_description:
+            return COST_NOT_STATED
         return "Free" if self.is_free else (self.fee_description or "There is a charge")
+
+    @property
+    def ages(self) -> str:
+        return show_age_range(self.min_age, self.max_age, self.age_not_stated)
+
+    @property
+    def publisher_note(self) -> str | None:
+        """"Assured by the publisher (Renfrewshire feed) on 10 Dec 2024, by ..." or None."""
+        if not (self.publisher_assured_on or self.publisher_assured_by or self.publisher_modified_on):
+            return None
+        text = "Assured by the publisher"
+        if self.source_feed:
+            text += f" ({self.source_feed})"
+        if self.publisher_assured_on:
+            text += f" on {show_date(self.publisher_assured_on)}"
+        if self.publisher_assured_by:
+            text += f", by {self.publisher_assured_by}"
+        if self.publisher_modified_on:
+            text += f"; last changed by the publisher on {show_date(self.publisher_modified_on)}"
+        return text + "."
 
 
 # --------------------------------------------------------------------------- forms (what people typed)
@@ -274,6 +308,9 @@ class OrganisationForm:
     phones: list[PhoneForm] = field(default_factory=list)
     contacts: list[ContactForm] = field(default_factory=list)
     locations: list[LocationForm] = field(default_factory=list)
+    #: For a new record: a key made on this PC when the form was opened (becomes the record's uid),
+    #: so saving again after a lost reply finds the record already made instead of making another.
+    client_key: str = field(default="", compare=False)
 
 
 @dataclass
@@ -313,6 +350,9 @@ class ServiceForm:
     location_ids: list[int] = field(default_factory=list)
     phones: list[PhoneForm] = field(default_factory=list)
     last_verified_on: date | None = None
+    cost_not_stated: bool = False  # the source said nothing about cost (and nobody here has said since)
+    age_not_stated: bool = False  # the same for ages; kept only while no age is given
+    client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
 class ConflictError(RuntimeError):
@@ -426,6 +466,22 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
         created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
 
 
+def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
+    return {"cost_not_stated": bool(svc.cost_not_stated), "age_not_stated": bool(svc.age_not_stated),
+            "publisher_assured_on": svc.publisher_assured_on,
+            "publisher_assured_by": svc.publisher_assured_by,
+            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed}
+
+
+def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
+    """The page's services whose source stated no cost, marked so (one small query for the page)."""
+    if not rows:
+        return rows
+    ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
+                                                 Service.cost_not_stated.is_(True))))
+    return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows
+
+
 def service_detail(s: Session, svc: Service) -> ServiceDetail:
     """One service's detail; `service_details` reads many at once."""
     cats = []
@@ -445,7 +501,7 @@ def service_detail(s: Session, svc: Service) -> ServiceDetail:
         locations=tuple(_location_info(loc) for loc in svc.locations),
         phones=tuple(_phone_info(p) for p in svc.phones),
         contacts=tuple(_contact_info(c) for c in svc.contacts),
-        organisation=organisation_detail(s, svc.organisation))
+        organisation=organisation_detail(s, svc.organisation), **_not_stated_and_publisher(svc))
 
 
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
@@ -527,7 +583,7 @@ def service_details(s: Session, service_ids: Sequence[int]) -> dict[int, Service
                 locations=tuple(_location_info(loc) for loc in svc.locations),
                 phones=tuple(_phone_info(p) for p in svc.phones),
                 contacts=tuple(_contact_info(c) for c in svc.contacts),
-                organisation=orgs[svc.organisation_id])
+                organisation=orgs[svc.organisation_id], **_not_stated_and_publisher(svc))
     return out
 
 
@@ -638,6 +694,7 @@ class DirectoryService:
                            r.archived_at is not None or r.org_archived is not None,
                            bool(r.by_phone), bool(r.online))
                 for r in s.execute(q))
+            rows = _mark_not_stated(s, rows)
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
             return SearchResult(rows, total, query), groups
 
@@ -680,6 +737,7 @@ class DirectoryService:
                            bool(archived), bool(by_phone), bool(online))
                 for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
                      org_status, vetting, archived, by_phone, online) in s.execute(q).all())
+            rows = _mark_not_stated(s, rows)
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
@@ -859,11 +917,15 @@ class DirectoryService:
             "schedule_notes": e.take(optional_text, form.schedule_notes, "schedule_notes", "opening notes"),
             "service_area": e.take(optional_text, form.service_area, "service_area", "service area", 300),
             "status": form.status, "last_verified_on": form.last_verified_on,
+            "cost_not_stated": form.cost_not_stated and not (form.fee_description or "").strip(),
+            "age_not_stated": form.age_not_stated and form.min_age is None and form.max_age is None,
         }
+        if v["cost_not_stated"]:
+            v["is_free"] = False
         e.take(check_age_range, form.min_age, form.max_age)
         if not form.access:
             e.errors["access"] = "Choose at least one way to get to the service (e.g. self-referral)."
-        if not form.is_free and not (form.fee_description or "").strip():
+        if not form.is_free and not form.cost_not_stated and not (form.fee_description or "").strip():
             e.errors["fee_description"] = "Say what it costs, e.g. “£3 a session”."
         for a in AccessRoute:
             v[_ACCESS_COLUMN[a].key] = a in form.access
@@ -883,11 +945,52 @@ class DirectoryService:
     # ---- writing
     def save_organisation(self, form: OrganisationForm, organisation_id: int | None = None,
                           expected_version: int | None = None) -> OrganisationDetail:
+        """Create (`organisation_id` None) or update an organisation, exactly once.
+
+        A retry of a save whose reply was lost is recognised: a new record by its `client_key`, an
+        update because what is saved now is already exactly the form (no false conflict)."""
+        if organisation_id is None and form.client_key:
+            made = self._made_already(Organisation, form.client_key)
+            if made is not None:
+                return self.get_organisation(made)
+        try:
+            return self._save_organisation(form, organisation_id, expected_version)
+        except ConflictError as exc:
+            if organisation_id is not None \
+                    and self._saved_as_form("organisation", organisation_id, form, exc):
+                return self.get_organisation(organisation_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Organisation, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_organisation(made)  # the same form saved at the same moment (two clicks)
+
+    def _made_already(self, model: Any, key: str) -> int | None:
+        with self.ctx.read() as s:
+            return s.scalar(select(model.id).where(model.uid == key))
+
+    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm,
+                       conflict: ConflictError) -> bool:
+        """True when our own earlier save of `form` got through (its reply was lost): the last change
+        was made by this person and the record as saved now shows exactly `form`."""
+        from sp_desktop.services.concurrency import conflict_view
+
+        if conflict.changed_by != self.ctx.actor.name:
+            return False  # someone else's save, even of the same values, is theirs to show
+        try:
+            view = conflict_view(self.ctx, entity, ident, form)
+        except NotFound:
+            return False
+        return not view.differences
+
+    def _save_organisation(self, form: OrganisationForm, organisation_id: int | None,
+                           expected_version: int | None) -> OrganisationDetail:
         values, errs = self.validate_organisation(form)
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             if organisation_id is None:
-                org = Organisation()
+                org = Organisation(uid=form.client_key) if form.client_key else Organisation()
                 s.add(org)
             else:
                 org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
@@ -974,16 +1077,43 @@ class DirectoryService:
                                                                    for x in values["locations"])))]
         return changes
 
+    def _imported_without_access(self, service_id: int) -> bool:
+        with self.ctx.read() as s:
+            svc = s.get(Service, service_id)
+            return svc is not None and not any(getattr(svc, col.key) for col in _ACCESS_COLUMN.values())
+
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
+        """Create or update a service, exactly once (as `save_organisation`)."""
+        if service_id is None and form.client_key:
+            made = self._made_already(Service, form.client_key)
+            if made is not None:
+                return self.get_service(made)
+        try:
+            return self._save_service(form, service_id, expected_version)
+        except ConflictError as exc:
+            if service_id is not None and self._saved_as_form("service", service_id, form, exc):
+                return self.get_service(service_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Service, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)
+
+    def _save_service(self, form: ServiceForm, service_id: int | None,
+                      expected_version: int | None) -> ServiceDetail:
         values, errs = self.validate_service(form)
+        if "access" in errs.errors and service_id is not None and self._imported_without_access(service_id):
+            del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             org = s.get(Organisation, form.organisation_id)
             if org is None:
                 raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
             if service_id is None:
-                svc = Service(organisation_id=org.id)
+                svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
+                    else Service(organisation_id=org.id)
                 s.add(svc)
             else:
                 svc = self._load_for_update(s, Service, service_id, expected_version, "service")

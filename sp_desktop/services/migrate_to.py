@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Table, bindparam, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from sp_desktop.db.engine import Database, sqlite_url
+from sp_desktop.db.engine import Database, long_work, sqlite_url
 from sp_desktop.db.migrate import DatabaseTooNew, migrate, sqlite_backup
 from sp_desktop.db.models import Base
 from sp_desktop.db.sequences import reset_sequences
@@ -260,7 +260,7 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
                 raise MigrateToError(f"Could not prepare the server database {where}: {reason}") from exc
             _check_target_empty(dst)
             copies: list[TableCopy] = []
-            with src.engine.connect() as sconn, dst.engine.begin() as dconn:
+            with long_work("migrate-to"), src.engine.connect() as sconn, dst.engine.begin() as dconn:
                 quiet = _pause_triggers(dconn, tables)
                 for i, table in enumerate(tables):
                     check(progress, 2 + i, len(tables) + 2, f"Copying {table.name}…")

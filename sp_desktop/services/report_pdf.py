@@ -48,7 +48,7 @@ from sp_desktop.services.reports import (
     experience_label,
 )
 
-__all__ = ["render_partner_report", "render_practice_report", "save_atomically"]
+__all__ = ["privacy_line", "render_partner_report", "render_practice_report", "save_atomically"]
 
 #: Colour-blind-safe palette (Okabe–Ito), used in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -441,6 +441,20 @@ def render_practice_report(report: PracticeReport) -> bytes:
 
 
 # --------------------------------------------------------------------------- partner report
+def privacy_line(report: PartnerReport) -> str:
+    """Exactly what was done to keep people from being identified (printed on the report)."""
+    count = len(report.removed)
+    removed = (f"{count} such detail{'s were' if count != 1 else ' was'} removed" if count
+               else "none was found")
+    feedback = ("Feedback is printed only where the person giving it agreed that it may be shared with "
+                "you. Before printing, we searched it for phone numbers, e-mail addresses, NHS and CHI "
+                "numbers, postcodes, the names of our staff and names given with a title such as "
+                f"\u201cMrs\u201d or \u201cDr\u201d, and {removed}." if report.feedback else
+                "No feedback is included.")
+    return ("The figures are counts: we do not record patients' names or details with signposting. "
+            + feedback)
+
+
 def render_partner_report(report: PartnerReport) -> bytes:
     """A report to give to a community organisation: how many people the practice signposted to
     each of its services, what happened, and the feedback the practice chose to share."""
@@ -460,7 +474,8 @@ def render_partner_report(report: PartnerReport) -> bytes:
         _p("Thank you for the support you give to people from our practice. This report shows how many "
            f"people we signposted to your services between {show_date(report.date_from)} and "
            f"{show_date(report.date_to)}, what we heard happened next, and feedback people were happy for us "
-           "to pass on. It contains no names or other details that could identify anyone.", st.body),
+           "to pass on.", st.body),
+        _p(privacy_line(report), st.body),
     ]
     t = report.totals
     story.append(_p("People we signposted to you", st.h2))
@@ -498,13 +513,60 @@ def render_partner_report(report: PartnerReport) -> bytes:
             story.append(KeepTogether([_p(label, st.small), _p(f"“{fb.text}”", st.quote), Spacer(1, 5)]))
     else:
         story.append(_p("No feedback was shared for this period.", st.body))
+    story.append(_p("Leaflet references", st.h2))
+    if report.references:
+        story.append(_p(
+            f"Each leaflet we give out carries a short reference, such as K7M-2QX, that people can quote to "
+            f"you. We gave out {report.references_issued} with your services on them in this period; you "
+            f"told us about {report.references_acknowledged}. When someone quotes one, a quick phone call or "
+            "e-mail with the reference (and, if you can, whether they came along) tells us it reached you. "
+            "It tells us nothing about who they are.", st.body))
+        story.append(_table(st, ["Service", "Leaflets with a reference", "References you told us about"],
+                            [[r.service_name, str(r.issued), str(r.acknowledged)] for r in report.references],
+                            [BODY_W * 0.5, BODY_W * 0.25, BODY_W * 0.25], compact=True))
+    else:
+        story.append(_p("We gave out no leaflets with a reference for your services in this period. From now "
+                        "on each leaflet carries a short reference, such as K7M-2QX, that people can quote "
+                        "to you; telling us when one reaches you lets us know the leaflet worked.", st.body))
     story.append(Spacer(1, 10))
     story.append(_p(f"Produced by {report.practice_name} on {show_date(report.generated_on)}. If anything "
                     "here does not match your records, or you would like to talk about how we work together, "
                     "please get in touch.", st.small))
+    story += _what_you_need_page(st, report)
     return _build(story, title=f"Signposting to {report.organisation_name} {report.period_text}",
                   author=report.practice_name, footer=f"{report.practice_name} — partner report",
                   footer_right=report.period_text, fonts=f)
+
+
+def _what_you_need_page(st: _Styles, report: PartnerReport) -> list[Any]:
+    """A page printed blank for the organisation to fill in and send back: what the practice should
+    know before it sends people (capacity, who it is for, changes coming)."""
+    from reportlab.platypus import PageBreak
+
+    def box(question: str, hint: str, lines: int) -> list[Any]:
+        ruled = Table([[""] for _ in range(lines)], colWidths=[BODY_W], rowHeights=[9 * mm] * lines,
+                      hAlign="LEFT")
+        ruled.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        return [KeepTogether([_p(question, st.cell_bold), _p(hint, st.small), ruled, Spacer(1, 4 * mm)])]
+
+    story: list[Any] = [
+        PageBreak(),
+        _p(f"Tell {report.practice_name} what you need", st.h2),
+        _p(f"For {report.organisation_name} to fill in and give back (by hand, post or e-mail"
+           + (f", or phone {report.practice_phone}" if report.practice_phone else "") + "). It helps us send "
+           "the right people at the right time. Please do not write anything about the people we sent you.",
+           st.body),
+        Spacer(1, 4 * mm),
+    ]
+    story += box("Are you taking new people at the moment?",
+                 "Yes / waiting list of about ___ weeks / not at the moment", 2)
+    story += box("Who is it for, and who is it not for?", "Ages, needs, area, anything that rules people out",
+                 3)
+    story += box("Changes coming up", "Closures, new groups or times, a move, new staff or contacts", 3)
+    story += box("What would help you from the practice?", "A visit, a talk to our team, a different way of "
+                 "referring, more notice", 3)
+    story += box("Who should we contact, and how?", "Name, phone, e-mail", 2)
+    return story
 
 
 # --------------------------------------------------------------------------- saving

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, extract, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     Category,
     Organisation,
@@ -35,8 +36,10 @@ from sp_desktop.db.models import (
     Staff,
     signposting_reason,
 )
-from sp_desktop.domain.enums import Experience, Outcome, SignpostingMethod
+from sp_desktop.domain.enums import AuditAction, Experience, Outcome, SignpostingMethod
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.scrub import Removed, scrub
+from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
 from sp_desktop.services.settings import read_settings
 from sp_desktop.services.signposting import ONS4_LOWER_IS_BETTER, ONS4_QUESTIONS
@@ -285,6 +288,13 @@ class SharedFeedback:
 
 
 @dataclass(frozen=True)
+class PartnerReferences:
+    service_name: str
+    issued: int
+    acknowledged: int
+
+
+@dataclass(frozen=True)
 class PartnerReport:
     """What a community organisation may see: counts, outcome mix and feedback the practice shares."""
 
@@ -300,10 +310,22 @@ class PartnerReport:
     services: tuple[PartnerServiceFigures, ...]
     totals: OutcomeCounts
     feedback: tuple[SharedFeedback, ...]
+    removed: tuple[Removed, ...] = ()
+    """What was taken out of the shared feedback before printing (for the preview; never printed)."""
+    references: tuple[PartnerReferences, ...] = ()
+    """Per service: leaflet references given out in the period and how many they quoted back."""
 
     @property
     def period_text(self) -> str:
         return f"{show_date(self.date_from)} to {show_date(self.date_to)}"
+
+    @property
+    def references_issued(self) -> int:
+        return sum(r.issued for r in self.references)
+
+    @property
+    def references_acknowledged(self) -> int:
+        return sum(r.acknowledged for r in self.references)
 
 
 @dataclass(frozen=True)
@@ -377,7 +399,7 @@ class ReportService:
     def practice_report(self, date_from: date, date_to: date) -> PracticeReport:
         """Every figure for the practice meeting, for signposting dated date_from..date_to inclusive."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             settings = read_settings(s)
             period = _in_period(date_from, date_to)
             records = int(s.scalar(select(func.count()).select_from(Signposting).where(period)) or 0)
@@ -539,7 +561,7 @@ class ReportService:
     def organisations_signposted(self, date_from: date, date_to: date) -> list[OrganisationChoice]:
         """Organisations the practice signposted to in the period, most first (for choosing a partner)."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             q = (_items_in_period(date_from, date_to)
                  .add_columns(Organisation.id, Organisation.name,
                               func.count(distinct(Signposting.id)).label("n"))
@@ -552,7 +574,7 @@ class ReportService:
     def find_organisation(self, text: str) -> OrganisationChoice:
         """An organisation by id or (part of) its name; a clear error if none or several match."""
         text = (text or "").strip()
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             if text.isdigit():
                 row = s.execute(select(Organisation.id, Organisation.name)
                                 .where(Organisation.id == int(text))).first()
@@ -575,8 +597,12 @@ class ReportService:
                        "Give more of the name, or the number.")
 
     def partner_report(self, organisation_id: int, date_from: date, date_to: date) -> PartnerReport:
+        """The report for one organisation. Managers and above (`Permission.PARTNER_REPORT`): it
+        leaves the practice. Feedback is only what the person recording it ticked as shareable,
+        with phone numbers, e-mail addresses, NHS and CHI numbers, postcodes, staff names and
+        titled names removed (`domain.scrub`; listed in `removed`). Audited, in one transaction."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.write(Permission.PARTNER_REPORT) as s:
             settings = read_settings(s)
             org = s.get(Organisation, organisation_id)
             if org is None:
@@ -591,21 +617,43 @@ class ReportService:
             totals_row = s.execute(base.add_columns(func.count(distinct(Signposting.id)).label("people"),
                                                     *_outcome_columns())).one()
             y, m = _year_month()
-            feedback = tuple(SharedFeedback(f"{MONTHS[int(r.m) - 1]} {int(r.y)}", r.name, r.experience,
-                                            r.experience_note.strip())
-                             for r in s.execute(
+            staff_names = list(s.scalars(select(Staff.name)))
+            rows = list(s.execute(
                                  base.add_columns(y, m, Service.name, SignpostingItem.experience,
                                                   SignpostingItem.experience_note)
                                  .where(SignpostingItem.share_feedback.is_(True),
                                         SignpostingItem.experience_note.is_not(None),
                                         func.trim(SignpostingItem.experience_note) != "")
                                  .order_by(Signposting.occurred_on, SignpostingItem.id)))
+            shared: list[SharedFeedback] = []
+            removed: list[Removed] = []
+            for r in rows:
+                text, found = scrub(r.experience_note.strip(), staff_names)
+                removed += found
+                month = f"{MONTHS[int(r.m) - 1]} {int(r.y)}"
+                shared.append(SharedFeedback(month, r.name, r.experience, text))
+            feedback = tuple(shared)
+            audit.record(s, self.ctx, AuditAction.REPORT, "organisation", org.id, org.name,
+                         {"partner_report": [None, f"{show_date(date_from)} to {show_date(date_to)}"]},
+                         summary=(f"made a partner report for {org.name}, {show_date(date_from)} to "
+                                  f"{show_date(date_to)}: {len(feedback)} shared feedback, "
+                                  f"{len(removed)} identifying detail(s) removed"),
+                         organisation_id=org.id)
             return PartnerReport(
                 practice_name=settings.practice_name, practice_address=settings.address_lines,
                 practice_phone=settings.practice_phone, organisation_id=org.id, organisation_name=org.name,
                 date_from=date_from, date_to=date_to, generated_on=self.ctx.today(),
                 people=int(totals_row.people or 0), services=tuple(per_service), totals=_counts(totals_row),
-                feedback=feedback)
+                feedback=feedback, removed=tuple(removed),
+                references=self._partner_references(organisation_id, date_from, date_to))
+
+    def _partner_references(self, organisation_id: int, date_from: date,
+                            date_to: date) -> tuple[PartnerReferences, ...]:
+        from sp_desktop.services.references import ReferenceService
+
+        counts = ReferenceService(self.ctx).acknowledged_counts(date_from, date_to,
+                                                                 organisation_id=organisation_id)
+        return tuple(PartnerReferences(c.service_name, c.issued, c.acknowledged) for c in counts)
 
 
 __all__ = [
@@ -622,6 +670,7 @@ __all__ = [
     "OrganisationChoice",
     "OrganisationFigures",
     "OutcomeCounts",
+    "PartnerReferences",
     "PartnerReport",
     "PartnerServiceFigures",
     "PracticeReport",

@@ -56,14 +56,15 @@ def _menu_texts(window: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize(("role", "expected"), [
     (AppRole.FRONT_DESK, ["E&xport…"]),
-    (AppRole.VETTING_LEAD, ["&Import…", "E&xport…"]),
-    (AppRole.ADMINISTRATOR, ["&Import…", "E&xport…", "&Back up now…", "&Restore from a backup…"]),
+    (AppRole.VETTING_LEAD, ["&Import…", "Import &categories…", "E&xport…"]),
+    (AppRole.ADMINISTRATOR, ["&Import…", "Import &categories…", "E&xport…", "&Back up now…",
+                             "&Restore from a backup…"]),
 ])
 def test_the_file_menu_offers_what_the_role_allows(open_window, runtime, role, expected):
     window = open_window(runtime, role, f"{role.label} person")
     texts = _menu_texts(window)
-    assert [t for t in texts if t in ("&Import…", "E&xport…", "&Back up now…", "&Restore from a backup…")] \
-        == expected
+    assert [t for t in texts if t in ("&Import…", "Import &categories…", "E&xport…", "&Back up now…",
+                                      "&Restore from a backup…")] == expected
     assert texts[-1] == "E&xit"
 
 
@@ -125,6 +126,22 @@ def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tm
     assert said[-1][:2] == ("inform", "Export finished")
     page = json.loads((tmp_path / "for the council.json").read_text(encoding="utf-8"))  # suffix added
     assert [o["name"] for o in page["contents"]] == ["Knit and Natter"]
+
+
+def test_import_categories_from_a_taxonomy_file(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
+    from sp_desktop.services.categories import CategoryService
+
+    path = tmp_path / "taxonomy_terms.json"
+    path.write_text(json.dumps([{"id": "t1", "name": "Money"},
+                                {"id": "t2", "name": "Fuel debt", "parent_id": "t1"}]), encoding="utf-8")
+    window = open_window(runtime, AppRole.VETTING_LEAD, "Sam Lead")
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(path))
+    window.data_actions.import_categories_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert said[-1][:2] == ("inform", "Categories imported")
+    assert "2 categories added" in said[-1][2]
+    [money] = [n for n in CategoryService(window.ctx).tree() if n.name == "Money"]
+    assert [c.name for c in money.children] == ["Fuel debt"]
 
 
 def test_import_from_the_menu_refreshes_the_directory(

@@ -33,7 +33,7 @@ def test_settings_page_is_for_administrators_and_search_words_for_the_lead(qtbot
                                                                           demo_runtime: Runtime) -> None:
     admin = _window(qtbot, demo_runtime, "Mary Manager").show_page("settings")
     assert [admin.tabs.tabText(i) for i in range(admin.tabs.count())] == [
-        "&Staff accounts", "&Practice settings", "Search &words"]
+        "&Staff accounts", "&Practice settings", "&Leaflet languages", "Search &words"]
     lead = _window(qtbot, demo_runtime, "Lena Link").show_page("settings")
     assert [lead.tabs.tabText(i) for i in range(lead.tabs.count())] == ["Search &words"]
     for name in ("Dr Gordon Gill", "Rachel Reception"):
@@ -172,6 +172,40 @@ def test_vetting_lead_edits_the_checklist(qtbot: Any, demo_runtime: Runtime,
     items = VettingService(window.ctx).checklist(include_inactive=True)
     food = next(i for i in items if i.code == "food_hygiene_certificate_seen")
     assert food.has_expiry and not food.active
+
+
+def test_leaflet_languages_tab_saves_a_wording_table_and_exports_it(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import json
+
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+    window = _window(qtbot, demo_runtime, "Mary Manager")
+    page: SettingsPage = window.show_page("settings")
+    assert page.practice is not None  # builds the tabs
+    tab = page.languages
+    said: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda *a: said.append(a[2]))
+    monkeypatch.setattr(messages, "warn", lambda *a, **k: said.append(a[2]))
+    tab.code.setText("pl")
+    tab.name.setText("Polski (Polish)")
+    tab.table.item(0, 1).setText("Wsparcie, które może pomóc")
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone.")  # blank {date} lost
+    assert not tab.save()
+    assert "same blanks" in said[-1]
+    assert LeafletLanguageService(demo_runtime.context(SYSTEM)).languages() == []  # nothing half-saved
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone przez przychodnię {date}.")
+    assert tab.save()
+    assert tab.chooser.currentData() == "pl"
+    wording = LeafletLanguageService(demo_runtime.context(SYSTEM)).wording("pl")
+    assert wording.title == "Wsparcie, które może pomóc" and wording.cost == "Cost"  # English where empty
+    target = tmp_path / "pl.json"
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(target))
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    assert json.loads(target.read_text(encoding="utf-8"))["phrases"]["title"] == "Wsparcie, które może pomóc"
+    for widget in (tab.chooser, tab.code, tab.name, tab.table, tab.save_button, tab.import_button,
+                   tab.export_button):
+        assert widget.accessibleName()
 
 
 def test_administrator_sets_how_long_notes_and_records_are_kept(qtbot: Any, demo_runtime: Runtime,

@@ -77,6 +77,7 @@ from sp_desktop.ui.models.service_table_model import (
 from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
+from sp_desktop.ui.server_wait import call_waiting
 from sp_desktop.ui.widgets.search_box import SearchBox
 from sp_desktop.ui.widgets.tables import configure_table
 
@@ -599,8 +600,28 @@ class DirectoryPage(QWidget):
         keep_id = self.selected_service_id()
         bar = self.table.verticalScrollBar()
         scroll = bar.value()
-        self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
-        self.model.set_rows(self.result.rows, self._health_of(self.result.rows))
+        filters = self.filters.filters()
+
+        def search() -> tuple[Any, dict[int, OrganisationHealth]]:
+            result = self.directory.search(query, filters, limit=RESULT_LIMIT)
+            return result, self._health_of(result.rows)
+
+        if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
+            self._search_again = (keep_scroll, report)
+            return
+        self._searching = True
+        try:  # off the UI thread on the practice server: the window never freezes on the network
+            self.result, health = call_waiting(self, self.ctx.db, search)
+        except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
+            if not self._show_search_failed(query, exc):
+                raise
+            return
+        finally:
+            self._searching = False
+            again, self._search_again = getattr(self, "_search_again", None), None
+            if again is not None:
+                QTimer.singleShot(0, self, lambda: self.run_search(*again))
+        self.model.set_rows(self.result.rows, health)
         self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.results)
@@ -623,6 +644,42 @@ class DirectoryPage(QWidget):
         self._loaded_query = query
         if report:
             self._report_count()
+
+    def _show_search_failed(self, query: str, exc: Exception) -> bool:
+        """The search could not be done: clear the old results (they are not the answer) and say why.
+        False when `exc` is not a database fault (the crash handler deals with it)."""
+        from sp_desktop.db.faults import Fault, explain
+        from sp_desktop.diagnostics import log
+        from sp_desktop.domain.errors import ExitCode
+
+        from sp_desktop.ui.server_wait import Cancelled
+
+        fault = explain(exc, self.ctx.db.describe())
+        if isinstance(exc, Cancelled):
+            fault = Fault("cancelled", "Search stopped", "You stopped waiting for the practice server.",
+                          ExitCode.REFUSED)
+        if fault is None:
+            return False
+        log.warning("search for %r failed: %s", query, getattr(fault, "cause", "cancelled"))
+        self.result = None
+        self.model.set_rows((), {})
+        self._selection_moved()
+        self.empty_button.setVisible(False)
+        self._set_empty_organisations([])
+        text = (f"The search could not be done, so no results are shown. {fault.message} "
+                "(Press Enter in the search box to search again.)")
+        self.empty_label.setText(text)
+        self.empty_label.setAccessibleName(text)
+        self.results_stack.setCurrentWidget(self.empty)
+        self._loaded_query = None
+        set_count = getattr(self.main_window, "set_match_count", None)
+        if callable(set_count):
+            set_count("Search failed")
+        if fault.server_away:
+            from sp_desktop.ui.server_banner import report_server_away
+
+            report_server_away(self)
+        return True
 
     def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:
         """Relationship health of the organisations in the results: at most one call for the whole

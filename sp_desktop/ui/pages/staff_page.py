@@ -589,6 +589,10 @@ class SettingsPage(LoadWhenShown, QWidget):
             self._practice = PracticeSettingsWidget(self.ctx)
             self.tabs.addTab(self._staff, "&Staff accounts")
             self.tabs.addTab(self._practice, "&Practice settings")
+            from sp_desktop.ui.widgets.leaflet_languages_widget import LeafletLanguagesWidget
+
+            self.languages = LeafletLanguagesWidget(self.ctx)
+            self.tabs.addTab(self.languages, "&Leaflet languages")
             self._staff.changed.connect(self.changed.emit)
             self._practice.changed.connect(self.changed.emit)
         self._search_words = SearchWordsWidget(self.ctx)

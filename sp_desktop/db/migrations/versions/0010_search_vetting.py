@@ -11,7 +11,7 @@ the one services/directory.py writes out (``_HIDDEN_AT_DESK``), so SQLite can us
 PostgreSQL's search (0002) counts differently and needs nothing.
 
 Revision ID: 0010
-Revises: 0005 (re-chained; written against 0003)
+Revises: 0009 (chained in number order; written against 0003)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0005'  # re-chained in number order on merging main (written against 0003)
+down_revision = '0009'  # chained in number order on merging main (written against 0003)
 branch_labels = None
 depends_on = None
 
