@@ -53,7 +53,7 @@ def _ids(w: MainWindow) -> tuple[int, int]:
 
 def _factories(w: MainWindow) -> dict[str, Any]:
     from sp_desktop.services.followups import FollowUpService
-    from sp_desktop.ui import data_menu
+    from sp_desktop.ui import data_menu, server_wait
     from sp_desktop.ui.dialogs import (
         about_dialog,
         acknowledge_dialog,
@@ -123,6 +123,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         "VettingDialog": lambda: vetting_dialog.VettingDialog(ctx, oid, w),
         "StaffDialog": lambda: staff_page.StaffDialog(None, w),
         "ExportDialog": lambda: data_menu.ExportDialog(w),
+        "WaitingDialog": lambda: server_wait.WaitingDialog(w, lambda: None),
         "MarkDoneDialog": lambda: followups_page.MarkDoneDialog(FollowUpService(ctx).items()[0], w),
         "NewPasswordDialog": lambda: staff_page.NewPasswordDialog("Someone", w),
     }
