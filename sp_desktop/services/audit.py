@@ -27,6 +27,7 @@ from sp_desktop.services.base import Actor, Permission, ServiceContext, can, req
 
 # Fields never written into the audit trail (secrets and bookkeeping).
 _SKIP = {"password_hash", "version", "created_at", "updated_at", "logo_png", "failed_attempts",
+         "changed_since_checked_at",
          "locked_until", "last_sign_in", "source_checksum"}
 
 

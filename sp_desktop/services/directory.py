@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, literal_column, or_, select
+from sqlalchemy import and_, func, literal, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -51,7 +51,15 @@ from sp_desktop.domain.validators import (
     require_text,
 )
 from sp_desktop.services import audit
-from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed, can
+from sp_desktop.services.patient_facing import (
+    ORGANISATION_COLUMNS,
+    ORGANISATION_PARTS,
+    SERVICE_COLUMNS,
+    SERVICE_PARTS,
+    ApprovedDetailsLocked,
+    touches_patient_facing,
+)
 
 
 # --------------------------------------------------------------------------- results
@@ -1001,6 +1009,10 @@ class DirectoryService:
             s.flush()
             sub = self._replace_org_children(s, org, values)
             changes.update(sub)
+            if (organisation_id is not None and org.vetting_status is VettingStatus.APPROVED
+                    and not can(self.ctx.actor, Permission.VET)
+                    and touches_patient_facing(changes, ORGANISATION_COLUMNS, ORGANISATION_PARTS)):
+                raise ApprovedDetailsLocked(self.ctx.actor, org.name)  # the transaction is rolled back
             if organisation_id is None:
                 audit.record(s, self.ctx, AuditAction.CREATE, "organisation", org.id, org.name,
                              audit.snapshot(org), organisation_id=org.id)
@@ -1084,7 +1096,11 @@ class DirectoryService:
 
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
-        """Create or update a service, exactly once (as `save_organisation`)."""
+        """Add or change a service, exactly once (as `save_organisation`). The last-checked date
+        moves only when the form says someone checked (`form.last_verified_on`); any other change
+        to a patient-facing field keeps it and marks the service "changed since last checked".
+        The front desk may not change the patient-facing fields of an approved organisation's
+        service (ApprovedDetailsLocked)."""
         if service_id is None and form.client_key:
             made = self._made_already(Service, form.client_key)
             if made is not None:
@@ -1108,76 +1124,96 @@ class DirectoryService:
             del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
-            org = s.get(Organisation, form.organisation_id)
-            if org is None:
-                raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
-            if service_id is None:
-                svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
-                    else Service(organisation_id=org.id)
-                s.add(svc)
-            else:
-                svc = self._load_for_update(s, Service, service_id, expected_version, "service")
-                svc.organisation_id = org.id
-            for key, val in values.items():
-                if key not in ("schedule", "phones"):
-                    setattr(svc, key, val)
-            if values["last_verified_on"] is None and service_id is None:
-                svc.last_verified_on = self.ctx.today()
-            if form.last_verified_on is not None:
-                svc.last_verified_by = self.ctx.actor.name
-            changes = audit.pending_changes(svc) if service_id else {}
-            s.flush()
-            # categories
-            cats = s.scalars(select(Category).where(Category.id.in_(form.category_ids))).all() \
-                if form.category_ids else []
-            if len(cats) != len(set(form.category_ids)):
-                raise ValidationFailed({"categories": "One of the chosen categories no longer exists: reload."})
-            old_cats = sorted(c.name for c in svc.categories)
-            if sorted(c.id for c in svc.categories) != sorted(c.id for c in cats):
-                svc.categories = list(cats)
-                changes["categories"] = [old_cats, sorted(c.name for c in cats)]
-            # venues
-            old_locs = set(s.scalars(select(ServiceAtLocation.location_id)
-                                     .where(ServiceAtLocation.service_id == svc.id)))
-            new_locs = set(form.location_ids)
-            if new_locs - old_locs:
-                valid = set(s.scalars(select(Location.id).where(Location.id.in_(new_locs - old_locs),
-                                                                Location.organisation_id == org.id)))
-                if valid != new_locs - old_locs:
-                    raise ValidationFailed({"locations": "A chosen venue does not belong to this organisation."})
-            if old_locs != new_locs:
-                for lid in old_locs - new_locs:
-                    sal = s.scalar(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id,
-                                                                   ServiceAtLocation.location_id == lid))
-                    s.delete(sal)
-                for lid in new_locs - old_locs:
-                    s.add(ServiceAtLocation(service_id=svc.id, location_id=lid))
-                changes["venues"] = [sorted(old_locs), sorted(new_locs)]
-            # schedule
-            old_slots = [(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules]
-            if old_slots != values["schedule"]:
-                svc.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n)
-                                 for w, o, c, n in values["schedule"]]
-                changes["opening times"] = [len(old_slots), len(values["schedule"])]
-            # phones
-            old_phones = s.scalars(select(Phone).where(Phone.service_id == svc.id).order_by(Phone.id)).all()
-            if [(p.number, p.type, p.description) for p in old_phones] != values["phones"]:
-                for p in old_phones:
-                    s.delete(p)
-                for number, ptype, desc in values["phones"]:
-                    s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
-                changes["phones"] = [[display_phone(p.number) for p in old_phones],
-                                     [display_phone(x[0]) for x in values["phones"]]]
-            s.flush()
-            if service_id is None:
-                audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
-                             organisation_id=org.id)
-            elif changes:
-                audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
-                             organisation_id=org.id)
-            s.flush()
-            s.expire(svc)
-            return service_detail(s, svc)
+            return self.write_service(s, form, values, service_id, expected_version)
+
+    def write_service(self, s: Session, form: ServiceForm, values: dict[str, Any], service_id: int | None,
+                      expected_version: int | None, summary: str = "",
+                      locked: bool = True) -> ServiceDetail:
+        """save_service's work inside the caller's transaction (accepting a suggestion uses it)."""
+        org = s.get(Organisation, form.organisation_id)
+        if org is None:
+            raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
+        if service_id is None:
+            svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
+                else Service(organisation_id=org.id)
+            s.add(svc)
+        else:
+            svc = self._load_for_update(s, Service, service_id, expected_version, "service")
+            svc.organisation_id = org.id
+        for key, val in values.items():
+            if key == "last_verified_on" and val is None and service_id is not None:
+                continue  # nobody said they checked: the last-checked date stays as it was
+            if key not in ("schedule", "phones"):
+                setattr(svc, key, val)
+        if values["last_verified_on"] is None and service_id is None:
+            svc.last_verified_on = self.ctx.today()
+        if form.last_verified_on is not None:
+            svc.last_verified_by = self.ctx.actor.name
+        changes = audit.pending_changes(svc) if service_id else {}
+        s.flush()
+        # categories
+        cats = s.scalars(select(Category).where(Category.id.in_(form.category_ids))).all() \
+            if form.category_ids else []
+        if len(cats) != len(set(form.category_ids)):
+            raise ValidationFailed({"categories": "One of the chosen categories no longer exists: reload."})
+        old_cats = sorted(c.name for c in svc.categories)
+        if sorted(c.id for c in svc.categories) != sorted(c.id for c in cats):
+            svc.categories = list(cats)
+            changes["categories"] = [old_cats, sorted(c.name for c in cats)]
+        # venues
+        old_locs = set(s.scalars(select(ServiceAtLocation.location_id)
+                                 .where(ServiceAtLocation.service_id == svc.id)))
+        new_locs = set(form.location_ids)
+        if new_locs - old_locs:
+            valid = set(s.scalars(select(Location.id).where(Location.id.in_(new_locs - old_locs),
+                                                            Location.organisation_id == org.id)))
+            if valid != new_locs - old_locs:
+                raise ValidationFailed({"locations": "A chosen venue does not belong to this organisation."})
+        if old_locs != new_locs:
+            for lid in old_locs - new_locs:
+                sal = s.scalar(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id,
+                                                               ServiceAtLocation.location_id == lid))
+                s.delete(sal)
+            for lid in new_locs - old_locs:
+                s.add(ServiceAtLocation(service_id=svc.id, location_id=lid))
+            changes["venues"] = [sorted(old_locs), sorted(new_locs)]
+        # schedule
+        old_slots = [(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules]
+        if old_slots != values["schedule"]:
+            svc.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n)
+                             for w, o, c, n in values["schedule"]]
+            changes["opening times"] = [len(old_slots), len(values["schedule"])]
+        # phones
+        old_phones = s.scalars(select(Phone).where(Phone.service_id == svc.id).order_by(Phone.id)).all()
+        if [(p.number, p.type, p.description) for p in old_phones] != values["phones"]:
+            for p in old_phones:
+                s.delete(p)
+            for number, ptype, desc in values["phones"]:
+                s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
+            changes["phones"] = [[display_phone(p.number) for p in old_phones],
+                                 [display_phone(x[0]) for x in values["phones"]]]
+        mark: tuple[datetime | None] | None = None  # the new "changed since last checked", if it moves
+        if service_id is not None and touches_patient_facing(changes, SERVICE_COLUMNS, SERVICE_PARTS):
+            if (locked and org.vetting_status is VettingStatus.APPROVED
+                    and not can(self.ctx.actor, Permission.VET)):
+                raise ApprovedDetailsLocked(self.ctx.actor, svc.name)  # the transaction is rolled back
+            if form.last_verified_on is None:
+                mark = (self.ctx.now(),)
+        if form.last_verified_on is not None and svc.changed_since_checked_at is not None:
+            mark = (None,)
+        s.flush()
+        if mark is not None:  # bookkeeping beside the save: not a second version of the record
+            s.execute(update(Service).where(Service.id == svc.id)
+                      .values(changed_since_checked_at=mark[0]).execution_options(synchronize_session=False))
+        if service_id is None:
+            audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
+                         organisation_id=org.id)
+        elif changes:
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
+                         summary=summary, organisation_id=org.id)
+        s.flush()
+        s.expire(svc)
+        return service_detail(s, svc)
 
     def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
                          entity: str) -> Any:
@@ -1212,6 +1248,7 @@ class DirectoryService:
                 raise NotFound("That service no longer exists.")
             svc.last_verified_on = on or self.ctx.today()
             svc.last_verified_by = self.ctx.actor.name
+            svc.changed_since_checked_at = None
             changes = audit.pending_changes(svc)
             audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
                          summary="details checked and confirmed", organisation_id=svc.organisation_id)
