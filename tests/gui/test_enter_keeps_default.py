@@ -64,6 +64,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         conflict_dialog,
         edit_organisation_dialog,
         edit_service_dialog,
+        help_dialog,
         history_dialog,
         import_wizard,
         leaflet_override_dialog,
@@ -73,9 +74,12 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         organisation_relationship_dialog,
         outcome_dialog,
         partner_report_dialog,
+        practice_details_dialog,
         record_signposting_dialog,
         server_dialog,
+        service_detail_dialog,
         sign_in_dialog,
+        suggestion_dialog,
         trust_note_dialog,
         vetting_dialog,
     )
@@ -124,9 +128,26 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         "StaffDialog": lambda: staff_page.StaffDialog(None, w),
         "ExportDialog": lambda: data_menu.ExportDialog(w),
         "WaitingDialog": lambda: server_wait.WaitingDialog(w, lambda: None),
+        "KeyboardShortcutsDialog": lambda: help_dialog.KeyboardShortcutsDialog(w),
+        "UserGuideDialog": lambda: help_dialog.UserGuideDialog(w),
+        "PracticeDetailsDialog": lambda: practice_details_dialog.PracticeDetailsDialog(ctx, w),
+        "ServiceDetailDialog": lambda: service_detail_dialog.ServiceDetailDialog(
+            DirectoryService(ctx).get_service(sid), ctx.today(), w.page("directory").detail_sections, w,
+            may_print=True, may_edit=True),
+        "SuggestionDialog": lambda: suggestion_dialog.SuggestionDialog(ctx, _suggestion(ctx, sid), w),
         "MarkDoneDialog": lambda: followups_page.MarkDoneDialog(FollowUpService(ctx).items()[0], w),
         "NewPasswordDialog": lambda: staff_page.NewPasswordDialog("Someone", w),
     }
+
+
+def _suggestion(ctx: Any, sid: int) -> Any:
+    from dataclasses import replace
+
+    from sp_desktop.services.concurrency import service_form_from
+    from sp_desktop.services.suggestions import SuggestionService
+
+    form = service_form_from(DirectoryService(ctx).get_service(sid))
+    return SuggestionService(ctx).suggest_service_change(sid, replace(form, name=form.name + " (new name)"))
 
 
 def _all_dialog_classes() -> set[str]:
