@@ -22,7 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from sp_desktop.db.models import AuditEvent, Organisation, Service, Staff
+from sp_desktop.db.models import AuditEvent, LeafletReference, Organisation, Service, Staff
 from sp_desktop.domain.enums import SignpostingMethod, VettingStatus
 from sp_desktop.leaflets import LeafletFormat
 from sp_desktop.runtime import Runtime
@@ -237,11 +237,19 @@ def test_printed_pages_match_the_leaflet(qtbot: Any, open_window: Any, demo_runt
     assert page.add_service(sid)
     expected = page.prepare()
     assert expected is not None
-    pdf = expected.pdf()
     page.print_leaflet(window)
     qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     assert len(printed) == 1
     out = printed[0]
+    # what went to the printer is that leaflet with its own reference (and, when warned, the
+    # "please phone before you go" line the person chose)
+    with demo_runtime.db.read() as s:
+        code = s.scalar(select(LeafletReference.code))
+    expected = expected.with_reference(f"{code[:3]}-{code[3:]}")
+    if expected.warnings:
+        expected = expected.with_phone_first()
+    pdf = expected.pdf()
+    assert f"quote {code[:3]}-{code[3:]}" in " ".join(PdfReader(str(out)).pages[0].extract_text().split())
     # to a PDF printer: the leaflet itself (vector, searchable), well under 1 MB
     assert out.stat().st_size < 1_000_000
     assert (PdfReader(str(out)).pages[0].extract_text() == PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
@@ -613,3 +621,35 @@ def test_the_basket_makes_the_leaflet_in_a_language_the_practice_has_typed(
     text = squash(pdf_text(prepared.pdf()))
     assert squash("Wsparcie, które może pomóc") in text
     assert squash("in English: no translation yet") in text  # no Polish for this service yet
+
+
+def test_a_printed_leaflet_is_linked_to_its_signposting_record_and_a_cancelled_one_leaves_no_reference(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, printed: Printed, answers: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.signposting import SignpostingForm, SignpostingService
+    from sp_desktop.ui.dialogs import record_signposting_dialog
+
+    window = open_window(demo_runtime, "Rachel Reception")
+    ctx = window.ctx
+
+    def record(cls: Any, ctx_: Any, ids: Any, method: Any, parent: Any = None) -> Any:
+        return SignpostingService(ctx).record(SignpostingForm(list(ids), method))
+
+    monkeypatch.setattr(record_signposting_dialog.RecordSignpostingDialog, "ask", classmethod(record))
+    page = basket(window)
+    sid = service_id(demo_runtime, "Debt advice appointments")
+    assert page.add_service(sid)
+    page.print_leaflet(window)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
+    with demo_runtime.db.read() as s:
+        [(code, signposting_id)] = s.execute(select(LeafletReference.code,
+                                                    LeafletReference.signposting_id)).all()
+    assert signposting_id is not None  # the organisation's acknowledgement will find this record
+
+    # a print cancelled at the print dialog gives no reference away
+    monkeypatch.setattr(printing, "ask_printer", lambda parent, title="", page_size=None: None)
+    assert page.add_service(sid)
+    page.print_leaflet(window)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
+    with demo_runtime.db.read() as s:
+        assert s.scalars(select(LeafletReference.code)).all() == [code]

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
+from sp_desktop.domain.errors import BadInput
 from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.leaflets import (
@@ -531,7 +532,7 @@ class BasketPage(QWidget):
             pdf, self._title(prepared), self._file_name(), self, runner=self._runner(),
             warnings=prepared.warnings, missing=prepared.missing,
             on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
-            on_save=lambda d: self._save(pdf, d))
+            on_save=lambda d: self._save(prepared, pdf, d))
         self.preview_dialog = dialog
         dialog.open()  # window-modal, without blocking
 
@@ -544,9 +545,28 @@ class BasketPage(QWidget):
             messages.warn(self, "The leaflet cannot be made", str(exc))
             return None
 
+    # ---- leaflet references: given when a leaflet leaves, taken back when it did not
+    def _referenced(self, prepared: PreparedLeaflet, form: str,
+                    parent: QWidget | None = None) -> PreparedLeaflet | None:
+        """The leaflet with its own reference ("quote K7M-2QX"), given now because it is leaving."""
+        try:
+            return self.service.hand_over(prepared, form)
+        except (PermissionDenied, NotFound, BadInput) as exc:
+            messages.warn(parent or self, "The leaflet cannot be made", str(exc))
+            return None
+
+    def _withdraw(self, prepared: PreparedLeaflet) -> None:
+        if prepared.reference:
+            from sp_desktop.services.references import ReferenceService
+
+            ReferenceService(self.ctx).withdraw(prepared.reference)
+
     def print_leaflet(self, parent: QWidget | None = None) -> None:
         """Print the basket (Ctrl+P): warnings first, then the print dialog, then the prompt."""
         prepared = self.prepare(parent)
+        if prepared is None:
+            return
+        prepared = self._referenced(prepared, "print", parent)
         if prepared is None:
             return
         pdf = self._render(prepared)
@@ -572,12 +592,21 @@ class BasketPage(QWidget):
         except (LeafletRefused, PermissionDenied, NotFound, LeafletError) as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
             return
-        pdf = self._render(prepared)
+        referenced = self._referenced(prepared, "print", parent)
+        if referenced is None:
+            return
+        pdf = self._render(referenced)
         if pdf is not None:
-            self._print(prepared, pdf, parent, ask_warnings=True, from_basket=False)
+            self._print(referenced, pdf, parent, ask_warnings=True, from_basket=False)
 
     def _print(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget, ask_warnings: bool,
                from_basket: bool = True) -> None:
+        if not prepared.reference:  # printed from the preview: the reference is given now
+            referenced = self._referenced(prepared, "print", parent)
+            rendered = self._render(referenced) if referenced is not None else None
+            if referenced is None or rendered is None:
+                return
+            prepared, pdf = referenced, rendered
         if ask_warnings and prepared.warnings:
             text = ("Before this goes on paper:\n\n" + "\n".join(prepared.warnings)
                     + f"\n\nEnter prints it with this line at the top: “{PHONE_FIRST}”")
@@ -586,6 +615,7 @@ class BasketPage(QWidget):
                 [("phone", "&Print with “please phone before you go”"), ("as_is", "Print &as it is"),
                  ("cancel", "Cancel")], default="phone", escape="cancel")
             if choice == "cancel":
+                self._withdraw(prepared)
                 self._say("Not printed.")
                 return
             if choice == "phone":
@@ -597,6 +627,7 @@ class BasketPage(QWidget):
 
         def done(ok: bool) -> None:
             if not ok:
+                self._withdraw(prepared)
                 self._say("Not printed." + (" The leaflet basket is as it was." if from_basket else ""))
                 return
             if isinstance(parent, QWidget) and parent is not self and hasattr(parent, "accept"):
@@ -606,8 +637,8 @@ class BasketPage(QWidget):
             else:
                 ids = tuple(prepared.service_ids)
                 self.printed.emit(ids)
-                self._say("Leaflet sent to the printer.")
-                self.offer_signposting(ids, SignpostingMethod.LEAFLET)
+                self._say(f"Leaflet sent to the printer (reference {prepared.reference}).")
+                self.offer_signposting(ids, SignpostingMethod.LEAFLET, prepared.reference)
 
         from sp_desktop.ui import printing
 
@@ -618,8 +649,8 @@ class BasketPage(QWidget):
         record signposting."""
         ids = tuple(prepared.service_ids)
         self.printed.emit(ids)
-        self.hand_over("Leaflet sent to the printer.")
-        self.offer_signposting(ids, method_for(prepared))
+        self.hand_over(f"Leaflet sent to the printer (reference {prepared.reference}).")
+        self.offer_signposting(ids, method_for(prepared), prepared.reference)
 
     def hand_over(self, what: str) -> None:
         """The leaflet left the app (printed, saved as PDF, copied as text): the basket belongs to the
@@ -633,7 +664,8 @@ class BasketPage(QWidget):
         else:
             self._say(text + " (Put back the last leaflet brings it back.)")
 
-    def offer_signposting(self, service_ids: tuple[int, ...], method: SignpostingMethod) -> None:
+    def offer_signposting(self, service_ids: tuple[int, ...], method: SignpostingMethod,
+                          reference: str | None = None) -> None:
         if importlib.util.find_spec(SIGNPOSTING_DIALOG) is None:
             return
         parent = self.main_window if isinstance(self.main_window, QWidget) else self
@@ -645,6 +677,10 @@ class BasketPage(QWidget):
             return
         module = importlib.import_module(SIGNPOSTING_DIALOG)
         saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
+        if saved is not None and reference:  # the organisation's acknowledgement will find this record
+            from sp_desktop.services.references import ReferenceService
+
+            ReferenceService(self.ctx).link(reference, saved.id)
         if saved is not None:
             data_changed = getattr(self.main_window, "data_changed", None)
             if data_changed is not None:
@@ -655,19 +691,31 @@ class BasketPage(QWidget):
         prepared = self.prepare()
         if prepared is None:
             return
-        pdf = self._render(prepared)
-        if pdf is not None:
-            self._save(pdf, self)
+        referenced = self._referenced(prepared, "pdf")
+        pdf = self._render(referenced) if referenced is not None else None
+        if referenced is not None and pdf is not None:
+            self._save(referenced, pdf, self)
 
-    def _save(self, pdf: bytes, parent: QWidget) -> None:
+    def _save(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget) -> None:
         from sp_desktop.ui import printing
 
+        if not prepared.reference:  # saved from the preview: the reference is given now
+            referenced = self._referenced(prepared, "pdf", parent)
+            rendered = self._render(referenced) if referenced is not None else None
+            if referenced is None or rendered is None:
+                return
+            prepared, pdf = referenced, rendered
         path = printing.save_pdf(parent, pdf, self._file_name())
-        if path is not None:
-            self.hand_over(f"Saved the leaflet as {path}.")
+        if path is None:
+            self._withdraw(prepared)
+            return
+        self.hand_over(f"Saved the leaflet as {path} (reference {prepared.reference}).")
 
     def copy_text(self) -> None:
         prepared = self.prepare()
+        if prepared is None:
+            return
+        prepared = self._referenced(prepared, "text")
         if prepared is None:
             return
         QApplication.clipboard().setText(prepared.text())
@@ -681,11 +729,14 @@ class BasketPage(QWidget):
         prepared = self.prepare()
         if prepared is None:
             return
+        prepared = self._referenced(prepared, "sms")
+        if prepared is None:
+            return
         text = prepared.sms()
         QApplication.clipboard().setText(text)
         used, limit = sms_length(text)
-        self._say(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
-                  "paste it into your messaging system.")
+        self.hand_over(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
+                       "paste it into your messaging system.")
 
     def make_booklet(self) -> None:
         from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog
