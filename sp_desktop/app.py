@@ -52,9 +52,10 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("sp_desktop")
     app.setOrganizationName("sp_desktop")
     app.setApplicationDisplayName("sp_desktop")
-    from sp_desktop.ui import gc_guard
+    from sp_desktop.ui import default_button, gc_guard
 
     gc_guard.install(app)  # cyclic garbage is freed on the UI thread only (Qt objects die there)
+    default_button.install(app)  # before the sign-in dialog: Enter keeps every dialog's main action
     # Fusion where the platform style is poor (Linux desktops without a native theme).
     if sys.platform.startswith("linux") and "fusion" in [s.lower() for s in QStyleFactory.keys()]:
         app.setStyle("Fusion")

@@ -31,6 +31,7 @@ from sp_desktop.runtime import Runtime, add_common_options, open_runtime
 from sp_desktop.services.base import Actor, Permission, PermissionDenied, ServiceContext
 
 PASSWORD_ENV = "SP_DESKTOP_PASSWORD"
+NEW_PASSWORD_ENV = "SP_DESKTOP_NEW_PASSWORD"  # the new one, when an administrator set the current one
 SIGN_IN_FAILED = ExitCode.NEEDS_SIGN_IN
 
 #: The actor of a command run without --user: may read what front desk can, never write.
@@ -70,7 +71,8 @@ def add_subcommand(sub: argparse._SubParsersAction, name: str, help_text: str,  
                    description: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description,
                        epilog="Who the command acts as: --user NAME signs in as that member of staff "
-                              f"(password from {PASSWORD_ENV}, or asked for). Without --user a command "
+                              f"(password from {PASSWORD_ENV}, or asked for; if an administrator set it, "
+                              f"the new one from {NEW_PASSWORD_ENV}). Without --user a command "
                               "can only read what front desk can. Exit codes: 0 done, 1 refused or "
                               "invalid input, 2 usage, 3 cannot open the database, 4 needs sign-in or "
                               "permission.")
@@ -105,10 +107,37 @@ def resolve_actor(rt: Runtime, args: argparse.Namespace) -> Actor | None:
         raise CommandError(f"This database has no staff accounts yet, so “{name}” cannot sign in. Create "
                            "the first administrator with: sp-desktop staff add \"Your Name\" --role "
                            "administrator (or by starting the app).", SIGN_IN_FAILED)
+    password = read_password(name)
     try:
-        return auth.sign_in(name, read_password(name))
+        actor = auth.sign_in(name, password)
     except SignInFailed as exc:
         raise CommandError(str(exc), SIGN_IN_FAILED) from exc
+    if auth.must_change_password(actor):
+        change_password_at_sign_in(rt, actor, password)
+    return actor
+
+
+def change_password_at_sign_in(rt: Runtime, actor: Actor, current: str,
+                               environ: dict[str, str] | None = None) -> None:
+    """An administrator set `actor`'s password: the new one comes from SP_DESKTOP_NEW_PASSWORD.
+    Without it, exit 4 (needs sign-in) saying so; a new password the rules refuse, exit 1."""
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.base import ValidationFailed
+    from sp_desktop.services.staff import StaffService
+
+    env = os.environ if environ is None else environ
+    new = env.get(NEW_PASSWORD_ENV, "")
+    if not new:
+        raise CommandError(f"{actor.name} must choose a new password: the current one was set by an "
+                           f"administrator. Set {NEW_PASSWORD_ENV} to the new password (at least 10 "
+                           "characters) and run the command again, or sign in to the app once.",
+                           SIGN_IN_FAILED)
+    try:
+        StaffService(rt.context(actor)).change_own_password(current, new)
+    except ValidationFailed as exc:
+        problem = " ".join(exc.errors.values())
+        raise CommandError(f"The new password in {NEW_PASSWORD_ENV} was not accepted: {problem} Nothing "
+                           "was changed.", 1) from exc
 
 
 @contextmanager
@@ -129,5 +158,5 @@ def runtime_for(args: argparse.Namespace) -> Iterator[tuple[Runtime, ServiceCont
         rt.close()
 
 
-__all__ = ["NOBODY", "PASSWORD_ENV", "ReadOnlyContext", "SignInRequired", "add_subcommand", "read_password",
-           "resolve_actor", "runtime_for"]
+__all__ = ["NEW_PASSWORD_ENV", "NOBODY", "PASSWORD_ENV", "ReadOnlyContext", "SignInRequired",
+           "add_subcommand", "change_password_at_sign_in", "read_password", "resolve_actor", "runtime_for"]

@@ -30,10 +30,12 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (rt, ctx):
         result = DirectoryService(ctx).search(" ".join(args.query), limit=max(1, args.limit))
     if args.json:
-        json.dump({"query": result.query, "total": result.total, "results": [
+        json.dump({"query": result.query, "total": result.total,
+                   # true: no service answers every word; these answer some of them, most first
+                   "closest_matches": result.closest, "results": [
             {"id": r.id, "service": r.name, "organisation": r.organisation_name, "categories": r.categories,
              "town": r.town, "cost": r.cost, "access": [a.value for a in r.access],
-             "vetting": r.vetting_status.value,
+             "vetting": r.vetting_status.value, "vetting_label": r.vetting_status.label,
              "last_verified": r.last_verified_on.isoformat() if r.last_verified_on else None}
             for r in result.rows]}, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -41,9 +43,12 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
     if not result.rows:
         print(f"No services match “{result.query}”.", file=out)
         return 0
+    if result.closest:
+        print("No service matches every word; closest matches:", file=out)
     for r in result.rows:
         print(f"{r.id:>6}  {r.name} — {r.organisation_name}"
-              f"{'  (' + r.town + ')' if r.town else ''}  [{r.cost}; {r.vetting_status.label}; "
+              f"{'  (' + r.town + ')' if r.town else ''}  [{r.cost}; "
+              f"{r.vetting_status.symbol} {r.vetting_status.label}; "
               f"checked {show_date(r.last_verified_on, 'never')}]", file=out)
     more = f" (showing {len(result.rows)})" if result.truncated else ""
     print(f"{result.total} service{'s' if result.total != 1 else ''} found{more}.", file=out)

@@ -102,6 +102,8 @@ class Staff(Versioned, Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_sign_in: Mapped[datetime | None] = mapped_column(DateTime)
+    # the password was set by an administrator (new account or reset): change it at first sign-in
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 # --------------------------------------------------------------------------- directory

@@ -47,11 +47,13 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
 )
 from sqlalchemy.orm import Session
 
 from sp_desktop.db.engine import fold
 from sp_desktop.db.models import enum_column
+from sp_desktop.db.search_terms import Group, group_words
 from sp_desktop.domain.enums import OrganisationStatus, ServiceStatus, VettingStatus
 
 if TYPE_CHECKING:
@@ -150,8 +152,14 @@ class SqliteSearch:
     matches)."""
 
     @staticmethod
-    def _phrase(words: list[str]) -> str:
+    def _phrase(words: Sequence[str]) -> str:
         return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+    @staticmethod
+    def _expression(groups: Sequence[Group], joiner: str = " AND ") -> str:
+        """The FTS5 query: each group's alternatives joined by OR, the groups by `joiner`."""
+        return joiner.join("(" + " OR ".join('"' + a.replace('"', '""') + '"' for a in g.alternatives) + ")"
+                           for g in groups)
 
     @staticmethod
     def _count(s: Session, source: Any, ids: ColumnElement[Any], match: list[ColumnElement[bool]],
@@ -165,29 +173,37 @@ class SqliteSearch:
         n = s.execute(select(func.count(), func.total(hidden_ids)).select_from(source).where(*match)).one()
         return int(n[0] - n[1])
 
-    def page(self, s: Session, query: str, conditions: Sequence[ColumnElement[bool]], limit: int,
-             hidden: ColumnElement[bool] | None = None) -> RankedPage | None:
-        """The best `limit` services matching `query` among listing rows meeting `conditions`
-        (conditions on `LISTING`), or None when the query has no words. `hidden`, if given,
-        picks out through an index exactly the rows the conditions leave out (few): the matches
-        are then counted without reading the listing, as all matches less the hidden ones."""
-        words = terms_of(query)
-        if not words:
+    def page(self, s: Session, groups: Sequence[Group], conditions: Sequence[ColumnElement[bool]], limit: int,
+             hidden: ColumnElement[bool] | None = None, every: bool = True) -> RankedPage | None:
+        """The best `limit` services matching `groups` (see search_terms) among listing rows
+        meeting `conditions` (conditions on `LISTING`), or None when there are no groups.
+        `hidden`, if given, picks out through an index exactly the rows the conditions leave out
+        (few): the matches are then counted without reading the listing, as all matches less the
+        hidden ones. With `every` false, the closest matches: services answering any of the
+        groups of 3+ characters, those answering most of them first."""
+        if not groups:
             return None
+        words = group_words(groups)
         lst = LISTING
-        long_words = [w for w in words if len(w) >= 3]
-        short_words = sorted({w for w in words if len(w) < 3}, key=lambda w: (-len(w), w))  # "de" before "d"
+        long_groups = [g for g in groups if not g.short]
+        # "de" before "d"
+        short_words = sorted({g.typed for g in groups if g.short}, key=lambda w: (-len(w), w))
+        if not every:
+            if not long_groups:
+                return RankedPage(None, 0)
+            short_words = []
 
         # The matches, from the FTS index or (short words only) the prefix index; the short words
         # are tested before the listing row is read.
         match: list[ColumnElement[bool]]
         driver: Any
         driver_id: ColumnElement[Any]
-        if long_words:  # each short word: an index lookup for each row FTS5 finds
+        if long_groups:  # each short word: an index lookup for each row FTS5 finds
             # "+": the rowid is tested on each row FTS5 finds, never used to look rows up (which
             # would run the MATCH once per id)
             driver, driver_id = _FTS, literal_column("+service_fts.rowid")
-            match = [literal_column("service_fts").op("MATCH")(self._phrase(long_words)),
+            expression = self._expression(long_groups, " AND " if every else " OR ")
+            match = [literal_column("service_fts").op("MATCH")(expression),
                      *(exists().where(PREFIX.c.prefix == w, PREFIX.c.service_id == _FTS.c.rowid)
                        for w in short_words)]
         else:  # the longest short word picks the rows (an index range), the others are sets of ids
@@ -196,35 +212,55 @@ class SqliteSearch:
             match = [driver.c.prefix == short_words[0],
                      *(driver_id.in_(select(PREFIX.c.service_id).where(PREFIX.c.prefix == w))
                        for w in short_words[1:])]
-        source = driver.join(lst, lst.c.id == (_FTS.c.rowid if long_words else driver.c.service_id))
+        source = driver.join(lst, lst.c.id == (_FTS.c.rowid if long_groups else driver.c.service_id))
         where = [*conditions, *match]
 
+        def contains(col: ColumnElement[Any], g: Group) -> ColumnElement[bool]:
+            return or_(*(func.instr(col, a) > 0 for a in (g.alternatives or (g.typed,))))
+
         starts = _starting_with(lst.c.name, words[0])
-        in_name = and_(*(func.instr(lst.c.name, w) > 0 for w in words))
-        in_org = and_(*(func.instr(lst.c.organisation, w) > 0 for w in words))
-        tier = case((starts, 0), (in_name, 1), (in_org, 2), else_=3)
-        up_to = [starts, or_(starts, in_name), or_(starts, in_name, in_org)]  # in tier 0, 0-1, 0-2
-        score: ColumnElement[Any] = tier * 1000.0 + literal_column(_BM25, Float) if long_words else tier
+        in_name = and_(*(contains(lst.c.name, g) for g in groups))
+        in_org = and_(*(contains(lst.c.organisation, g) for g in groups))
+        # Suspended and declined organisations' services come last; approved ones first in a tier.
+        below = lst.c.vetting_status.in_([VettingStatus.SUSPENDED, VettingStatus.DECLINED])
+        shown_first = ~below
+        tier = case((below, 4), (starts, 0), (in_name, 1), (in_org, 2), else_=3)
+        approved = case((lst.c.vetting_status == VettingStatus.APPROVED, 0), else_=1)
+        major: ColumnElement[Any] = tier * 2 + approved
+        if not every:  # most groups answered first
+            answered = sum((case((driver_id.in_(text(
+                "SELECT rowid FROM service_fts WHERE service_fts MATCH :g" + str(i)).bindparams(
+                    **{f"g{i}": self._expression([g])}).columns(column("rowid", Integer))), 1), else_=0)
+                for i, g in enumerate(long_groups)), literal_column("0", Integer))
+            major = case((below, 1000), else_=0) + (len(long_groups) - answered) * 10 + major
+        up_to = [and_(shown_first, starts), and_(shown_first, or_(starts, in_name)),  # in tier 0, 0-1, 0-2
+                 and_(shown_first, or_(starts, in_name, in_org))]
+        score: ColumnElement[Any] = major * 1000.0 + literal_column(_BM25, Float) if long_groups else major
 
         def ranked(source: Any, where: list[ColumnElement[bool]]) -> Subquery:
             return (select(lst.c.id, score.label("k1"), lst.c.service_name.label("k2"))
                     .select_from(source).where(*where)
                     .order_by(score, lst.c.service_name, lst.c.id).limit(limit).subquery("page"))
 
+        if not every:
+            total = self._count(s, source, driver_id, match, conditions, None)
+            return RankedPage(ranked(source, where) if total else None, total)
+
         # Tier 0 straight from the index on the folded name when it fills the page. A service
         # whose name starts with the first word matches that word; if the other words are short,
         # their prefixes are looked up, so the index count is the exact size of tier 0.
         others = [exists().where(PREFIX.c.prefix == w, PREFIX.c.service_id == lst.c.id)  # a probe per row
                   for w in short_words if w != words[0]]
-        if long_words in ([], words[:1]) and self._count(s, lst, lst.c.id, [starts, *others], conditions,
-                                                         hidden) >= limit:
+        tier0 = [starts, shown_first, *others]
+        only_first = long_groups in ([], list(groups[:1]))
+        if only_first and self._count(s, lst, lst.c.id, tier0, conditions, hidden) >= limit:
             total = self._count(s, source if hidden is None else driver, driver_id, match, conditions, hidden)
-            if long_words:
+            if long_groups:
                 # FTS5 runs the MATCH once and each row is tested against tier 0 (a set of ids from
                 # the index) before anything else: bm25 and the rest only for tier 0.
-                first = driver_id.in_(select(lst.c.id).where(starts))
+                first = driver_id.in_(select(lst.c.id).where(starts, shown_first))
                 return RankedPage(ranked(source, [match[0], first, *match[1:], *conditions]), total)
-            return RankedPage(ranked(lst, [*conditions, starts, *others]), total)
+            return RankedPage(ranked(lst, [*conditions, starts, shown_first, *others]), total)
 
         # The tier of each match once (a subquery with LIMIT is not flattened into the aggregate).
         tiers = select(tier.label("t")).select_from(source).where(*where).limit(-1).subquery("tiers")
@@ -232,9 +268,9 @@ class SqliteSearch:
         if n[0] == 0:
             return RankedPage(None, 0)
         top = next((t for t in range(3) if n[1 + t] >= limit), 3)  # the tiers the page needs
-        if top == 0 and long_words:  # as above: tier 0 is a set of ids from the index
-            return RankedPage(ranked(source, [match[0], driver_id.in_(select(lst.c.id).where(starts)),
-                                              *match[1:], *conditions]), int(n[0]))
+        if top == 0 and long_groups:  # as above: tier 0 is a set of ids from the index
+            first = driver_id.in_(select(lst.c.id).where(starts, shown_first))
+            return RankedPage(ranked(source, [match[0], first, *match[1:], *conditions]), int(n[0]))
         return RankedPage(ranked(source, where if top == 3 else [*where, up_to[top]]), int(n[0]))
 
 

@@ -19,9 +19,12 @@ same ids in the same order from both back ends.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Float, Integer, Subquery, bindparam, text
 
-from sp_desktop.db.search import _like_escape, terms_of
+from sp_desktop.db.search import _like_escape
+from sp_desktop.db.search_terms import Group, group_words
 
 # Column -> bm25 weight, in service_fts's column order (see search._BM25).
 _WEIGHTS = (("name", 10.0), ("organisation", 6.0), ("description", 1.0), ("categories", 5.0), ("place", 3.0))
@@ -49,59 +52,82 @@ class PostgresSearch:
     """Trigram substring search with FTS5-compatible bm25 ranking (see module docstring)."""
 
     @staticmethod
-    def _where(words: list[str], params: dict[str, object]) -> list[str]:
-        """Every 3+ character word a substring of the document; shorter words starting the
-        service or organisation name or one of their words (as SqliteSearch)."""
-        long_words = [w for w in words if len(w) >= 3]
-        short_words = [w for w in words if len(w) < 3]
-        where: list[str] = []
-        for i, w in enumerate(long_words):
-            params[f"l{i}"] = "%" + _like_escape(w) + "%"
-            where.append(f"ss.document LIKE :l{i} ESCAPE '\\'")
-        for i, w in enumerate(short_words):
+    def _group_sql(col: str, g: Group, params: dict[str, object]) -> str:
+        """`col` contains one of the alternatives of `g` (LIKE, answered from the trigram index)."""
+        parts = []
+        for a in g.alternatives:
+            key = f"a{len(params)}"
+            params[key] = "%" + _like_escape(a) + "%"
+            parts.append(f"{col} LIKE :{key} ESCAPE '\\'")
+        return "(" + " OR ".join(parts) + ")"
+
+    @classmethod
+    def _where(cls, groups: Sequence[Group], params: dict[str, object], every: bool = True) -> list[str]:
+        """Every group of 3+ characters in the document; shorter words starting the service or
+        organisation name or one of their words (as SqliteSearch). Not `every`: any group of 3+
+        characters in the document (one condition)."""
+        long_groups = [g for g in groups if not g.short]
+        if not every:
+            return ["(" + " OR ".join(cls._group_sql("ss.document", g, params) for g in long_groups) + ")"]
+        where = [cls._group_sql("ss.document", g, params) for g in long_groups]
+        for i, g in enumerate(g for g in groups if g.short):
             key = f"p{i}"
-            params[key] = _like_escape(w) + "%"
+            params[key] = _like_escape(g.typed) + "%"
             where.append(f"(ss.name LIKE :{key} ESCAPE '\\' OR ss.organisation LIKE :{key} ESCAPE '\\'"
                          f" OR ss.name LIKE '% ' || :{key} ESCAPE '\\'"
                          f" OR ss.organisation LIKE '% ' || :{key} ESCAPE '\\')")
         return where
 
-    def match_ids(self, query: str) -> Subquery | None:
+    def match_ids(self, groups: Sequence[Group], every: bool = True) -> Subquery | None:
         """The same services as `matches`, unranked (for counting)."""
-        words = terms_of(query)
-        if not words:
+        if not groups or (not every and all(g.short for g in groups)):
             return None
         params: dict[str, object] = {}
-        where = self._where(words, params)
+        where = self._where(groups, params, every)
         sql = text(f"SELECT ss.service_id AS id FROM service_search AS ss WHERE {' AND '.join(where)}")
         sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
         return sql.columns(id=Integer).subquery("match_ids")
 
-    def matches(self, query: str) -> Subquery | None:
-        words = terms_of(query)
-        if not words:
+    def matches(self, groups: Sequence[Group], every: bool = True) -> Subquery | None:
+        if not groups or (not every and all(g.short for g in groups)):
             return None
-        long_words = [w for w in words if len(w) >= 3]
+        words = group_words(groups)
+        long_groups = [g for g in groups if not g.short]
+        phrases = [a for g in long_groups for a in g.alternatives]  # in FTS5's phrase order
         params: dict[str, object] = {}
-        where = self._where(words, params)
-        for i, w in enumerate(long_words):
+        where = self._where(groups, params, every)
+        for i, w in enumerate(phrases):
             params[f"t{i}"] = w
-        # Tiers exactly as SqliteSearch: 0 = service name starts with the first word, 1 = service
-        # name contains every word, 2 = organisation name does, 3 = elsewhere.
+        # Tiers exactly as SqliteSearch: 4 = the organisation is suspended or declined, 0 = service
+        # name starts with the first word, 1 = service name answers every group, 2 = organisation
+        # name does, 3 = elsewhere; approved organisations first within a tier.
         params["first"] = _like_escape(words[0]) + "%"
-        for i, w in enumerate(words):
-            params[f"w{i}"] = "%" + _like_escape(w) + "%"
-        name_all = " AND ".join(f"ss.name LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
-        org_all = " AND ".join(f"ss.organisation LIKE :w{i} ESCAPE '\\'" for i in range(len(words)))
-        tier = (f"(CASE WHEN ss.name LIKE :first ESCAPE '\\' THEN 0 WHEN {name_all} THEN 1 "
+        for i, g in enumerate(groups):
+            if g.short:
+                params[f"w{i}"] = "%" + _like_escape(g.typed) + "%"
+        name_all = " AND ".join(self._group_sql("ss.name", g, params) if not g.short
+                                else f"ss.name LIKE :w{i} ESCAPE '\\'" for i, g in enumerate(groups))
+        org_all = " AND ".join(self._group_sql("ss.organisation", g, params) if not g.short
+                               else f"ss.organisation LIKE :w{i} ESCAPE '\\'" for i, g in enumerate(groups))
+        below = "o.vetting_status IN ('suspended', 'declined')"
+        tier = (f"(CASE WHEN {below} THEN 4 WHEN ss.name LIKE :first ESCAPE '\\' THEN 0"
+                f" WHEN {name_all} THEN 1 "
                 f"WHEN {org_all} THEN 2 ELSE 3 END)")
+        major = f"({tier} * 2 + CASE WHEN o.vetting_status = 'approved' THEN 0 ELSE 1 END)"
+        if not every:
+            answered = " + ".join(f"(CASE WHEN {self._group_sql('ss.document', g, params)} THEN 1 ELSE 0 END)"
+                                  for g in long_groups)
+            major = (f"((CASE WHEN {below} THEN 1000 ELSE 0 END) + ({len(long_groups)} - ({answered})) * 10"
+                     f" + {major})")
 
-        if long_words:
+        vetting = ("JOIN service AS sv ON sv.id = ss.service_id"
+                   " JOIN organisation AS o ON o.id = sv.organisation_id")
+        if phrases:
             # FTS5 (fts5_aux.c): score = -sum_i idf_i * f_i * (k1 + 1) / (f_i + k1 * (1 - b + b * D / avgdl))
             # with idf_i = ln((N - n_i + 0.5) / (n_i + 0.5)), floored at 1e-6.
             terms = []
             freqs = []
-            for i, w in enumerate(long_words):
+            for i, w in enumerate(phrases):
                 freqs.append(" + ".join(f"{_F8.format(weight)} * {_occurrences(f'ss.{col}', f':t{i}', w)}"
                                         for col, weight in _WEIGHTS) + f" AS f{i}")
                 freq = f"fr.f{i}"
@@ -112,18 +138,22 @@ class PostgresSearch:
                 terms.append(f"{idf} * (({freq}) * ({k1} + 1.0)) / "
                              f"(({freq}) + {k1} * (1.0 - {b} + {b} * ss.ntokens / st.avgdl))")
             bm25 = "(-1.0 * (" + " + ".join(terms) + "))"
-            hits = ", ".join(f"CAST(count(*) FILTER (WHERE document LIKE :l{i} ESCAPE '\\')"
-                             f" AS double precision) AS h{i}" for i in range(len(long_words)))
+            hits = []
+            for i, w in enumerate(phrases):
+                params[f"h{i}"] = "%" + _like_escape(w) + "%"
+                hits.append(f"CAST(count(*) FILTER (WHERE document LIKE :h{i} ESCAPE '\\')"
+                            f" AS double precision) AS h{i}")
             stats = (f"(SELECT CAST(count(*) AS double precision) AS n, "
-                     f"CAST(sum(ntokens) AS double precision) / greatest(count(*), 1) AS avgdl, {hits} "
+                     f"CAST(sum(ntokens) AS double precision) / greatest(count(*), 1) AS avgdl, "
+                     f"{', '.join(hits)} "
                      f"FROM service_search) AS st")
             # each word's weighted frequency once per row (it is used twice in the formula)
-            source = (f"service_search AS ss CROSS JOIN {stats} "
+            source = (f"service_search AS ss {vetting} CROSS JOIN {stats} "
                       f"CROSS JOIN LATERAL (SELECT {', '.join(freqs)}) AS fr")
         else:
             bm25 = "0.0"
-            source = "service_search AS ss"
-        score = f"(CAST({tier} AS double precision) * 1000.0 + {bm25})"
+            source = f"service_search AS ss {vetting}"
+        score = f"(CAST({major} AS double precision) * 1000.0 + {bm25})"
         sql = text(f"SELECT ss.service_id AS id, {score} AS score FROM {source} WHERE {' AND '.join(where)}")
         sql = sql.bindparams(*[bindparam(k, v) for k, v in params.items()])
         return sql.columns(id=Integer, score=Float).subquery("matches")

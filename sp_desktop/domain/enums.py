@@ -204,7 +204,7 @@ _LABELS: dict[object, str] = {
     PhoneType.VOICE: "Phone",
     PhoneType.TEXT: "Text message",
     PhoneType.TEXTPHONE: "Textphone",
-    VettingStatus.NOT_VETTED: "Not vetted",
+    VettingStatus.NOT_VETTED: "Not checked",  # by the practice (issue 15: "Not checked" in words and symbol)
     VettingStatus.IN_REVIEW: "In review",
     AppRole.FRONT_DESK: "Front desk",
     AppRole.VETTING_LEAD: "Vetting lead",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, func, literal, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -26,9 +26,11 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.db.search import LISTING, SqliteSearch, backend_for
+from sp_desktop.db.search_terms import Group, query_groups
 from sp_desktop.domain.bounds import MAX_RESULTS, MAX_TEXT
 from sp_desktop.domain.enums import (
     AccessRoute,
+    AppRole,
     AuditAction,
     OrganisationStatus,
     PhoneType,
@@ -111,6 +113,8 @@ class SearchResult:
     rows: tuple[ServiceRow, ...]
     total: int
     query: str
+    # No service answers every word: these answer some of them, most first ("closest matches").
+    closest: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -441,6 +445,12 @@ def _access_routes(*flags: bool) -> tuple[AccessRoute, ...]:
 
 
 _SHOWN = LISTING.c.shown.is_(True)
+# Organisations whose services are listed last, and never to the front desk.
+_BELOW = (VettingStatus.SUSPENDED, VettingStatus.DECLINED)
+# What the front desk's unfiltered Directory leaves out, exactly as migration 0010's partial index
+# says it (written out, so SQLite can use that index).
+_HIDDEN_AT_DESK = literal_column("(service_fts_listing.shown IS 0"
+                                 " OR service_fts_listing.vetting_status IN ('suspended', 'declined'))")
 
 _ACCESS_COLUMN = {
     AccessRoute.SELF_REFERRAL: Service.access_self_referral,
@@ -625,16 +635,41 @@ class DirectoryService:
     ) -> SearchResult:
         """Ranked services matching `query` and `filters`. Without a query, sorted by name.
 
-        Control and broken characters in the query become spaces (PostgreSQL refuses a NUL even in
-        a search), the query is cut at 1,000 characters and `limit` kept within 1 to 1,000."""
+        The query's words are matched as word forms, folded and with the practice's synonyms (see
+        db/search_terms). Approved organisations' services come first for the same match;
+        suspended and declined ones come last, and the front desk does not see them at all.
+        When no service answers every word, the services answering most of them are returned,
+        with `closest` set. Control and broken characters in the query become spaces (PostgreSQL
+        refuses a NUL even in a search), the query is cut at 1,000 characters and `limit` kept
+        within 1 to 1,000."""
         query = _SEARCH_NOISE.sub(" ", query or "")[:MAX_TEXT]
         limit = max(1, min(int(limit), MAX_RESULTS))
         f = filters or SearchFilters()
+        found, groups = self._search(query, None, f, limit, True)
+        if found.total == 0 and len(groups) > 1 and any(not g.short for g in groups):
+            closest, _ = self._search(query, groups, f, limit, False)
+            if closest.total:
+                return replace(closest, closest=True)
+        return found
+
+    def _front_desk(self) -> bool:
+        return self.ctx.actor.role is AppRole.FRONT_DESK
+
+    @staticmethod
+    def _groups(s: Session, query: str) -> list[Group]:
+        from sp_desktop.services.search_words import synonyms_in
+
+        return query_groups(query, synonyms_in(s)) if query.strip() else []
+
+    def _search(self, query: str, groups: list[Group] | None, f: SearchFilters, limit: int,
+                every: bool) -> tuple[SearchResult, list[Group]]:
         backend = self.search_backend
         if isinstance(backend, SqliteSearch):
-            return self._search_listing(backend, query, f, limit)
+            return self._search_listing(backend, groups, query, f, limit, every)
         with self.ctx.read() as s:
-            matches = backend.matches(query)
+            if groups is None:
+                groups = self._groups(s, query)
+            matches = backend.matches(groups, every)
             town = (select(func.min(Location.town)).join(ServiceAtLocation,
                                                           ServiceAtLocation.location_id == Location.id)
                     .where(ServiceAtLocation.service_id == Service.id).correlate(Service).scalar_subquery())
@@ -667,7 +702,7 @@ class DirectoryService:
             if matches is not None:
                 page_q = page_q.join(matches, matches.c.id == Service.id)
                 # counting needs no ranking: the backend's unranked match when it has one
-                counted = backend.match_ids(query)
+                counted = backend.match_ids(groups, every)
                 assert counted is not None
                 count_q = count_q.join(counted, counted.c.id == Service.id)
             conditions = self._filter_conditions(s, f)
@@ -693,10 +728,10 @@ class DirectoryService:
                 for r in s.execute(q))
             rows = _mark_not_stated(s, rows)
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
-            return SearchResult(rows, total, query)
+            return SearchResult(rows, total, query), groups
 
-    def _search_listing(self, backend: SqliteSearch, query: str, f: SearchFilters,
-                        limit: int) -> SearchResult:
+    def _search_listing(self, backend: SqliteSearch, groups: list[Group] | None, query: str, f: SearchFilters,
+                        limit: int, every: bool) -> tuple[SearchResult, list[Group]]:
         """`search` on SQLite: filters, ranking and the rows shown all come from the search
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
@@ -704,8 +739,13 @@ class DirectoryService:
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
         hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
+        if self._front_desk():  # never suspended or declined organisations' services
+            conditions.append(lst.c.vetting_status.not_in(_BELOW))
+            hidden = _HIDDEN_AT_DESK if hidden is not None else None
         with self.ctx.read() as s:
-            ranked = backend.page(s, query, conditions, limit, hidden)
+            if groups is None:
+                groups = self._groups(s, query)
+            ranked = backend.page(s, groups, conditions, limit, hidden, every)
             total: int | None
             if ranked is None:  # no query: every service, by name
                 page = (select(lst.c.id, func.lower(lst.c.service_name).label("k1"), literal("").label("k2"))
@@ -713,7 +753,7 @@ class DirectoryService:
                         .limit(limit).subquery("page"))
                 total = None
             elif ranked.rows is None:
-                return SearchResult((), 0, query)
+                return SearchResult((), 0, query), groups
             else:
                 page, total = ranked.rows, ranked.total
             q = (select(lst.c.id, lst.c.service_name, lst.c.organisation_id, lst.c.organisation_name,
@@ -733,7 +773,7 @@ class DirectoryService:
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
-            return SearchResult(rows, total, query)
+            return SearchResult(rows, total, query), groups
 
     @staticmethod
     def _listing_conditions(f: SearchFilters) -> list[Any]:
@@ -781,6 +821,8 @@ class DirectoryService:
             c.append(_ACCESS_COLUMN[f.access].is_(True))
         if f.vetting is not None:
             c.append(Organisation.vetting_status == f.vetting)
+        if self._front_desk():  # never suspended or declined organisations' services
+            c.append(Organisation.vetting_status.not_in(_BELOW))
         if f.organisation_id is not None:
             c.append(Service.organisation_id == f.organisation_id)
         if f.age is not None:

@@ -576,7 +576,7 @@ class LeafletService:
             c = checks[item.service_id]
             if c.needs_override:
                 warnings.append(f"! {c.service_name}: {c.organisation_name} is not approved "
-                                f"({c.vetting_status.label if c.vetting_status else 'not vetted'}); "
+                                f"({c.vetting_status.label if c.vetting_status else 'not checked'}); "
                                 "included on a clinician's recorded reason.")
             warnings.extend(c.warnings)
         signature = self.ctx.actor.name if sign and self.ctx.actor.id is not None else None

@@ -18,14 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, true, update
 from sqlalchemy.orm import Session, aliased
 
 from sp_desktop.db.models import (
     Category,
+    LeafletReference,
     Organisation,
     Service,
     Signposting,
@@ -170,6 +171,17 @@ class LogRow:
     follow_up_done: bool
     patient_ref: str | None  # only filled when the practice allows references
     today: date
+    recorded_at: datetime | None = None  # when it was recorded (tells two records of a day apart)
+    leaflet_reference: str | None = None  # the code printed on the leaflet, when one was printed
+
+    @property
+    def recorded_text(self) -> str:
+        """"14:05" on the day it happened; "25 Nov 14:05" when recorded on a later day."""
+        if self.recorded_at is None:
+            return ""
+        if self.recorded_at.date() == self.occurred_on:
+            return self.recorded_at.strftime("%H:%M")
+        return f"{show_date(self.recorded_at.date())} {self.recorded_at.strftime('%H:%M')}"
 
     @property
     def outcome_text(self) -> str:
@@ -254,6 +266,21 @@ class SignpostingForm:
     reason_category_ids: list[int] = field(default_factory=list)
     follow_up_on: date | None = None
     patient_ref: str = ""
+    # Said yes to "is this another patient?" when the same person recorded one of these services
+    # today already (see PossibleDuplicate).
+    another_patient: bool = False
+
+
+class PossibleDuplicate(ValueError):
+    """The same person already recorded these services today: ask once whether this is another
+    patient (then record again with `another_patient`), rather than recording it twice by mistake."""
+
+    def __init__(self, services: Sequence[str], at: Sequence[datetime]) -> None:
+        self.services = tuple(services)
+        self.at = tuple(at)
+        when = ", ".join(t.strftime("%H:%M") for t in self.at)
+        super().__init__(f"You recorded {', '.join(self.services)} today already (at {when}). "
+                         "Is this another patient?")
 
 
 @dataclass
@@ -440,6 +467,20 @@ class SignpostingService:
                 errors[e.field] = e.message
             if errors:
                 raise ValidationFailed(errors)
+            if not form.another_patient:
+                # a different patient reference says it is another patient; no reference says nothing
+                same_person = (or_(Signposting.patient_ref.is_(None), Signposting.patient_ref == ref)
+                               if ref else true())
+                earlier = s.execute(
+                    select(Service.name, Signposting.created_at)
+                    .join(SignpostingItem, SignpostingItem.signposting_id == Signposting.id)
+                    .join(Service, Service.id == SignpostingItem.service_id)
+                    .where(Signposting.staff_id == self.ctx.actor.id, Signposting.occurred_on == occurred_on,
+                           SignpostingItem.service_id.in_([i for i, _ in services]), same_person)
+                    .order_by(Signposting.created_at)).all()
+                if earlier:
+                    raise PossibleDuplicate(list(dict.fromkeys(n for n, _ in earlier)),
+                                            sorted({t for _, t in earlier}))
             sp = Signposting(occurred_on=occurred_on, staff_id=self.ctx.actor.id, method=form.method,
                              patient_ref=ref, follow_up_on=form.follow_up_on, follow_up_done=False,
                              items=[SignpostingItem(service_id=i, share_feedback=False) for i, _ in services],
@@ -720,7 +761,8 @@ class SignpostingService:
             base = (select(SignpostingItem.id, SignpostingItem.signposting_id, Signposting.occurred_on,
                            Service.id, Service.name, Organisation.id, Organisation.name, Signposting.method,
                            Staff.name, SignpostingItem.outcome, SignpostingItem.experience,
-                           Signposting.follow_up_on, Signposting.follow_up_done, Signposting.patient_ref)
+                           Signposting.follow_up_on, Signposting.follow_up_done, Signposting.patient_ref,
+                           Signposting.created_at)
                     .join(Signposting, Signposting.id == SignpostingItem.signposting_id)
                     .join(Service, Service.id == SignpostingItem.service_id)
                     .join(Organisation, Organisation.id == Service.organisation_id)
@@ -745,11 +787,19 @@ class SignpostingService:
                         .order_by(Category.name)):
                     reasons.setdefault(sp_id, []).append(name)
             show_ref = settings.allow_patient_reference
+            codes: dict[int, str] = {}  # the leaflet reference printed for a record, if any
+            for start in range(0, len(shown_ids), 500):
+                for sp_id, code in s.execute(
+                        select(LeafletReference.signposting_id, LeafletReference.code)
+                        .where(LeafletReference.signposting_id.in_(shown_ids[start:start + 500]))
+                        .order_by(LeafletReference.id)):
+                    codes.setdefault(sp_id, code)
             out = tuple(LogRow(
                 item_id=r[0], signposting_id=r[1], occurred_on=r[2], service_id=r[3], service_name=r[4],
                 organisation_id=r[5], organisation_name=r[6], reasons=", ".join(reasons.get(r[1], [])),
                 method=r[7], staff_name=r[8], outcome=r[9], experience=r[10], follow_up_on=r[11],
-                follow_up_done=bool(r[12]), patient_ref=r[13] if show_ref else None, today=today)
+                follow_up_done=bool(r[12]), patient_ref=r[13] if show_ref else None, today=today,
+                recorded_at=r[14], leaflet_reference=codes.get(r[1]))
                 for r in rows)
             return LogResult(out, total, show_ref)
 
@@ -883,6 +933,7 @@ __all__ = [
     "LogRow",
     "OutcomeForm",
     "OutcomeSaved",
+    "PossibleDuplicate",
     "PurgeResult",
     "ReasonRef",
     "ReferenceStatus",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -46,7 +47,7 @@ FIRST_PAUSE = timedelta(seconds=30)
 LONGEST_PAUSE = timedelta(minutes=15)
 #: The longest pause for an administrator when no other administrator could sign in.
 LAST_ADMIN_LONGEST_PAUSE = timedelta(minutes=1)
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
 
 _COMMON_PASSWORDS = frozenset({
     "password", "password1", "password12", "password123", "passw0rd", "12345678", "123456789",
@@ -54,6 +55,17 @@ _COMMON_PASSWORDS = frozenset({
     "welcome123", "abcd1234", "sunshine", "football", "changeme", "11111111", "00000000", "practice",
     "surgery1", "reception", "doctor123", "nhspassword",
 })
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list (resources/security/common-passwords.txt) and the words above, folded."""
+    from sp_desktop.paths import resource_path
+
+    text = resource_path("security", "common-passwords.txt").read_text(encoding="utf-8")
+    listed = {line.strip().casefold() for line in text.splitlines()
+              if line.strip() and not line.startswith("#")}
+    return frozenset(listed | _COMMON_PASSWORDS)
 
 
 def hasher() -> PasswordHasher:
@@ -81,7 +93,7 @@ def check_password_rules(password: str, name: str = "") -> str | None:
     if password.strip() != password:
         return "Do not start or end the password with a space."
     lowered = password.casefold()
-    if lowered in _COMMON_PASSWORDS or len(set(lowered)) <= 2:
+    if lowered in common_passwords() or len(set(lowered)) <= 2:
         return "That password is too easy to guess. Choose something less common, such as three random words."
     if name and lowered.replace(" ", "") in {name.casefold().replace(" ", ""), *name.casefold().split()}:
         return "Do not use your name as your password."
@@ -203,6 +215,16 @@ class Authenticator:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+
+    def must_change_password(self, actor: Actor) -> bool:
+        """True when `actor`'s password was set by an administrator (a new account or a reset) and
+        they have not chosen their own yet: the window and the command line ask for a new one
+        before anything else."""
+        if actor.id is None:
+            return False
+        with self.ctx.db.read() as s:
+            staff = s.get(Staff, actor.id)
+            return bool(staff is not None and staff.must_change_password)
 
     def accounts(self) -> list[SignInName]:
         """Active staff who can sign in (have a password), by name."""
@@ -432,8 +454,10 @@ class StaffService:
             errors = _validate_new(s, form.name, form.job_role, form.password)
             if errors:
                 raise ValidationFailed(errors)
+            # set by an administrator: the person chooses their own at first sign-in
             staff = Staff(name=" ".join(form.name.split()), job_role=form.job_role.strip(),
-                          app_role=form.role, active=True, password_hash=hash_password(form.password))
+                          app_role=form.role, active=True, password_hash=hash_password(form.password),
+                          must_change_password=True)
             s.add(staff)
             s.flush()
             audit.record(s, self.ctx, AuditAction.CREATE, "staff", staff.id, staff.name,
@@ -476,6 +500,8 @@ class StaffService:
             staff.password_hash = hash_password(new_password)
             staff.failed_attempts = 0
             staff.locked_until = None
+            # known to the administrator: to be changed at first sign-in (unless it is their own)
+            staff.must_change_password = staff.id != self.ctx.actor.id
             audit.record(s, self.ctx, AuditAction.UPDATE, "staff", staff.id, staff.name,
                          summary="password reset by an administrator")
             s.flush()
@@ -520,6 +546,7 @@ class StaffService:
             if new == current:
                 raise ValidationFailed({"password": "Choose a password different from your current one."})
             staff.password_hash = hash_password(new)
+            staff.must_change_password = False
             audit.record(s, self.ctx, AuditAction.UPDATE, "staff", staff.id, staff.name,
                          summary="changed their own password")
 

@@ -87,6 +87,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+#: Months to the first review of an organisation approved for the first time.
+FIRST_REVIEW_MONTHS = 6
+
+
 def next_review_date(approved_on: date, interval_months: int, expiries: Iterable[date | None]) -> date:
     """Approval + the review interval, brought forward to the earliest evidence expiry."""
     due = add_months(approved_on, interval_months)
@@ -203,9 +207,9 @@ class VettingRecord:
 
     @property
     def proposed_next_review(self) -> date:
-        """The next review date approval today would set."""
-        return next_review_date(self.today, self.review_interval_months,
-                                (r.expires_on for r in self.rows if r.complete))
+        """The next review date approval today would set (6 months for a first approval)."""
+        months = FIRST_REVIEW_MONTHS if self.approved_on is None else self.review_interval_months
+        return next_review_date(self.today, months, (r.expires_on for r in self.rows if r.complete))
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,20 @@ class EvidenceForm:
     notes: str = ""
     expires_on: date | None = None
     checked_on: date | None = None  # default today
+    # "I checked it again": records who and today even when nothing else about it changed
+    rechecked: bool = False
+
+
+class StaleEvidence(ValueError):
+    """Approving would rest on evidence checked longer ago than the practice's limit: re-check it
+    (EvidenceForm.rechecked) or approve with `stale_ok`, and the approval says so."""
+
+    def __init__(self, organisation: str, items: Sequence[tuple[str, date]], months: int) -> None:
+        self.items = tuple(items)
+        self.months = months
+        listed = "; ".join(f"{label} (checked {show_date(on)})" for label, on in self.items)
+        super().__init__(f"Some of {organisation}'s evidence was checked more than {months} months ago: "
+                         f"{listed}. Check it again, or approve saying it was not re-checked.")
 
 
 @dataclass(frozen=True)
@@ -643,7 +661,8 @@ class VettingService:
                 else:
                     old = (bool(ev.complete), ev.notes, ev.expires_on)
                 new = (f.complete, notes, f.expires_on)
-                if old == new and (f.checked_on is None or f.checked_on == ev.checked_on):
+                if old == new and not (f.rechecked and f.complete) and (
+                        f.checked_on is None or f.checked_on == ev.checked_on):
                     continue
                 ev.complete, ev.notes, ev.expires_on = new
                 if f.complete:
@@ -655,6 +674,8 @@ class VettingService:
                 s.flush()
                 if f.complete and not old[0]:
                     summary = f"ticked “{it.label}”"
+                elif f.complete and old == new:
+                    summary = f"checked “{it.label}” again"
                 elif not f.complete and old[0]:
                     summary = f"unticked “{it.label}”"
                 else:
@@ -673,9 +694,12 @@ class VettingService:
                 if org.vetting_status is VettingStatus.NOT_VETTED:
                     self._set_status(s, org, VettingStatus.IN_REVIEW, None, "review started")
                 elif org.vetting_status is VettingStatus.APPROVED and org.approved_on is not None:
+                    # an earlier expiry brings the planned review (chosen or default) forward; a
+                    # later one never puts it back
                     settings = read_settings(s)
-                    due = next_review_date(org.approved_on, settings.review_interval_months,
-                                           self._expiries(s, org.id))
+                    planned = (org.next_review_on
+                               or add_months(org.approved_on, settings.review_interval_months))
+                    due = min([planned, *[d for d in self._expiries(s, org.id) if d is not None]])
                     if due != org.next_review_on:
                         old_due = org.next_review_on
                         org.next_review_on = due
@@ -714,10 +738,15 @@ class VettingService:
             self._set_status(s, org, VettingStatus.IN_REVIEW, None, "review started")
             return self._record(s, organisation_id)
 
-    def approve(self, organisation_id: int, note: str = "") -> VettingRecord:
+    def approve(self, organisation_id: int, note: str = "", next_review_on: date | None = None,
+                stale_ok: bool = False) -> VettingRecord:
         """Approve (or re-approve after a periodic review). Vetting lead; checklist complete.
 
-        Records the approver and today, and sets the next review date (see module docstring).
+        Records the approver and today, and sets the next review date: the one the lead chose
+        (`next_review_on`), else 6 months for an organisation approved for the first time and the
+        practice's interval (12 months) for a renewal; an earlier evidence expiry still brings it
+        forward. Evidence checked longer ago than the practice's limit (12 months) raises
+        StaleEvidence, unless `stale_ok`: then the approval's record says which was not re-checked.
         """
         with self.ctx.write(Permission.VET) as s:
             org = self._org_for_update(s, organisation_id)
@@ -732,15 +761,35 @@ class VettingService:
                                                      f"{listing}. Tick each with its evidence first."})
             settings = read_settings(s)
             today = self.ctx.today()
-            due = next_review_date(today, settings.review_interval_months, self._expiries(s, org.id))
+            stale = [(label, on) for label, on in s.execute(
+                select(VettingCheckItem.label, VettingEvidence.checked_on)
+                .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
+                .where(VettingEvidence.organisation_id == org.id, VettingEvidence.complete.is_(True),
+                       VettingEvidence.checked_on < add_months(today, -settings.evidence_max_age_months))
+                .order_by(VettingEvidence.checked_on))]
+            if stale and not stale_ok:
+                raise StaleEvidence(org.name, stale, settings.evidence_max_age_months)
+            first = org.approved_on is None
+            months = FIRST_REVIEW_MONTHS if first else settings.review_interval_months
+            if next_review_on is not None and not today < next_review_on <= add_months(today, 36):
+                raise ValidationFailed({"next_review_on": "Choose a next review date after today and within "
+                                                          "3 years."})
+            expiries = self._expiries(s, org.id)
+            due = (min([next_review_on, *[d for d in expiries if d is not None]]) if next_review_on
+                   else next_review_date(today, months, expiries))
             renewal = org.vetting_status is VettingStatus.APPROVED
             org.approved_by_id = self.ctx.actor.id
             org.approved_on = today
             org.next_review_on = due
             summary = ("review completed, approval renewed" if renewal else "approved") + \
                 f"; next review {show_date(due)}"
-            if due < add_months(today, settings.review_interval_months):
+            if next_review_on is not None and due == next_review_on:
+                summary += " (chosen)"
+            elif due < add_months(today, months if next_review_on is None else 36):
                 summary += " (brought forward by an expiry date)"
+            if stale:
+                summary += ". Approved without re-checking: " + "; ".join(
+                    f"{label} (checked {show_date(on)})" for label, on in stale)
             if note.strip():
                 summary += f". Note: {' '.join(note.split())}"
             self._set_status(s, org, VettingStatus.APPROVED, None, summary)
@@ -954,7 +1003,8 @@ class VettingService:
 
 
 __all__ = [
-    "DEFAULT_CHECKLIST", "CheckItem", "CheckItemForm", "DueKind", "Eligibility", "EvidenceForm",
+    "DEFAULT_CHECKLIST", "FIRST_REVIEW_MONTHS", "CheckItem", "CheckItemForm", "DueKind", "Eligibility",
+    "EvidenceForm", "StaleEvidence",
     "EvidenceRow",
     "ExpiringItem", "ReviewDue", "ReviewState", "VettingRecord", "VettingService", "add_months",
     "leaflet_eligibility", "next_review_date", "record_leaflet_override", "review_state", "review_text",

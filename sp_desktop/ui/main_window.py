@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
+        from sp_desktop.ui import default_button
+
+        default_button.install()  # Enter keeps each dialog's main action (see that module)
         self.runtime = runtime
         self.ctx = ctx
         self.tasks = TaskRunner(self)

@@ -1,4 +1,4 @@
-"""The administrators' Settings page (staff accounts, practice settings) and the checklist editor."""
+"""The Settings page (staff accounts, practice settings, search words) and the checklist editor."""
 
 from __future__ import annotations
 
@@ -29,10 +29,39 @@ def _window(qtbot: Any, runtime: Runtime, name: str) -> MainWindow:
     return window
 
 
-def test_settings_page_is_for_administrators_only(qtbot: Any, demo_runtime: Runtime) -> None:
-    assert "settings" in _window(qtbot, demo_runtime, "Mary Manager").pages
-    for name in ("Lena Link", "Dr Gordon Gill", "Rachel Reception"):
+def test_settings_page_is_for_administrators_and_search_words_for_the_lead(qtbot: Any,
+                                                                          demo_runtime: Runtime) -> None:
+    admin = _window(qtbot, demo_runtime, "Mary Manager").show_page("settings")
+    assert [admin.tabs.tabText(i) for i in range(admin.tabs.count())] == [
+        "&Staff accounts", "&Practice settings", "&Leaflet languages", "Search &words"]
+    lead = _window(qtbot, demo_runtime, "Lena Link").show_page("settings")
+    assert [lead.tabs.tabText(i) for i in range(lead.tabs.count())] == ["Search &words"]
+    for name in ("Dr Gordon Gill", "Rachel Reception"):
         assert "settings" not in _window(qtbot, demo_runtime, name).pages
+
+
+def test_the_lead_adds_search_words_and_the_directory_finds_by_them(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(messages, "inform", lambda parent, title, text: told.append((title, text)))
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text, details="": told.append((title, text)))
+    window = _window(qtbot, demo_runtime, "Lena Link")
+    words = window.show_page("settings").search_words
+    assert "befriending" in words.shipped.toPlainText() and words.shipped.isReadOnly()
+    words.editor.setFocus()
+    qtbot.keyClicks(words.editor, "refuge")  # one word alone says nothing: refused, nothing saved
+    qtbot.keyClick(words.save_button, Qt.Key.Key_Space)
+    assert told[-1][0] == "Search words not saved" and "Line 1" in told[-1][1]
+    assert words.dirty()
+    words.editor.clear()
+    qtbot.keyClicks(words.editor, "bothy, men's shed")
+    qtbot.keyClick(words.save_button, Qt.Key.Key_Space)
+    assert told[-1][0] == "Search words saved" and not words.dirty()
+    directory = window.show_page("directory")
+    qtbot.keyClicks(directory.search, "bothy")
+    qtbot.waitUntil(lambda: directory.result is not None and directory.result.query == "bothy")
+    assert directory.result.rows and all("shed" in (r.name + r.organisation_name).lower()
+                                         for r in directory.result.rows[:1])
 
 
 def test_administrator_adds_staff_resets_a_password_and_deactivates(
@@ -63,7 +92,7 @@ def test_administrator_adds_staff_resets_a_password_and_deactivates(
         except StopIteration:
             return QDialog.DialogCode.Rejected
         if pw != "short":
-            assert "at least 8 characters" in dialog.error.text()  # the first try was refused
+            assert "at least 10 characters" in dialog.error.text()  # the first try was refused
         dialog.password.setText(pw)
         dialog.confirm.setText(again)
         return QDialog.DialogCode.Accepted

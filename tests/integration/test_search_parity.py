@@ -32,6 +32,10 @@ QUERIES = [
     "young", "youth club", "ana", "eat", "group", "support", "advice", "help", "club", "line", "gardening",
     "yoga", "art", "music", "tea", "phone", "drop-in", "zzzz", "x y z", "the", "and", "of", "a",
     "straße", "strasse", "aerø", "ÆRØ", "ﬁsh", "fish", "banana", "scottish", "glasgow", "johnstone",
+    # word forms, synonyms, folding and closest matches (issue 25 point 2, issue 17 point 7)
+    "loneliness", "lonely men paisley", "mens shed", "drop in", "dropin", "carer's", "counsellor",
+    "counselling", "money worries", "can't pay the gas", "walking groups", "isolated older people",
+    "youth counselling renfrew", "co-op", "zzzz debt", "cancer support drop-in",
 ]
 
 FILTERS = [

@@ -56,3 +56,17 @@ def test_help_for_each_command(capsys):
         except SystemExit as exc:
             assert exc.code == 0
         assert "usage: sp-desktop " + cmd in capsys.readouterr().out
+
+
+def test_search_json_flags_closest_matches_and_never_answers_an_empty_list(tmp_path):
+    # "lonely men paisley zzqx": no service has every word, so the closest are listed and flagged
+    code, out, err = _run(["search", "lonely", "men", "paisley", "zzqx", "--json", "--demo",
+                           "--data-dir", str(tmp_path)])
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["closest_matches"] is True and data["results"] and data["total"] >= len(data["results"])
+    code, out, _ = _run(["search", "men's", "shed", "--json", "--demo", "--data-dir", str(tmp_path)])
+    data = json.loads(out)
+    assert data["closest_matches"] is False and any("shed" in r["service"].lower() for r in data["results"])
+    code, out, _ = _run(["search", "lonely", "zzqx", "--demo", "--data-dir", str(tmp_path)])
+    assert code == 0 and out.startswith("No service matches every word; closest matches:")

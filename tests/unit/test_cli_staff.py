@@ -64,8 +64,13 @@ def test_user_obeys_roles_and_wrong_passwords_are_refused(home, monkeypatch):
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", ADMIN_PW)
     monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", DESK_PW)
     assert _run(["staff", "add", "Rachel Reception", "--user", "Mary Manager", *home])[0] == 0
-    # front desk cannot manage staff
+    # Rachel chooses her own password at first sign-in (the administrator set DESK_PW)
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", DESK_PW)
+    monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", DESK_PW + " now mine")
+    assert _run(["info", "--user", "Rachel Reception", *home])[0] == 0
+    monkeypatch.delenv("SP_DESKTOP_NEW_PASSWORD")
+    # front desk cannot manage staff
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", DESK_PW + " now mine")
     code, _, err = _run(["staff", "set-role", "Rachel Reception", "administrator",
                          "--user", "Rachel Reception", *home])
     assert code == 4 and "can manage staff accounts" in err and "Rachel Reception (Front desk)" in err
@@ -101,3 +106,29 @@ def test_reviews_command_on_the_demo(home, monkeypatch):
     monkeypatch.setenv("SP_DESKTOP_PASSWORD", "demo")
     code, out, err = _run(["staff", "list", "--demo", "--user", "Mary Manager", *home])
     assert code == 0 and "Lena Link" in out and "Vetting lead" in out, err
+
+
+def test_a_password_the_administrator_set_is_changed_at_first_sign_in(home, monkeypatch):
+    monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", ADMIN_PW)
+    code, _, err = _run(["staff", "add", "Mary Manager", "--role", "administrator", *home])
+    assert code == 0, err
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", ADMIN_PW)
+    monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", DESK_PW)  # Fran's, given by the administrator
+    code, _, err = _run(["staff", "add", "Fran Desk", "--role", "front_desk", "--user", "Mary Manager",
+                         *home])
+    assert code == 0, err
+    monkeypatch.delenv("SP_DESKTOP_NEW_PASSWORD")
+    # Fran signs in with the password the administrator gave: without a new one, exit 4 and why
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", DESK_PW)
+    code, _, err = _run(["info", "--user", "Fran Desk", *home])
+    assert code == 4 and "must choose a new password" in err and "SP_DESKTOP_NEW_PASSWORD" in err
+    monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", "password123")  # a common one: refused, exit 1
+    code, _, err = _run(["info", "--user", "Fran Desk", *home])
+    assert code == 1 and "too easy to guess" in err and "Nothing was changed" in err
+    monkeypatch.setenv("SP_DESKTOP_NEW_PASSWORD", "fran's very own one")
+    code, _, err = _run(["info", "--user", "Fran Desk", *home])
+    assert code == 0, err
+    monkeypatch.delenv("SP_DESKTOP_NEW_PASSWORD")
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", "fran's very own one")
+    code, _, err = _run(["info", "--user", "Fran Desk", *home])
+    assert code == 0, err  # changed once, not asked again

@@ -128,7 +128,7 @@ class FilePage(QWizardPage):
         self.sheet.setVisible(False)
         self.sheet_label.setVisible(False)
         note = QLabel(
-            "Nothing is changed until the last step. New organisations arrive as <b>not vetted</b>, "
+            "Nothing is changed until the last step. New organisations arrive as <b>not checked</b>, "
             "and the file's name and today's date go into their history."
         )
         note.setWordWrap(True)

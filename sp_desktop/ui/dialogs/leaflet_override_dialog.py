@@ -17,7 +17,7 @@ class LeafletOverrideDialog(QDialog):
         self.setWindowTitle("Not approved — give a reason")
         self.setAccessibleName("Reason for including a service that is not approved")
         layout = QVBoxLayout(self)
-        status = check.vetting_status.label if check.vetting_status else "Not vetted"
+        status = check.vetting_status.label if check.vetting_status else "Not checked"
         intro = QLabel(f"<b>{_escape(check.label)}</b><br>Vetting: {_escape(status)}<br><br>"
                        f"{_escape(check.reason)}")
         intro.setWordWrap(True)

@@ -35,6 +35,7 @@ from sp_desktop.services.directory import DirectoryService
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.signposting import (
     DEFAULT_FOLLOW_UP_DAYS,
+    PossibleDuplicate,
     SignpostingDetail,
     SignpostingForm,
     SignpostingService,
@@ -307,8 +308,20 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             patient_ref=self.patient_ref.text() if self.patient_ref is not None else "")
 
     def save(self) -> None:
+        form = self.to_form()
         try:
-            self.saved = self.service.record(self.to_form())
+            try:
+                self.saved = self.service.record(form)
+            except PossibleDuplicate as dup:
+                # asked once: the same person recorded these services today already
+                if not messages.confirm(self, "Another patient?",
+                                        f"{dup} Say No if you are recording the same patient again: "
+                                        "nothing more is recorded.",
+                                        yes="&Yes, another patient", no="&No, already recorded"):
+                    self.reject()
+                    return
+                form.another_patient = True
+                self.saved = self.service.record(form)
         except ValidationFailed as exc:
             first = self.errors.show(exc.errors, order=("service_ids", "occurred_on", "follow_up_on",
                                                         "patient_ref"))

@@ -253,7 +253,7 @@ class FirstAdministratorDialog(QDialog):
         for key, text, placeholder, secret in (
                 ("name", "Your &name", "as colleagues know you, e.g. Mary Brown", False),
                 ("job_role", "&Job role", "", False),
-                ("password", "&Password", "at least 8 characters; three random words work well", True),
+                ("password", "&Password", "at least 10 characters; three random words work well", True),
                 ("confirm", "&Type it again", "", True)):
             edit = QLineEdit()
             edit.setObjectName(f"first_admin_{key}")
@@ -341,10 +341,14 @@ def sign_in(runtime: Runtime, app: QApplication | Any = None) -> Actor | None:
             # the PC could create the first administrator), so start as the built-in account.
             return SYSTEM
         return FirstAdministratorDialog.ask(ctx)
-    actor = _from_environment(ctx)
-    if actor is not None:
-        return actor
-    return SignInDialog.ask(ctx, demo=runtime.demo)
+    actor = _from_environment(ctx) or SignInDialog.ask(ctx, demo=runtime.demo)
+    if actor is not None and auth.must_change_password(actor):
+        # An administrator set this password: the person chooses their own before anything else.
+        from sp_desktop.ui.dialogs.change_password_dialog import ChangePasswordDialog
+
+        if not ChangePasswordDialog.ask(None, runtime.context(actor), required=True):
+            return None  # not changed: not signed in
+    return actor
 
 
 __all__ = ["FirstAdministratorDialog", "SWITCH_USER", "SignInDialog", "sign_in"]

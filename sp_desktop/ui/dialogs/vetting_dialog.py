@@ -42,7 +42,13 @@ from sp_desktop.services.base import (
     ValidationFailed,
     can,
 )
-from sp_desktop.services.vetting import EvidenceForm, EvidenceRow, VettingRecord, VettingService
+from sp_desktop.services.vetting import (
+    EvidenceForm,
+    EvidenceRow,
+    StaleEvidence,
+    VettingRecord,
+    VettingService,
+)
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.history_dialog import HistoryWidget
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
@@ -401,7 +407,14 @@ class VettingDialog(QDialog):
                                 f"{show_date(due)}.", yes="Approve", no="Not yet"):
             return
         try:
-            self._after_change(self.service.approve(self.organisation_id))
+            try:
+                self._after_change(self.service.approve(self.organisation_id))
+            except StaleEvidence as stale:
+                # old evidence: re-check it, or approve with the record saying it was not re-checked
+                if not messages.confirm(self, "Evidence not checked recently", f"{stale}",
+                                        yes="Approve, noting it was not re-checked", no="Re-check first"):
+                    return
+                self._after_change(self.service.approve(self.organisation_id, stale_ok=True))
         except (ValidationFailed, PermissionDenied, NotFound) as exc:
             self._problem("Not approved", exc)
 

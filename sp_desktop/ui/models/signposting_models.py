@@ -96,16 +96,17 @@ class SignpostingLogTableModel(QAbstractTableModel):
         return None
 
     def _text(self, r: LogRow, col: int) -> str:
-        if col == COL_DATE:
-            return show_date(r.occurred_on)
+        if col == COL_DATE:  # with the time it was recorded, so two records of a day are told apart
+            day = show_date(r.occurred_on)
+            return f"{day}, {r.recorded_text}" if r.recorded_text else day
         if col == COL_SERVICE:
             return r.service_name
         if col == COL_ORGANISATION:
             return r.organisation_name
         if col == COL_REASONS:
             return r.reasons
-        if col == COL_METHOD:
-            return r.method.label
+        if col == COL_METHOD:  # the leaflet reference where one was printed
+            return f"{r.method.label} (ref {r.leaflet_reference})" if r.leaflet_reference else r.method.label
         if col == COL_STAFF:
             return r.staff_name
         if col == COL_OUTCOME:

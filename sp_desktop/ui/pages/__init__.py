@@ -117,5 +117,6 @@ def page_specs() -> list[PageSpec]:
         PageSpec("network", "Network", _network, icon="☍"),
         PageSpec("signposting", "Signposting log", _signposting, icon="➜"),
         PageSpec("reports", "Reports", _reports, icon="▥"),
-        PageSpec("settings", "Settings", _settings, min_role=AppRole.ADMINISTRATOR, icon="⚙"),
+        # vetting leads see the Search words tab only; administrators everything
+        PageSpec("settings", "Settings", _settings, min_role=AppRole.VETTING_LEAD, icon="⚙"),
     ]

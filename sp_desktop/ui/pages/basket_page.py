@@ -401,7 +401,7 @@ class BasketPage(QWidget):
         for e in self.entries:
             if e.check.needs_override:
                 lines.append(f"! {e.check.service_name}: {e.check.organisation_name} is not approved "
-                             f"({e.check.vetting_status.label if e.check.vetting_status else 'not vetted'}); "
+                             f"({e.check.vetting_status.label if e.check.vetting_status else 'unchecked'}); "
                              "included on your recorded reason.")
             lines.extend(e.check.warnings)
         return list(dict.fromkeys(lines))

@@ -128,8 +128,13 @@ def default_column_widths(table: QTableView) -> dict[int, int]:
     return {col: max(w, header_fm.horizontalAdvance(HEADERS[col]) + pad + arrow) for col, w in widths.items()}
 
 
+CLOSEST_TEXT = "No service matches every word; closest matches:"
+
+
 def match_text(result: SearchResult) -> str:
     shown = len(result.rows)
+    if result.closest:
+        return f"No service matches every word; {result.total:,} closest matches"
     if result.truncated:
         return f"Showing first {shown:,} of {result.total:,} matching services"
     if result.total == 0:
@@ -300,8 +305,21 @@ class DirectoryPage(QWidget):
         empty_layout.addWidget(self.empty_organisations, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(2)
 
+        # "No service matches every word; closest matches" above the table when that is what it holds
+        self.closest_label = QLabel(CLOSEST_TEXT)
+        self.closest_label.setObjectName("closest_matches")
+        self.closest_label.setAccessibleName(CLOSEST_TEXT)
+        self.closest_label.setWordWrap(True)
+        self.closest_label.setStyleSheet("font-weight: bold; padding: 4px;")
+        self.closest_label.setVisible(False)
+        self.results = QWidget()
+        results_layout = QVBoxLayout(self.results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.setSpacing(0)
+        results_layout.addWidget(self.closest_label)
+        results_layout.addWidget(self.table, 1)
         self.results_stack = QStackedWidget()
-        self.results_stack.addWidget(self.table)
+        self.results_stack.addWidget(self.results)
         self.results_stack.addWidget(self.empty)
 
         self.detail = DetailPane()
@@ -623,11 +641,18 @@ class DirectoryPage(QWidget):
             if again is not None:
                 QTimer.singleShot(0, self, lambda: self.run_search(*again))
         self.model.set_rows(self.result.rows, health)
+        self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
-            self.results_stack.setCurrentWidget(self.table)
+            self.results_stack.setCurrentWidget(self.results)
             kept = keep_id is not None and self.select_service(keep_id, scroll=not keep_scroll)
-            if not kept:
-                self.select_service(self.model.rows()[0].id)
+            first = self.model.rows()[0]
+            if not kept and first.vetting_status is VettingStatus.APPROVED:
+                self.select_service(first.id)  # only an approved service is chosen for the person
+            elif not kept:
+                self.table.selectionModel().clearSelection()
+                self.table.selectionModel().setCurrentIndex(QModelIndex(),
+                                                            QItemSelectionModel.SelectionFlag.Clear)
+                self._selection_moved()
             if keep_scroll:
                 bar.setValue(scroll)
             elif not kept:

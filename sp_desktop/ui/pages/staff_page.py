@@ -38,12 +38,20 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.domain.formatting import show_datetime
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import (
+    NotFound,
+    Permission,
+    PermissionDenied,
+    ServiceContext,
+    ValidationFailed,
+    can,
+)
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.staff import StaffForm, StaffMember, StaffService
 from sp_desktop.ui import messages
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
+from sp_desktop.ui.widgets.search_words_editor import SearchWordsWidget
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
 MAX_LOGO_BYTES = 400_000
@@ -94,7 +102,7 @@ class StaffDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("staff_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("at least 8 characters; tell them, they can change it")
+        self.password.setPlaceholderText("at least 10 characters; they choose their own at first sign-in")
         self.confirm = QLineEdit()
         self.confirm.setObjectName("staff_confirm")
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
@@ -528,8 +536,9 @@ class PracticeSettingsWidget(QWidget):
 
 
 class SettingsPage(LoadWhenShown, QWidget):
-    """The administrators' Settings page. Its two tabs are built (and loaded) when it is first
-    shown (see ui/pages/lazy.py)."""
+    """The Settings page: staff accounts and practice settings for administrators, search words
+    for vetting leads and administrators. Its tabs are built (and loaded) when it is first shown
+    (see ui/pages/lazy.py)."""
 
     changed = Signal()
 
@@ -549,6 +558,8 @@ class SettingsPage(LoadWhenShown, QWidget):
         layout.addWidget(self.tabs, 1)
         self._staff: StaffAccountsWidget | None = None
         self._practice: PracticeSettingsWidget | None = None
+        self._search_words: SearchWordsWidget | None = None
+        self._built = False
 
     @property
     def staff(self) -> StaffAccountsWidget:
@@ -562,30 +573,49 @@ class SettingsPage(LoadWhenShown, QWidget):
         assert self._practice is not None
         return self._practice
 
+    @property
+    def search_words(self) -> SearchWordsWidget:
+        self._build_tabs()
+        assert self._search_words is not None
+        return self._search_words
+
     def _build_tabs(self) -> bool:
         """Build (and so load) the tabs the first time; False when they were already there."""
-        if self._staff is not None:
+        if self._built:
             return False
-        self._staff = StaffAccountsWidget(self.ctx)
-        self._practice = PracticeSettingsWidget(self.ctx)
-        self.tabs.addTab(self._staff, "&Staff accounts")
-        self.tabs.addTab(self._practice, "&Practice settings")
-        from sp_desktop.ui.widgets.leaflet_languages_widget import LeafletLanguagesWidget
+        self._built = True
+        if can(self.ctx.actor, Permission.SETTINGS):
+            self._staff = StaffAccountsWidget(self.ctx)
+            self._practice = PracticeSettingsWidget(self.ctx)
+            self.tabs.addTab(self._staff, "&Staff accounts")
+            self.tabs.addTab(self._practice, "&Practice settings")
+            from sp_desktop.ui.widgets.leaflet_languages_widget import LeafletLanguagesWidget
 
-        self.languages = LeafletLanguagesWidget(self.ctx)
-        self.tabs.addTab(self.languages, "&Leaflet languages")
-        self._staff.changed.connect(self.changed.emit)
-        self._practice.changed.connect(self.changed.emit)
+            self.languages = LeafletLanguagesWidget(self.ctx)
+            self.tabs.addTab(self.languages, "&Leaflet languages")
+            self._staff.changed.connect(self.changed.emit)
+            self._practice.changed.connect(self.changed.emit)
+        self._search_words = SearchWordsWidget(self.ctx)
+        self.tabs.addTab(self._search_words, "Search &words")
+        self._search_words.changed.connect(self.changed.emit)
         return True
 
     def refresh(self) -> None:
         if self._build_tabs():
             return
-        self.staff.refresh()
-        if not self.practice.dirty():
-            self.practice.load()
+        if self._staff is not None:
+            self._staff.refresh()
+        if self._practice is not None and not self._practice.dirty():
+            self._practice.load()
+        if self._search_words is not None and not self._search_words.dirty():
+            self._search_words.load()
 
     def can_close(self) -> bool:
+        if self._search_words is not None and self._search_words.dirty():
+            choice = messages.ask_save_discard_cancel(self, "Unsaved search words",
+                                                      "The search words have changes that are not saved.")
+            if choice == "cancel" or (choice == "save" and not self._search_words.save()):
+                return False
         if self._practice is None or not self._practice.dirty():
             return True
         choice = messages.ask_save_discard_cancel(self, "Unsaved settings",

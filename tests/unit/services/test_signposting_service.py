@@ -84,7 +84,7 @@ def test_with_patient_references_on_only_short_record_numbers_are_accepted(ctx, 
     SettingsService(ctx).update(allow_patient_reference=True)
     svc = SignpostingService(ctx_as(AppRole.CLINICIAN))
     assert svc.record(SignpostingForm([debt_id], patient_ref=" emis4471 ")).patient_ref == "EMIS4471"
-    assert svc.record(SignpostingForm([debt_id], patient_ref="")).patient_ref is None
+    assert svc.record(SignpostingForm([debt_id], patient_ref="", another_patient=True)).patient_ref is None
     refused = {"Jo Smith": "spaces", "Smith": "looks like a name", "PA48AA": "postcode",
                "1 High Street": "spaces", "R-123": "letters and digits",
                "A" * 12 + "1" * 9: "letters and digits"}
@@ -275,7 +275,7 @@ def test_signposting_follow_ups_appear_on_the_follow_ups_page_and_can_be_marked_
     due = svc.record(SignpostingForm([debt_id, benefits_id], occurred_on=date(2026, 10, 1),
                                      follow_up_on=date(2026, 11, 1)))
     svc.record(SignpostingForm([walk_id], follow_up_on=date(2026, 12, 15)))  # not due yet
-    svc.record(SignpostingForm([walk_id]))  # no follow-up
+    svc.record(SignpostingForm([walk_id], another_patient=True))  # no follow-up
     items = [i for i in FollowUpService(rachel).items() if i.kind == "signposting"]
     assert [i.ref for i in items] == [due.id, due.id + 1]
     first = items[0]

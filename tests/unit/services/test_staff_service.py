@@ -47,7 +47,7 @@ def test_first_run_creates_the_first_administrator_once(auth, db, clock):
 def test_first_administrator_password_rules_apply(auth):
     with pytest.raises(ValidationFailed) as info:
         auth.create_first_administrator("Mary Manager", "short")
-    assert "at least 8 characters" in info.value.errors["password"]
+    assert "at least 10 characters" in info.value.errors["password"]
     with pytest.raises(ValidationFailed) as info:
         auth.create_first_administrator("", PASSWORD)
     assert "name" in info.value.errors

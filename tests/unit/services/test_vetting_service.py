@@ -108,7 +108,8 @@ def test_approval_only_when_mandatory_items_are_complete(ctx, lead):
     record = svc.approve(org_id)
     assert record.status is VettingStatus.APPROVED
     assert record.approved_by == "Lena Link" and record.approved_on == TODAY
-    assert record.next_review_on == date(2027, 6, 30)  # insurance expiry comes before 12 months
+    # a newly added organisation is reviewed after 6 months, before the insurance expires (30 Jun 2027)
+    assert record.next_review_on == date(2027, 5, 24)
 
 
 def test_evidence_rows_record_who_and_when(ctx, lead, clock):
@@ -156,8 +157,9 @@ def test_review_dates_for_a_fixed_clock(ctx, lead, clock):
     svc = VettingService(lead)
     svc.save_evidence(org_id, _complete_forms(ctx, insurance_expiry=date(2028, 1, 1)))
     record = svc.approve(org_id)
-    assert record.next_review_on == date(2027, 11, 24)
-    assert record.review is ReviewState.IN_DATE and record.review_text == "Next review 24 Nov 2027"
+    assert record.next_review_on == date(2027, 5, 24)  # first approval: 6 months
+    assert record.review is ReviewState.IN_DATE and record.review_text == "Next review 24 May 2027"
+    assert svc.approve(org_id).next_review_on == date(2027, 11, 24)  # a renewal: the practice's 12 months
     # the practice changes the interval to 6 months: the next approval uses it
     SettingsService(ctx).update(review_interval_months=6)
     assert svc.approve(org_id).next_review_on == date(2027, 5, 24)
@@ -196,7 +198,7 @@ def test_reviews_due_lists_overdue_due_soon_and_expiring(ctx, lead, clock):
         ids[name], _ = _org(ctx, name, f"{name} service")
         clock.current = now.replace(year=approved.year, month=approved.month, day=approved.day)
         svc.save_evidence(ids[name], _complete_forms(ctx, insurance_expiry=expiry))
-        svc.approve(ids[name])
+        svc.approve(ids[name], next_review_on=add_months(approved, 12))  # the lead chose 12 months
     clock.current = now
     # in review with insurance expiring in 20 days; not vetted; declined (never listed)
     ids["Review Org"], _ = _org(ctx, "Review Org", "Review service")
@@ -235,7 +237,7 @@ def test_reviews_due_lists_overdue_due_soon_and_expiring(ctx, lead, clock):
     assert svc.count_reviews_due() == len(svc.reviews_due()) == 3
     # approving the overdue one: one fewer, and the overdue count drops
     svc.save_evidence(ids["Overdue Org"], _complete_forms(ctx, insurance_expiry=date(2030, 1, 1)))
-    svc.approve(ids["Overdue Org"])
+    svc.approve(ids["Overdue Org"], stale_ok=True)  # its evidence is 13 months old: said so
     assert [d.organisation_name for d in svc.reviews_due()] == ["Insurance Org", "Review Org"]
     assert svc.overdue_count() == 0 and svc.count_reviews_due() == 2
 
@@ -273,13 +275,13 @@ def test_every_vetting_change_is_in_the_history_with_the_right_person(ctx, lead,
     assert history[0].staff_name == "Lena Link"
     approvals = [h for h in history if h.summary.startswith("approved")]
     assert len(approvals) == 1 and approvals[0].staff_name == "Mary Manager"
-    assert "next review 30 Jun 2027" in approvals[0].summary and "Visited on 20 Nov" in approvals[0].summary
+    assert "next review 24 May 2027" in approvals[0].summary and "Visited on 20 Nov" in approvals[0].summary
     assert approvals[0].changes["vetting_status"] == ["in_review", "approved"]
     ticks = [h for h in history if h.entity_type == "vetting_evidence"]
     assert len(ticks) == len(_complete_forms(ctx)) + 1
     assert all(h.staff_name == "Lena Link" for h in ticks)
     moved = [h for h in history if "next review moved" in h.summary]
-    assert moved and moved[0].changes["next_review_on"] == ["2027-06-30", "2027-04-01"]
+    assert moved and moved[0].changes["next_review_on"] == ["2027-05-24", "2027-04-01"]
     assert history[-1].action is AuditAction.CREATE  # oldest last
     assert [h.at for h in history] == sorted((h.at for h in history), reverse=True)
 
