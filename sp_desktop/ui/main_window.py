@@ -30,6 +30,7 @@ from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
+from sp_desktop.ui.widgets.accessibility import announce, install_accessibility, keep_menu_access_keys_unique
 
 
 class PageSet(Mapping[str, QWidget]):
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
+        install_accessibility()  # once per app (app.py does it first; tests build windows directly)
         self.runtime = runtime
         self.ctx = ctx
         self.tasks = TaskRunner(self)
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
+        keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu
         self.refresh_counts()
         self._restore_geometry()
         if self.nav.count():
@@ -146,17 +149,20 @@ class MainWindow(QMainWindow):
     # ---- status bar
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        # A label is read by its words; the accessible description adds what the words are about.
         self.user_label = QLabel(f"Signed in: {self.ctx.actor.description}")
-        self.user_label.setAccessibleName("Signed-in staff member")
+        self.user_label.setAccessibleDescription("Signed-in staff member")
         self.match_label = QLabel("")
-        self.match_label.setAccessibleName("Number of matching services")
+        self.match_label.setAccessibleDescription("Number of matching services")
         self.backup_label = QLabel("")
-        self.backup_label.setAccessibleName("Backup status")
+        self.backup_label.setAccessibleDescription("Backup status")
+        # every status-bar message ("Added … to the basket", "Saved") is said to a screen reader too
+        bar.messageChanged.connect(lambda text: announce(text, bar))
         bar.addWidget(self.user_label)
         if self.runtime.demo:
             demo = QLabel("DEMO — fictional data")
             demo.setObjectName("demo_badge")
-            demo.setAccessibleName("Demo directory: fictional data")
+            demo.setAccessibleDescription("Demo directory: fictional data")
             demo.setStyleSheet(
                 "QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
             bar.addWidget(demo)
@@ -164,10 +170,14 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.backup_label)
 
     def set_match_count(self, text: str) -> None:
-        self.match_label.setText(text)
+        if text != self.match_label.text():
+            self.match_label.setText(text)
+            announce(text, self.match_label)
 
     def set_backup_status(self, text: str) -> None:
-        self.backup_label.setText(text)
+        if text != self.backup_label.text():
+            self.backup_label.setText(text)
+            announce(text, self.backup_label)
 
     # ---- menus and shortcuts
     def _build_menus(self) -> None:
