@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QSplitter,
-    QStackedWidget,
     QWidget,
 )
 
@@ -31,6 +30,8 @@ from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
 from sp_desktop.ui.widgets.accessibility import announce, install_accessibility, keep_menu_access_keys_unique
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
+from sp_desktop.ui.widgets.page_stack import PageStack
 
 
 class PageSet(Mapping[str, QWidget]):
@@ -70,6 +71,18 @@ class PageSet(Mapping[str, QWidget]):
         return dict(self._built)
 
 
+class _WrappingRow(QWidget):
+    """A row of labels (FlowLayout) that asks for a second line's height when it wraps."""
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            height = layout.heightForWidth(self.width())
+            if height > 0 and height != self.minimumHeight():
+                self.setMinimumHeight(height)
+
+
 class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
@@ -98,7 +111,7 @@ class MainWindow(QMainWindow):
         font = self.nav.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.nav.setFont(font)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # each page scrolls inside the window on a small screen
         self.specs: list[PageSpec] = [
             spec for spec in (specs if specs is not None else page_specs())
             if ctx.actor.role.rank >= spec.min_role.rank
@@ -142,8 +155,10 @@ class MainWindow(QMainWindow):
             return
         size = QSize(1280, 800)
         screen = self.screen()
-        if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size())
+        if screen is not None:  # the frame (title bar, borders) must fit too
+            frame = QSize(8, 32) if self.frameGeometry().height() <= self.height() else \
+                self.frameGeometry().size() - self.size()
+            size = size.boundedTo(screen.availableGeometry().size() - frame)
         self.resize(size)
 
     # ---- status bar
@@ -158,15 +173,21 @@ class MainWindow(QMainWindow):
         self.backup_label.setAccessibleDescription("Backup status")
         # every status-bar message ("Added … to the basket", "Saved") is said to a screen reader too
         bar.messageChanged.connect(lambda text: announce(text, bar))
-        bar.addWidget(self.user_label)
+        # in a row that wraps onto a second line on a small screen or with large text, never cut off
+        holder = _WrappingRow()
+        holder.setObjectName("status_labels")
+        row = FlowLayout(holder, spacing=12, row_spacing=0)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.user_label)
         if self.runtime.demo:
             demo = QLabel("DEMO — fictional data")
             demo.setObjectName("demo_badge")
             demo.setAccessibleDescription("Demo directory: fictional data")
             demo.setStyleSheet(
                 "QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
-            bar.addWidget(demo)
-        bar.addWidget(self.match_label, 1)
+            row.addWidget(demo)
+        row.addWidget(self.match_label)
+        bar.addWidget(holder, 1)
         bar.addPermanentWidget(self.backup_label)
 
     def set_match_count(self, text: str) -> None:

@@ -6,6 +6,11 @@ Each page is walked as each role sees it; each dialog as the least powerful role
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +42,9 @@ from tests.gui.a11y_audit import (
     spoken_name,
     walk_tab,
 )
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _window(qtbot: Any, runtime: Runtime, role: str) -> MainWindow:
@@ -255,3 +263,32 @@ def test_a_line_edit_shows_its_placeholder_at_4_5_to_1(qapp: QApplication) -> No
     colour = edit.palette().color(QPalette.ColorRole.PlaceholderText)
     assert contrast_ratio(colour, edit.palette().color(QPalette.ColorRole.Base)) >= 4.5
     assert accessibility.readable_on(QColor("#7f7f7f"), QColor("white")) != QColor("#7f7f7f")
+
+
+# ------------------------------------------------------------------ 150 % scaling and a 16 pt font
+SMALL_SCREEN = Path(__file__).resolve().parents[1] / "offscreen_1024x768.json"
+
+
+def _screen_check(tmp_path: Path, scale: str, font_pt: int, pages: bool) -> dict[str, Any]:
+    """Every dialog (and page) in a fresh app on a 1024 x 768 screen, as tests/gui/screen_check.py
+    reports it; screenshots in tmp_path/shots."""
+    env = dict(os.environ, QT_SCALE_FACTOR=scale, QT_QPA_PLATFORM=f"offscreen:configfile={SMALL_SCREEN}",
+               PYTHONPATH=str(ROOT))
+    args = [sys.executable, "-m", "tests.gui.screen_check", "--font-pt", str(font_pt),
+            "--shots", str(tmp_path / "shots")] + (["--pages"] if pages else [])
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_at_150_percent_on_1024_by_768_every_dialog_and_page_fits(tmp_path: Path) -> None:
+    found = _screen_check(tmp_path, "1.5", 0, pages=True)
+    assert found["screen"] == [683, 512]  # 1024 x 768 at 150 %: the logical pixels a window has
+    assert found["checked"] == len(DIALOGS) + 8
+    assert found["problems"] == []
+
+
+def test_with_a_16_pt_font_on_1024_by_768_every_dialog_and_page_fits(tmp_path: Path) -> None:
+    found = _screen_check(tmp_path, "1", 16, pages=True)
+    assert found["screen"] == [1024, 768]
+    assert found["problems"] == []

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QMenu,
     QMenuBar,
@@ -282,6 +283,19 @@ def _frame_extra(widget: QWidget) -> QSize:
     return extra if extra.height() > 0 else QSize(8, 32)  # a title bar and borders before it is shown
 
 
+def _is_button_row(item: Any) -> bool:
+    """A button box, or a row of buttons (and space) laid out side by side."""
+    if isinstance(item.widget(), QDialogButtonBox):
+        return True
+    row = item.layout()
+    if not isinstance(row, QHBoxLayout) or row.count() == 0:
+        return False
+    widgets = [row.itemAt(i).widget() for i in range(row.count())]
+    present = [w for w in widgets if w is not None]
+    return bool(present) and all(isinstance(w, QAbstractButton) for w in present) \
+        and all(w is not None or row.itemAt(i).spacerItem() is not None for i, w in enumerate(widgets))
+
+
 def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     """Put `dialog`'s contents, except a button box at the bottom, in a scroll area; returns it
     (None if the dialog has no vertical box layout or was made scrollable before)."""
@@ -290,13 +304,10 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     if existing is not None or not isinstance(layout, QVBoxLayout) or layout.count() == 0:
         return None
     buttons = []
-    while layout.count():
-        last = layout.itemAt(layout.count() - 1)
-        widget = last.widget() if last is not None else None
-        if isinstance(widget, QDialogButtonBox):
-            buttons.insert(0, layout.takeAt(layout.count() - 1))
-        else:
-            break
+    while layout.count() > 1 and _is_button_row(layout.itemAt(layout.count() - 1)):
+        buttons.insert(0, layout.takeAt(layout.count() - 1))
+    # moving a control to another parent hides it until the event loop runs: note who showed
+    shown = [c for c in dialog.children() if isinstance(c, QWidget) and not c.isWindow() and not c.isHidden()]
     body = QWidget(dialog)
     body.setObjectName("fit_body")
     inner = QVBoxLayout(body)
@@ -321,6 +332,8 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     layout.addWidget(scroll, 1)
     for item in buttons:
         layout.addItem(item)
+    for child in shown:
+        child.show()
     _keep_focus_in_view(scroll)
     return scroll
 
@@ -352,14 +365,25 @@ def fit_to_screen(dialog: QDialog) -> None:
         dialog.resize(dialog.size().boundedTo(room))
         return
     room = available_size(dialog) - _frame_extra(dialog)
-    needs = dialog.sizeHint().expandedTo(dialog.minimumSizeHint()).expandedTo(dialog.size())
     wanted = dialog.size()
+    needs = dialog.sizeHint().expandedTo(dialog.minimumSizeHint()).expandedTo(wanted)
+    layout = dialog.layout()
+    if layout is not None and layout.hasHeightForWidth():  # wrapped words: taller when narrower
+        width = min(needs.width(), room.width())
+        tall = layout.totalHeightForWidth(width)
+        needs.setHeight(max(needs.height(), tall))
+        wanted = wanted.expandedTo(QSize(width, tall))
     if needs.width() > room.width() or needs.height() > room.height() \
             or dialog.minimumSizeHint().height() > room.height():
-        if make_scrollable(dialog) is not None:
-            body = dialog.findChild(QWidget, "fit_body")
-            assert body is not None
-            wanted = wanted.expandedTo(body.sizeHint() + QSize(40, 80))
+        scroll = make_scrollable(dialog)
+        if scroll is not None:
+            body = scroll.widget()
+            margins = dialog.layout().contentsMargins()
+            bar = scroll.style().pixelMetric(scroll.style().PixelMetric.PM_ScrollBarExtent, None, scroll)
+            inner = body.sizeHint().expandedTo(body.minimumSizeHint())
+            buttons = dialog.layout().sizeHint().height() - scroll.sizeHint().height()
+            wanted = wanted.expandedTo(QSize(inner.width() + margins.left() + margins.right() + bar + 4,
+                                             inner.height() + max(0, buttons) + 4))
     if dialog.minimumWidth() > room.width() or dialog.minimumHeight() > room.height():
         dialog.setMinimumSize(dialog.minimumSize().boundedTo(room))
     size = wanted.boundedTo(room).expandedTo(dialog.minimumSizeHint().boundedTo(room))
@@ -392,11 +416,16 @@ def with_access_key(text: str, used: set[str]) -> str:
     return text
 
 
+_CONVENTIONAL = {"exit", "quit", "about sp_desktop"}
+
+
 def settle_menu_access_keys(menu: QMenu) -> None:
     """Every visible item of `menu` gets its own access key: a clash or a missing key is moved to a
     free letter of the item's words (the first item to claim a letter keeps it)."""
     used: set[str] = set()
     actions = [a for a in menu.actions() if not a.isSeparator() and a.isVisible() and a.text()]
+    # the keys everyone knows first (E&xit, &Quit), then the menu's order
+    actions.sort(key=lambda a: plain_words(a.text()) not in _CONVENTIONAL)
     for action in actions:
         key = mnemonic(action.text())
         if key and key not in used:
