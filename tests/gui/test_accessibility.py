@@ -43,7 +43,6 @@ from tests.gui.a11y_audit import (
     walk_tab,
 )
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
