@@ -330,6 +330,12 @@ class PreparedLeaflet:
 
         return leaflet_plain_text(self.leaflet)
 
+    def html(self) -> str:
+        """The accessible version: headings, lists and links for a screen reader (leaflets/accessible.py)."""
+        from sp_desktop.leaflets.accessible import leaflet_html
+
+        return leaflet_html(self.leaflet)
+
 
 @dataclass(frozen=True)
 class BookletChoice:

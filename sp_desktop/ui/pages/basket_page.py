@@ -224,12 +224,17 @@ class BasketPage(QWidget):
         self.copy_button = self._button("Cop&y as text", self.copy_text, "copy_text",
                                         "Copy the leaflet as plain text, to paste into a message to the "
                                         "patient (Ctrl+Shift+C)")
+        self.accessible_button = self._button(
+            "&Accessible version…", self.save_accessible, "accessible_version",
+            "Save the leaflet as a web page with headings, lists and links, for a screen reader, "
+            "large text or the patient's own colours")
         self.booklet_button = self._button("Make a boo&klet…", self.make_booklet, "booklet",
                                            "A booklet of approved services by category, for the waiting room")
         self._action("Preview", "Ctrl+Shift+V", self.preview, "preview_key")
         self._action("Save as PDF", "Ctrl+Shift+S", self.save_pdf, "save_key")
         self._action("Copy as text", "Ctrl+Shift+C", self.copy_text, "copy_key")
-        for b in (self.preview_button, self.print_button, self.save_button, self.copy_button):
+        for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
+                  self.accessible_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
@@ -555,6 +560,18 @@ class BasketPage(QWidget):
         QApplication.clipboard().setText(prepared.text())
         extra = f" Check first: {len(prepared.warnings)} warning(s) above." if prepared.warnings else ""
         self._say(f"Copied the leaflet as text — paste it into your message to the patient.{extra}")
+
+    def save_accessible(self) -> None:
+        """The same leaflet as an accessible web page (sp_desktop/leaflets/accessible.py)."""
+        from sp_desktop.ui import printing
+
+        prepared = self.prepare()
+        if prepared is None:
+            return
+        name = self._file_name().rsplit(".", 1)[0] + ".html"
+        path = printing.save_html(self, prepared.html(), name)
+        if path is not None:
+            self._say(f"Saved the accessible version of the leaflet as {path}")
 
     def make_booklet(self) -> None:
         from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog
