@@ -291,3 +291,50 @@ def test_with_a_16_pt_font_on_1024_by_768_every_dialog_and_page_fits(tmp_path: P
     found = _screen_check(tmp_path, "1", 16, pages=True)
     assert found["screen"] == [1024, 768]
     assert found["problems"] == []
+
+
+def test_the_charts_current_bar_is_not_shown_by_colour_alone(qtbot: Any) -> None:
+    from sp_desktop.ui.widgets.bar_chart import BarChart
+
+    chart = BarChart("Records per month", unit="records")
+    qtbot.addWidget(chart)
+    chart.resize(500, 260)
+    chart.set_data(["Sep", "Oct", "Nov"], [5, 9, 3])
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_current(1)
+    shot = chart.grab().toImage()
+    plot, top = chart._plot_rect(), chart._top()
+
+    def light_pixels(index: int) -> int:  # the hatching shows the background through the bar
+        r = chart._bar_rect(index, plot, top).toRect().adjusted(3, 3, -3, -3)
+        return sum(shot.pixelColor(x, y).lightness() > 200 for x in range(r.left(), r.right())
+                   for y in range(r.top(), r.bottom()))
+
+    assert light_pixels(1) > 20, "the current bar is hatched"
+    assert light_pixels(0) == 0 and light_pixels(2) == 0, "the others are solid"
+
+
+def test_every_table_tells_a_screen_reader_its_column_headings(qtbot: Any, demo_runtime: Runtime) -> None:
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QTableView
+
+    window = _window(qtbot, demo_runtime, "administrator")
+    missing, tables = [], 0
+    for key in window.pages:
+        _show_page(qtbot, window, key)
+        for table in window.findChildren(QTableView):
+            if not table.isVisible() or table.model() is None or table.model().rowCount() == 0:
+                continue
+            tables += 1
+            iface = QAccessible.queryAccessibleInterface(table)
+            cells = [iface.child(i) for i in range(iface.childCount())]
+            cells = [c for c in cells if c is not None and c.role() == QAccessible.Role.Cell]
+            assert cells, table.objectName()
+            cell = cells[0].tableCellInterface()
+            headings = [h.text(QAccessible.Text.Name) for h in cell.columnHeaderCells()]
+            if not headings or not headings[0].strip():
+                missing.append(f"{key}: {table.objectName()}")
+    window.tasks.wait(10000)
+    assert tables >= 5
+    assert missing == []
