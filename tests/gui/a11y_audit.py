@@ -32,7 +32,13 @@ from sp_desktop.db.models import Organisation, Service, Staff
 from sp_desktop.domain.enums import VettingStatus
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import Actor
-from sp_desktop.ui.widgets.accessibility import plain_words
+
+try:
+    from sp_desktop.ui.widgets.accessibility import plain_words
+except ImportError:  # counting the app as it was before issue 22 (docs/accessibility.md)
+    def plain_words(text: str) -> str:
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"&(?!&)", "", text))
+        return " ".join(text.split()).strip(" :.…").lower()
 
 ROLES = {"front desk": "Rachel Reception", "clinician": "Dr Gordon Gill", "vetting lead": "Lena Link",
          "administrator": "Mary Manager"}
@@ -417,3 +423,135 @@ DIALOGS: dict[str, tuple[DialogFactory, str]] = {
 def build_dialog(runtime: Runtime, key: str) -> QDialog:
     factory, role = DIALOGS[key]
     return factory(runtime, actor_named(runtime, ROLES[role]))
+
+
+# ------------------------------------------------------------------------------------------- counts
+_PAIRS = (("WindowText", "Window"), ("Text", "Base"), ("Text", "AlternateBase"), ("ButtonText", "Button"),
+          ("PlaceholderText", "Base"), ("HighlightedText", "Highlight"), ("ToolTipText", "ToolTipBase"),
+          ("Link", "Base"), ("LinkVisited", "Base"))
+
+
+def _ratio(fg, bg) -> float:  # noqa: ANN001
+    def lum(c) -> float:  # noqa: ANN001
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+    a = fg.alphaF()
+    from PySide6.QtGui import QColor
+    flat = QColor.fromRgbF(*(a * x + (1 - a) * y for x, y in zip(
+        (fg.redF(), fg.greenF(), fg.blueF()), (bg.redF(), bg.greenF(), bg.blueF()), strict=True)))
+    hi, lo = sorted((lum(flat), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def counts() -> dict[str, int]:
+    """The numbers docs/accessibility.md reports, for whichever sp_desktop is on the path."""
+    import subprocess
+    import sys
+    import tempfile
+    from datetime import datetime
+    from pathlib import Path
+
+    from PySide6.QtGui import QColor, QPalette
+
+    from sp_desktop.app import create_application
+    from sp_desktop.db.migrate import MigrationResult, head_revision
+    from sp_desktop.demo.seed import seed_demo
+    from sp_desktop.paths import AppPaths
+    from sp_desktop.services.base import FixedClock
+    from sp_desktop.services.bootstrap import open_database
+    from sp_desktop.ui.main_window import MainWindow
+
+    app = create_application([])
+    folder = Path(tempfile.mkdtemp(prefix="a11y_counts_"))
+    clock = FixedClock(datetime(2026, 11, 24, 10, 0))
+    db, _ = open_database(f"sqlite:///{folder / 'demo.sqlite3'}", clock, None)
+    seed_demo(db, clock)
+    runtime = Runtime(AppPaths(data_dir=folder / "data"), db, clock, True,
+                      MigrationResult(head_revision(), head_revision(), None))
+    out = dict.fromkeys(("focus stops", "tab traps", "unreachable controls", "unnamed focus stops",
+                         "names hiding visible text", "duplicate access keys"), 0)
+
+    def settle() -> None:
+        for _ in range(5):
+            app.processEvents()
+
+    def audit(window: QWidget) -> None:
+        walk = walk_tab(window)
+        stops = focus_stops(window)
+        out["focus stops"] += len(stops)
+        out["tab traps"] += len(walk.traps)
+        out["unreachable controls"] += len(walk.unreachable)
+        out["unnamed focus stops"] += sum(not spoken_name(w).strip() for w in stops)
+        out["names hiding visible text"] += sum(bool(hidden_text(w)) for w in window.findChildren(QWidget)
+                                                if w.isVisible())
+
+    for role in ROLES.values():
+        window = MainWindow(runtime, runtime.context(actor_named(runtime, role)))
+        window.resize(1024, 720)
+        window.show()
+        for key in window.pages:
+            window.show_page(key)
+            settle()
+            window.tasks.wait(10000)
+            settle()
+            audit(window)
+        for action in window.menuBar().actions():
+            if action.menu() is not None:
+                action.menu().aboutToShow.emit()
+                out["duplicate access keys"] += len(duplicate_access_keys_in_menu(action.menu()))
+        window.tasks.wait(10000)
+        window.close()
+    for key in DIALOGS:
+        dialog = build_dialog(runtime, key)
+        dialog.show()
+        settle()
+        audit(dialog)
+        out["duplicate access keys"] += len(duplicate_access_keys_in(dialog))
+        dialog.close()
+    # status messages: every showMessage() call, and whether the status bar says them to a screen reader
+    root = Path(__import__("sp_desktop").__file__).parent
+    calls = sum(p.read_text(encoding="utf-8").count("showMessage(") for p in root.rglob("*.py"))
+    window = MainWindow(runtime, runtime.context(actor_named(runtime, ROLES["front desk"])))
+    said: list[str] = []
+    try:
+        from sp_desktop.ui.widgets.accessibility import announcer
+        announcer().announced.connect(said.append)
+    except ImportError:
+        pass
+    window.statusBar().showMessage("Saved")
+    out["status messages never announced"] = 0 if said else calls
+    window.close()
+    # contrast: the palette's text pairs (active and inactive) and the colours the app sets itself
+    palette = app.palette()
+    failures = 0
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for fg, bg in _PAIRS:
+            failures += _ratio(palette.color(group, getattr(QPalette.ColorRole, fg)),
+                               palette.color(group, getattr(QPalette.ColorRole, bg))) < 4.5
+    staff = (root / "ui" / "pages" / "staff_page.py").read_text(encoding="utf-8")
+    failures += "color: palette(dark)" in staff and _ratio(palette.color(QPalette.ColorRole.Dark),
+                                                            palette.color(QPalette.ColorRole.Window)) < 4.5
+    out["contrast failures"] = int(failures)
+    base = palette.color(QPalette.ColorRole.Base)
+    out["contrast failures"] += sum(_ratio(QColor(c), base) < 4.5 for c in ("#a4161a", "#7a4b00", "#555555"))
+    # dialogs and pages that do not fit 1024 x 768, at 100 % and at 150 %
+    here = Path(__file__).resolve().parents[2]
+    for scale in ("1", "1.5"):
+        env = dict(__import__("os").environ, QT_SCALE_FACTOR=scale, PYTHONPATH=str(here),
+                   QT_QPA_PLATFORM=f"offscreen:configfile={here / 'tests' / 'offscreen_1024x768.json'}")
+        done = subprocess.run([sys.executable, "-m", "tests.gui.screen_check", "--pages"], env=env, cwd=here,
+                              capture_output=True, text=True, timeout=900)
+        import json
+        problems = json.loads(done.stdout.strip().splitlines()[-1])["problems"]
+        out[f"cut-off windows, buttons or words at 1024x768, {int(float(scale) * 100)} %"] = len(problems)
+    db.dispose()
+    return out
+
+
+if __name__ == "__main__":
+    import json
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    print(json.dumps(counts(), indent=1))

@@ -338,3 +338,15 @@ def test_every_table_tells_a_screen_reader_its_column_headings(qtbot: Any, demo_
     window.tasks.wait(10000)
     assert tables >= 5
     assert missing == []
+
+
+def test_the_settings_help_text_reads_at_4_5_to_1(qtbot: Any, demo_runtime: Runtime) -> None:
+    window = _window(qtbot, demo_runtime, "administrator")
+    page = _show_page(qtbot, window, "settings")
+    hints = [w for w in page.findChildren(QLabel) if w.objectName().endswith("_help")]
+    assert hints
+    for hint in hints:
+        colour = hint.palette().color(QPalette.ColorRole.WindowText)
+        assert "color" not in hint.styleSheet()
+        assert contrast_ratio(colour, hint.palette().color(QPalette.ColorRole.Window)) >= 4.5
+    window.tasks.wait(10000)
