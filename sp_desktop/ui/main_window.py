@@ -279,6 +279,17 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        self._fit_nav()
+
+    def _fit_nav(self) -> None:
+        """The navigation is as wide as its longest entry ("Reviews due (15)"), whatever the font."""
+        metrics = self.nav.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.nav.item(r).text()) for r in range(self.nav.count())),
+                     default=0)
+        padding = 2 * self.nav.frameWidth() + 2 * self.nav.spacing() + metrics.averageCharWidth() * 2 + 8
+        need = widest + padding
+        self.nav.setMaximumWidth(max(260, need))
+        self.nav.setMinimumWidth(max(190, need))
 
     def _on_data_changed(self, source_key: str) -> None:
         for key, page in self.pages.built().items():

@@ -50,6 +50,12 @@ def _problems_in(window, name: str) -> list[str]:  # noqa: ANN001 (Qt types impo
         elif button.text() and button.width() < button.minimumSizeHint().width():
             problems.append(f"{name}: button {button.text()!r} is {button.width()} wide, its words need "
                             f"{button.minimumSizeHint().width()}")
+    nav = getattr(window, "nav", None)
+    if nav is not None:  # the page list: every entry whole ("Reviews due (15)", not "Reviews due (1")
+        for row in range(nav.count()):
+            text = nav.item(row).text()
+            if nav.fontMetrics().horizontalAdvance(text) > nav.visualItemRect(nav.item(row)).width():
+                problems.append(f"{name}: the navigation cuts {text!r} short")
     for label in window.findChildren(QLabel):
         if not label.isVisible() or label.window() is not window or label.wordWrap() or not label.text():
             continue
