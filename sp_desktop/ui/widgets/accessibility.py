@@ -48,13 +48,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QMenuBar,
+    QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QScrollArea,
     QTextEdit,
     QVBoxLayout,
@@ -362,7 +366,8 @@ def fit_to_screen(dialog: QDialog) -> None:
     they need more, its buttons stay in view, and it is moved back onto the screen."""
     if isinstance(dialog, QWizard):
         room = available_size(dialog) - _frame_extra(dialog)
-        dialog.resize(dialog.size().boundedTo(room))
+        if dialog.width() > room.width() or dialog.height() > room.height():
+            dialog.resize(dialog.size().boundedTo(room))
         return
     room = available_size(dialog) - _frame_extra(dialog)
     wanted = dialog.size()
@@ -545,6 +550,11 @@ def words_first(widget: QLabel | QAbstractButton) -> None:
         widget.setAccessibleName(re.sub(r"&(?!&)", "", widget.text()))
 
 
+#: Qt's own dialogs size and place themselves (and a progress dialog must not be moved while a task
+#: reports to it).
+_QT_OWN_DIALOGS = (QProgressDialog, QMessageBox, QFileDialog, QInputDialog)
+
+
 class _Policy(QObject):
     """The app-wide rules above, applied to each widget as it is first shown."""
 
@@ -579,9 +589,10 @@ class _Policy(QObject):
             elif type(obj) is QScrollArea and not obj.accessibleName():
                 obj.setAccessibleName(obj.window().windowTitle() or "Contents")
         elif kind == QEvent.Type.Show and isinstance(obj, QDialog) and obj.isWindow() \
-                and not obj.property("sp_fitted"):
+                and not isinstance(obj, _QT_OWN_DIALOGS) and not obj.property("sp_fitted"):
             obj.setProperty("sp_fitted", True)
-            settle_window_access_keys(obj)
+            if not isinstance(obj, QWizard):  # a wizard's pages come and go; it sizes itself below
+                settle_window_access_keys(obj)
             fit_to_screen(obj)
         return False
 
