@@ -48,6 +48,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("sp_desktop")
     app.setOrganizationName("sp_desktop")
     app.setApplicationDisplayName("sp_desktop")
+    from sp_desktop.ui import gc_guard
+
+    gc_guard.install(app)  # cyclic garbage is freed on the UI thread only (Qt objects die there)
     # Fusion where the platform style is poor (Linux desktops without a native theme).
     if sys.platform.startswith("linux") and "fusion" in [s.lower() for s in QStyleFactory.keys()]:
         app.setStyle("Fusion")

@@ -14,7 +14,7 @@ from sp_desktop.domain.errors import BadInput, ExitCode
 from sp_desktop.runtime import add_common_options
 
 #: Modules under sp_desktop.cli that define `register(subparsers)`.
-COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "selftest"]
+COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "references", "selftest"]
 
 
 class CommandError(RuntimeError):

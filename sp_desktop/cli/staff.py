@@ -9,10 +9,10 @@ import os
 import sys
 from typing import TextIO
 
-from sp_desktop.domain.errors import ExitCode
 from sp_desktop.cli import CommandError
 from sp_desktop.cli.common import add_subcommand, runtime_for
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.domain.formatting import show_date, show_datetime
 from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.staff import Authenticator, StaffForm, StaffMember, StaffService

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from sp_desktop.domain.enums import (
+    AckOutcome,
     AppRole,
     AuditAction,
     ContactKind,
@@ -455,3 +456,48 @@ class Setting(Versioned, Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# --------------------------------------------------------------------------- leaflet references (issue 19)
+leaflet_reference_service = Table(
+    "leaflet_reference_service", Base.metadata,
+    Column("reference_id", ForeignKey("leaflet_reference.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id"), primary_key=True),
+)
+
+
+class LeafletReference(Base):
+    """The short code printed on a leaflet ("quote K7M-2QX"): random, nothing about the patient.
+
+    Kept with the date, the services on the leaflet, how it left the practice and, when a
+    signposting record was made at the same time, that record (unlinked when the record is
+    purged: the code itself identifies no one)."""
+
+    __tablename__ = "leaflet_reference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    form: Mapped[str] = mapped_column(String(16))
+    signposting_id: Mapped[int | None] = mapped_column(ForeignKey("signposting.id", ondelete="SET NULL"),
+                                                       index=True)
+
+    services: Mapped[list[Service]] = relationship(secondary=leaflet_reference_service,
+                                                   order_by="Service.name")
+
+
+class ReferenceAcknowledgement(Base):
+    """An organisation told the practice that a leaflet's reference reached them."""
+
+    __tablename__ = "reference_acknowledgement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("leaflet_reference.id", ondelete="CASCADE"),
+                                              index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    outcome: Mapped[AckOutcome] = mapped_column(enum_column(AckOutcome))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    __table_args__ = (UniqueConstraint("reference_id", "service_id",
+                                       name="uq_reference_acknowledgement_once"),)

@@ -1,6 +1,6 @@
 """Search backends: turn what someone typed into a ranked page of services.
 
-Both back ends rank the same way (see the README's design notes): tiers first — 0 = the
+Both back ends rank the same way (see docs/architecture.md): tiers first — 0 = the
 service name starts with the first word, 1 = the service name contains every word, 2 = the
 organisation name does, 3 = elsewhere — then FTS5's bm25 within a tier, then the service name.
 Words of 3+ characters must occur somewhere in the service's text (trigram substring match);

@@ -4,7 +4,7 @@ SQLite relies on the file locking of the disk it is on. Network file systems (Wi
 folders / SMB, NFS...) do not lock reliably, and SQLite's own documentation warns that two
 computers using one database file over a network share can corrupt it — and WAL mode, which
 sp_desktop uses, does not work over a network at all. Several PCs should share one PostgreSQL
-server instead (README, "Several PCs: a PostgreSQL server").
+server instead (docs/administrator-guide.md, "Several PCs: a PostgreSQL server").
 
 `check_location()` says whether a path is on a network drive:
 
@@ -185,7 +185,7 @@ def refusal_message(path: Path | str, info: StorageInfo) -> str:
             "folder with --data-dir.\n"
             "- For several PCs sharing one directory: set up a PostgreSQL server and start every copy with "
             "--database-url postgresql+psycopg://… (or File > Connect to practice server…); see "
-            "\"Several PCs: a PostgreSQL server\" in the README. `sp-desktop migrate-to URL` moves this "
+            "\"Several PCs: a PostgreSQL server\" in the administrator guide (docs/administrator-guide.md). `sp-desktop migrate-to URL` moves this "
             "directory onto the server.\n"
             "- Only if you are sure no other PC will ever open this file: start with "
             "--i-understand-network-risk.")

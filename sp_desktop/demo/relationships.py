@@ -335,6 +335,16 @@ def demo_relationships(session: Session, clock: Clock, rng: random.Random) -> No
     for org in lapsed:
         if r.random() < 0.5:
             b.add(org, ContactKind.PHONE, _when(r, b.now, r.uniform(370, 399)), follow_up=False)
+    # Plans that turn calls into meetings: a visit arranged and an invitation to a practice meeting
+    # (follow-ups on their dates; marking one done logs the meeting).
+    for org, kind, days in zip(phone_only[:2], (ContactKind.VISIT_PLANNED, ContactKind.INVITE), (9, 23),
+                               strict=False):
+        ev = b.add(org, kind, _when(r, b.now, 3), [staff["Lena Link"]], follow_up=False,
+                   summary=("Rang to arrange a visit to their group" if kind is ContactKind.VISIT_PLANNED
+                            else "Invited them to talk to the practice team at the practice meeting"))
+        ev.follow_up_action = kind.planned_action
+        ev.follow_up_owner_id = staff["Lena Link"].id
+        ev.follow_up_due = b.today + timedelta(days=days)
     session.flush()
     _ensure_follow_up_mix(b)
     _trust_notes(session, b, orgs, never)

@@ -88,11 +88,31 @@ class ContactKind(LabelledEnum):
     VIDEO = "video"
     EVENT = "event"
     TRAINING = "training"
+    # Plans: logged when arranged, with the planned date as their follow-up. Not a meeting yet:
+    # marking the follow-up done logs the face-to-face contact (`held_as`).
+    INVITE = "invite"
+    VISIT_PLANNED = "visit_planned"
 
     @property
     def face_to_face(self) -> bool:
         return self in (ContactKind.MEETING_AT_PRACTICE, ContactKind.VISIT, ContactKind.EVENT,
                         ContactKind.TRAINING)
+
+    @property
+    def is_plan(self) -> bool:
+        return self in (ContactKind.INVITE, ContactKind.VISIT_PLANNED)
+
+    @property
+    def held_as(self) -> ContactKind:
+        """The face-to-face contact a plan becomes when it happens."""
+        return {ContactKind.INVITE: ContactKind.MEETING_AT_PRACTICE,
+                ContactKind.VISIT_PLANNED: ContactKind.VISIT}.get(self, self)
+
+    @property
+    def planned_action(self) -> str:
+        """The follow-up a plan creates, in words."""
+        return {ContactKind.INVITE: "Practice meeting with them",
+                ContactKind.VISIT_PLANNED: "Visit them"}.get(self, "")
 
 
 class TrustNoteKind(LabelledEnum):
@@ -128,6 +148,16 @@ class Outcome(LabelledEnum):
     SERVICE_FULL = "service_full"
     DECLINED = "declined"
     NOT_KNOWN = "not_known"
+
+
+class AckOutcome(LabelledEnum):
+    """What an organisation told the practice when it quoted a leaflet reference back."""
+
+    ARRIVED = "arrived"
+    CONTACTED = "contacted"
+    ATTENDED = "attended"
+    NOT_SUITABLE = "not_suitable"
+    DID_NOT_ATTEND = "did_not_attend"
 
 
 class Experience(LabelledEnum):
@@ -182,6 +212,8 @@ _LABELS: dict[object, str] = {
     ContactKind.VIDEO: "Video call",
     ContactKind.EVENT: "Network or community event",
     ContactKind.TRAINING: "Training or talk to the practice team",
+    ContactKind.INVITE: "Invitation to a practice meeting (planned)",
+    ContactKind.VISIT_PLANNED: "Visit arranged (planned)",
     TrustNoteKind.POSITIVE: "Positive experience",
     TrustNoteKind.PATIENT_FEEDBACK: "Patient feedback",
     TrustNoteKind.SAFEGUARDING: "Safeguarding concern",
@@ -193,6 +225,8 @@ _LABELS: dict[object, str] = {
     Outcome.ENGAGED: "Attended and engaged",
     Outcome.DID_NOT_ATTEND: "Did not attend",
     Outcome.SERVICE_FULL: "Service full or waiting list",
+    AckOutcome.ARRIVED: "Reference arrived (no outcome given)",
+    AckOutcome.CONTACTED: "Contacted by them",
 }
 
 _LABELS_BY_TYPE: dict[tuple[type, str], str] = {(type(k), k.value): v for k, v in _LABELS.items()

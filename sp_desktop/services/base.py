@@ -84,6 +84,7 @@ class Permission(Enum):
     ARCHIVE = ("archive", AppRole.VETTING_LEAD)
     EDIT_CATEGORIES = ("edit_categories", AppRole.VETTING_LEAD)
     IMPORT = ("import", AppRole.VETTING_LEAD)
+    MEETING_PACK = ("meeting_pack", AppRole.VETTING_LEAD)
     MANAGE_STAFF = ("manage_staff", AppRole.ADMINISTRATOR)
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
@@ -103,6 +104,7 @@ _PERMISSION_TEXT = {
     Permission.ARCHIVE: "archive organisations or services",
     Permission.EDIT_CATEGORIES: "edit the category list",
     Permission.IMPORT: "import directory data",
+    Permission.MEETING_PACK: "make the practice meeting pack",
     Permission.MANAGE_STAFF: "manage staff accounts",
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",

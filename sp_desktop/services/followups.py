@@ -144,6 +144,27 @@ class ContactFollowUps:
                      f"{ev.kind.label} with {org_name} on {show_date(ev.occurred_at)}",
                      audit.pending_changes(ev), summary=f"follow-up done: {ev.follow_up_action}",
                      organisation_id=ev.organisation_id)
+        if ev.kind.is_plan:  # the visit or meeting happened: it is now a face-to-face contact
+            _log_held(session, ctx, ev, org_name, note)
+
+
+def _log_held(session: Session, ctx: ServiceContext, plan: ContactEvent, org_name: str, note: str) -> None:
+    """A planned visit or practice meeting took place: log it as a face-to-face contact, now, with
+    whoever marked it done and the plan's owner as the practice staff who took part."""
+    held = ContactEvent(organisation_id=plan.organisation_id, occurred_at=ctx.now(), kind=plan.kind.held_as,
+                        summary=(f"{plan.kind.held_as.label} held (arranged on {show_date(plan.occurred_at)})"
+                                 + (f": {note}" if note else "")),
+                        author_id=ctx.actor.id)
+    ids = {i for i in (ctx.actor.id, plan.follow_up_owner_id) if i is not None}
+    held.staff = sorted(session.scalars(select(Staff).where(Staff.id.in_(ids))), key=lambda x: x.name)
+    held.people = list(plan.people)
+    session.add(held)
+    session.flush()
+    changes = audit.snapshot(held)
+    changes["staff"] = [None, [x.name for x in held.staff]]
+    audit.record(session, ctx, AuditAction.CREATE, "contact_event", held.id,
+                 f"{held.kind.label} with {org_name} on {show_date(held.occurred_at)}", changes,
+                 summary="planned meeting held", organisation_id=held.organisation_id)
 
 
 #: Providers of follow-up items, in display order. Features add theirs with a one-line edit.

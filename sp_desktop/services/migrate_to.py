@@ -216,7 +216,7 @@ def _check_target_empty(dst: Database) -> None:
         listing = ", ".join(f"{name} ({n} rows)" for name, n in busy[:6])
         raise MigrateToError(f"The server database already holds data: {listing}. migrate-to only copies "
                              "into an empty database, so nothing was copied. Create a new, empty database "
-                             "(see the README) and run migrate-to again with its URL.")
+                             "(see the administrator guide) and run migrate-to again with its URL.")
 
 
 def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | None = None,

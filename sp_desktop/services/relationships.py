@@ -528,9 +528,14 @@ class ContactLogService:
                 errors["person_ids"] = f"Choose people who belong to {org.name}."
             people = s.scalars(select(Contact).where(Contact.id.in_(person_ids))).all()
         action = " ".join((form.follow_up_action or "").split())
+        if kind.is_plan and not action:
+            action = kind.planned_action  # a plan's follow-up is the meeting itself, on its date
         owner_id: int | None = None
         due: date | None = None
-        if action:
+        if kind.is_plan and form.follow_up_due is None:
+            errors["follow_up_due"] = ("Choose the date of the visit." if kind is ContactKind.VISIT_PLANNED
+                                       else "Choose the date of the practice meeting.")
+        elif action:
             owner_id = form.follow_up_owner_id or self.ctx.actor.id
             if owner_id is None or s.get(Staff, owner_id) is None:
                 errors["follow_up_owner_id"] = "Choose who will do the follow-up."
@@ -1224,10 +1229,14 @@ class RelationshipService:
         three statements, rows read through the Core connection (no ORM row loading), because a
         list can hold every organisation (25,000 at 50,000 services)."""
         listed = self._listed(name)
+        order: list[Any] = [func.lower(Organisation.name)]
+        if name == NEVER_MET:  # approved ones first, longest approved first: the ones to visit soonest
+            order = [case((Organisation.vetting_status == VettingStatus.APPROVED, 0), else_=1),
+                     Organisation.approved_on.is_(None), Organisation.approved_on, *order]
         q = (select(Organisation.id, Organisation.name, Organisation.vetting_status, Organisation.approved_on,
                     Organisation.next_review_on)
              .where(listed)
-             .order_by(func.lower(Organisation.name)))
+             .order_by(*order))
         rows = s.connection().execute(q).all()
         return rows, health_of_selected(s, select(Organisation.id).where(listed), self.ctx.today(), staff_met)
 
@@ -1238,7 +1247,9 @@ class RelationshipService:
                                   health.get(r.id) or _no_health(r.id)) for r in rows]
 
     def never_met(self) -> list[QuietOrganisation]:
-        """Open organisations no one at the practice has ever met face to face."""
+        """Open organisations no one at the practice has ever met face to face: approved ones first,
+        longest approved first (the ones a visit or an invitation is most overdue for), then the rest
+        by name."""
         return self._quiet_organisations(NEVER_MET)
 
     def approved_without_contact(self) -> list[QuietOrganisation]:

@@ -288,7 +288,7 @@ def check_connection(server: ServerSettings, password: str, timeout: int = 5) ->
 
     if revision is None:
         state = ("The database is empty: sp_desktop will set it up when it starts. To bring this PC's "
-                 "directory across, run `sp-desktop migrate-to` first (see the README).")
+                 "directory across, run `sp-desktop migrate-to` first (see the administrator guide).")
     elif revision == head_revision():
         state = "The database holds an sp_desktop directory of this version."
     else:
@@ -305,13 +305,13 @@ def explain_connection_error(exc: Exception, server: ServerSettings) -> str:
                 "server's administrator.")
     if "does not exist" in low and "database" in low:
         return (f"The server has no database called “{server.database}”. Check the name, or create it "
-                "(see the README, “Several PCs: a PostgreSQL server”).")
+                "(see the administrator guide, “Several PCs: a PostgreSQL server”).")
     if "role" in low and "does not exist" in low:
         return (f"The server has no user called “{server.user}”. Check the name with the server's "
                 "administrator.")
     if "no pg_hba.conf entry" in low:
         return (f"The server at {server.host} does not allow this PC to connect. Its administrator needs to "
-                "add this PC's network to pg_hba.conf (see the README).")
+                "add this PC's network to pg_hba.conf (see the administrator guide).")
     if "timeout" in low or "timed out" in low:
         return (f"No answer from {server.host}:{server.port} within a few seconds. Check the address, that "
                 "the server is switched on, and that the firewall lets PostgreSQL (port 5432) through.")

@@ -26,6 +26,7 @@ from sp_desktop.services.base import ServiceContext
 from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.pages import PageSpec, page_specs
+from sp_desktop.ui.reference_actions import install_reference_actions
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
@@ -140,7 +141,8 @@ class MainWindow(QMainWindow):
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
-        keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu
+        install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
+        keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
         self.refresh_counts()
         self._restore_geometry()
         if self.nav.count():

@@ -10,6 +10,15 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def gc_on_the_ui_thread(qapp):
+    """As in the app (sp_desktop/ui/gc_guard.py): a background task must never be the thread
+    that frees a Qt object found in a reference cycle."""
+    from sp_desktop.ui import gc_guard
+
+    return gc_guard.install(qapp)
+
+
+@pytest.fixture(autouse=True)
 def private_qsettings(tmp_path: Path) -> Iterator[Path]:
     from PySide6.QtCore import QSettings
 

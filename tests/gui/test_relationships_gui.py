@@ -527,3 +527,21 @@ def test_follow_ups_page_shows_overdue_and_marks_done(qtbot: Any, runtime: Runti
     assert history[0].staff_name == "Rachel Reception"
     page.show_done.setChecked(True)
     assert [row[0] for row in table_cells(page.proxy)] == ["Open", "Done ✓ 24 Nov 2026"]
+
+
+def test_choosing_a_planned_visit_fills_in_its_follow_up_and_keeps_typed_words(qtbot: Any,
+                                                                                runtime: Runtime) -> None:
+    admin = new_actor(runtime, AppRole.ADMINISTRATOR, "Mary Manager")
+    org_id, _svc_id = small_directory(runtime, runtime.context(admin))
+    dialog = LogContactDialog(runtime.context(admin), org_id, "Cartside Carers")
+    qtbot.addWidget(dialog)
+    assert not dialog.due.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind.VISIT_PLANNED.value))
+    assert dialog.action.text() == "Visit them" and dialog.due.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind.INVITE.value))
+    assert dialog.action.text() == "Practice meeting with them"
+    dialog.action.setText("Meet Heather at the January practice meeting")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind.VISIT_PLANNED.value))
+    assert dialog.action.text() == "Meet Heather at the January practice meeting"  # never replaced
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ContactKind.PHONE.value))
+    assert dialog.action.text() == "Meet Heather at the January practice meeting"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sp_desktop.db.models import Organisation, Service, Staff, TrustNote
 from sp_desktop.demo.signposting import DEMO_STAFF
 from sp_desktop.domain.enums import AppRole, Experience, Outcome, SignpostingMethod, TrustNoteKind
+from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.base import Actor, ServiceContext
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.settings import SettingsService
@@ -397,3 +398,25 @@ def test_pages_are_in_the_main_window(qtbot, demo_runtime, gp):
     qtbot.waitUntil(lambda: reports.report is not None, timeout=10000)
     window.tasks.wait(10000)
 
+
+
+def test_the_lead_makes_the_meeting_pack_from_the_reports_page(qtbot, demo_db, clock, gp, tmp_path,
+                                                               monkeypatch):
+    from sp_desktop.db.models import AuditEvent
+
+    assert ReportsPage(gp).meeting_button is None  # a clinician does not report to the meeting: not shown
+    lead = ServiceContext(demo_db, clock, _actor(demo_db, clock, AppRole.VETTING_LEAD, "Lee Lead"))
+    page = ReportsPage(lead)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.meeting_button is not None and page.meeting_button.isEnabled()
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(tmp_path / "pack.pdf"))
+    with qtbot.waitSignal(page.saved, timeout=30000):
+        qtbot.mouseClick(page.meeting_button, Qt.MouseButton.LeftButton)
+    text = _pdf_text(tmp_path / "pack.pdf")
+    start, end = page.period()
+    assert "Practice meeting pack" in text and f"{show_date(start)} to {show_date(end)}" in text
+    assert "Organisations no one here has met" in text
+    with demo_db.read() as s:
+        made_by = s.scalar(select(AuditEvent.staff_name).where(AuditEvent.entity_type == "meeting_pack"))
+    assert made_by == "Lee Lead"

@@ -90,6 +90,8 @@ class LogContactDialog(QDialog):
         self.kind.setAccessibleName("Kind of contact")
         for k in ContactKind:
             self.kind.addItem(k.label + (" (in person)" if k.face_to_face else ""), k.value)
+        self.kind.setAccessibleDescription("A planned visit or an invitation to a practice meeting becomes a "
+                                           "follow-up on its date; marking it done logs the meeting.")
         self.kind.setCurrentIndex(self.kind.findData(ContactKind.PHONE.value))
         self.when = QDateTimeEdit()
         self.when.setObjectName("when")
@@ -167,6 +169,7 @@ class LogContactDialog(QDialog):
         box_form.addRow(owner_label, owner_row)
         layout.addWidget(box)
         self.action.textChanged.connect(self._follow_up_enabled)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
 
         self.errors = QLabel("")
         self.errors.setObjectName("errors")
@@ -218,9 +221,24 @@ class LogContactDialog(QDialog):
                 self.due.setDate(QDate(e.follow_up_due))
 
     def _follow_up_enabled(self) -> None:
-        on = bool(self.action.text().strip())
+        on = bool(self.action.text().strip()) or self._kind().is_plan
         self.owner.setEnabled(on)
         self.due.setEnabled(on)
+
+    def _kind(self) -> ContactKind:
+        return ContactKind(self.kind.currentData())
+
+    def _kind_changed(self) -> None:
+        """A planned visit or invitation: its follow-up is the meeting itself, on the date chosen
+        under Due (pre-filled; the person's own words are never replaced)."""
+        kind = self._kind()
+        defaults = {k.planned_action for k in ContactKind if k.is_plan}
+        text = self.action.text().strip()
+        if kind.is_plan and (not text or text in defaults):
+            self.action.setText(kind.planned_action)
+        elif not kind.is_plan and text in defaults:
+            self.action.clear()
+        self._follow_up_enabled()
 
     # ---- saving
     def form(self) -> ContactLogForm:

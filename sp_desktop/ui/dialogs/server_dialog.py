@@ -63,7 +63,7 @@ class ServerDialog(QDialog):
 
         intro = QLabel("So that every PC in the practice sees the same directory, they all connect to one "
                        "PostgreSQL server. Enter the details the server's administrator gave you (see "
-                       "“Several PCs: a PostgreSQL server” in the README).")
+                       "“Several PCs: a PostgreSQL server” in the administrator guide).")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         if current_database:

@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import (
+    NotFound,
+    Permission,
+    PermissionDenied,
+    ServiceContext,
+    ValidationFailed,
+    can,
+)
 from sp_desktop.services.reports import REPEATED_POOR, SMALL_NUMBER, PracticeReport, ReportService
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.record_signposting_dialog import from_qdate, to_qdate
@@ -116,6 +123,14 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.partner_button = QPushButton("P&artner report…")
         self.partner_button.setObjectName("partner_report")
         self.partner_button.setToolTip("A report to give to one organisation (no names, no internal notes)")
+        # The meeting pack: for the people who report to the practice meeting (others do not see it).
+        self.meeting_button: QPushButton | None = None
+        if can(ctx.actor, Permission.MEETING_PACK):
+            self.meeting_button = QPushButton("&Meeting pack…")
+            self.meeting_button.setObjectName("meeting_pack")
+            self.meeting_button.setToolTip(
+                "One PDF for the practice meeting: changes, reviews, concerns, signposting and references "
+                "by category, visits, and who no one has met")
         bar.addWidget(label)
         bar.addWidget(self.range)
         bar.addWidget(QLabel("from"))
@@ -220,8 +235,9 @@ class ReportsPage(LoadWhenShown, QWidget):
         # What to do with the report: below it, as on the other pages, so the top row stays narrow.
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        for button in (self.pdf_button, self.csv_button, self.partner_button):
-            buttons.addWidget(button)
+        for button in (self.pdf_button, self.csv_button, self.partner_button, self.meeting_button):
+            if button is not None:
+                buttons.addWidget(button)
         layout.addLayout(buttons)
 
         self._timer = QTimer(self)
@@ -232,6 +248,8 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.pdf_button.clicked.connect(self.save_pdf)
         self.csv_button.clicked.connect(self.export_csv)
         self.partner_button.clicked.connect(self.partner_report)
+        if self.meeting_button is not None:
+            self.meeting_button.clicked.connect(self.meeting_pack)
         self._set_buttons(False)
 
     # ---- page protocol
@@ -432,6 +450,35 @@ class ReportsPage(LoadWhenShown, QWidget):
             return str(save_atomically(path, render_partner_report(report)))
 
         self._in_background("Making the partner report", work)
+
+    def meeting_pack(self) -> None:
+        """The practice meeting pack for the period on screen, made and saved in the background."""
+        start, end = self.period()
+        path = messages.save_file(self, "Save the practice meeting pack",
+                                  self._file_name("Practice meeting pack", "pdf"), "PDF files (*.pdf)")
+        if not path:
+            return
+        from sp_desktop.services.meeting_pack import MeetingPackService
+        from sp_desktop.services.meeting_pack_pdf import render_meeting_pack
+        from sp_desktop.services.report_pdf import save_atomically
+
+        service = MeetingPackService(self.ctx)
+
+        def work(progress: Any) -> str:
+            import io
+
+            from pypdf import PdfReader
+
+            progress(0, 3, "Gathering the figures…")
+            pack = service.build(start, end)
+            progress(1, 3, "Drawing the pack…")
+            data = render_meeting_pack(pack)
+            progress(2, 3, "Saving…")
+            saved = save_atomically(path, data)
+            service.record_made(pack, len(PdfReader(io.BytesIO(data)).pages))
+            return str(saved)
+
+        self._in_background("Making the practice meeting pack", work)
 
     def _in_background(self, title: str, work: Any) -> None:
         from sp_desktop.ui.tasks import run_with_progress

@@ -44,14 +44,21 @@ def test_there_is_a_fixture_for_the_first_release() -> None:
     assert any(p.name == "0001.sqlite3" for p in FIXTURES)
 
 
-def test_every_schema_version_before_head_has_a_fixture() -> None:
-    # The head revision's fixture is made when the next revision is added (make_fixture.py).
+#: Schema versions that were the newest in a released version of the app: a practice's database
+#: can be at one of these. Revisions added together in one release are only passed through during
+#: an upgrade, so the release's last one is the one that needs a fixture, made when the next
+#: release adds a revision (make_fixture.py). Add the head here when it is released.
+RELEASED = ("0001", "0002", "0003")
+
+
+def test_every_released_schema_version_before_head_has_a_fixture() -> None:
     from alembic.script import ScriptDirectory
 
     from sp_desktop.db.migrate import _config
 
     revisions = {r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions()}
-    assert revisions - {head_revision()} <= {p.stem for p in FIXTURES}
+    assert set(RELEASED) <= revisions
+    assert set(RELEASED) - {head_revision()} <= {p.stem for p in FIXTURES}
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])

@@ -117,3 +117,48 @@ def test_the_open_count_is_the_length_of_the_open_list(demo_db, clock):
     assert svc.count_open() == len(items) > 0
     for owner_id in {i.owner_id for i in items if i.owner_id is not None}:
         assert svc.count_open(owner_id) == len(svc.items(owner_id))
+
+
+def test_a_planned_visit_is_a_follow_up_until_it_happens_then_a_face_to_face_contact(ctx, ctx_as, clock):
+    from sp_desktop.domain.enums import RelationshipHealth
+    from sp_desktop.services.relationships import RelationshipService
+
+    lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    shed = _org(ctx, "Linwood Men's Shed")
+    log = ContactLogService(lena)
+    with pytest.raises(ValidationFailed) as err:
+        log.log(ContactLogForm(shed, "Rang to arrange a visit", kind=ContactKind.VISIT_PLANNED))
+    assert err.value.errors == {"follow_up_due": "Choose the date of the visit."}
+    visit_day = clock.now().date() + timedelta(days=10)
+    log.log(ContactLogForm(shed, "Rang to arrange a visit", kind=ContactKind.VISIT_PLANNED,
+                           follow_up_due=visit_day))
+    rel = RelationshipService(lena)
+    assert rel.health_of(shed).level is RelationshipHealth.FADING  # a call, not a meeting yet
+    assert [o.name for o in rel.never_met()] == ["Linwood Men's Shed"]
+    [item] = FollowUpService(lena).items()
+    assert (item.title, item.due, item.owner_name) == ("Visit them", visit_day, "Lena Link")
+
+    clock.advance(days=10)
+    FollowUpService(lena).mark_done(item.kind, item.ref, "Met Jim and the Tuesday group")
+    assert rel.health_of(shed).level is RelationshipHealth.STRONG
+    assert rel.never_met() == []
+    held = ContactLogService(lena).timeline(shed)[0]
+    assert held.kind is ContactKind.VISIT and held.occurred_at == clock.now()
+    assert held.summary == ("Visit to the organisation held (arranged on 24 Nov 2026): "
+                            "Met Jim and the Tuesday group")
+    assert [s.name for s in held.staff] == ["Lena Link"]
+
+
+def test_an_invitation_to_a_practice_meeting_becomes_a_meeting_at_the_practice(ctx, ctx_as, clock):
+    rachel = ctx_as(AppRole.FRONT_DESK, "Rachel Reception")
+    lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    carers = _org(ctx, "Cartside Carers Centre")
+    ContactLogService(rachel).log(ContactLogForm(
+        carers, "Invited Heather to the January practice meeting", kind=ContactKind.INVITE,
+        follow_up_owner_id=lena.actor.id, follow_up_due=date(2027, 1, 14)))
+    [item] = FollowUpService(rachel).items()
+    assert item.title == "Practice meeting with them" and item.owner_name == "Lena Link"
+    FollowUpService(rachel).mark_done(item.kind, item.ref, "")
+    held = ContactLogService(rachel).timeline(carers)[0]
+    assert held.kind is ContactKind.MEETING_AT_PRACTICE
+    assert sorted(s.name for s in held.staff) == ["Lena Link", "Rachel Reception"]

@@ -528,3 +528,17 @@ def test_who_knows_search_matches_as_folded_names_do(demo_db, clock):
         assert expected, text
         assert read_in_pages(rel, text)[0] == expected and rel.who_knows_count(text) == len(expected)
     assert {a.organisation_id for a in rel.who_knows("øvelser")} == {cafe}
+
+
+def test_organisations_no_one_has_met_list_the_longest_approved_first(ctx, clock):
+    old, _ = add_org(ctx, "Zebra Crossing Club")
+    new, _ = add_org(ctx, "Apple Growers")
+    never_vetted, _ = add_org(ctx, "Aardvark Allotments")
+    for org in (old, new):
+        set_vetting(ctx, org, VettingStatus.APPROVED)
+    with ctx.db.write(clock) as s:
+        s.get(Organisation, old).approved_on = clock.now().date() - timedelta(days=700)
+        s.get(Organisation, new).approved_on = clock.now().date() - timedelta(days=30)
+    names = [o.name for o in RelationshipService(ctx).never_met()]
+    assert names == ["Zebra Crossing Club", "Apple Growers", "Aardvark Allotments"]
+    assert [row[0] for row in RelationshipService(ctx).table(NEVER_MET).values] == names

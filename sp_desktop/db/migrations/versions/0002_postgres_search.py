@@ -126,7 +126,7 @@ def _check_server() -> None:
     if encoding != "UTF8":
         raise RuntimeError(f"The database uses the {encoding} encoding; sp_desktop needs UTF8. "
                            "Create it with CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0 "
-                           "(see the README).")
+                           "(see the administrator guide, docs/administrator-guide.md).")
     available = bind.execute(text("SELECT count(*) FROM pg_available_extensions"
                                   " WHERE name = 'pg_trgm'")).scalar()
     if not available:
