@@ -236,6 +236,8 @@ class FocusRing(QWidget):
 
 
 def _ring_wanted(widget: QWidget) -> bool:
+    if isinstance(widget.window(), _QT_OWN_DIALOGS):  # their native look already shows the focus, and a
+        return False  # progress dialog closes while its task reports (the ring must not move with it)
     return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or isinstance(widget, QAbstractItemView)
 
 
