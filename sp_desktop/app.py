@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sp_desktop.cli import build_parser, run_command
+from sp_desktop.domain.errors import ExitCode
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -20,21 +21,24 @@ if TYPE_CHECKING:
     from sp_desktop.services.base import Actor
 
 #: Chooses who is using the window: (runtime, app) -> Actor, or None when the person cancelled.
-#: Sign-in (issue 3) replaces the default, which acts as the built-in system account.
 SignIn = Callable[["Runtime", "QApplication"], "Actor | None"]
 
 
-def _default_sign_in(runtime: Runtime, app: QApplication) -> Actor | None:
-    from sp_desktop.services.base import SYSTEM
-
-    return SYSTEM
+class SignInUnavailable(RuntimeError):
+    """The sign-in window could not be loaded: the app stops rather than open unsigned (fail closed)."""
 
 
 def sign_in_function() -> SignIn:
+    """The sign-in window. There is no fallback: if it cannot be loaded (a broken install, a missing
+    password library) nobody is signed in and the window is never opened."""
     try:
-        from sp_desktop.ui.dialogs.sign_in_dialog import sign_in  # added by the staff feature
-    except ImportError:
-        return _default_sign_in
+        from sp_desktop.ui.dialogs.sign_in_dialog import sign_in
+    except Exception as exc:  # ImportError, or an error inside a module it imports
+        raise SignInUnavailable(
+            "sp_desktop cannot start because its sign-in could not be loaded "
+            f"({type(exc).__name__}: {exc}). Nothing has been opened or changed. The installation may "
+            "be damaged: reinstall sp_desktop, or ask whoever looks after the practice's PCs."
+        ) from exc
     return sign_in  # type: ignore[no-any-return]
 
 
@@ -78,11 +82,21 @@ def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
     app = create_application()
     # Unexpected errors: friendly dialog + log + drafts kept (ui/crash.py).
     crash.install(app, AppPaths.from_options(getattr(args, "data_dir", None)).data_dir, log_path)
+    try:  # before the database is opened: without sign-in nothing is opened at all
+        sign_in = sign_in_function()
+    except SignInUnavailable as exc:
+        from sp_desktop.diagnostics import log
+        from sp_desktop.ui import messages
+
+        log.error("%s", exc, exc_info=exc.__cause__)
+        print(str(exc), file=sys.stderr, flush=True)
+        messages.error(None, "sp_desktop cannot start", str(exc))
+        return int(ExitCode.NEEDS_SIGN_IN)
     runtime = recovery.open_runtime_interactive(args)  # damaged database -> offer the newest good backup
     if runtime is None:
-        return 3  # ExitCode.CANNOT_OPEN
+        return int(ExitCode.CANNOT_OPEN)
     try:
-        actor = sign_in_function()(runtime, app)
+        actor = sign_in(runtime, app)
         if actor is None:
             return 0
         from sp_desktop.ui.session_guard import SessionGuard

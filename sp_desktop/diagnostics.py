@@ -46,6 +46,11 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool
         try:
             log_dir.mkdir(parents=True, exist_ok=True)
             path = log_dir / LOG_NAME
+            from sp_desktop.private_files import create_private_file, make_private
+
+            make_private(log_dir)  # the log may name staff and organisations: user-only
+            create_private_file(path)
+            make_private(path)
             file_handler: logging.Handler = logging.handlers.RotatingFileHandler(
                 path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
         except OSError:

@@ -71,5 +71,5 @@ class AppPaths:
 
     def ensure(self) -> AppPaths:
         for d in (self.data_dir, self.backup_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(mode=0o700, parents=True, exist_ok=True)  # user-only (sp_desktop.private_files)
         return self

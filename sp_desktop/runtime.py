@@ -13,7 +13,7 @@ from pathlib import Path
 from sp_desktop.db.engine import Clock, Database
 from sp_desktop.db.migrate import MigrationResult
 from sp_desktop.paths import AppPaths
-from sp_desktop.services.base import SYSTEM, Actor, ServiceContext, SystemClock
+from sp_desktop.services.base import NOT_SIGNED_IN, Actor, NotSignedInContext, ServiceContext, SystemClock
 from sp_desktop.services.bootstrap import database_url, open_database
 
 
@@ -29,8 +29,13 @@ class Runtime:
     demo: bool
     migration: MigrationResult
 
-    def context(self, actor: Actor = SYSTEM) -> ServiceContext:
+    def context(self, actor: Actor) -> ServiceContext:
+        """Services acting as `actor` (always named: there is no default, see services.base.SYSTEM)."""
         return ServiceContext(self.db, self.clock, actor)
+
+    def sign_in_context(self) -> ServiceContext:
+        """For signing in: reads accounts and settings, refuses every permission-checked call."""
+        return NotSignedInContext(self.db, self.clock, NOT_SIGNED_IN)
 
     def close(self) -> None:
         self.db.dispose()
@@ -93,6 +98,8 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     runtime = Runtime(paths, db, clock, demo, result)
     if not url_text and not demo:
         health.after_open(runtime)
+    if not demo:  # retention runs by itself at every start (and daily while the window is open)
+        health.run_retention(runtime)
     if demo:
         from sp_desktop.demo.seed import seed_demo
 

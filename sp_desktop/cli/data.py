@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="import the good rows and leave out rows with problems (default: import nothing)",
     )
+    p.add_argument(
+        "--skip-bad-fields",
+        action="store_true",
+        help="import rows with a bad field (a phone that is not one, an unknown category...) without that "
+             "field; each is listed (rows without an organisation name still need fixing or --skip-bad-rows)",
+    )
     p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
                    help="what to do with organisations that look like ones already in the directory: merge "
                         "(fill in blanks, add missing services; the default), skip, or add as new")
@@ -49,12 +55,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "the feed's")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
+    p.add_argument("--assume-access",
+                   choices=("self_referral", "professional_referral", "drop_in", "appointment"),
+                   help="how people get to services whose file does not say (default: left empty, as nothing "
+                        "is assumed)")
     p.add_argument("--archive-missing", action="store_true",
                    help="archive records that came from this feed but are no longer in it")
     p.add_argument(
         "--feed", metavar="NAME", help="the feed's name, to tell feeds apart (default: worked out)"
     )
     p.set_defaults(run=run_import)
+
+    p = add_subcommand(
+        sub, "import-categories", "add a taxonomy file's terms to the practice's categories",
+        "Read an Open Referral (HSDS 3.0 / ORUK) taxonomy file (taxonomy terms as JSON) and add its terms to "
+        "the practice's categories, two levels deep, in one go. Categories already in the list are kept.")
+    p.add_argument("source", metavar="FILE", help="the taxonomy terms file (JSON)")
+    p.set_defaults(run=run_import_categories)
 
     p = add_subcommand(
         sub,
@@ -86,7 +103,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         sub, "restore", "replace the database with a backup (the current data is backed up first)",
         "Check a backup (undamaged, an sp_desktop database, not from a newer version), show what it holds, "
         "back up the current database, then put the backup in its place. Close sp_desktop on every PC first.")
-    p.add_argument("file", metavar="FILE", help="the backup file")
+    p.add_argument("file", metavar="FILE", nargs="?",
+                   help="the backup file (may be left out when the database is damaged or missing: then "
+                        "the newest backup that checks out is restored)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
     p.set_defaults(run=run_restore)
 
@@ -120,8 +139,29 @@ def _mapping(loaded: object, pairs: list[str]) -> dict[int, str]:
     return mapping
 
 
+def _refusal(feed: Any, is_spreadsheet: bool, skipping: bool, skipping_fields: bool = False) -> str:
+    """Why nothing was imported, naming only the options that would work for this file."""
+    errors = feed.errors
+    bad = sorted({p.row for p in errors if p.row is not None})
+    rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
+    text = f"nothing was imported: {len(errors)} problem(s){rows} must be fixed first (each is listed above)."
+    if skipping:  # what is left cannot be left out row by row
+        return text + " Fix the file and import it again."
+    if is_spreadsheet:
+        if not bad:
+            return text + " Fix the file and import it again."
+        options = []
+        if not feed.whole_row_errors and not skipping_fields:  # every error is about one field
+            options.append("--skip-bad-fields to import those rows without the bad fields")
+        options.append("--skip-bad-rows to leave those rows out")
+        return text + " Fix the file, or use " + ", or ".join(options) + ", and import the rest."
+    return text + (" Fix the feed, or use --skip-bad-rows to leave those items out (services without an "
+                   "organisation, records without a name) and import the rest.")
+
+
 def run_import(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
+    from sp_desktop.domain.enums import AccessRoute
     from sp_desktop.interop.spreadsheet import FIELD_BY_KEY
     from sp_desktop.services.imports import (
         FORMAT_LABELS,
@@ -149,13 +189,14 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                     target = FIELD_BY_KEY[key].label if key else "(not imported)"
                     print(f"  {heading} -> {target}", file=out)
             feed = service.read_feed(loaded, mapping or None, create_missing_categories=args.new_categories,
-                                     skip_bad_rows=args.skip_bad_rows)
+                                     skip_bad_rows=args.skip_bad_rows, skip_bad_fields=args.skip_bad_fields)
             choices = ImportChoices(
                 default_duplicate=args.duplicates,
                 default_conflict="take" if args.local_edits == "overwrite" else "keep",
                 unmatched_terms=args.unmatched_terms,
                 archive_missing=args.archive_missing,
                 feed_name=args.feed,
+                assume_access=AccessRoute(args.assume_access) if args.assume_access else None,
                 remember_columns=(
                     {loaded.table.headers[i]: k for i, k in mapping.items()}
                     if loaded.table is not None
@@ -167,10 +208,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             for line in report_lines(plan):
                 print(line, file=out)
             if plan.has_errors:
-                bad = sorted({p.row for p in feed.errors if p.row is not None})
-                rows = f" (rows {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''})" if bad else ""
-                raise CommandError(f"nothing was imported: {len(feed.errors)} problem(s){rows} must be fixed "
-                                   "first. Fix the file, or use --skip-bad-rows to leave those rows out.")
+                raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows,
+                                            args.skip_bad_fields))
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0
@@ -180,6 +219,23 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
         except Cancelled as exc:
             raise CommandError(str(exc), 130) from None
     print("", file=out)
+    print(result.describe(), file=out)
+    return 0
+
+
+def run_import_categories(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.cli import CommandError
+    from sp_desktop.services.categories import CategoryService, TaxonomyFileError
+
+    with runtime_for(args) as (_rt, ctx):
+        try:
+            result = CategoryService(ctx).import_taxonomy(Path(args.source))
+        except TaxonomyFileError as exc:
+            raise CommandError(str(exc)) from None
+    for label in result.added:
+        print(f"  + {label}", file=out)
+    for label in result.left_out:
+        print(f"  left out: {label}", file=out)
     print(result.describe(), file=out)
     return 0
 
@@ -227,25 +283,81 @@ def run_backup(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _confirm_restore(args: argparse.Namespace, out: TextIO) -> bool:
+    from sp_desktop.cli import CommandError
+
+    if args.yes:
+        return True
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CommandError("add --yes to restore without being asked (the current data is backed up first).")
+    answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
+    if answer.strip().lower() != "yes":
+        print("Nothing was changed.", file=out)
+        return False
+    return True
+
+
+def _restore_after_damage(args: argparse.Namespace, out: TextIO, damage: object) -> int:
+    """The database is damaged (put aside) or missing, so it cannot be opened or signed in to: put a
+    checked backup in its place. Needs only access to the data folder on this PC (as copying the file
+    by hand would); the window offers the same."""
+    from sp_desktop.cli import CommandError
+    from sp_desktop.db import integrity
+    from sp_desktop.services.health import DamagedDatabase
+
+    assert isinstance(damage, DamagedDatabase)
+    report = damage.report
+    print(report.message.split("\n\n")[0], file=out)
+    if args.file:
+        chosen = Path(args.file).expanduser().resolve()
+        try:
+            ok = integrity.looks_like_app_database(chosen) and \
+                integrity.check_file(chosen, full=True, read_only=True).ok
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"{chosen} cannot be read ({exc}). Choose another backup.") from None
+        if not ok:
+            raise CommandError(f"{chosen} is not an sp_desktop backup that checks out (damaged, or another "
+                               "program's file). Nothing was changed. Choose another backup.")
+    elif report.backup is not None:
+        chosen = report.backup.path
+    else:
+        raise CommandError("No backup that checks out was found, so there is nothing to restore. Give the "
+                           "backup file: sp-desktop restore FILE. Nothing was changed.")
+    print(f"Backup to restore: {chosen}", file=out)
+    if not _confirm_restore(args, out):
+        return 1
+    try:
+        integrity.restore_after_damage(report, report.database.parent, backup=chosen)
+    except OSError as exc:
+        raise CommandError(f"The backup could not be copied into place ({exc}). "
+                           "Nothing was changed.") from None
+    print(f"The directory was restored from {chosen}. Changes made after that backup was taken will need "
+          "to be made again.", file=out)
+    return 0
+
+
 def run_restore(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
     from sp_desktop.services.backups import BackupFailed, BackupService, BackupUnavailable, RestoreRefused
+    from sp_desktop.services.health import DamagedDatabase
 
+    try:
+        from sp_desktop.runtime import open_runtime
+
+        open_runtime(args).close()
+    except DamagedDatabase as damage:
+        return _restore_after_damage(args, out, damage)
+    if not args.file:
+        raise CommandError("Name the backup file to restore: sp-desktop restore FILE (see sp-desktop backup "
+                           "--list). The database itself is fine.")
     with runtime_for(args) as (rt, ctx):
         service = BackupService(ctx, rt.paths)
         try:
             summary = service.inspect(Path(args.file))
             print(f"{args.file}:", file=out)
             print(summary.describe(), file=out)
-            if not args.yes:
-                if not sys.stdin or not sys.stdin.isatty():
-                    raise CommandError(
-                        "add --yes to restore without being asked (the current data is backed up first)."
-                    )
-                answer = input("Replace the current directory with this backup? Type yes to go ahead: ")
-                if answer.strip().lower() != "yes":
-                    print("Nothing was changed.", file=out)
-                    return 1
+            if not _confirm_restore(args, out):
+                return 1
             result = service.restore(Path(args.file))
         except (RestoreRefused, BackupFailed, BackupUnavailable) as exc:
             raise CommandError(str(exc)) from None

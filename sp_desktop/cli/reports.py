@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -143,6 +144,8 @@ def run_partner_report(args: argparse.Namespace, out: TextIO) -> int:
         except ValidationFailed as exc:
             raise CommandError(_failed(exc)) from exc
     path = _save(args.output, render_partner_report(report), "partner report")
+    for item in report.removed:  # for the person giving the report (standard error, never printed)
+        print(f"Removed from shared feedback: {item.kind}: {item.text}", file=sys.stderr)
     shared = len(report.feedback)
     print(f"Partner report for {report.organisation_name}, {report.period_text}: {report.people} "
           f"{'person' if report.people == 1 else 'people'} signposted, {shared} piece"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand
+from sp_desktop.services.base import SYSTEM
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -127,7 +128,7 @@ def _open(tmp: Path, state: dict[str, Any]) -> str:
         raise RuntimeError("the database was not migrated to the newest schema")
     from sp_desktop.services.directory import DirectoryService
 
-    counts = DirectoryService(runtime.context()).counts()
+    counts = DirectoryService(runtime.context(SYSTEM)).counts()
     if not counts["services"]:
         raise RuntimeError("the demo directory is empty")
     return f"schema {head_revision()}, {counts['services']} demo services"
@@ -136,7 +137,7 @@ def _open(tmp: Path, state: dict[str, Any]) -> str:
 def _search(state: dict[str, Any]) -> str:
     from sp_desktop.services.directory import DirectoryService
 
-    directory = DirectoryService(state["runtime"].context())
+    directory = DirectoryService(state["runtime"].context(SYSTEM))
     result = directory.search("lunch")
     if not result.rows:
         result = directory.search("")
@@ -148,7 +149,6 @@ def _search(state: dict[str, Any]) -> str:
 
 def _window(state: dict[str, Any], screenshot: str | None) -> str:
     from sp_desktop.app import build_main_window, create_application
-    from sp_desktop.services.base import SYSTEM
 
     app = create_application()
     state["app"] = app
@@ -175,7 +175,7 @@ def _leaflet(state: dict[str, Any]) -> str:
         from sp_desktop.services.directory import DirectoryService
         from sp_desktop.services.leaflets import leaflet_content
 
-        directory = DirectoryService(state["runtime"].context())
+        directory = DirectoryService(state["runtime"].context(SYSTEM))
         services = tuple(leaflet_content(directory.get_service(i)) for i in state.get("service_ids", []))
         if services:
             leaflet = Leaflet(practice=SAMPLE_PRACTICE, services=services,

@@ -62,6 +62,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("name")
     a.set_defaults(run=run_reset_password)
 
+    a = actions.add_parser(
+        "recover", help="administrators locked out: set a new password on this PC (no sign-in needed)",
+        description="For an administrator who forgot the password or whose sign-in is paused, when no other "
+                    "administrator can help: sets a new password and lifts the pause. It needs no --user, "
+                    "only the right to change this PC's data folder (run it as the computer account that "
+                    "uses sp_desktop). Works on the directory kept in a file on this PC, not on a server. "
+                    f"The new password is read from {NEW_PASSWORD_ENV} or asked for twice. Audited.")
+    a.add_argument("name", help="the administrator's name")
+    a.set_defaults(run=run_recover)
+
     for verb, active in (("deactivate", False), ("activate", True)):
         a = actions.add_parser(verb, help=f"{verb} an account",
                                description="Let a deactivated account sign in again." if active else
@@ -138,7 +148,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_add(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (rt, ctx):
-        auth = Authenticator(rt.context())
+        auth = Authenticator(rt.sign_in_context())
         try:
             if not getattr(args, "user", None) and auth.needs_first_administrator():
                 if args.role is not AppRole.ADMINISTRATOR:
@@ -176,6 +186,29 @@ def run_reset_password(args: argparse.Namespace, out: TextIO) -> int:
         except ValidationFailed as exc:
             raise _errors(exc) from exc
     print(f"New password set for {member.name}; any sign-in pause is lifted.", file=out)
+    return 0
+
+
+def run_recover(args: argparse.Namespace, out: TextIO) -> int:
+    from sp_desktop.runtime import open_runtime
+    from sp_desktop.services.staff import RecoveryRefused
+
+    rt = open_runtime(args)
+    try:
+        try:
+            who = getpass.getuser()
+        except (OSError, KeyError):
+            who = "unknown computer account"
+        try:
+            actor = Authenticator(rt.sign_in_context()).recover_administrator(
+                args.name, _new_password(args.name), who)
+        except RecoveryRefused as exc:
+            raise CommandError(str(exc), ExitCode.NEEDS_SIGN_IN) from exc
+        except ValidationFailed as exc:
+            raise _errors(exc) from exc
+    finally:
+        rt.close()
+    print(f"New password set for {actor.name}; the sign-in pause is lifted. They can sign in now.", file=out)
     return 0
 
 

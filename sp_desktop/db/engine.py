@@ -47,6 +47,7 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = FULL")
     cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA secure_delete = ON")  # deleted data is overwritten, not left in free pages
     cur.close()
     dbapi_connection.create_function("sp_fold", 1, fold, deterministic=True)
 
@@ -79,8 +80,12 @@ class Database:
     def open(cls, url: str | URL, *, echo: bool = False) -> Database:
         url = make_url(url)
         if url.get_backend_name() == "sqlite":
-            if url.database and url.database != ":memory:":
+            # a "file:..." URI (read-only opening, tests) names an existing file: create nothing for it
+            if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+                from sp_desktop.private_files import create_private_file
+
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(Path(url.database))  # 0600; SQLite gives its -wal/-shm the same mode
             engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
                                                                  "check_same_thread": False})
             event.listen(engine, "connect", _on_sqlite_connect)

@@ -7,6 +7,12 @@
   moves it) or start with an empty directory (`start_empty`). Until they choose, the report is
   kept in a small state file in the data folder, so quitting does not silently open an empty
   directory next time.
+* Never silently replaced: a database that is missing or empty (0 bytes) in a data folder that
+  has held a directory before (`evidence_of_data`: the marker file written after every opening,
+  backups, a leftover ``-wal``, damaged files put aside, logs of earlier openings) is reported
+  (`DamageReport.kind` "missing" / "damaged") with the newest checked backup, exactly like a damaged
+  one. A new, empty database is made only on a truly first run, or once after the person chose
+  "Start a new, empty directory" (`start_empty`).
 * Weekly, or from the administrator's "Check the database": a full ``integrity_check`` plus the
   search index's own check (`full_check`). The date of the last full check lives in the same
   state file (`database-check.json`); a failed full check makes the next start run the full
@@ -27,10 +33,17 @@ from pathlib import Path
 from sp_desktop.db.errors import is_damage
 
 STATE_FILE = "database-check.json"
+#: Written in the data folder whenever the practice database has been opened: proof that this
+#: folder has held a directory, so a missing database is never quietly replaced by an empty one.
+MARKER_FILE = ".sp_desktop-holds-a-directory"
+#: A line the app logs each time it opens the practice database (a second proof, in the logs).
+OPENED_LOG_LINE = "opened the practice database"
 FULL_CHECK_EVERY = timedelta(days=7)
 BACKUP_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _MAX_BACKUPS_CHECKED = 12
+#: How long a check waits for another program that has the file locked (seconds).
+BUSY_SECONDS = 15.0
 #: Databases up to this size get their quick_check before opening (~20 ms for a typical practice);
 #: bigger ones get it in the background once the window is open.
 SYNC_QUICK_CHECK_BYTES = 64 * 1024 * 1024
@@ -65,40 +78,60 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class DamageReport:
-    """A damaged database was put aside. `backup` is the newest good backup, if any."""
+    """The database is damaged (put aside) or missing. `backup` is the newest good backup, if any.
+
+    `kind`: "damaged" (the file was put aside as `moved_to`) or "missing" (there is no file, or only
+    leftovers, in a folder that has held a directory; `moved_to` is None or the leftovers put aside).
+    """
 
     database: Path
-    moved_to: Path
+    moved_to: Path | None
     problems: tuple[str, ...]
     found_at: datetime
     backup: BackupInfo | None = None
     searched: tuple[Path, ...] = field(default=())
+    kind: str = "damaged"
+
+    @property
+    def title(self) -> str:
+        return "The directory database is missing" if self.kind == "missing" else \
+            "The directory database is damaged"
 
     @property
     def message(self) -> str:
-        text = (f"The directory database is damaged, so sp_desktop has not opened it. Nothing has been "
-                f"deleted: the damaged file has been kept as\n{self.moved_to}\n\n")
+        if self.kind == "missing":
+            text = (f"The directory database {self.database} is missing, but this data folder has held the "
+                    f"practice's directory before ({'; '.join(self.problems) or 'backups were found'}). "
+                    "sp_desktop has not started a new, empty directory in its place.\n\n")
+            if self.moved_to is not None:
+                text += f"Files left behind by the missing database were kept as\n{self.moved_to}\n\n"
+        else:
+            text = (f"The directory database is damaged, so sp_desktop has not opened it. Nothing has been "
+                    f"deleted: the damaged file has been kept as\n{self.moved_to}\n\n")
         if self.backup is not None:
             text += (f"The newest backup that checks out is from {self.backup.when}:\n{self.backup.path}\n\n"
                      "Restoring it brings the directory back as it was then (the backup file itself is "
-                     "kept). Changes made after that time will need to be made again.")
+                     "kept). Changes made after that time will need to be made again. From the command "
+                     "line: sp-desktop restore --yes")
         else:
             where = ", ".join(str(p) for p in self.searched) or "the backups folder"
-            text += (f"No backup that checks out was found (looked in {where}). You can start with an empty "
-                     "directory, or ask IT for help recovering the damaged file.")
+            text += (f"No backup that checks out was found (looked in {where}). If the practice keeps "
+                     "backups elsewhere (a USB drive, a shared folder), connect it and start sp_desktop "
+                     "again, or restore one with: sp-desktop restore FILE. Otherwise you can start a new, "
+                     "empty directory, or ask IT for help recovering the file.")
         return text
 
     def to_json(self) -> dict[str, object]:
-        return {"database": str(self.database), "moved_to": str(self.moved_to),
+        return {"database": str(self.database), "moved_to": str(self.moved_to) if self.moved_to else None,
                 "problems": list(self.problems), "found_at": self.found_at.isoformat(),
-                "searched": [str(p) for p in self.searched]}
+                "searched": [str(p) for p in self.searched], "kind": self.kind}
 
 
 # --------------------------------------------------------------------------- checking
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:  # backups: never create -wal/-shm beside them, never lock them
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    return sqlite3.connect(path, timeout=15)
+    return sqlite3.connect(path, timeout=BUSY_SECONDS)
 
 
 class CheckStopped(Exception):
@@ -163,7 +196,7 @@ def light_check(path: Path) -> CheckResult:
     if header != _SQLITE_HEADER:
         return CheckResult(False, ("The file is not an SQLite database (its first bytes are wrong).",))
     try:
-        con = sqlite3.connect(path, timeout=15)
+        con = sqlite3.connect(path, timeout=BUSY_SECONDS)
         try:
             con.execute("SELECT count(*) FROM sqlite_master").fetchone()
             con.execute("SELECT version_num FROM alembic_version").fetchall()
@@ -268,6 +301,9 @@ def restore_backup(backup: Path, database: Path) -> Path:
     database.parent.mkdir(parents=True, exist_ok=True)
     tmp = database.with_name(database.name + ".restoring")
     shutil.copyfile(backup, tmp)
+    from sp_desktop.private_files import make_private
+
+    make_private(tmp)
     with tmp.open("rb+") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, database)
@@ -325,6 +361,67 @@ def remember_backup_folder(data_dir: Path, folder: str | None) -> None:
         save_state(data_dir, backup_folder=folder or None)
 
 
+# --------------------------------------------------------------------------- has this folder held data?
+def mark_holds_data(data_dir: Path) -> None:
+    """Record that the practice database has been opened in `data_dir` (and forget a one-off
+    "start a new, empty directory" choice, which has now been used). Best effort."""
+    marker = data_dir / MARKER_FILE
+    if not marker.exists():
+        try:
+            marker.write_text("sp_desktop has kept the practice's directory in this folder. If the database "
+                              "goes missing, sp_desktop offers a backup instead of starting an empty one.\n",
+                              encoding="utf-8")
+        except OSError:
+            pass
+    if load_state(data_dir).get("new_empty_allowed"):
+        save_state(data_dir, new_empty_allowed=None)
+
+
+def evidence_of_data(database: Path, data_dir: Path, folders: Iterable[Path],
+                     log_dir: Path | None = None) -> list[str]:
+    """Why we believe this folder has held a directory (empty list: a truly first run)."""
+    found: list[str] = []
+    if (data_dir / MARKER_FILE).exists():
+        found.append(f"the marker file {MARKER_FILE} is there")
+    leftovers = [c.name for c in _companions(database) if c.exists()]
+    if leftovers:
+        found.append("its own " + ", ".join(leftovers) + " file is still there")
+    aside = sorted(database.parent.glob(f"{database.stem}.damaged-*{database.suffix}"))
+    if aside:
+        found.append(f"a damaged copy was put aside earlier ({aside[-1].name})")
+    backups = backup_candidates(folders)
+    if backups:
+        found.append(f"{len(backups)} backup file{'s' if len(backups) != 1 else ''} found")
+    if log_dir is not None:
+        for log_file in sorted(log_dir.glob("sp_desktop.log*")):
+            try:
+                if OPENED_LOG_LINE in log_file.read_text(encoding="utf-8", errors="replace"):
+                    found.append(f"the log {log_file.name} records it being opened")
+                    break
+            except OSError:
+                continue
+    return found
+
+
+def _put_leftovers_aside(database: Path, now: datetime) -> Path | None:
+    """Move a missing database's -wal/-shm/-journal aside (they must never be applied to another file)."""
+    leftovers = [c for c in _companions(database) if c.exists()]
+    if not leftovers:
+        return None
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    first: Path | None = None
+    for src in leftovers:
+        tail = src.name[len(database.name):]
+        dest = src.with_name(f"{database.stem}.orphan-{stamp}{database.suffix}{tail}")
+        n = 0
+        while dest.exists():
+            n += 1
+            dest = src.with_name(f"{database.stem}.orphan-{stamp}-{n}{database.suffix}{tail}")
+        os.rename(src, dest)
+        first = first or dest
+    return first
+
+
 # --------------------------------------------------------------------------- start-up
 def _folders(data_dir: Path, backup_dir: Path, extra: Iterable[Path]) -> tuple[Path, ...]:
     folders: list[Path] = [backup_dir]
@@ -354,22 +451,40 @@ def _backup_folder_setting(database: Path) -> Path | None:
 
 
 def startup_check(database: Path, data_dir: Path, backup_dir: Path, now: datetime,
-                  extra_backup_folders: Iterable[Path] = ()) -> DamageReport | None:
-    """Check the database before opening it. Returns None when it is fine (or does not exist yet).
+                  extra_backup_folders: Iterable[Path] = (), guard_missing: bool = True,
+                  log_dir: Path | None = None) -> DamageReport | None:
+    """Check the database before opening it. Returns None when it is fine (or on a first run).
 
     A damaged file is put aside and a `DamageReport` returned (and remembered until the person
-    restores a backup or chooses to start empty).
+    restores a backup or chooses to start empty). With `guard_missing` (the practice database), a
+    missing or empty file in a folder that has held a directory is reported too, never replaced.
     """
     state = load_state(data_dir)
     pending = state.get("damaged")
     if isinstance(pending, dict) and not database.exists():
         folders = _folders(data_dir, backup_dir, extra_backup_folders)
         problems = tuple(str(p) for p in pending.get("problems") or ())
-        return DamageReport(database, Path(str(pending.get("moved_to"))), problems,
+        moved = pending.get("moved_to")
+        return DamageReport(database, Path(str(moved)) if moved else None, problems,
                             datetime.fromisoformat(str(pending.get("found_at"))),
-                            newest_good_backup(folders), folders)
+                            newest_good_backup(folders), folders, str(pending.get("kind") or "damaged"))
     if pending is not None:
         save_state(data_dir, damaged=None)  # someone put a database back by hand: check that one
+    if guard_missing and not state.get("new_empty_allowed") and \
+            (not database.exists() or database.stat().st_size == 0):
+        folders = _folders(data_dir, backup_dir, extra_backup_folders)
+        evidence = evidence_of_data(database, data_dir, folders, log_dir)
+        if evidence:
+            if database.exists():  # 0 bytes: an emptied file is damage (put it aside like any other)
+                moved = move_aside(database, now)
+                emptied = ("The file is empty (0 bytes): its contents are gone.",)
+                report = DamageReport(database, moved, emptied, now, newest_good_backup(folders), folders)
+            else:
+                leftovers = _put_leftovers_aside(database, now)
+                report = DamageReport(database, leftovers, tuple(evidence), now, newest_good_backup(folders),
+                                      folders, "missing")
+            save_state(data_dir, damaged=report.to_json())
+            return report
     if not database.exists():
         return None
     full = state.get("last_full_check_ok") is False
@@ -407,12 +522,16 @@ def restore_after_damage(report: DamageReport, data_dir: Path, backup: Path | No
 
 
 def start_empty(data_dir: Path) -> None:
-    """The person chose to start with an empty directory (the damaged file stays where it was put)."""
-    save_state(data_dir, damaged=None, last_full_check_ok=None, last_full_check_problems=None)
+    """The person chose "Start a new, empty directory" (the damaged file stays where it was put).
+
+    Allows one new, empty database to be made in this folder; opening it clears the permission."""
+    save_state(data_dir, damaged=None, last_full_check_ok=None, last_full_check_problems=None,
+               new_empty_allowed=True)
 
 
 __all__ = [
     "BackupInfo", "CheckResult", "DamageReport", "backup_candidates", "check_file", "full_check",
     "full_check_due", "looks_like_app_database", "move_aside", "newest_good_backup", "remember_backup_folder",
-    "restore_after_damage", "restore_backup", "start_empty", "startup_check",
+    "restore_after_damage", "restore_backup", "start_empty", "startup_check", "evidence_of_data",
+    "mark_holds_data", "MARKER_FILE",
 ]

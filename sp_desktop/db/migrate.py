@@ -79,6 +79,9 @@ def sqlite_backup(source: Path, dest: Path) -> Path:
             out.close()
     finally:
         src.close()
+    from sp_desktop.private_files import make_private
+
+    make_private(tmp)
     tmp.replace(dest)
     return dest
 
@@ -105,6 +108,51 @@ def _head_from_files() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+def _known_revisions() -> set[str]:
+    """Every revision this version has, read from the revision files (Alembic if that is unsure)."""
+    revisions: set[str] = set()
+    try:
+        for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            rev = re.search(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]", text, re.M)
+            if rev is None:
+                raise ValueError(path)
+            revisions.add(rev.group(1))
+    except (OSError, ValueError):
+        from alembic.script import ScriptDirectory
+
+        revisions = {r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return revisions
+
+
+def _too_new_message(where: str, current: str, head: str) -> str:
+    return (f"This database ({where}) was last used by a newer version of sp_desktop "
+            f"(schema {current}; this version knows up to {head}). It has not been changed. "
+            "Install the newer version of sp_desktop to open it.")
+
+
+def refuse_if_too_new(path: Path) -> None:
+    """Raise DatabaseTooNew for a SQLite file written by a newer sp_desktop, BEFORE it is opened for
+    use: opening switches a file to WAL, and a newer version's file must stay byte for byte as it is
+    (journal mode included). Read with a read-only connection that writes nothing."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except (OSError, sqlite3.Error):
+        return  # not readable this way (damaged, locked, no table yet): the usual checks decide
+    if row is None or row[0] is None:
+        return
+    stored = str(row[0])
+    if stored not in _known_revisions():
+        head = _head_from_files() or head_revision()
+        raise DatabaseTooNew(_too_new_message(str(path), stored, head))
+
+
 def _stored_revisions(db: Database) -> list[str] | None:
     try:
         with db.engine.connect() as conn:
@@ -128,10 +176,7 @@ def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) 
         try:
             script.get_revision(current)
         except Exception:
-            raise DatabaseTooNew(
-                f"This database ({db.describe()}) was last used by a newer version of sp_desktop "
-                f"(schema {current}; this version knows up to {head}). It has not been changed. "
-                "Install the newer version of sp_desktop to open it.") from None
+            raise DatabaseTooNew(_too_new_message(db.describe(), current, head)) from None
     if current == head:
         return MigrationResult(current, head, None)
 

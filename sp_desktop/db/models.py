@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -189,6 +190,13 @@ class Service(Versioned, Base):
     source_feed: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[str | None] = mapped_column(String(200))
     source_checksum: Mapped[str | None] = mapped_column(String(64))
+    # What a feed's publisher said (migration 0009): never the practice's own "last checked".
+    publisher_assured_on: Mapped[date | None] = mapped_column(Date)
+    publisher_assured_by: Mapped[str | None] = mapped_column(String(320))
+    publisher_modified_on: Mapped[date | None] = mapped_column(Date)
+    # The source said nothing about cost / ages (shown as "Cost not stated" / "Age not stated").
+    cost_not_stated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    age_not_stated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="services")
     categories: Mapped[list[Category]] = relationship(secondary=service_category, order_by="Category.name")
@@ -220,6 +228,7 @@ class Location(Versioned, Base):
     accessibility_notes: Mapped[str | None] = mapped_column(Text)
     transport_notes: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(60))  # as the source gave it (migration 0009)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="locations")
 

@@ -20,9 +20,14 @@ def show_datetime(value: datetime | None, empty: str = "") -> str:
     return f"{show_date(value)} {value.strftime('%H:%M')}"
 
 
-def show_age_range(min_age: int | None, max_age: int | None) -> str:
+#: What the app says when the source gave no cost / no ages (never "Free" / "All ages", which it did not say).
+COST_NOT_STATED = "Cost not stated"
+AGE_NOT_STATED = "Age not stated"
+
+
+def show_age_range(min_age: int | None, max_age: int | None, not_stated: bool = False) -> str:
     if min_age is None and max_age is None:
-        return "All ages"
+        return AGE_NOT_STATED if not_stated else "All ages"
     if min_age is not None and max_age is not None:
         return f"Ages {min_age} to {max_age}"
     if min_age is not None:

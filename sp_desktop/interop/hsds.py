@@ -2,8 +2,16 @@
 
 Reading: `read_hsds(path)` accepts
   - JSON: one organization (with nested services, as the spec's ``organization_full.json``), a
-    list of them, an API page (``{"contents": [...]}``), or services / service_at_location
-    objects with their organization nested (``service_full.json``);
+    list of them, an HSDS 3.0 API page (``{"contents": [...], "total_items"}``), an Open Referral UK
+    v1/v2 API page (``{"content": [...], "totalElements", "totalPages"}``, ORUK v1 field names read as
+    HSDS 3.0's: `oruk_v1`), or services / service_at_location objects with their organization nested
+    (``service_full.json``); a folder or zip of such pages is read as one feed. What was found is
+    reported (``Feed.shape``); a data package description, a taxonomy or an unknown shape is refused
+    saying what it is;
+  - free text is read as plain words (`richtext.plain_text`); e-mail and web addresses and phone
+    numbers with obvious slips are mended and each repair listed; the publisher's assured_date and
+    last_modified are kept as the publisher's (never the practice's "last checked"); no cost, ages or
+    way in is invented; fields sp_desktop has nowhere to keep are counted (``Feed.left_out``);
   - a tabular data package: a folder or a zip of CSV files with ``datapackage.json``; file names
     in the HSDS spelling (``addresses.csv``, ``schedules.csv``...) or the UK profile's singular
     one (``address.csv``, ``schedule.csv``, ``attribute.csv``, ``taxonomy.csv``).
@@ -31,8 +39,10 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -59,6 +69,7 @@ from sp_desktop.interop.records import (
     SlotRec,
     TermRec,
 )
+from sp_desktop.interop.richtext import plain_text, repair_email, repair_phone, repair_url
 from sp_desktop.interop.safety import SafeZip, UnsafeArchive
 from sp_desktop.interop.spreadsheet import decode_text
 from sp_desktop.interop.textparse import (
@@ -185,6 +196,18 @@ def _s(value: Any) -> str | None:
     return text or None
 
 
+def _t(value: Any) -> str | None:
+    """Free text from a feed as plain words: HTML (paragraphs, lists, entities, &nbsp;) read and removed."""
+    return plain_text(_s(value))
+
+
+#: Feeds repeat numbers (a council's switchboard on hundreds of services); phonenumbers is slow to parse.
+_cached_phone = functools.lru_cache(maxsize=65536)(normalise_phone)
+
+_REPAIRS: dict[Any, Callable[[str], tuple[str, str | None]]] = {
+    normalise_email: repair_email, normalise_url: repair_url}
+
+
 def _num(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -242,7 +265,7 @@ def _where(obj: dict[str, Any], kind: str) -> str:
     src = obj.get("_where")
     if src:
         return str(src)
-    name = _s(obj.get("name"))
+    name = _t(obj.get("name"))
     return f"{kind} “{name}”" if name else f"{kind} {obj.get('id') or '(no id)'}"
 
 
@@ -253,27 +276,60 @@ def read_hsds(path: Path) -> Feed:
     if not path.exists():
         raise HsdsError(f"{path} does not exist.")
     if path.is_dir():
+        pages = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".json"
+                 and p.name.lower() != "datapackage.json"]
+        if pages and not any(p.suffix.lower() == ".csv" for p in path.iterdir()):
+            return feed_from_pages([(p.name, _load_json(p.read_bytes(), p.name))
+                                    for p in sorted(pages, key=lambda p: _natural(p.name))], path.name)
         tables, problems, name = read_package_folder(path)
-        return feed_from_tables(tables, path.name, problems, name)
+        return _package_feed(tables, path.name, problems, name)
     suffix = path.suffix.lower()
     if suffix == ".zip":
+        with SafeZip(path) as zf:
+            members = [n for n in zf.names if not n.endswith("/")]
+            jsons = [n for n in members if n.lower().endswith(".json")
+                     and PurePosixPath(n).name.lower() != "datapackage.json"]
+            if jsons and not any(n.lower().endswith(".csv") for n in members):
+                return feed_from_pages([(PurePosixPath(n).name, _load_json(zf.read(n), PurePosixPath(n).name))
+                                        for n in sorted(jsons, key=_natural)], path.name)
         tables, problems, name = read_package_zip(path)
-        return feed_from_tables(tables, path.name, problems, name)
+        return _package_feed(tables, path.name, problems, name)
     if suffix == ".csv":
         tables, problems, name = read_package_folder(path.parent)
-        return feed_from_tables(tables, path.parent.name, problems, name)
+        return _package_feed(tables, path.parent.name, problems, name)
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise HsdsError(f"{path.name} is {size // (1024 * 1024)} MB; files over "
                         f"{MAX_JSON_BYTES // (1024 * 1024)} MB are not imported.")
-    text, _enc = decode_text(path.read_bytes())
+    return feed_from_json(_load_json(path.read_bytes(), path.name), path.name)
+
+
+def _load_json(data: bytes, name: str) -> Any:
+    if len(data) > MAX_JSON_BYTES:
+        raise HsdsError(f"{name} is {len(data) // (1024 * 1024)} MB; files over "
+                        f"{MAX_JSON_BYTES // (1024 * 1024)} MB are not imported.")
+    text, _enc = decode_text(data)
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise HsdsError(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
         ) from None
-    return feed_from_json(data, path.name)
+
+
+def _natural(name: str) -> list[Any]:
+    """Sort key putting page-2.json before page-10.json."""
+    return [int(x) if x.isdigit() else x.lower() for x in re.split(r"(\d+)", name)]
+
+
+def _package_feed(tables: dict[str, list[dict[str, Any]]], source: str, problems: list[Problem],
+                  name: str) -> Feed:
+    feed = feed_from_tables(tables, source, problems, name)
+    n_tables = sum(1 for rows in tables.values() if rows)
+    feed.shape = (f"an Open Referral data package ({_plural(n_tables, 'table')}): "
+                  f"{_plural(len(tables.get('organization', [])), 'organisation')}, "
+                  f"{_plural(len(tables.get('service', [])), 'service')}")
+    return feed
 
 
 def _parse_csv(data: bytes, file_name: str) -> list[dict[str, Any]]:
@@ -584,19 +640,183 @@ def _kind(obj: dict[str, Any]) -> str:
     return "organization"
 
 
-def feed_from_json(data: Any, source_name: str) -> Feed:
-    p = _Problems()
+_SERVICE_KEYS = frozenset({
+    "organization", "organization_id", "service_at_locations", "status", "fees", "fees_description",
+    "eligibility_description", "application_process", "assured_date", "url", "schedules", "service_areas",
+    "languages", "cost_options", "attributes", "service", "location", "interpretation_services",
+    "minimum_age", "maximum_age"})
+_ORG_KEYS = frozenset({"services", "organization_identifiers", "website", "legal_status", "tax_status",
+                       "year_incorporated", "locations", "logo", "parent_organization_id"})
+_TAXONOMY_KEYS = frozenset({"parent_id", "taxonomy", "taxonomy_id", "taxonomy_detail", "term_uri",
+                            "vocabulary", "code"})
+_TAXONOMY_ONLY = frozenset({"id", "name", "description", "uri", "version"})
+
+
+def _looks_like_taxonomy(item: dict[str, Any]) -> bool:
+    keys = set(item)
+    if keys & (_SERVICE_KEYS | _ORG_KEYS):
+        return False
+    return bool(keys & _TAXONOMY_KEYS) or (bool(keys) and keys <= _TAXONOMY_ONLY and "version" in keys)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class _Page:
+    """One JSON document of a feed, unwrapped: its items and what it said about the whole."""
+
     items: list[dict[str, Any]]
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        items = _list(data["contents"])
-    elif isinstance(data, dict):
-        items = [data]
-    elif isinstance(data, list):
-        items = _list(data)
-    else:
-        raise HsdsError(f"{source_name} does not hold Open Referral organisations or services.")
+    style: str  # "oruk-page" | "hsds-list" | "list" | "single"
+    total_items: int | None = None
+    total_pages: int | None = None
+    number: int | None = None  # as the page says it (ORUK counts from 0, HSDS from 1)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def unwrap_json(data: Any, source_name: str) -> _Page:
+    """Recognise what a JSON document is. Raises HsdsError, saying what it is, for what is not
+    organisations or services (a data package description, a taxonomy, an unknown wrapper)."""
+    if isinstance(data, dict):
+        if isinstance(data.get("content"), list) and ("totalElements" in data or "totalPages" in data
+                                                      or "pageable" in data or "number" in data):
+            return _Page(_list(data["content"]), "oruk-page", _int(data.get("totalElements")),
+                         _int(data.get("totalPages")), _int(data.get("number")))
+        if isinstance(data.get("contents"), list):
+            return _Page(_list(data["contents"]), "hsds-list", _int(data.get("total_items")),
+                         _int(data.get("total_pages")), _int(data.get("page_number", data.get("page"))))
+        if isinstance(data.get("resources"), list) and ("profile" in data or "resources" in data):
+            raise HsdsError(
+                f"{source_name} is the description of a data package (datapackage.json), not the data. "
+                "Choose the folder or zip file that holds it together with its CSV files "
+                "(organizations.csv, services.csv...).")
+        if _looks_like_taxonomy(data):
+            raise HsdsError(
+                f"{source_name} is a taxonomy (a list of categories), not organisations or services. To add "
+                "its terms to the practice's categories, choose “Import categories…” in the File "
+                "menu (on the command line: sp-desktop import-categories).")
+        if not ({"name", "id"} & set(data)) or not (set(data) & (_SERVICE_KEYS | _ORG_KEYS | {"name"})):
+            keys = ", ".join(sorted(str(k) for k in data)[:8])
+            raise HsdsError(
+                f"{source_name} is not a shape of Open Referral data sp_desktop recognises (its keys are: "
+                f"{keys}). "
+                "It reads an organisation or service, a list of them, an Open Referral UK API page "
+                "(content, totalElements, totalPages) or an HSDS 3.0 list (contents, total_items).")
+        return _Page([data], "single", 1, 1, None)
+    if isinstance(data, list):
+        return _Page(_list(data), "list", None, None, None)
+    raise HsdsError(f"{source_name} does not hold Open Referral organisations or services.")
+
+
+def _describe_pages(pages: list[_Page], items: list[dict[str, Any]], source: str) -> tuple[str, list[str]]:
+    """("an Open Referral UK API response: 1 page, 738 services", [warnings])."""
+    services = sum(1 for i in items if _kind(i) != "organization")
+    orgs = len(items) - services
+    what = ", ".join(x for x in (_plural(orgs, "organisation") if orgs else "",
+                                 _plural(services, "service") if services else "") if x)
+    style = pages[0].style
+    label = {"oruk-page": "an Open Referral UK API response (content, totalElements, totalPages)",
+             "hsds-list": "an HSDS 3.0 list response (contents, total_items)",
+             "list": "a list", "single": "one record"}[style]
+    if len(pages) > 1:
+        label = f"{len(pages)} pages of " + label.replace("an ", "", 1).replace("a ", "", 1)
+    warnings: list[str] = []
+    if style in ("oruk-page", "hsds-list"):
+        declared_pages = max((p.total_pages or 0) for p in pages)
+        declared_items = max((p.total_items or 0) for p in pages)
+        text = f"{label}: {_plural(len(pages), 'page')}, {what}"
+        if declared_pages > len(pages):
+            warnings.append(
+                f"{source} says the feed has {_plural(declared_pages, 'page')} but {len(pages)} "
+                f"{'is' if len(pages) == 1 else 'are'} here: only these {_plural(len(items), 'record')} are "
+                "imported. Save every page into one folder (or zip) and import that to get them all.")
+        elif declared_items and declared_items > len(items):
+            warnings.append(f"{source} says the feed has {_plural(declared_items, 'record')} but "
+                            f"{len(items):,} {'is' if len(items) == 1 else 'are'} here: only these are "
+                            "imported.")
+        return text, warnings
+    return f"{label}: {what}", warnings
+
+
+def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
+    """A feed from one or more JSON documents (an API response saved as a file, or a folder or zip of its
+    pages)."""
+    pages = [unwrap_json(data, name) for name, data in documents]
+    items = [i for page in pages for i in page.items]
     if not items:
         raise HsdsError(f"{source_name} holds no organisations or services.")
+    if all(_looks_like_taxonomy(i) for i in items):
+        raise HsdsError(
+            f"{source_name} is a taxonomy (a list of categories), not organisations or services. To add "
+            "its terms to the practice's categories, choose “Import categories…” in the File "
+            "menu (on the command line: sp-desktop import-categories).")
+    shape, warnings = _describe_pages(pages, items, source_name)
+    feed = feed_from_items(items, source_name)
+    feed.shape = shape
+    feed.problems[:0] = [Problem("warning", w, where=source_name) for w in warnings]
+    return feed
+
+
+def feed_from_json(data: Any, source_name: str) -> Feed:
+    return feed_from_pages([(source_name, data)], source_name)
+
+
+def _oruk_location(loc: dict[str, Any]) -> dict[str, Any]:
+    if "physical_addresses" not in loc and "accessibility_for_disabilities" not in loc:
+        return loc
+    loc = dict(loc)
+    if not loc.get("addresses"):
+        loc["addresses"] = _list(loc.get("physical_addresses"))
+    if not loc.get("accessibility"):
+        loc["accessibility"] = [{"id": a.get("id"), "description": a.get("accessibility")}
+                                for a in _list(loc.get("accessibility_for_disabilities"))]
+    return loc
+
+
+def oruk_v1(item: dict[str, Any]) -> dict[str, Any]:
+    """An Open Referral UK v1 object (as council APIs serve it) in HSDS 3.0 field names: regular_schedules,
+    service_taxonomys, physical_addresses, accessibility_for_disabilities, languages as {"language": ...},
+    service_areas as {"service_area": ...} and the organisation's "url". HSDS 3.0 objects pass unchanged."""
+    v1 = ("regular_schedules", "service_taxonomys", "eligibilitys", "holiday_schedules", "fundings")
+    if not any(k in item for k in v1) and not isinstance(item.get("organization"), dict):
+        return item
+    d = dict(item)
+    if not d.get("schedules") and isinstance(d.get("regular_schedules"), list):
+        d["schedules"] = [{**r, "byday": r.get("byday") or r.get("weekday")}
+                          for r in _list(d["regular_schedules"])]
+    if not d.get("attributes") and isinstance(d.get("service_taxonomys"), list):
+        attrs = []
+        for st in _list(d["service_taxonomys"]):
+            tax = st.get("taxonomy") if isinstance(st.get("taxonomy"), dict) else None
+            if tax is not None:
+                attrs.append({"id": st.get("id"), "taxonomy_term": {
+                    "id": tax.get("id"), "name": tax.get("name"), "parent_id": tax.get("parent"),
+                    "taxonomy": tax.get("vocabulary")}})
+        d["attributes"] = attrs
+    if isinstance(d.get("languages"), list):
+        d["languages"] = [{"name": x.get("language"), **x} if "language" in x and "name" not in x else x
+                          for x in _list(d["languages"])]
+    if isinstance(d.get("service_areas"), list):
+        d["service_areas"] = [{"name": x.get("service_area"), **x} if "service_area" in x and "name" not in x
+                              else x for x in _list(d["service_areas"])]
+    if isinstance(d.get("service_at_locations"), list):
+        d["service_at_locations"] = [
+            {**sal, "location": _oruk_location(sal["location"])} if isinstance(sal.get("location"), dict)
+            else sal
+            for sal in _list(d["service_at_locations"])]
+    org = d.get("organization")
+    if isinstance(org, dict) and org.get("url") and not org.get("website"):
+        d["organization"] = {**org, "website": org.get("url")}
+    return d
+
+
+def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
+    p = _Problems()
+    items = [oruk_v1(i) for i in items]
     orgs: dict[str, dict[str, Any]] = {}
     order: list[dict[str, Any]] = []
 
@@ -643,15 +863,43 @@ def feed_from_json(data: Any, source_name: str) -> Feed:
 
 
 # --------------------------------------------------------------------------- objects -> records
+#: The fields of each HSDS / ORUK object that sp_desktop keeps (every other field with a value is counted and
+#: listed as left out, before anything is written).
+_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url",
+                       "legal_status", "organization_identifiers", "phones", "contacts", "locations",
+                       "services"})
+_SERVICE_KEPT = frozenset({
+    "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
+    "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
+    "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees",
+    "cost_options", "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts",
+    "service_at_locations", "attributes", "service_taxonomys"})
+_LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
+                            "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
+                            "transportation", "location_type"})
+
+
 class _Mapper:
     def __init__(self, problems: _Problems) -> None:
         self.p = problems
         self.terms: dict[str, TermRec] = {}
+        self.left_out: Counter[str] = Counter()  # "services.alert" -> how many records had it
+
+    def note_left_out(self, kind: str, d: dict[str, Any], kept: frozenset[str]) -> None:
+        """Count the fields of `d` that hold something sp_desktop has nowhere to keep."""
+        for k, v in d.items():
+            if k in kept or k.startswith("_") or k.endswith("_id") or v in (None, "", [], {}):
+                continue
+            self.left_out[f"{kind}.{k}"] += 1
 
     def opt(self, where: str, column: str, fn: Any, value: Any, limit: int = 320) -> str | None:
         text = _s(value)
         if not text:
             return None
+        repair = _REPAIRS.get(fn)
+        note = None
+        if repair is not None:
+            text, note = repair(text)
         try:
             result = str(fn(text, column))
         except FieldError as exc:
@@ -660,6 +908,8 @@ class _Mapper:
         if len(result) > limit:
             self.p.warn(where, f"is longer than {limit} characters; left out", column)
             return None
+        if note:
+            self.p.warn(where, f"repaired: {note}", column)
         return result
 
     def phone(self, where: str, d: dict[str, Any], column: str = "phones") -> PhoneRec | None:
@@ -667,15 +917,18 @@ class _Mapper:
         if not raw:
             return None
         raw = raw.strip("\"' ")
+        raw, note = repair_phone(raw)
+        if note:
+            self.p.warn(where, f"repaired: {note}", column)
         try:
-            number = normalise_phone(raw, column)
+            number = _cached_phone(raw, column)
         except FieldError as exc:
             if len(raw) > 32 or not re.search(r"\d", raw):
                 self.p.warn(where, f"{exc.message} Left out.", column)
                 return None
             self.p.warn(where, f"{exc.message} Kept as written.", column)
             number = raw
-        desc = _s(d.get("description"))
+        desc = _t(d.get("description"))
         ext = _s(d.get("extension"))
         if ext:
             desc = f"{desc} (extension {ext})" if desc else f"Extension {ext}"
@@ -691,9 +944,9 @@ class _Mapper:
         return out
 
     def contact(self, where: str, d: dict[str, Any]) -> ContactRec | None:
-        name = _s(d.get("name"))
-        title = _s(d.get("title"))
-        dept = _s(d.get("department"))
+        name = _t(d.get("name"))
+        title = _t(d.get("title"))
+        dept = _t(d.get("department"))
         role = ", ".join(x for x in (title, dept) if x) or None
         email = self.opt(where, "contacts.email", normalise_email, d.get("email"))
         phones = self.phones(where, _list(d.get("phones")), "contacts.phones")
@@ -708,16 +961,19 @@ class _Mapper:
         )
 
     def location(self, where: str, d: dict[str, Any]) -> LocationRec:
-        loc = LocationRec(id=_s(d.get("id")), name=_s(d.get("name")) or _s(d.get("alternate_name")))
+        self.note_left_out("locations", d, _LOCATION_KEPT)
+        loc = LocationRec(id=_s(d.get("id")), name=_t(d.get("name")) or _t(d.get("alternate_name")))
         addresses = _list(d.get("addresses"))
         addresses.sort(key=lambda a: (_s(a.get("address_type")) or "physical") != "physical")
         if addresses:
             a = addresses[0]
-            loc.address_1 = _s(a.get("address_1"))
-            loc.address_2 = _s(a.get("address_2"))
-            loc.town = _s(a.get("city"))
-            state = _s(a.get("state_province"))
-            loc.region = _s(a.get("region")) or (state if state != loc.town else None)
+            loc.address_1 = _t(a.get("address_1"))
+            loc.address_2 = _t(a.get("address_2"))
+            loc.town = _t(a.get("city"))
+            state = _t(a.get("state_province"))
+            loc.region = _t(a.get("region")) or (state if state != loc.town else None)
+            country = _s(a.get("country"))
+            loc.country = (country.upper() if len(country) == 2 else country)[:60] if country else None
             pc = _s(a.get("postal_code"))
             if pc:
                 checked = normalise_postcode(pc)
@@ -731,15 +987,15 @@ class _Mapper:
             else:
                 self.p.warn(where, f"latitude {lat:g} / longitude {lon:g} is not a place on Earth; left out",
                             "latitude")
-        loc.transport_notes = _s(d.get("transportation"))
+        loc.transport_notes = _t(d.get("transportation"))
         notes = []
         for acc in _list(d.get("accessibility")):
-            desc = _s(acc.get("description"))
+            desc = _t(acc.get("description"))
             if desc:
                 code = accessibility_code(desc)
                 if code not in loc.accessibility:
                     loc.accessibility.append(code)
-            details = _s(acc.get("details"))
+            details = _t(acc.get("details"))
             if details and details not in notes:
                 notes.append(details)
         loc.accessibility_notes = "\n".join(notes) or None
@@ -783,8 +1039,8 @@ class _Mapper:
             freq = (_s(d.get("freq")) or "").upper()
             byday = [b.strip().upper() for b in (_s(d.get("byday")) or "").split(",") if b.strip()]
             opens, closes = _time(d.get("opens_at")), _time(d.get("closes_at"))
-            note = _s(d.get("notes"))
-            desc = _s(d.get("description"))
+            note = _t(d.get("notes"))
+            desc = _t(d.get("description"))
             weekly = freq in ("WEEKLY", "") and byday and all(b in _BYDAY for b in byday)
             if weekly:
                 if opens and closes and closes <= opens:
@@ -815,25 +1071,26 @@ class _Mapper:
         svc.schedule_notes = "\n".join(notes) or None
 
     def service(self, where_org: str, d: dict[str, Any], org: OrgRec) -> ServiceRec | None:
+        self.note_left_out("services", d, _SERVICE_KEPT)
         where = _where(d, "service")
-        name = _s(d.get("name"))
+        name = _t(d.get("name"))
         if not name:
             self.p.error(where, "has no name; the service is left out", "name")
             return None
         svc = ServiceRec(name=_truncate(name, 300), id=_s(d.get("id")))
         if not svc.id:
             self.p.warn(where, "has no id, so a later update of this feed cannot be matched to it", "id")
-        svc.alternate_name = _s(d.get("alternate_name"))
-        svc.description = _s(d.get("description"))
+        svc.alternate_name = _t(d.get("alternate_name"))
+        svc.description = _t(d.get("description"))
         svc.url = self.opt(where, "url", normalise_url, d.get("url"), 500)
         svc.email = self.opt(where, "email", normalise_email, d.get("email"))
         status_text = (_s(d.get("status")) or "active").lower()
         svc.status = _STATUS_IN.get(status_text, ServiceStatus.ACTIVE)
         if status_text not in _STATUS_IN:
             self.p.warn(where, f"status “{status_text}” is not one HSDS defines; taken as active", "status")
-        svc.interpretation = _s(d.get("interpretation_services"))
-        svc.application_process = _s(d.get("application_process"))
-        svc.eligibility = _s(d.get("eligibility_description"))
+        svc.interpretation = _t(d.get("interpretation_services"))
+        svc.application_process = _t(d.get("application_process"))
+        svc.eligibility = _t(d.get("eligibility_description"))
         for key, src in (("min_age", "minimum_age"), ("max_age", "maximum_age")):
             value = _num(d.get(src))
             if value is None:
@@ -845,28 +1102,36 @@ class _Mapper:
         if svc.min_age is not None and svc.max_age is not None and svc.min_age > svc.max_age:
             self.p.warn(where, "the minimum age is above the maximum age; both are left out", "minimum_age")
             svc.min_age = svc.max_age = None
-        assured = _s(d.get("assured_date"))
-        if assured:
-            svc.last_verified_on = _date(assured)
-            if svc.last_verified_on is None:
-                self.p.warn(
-                    where, f"assured_date “{assured}” is not a date (YYYY-MM-DD); left out", "assured_date"
-                )
-        # cost
-        fees = _s(d.get("fees_description"))
+        if svc.min_age is None and svc.max_age is None:
+            svc.age_not_stated = True  # "Age not stated", not "All ages": the feed did not say
+        # The publisher's word (assured_date, assured_by, last_modified) is kept apart: the practice's own
+        # "last checked" stays empty until someone here checks.
+        for src, kept_as in (("assured_date", "publisher_assured_on"),
+                             ("last_modified", "publisher_modified_on")):
+            text = _s(d.get(src))
+            if text:
+                setattr(svc, kept_as, _date(text))
+                if getattr(svc, kept_as) is None:
+                    self.p.warn(where, f"{src} “{text}” is not a date (YYYY-MM-DD); left out", src)
+        assurer = _t(d.get("assured_by")) or _s(d.get("assurer_email"))
+        svc.publisher_assured_by = _truncate(assurer, 320) if assurer else None
+        # cost: nothing said is "Cost not stated", never "Free"
+        fees = _t(d.get("fees_description")) or _t(d.get("fees"))
         options = _list(d.get("cost_options"))
         amounts = [a for a in (_num(o.get("amount")) for o in options) if a is not None]
         if any(a > 0 for a in amounts):
             svc.is_free = False
         elif amounts:
             svc.is_free = True
+        elif not fees and not options:
+            svc.is_free, svc.cost_not_stated = False, True
         else:
-            svc.is_free = not fees or bool(
+            svc.is_free = fees is not None and bool(
                 re.fullmatch(r"\s*(free|no charge|free of charge)\s*\.?\s*", fees, re.I)
             )
         if fees:
             svc.fee_description = fees
-        elif not svc.is_free:
+        elif not svc.is_free and not svc.cost_not_stated:
             parts = []
             for o in options:
                 amount = _num(o.get("amount"))
@@ -890,7 +1155,7 @@ class _Mapper:
             elif lname not in svc.languages:
                 svc.languages.append(lname)
         # area
-        areas = [(_s(a.get("name")) or _s(a.get("description"))) for a in _list(d.get("service_areas"))]
+        areas = [(_t(a.get("name")) or _t(a.get("description"))) for a in _list(d.get("service_areas"))]
         area_text = "; ".join(a for a in areas if a)
         if area_text:
             if len(area_text) > 300:
@@ -958,19 +1223,20 @@ class _Mapper:
         return svc
 
     def organisation(self, d: dict[str, Any]) -> OrgRec | None:
+        self.note_left_out("organizations", d, _ORG_KEPT)
         where = _where(d, "organisation")
-        name = _s(d.get("name"))
+        name = _t(d.get("name"))
         if not name:
             self.p.error(where, "has no name; the organisation and its services are left out", "name")
             return None
         org = OrgRec(name=_truncate(name, 300), id=_s(d.get("id")))
         if not org.id:
             self.p.warn(where, "has no id, so a later update of this feed cannot be matched to it", "id")
-        org.alternate_name = _s(d.get("alternate_name"))
-        org.description = _s(d.get("description"))
+        org.alternate_name = _t(d.get("alternate_name"))
+        org.description = _t(d.get("description"))
         org.email = self.opt(where, "email", normalise_email, d.get("email"))
         org.website = self.opt(where, "website", normalise_url, d.get("website"), 500)
-        legal = _s(d.get("legal_status"))
+        legal = _t(d.get("legal_status"))
         org.legal_status = _truncate(legal, 200) if legal else None
         for ident in _list(d.get("organization_identifiers")):
             scheme = (_s(ident.get("identifier_scheme")) or "").upper()
@@ -1039,6 +1305,7 @@ def _feed_from_objects(orgs: list[dict[str, Any]], source_name: str, p: _Problem
             feed.organisations.append(rec)
     feed.terms = mapper.terms
     feed.problems = p.items
+    feed.left_out = dict(mapper.left_out.most_common())
     return feed
 
 
@@ -1054,6 +1321,10 @@ def _phone_text(number: str) -> str:
         except phonenumbers.NumberParseException:
             return number
     return number
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -1089,7 +1360,7 @@ def _location_object(loc: LocationRec, org_id: str) -> dict[str, Any]:
                     "region": loc.region,
                     "state_province": loc.region or loc.town or "",
                     "postal_code": loc.postcode or "",
-                    "country": "GB",
+                    "country": loc.country or "GB",  # venues typed here are in the UK practice's area
                     "address_type": "physical",
                 }
             )
@@ -1171,7 +1442,7 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         languages.append({"id": derived_id(sid, "language", "bsl"), "service_id": sid,
                           "name": "British Sign Language", "code": BSL_CODE})
     cost_options = []
-    if s.is_free:
+    if s.is_free and not s.cost_not_stated:
         cost_options.append({"id": derived_id(sid, "cost"), "service_id": sid, "option": "Free", "amount": 0,
                              "currency": "GBP"})
     attributes = []
@@ -1219,10 +1490,12 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         "id": sid, "organization_id": org_id, "name": s.name, "alternate_name": s.alternate_name,
         "description": s.description, "url": s.url, "email": s.email, "status": _STATUS_OUT[s.status],
         "interpretation_services": s.interpretation, "application_process": s.application_process,
-        "fees_description": s.fee_description or (None if s.is_free else "There is a charge"),
+        "fees_description": s.fee_description or (
+            None if s.is_free or s.cost_not_stated else "There is a charge"),
         "eligibility_description": s.eligibility,
         "minimum_age": s.min_age, "maximum_age": s.max_age,
-        "assured_date": s.last_verified_on.isoformat() if s.last_verified_on else None,
+        # the practice's own check, else the assurance it was given (passed on as the publisher said it)
+        "assured_date": _iso(s.last_verified_on or s.publisher_assured_on),
         "phones": [_phone_object(p, sid, service_id=sid) for p in s.phones],
         "schedules": schedules,
         "service_areas": [{"id": derived_id(sid, "service-area"), "service_id": sid, "name": s.service_area}]

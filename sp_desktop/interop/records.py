@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 
 Severity = Literal["error", "warning"]
 
@@ -87,11 +87,15 @@ class LocationRec:
     accessibility: list[str] = field(default_factory=list)
     accessibility_notes: str | None = None
     transport_notes: str | None = None
+    country: str | None = None  # as the source gave it; None when it said none
 
     def key(self) -> list[Any]:
-        return [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
-                self.latitude, self.longitude, list(self.accessibility), self.accessibility_notes,
-                self.transport_notes]
+        key = [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
+               self.latitude, self.longitude, list(self.accessibility), self.accessibility_notes,
+               self.transport_notes]
+        if self.country:  # added later: left out while empty, so earlier checksums still match
+            key.append(self.country)
+        return key
 
     @property
     def label(self) -> str:
@@ -154,6 +158,13 @@ class ServiceRec:
     phones: list[PhoneRec] = field(default_factory=list)
     contacts: list[ContactRec] = field(default_factory=list)
     row: int | None = None  # spreadsheet row it came from
+    # The source said nothing: shown as "Cost not stated" / "Age not stated", never as Free / All ages.
+    cost_not_stated: bool = False
+    age_not_stated: bool = False
+    # What the feed's publisher said about the record (kept apart from the practice's "last checked").
+    publisher_assured_on: date | None = None
+    publisher_assured_by: str | None = None
+    publisher_modified_on: date | None = None
 
 
 @dataclass
@@ -172,6 +183,7 @@ class OrgRec:
     locations: list[LocationRec] = field(default_factory=list)
     services: list[ServiceRec] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet rows it came from
+    status: OrganisationStatus = OrganisationStatus.ACTIVE  # open, temporarily closed or closed
 
     @property
     def key(self) -> str:
@@ -206,6 +218,9 @@ class Feed:
     problems: list[Problem] = field(default_factory=list)
     suggested_feed_name: str = ""
     records_read: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)  # "services.alert" -> records that had it
+    whole_row_errors: int = 0  # errors no single field can be left out for (a spreadsheet row without a name)
+    shape: str = ""  # what the file was recognised as, e.g. "...API response: 1 page, 738 services"
 
     @property
     def errors(self) -> list[Problem]:
@@ -249,7 +264,16 @@ SERVICE_FIELDS = (
     "service_area",
     "status",
     "last_verified_on",
+    "cost_not_stated",
+    "age_not_stated",
+    "publisher_assured_on",
+    "publisher_assured_by",
+    "publisher_modified_on",
 )
+#: Fields added after feeds were first imported: left out of a fingerprint while they hold their default,
+#: so checksums taken before they existed still match (and records are not taken for edited here).
+_LATER_FIELDS = ("cost_not_stated", "age_not_stated", "publisher_assured_on", "publisher_assured_by",
+                 "publisher_modified_on")
 
 #: Plain-English names of what changed, for the "what changed" summary.
 FIELD_LABELS = {
@@ -262,12 +286,15 @@ FIELD_LABELS = {
     "languages": "languages", "interpretation": "interpretation", "bsl": "BSL", "by_phone": "by phone",
     "online": "online", "schedule": "opening times", "schedule_notes": "opening notes",
     "service_area": "area covered", "status": "status", "last_verified_on": "last checked",
+    "cost_not_stated": "cost not stated", "age_not_stated": "age not stated",
+    "publisher_assured_on": "assured by the publisher on", "publisher_assured_by": "assured by",
+    "publisher_modified_on": "last changed by the publisher",
     "categories": "categories", "venues": "venues",
 }
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, (AccessRoute, PhoneType, RegisterKind, ServiceStatus)):
+    if isinstance(value, (AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus)):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
@@ -279,6 +306,8 @@ def _plain(value: Any) -> Any:
 def org_fingerprint(org: OrgRec) -> dict[str, Any]:
     """What the organisation's own record holds (not its services), canonically ordered."""
     fp: dict[str, Any] = {k: _plain(getattr(org, k)) for k in ORG_FIELDS}
+    if org.status is not OrganisationStatus.ACTIVE:  # added later: left out while active (earlier checksums)
+        fp["status"] = org.status.value
     fp["phones"] = sorted(p.key() for p in org.phones)
     fp["contacts"] = sorted((c.key() for c in org.contacts), key=lambda k: json.dumps(k, default=str))
     fp["locations"] = sorted((loc.key() for loc in org.locations), key=lambda k: json.dumps(k, default=str))
@@ -287,6 +316,9 @@ def org_fingerprint(org: OrgRec) -> dict[str, Any]:
 
 def service_fingerprint(svc: ServiceRec, category_codes: list[str]) -> dict[str, Any]:
     fp: dict[str, Any] = {k: _plain(getattr(svc, k)) for k in SERVICE_FIELDS}
+    for k in _LATER_FIELDS:
+        if not fp[k]:
+            del fp[k]
     fp["access"] = sorted(a.value for a in svc.access)
     fp["schedule"] = sorted((s.key() for s in svc.schedule), key=lambda k: json.dumps(k, default=str))
     fp["phones"] = sorted(p.key() for p in svc.phones)
@@ -303,4 +335,5 @@ def checksum(fingerprint: dict[str, Any]) -> str:
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Plain-English names of the fields that differ between two fingerprints."""
-    return [FIELD_LABELS.get(k, k.replace("_", " ")) for k in new if old.get(k) != new.get(k)]
+    keys = [*new, *(k for k in old if k not in new)]
+    return [FIELD_LABELS.get(k, k.replace("_", " ")) for k in keys if old.get(k) != new.get(k)]

@@ -28,7 +28,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from sp_desktop.domain.enums import PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -49,6 +49,7 @@ from sp_desktop.interop.records import (
     SlotRec,
     TermRec,
 )
+from sp_desktop.interop.richtext import has_markup, plain_text, repair_email, repair_phone, repair_url
 from sp_desktop.interop.textparse import (
     BSL_NAMES,
     CategoryChoice,
@@ -209,6 +210,9 @@ def _table_from_rows(path: Path, raw_rows: list[tuple[int, list[str]]], **info: 
 def read_csv_bytes(path: Path, data: bytes) -> Table:
     text, encoding = decode_text(data)
     delimiter = sniff_delimiter(text)
+    # Long cells are read, then reported by row, column and size where they are checked (nothing is cut).
+    if csv.field_size_limit() < MAX_CSV_BYTES:
+        csv.field_size_limit(MAX_CSV_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         raw = [(i + 1, row) for i, row in enumerate(reader)]
@@ -254,6 +258,37 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         wb.close()
 
 
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (Word or Excel 97-2003)"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"MZ", "a Windows program"),
+    (b"{\\rtf", "a Word (RTF) document"),
+    (b"\x1f\x8b", "a compressed (gzip) file"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"BM", "a bitmap image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+)
+
+
+def not_a_spreadsheet(path: Path, head: bytes) -> str | None:
+    """What a file that is not a spreadsheet looks like ("a PNG image"), from its first bytes; or None."""
+    if path.suffix.lower() == ".xls" and head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None  # said separately: the old Excel format
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            if magic == b"BM" and b"," in head[:64]:
+                continue  # a CSV that starts with "BM..."
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            return "a Word document"
+        if b"ppt/" in head:
+            return "a PowerPoint presentation"
+        return None  # an Excel workbook, or a zip checked when it is opened
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "a binary file, not text"
+    return None
+
+
 def read_table(path: Path, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file into a `Table`. Raises SpreadsheetError with a plain message."""
     path = Path(path)
@@ -266,7 +301,11 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
             "“Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file."
         )
     with path.open("rb") as fh:
-        head = fh.read(4)
+        head = fh.read(4096)
+    kind = not_a_spreadsheet(path, head)
+    if kind:
+        raise SpreadsheetError(f"{path.name} is not a spreadsheet (it looks like {kind}). Choose a CSV file "
+                               "or an Excel workbook (.xlsx) with one row for each service.")
     if suffix in (".xlsx", ".xlsm") or head.startswith(b"PK\x03\x04"):
         return read_xlsx(path, sheet)
     size = path.stat().st_size
@@ -565,6 +604,8 @@ FIELDS: tuple[Field, ...] = (
         ),
     ),
     Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
+    Field("org_status", "Organisation status (active, temporarily closed, closed)",
+          ("organisation status", "organization status", "org status")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -639,6 +680,18 @@ class _Row:
         return vals[0][0] if vals else FIELD_BY_KEY[key].label
 
 
+#: cells that say the source did not state a value (what the export writes for cost / ages not stated)
+_NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
+#: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
+_NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
+             "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email",
+             "no website"}
+_CONTACT_KEYS = {"phone", "org_phone", "service_phone", "email", "org_email", "service_email", "website",
+                 "service_url", "referral_form", "contact_name", "contact_role", "contact_phone",
+                 "contact_email", "registration_number"}
+_ORG_STATUS = {"active": OrganisationStatus.ACTIVE, "open": OrganisationStatus.ACTIVE,
+               "temporarily closed": OrganisationStatus.TEMPORARILY_CLOSED,
+               "paused": OrganisationStatus.TEMPORARILY_CLOSED, "closed": OrganisationStatus.CLOSED}
 _STATUS = {"active": ServiceStatus.ACTIVE, "open": ServiceStatus.ACTIVE, "running": ServiceStatus.ACTIVE,
            "yes": ServiceStatus.ACTIVE, "temporarily closed": ServiceStatus.TEMPORARILY_CLOSED,
            "paused": ServiceStatus.TEMPORARILY_CLOSED, "on hold": ServiceStatus.TEMPORARILY_CLOSED,
@@ -688,12 +741,19 @@ class _Reader:
         self.create = create_missing_categories
         self.problems: list[Problem] = []
         self.bad_rows: set[int] = set()
+        self.row_errors: set[int] = set()  # rows with an error no single field can be left out for
+        self.field_errors: dict[int, str] = {}  # id(problem) -> the field it is about
         self.terms: dict[str, TermRec] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
 
     def error(self, row: _Row, key: str | None, message: str) -> None:
-        self.problems.append(Problem("error", message, row.number, row.header(key) if key else None))
+        problem = Problem("error", message, row.number, row.header(key) if key else None)
+        self.problems.append(problem)
         self.bad_rows.add(row.number)
+        if key is None or key == "organisation":
+            self.row_errors.add(row.number)
+        else:
+            self.field_errors[id(problem)] = key
 
     def warn(self, row: _Row, key: str | None, message: str) -> None:
         self.problems.append(Problem("warning", message, row.number, row.header(key) if key else None))
@@ -720,6 +780,12 @@ class _Reader:
             row = _Row(number)
             for i, key in self.mapping.items():
                 text = cells[i].strip() if i < len(cells) else ""
+                if ("<" in text or "&" in text) and has_markup(text):  # rich text pasted from a web page
+                    text = plain_text(text) or ""
+                if text and key in _CONTACT_KEYS and fold(text).strip(" .") in _NO_VALUE:
+                    self.problems.append(Problem("warning", f"“{text}” is taken to mean no value; left empty",
+                                                 number, self.table.headers[i]))
+                    text = ""
                 row.values.setdefault(key, []).append((self.table.headers[i], text))
             row.joined = {k: "\n".join(t for _, t in v if t).strip() for k, v in row.values.items()}
             out.append(row)
@@ -735,6 +801,9 @@ class _Reader:
     def phones(self, row: _Row, key: str, description: str | None = None) -> list[PhoneRec]:
         out = []
         for raw in parse_phone_cell(row.get(key)):
+            raw, note = repair_phone(raw)
+            if note:
+                self.warn(row, key, f"repaired: {note}")
             number = self.take(row, key, normalise_phone, raw, key)
             if number:
                 out.append(PhoneRec(number, PhoneType.VOICE, description))
@@ -742,7 +811,15 @@ class _Reader:
 
     def single(self, row: _Row, key: str, fn: Any) -> str | None:
         value = row.get(key)
-        return self.take(row, key, fn, value, key) if value else None
+        if not value:
+            return None
+        repair = {normalise_email: repair_email, normalise_url: repair_url}.get(fn)
+        if repair is not None:
+            value, note = repair(value)
+            if note:
+                self.warn(row, key, f"repaired: {note}")
+        checked = self.take(row, key, fn, value, key)
+        return str(checked) if checked is not None else None
 
     def service(self, row: _Row, org_name: str) -> ServiceRec:
         name = self.text(row, "service", 300) or org_name
@@ -759,6 +836,8 @@ class _Reader:
         svc.service_area = self.text(row, "service_area", 300)
         # ages
         age_text = row.get("age")
+        if age_text and fold(age_text).strip(" .") in _NOT_STATED:
+            age_text = ""
         if age_text:
             ages = _age(age_text)
             if ages is None:
@@ -773,6 +852,8 @@ class _Reader:
                 svc.min_age, svc.max_age = ages.min_age, ages.max_age
         for key in ("min_age", "max_age"):
             value = row.get(key)
+            if value and fold(value).strip(" .") in _NOT_STATED:
+                continue
             if value:
                 if re.fullmatch(r"\d{1,3}", value):
                     setattr(svc, key, int(value))
@@ -781,13 +862,21 @@ class _Reader:
         self.take(
             row, "max_age" if row.values.get("max_age") else "age", check_age_range, svc.min_age, svc.max_age
         )
-        # cost, access, languages
-        svc.is_free, svc.fee_description = parse_cost(row.get("cost"))
+        if svc.min_age is not None and svc.max_age is not None and svc.min_age > svc.max_age:
+            svc.min_age = svc.max_age = None  # reported above; never stored the wrong way round
+        if svc.min_age is None and svc.max_age is None and not age_text:
+            svc.age_not_stated = True  # nothing said about ages: "Age not stated", not "All ages"
+        # cost (nothing said: "Cost not stated", not "Free"), access, languages
+        cost_text = row.get("cost")
+        if not cost_text or fold(cost_text).strip(" .") in _NOT_STATED:
+            svc.is_free, svc.fee_description, svc.cost_not_stated = False, None, True
+        else:
+            svc.is_free, svc.fee_description = parse_cost(cost_text)
         access_text = row.get("access")
         routes, understood = parse_access(access_text)
         if not understood:
             self.warn(row, "access", f"could not tell how people get to the service from “{access_text}”; "
-                                     "it will be set to self-referral")
+                                     "it is left empty")
         svc.access = routes or guess_access(svc.application_process)
         for lang in split_list(row.get("languages")):
             if fold(lang) in BSL_NAMES:
@@ -861,9 +950,13 @@ class _Reader:
             postcode_text = parts["postcode"] or ""
         else:
             postcode_text = ""
+        town = self.text(row, "town", 120)
+        if whole and town and loc.town and fold(loc.town) != fold(town):
+            # "Unit 3, Causeyside St" with the town in its own column: the last part is a street, not a town
+            loc.address_2 = ", ".join(x for x in (loc.address_2, loc.town) if x)
         loc.address_1 = self.text(row, "address_1", 300) or loc.address_1
         loc.address_2 = self.text(row, "address_2", 300) or loc.address_2
-        loc.town = self.text(row, "town", 120) or loc.town
+        loc.town = town or loc.town
         postcode_text = row.get("postcode") or postcode_text
         if postcode_text:
             checked = _postcode(postcode_text)
@@ -912,10 +1005,13 @@ class _Reader:
 
 
 def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
-                    *, create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
+                    *, create_missing_categories: bool = False, skip_bad_rows: bool = False,
+                    skip_bad_fields: bool = False) -> Feed:
     """Turn rows into organisations and services. Every problem is listed with its row and column.
 
-    With `skip_bad_rows`, rows with errors are left out (their problems stay in the report).
+    With `skip_bad_fields`, a row whose errors are all about single fields (a phone that is not one, a
+    category not in the list) is imported without those fields; with `skip_bad_rows`, rows with errors are
+    left out. Either way their problems stay in the report, saying what was done.
     """
     if "organisation" not in mapping.values():
         raise MappingError("Choose the column that holds the organisation name (it is needed for every row).")
@@ -924,6 +1020,7 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     shared: dict[str, dict[str, list[Any]]] = {}  # org key -> {"phone"/"email"/"website": [(row, value)...]}
     row_services: list[tuple[str, _Row, ServiceRec, LocationRec | None]] = []
     seen_rows: dict[tuple[str, ...], int] = {}
+    spellings: dict[str, set[str]] = {}  # org key -> other spellings already reported
     rows = r.rows()
     for row in rows:
         name = r.text(row, "organisation", 300)
@@ -952,10 +1049,23 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         if org is None:
             org = groups[key] = OrgRec(name=name)
             shared[key] = {"phone": [], "email": [], "website": []}
+        elif name != org.name and name not in spellings.setdefault(key, set()):
+            spellings[key].add(name)  # shown before anything is written, never merged silently
+            r.warn(row, "organisation", f"“{name}” is taken as the same organisation as “{org.name}” (row "
+                                        f"{org.rows[0]}): the names differ only in capitals, spaces or "
+                                        "punctuation. If they are different organisations, give them "
+                                        "different names in the file.")
         org.rows.append(row.number)
         desc = r.text(row, "org_description")
         if desc and not org.description:
             org.description = desc
+        org_status = fold(row.get("org_status"))
+        if org_status:
+            if org_status in _ORG_STATUS:
+                org.status = _ORG_STATUS[org_status]
+            else:
+                r.warn(row, "org_status", f"“{row.get('org_status')}” is not an organisation status (active, "
+                                          "temporarily closed or closed); left as active")
         for p in r.phones(row, "org_phone"):
             if p.number not in {x.number for x in org.phones}:
                 org.phones.append(p)
@@ -972,6 +1082,8 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         svc = r.service(row, name)
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
+
+    _warn_near_duplicates(r, groups, rows)
 
     # Phone, email and website the same on every row of an organisation belong to it;
     # otherwise to each service.
@@ -1021,9 +1133,16 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
 
     feed = Feed("spreadsheet", table.path.name, terms=r.terms, records_read=len(rows))
     problems = r.problems
+    if skip_bad_fields:  # the bad fields are left out, so their errors no longer stop the import
+        problems = [Problem("warning", f"{p.message} The row is imported without it.", p.row, p.column,
+                            p.where)
+                    if p.is_error and id(p) in r.field_errors and p.row not in r.row_errors else p
+                    for p in problems]
+        r.bad_rows = set(r.row_errors)
     if skip_bad_rows:  # the rows are left out, so their errors no longer stop the import
         problems = [Problem("warning", f"{p.message} This row is left out.", p.row, p.column, p.where)
                     if p.is_error and p.row in r.bad_rows else p for p in problems]
+    feed.whole_row_errors = sum(1 for p in problems if p.is_error and id(p) not in r.field_errors)
     feed.problems = sorted(problems, key=lambda p: (p.row or 0, not p.is_error))
     for org in groups.values():
         if skip_bad_rows:
@@ -1033,6 +1152,31 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         feed.organisations.append(org)
     feed.suggested_feed_name = f"Spreadsheet {table.path.name}"
     return feed
+
+
+def _warn_near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> None:
+    """Organisations in the file whose names are nearly the same ("Paisley Carers Centre" and "Paisley Carer
+    Centre"): listed before anything is written, never merged. Names are compared within groups that share
+    their first word, so a large file stays quick."""
+    by_number = {row.number: row for row in rows}
+    buckets: dict[str, list[tuple[str, OrgRec]]] = {}
+    for key, org in groups.items():
+        first = key.split(" ", 1)[0]
+        buckets.setdefault(first, []).append((key, org))
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > 300:
+            continue
+        keys = [k for k, _ in members]
+        for i, (key, org) in enumerate(members):
+            for _match, _score, j in process.extract(key, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
+                                                     limit=3):
+                other = members[i + 1 + j][1]
+                row = by_number.get(other.rows[0])
+                if row is not None:
+                    r.warn(row, "organisation",
+                           f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}): they are imported "
+                           "as two organisations. If they are the same, spell the name the same way in the "
+                           "file.")
 
 
 def bad_row_numbers(feed: Feed) -> list[int]:
@@ -1055,7 +1199,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Address line 2", "address_2"), ("Town", "town"), ("Postcode", "postcode"),
     ("Accessibility", "accessibility"), ("Contact name", "contact_name"), ("Contact role", "contact_role"),
     ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
-    ("Status", "status"),
+    ("Status", "status"), ("Organisation status", "org_status"),
 )
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 

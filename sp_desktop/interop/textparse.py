@@ -304,9 +304,10 @@ def parse_access(text: str) -> tuple[list[AccessRoute], bool]:
 
 
 def guess_access(application_process: str | None) -> list[AccessRoute]:
-    """For feeds that do not say: read the "how to apply" text, else assume people can self-refer."""
+    """For feeds that do not say: read the "how to apply" text. Nothing is assumed (issue 17): a service
+    that does not say how people get to it has no route until the person importing chooses a default."""
     routes, _ = parse_access(application_process or "")
-    return routes or [AccessRoute.SELF_REFERRAL]
+    return routes
 
 
 def split_list(text: str) -> list[str]:

@@ -14,31 +14,42 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sp_desktop.leaflets.content import (
+    ENGLISH,
     Booklet,
     BookletSection,
+    CheckedState,
     Leaflet,
     LeafletFormat,
     LeafletService,
     LeafletVenue,
+    LeafletWording,
     PracticeHeader,
     format_date,
 )
 
 if TYPE_CHECKING:
-    from sp_desktop.leaflets.fonts import FontError, missing_characters, register_fonts, sanitise_text
+    from sp_desktop.leaflets.fonts import (
+        FontError,
+        describe_character,
+        missing_characters,
+        register_fonts,
+        sanitise_text,
+    )
     from sp_desktop.leaflets.render import (
         BookletCancelled,
         CancelledCallback,
         LeafletError,
         ProgressCallback,
+        checked_line,
         leaflet_plain_text,
         render_booklet,
         render_leaflet,
+        undrawable,
     )
 
-_FONTS = ("FontError", "missing_characters", "register_fonts", "sanitise_text")
-_RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "leaflet_plain_text",
-           "render_booklet", "render_leaflet")
+_FONTS = ("FontError", "describe_character", "missing_characters", "register_fonts", "sanitise_text")
+_RENDER = ("BookletCancelled", "CancelledCallback", "LeafletError", "ProgressCallback", "checked_line",
+           "leaflet_plain_text", "render_booklet", "render_leaflet", "undrawable")
 
 
 def __getattr__(name: str) -> Any:
@@ -55,18 +66,23 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ENGLISH",
     "Booklet",
     "BookletCancelled",
     "BookletSection",
     "CancelledCallback",
+    "CheckedState",
     "FontError",
     "Leaflet",
     "LeafletError",
     "LeafletFormat",
     "LeafletService",
     "LeafletVenue",
+    "LeafletWording",
     "PracticeHeader",
     "ProgressCallback",
+    "checked_line",
+    "describe_character",
     "format_date",
     "leaflet_plain_text",
     "missing_characters",
@@ -74,4 +90,5 @@ __all__ = [
     "render_booklet",
     "render_leaflet",
     "sanitise_text",
+    "undrawable",
 ]

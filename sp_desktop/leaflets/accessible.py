@@ -36,12 +36,13 @@ def _paragraphs(text: str | None) -> list[str]:
     return [p for p in (_plain(block) for block in raw.replace("\r", "").split("\n\n")) if p]
 
 
-def leaflet_title(leaflet: Leaflet) -> str:
+def leaflet_title(leaflet: Leaflet, title: str | None = None) -> str:
     """"Support that might help you: Debt advice drop-in and Canal walk" — the services by name, so a
-    screen reader, a window title or a list of files says which leaflet this is."""
+    screen reader, a window title or a list of files says which leaflet this is. `title`: the heading
+    as printed (in the leaflet's language), if not the leaflet's own."""
     names = [n for n in (_plain(s.service_name) or _plain(s.organisation_name) for s in leaflet.services)
              if n]
-    title = _plain(leaflet.title) or OPENING
+    title = _plain(title) or _plain(leaflet.title) or OPENING
     if not names:
         return title
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

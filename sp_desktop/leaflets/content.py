@@ -16,12 +16,15 @@ from datetime import date
 from typing import Any
 
 __all__ = [
+    "ENGLISH",
     "Booklet",
     "BookletSection",
+    "CheckedState",
     "Leaflet",
     "LeafletFormat",
     "LeafletService",
     "LeafletVenue",
+    "LeafletWording",
     "PracticeHeader",
     "format_date",
 ]
@@ -55,13 +58,15 @@ class LeafletFormat(enum.Enum):
         return {
             LeafletFormat.STANDARD: "Standard (A4)",
             LeafletFormat.LARGE: "Large print (A4)",
-            LeafletFormat.COMPACT: "Compact (A5, one service)",
+            LeafletFormat.COMPACT: "Compact (A5 card, 12 pt, one service)",
         }[self]
 
     @property
     def min_body_pt(self) -> float:
-        """The smallest text size allowed anywhere on the page, in points."""
-        return 18.0 if self is LeafletFormat.LARGE else 14.0
+        """The smallest text size allowed anywhere on the page, in points: RNIB Clear Print's
+        14 pt for the standard leaflet, 18 pt for large print, and its minimum of 12 pt for the
+        compact A5 card (a whole service on one A5 side cannot be set larger)."""
+        return {LeafletFormat.LARGE: 18.0, LeafletFormat.COMPACT: 12.0}.get(self, 14.0)
 
     @property
     def max_services(self) -> int | None:
@@ -71,6 +76,73 @@ class LeafletFormat(enum.Enum):
     @property
     def paper(self) -> str:
         return "A5" if self is LeafletFormat.COMPACT else "A4"
+
+
+class CheckedState(enum.Enum):
+    """What the leaflet may truthfully say about the practice's check of a service.
+
+    Decided by the services layer (``services.leaflets``) from the one leaflet rule; the renderer
+    only words it. The default everywhere is ``NOT_CHECKED``: a value nobody decided never
+    claims a check (fail closed)."""
+
+    CHECKED = "checked"
+    """Approved organisation, details confirmed within the practice's review interval."""
+    STALE = "stale"
+    """Approved, but the details were last confirmed longer ago than the review interval."""
+    NOT_CHECKED = "not_checked"
+    """Printed on a clinician's override (not approved, never vetted, suspended ...)."""
+
+
+@dataclass(frozen=True)
+class LeafletWording:
+    """Every fixed phrase a leaflet or booklet prints, in one language.
+
+    English is the default (``ENGLISH``); a practice can keep a table per language (Settings,
+    ``services.leaflet_language``). ``{date}``, ``{page}``, ``{total}``, ``{name}`` are filled
+    in. No machine translation: a phrase is what a person typed.
+    """
+
+    language: str = "en-GB"
+    title: str = "Support that might help you"
+    for_label: str = "For:"
+    run_by: str = "Run by {name}"
+    what_it_is: str = "What it is"
+    who_it_is_for: str = "Who it is for"
+    cost: str = "Cost"
+    how_to_get_in_touch: str = "How to get in touch"
+    when_and_where: str = "When and where"
+    phone: str = "Phone"
+    email: str = "Email:"
+    website: str = "Website:"
+    qr_hint: str = "Or scan the square code with a phone camera."
+    qr_full: str = "Scan the square code with a phone camera for the full web address."
+    access: str = "Access:"
+    getting_there: str = "Getting there:"
+    referred: str = ("We have referred you to this service, so they should get in touch with you. "
+                     "You can also contact them yourself.")
+    checked: str = "Checked by the practice on {date}."
+    stale: str = "The practice last confirmed these details on {date}. Please phone before you go."
+    never_confirmed: str = "The practice has not confirmed these details yet. Please phone before you go."
+    not_checked: str = "The practice has not checked this service. Please phone before you go."
+    footer: str = "Ask at reception if you would like this in large print or another format."
+    footer_large: str = ("Ask at reception if you would like this in another format, such as audio, "
+                         "Braille, easy read or another language.")
+    printed: str = "Printed {date}"
+    quote_reference: str = "Tell them the practice sent you: quote {reference}."
+    page: str = "Page {page} of {total}"
+    continued: str = "(continued)"
+    in_english: str = "(in English: no translation yet)"
+    contents: str = "Contents"
+    index: str = "Index of organisations"
+    index_note: str = "The numbers are the pages where each organisation appears."
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        """The phrase names (everything but ``language``), in table order."""
+        return tuple(f.name for f in fields(cls) if f.name != "language")
+
+
+ENGLISH = LeafletWording()
 
 
 @dataclass(frozen=True)
@@ -124,6 +196,11 @@ class LeafletService:
     """For services not at a venue, e.g. "By phone and online"."""
     last_verified: date | None = None
     referred_by_practice: bool = False
+    checked: CheckedState = CheckedState.NOT_CHECKED
+    """What the leaflet may say about the practice's check (see ``CheckedState``)."""
+    english_fallback: bool = False
+    """The leaflet is in another language but this service has no translation: its own words
+    are printed in English and marked so."""
 
     def __post_init__(self) -> None:
         _tuplify(self)
@@ -141,6 +218,10 @@ class Leaflet:
     """Shown under the personal note only when the person printing chose to sign it."""
     title: str = "Support that might help you"
     language: str = "en-GB"
+    wording: LeafletWording = ENGLISH
+    reference: str | None = None
+    """The leaflet's own short reference (``K7M-2QX``), given when it leaves the practice
+    (services/references.py): random, nothing about the patient. None on a preview."""
 
     def __post_init__(self) -> None:
         _tuplify(self)
@@ -170,6 +251,7 @@ class Booklet:
     printed_on: date
     language: str = "en-GB"
     introduction: str | None = field(default=None)
+    wording: LeafletWording = ENGLISH
 
     def __post_init__(self) -> None:
         _tuplify(self)

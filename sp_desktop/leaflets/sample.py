@@ -10,6 +10,7 @@ from datetime import date
 from sp_desktop.leaflets.content import (
     Booklet,
     BookletSection,
+    CheckedState,
     Leaflet,
     LeafletService,
     LeafletVenue,
@@ -49,6 +50,7 @@ _BEFRIENDING = LeafletService(
         ),
     ),
     last_verified=date(2026, 3, 12),
+    checked=CheckedState.CHECKED,
 )
 
 _DEBT = LeafletService(
@@ -73,6 +75,7 @@ _DEBT = LeafletService(
         ),
     ),
     last_verified=date(2026, 1, 30),
+    checked=CheckedState.CHECKED,
     referred_by_practice=True,
 )
 
@@ -88,6 +91,7 @@ _WALKING = LeafletService(
     opening_times=("Wednesday 10:00 (Barshaw Park gates)", "Saturday 10:30 (Robertson Park)"),
     remote_note="Walk leaders can also phone you before your first walk if you are unsure.",
     last_verified=date(2025, 11, 4),
+    checked=CheckedState.CHECKED,
 )
 
 
@@ -128,6 +132,7 @@ def sample_booklet(service_count: int = 30, *, practice: PracticeHeader = SAMPLE
             venues=template.venues,
             remote_note=template.remote_note,
             last_verified=template.last_verified,
+            checked=template.checked,
         )
         per_cat[_CATEGORIES[i % len(_CATEGORIES)]].append(svc)
     return Booklet(

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from sp_desktop.domain.formatting import show_date, show_datetime
 from sp_desktop.paths import AppPaths
+from sp_desktop.private_files import make_private
 from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.settings import PracticeSettings, SettingsService
 from sp_desktop.services.tasks import Cancelled, Progress
@@ -186,6 +187,7 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
             src.close()
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
+        make_private(tmp)  # user-only (private_files.py), also on a share or USB drive where possible
         tmp.replace(dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -341,7 +343,12 @@ class BackupService:
         doomed = prune(backups, settings.backups_keep_daily, settings.backups_keep_weekly)
         for p in doomed:
             p.unlink(missing_ok=True)
-        return doomed
+        # every kind of backup (before-restore and before-upgrade too) goes once it is older than the
+        # longest retention period, so purged data does not live on in old copies (services.retention)
+        from sp_desktop.services.retention import RetentionService
+
+        deleted, _cleaned, _problems = RetentionService(self.ctx, self.paths).clean_backups(settings)
+        return doomed + [p for p in deleted if p not in doomed]
 
     # ---- restore
     def inspect(self, path: Path) -> BackupSummary:
@@ -430,6 +437,7 @@ class BackupService:
         tmp = live.with_name(live.name + ".restore-part")
         try:
             shutil.copyfile(path, tmp)
+            make_private(tmp)
             conn = sqlite3.connect(tmp)
             try:
                 conn.execute("PRAGMA journal_mode=DELETE")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 
@@ -60,8 +60,13 @@ class Actor:
         return f"{self.name} ({self.role.label})"
 
 
-#: Used by start-up tasks (migrations, seeding) that act for no person.
+#: Used by start-up tasks (migrations, seeding, retention) that act for no person. Never a default:
+#: code that acts as it names it, so a forgotten actor cannot silently become an administrator.
 SYSTEM = Actor(None, "sp_desktop", AppRole.ADMINISTRATOR)
+
+#: Before anyone has signed in (the sign-in window, ``--user``): `NotSignedInContext` refuses every
+#: permission check; signing in itself (`staff.Authenticator`) reads the accounts directly.
+NOT_SIGNED_IN = Actor(None, "not signed in", AppRole.FRONT_DESK)
 
 
 class Permission(Enum):
@@ -89,6 +94,8 @@ class Permission(Enum):
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
     MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
+    PARTNER_REPORT = ("partner_report", AppRole.VETTING_LEAD)  # goes outside the practice: managers
+    SIGNPOSTING_HISTORY = ("signposting_history", AppRole.CLINICIAN)
 
     @property
     def role(self) -> AppRole:
@@ -109,6 +116,8 @@ _PERMISSION_TEXT = {
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
+    Permission.PARTNER_REPORT: "make a partner report for a community organisation",
+    Permission.SIGNPOSTING_HISTORY: "see the change history of signposting records",
 }
 
 
@@ -154,7 +163,7 @@ class ServiceContext:
 
     db: Database
     clock: Clock
-    actor: Actor = field(default=SYSTEM)
+    actor: Actor  # always explicit: there is no default actor (fail closed)
 
     def as_actor(self, actor: Actor) -> ServiceContext:
         return replace(self, actor=actor)
@@ -176,3 +185,21 @@ class ServiceContext:
         require(self.actor, permission)
         with self.db.read() as session:
             yield session
+
+
+class NotSignedIn(PermissionError):
+    """Something tried to read or change data through a context nobody has signed in to."""
+
+
+class NotSignedInContext(ServiceContext):
+    """The context used before sign-in: every permission-checked read or write is refused."""
+
+    @contextmanager
+    def write(self, permission: Permission) -> Iterator[Session]:
+        raise NotSignedIn("Sign in first: nobody is signed in on this window.")
+        yield  # pragma: no cover  (makes this a generator)
+
+    @contextmanager
+    def read(self, permission: Permission = Permission.VIEW) -> Iterator[Session]:
+        raise NotSignedIn("Sign in first: nobody is signed in on this window.")
+        yield  # pragma: no cover

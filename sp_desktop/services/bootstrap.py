@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from sp_desktop.db.engine import Clock, Database, sqlite_url
-from sp_desktop.db.migrate import MigrationResult, migrate
+from sp_desktop.db.migrate import MigrationResult, migrate, refuse_if_too_new
 from sp_desktop.services.categories import seed_taxonomy
 from sp_desktop.services.vetting import seed_vetting_checklist
 
@@ -24,6 +24,9 @@ def database_url(data_file: Path, url: str | None) -> URL:
 
 def open_database(url: str | URL, clock: Clock, backup_dir: Path | None) -> tuple[Database, MigrationResult]:
     """Open, migrate (with a backup first) and seed. Raises DatabaseTooNew / MigrationFailed."""
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        refuse_if_too_new(Path(str(url.database)))  # before connecting: a connection switches it to WAL
     db = Database.open(url)
     try:
         result = migrate(db, backup_dir, clock.now())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,8 @@ def seed_taxonomy(session: Session, path: Path | None = None) -> int:
     data = json.loads((path or default_taxonomy_file()).read_text(encoding="utf-8"))
     added = 0
     for i, top in enumerate(data["categories"]):
-        parent = Category(code=top["code"], name=top["name"], description=top.get("description"), sort_order=i)
+        parent = Category(code=top["code"], name=top["name"], description=top.get("description"),
+                          sort_order=i)
         session.add(parent)
         added += 1
         for j, child in enumerate(top.get("children", [])):
@@ -67,8 +69,9 @@ class CategoryService:
 
     def tree(self, include_archived: bool = False) -> list[CategoryNode]:
         with self.ctx.read() as s:
-            counts: dict[int, int] = {r[0]: r[1] for r in s.execute(select(service_category.c.category_id, func.count())
-                                    .group_by(service_category.c.category_id))}
+            per_category = select(service_category.c.category_id, func.count()).group_by(
+                service_category.c.category_id)
+            counts: dict[int, int] = {r[0]: r[1] for r in s.execute(per_category)}
             cats = s.scalars(select(Category).order_by(Category.sort_order, Category.name)).all()
             by_parent: dict[int | None, list[Category]] = {}
             for c in cats:
@@ -120,6 +123,10 @@ class CategoryService:
                     audit.record(s, self.ctx, AuditAction.UPDATE, "category", cat.id, cat.name, changes)
             return CategoryNode(cat.id, cat.code, cat.name, cat.description, cat.parent_id, cat.archived, 0)
 
+    def import_taxonomy(self, path: Path) -> TaxonomyImportResult:
+        """A taxonomy file's terms as categories (see `import_taxonomy`)."""
+        return import_taxonomy(self.ctx, path)
+
     def set_archived(self, category_id: int, archived: bool) -> None:
         with self.ctx.write(Permission.EDIT_CATEGORIES) as s:
             cat = s.get(Category, category_id)
@@ -129,3 +136,127 @@ class CategoryService:
                 cat.archived = archived
                 audit.record(s, self.ctx, AuditAction.ARCHIVE if archived else AuditAction.RESTORE,
                              "category", cat.id, cat.name)
+
+
+# --------------------------------------------------------------------------- a taxonomy file as categories
+@dataclass(frozen=True)
+class TaxonomyImportResult:
+    source_name: str
+    added: tuple[str, ...]  # "Parent › Child" or "Top"
+    already_there: tuple[str, ...]
+    left_out: tuple[str, ...]  # "term 12: has no name"
+
+    def describe(self) -> str:
+        parts = [f"{len(self.added)} categor{'y' if len(self.added) == 1 else 'ies'} added"]
+        if self.already_there:
+            parts.append(f"{len(self.already_there)} already in the list")
+        if self.left_out:
+            parts.append(f"{len(self.left_out)} left out")
+        return f"Imported categories from {self.source_name}: " + "; ".join(parts) + "."
+
+
+class TaxonomyFileError(ValueError):
+    """The file is not a taxonomy sp_desktop can read; the message says what it is and what to do."""
+
+
+def read_taxonomy_terms(path: Path) -> list[dict[str, object]]:
+    """The taxonomy terms of an HSDS 3.0 / ORUK taxonomy file (a list, an API list response or one term)."""
+    from sp_desktop.interop.spreadsheet import decode_text
+
+    path = Path(path)
+    try:
+        data = json.loads(decode_text(path.read_bytes())[0])
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TaxonomyFileError(f"{path.name} could not be read as JSON ({exc}).") from None
+    items: Any = [data]
+    if isinstance(data, list):
+        items = data
+    elif isinstance(data, dict):
+        for key in ("contents", "content"):  # an HSDS 3.0 list response, or an ORUK page
+            if isinstance(data.get(key), list):
+                items = data[key]
+                break
+    terms = [t for t in items if isinstance(t, dict)]
+    only_about = {"id", "name", "description", "uri", "version"}
+    if terms and all(set(t) <= only_about and "version" in t for t in terms):
+        raise TaxonomyFileError(f"{path.name} describes a taxonomy (its name and version) but holds no "
+                                "terms. Choose the file of its terms (taxonomy_terms.json or a taxonomy_term "
+                                "list).")
+    if not terms or any(k in t for t in terms for k in ("services", "organization", "service_at_locations")):
+        raise TaxonomyFileError(f"{path.name} is not a taxonomy: it holds organisations or services. Import "
+                                "it with “Import…” in the File menu instead.")
+    return terms
+
+
+def _import_taxonomy(s: Session, ctx: ServiceContext, terms: list[dict[str, object]],
+                     source: str) -> TaxonomyImportResult:
+    by_id = {str(t["id"]): t for t in terms if t.get("id")}
+    left_out: list[str] = []
+
+    def name_of(t: dict[str, object]) -> str:
+        return " ".join(str(t.get("name") or "").split())[:200]
+
+    def top_of(t: dict[str, object]) -> dict[str, object] | None:
+        """The first-level ancestor (the practice's list has two levels), or None for a first-level term."""
+        seen: set[str] = set()
+        parent = by_id.get(str(t.get("parent_id") or ""))
+        if parent is None:
+            return None
+        while parent.get("parent_id") and str(parent["parent_id"]) in by_id and str(parent["id"]) not in seen:
+            seen.add(str(parent["id"]))
+            parent = by_id[str(parent["parent_id"])]
+        return parent
+
+    existing = {(c.parent_id, c.name.casefold()): c for c in s.scalars(select(Category))}
+    codes = {c.code for c in existing.values()}
+    added: list[str] = []
+    already: list[str] = []
+    made: dict[str, Category] = {}
+
+    def ensure(t: dict[str, object], parent: Category | None) -> Category | None:
+        name = name_of(t)
+        key = (parent.id if parent else None, name.casefold())
+        label = f"{parent.name} › {name}" if parent else name
+        if key in existing:
+            if label not in already:
+                already.append(label)
+            return existing[key]
+        code = _slug(name)
+        while code in codes:
+            code += "-x"
+        codes.add(code)
+        desc = " ".join(str(t.get("description") or "").split()) or None
+        cat = Category(code=code, name=name, description=desc if desc != name else None,
+                       parent_id=parent.id if parent else None, sort_order=999)
+        s.add(cat)
+        s.flush()
+        existing[key] = cat
+        added.append(label)
+        audit.record(s, ctx, AuditAction.CREATE, "category", cat.id, cat.name,
+                     summary=f"added from the taxonomy {source}")
+        return cat
+
+    for i, t in enumerate(terms, start=1):
+        if not name_of(t):
+            left_out.append(f"term {t.get('id') or i}: has no name")
+            continue
+        top = top_of(t)
+        if top is None:
+            made[str(t.get("id") or i)] = ensure(t, None)  # type: ignore[assignment]
+            continue
+        if not name_of(top):
+            left_out.append(f"“{name_of(t)}”: its parent has no name")
+            continue
+        parent = made.get(str(top["id"])) or ensure(top, None)
+        made[str(top["id"])] = parent  # type: ignore[assignment]
+        ensure(t, parent)
+    return TaxonomyImportResult(source, tuple(added), tuple(already), tuple(left_out))
+
+
+def import_taxonomy(ctx: ServiceContext, path: Path) -> TaxonomyImportResult:
+    """Add a taxonomy file's terms to the practice's categories (two levels; deeper terms go under their
+    first-level ancestor), in one transaction. Terms already in the list (same name, same parent) are kept."""
+    terms = read_taxonomy_terms(path)
+    with ctx.write(Permission.EDIT_CATEGORIES) as s:
+        return _import_taxonomy(s, ctx, terms, Path(path).name)
+

@@ -181,7 +181,8 @@ def _service_rows(ctx: ServiceContext, mine: dict[str, Any], form: ServiceForm,
                                                       Location.town).where(Location.id.in_(form.location_ids)))}
         org_name = s.scalar(select(Organisation.name).where(Organisation.id == form.organisation_id)) or ""
     access_mine = ", ".join(a.label for a in AccessRoute if a in form.access)
-    cost_mine = "Free" if form.is_free else (_text(mine["fee_description"]) or "There is a charge")
+    cost_mine = ("Cost not stated" if mine.get("cost_not_stated") else
+                 "Free" if form.is_free else (_text(mine["fee_description"]) or "There is a charge"))
     slots_mine = "; ".join(show_opening(w, o, c, n) for w, o, c, n in mine["schedule"])
     slots_theirs = "; ".join(show_opening(x.weekday, x.opens, x.closes, x.note) for x in theirs.schedule)
 
@@ -251,7 +252,7 @@ def service_form_from(d: ServiceDetail) -> ServiceForm:
         schedule_notes=d.schedule_notes or "", service_area=d.service_area or "", status=d.status,
         category_ids=[c.id for c in d.categories], location_ids=[loc.id for loc in d.locations],
         phones=[PhoneForm(p.display, p.type, p.description or "") for p in d.phones],
-        last_verified_on=None)
+        last_verified_on=None, cost_not_stated=d.cost_not_stated, age_not_stated=d.age_not_stated)
 
 
 def _same(a: Any, b: Any) -> bool:

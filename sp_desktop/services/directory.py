@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ from sp_desktop.domain.enums import (
     ServiceStatus,
     VettingStatus,
 )
-from sp_desktop.domain.formatting import show_datetime
+from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -82,9 +82,12 @@ class ServiceRow:
     archived: bool
     by_phone: bool = False  # the service can be used by phone (town is blank when it has no venue)
     online: bool = False
+    cost_not_stated: bool = False  # the source did not say (shown as "Cost not stated", never "Free")
 
     @property
     def cost(self) -> str:
+        if self.cost_not_stated and not self.fee_description:
+            return COST_NOT_STATED
         return "Free" if self.is_free else (self.fee_description or "Charge")
 
     @property
@@ -220,10 +223,40 @@ class ServiceDetail:
     phones: tuple[PhoneInfo, ...]
     contacts: tuple[ContactInfo, ...]
     organisation: OrganisationDetail
+    # The source said nothing about cost / ages: "Cost not stated" / "Age not stated".
+    cost_not_stated: bool = False
+    age_not_stated: bool = False
+    # What a feed's publisher said (never the practice's own "last checked"), and the feed's name.
+    publisher_assured_on: date | None = None
+    publisher_assured_by: str | None = None
+    publisher_modified_on: date | None = None
+    source_feed: str | None = None
 
     @property
     def cost(self) -> str:
+        if self.cost_not_stated and not self.fee_description:
+            return COST_NOT_STATED
         return "Free" if self.is_free else (self.fee_description or "There is a charge")
+
+    @property
+    def ages(self) -> str:
+        return show_age_range(self.min_age, self.max_age, self.age_not_stated)
+
+    @property
+    def publisher_note(self) -> str | None:
+        """"Assured by the publisher (Renfrewshire feed) on 10 Dec 2024, by ..." or None."""
+        if not (self.publisher_assured_on or self.publisher_assured_by or self.publisher_modified_on):
+            return None
+        text = "Assured by the publisher"
+        if self.source_feed:
+            text += f" ({self.source_feed})"
+        if self.publisher_assured_on:
+            text += f" on {show_date(self.publisher_assured_on)}"
+        if self.publisher_assured_by:
+            text += f", by {self.publisher_assured_by}"
+        if self.publisher_modified_on:
+            text += f"; last changed by the publisher on {show_date(self.publisher_modified_on)}"
+        return text + "."
 
 
 # --------------------------------------------------------------------------- forms (what people typed)
@@ -309,6 +342,8 @@ class ServiceForm:
     location_ids: list[int] = field(default_factory=list)
     phones: list[PhoneForm] = field(default_factory=list)
     last_verified_on: date | None = None
+    cost_not_stated: bool = False  # the source said nothing about cost (and nobody here has said since)
+    age_not_stated: bool = False  # the same for ages; kept only while no age is given
 
 
 class ConflictError(RuntimeError):
@@ -416,6 +451,22 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
         created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
 
 
+def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
+    return {"cost_not_stated": bool(svc.cost_not_stated), "age_not_stated": bool(svc.age_not_stated),
+            "publisher_assured_on": svc.publisher_assured_on,
+            "publisher_assured_by": svc.publisher_assured_by,
+            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed}
+
+
+def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
+    """The page's services whose source stated no cost, marked so (one small query for the page)."""
+    if not rows:
+        return rows
+    ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
+                                                 Service.cost_not_stated.is_(True))))
+    return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows
+
+
 def service_detail(s: Session, svc: Service) -> ServiceDetail:
     """One service's detail; `service_details` reads many at once."""
     cats = []
@@ -435,7 +486,7 @@ def service_detail(s: Session, svc: Service) -> ServiceDetail:
         locations=tuple(_location_info(loc) for loc in svc.locations),
         phones=tuple(_phone_info(p) for p in svc.phones),
         contacts=tuple(_contact_info(c) for c in svc.contacts),
-        organisation=organisation_detail(s, svc.organisation))
+        organisation=organisation_detail(s, svc.organisation), **_not_stated_and_publisher(svc))
 
 
 _CHUNK = 500  # ids per IN (...) list: well under every database's parameter limit
@@ -517,7 +568,7 @@ def service_details(s: Session, service_ids: Sequence[int]) -> dict[int, Service
                 locations=tuple(_location_info(loc) for loc in svc.locations),
                 phones=tuple(_phone_info(p) for p in svc.phones),
                 contacts=tuple(_contact_info(c) for c in svc.contacts),
-                organisation=orgs[svc.organisation_id])
+                organisation=orgs[svc.organisation_id], **_not_stated_and_publisher(svc))
     return out
 
 
@@ -602,6 +653,7 @@ class DirectoryService:
                            r.archived_at is not None or r.org_archived is not None,
                            bool(r.by_phone), bool(r.online))
                 for r in s.execute(q))
+            rows = _mark_not_stated(s, rows)
             total = len(rows) if len(rows) < limit else int(s.execute(count_q).scalar_one())
             return SearchResult(rows, total, query)
 
@@ -639,6 +691,7 @@ class DirectoryService:
                            bool(archived), bool(by_phone), bool(online))
                 for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
                      org_status, vetting, archived, by_phone, online) in s.execute(q).all())
+            rows = _mark_not_stated(s, rows)
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
@@ -816,11 +869,15 @@ class DirectoryService:
             "schedule_notes": e.take(optional_text, form.schedule_notes, "schedule_notes", "opening notes"),
             "service_area": e.take(optional_text, form.service_area, "service_area", "service area", 300),
             "status": form.status, "last_verified_on": form.last_verified_on,
+            "cost_not_stated": form.cost_not_stated and not (form.fee_description or "").strip(),
+            "age_not_stated": form.age_not_stated and form.min_age is None and form.max_age is None,
         }
+        if v["cost_not_stated"]:
+            v["is_free"] = False
         e.take(check_age_range, form.min_age, form.max_age)
         if not form.access:
             e.errors["access"] = "Choose at least one way to get to the service (e.g. self-referral)."
-        if not form.is_free and not (form.fee_description or "").strip():
+        if not form.is_free and not form.cost_not_stated and not (form.fee_description or "").strip():
             e.errors["fee_description"] = "Say what it costs, e.g. “£3 a session”."
         for a in AccessRoute:
             v[_ACCESS_COLUMN[a].key] = a in form.access
@@ -931,9 +988,16 @@ class DirectoryService:
                                                                    for x in values["locations"])))]
         return changes
 
+    def _imported_without_access(self, service_id: int) -> bool:
+        with self.ctx.read() as s:
+            svc = s.get(Service, service_id)
+            return svc is not None and not any(getattr(svc, col.key) for col in _ACCESS_COLUMN.values())
+
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
         values, errs = self.validate_service(form)
+        if "access" in errs.errors and service_id is not None and self._imported_without_access(service_id):
+            del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             org = s.get(Organisation, form.organisation_id)

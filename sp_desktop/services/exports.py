@@ -30,7 +30,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.domain.enums import AccessRoute, VettingStatus
-from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -150,7 +150,7 @@ class DirectoryReader:
             select(Organisation.id, Organisation.uid, Organisation.name, Organisation.alternate_name,
                    Organisation.description, Organisation.website, Organisation.email,
                    Organisation.legal_status, Organisation.register_kind, Organisation.registration_number,
-                   Organisation.vetting_status).where(Organisation.id.in_(ids)))}
+                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids)))}
         org_phones = self._rows(
             select(Phone.organisation_id, Phone.number, Phone.type, Phone.description, Phone.uid)
             .where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None), Phone.location_id.is_(None),
@@ -165,7 +165,7 @@ class DirectoryReader:
             select(Location.organisation_id, Location.id, Location.uid, Location.name, Location.address_1,
                    Location.address_2, Location.town, Location.region, Location.postcode,
                    Location.latitude, Location.longitude, Location.accessibility,
-                   Location.accessibility_notes, Location.transport_notes)
+                   Location.accessibility_notes, Location.transport_notes, Location.country)
             .where(Location.organisation_id.in_(ids))
             .order_by(Location.name, Location.uid))
         in_round = (Service.organisation_id.in_(ids), Service.archived_at.is_(None))
@@ -203,7 +203,7 @@ class DirectoryReader:
                 name=org.name, id=export_id(org.uid), alternate_name=org.alternate_name,
                 description=org.description, website=org.website, email=org.email,
                 legal_status=org.legal_status, register_kind=org.register_kind,
-                registration_number=org.registration_number,
+                registration_number=org.registration_number, status=org.status,
                 phones=[PhoneRec(p.number, p.type, p.description, export_id(p.uid))
                         for p in org_phones.get(org_id, ())],
                 contacts=[ContactRec(c.name, c.role, c.phone, c.email, export_id(c.uid))
@@ -216,7 +216,7 @@ class DirectoryReader:
                 rec.locations.append(LocationRec(
                     lid, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                     loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                    loc.transport_notes))
+                    loc.transport_notes, loc.country))
             for row in services.get(org_id, ()):
                 sid = row.id
                 fields = dict(zip(SERVICE_FIELDS, row[3:3 + n_fields], strict=True))
@@ -308,6 +308,8 @@ class ExportService:
 
 def _cost_text(s: ServiceRec) -> str:
     fee = (s.fee_description or "").strip()
+    if s.cost_not_stated and not fee:
+        return COST_NOT_STATED
     if s.is_free:
         if fee and parse_cost(fee)[0]:
             return fee
@@ -353,7 +355,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "opening_times": format_opening_times(s.schedule),
             "opening_notes": s.schedule_notes,
             "eligibility": s.eligibility,
-            "min_age": "" if s.min_age is None else str(s.min_age),
+            "min_age": (AGE_NOT_STATED if s.age_not_stated else "") if s.min_age is None else str(s.min_age),
             "max_age": "" if s.max_age is None else str(s.max_age),
             "cost": _cost_text(s) if s.name else "",
             "access": "; ".join(a.label for a in AccessRoute if a in s.access),
@@ -377,6 +379,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "contact_email": contact.email if contact else None,
             "last_checked": show_date(s.last_verified_on),
             "status": s.status.label if s.name else "",
+            "org_status": org.status.label,
         }
         row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
         row.append("; ".join(v.label for v in venues[1:]))

@@ -15,7 +15,7 @@ from typing import Any
 from sp_desktop.domain import enums
 from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.audit import AuditEntry, AuditService
+from sp_desktop.services.audit import NOT_RECORDED, AuditEntry, AuditService
 from sp_desktop.services.base import ServiceContext
 
 FIELD_LABELS = {
@@ -35,6 +35,8 @@ FIELD_LABELS = {
     "last_verified_on": "Details last checked", "last_verified_by": "Checked by",
     "complete": "Done", "notes": "Notes", "expires_on": "Expires", "checked_on": "Checked on",
     "leaflet_override": "Reason", "app_role": "App role", "job_role": "Job role", "active": "Active",
+    "experience_note": "Outcome note", "patient_ref": "Patient reference", "ons4_before": "Wellbeing before",
+    "ons4_after": "Wellbeing after", "experience": "Experience", "outcome": "Outcome",
     "label": "Item", "guidance": "Guidance", "mandatory": "Mandatory", "has_expiry": "Has an expiry date",
 }
 
@@ -85,6 +87,8 @@ def show_value(field: str, value: Any, limit: int = 160) -> str:
     """A stored audit value as people would write it."""
     if value is None or value == "" or value == []:
         return "(blank)"
+    if value == NOT_RECORDED:
+        return "(not kept in the history)"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +49,7 @@ from sp_desktop.db.models import (
     new_uid,
     service_category,
 )
-from sp_desktop.domain.enums import AccessRoute, AuditAction, OrganisationStatus, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -171,6 +171,8 @@ class ImportChoices:
     archive_missing: bool = False
     feed_name: str | None = None
     remember_columns: dict[str, str] | None = None  # header -> field, saved when the import succeeds
+    # How people get to services whose source does not say: nothing unless the person importing chooses.
+    assume_access: AccessRoute | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class ImportPlan:
     duplicates: tuple[DuplicateMatch, ...]
     changes: tuple[Change, ...]
     new_categories: tuple[str, ...]
+    without_access: int = 0  # services whose source does not say how people get to them
+    assumed_access: AccessRoute | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -203,6 +207,24 @@ class ImportPlan:
             f"Read {f.source_name}: {_n(len(f.organisations), 'organisation')}, "
             f"{_n(f.service_count, 'service')}, {_n(f.location_count, 'venue')}."
         ]
+        if f.shape:
+            lines.insert(0, f"Recognised {f.shape}.")
+        repaired: Counter[str] = Counter()
+        for p in f.problems:
+            if p.message.startswith("repaired: "):
+                column = (p.column or "").lower()
+                repaired["e-mail address" if "mail" in column else "phone number" if "phone" in column
+                         else "web address"] += 1
+        if repaired:
+            lines.append("Repaired (each is listed below): " + ", ".join(
+                _n(n, what, what + "es" if what.endswith("s") else None)
+                for what, n in sorted(repaired.items())) + ".")
+        if f.left_out:
+            lines.append("Left out, as sp_desktop has nowhere to keep them (field: records): " + ", ".join(
+                f"{name} ({n:,})" for name, n in f.left_out.items()) + ".")
+        left_out = [p for p in f.problems if p.is_error or "left out" in p.message.lower()]
+        if left_out and not f.errors:
+            lines.append(f"{_n(len(left_out), 'item')} left out (each is listed below with the reason).")
         if f.errors:
             lines.append(f"{_n(len(f.errors), 'problem')} must be fixed before anything can be imported.")
         if f.warnings:
@@ -227,6 +249,12 @@ class ImportPlan:
                          f"{'one' if n == 1 else 'ones'} already in the directory.")
         if self.new_categories:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
+        if self.without_access:
+            n = self.without_access
+            said = (f"{_n(n, 'service')} {'does' if n == 1 else 'do'} not say how people get to "
+                    f"{'it' if n == 1 else 'them'}")
+            lines.append(f"{said}: set to “{self.assumed_access.label}”, as you chose." if self.assumed_access
+                         else f"{said}: left empty unless you choose a default.")
         return lines
 
 
@@ -288,6 +316,33 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
+def _without_access(feed: Feed) -> int:
+    return sum(1 for o in feed.organisations for s in o.services if not s.access)
+
+
+def apply_chosen_defaults(feed: Feed, choices: ImportChoices) -> Feed:
+    """The feed with the defaults the person importing chose (never any other): services that do not say
+    how people get to them get `choices.assume_access`."""
+    route = choices.assume_access
+    if route is None or not _without_access(feed):
+        return feed
+    orgs = [replace(o, services=[replace(s, access=[route]) if not s.access else s for s in o.services])
+            for o in feed.organisations]
+    return replace(feed, organisations=orgs)
+
+
+def leave_out_bad_items(feed: Feed) -> Feed:
+    """An Open Referral feed with its bad items left out and the rest importable (--skip-bad-rows, or
+    "Leave out the items with errors" in the window). The reader already keeps such items out of the
+    records (a service without an organisation, an organisation without a name...); their problems stay in
+    the report, as warnings that say so, so every item left out is listed with the reason."""
+    if not feed.errors:
+        return feed
+    problems = [Problem("warning", p.message if "left out" in p.message.lower() else f"{p.message} Left out.",
+                        p.row, p.column, p.where) if p.is_error else p for p in feed.problems]
+    return replace(feed, problems=problems)
+
+
 # --------------------------------------------------------------------------- reading the directory
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
     for i in range(0, len(items), size):
@@ -317,7 +372,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
     return OrgRec(
         name=org.name, id=org.source_id, alternate_name=org.alternate_name, description=org.description,
         website=org.website, email=org.email, legal_status=org.legal_status, register_kind=org.register_kind,
-        registration_number=org.registration_number,
+        registration_number=org.registration_number, status=org.status,
         phones=[PhoneRec(p.number, p.type, p.description, p.uid) for p in phones],
         contacts=[ContactRec(c.name, c.role, c.phone, c.email, c.uid) for c in contacts],
         locations=[location_record(loc, loc.source_id) for loc in locations])
@@ -326,7 +381,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
 def location_record(loc: Location, rec_id: str | None) -> LocationRec:
     return LocationRec(rec_id, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                        loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                       loc.transport_notes)
+                       loc.transport_notes, loc.country)
 
 
 def service_record(
@@ -373,6 +428,7 @@ class _Svc:
     existing_id: int | None = None
     checksum: str = ""
     fields: list[str] = field(default_factory=list)
+    stale_checksum: bool = False  # unchanged, but the checksum kept is of older values (e.g. before 0009)
 
 
 @dataclass
@@ -531,6 +587,7 @@ class _Analyser:
             new_sfp = service_fingerprint(srec, self.category_codes(terms, srec))
             s_sum = checksum(new_sfp)
             sitem = _Svc(srec, "unchanged", svc.id, s_sum)
+            sitem.stale_checksum = s_sum != svc.source_checksum
             if s_sum != svc.source_checksum:
                 cur_rec, cur_codes = service_record(self.s, svc, loc_ids)
                 cur_sfp = service_fingerprint(cur_rec, cur_codes)
@@ -700,9 +757,10 @@ class ImportService:
             raise ImportFailed(f"{path.name} could not be read: {exc.strerror or exc}.") from None
 
     def read_feed(self, loaded: LoadedFile, mapping: Mapping[int, str] | None = None, *,
-                  create_missing_categories: bool = False, skip_bad_rows: bool = False) -> Feed:
+                  create_missing_categories: bool = False, skip_bad_rows: bool = False,
+                  skip_bad_fields: bool = False) -> Feed:
         if loaded.feed is not None:
-            return loaded.feed
+            return leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed
         assert loaded.table is not None
         try:
             return spreadsheet.feed_from_table(
@@ -711,6 +769,7 @@ class ImportService:
                 self.categories(),
                 create_missing_categories=create_missing_categories,
                 skip_bad_rows=skip_bad_rows,
+                skip_bad_fields=skip_bad_fields,
             )
         except spreadsheet.MappingError as exc:
             raise ImportFailed(str(exc)) from None
@@ -718,10 +777,13 @@ class ImportService:
     def plan(self, feed: Feed, choices: ImportChoices | None = None) -> ImportPlan:
         """Compare the feed with the directory. Changes nothing."""
         choices = choices or ImportChoices()
+        without_access = _without_access(feed)
+        feed = apply_chosen_defaults(feed, choices)
         with self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
-            return _plan_from(analysis, feed, choices, cats)
+            plan = _plan_from(analysis, feed, choices, cats)
+            return replace(plan, without_access=without_access, assumed_access=choices.assume_access)
 
     # ---- writing
     def commit(self, feed: Feed, choices: ImportChoices | None = None,
@@ -735,6 +797,7 @@ class ImportService:
             )
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
+        feed = apply_chosen_defaults(feed, choices)
         with self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
@@ -910,7 +973,7 @@ class _Writer:
                 "region": loc.region, "postcode": loc.postcode, "latitude": loc.latitude,
                 "longitude": loc.longitude, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes, "transport_notes": loc.transport_notes,
-                "source_id": loc.id if self.hsds else None}
+                "country": loc.country, "source_id": loc.id if self.hsds else None}
 
     def org_checksum(self, rec: OrgRec) -> str | None:
         return checksum(org_fingerprint(rec)) if self.hsds else None
@@ -931,7 +994,7 @@ class _Writer:
                     **self.org_values(o.rec),
                     **stamp,
                     "uid": self.uid_for(Organisation, o.rec.id),
-                    "status": OrganisationStatus.ACTIVE,
+                    "status": o.rec.status,
                     "vetting_status": VettingStatus.NOT_VETTED,
                     "source_feed": self.a.feed_name
                     if self.hsds
@@ -1256,6 +1319,9 @@ class _Writer:
             "last_verified_on",
             "min_age",
             "max_age",
+            "publisher_assured_on",
+            "publisher_assured_by",
+            "publisher_modified_on",
         ):
             if getattr(svc, key) is None and getattr(rec, key) is not None:
                 setattr(svc, key, getattr(rec, key))
@@ -1333,6 +1399,8 @@ class _Writer:
             org_changed = True
         elif item.action == "conflict":
             self.stats["conflicts_kept"] += 1
+        elif item.action == "unchanged" and item.checksum and item.checksum != org.source_checksum:
+            org.source_checksum = item.checksum  # the values here are exactly the feed's (see services)
         loc_map = self.sync_locations(org, rec.locations, replace=org_changed)
         if item.action in ("update", "conflict"):
             org.source_checksum = item.checksum
@@ -1347,6 +1415,12 @@ class _Writer:
         for sv in item.services:
             if sv.action == "add":
                 self.add_service(org, sv.rec, loc_map)
+            elif sv.action == "unchanged" and sv.stale_checksum:
+                # The values here are exactly the feed's (e.g. text repaired by upgrade 0009 to what the feed
+                # now gives): remember that, so a later change in the feed is not taken for an edit here.
+                svc = s.get(Service, sv.existing_id)
+                if svc is not None:
+                    svc.source_checksum = sv.checksum
             elif sv.action in ("update", "conflict"):
                 svc = s.get(Service, sv.existing_id)
                 assert svc is not None

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -39,8 +39,10 @@ from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) loads when a PDF is made
+    ENGLISH,
     Booklet,
     BookletSection,
+    CheckedState,
     Leaflet,
     LeafletFormat,
     LeafletVenue,
@@ -62,6 +64,7 @@ from sp_desktop.services.directory import (
     service_detail,
     service_details,
 )
+from sp_desktop.services.leaflet_languages import apply_translation, read_wording
 from sp_desktop.services.relationships import open_concerns_in
 from sp_desktop.services.settings import PracticeSettings, read_settings
 from sp_desktop.services.tasks import Cancelled, Progress, check
@@ -132,7 +135,7 @@ def _who_for(d: ServiceDetail) -> str | None:
     if ages and not all(a in " ".join(parts) for a in ages):  # unless the words already say it
         parts.append(_sentence(show_age_range(d.min_age, d.max_age)))
     elif not parts:
-        parts.append("All ages.")
+        parts.append(_sentence(d.ages))  # "All ages." only when the practice said so; else "Age not stated."
     area = _text(d.service_area)
     if area and area.casefold() not in " ".join(parts).casefold():
         parts.append(f"For people in {area.rstrip('.')}.")
@@ -228,7 +231,7 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         organisation_name=d.organisation.name,
         description=description,
         who_for=_who_for(d),
-        cost=_sentence(d.cost) if not d.is_free else "Free",
+        cost=_sentence(d.cost) if not d.is_free or d.cost_not_stated else "Free",
         how_to_get_in_touch=_how_to_get_in_touch(d, referred),
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
@@ -290,6 +293,16 @@ class ServiceCheck:
     warnings: tuple[str, ...] = ()
     vetting_status: VettingStatus | None = None
     professional_referral_only: bool = False
+    checked: CheckedState = CheckedState.NOT_CHECKED
+    """What the leaflet may truthfully say about the practice's check (printed)."""
+    temporarily_closed: bool = False
+    concern: bool = False
+    """An open concern about the organisation (never printed; a booklet asks before keeping it)."""
+
+    @property
+    def flagged(self) -> bool:
+        """Printable, but a booklet lists it for the person to keep or leave out."""
+        return self.allowed and (self.checked is not CheckedState.CHECKED or self.concern)
 
     @property
     def can_add(self) -> bool:
@@ -319,6 +332,9 @@ class PreparedLeaflet:
     fmt: LeafletFormat
     warnings: tuple[str, ...]
     service_ids: tuple[int, ...]
+    missing: tuple[str, ...] = ()
+    """Characters no leaflet font can draw, one line per place: service, character, code point
+    (``render.undrawable``). They show as "?" on paper: the person printing chooses to go on."""
 
     def pdf(self) -> bytes:
         from sp_desktop.leaflets.render import render_leaflet
@@ -335,6 +351,19 @@ class PreparedLeaflet:
         from sp_desktop.leaflets.accessible import leaflet_html
 
         return leaflet_html(self.leaflet)
+
+    def sms(self) -> str:
+        """The short form for a text message: at most three SMS segments."""
+        from sp_desktop.leaflets.render import leaflet_sms_text
+
+        return leaflet_sms_text(self.leaflet)
+
+    @property
+    def reference(self) -> str | None:
+        return self.leaflet.reference
+
+    def with_reference(self, code: str) -> PreparedLeaflet:
+        return replace(self, leaflet=replace(self.leaflet, reference=code))
 
 
 @dataclass(frozen=True)
@@ -386,6 +415,7 @@ class LeafletService:
         rules = leaflet_eligibility(s, ids, today)
         rows = {r.id: r for r in s.execute(
             select(Service.id, Service.organisation_id, Service.last_verified_on,
+                   Service.publisher_assured_on, Service.source_feed,
                    Service.access_self_referral, Service.access_professional_referral,
                    Service.access_drop_in, Service.access_appointment)
             .where(Service.id.in_(ids)))} if ids else {}
@@ -395,11 +425,24 @@ class LeafletService:
             e: Eligibility = rules[sid]
             row = rows.get(sid)
             warnings: list[str] = []
+            checked = CheckedState.NOT_CHECKED
+            if e.allowed and row is not None:
+                fresh = (row.last_verified_on is not None
+                         and add_months(row.last_verified_on, settings.review_interval_months) >= today
+                         and "overdue" not in e.warning)
+                checked = CheckedState.CHECKED if fresh else CheckedState.STALE
+            concern = None
             if row is not None and (e.allowed or e.overridable):
                 name = e.service_name
                 if e.warning:
                     warnings.append(f"! {name}: {_sentence(e.warning)}")
-                if row.last_verified_on is None:
+                if row.last_verified_on is None and row.publisher_assured_on is not None:
+                    feed = f"“{row.source_feed}”" if row.source_feed else "the feed"
+                    warnings.append(
+                        f"! {name}: the details have never been checked by the practice (the publisher of "
+                        f"{feed} assured them on {show_date(row.publisher_assured_on)}). Check them with the "
+                        "organisation before giving this leaflet.")
+                elif row.last_verified_on is None:
                     warnings.append(f"! {name}: the details have never been checked. Check them with "
                                     "the organisation before giving this leaflet.")
                 elif add_months(row.last_verified_on, settings.review_interval_months) < today:
@@ -418,7 +461,8 @@ class LeafletService:
                 organisation_id=row.organisation_id if row is not None else None,
                 allowed=e.allowed, needs_override=e.needs_override, reason=e.reason,
                 warnings=tuple(warnings), vetting_status=e.vetting_status,
-                professional_referral_only=professional_only))
+                professional_referral_only=professional_only, checked=checked,
+                temporarily_closed="temporarily closed" in e.warning, concern=concern is not None))
         return out
 
     # ---- the override
@@ -462,7 +506,7 @@ class LeafletService:
 
     def build_leaflet(self, items: Sequence[BasketItem], *, fmt: LeafletFormat = LeafletFormat.STANDARD,
                       note: str | None = None, sign: bool = False,
-                      record_overrides: bool = False) -> PreparedLeaflet:
+                      record_overrides: bool = False, language: str | None = None) -> PreparedLeaflet:
         """The leaflet for the chosen services, in the order given.
 
         Services that are not approved need `item.override_reason` and an actor with
@@ -503,7 +547,13 @@ class LeafletService:
                     if checks[item.service_id].needs_override:
                         record_leaflet_override(s, self.ctx, item.service_id, item.override_reason)
             details = self._details(s, ids)
-            services = tuple(leaflet_content(details[i.service_id], i.referred) for i in items)
+            services = tuple(replace(leaflet_content(details[i.service_id], i.referred),
+                                     checked=checks[i.service_id].checked) for i in items)
+            wording = ENGLISH
+            if language:  # the practice's own wording and translations; English where there are none
+                wording = read_wording(s, language)
+                services = tuple(apply_translation(s, content, i.service_id, language)
+                                 for content, i in zip(services, items, strict=True))
             header = practice_header(read_settings(s))
         warnings: list[str] = []
         for item in items:
@@ -515,8 +565,26 @@ class LeafletService:
             warnings.extend(c.warnings)
         signature = self.ctx.actor.name if sign and self.ctx.actor.id is not None else None
         leaflet = Leaflet(practice=header, services=services, printed_on=self.ctx.today(),
-                          personal_note=(note or "").strip() or None, staff_signature=signature)
-        return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids))
+                          personal_note=(note or "").strip() or None, staff_signature=signature,
+                          language=wording.language, wording=wording)
+        from sp_desktop.leaflets.render import undrawable
+
+        missing = undrawable(leaflet)
+        warnings += [f"! Cannot be printed, shows as \u201c?\u201d: {line}" for line in missing]
+        return PreparedLeaflet(leaflet, fmt, tuple(dict.fromkeys(warnings)), tuple(ids), missing)
+
+    def hand_over(self, prepared: PreparedLeaflet, form: str = "print", *,
+                  signposting_id: int | None = None) -> PreparedLeaflet:
+        """The leaflet is leaving the practice (printed, saved as PDF, copied as text or as a text
+        message): give it its own reference, stored with the date and its services, and return
+        it with the reference on it. A leaflet handed over twice (print, then copy) keeps its
+        first reference. Nothing about the patient is stored."""
+        if prepared.reference:
+            return prepared
+        from sp_desktop.services.references import ReferenceService
+
+        code = ReferenceService(self.ctx).issue(prepared.service_ids, form, signposting_id=signposting_id)
+        return prepared.with_reference(code)
 
     # ---- booklets
     def booklet_choices(self) -> list[BookletChoice]:
@@ -556,45 +624,77 @@ class LeafletService:
                         ids.append(sid)
         return out
 
-    def build_booklet(self, category_ids: Sequence[int] | None = None, progress: Progress | None = None,
-                      title: str = "Support in your community") -> Booklet:
-        """A booklet of approved services, one section per category (all top-level categories
-        when `category_ids` is None), services in alphabetical order within each."""
+    def booklet_flagged(self, category_ids: Sequence[int] | None = None) -> list[ServiceCheck]:
+        """The services a booklet of these categories would hold that need a decision first:
+        details not confirmed within the review interval, vetting review overdue, or an open
+        concern about the organisation. Kept ones are marked "please phone before you go";
+        the rest are left out (`build_booklet(keep_flagged=...)`)."""
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
-            cats = s.scalars(select(Category).where(Category.archived.is_(False))
-                             .order_by(Category.sort_order, Category.name)).all()
-            by_id = {c.id: c for c in cats}
-            if category_ids is None:
-                chosen = [c for c in cats if c.parent_id is None]
-            else:
-                missing = [i for i in category_ids if i not in by_id]
-                if missing:
-                    raise NotFound("One of the chosen categories no longer exists. Choose again.")
-                chosen = [by_id[i] for i in dict.fromkeys(category_ids)]
+            chosen = self._chosen_categories(s, category_ids)
             members = self._approved_by_category(s, [c.id for c in chosen])
-            all_ids = sorted({sid for ids in members.values() for sid in ids})
+            ids = sorted({sid for sids in members.values() for sid in sids})
+            return sorted((c for c in self._check(s, ids) if c.flagged and not c.temporarily_closed),
+                          key=lambda c: (c.service_name.casefold(), c.organisation_name.casefold()))
+
+    def _chosen_categories(self, s: Session, category_ids: Sequence[int] | None) -> list[Category]:
+        cats = s.scalars(select(Category).where(Category.archived.is_(False))
+                         .order_by(Category.sort_order, Category.name)).all()
+        by_id = {c.id: c for c in cats}
+        if category_ids is None:
+            return [c for c in cats if c.parent_id is None]
+        missing = [i for i in category_ids if i not in by_id]
+        if missing:
+            raise NotFound("One of the chosen categories no longer exists. Choose again.")
+        return [by_id[i] for i in dict.fromkeys(category_ids)]
+
+    def build_booklet(self, category_ids: Sequence[int] | None = None, progress: Progress | None = None,
+                      title: str = "Support in your community", *,
+                      keep_flagged: Collection[int] = ()) -> Booklet:
+        """A booklet of approved services, one section per category (all top-level categories
+        when `category_ids` is None), services in alphabetical order within each.
+
+        Temporarily closed services are left out; so are flagged ones (`booklet_flagged`) unless
+        their id is in `keep_flagged`, when they are marked "please phone before you go". The
+        introduction's words about checking are true of every entry."""
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            chosen = self._chosen_categories(s, category_ids)
+            members = self._approved_by_category(s, [c.id for c in chosen])
+            checks = {c.service_id: c for c in self._check(
+                s, sorted({sid for ids in members.values() for sid in ids}))}
+            keep = set(keep_flagged)
+            printable = {sid for sid, c in checks.items()
+                         if not c.temporarily_closed and (not c.flagged or sid in keep)}
+            members = {cat: [sid for sid in sids if sid in printable] for cat, sids in members.items()}
+            all_ids = sorted(printable)
             total = len(all_ids)
             contents: dict[int, LeafletContent] = {}
             for n in range(0, total, _CHUNK):  # read together, a few hundred at a time
                 check(progress, n, total, f"Gathering services ({n + 1} of {total})…")
                 chunk = all_ids[n:n + _CHUNK]
                 details = self._details(s, chunk)
-                contents.update((sid, leaflet_content(details[sid])) for sid in chunk)
+                for sid in chunk:
+                    state = CheckedState.STALE if checks[sid].flagged else CheckedState.CHECKED
+                    contents[sid] = replace(leaflet_content(details[sid]), checked=state)
             check(progress, total, total, "Gathered the services.")
             header = practice_header(read_settings(s))
             sections = tuple(BookletSection(c.name, tuple(contents[sid] for sid in members.get(c.id, [])))
                              for c in chosen)
+        every_checked = all(c.checked is CheckedState.CHECKED for c in contents.values())
+        checked = (f"{header.name} has checked each of them." if every_checked else
+                   f"{header.name} has checked each of them, except where an entry says "
+                   "\u201cPlease phone before you go\u201d.")
         intro = ("These local groups and services can help with money, company, health and more. "
-                 f"{header.name} has checked each of them. Ask at reception if you would like help "
-                 "to get in touch with any of them.")
+                 f"{checked} Ask at reception if you would like help to get in touch with any of them.")
         return Booklet(practice=header, title=title, sections=sections, printed_on=self.ctx.today(),
                        introduction=intro)
 
     def booklet_pdf(self, category_ids: Sequence[int] | None = None, progress: Progress | None = None,
-                    fmt: LeafletFormat = LeafletFormat.STANDARD) -> BookletResult:
-        """Build and render a booklet. `progress(done, total, text)` returning False cancels
-        (raises `Cancelled`; nothing is produced)."""
-        booklet = self.build_booklet(category_ids, progress)
+                    fmt: LeafletFormat = LeafletFormat.STANDARD, *,
+                    keep_flagged: Collection[int] = ()) -> BookletResult:
+        """Build and render a booklet (see `build_booklet` for what it holds).
+        `progress(done, total, text)` returning False cancels (raises `Cancelled`; nothing is
+        produced)."""
+        booklet = self.build_booklet(category_ids, progress, keep_flagged=keep_flagged)
         if booklet.service_count == 0:
             raise LeafletRefused({0: "There are no approved services in the chosen categories, so there is "
                                      "nothing to put in a booklet. Choose other categories."})

@@ -48,7 +48,7 @@ from sp_desktop.services.reports import (
     experience_label,
 )
 
-__all__ = ["render_partner_report", "render_practice_report", "save_atomically"]
+__all__ = ["privacy_line", "render_partner_report", "render_practice_report", "save_atomically"]
 
 #: Colour-blind-safe palette (Okabe–Ito), used in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -441,6 +441,20 @@ def render_practice_report(report: PracticeReport) -> bytes:
 
 
 # --------------------------------------------------------------------------- partner report
+def privacy_line(report: PartnerReport) -> str:
+    """Exactly what was done to keep people from being identified (printed on the report)."""
+    count = len(report.removed)
+    removed = (f"{count} such detail{'s were' if count != 1 else ' was'} removed" if count
+               else "none was found")
+    feedback = ("Feedback is printed only where the person giving it agreed that it may be shared with "
+                "you. Before printing, we searched it for phone numbers, e-mail addresses, NHS and CHI "
+                "numbers, postcodes, the names of our staff and names given with a title such as "
+                f"\u201cMrs\u201d or \u201cDr\u201d, and {removed}." if report.feedback else
+                "No feedback is included.")
+    return ("The figures are counts: we do not record patients' names or details with signposting. "
+            + feedback)
+
+
 def render_partner_report(report: PartnerReport) -> bytes:
     """A report to give to a community organisation: how many people the practice signposted to
     each of its services, what happened, and the feedback the practice chose to share."""
@@ -460,7 +474,8 @@ def render_partner_report(report: PartnerReport) -> bytes:
         _p("Thank you for the support you give to people from our practice. This report shows how many "
            f"people we signposted to your services between {show_date(report.date_from)} and "
            f"{show_date(report.date_to)}, what we heard happened next, and feedback people were happy for us "
-           "to pass on. It contains no names or other details that could identify anyone.", st.body),
+           "to pass on.", st.body),
+        _p(privacy_line(report), st.body),
     ]
     t = report.totals
     story.append(_p("People we signposted to you", st.h2))

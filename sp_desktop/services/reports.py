@@ -35,8 +35,10 @@ from sp_desktop.db.models import (
     Staff,
     signposting_reason,
 )
-from sp_desktop.domain.enums import Experience, Outcome, SignpostingMethod
+from sp_desktop.domain.enums import AuditAction, Experience, Outcome, SignpostingMethod
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.scrub import Removed, scrub
+from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
 from sp_desktop.services.settings import read_settings
 from sp_desktop.services.signposting import ONS4_LOWER_IS_BETTER, ONS4_QUESTIONS
@@ -300,6 +302,8 @@ class PartnerReport:
     services: tuple[PartnerServiceFigures, ...]
     totals: OutcomeCounts
     feedback: tuple[SharedFeedback, ...]
+    removed: tuple[Removed, ...] = ()
+    """What was taken out of the shared feedback before printing (for the preview; never printed)."""
 
     @property
     def period_text(self) -> str:
@@ -575,8 +579,12 @@ class ReportService:
                        "Give more of the name, or the number.")
 
     def partner_report(self, organisation_id: int, date_from: date, date_to: date) -> PartnerReport:
+        """The report for one organisation. Managers and above (`Permission.PARTNER_REPORT`): it
+        leaves the practice. Feedback is only what the person recording it ticked as shareable,
+        with phone numbers, e-mail addresses, NHS and CHI numbers, postcodes, staff names and
+        titled names removed (`domain.scrub`; listed in `removed`). Audited, in one transaction."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with self.ctx.write(Permission.PARTNER_REPORT) as s:
             settings = read_settings(s)
             org = s.get(Organisation, organisation_id)
             if org is None:
@@ -591,21 +599,34 @@ class ReportService:
             totals_row = s.execute(base.add_columns(func.count(distinct(Signposting.id)).label("people"),
                                                     *_outcome_columns())).one()
             y, m = _year_month()
-            feedback = tuple(SharedFeedback(f"{MONTHS[int(r.m) - 1]} {int(r.y)}", r.name, r.experience,
-                                            r.experience_note.strip())
-                             for r in s.execute(
+            staff_names = list(s.scalars(select(Staff.name)))
+            rows = list(s.execute(
                                  base.add_columns(y, m, Service.name, SignpostingItem.experience,
                                                   SignpostingItem.experience_note)
                                  .where(SignpostingItem.share_feedback.is_(True),
                                         SignpostingItem.experience_note.is_not(None),
                                         func.trim(SignpostingItem.experience_note) != "")
                                  .order_by(Signposting.occurred_on, SignpostingItem.id)))
+            shared: list[SharedFeedback] = []
+            removed: list[Removed] = []
+            for r in rows:
+                text, found = scrub(r.experience_note.strip(), staff_names)
+                removed += found
+                month = f"{MONTHS[int(r.m) - 1]} {int(r.y)}"
+                shared.append(SharedFeedback(month, r.name, r.experience, text))
+            feedback = tuple(shared)
+            audit.record(s, self.ctx, AuditAction.REPORT, "organisation", org.id, org.name,
+                         {"partner_report": [None, f"{show_date(date_from)} to {show_date(date_to)}"]},
+                         summary=(f"made a partner report for {org.name}, {show_date(date_from)} to "
+                                  f"{show_date(date_to)}: {len(feedback)} shared feedback, "
+                                  f"{len(removed)} identifying detail(s) removed"),
+                         organisation_id=org.id)
             return PartnerReport(
                 practice_name=settings.practice_name, practice_address=settings.address_lines,
                 practice_phone=settings.practice_phone, organisation_id=org.id, organisation_name=org.name,
                 date_from=date_from, date_to=date_to, generated_on=self.ctx.today(),
                 people=int(totals_row.people or 0), services=tuple(per_service), totals=_counts(totals_row),
-                feedback=feedback)
+                feedback=feedback, removed=tuple(removed))
 
 
 __all__ = [

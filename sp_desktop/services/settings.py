@@ -34,6 +34,15 @@ class PracticeSettings:
     backups_keep_daily: int = 7
     backups_keep_weekly: int = 4
     default_leaflet_format: str = "standard"
+    # Retention (services/retention.py runs it at start-up and daily; docs/data-safety.md gives the reasons)
+    outcome_note_retention_days: int = 365  # outcome notes and feedback, after the signposting date
+    signposting_retention_days: int = 1095  # whole signposting (referral) records: three years
+
+    @property
+    def longest_retention_days(self) -> int:
+        """No backup is kept longer than this (services.retention rotates every kind of backup)."""
+        return max(self.patient_reference_retention_days, self.outcome_note_retention_days,
+                   self.signposting_retention_days)
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -55,7 +64,9 @@ def _validate(values: dict[str, Any]) -> None:
         errors["practice_name"] = "Enter the practice name (it is printed on every leaflet)."
     for key, low, high in (("review_interval_months", 1, 60), ("review_due_soon_days", 1, 365),
                            ("idle_lock_minutes", 0, 240), ("patient_reference_retention_days", 1, 3650),
-                           ("backups_keep_daily", 1, 60), ("backups_keep_weekly", 0, 52)):
+                           ("backups_keep_daily", 1, 60), ("backups_keep_weekly", 0, 52),
+                           ("outcome_note_retention_days", 1, 3650),
+                           ("signposting_retention_days", 30, 3650)):
         if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = f"Must be a whole number from {low} to {high}."
     if errors:

@@ -8,8 +8,9 @@ worker; the ONS4 personal wellbeing scores (before/after) belong to the record.
 This is not a patient record. Patient references are off by default; an administrator may
 allow a short practice-internal reference (a record number, never a name or address). With the
 setting off, nothing accepts one. References older than the retention period are removed by
-`purge_expired_references()` (the records stay, anonymised). References never enter the audit
-trail, so a purge leaves no copy behind.
+`purge_expired_references()` (the records stay, anonymised). References, outcome notes and
+wellbeing scores never enter the audit trail (`audit.PATIENT_FIELDS`), so a purge leaves no copy
+behind; `services.retention` runs the purges by itself.
 """
 
 from __future__ import annotations
@@ -851,6 +852,10 @@ class SignpostingFollowUps:
                            "record. Reload.")
         if sp.follow_up_done:
             raise ValidationFailed({"done": "This follow-up was already marked done."})
+        if note.strip():  # it would say how the patient is; nothing here keeps patient text
+            raise ValidationFailed({"note": "A note is not kept on a signposting follow-up, because it would "
+                                            "describe the patient. Leave the note empty, and record how it "
+                                            "went as the outcome on the Signposting page."})
         sp.follow_up_done = True
         names = session.scalars(select(Service.name)
                                 .join(SignpostingItem, SignpostingItem.service_id == Service.id)
@@ -858,7 +863,7 @@ class SignpostingFollowUps:
         label = _label(list(names), sp.occurred_on)
         audit.record(session, ctx, AuditAction.UPDATE, "signposting", sp.id, label,
                      {"follow_up_done": [False, True]},
-                     summary="follow-up done" + (f": {note}" if note else ""))
+                     summary="follow-up done")
 
 
 __all__ = [

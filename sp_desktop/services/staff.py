@@ -10,6 +10,14 @@ paused for `lockout_delay(failures)` (30 seconds, doubling with each further fai
 `locked_until`) and measured with the service clock, so restarting the app does not reset them
 and tests need no sleeping. While paused, no password is even checked.
 
+Guessing can never leave the practice without a usable administrator: when the account being
+guessed is an administrator and no OTHER administrator could sign in now, its pause is capped at
+`LAST_ADMIN_LONGEST_PAUSE` (one minute: still at most a guess a minute, each an Argon2 check). And an
+administrator can always recover on the PC itself: `sp-desktop staff recover NAME` sets a new
+password for an administrator of the local database without signing in, because it needs what only
+the person who looks after the PC has: the right to change the data folder (user-only files,
+sp_desktop.private_files). `Authenticator.recover_administrator` does it, audited.
+
 `Authenticator` is used before anyone is signed in (the sign-in window, `--user` on the command
 line, the first administrator of a new practice). `StaffService` manages accounts and needs
 the administrator role, except `change_own_password()`.
@@ -17,6 +25,7 @@ the administrator role, except `change_own_password()`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +44,8 @@ from sp_desktop.services.base import Actor, NotFound, Permission, ServiceContext
 FREE_ATTEMPTS = 3
 FIRST_PAUSE = timedelta(seconds=30)
 LONGEST_PAUSE = timedelta(minutes=15)
+#: The longest pause for an administrator when no other administrator could sign in.
+LAST_ADMIN_LONGEST_PAUSE = timedelta(minutes=1)
 MIN_PASSWORD_LENGTH = 8
 
 _COMMON_PASSWORDS = frozenset({
@@ -151,6 +162,19 @@ def _active_admins(session: Session, with_password: bool = True) -> int:
     return int(session.scalar(q) or 0)
 
 
+def _other_usable_admins(session: Session, staff: Staff, now: datetime) -> int:
+    """Administrators other than `staff` who could sign in now (active, a password, not paused)."""
+    q = (select(func.count()).select_from(Staff)
+         .where(Staff.id != staff.id, Staff.active.is_(True), Staff.app_role == AppRole.ADMINISTRATOR,
+                Staff.password_hash.is_not(None))
+         .where((Staff.locked_until.is_(None)) | (Staff.locked_until <= now)))
+    return int(session.scalar(q) or 0)
+
+
+class RecoveryRefused(PermissionError):
+    """The local administrator recovery cannot be used here; the message says why."""
+
+
 def _validate_new(session: Session, name: str, job_role: str, password: str | None,
                   staff_id: int | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -250,6 +274,9 @@ class Authenticator:
             except (VerifyMismatchError, VerificationError, InvalidHashError):
                 staff.failed_attempts = (staff.failed_attempts or 0) + 1
                 delay = lockout_delay(staff.failed_attempts)
+                if delay > LAST_ADMIN_LONGEST_PAUSE and staff.app_role is AppRole.ADMINISTRATOR \
+                        and _other_usable_admins(s, staff, now) == 0:
+                    delay = LAST_ADMIN_LONGEST_PAUSE  # guessing must not lock the practice out
                 if delay:
                     staff.locked_until = now + delay
                     failure = SignInFailed(
@@ -278,6 +305,44 @@ class Authenticator:
         if failure is not None:
             raise failure  # after the commit, so the count and the pause are kept
         return actor
+
+
+    def recover_administrator(self, name: str, new_password: str, who: str) -> Actor:
+        """`sp-desktop staff recover`: a new password for an administrator of the LOCAL database,
+        without signing in; the pause and wrong-password count are cleared and it is audited.
+
+        The safeguard is the file system: only someone who may change this PC's data folder (user-only
+        permissions) can run it against the file. Refused for a PostgreSQL server (its own administrator
+        manages accounts there) and for accounts that are not administrators."""
+        path = self.ctx.db.sqlite_path
+        if path is None:
+            raise RecoveryRefused("Recovery on this PC works only for the directory kept in a file on this "
+                                  "PC. On a practice server, another administrator can reset the password, "
+                                  "or whoever looks after the server can.")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise RecoveryRefused(f"You may not change {path}, so you cannot recover an account from it. Run "
+                                  "this as the Windows or computer account that uses sp_desktop on this PC.")
+        problem = check_password_rules(new_password, name)
+        with self.ctx.db.write(self.ctx.clock) as s:
+            staff = _find_by_name(s, name)
+            if staff is None:
+                raise RecoveryRefused(f"There is no staff account called “{' '.join(name.split())}”. "
+                                      "`sp-desktop staff list --all` shows them all.")
+            if staff.app_role is not AppRole.ADMINISTRATOR:
+                raise RecoveryRefused(f"{staff.name} is not an administrator. Recovery is only for "
+                                      "administrators; an administrator can reset anyone else's password.")
+            if problem:
+                raise ValidationFailed({"password": problem})
+            staff.password_hash = hash_password(new_password)
+            staff.failed_attempts = 0
+            staff.locked_until = None
+            staff.active = True
+            actor = Actor(staff.id, staff.name, staff.app_role)
+            recovery = Actor(None, f"local recovery on this PC ({who})"[:120], AppRole.ADMINISTRATOR)
+            audit.record(s, self.ctx.as_actor(recovery), AuditAction.UPDATE, "staff", staff.id, staff.name,
+                         summary="administrator password reset on this PC by someone with access to the "
+                                 "data folder (sp-desktop staff recover); sign-in pause lifted")
+            return actor
 
 
 # --------------------------------------------------------------------------- managing accounts
@@ -422,7 +487,8 @@ def describe_pause(member: StaffMember, now: datetime) -> str:
 
 
 __all__ = [
-    "FREE_ATTEMPTS", "Authenticator", "SignInFailed", "SignInName", "StaffForm", "StaffMember",
+    "FREE_ATTEMPTS", "LAST_ADMIN_LONGEST_PAUSE", "Authenticator", "RecoveryRefused",
+    "SignInFailed", "SignInName", "StaffForm", "StaffMember",
     "StaffService",
     "check_password_rules", "describe_pause", "hash_password", "lockout_delay",
 ]

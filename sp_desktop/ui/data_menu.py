@@ -119,6 +119,11 @@ class DataActions(QObject):
         self.import_action.setStatusTip("Import organisations and services from a spreadsheet or an Open "
                                         "Referral feed")
         self.import_action.triggered.connect(self.import_data)
+        self.import_categories_action = QAction("Import &categories…", window)
+        self.import_categories_action.setObjectName("action_import_categories")
+        self.import_categories_action.setStatusTip("Add the terms of an Open Referral taxonomy file to the "
+                                                   "practice's categories")
+        self.import_categories_action.triggered.connect(self.import_categories)
         self.export_action = QAction("&Export…", window)
         self.export_action.setObjectName("action_export")
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
@@ -133,6 +138,8 @@ class DataActions(QObject):
         self.restore_action.setStatusTip("Replace the directory with a backup (the current data is kept)")
         self.restore_action.triggered.connect(self.restore)
         actions = [self.export_action]
+        if can(actor, Permission.EDIT_CATEGORIES):
+            actions.insert(0, self.import_categories_action)
         if can(actor, Permission.IMPORT):
             actions.insert(0, self.import_action)
         if can(actor, Permission.BACKUP_RESTORE):
@@ -186,6 +193,31 @@ class DataActions(QObject):
         wizard.imported.connect(lambda _result: self.window.data_changed.emit(SOURCE_KEY))
         wizard.exec()
         wizard.deleteLater()
+
+    def import_categories(self) -> None:
+        """A taxonomy file's terms as categories: a small file, read and added in the background."""
+        from sp_desktop.services.categories import CategoryService, TaxonomyFileError
+
+        chosen = messages.open_file(self.window, "Import categories from a taxonomy file",
+                                    "Taxonomy terms (*.json);;All files (*)")
+        if not chosen:
+            return
+        path = Path(chosen)
+
+        def work(_progress: Any) -> Any:
+            return CategoryService(self.ctx).import_taxonomy(path)
+
+        def done(result: Any) -> None:
+            self.window.data_changed.emit(SOURCE_KEY)
+            messages.inform(self.window, "Categories imported", result.describe())
+
+        def failed(exc: BaseException, details: str) -> None:
+            if isinstance(exc, (TaxonomyFileError, PermissionError)):
+                messages.error(self.window, "These categories cannot be imported", str(exc))
+            else:
+                messages.error(self.window, "Something went wrong", str(exc), details)
+
+        run_with_progress(self.window, self.window.tasks, "Importing categories…", work, done, failed)
 
     def export_data(self) -> None:
         chosen = ExportDialog.ask(self.window)

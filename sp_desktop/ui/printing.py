@@ -27,8 +27,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 from sp_desktop.services.tasks import Cancelled, Progress, check
 from sp_desktop.ui import messages
 
-#: Documents with at least this many pages print in the background with a progress bar.
-LARGE_DOCUMENT_PAGES = 3
+#: Documents with at least this many pages print in the background with a progress bar: every
+#: document - a single page rendered at 600 dpi takes longer than the window may stand still.
+LARGE_DOCUMENT_PAGES = 1
 #: Pages are rendered at the printer's resolution, but never finer than this (memory and time).
 MAX_DPI = 600
 #: Height of each rendered band, in pixels.
@@ -130,6 +131,19 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
         pages = _pages_to_print(printer, doc.document.pageCount())
         if not pages:
             raise PrintError("The chosen page range has no pages in this document. Choose “All” pages.")
+        target = printer.outputFileName()
+        if (printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and target
+                and len(pages) == doc.document.pageCount()):
+            # "Print to file" as PDF: the document itself, vector and searchable (a few dozen KB),
+            # not a picture of each page.
+            check(progress, 0, 1, "Saving the PDF…")
+            try:
+                write_atomically(Path(target), data)
+            except OSError as exc:
+                raise PrintError(f"The PDF could not be written to {target}: {exc.strerror or exc}. "
+                                 "Choose another folder and try again.") from exc
+            check(progress, 1, 1, "Saved.")
+            return len(pages)
         printer.setFullPage(True)  # the PDF page has its own margins: place it on the whole sheet
         painter = QPainter()
         if not painter.begin(printer):

@@ -30,14 +30,17 @@ WEEKLY_CHECK_DELAY_MS = 5_000
 
 def ask_damaged(parent: QWidget | None, report: integrity.DamageReport) -> str:
     """"restore", "empty" or "quit". Replaced in tests (like `sp_desktop.ui.messages`)."""
-    box = QMessageBox(QMessageBox.Icon.Critical, "The directory database is damaged", report.message,
+    box = QMessageBox(QMessageBox.Icon.Critical, report.title, report.message,
                       QMessageBox.StandardButton.NoButton, parent)
-    box.setDetailedText("What SQLite found:\n" + "\n".join(report.problems[:20]))
+    box.setObjectName("damaged_database")
+    heading = ("Why sp_desktop thinks the directory was here:" if report.kind == "missing"
+               else "What SQLite found:")
+    box.setDetailedText(heading + "\n" + "\n".join(report.problems[:20]))
     restore = None
     if report.backup is not None:
         restore = box.addButton(f"Restore the backup from {report.backup.when}",
                                 QMessageBox.ButtonRole.AcceptRole)
-    empty = box.addButton("Start with an empty directory", QMessageBox.ButtonRole.DestructiveRole)
+    empty = box.addButton("Start a new, empty directory", QMessageBox.ButtonRole.DestructiveRole)
     quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore or quit_)
     box.setEscapeButton(quit_)
@@ -56,7 +59,7 @@ def open_runtime_interactive(args: argparse.Namespace, parent: QWidget | None = 
             return (opener or open_runtime)(args)
         except DamagedDatabase as exc:
             report = exc.report
-            log.error("damaged database put aside: %s -> %s (%s)", report.database, report.moved_to,
+            log.error("%s: %s -> %s (%s)", report.title, report.database, report.moved_to,
                       "; ".join(report.problems[:5]))
             choice = ask_damaged(parent, report)
             if choice == "restore" and report.backup is not None:
@@ -72,12 +75,14 @@ def open_runtime_interactive(args: argparse.Namespace, parent: QWidget | None = 
                                 f"The directory was restored from the backup of {report.backup.when}. "
                                 "Changes made after that time will need to be made again.")
             elif choice == "empty":
-                if messages.confirm(parent, "Start with an empty directory?",
-                                    "sp_desktop will start with an empty directory. The damaged file stays "
-                                    f"where it was put:\n{report.moved_to}",
-                                    yes="Start empty", no="Go back"):
+                kept = (f"The damaged file stays where it was put:\n{report.moved_to}" if report.moved_to
+                        else "The backups stay where they are.")
+                text = ("sp_desktop will start a new, empty directory: no organisations, services or "
+                        f"staff accounts, and whoever is at this PC sets up the first administrator. {kept}")
+                if messages.confirm(parent, "Start a new, empty directory?", text,
+                                    yes="Start a new, empty directory", no="Go back"):
                     integrity.start_empty(report.database.parent)
-                    log.warning("started with an empty directory after damage (%s kept)", report.moved_to)
+                    log.warning("started a new, empty directory (%s: %s kept)", report.kind, report.moved_to)
             else:
                 return None
         except StartupError as exc:
@@ -202,6 +207,41 @@ __all__ = ["after_show", "ask_damaged", "check_database", "install_database_chec
            "open_runtime_interactive"]
 
 
+# --------------------------------------------------------------------------- retention while open
+RETENTION_EVERY_MS = 24 * 60 * 60 * 1000
+
+
+def run_retention_now(window: Any) -> Any:
+    """Apply the retention periods in the background (services.retention), as the app itself."""
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.retention import RetentionService
+
+    runtime = window.runtime
+    service = RetentionService(runtime.context(SYSTEM), runtime.paths)
+
+    def done(result: Any) -> None:
+        if result.purged or result.backups_deleted or result.backups_cleaned:
+            log.info("retention: %s", result.describe())
+            window.data_changed.emit("")
+
+    def failed(exc: BaseException, tb: str) -> None:
+        log.error("retention could not run: %s\n%s", exc, tb)
+
+    return window.tasks.start(lambda progress: service.run(), done, failed, stop_on_close=True)
+
+
+def install_daily_retention(window: Any) -> QTimer:
+    """For PCs left on: the retention periods are applied once a day while the window is open (they
+    are also applied at every start, in runtime.open_runtime)."""
+    timer = QTimer(window)
+    timer.setObjectName("daily_retention")
+    timer.setInterval(RETENTION_EVERY_MS)
+    timer.timeout.connect(lambda: run_retention_now(window))
+    timer.start()
+    window.retention_timer = timer
+    return timer
+
+
 # --------------------------------------------------------------------------- after the window is shown
 #: Set by the start-up benchmark: quit as soon as the window is shown and the event loop is idle,
 #: printing the seconds since the process started.
@@ -227,6 +267,8 @@ def after_show(window: Any, app: Any) -> None:
         QTimer.singleShot(0, window, lambda: QTimer.singleShot(0, window, report_and_quit))
         return
     install_database_check(window)
+    if not window.runtime.demo:
+        install_daily_retention(window)
     from sp_desktop.ui.crash import offer_drafts
 
     runtime = window.runtime

@@ -242,11 +242,11 @@ class SessionGuard(QObject):
         self._cover()
         self.locked_changed.emit(True)
         while self.locked:
-            result = SignInDialog.ask_unlock(self.runtime.context(), self.actor, self.runtime.demo)
+            result = SignInDialog.ask_unlock(self.runtime.sign_in_context(), self.actor, self.runtime.demo)
             if isinstance(result, Actor):
                 self._unlock()
             elif result == SWITCH_USER:
-                other = SignInDialog.ask(self.runtime.context(), demo=self.runtime.demo)
+                other = SignInDialog.ask(self.runtime.sign_in_context(), demo=self.runtime.demo)
                 if other is not None and self._replace_window(other, from_lock=True):
                     self._unlock()
             else:  # "Close sp_desktop"
@@ -297,7 +297,7 @@ class SessionGuard(QObject):
 
     def switch_user(self) -> None:
         """Someone else wants to use this PC: sign them in and rebuild the window for them."""
-        actor = SignInDialog.ask(self.runtime.context(), demo=self.runtime.demo, parent=self.window)
+        actor = SignInDialog.ask(self.runtime.sign_in_context(), demo=self.runtime.demo, parent=self.window)
         if actor is None:
             return
         if actor.id == self.actor.id and actor.role == self.actor.role:

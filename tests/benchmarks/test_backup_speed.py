@@ -73,7 +73,7 @@ def test_closing_the_window_with_the_days_backup_due(size: int, tmp_path: Path, 
     window.show()
     qtbot.waitExposed(window)
     wall, cpu, _ = _timed(window.close)
-    backups = BackupService(runtime.context(), paths).list_backups()
+    backups = BackupService(runtime.context(SYSTEM), paths).list_backups()
     size_mb = synthetic_database(size).stat().st_size / 1e6
     print(f"\n[benchmark] closing the window at {size:,} services ({size_mb:.0f} MB file), the day's backup "
           f"due: {_fmt(wall, cpu)} (target: a couple of seconds)", flush=True)

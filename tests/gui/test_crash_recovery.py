@@ -22,7 +22,7 @@ from sp_desktop.db.errors import StorageError
 from sp_desktop.db.migrate import sqlite_backup
 from sp_desktop.paths import AppPaths
 from sp_desktop.runtime import Runtime, open_runtime
-from sp_desktop.services.base import FixedClock
+from sp_desktop.services.base import SYSTEM, FixedClock
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
 from sp_desktop.services.health import DamagedDatabase
 from sp_desktop.ui import crash, messages, recovery
@@ -193,7 +193,7 @@ def _args(data_dir: Path) -> argparse.Namespace:
 def _prepare_damaged(tmp_path: Path) -> AppPaths:
     paths = AppPaths(tmp_path / "data")
     rt = open_runtime(_args(paths.data_dir), FixedClock(NOW))
-    DirectoryService(rt.context()).save_organisation(OrganisationForm(name="Paisley Food Bank"))
+    DirectoryService(rt.context(SYSTEM)).save_organisation(OrganisationForm(name="Paisley Food Bank"))
     rt.close()
     sqlite_backup(paths.database_file, paths.backup_dir / "daily.sqlite3")
     corrupt(paths.database_file)
@@ -212,7 +212,7 @@ def test_damaged_database_restore_choice_opens_the_backup(tmp_path: Path, shown:
     runtime = recovery.open_runtime_interactive(_args(paths.data_dir), opener=_opener)
     assert runtime is not None
     try:
-        names = dict(DirectoryService(runtime.context()).organisations()).values()
+        names = dict(DirectoryService(runtime.context(SYSTEM)).organisations()).values()
         assert "Paisley Food Bank" in names
     finally:
         runtime.close()
@@ -236,7 +236,7 @@ def test_damaged_database_start_empty_after_confirming(tmp_path: Path,
     runtime = recovery.open_runtime_interactive(_args(paths.data_dir), opener=_opener)
     assert runtime is not None
     try:
-        assert DirectoryService(runtime.context()).counts()["organisations"] == 0
+        assert DirectoryService(runtime.context(SYSTEM)).counts()["organisations"] == 0
     finally:
         runtime.close()
     assert list(paths.data_dir.glob("directory.damaged-*.sqlite3"))
@@ -262,7 +262,7 @@ def test_damaged_database_dialog_offers_the_backup(qtbot: Any, tmp_path: Path, q
     QTimer.singleShot(100, look_and_close)
     assert recovery.ask_damaged(None, caught.value.report) == "quit"
     assert any(b.startswith("Restore the backup from ") for b in seen["buttons"])
-    assert "Start with an empty directory" in seen["buttons"] and "Quit" in seen["buttons"]
+    assert "Start a new, empty directory" in seen["buttons"] and "Quit" in seen["buttons"]
     assert "damaged" in seen["text"]
 
 

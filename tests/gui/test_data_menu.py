@@ -14,7 +14,7 @@ from sp_desktop.db.engine import Database, sqlite_url
 from sp_desktop.db.models import Organisation, Staff
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.services.backups import BackupService
-from sp_desktop.services.base import Actor
+from sp_desktop.services.base import SYSTEM, Actor
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
 from sp_desktop.ui import data_menu, messages
 from sp_desktop.ui.main_window import MainWindow
@@ -56,14 +56,15 @@ def _menu_texts(window: MainWindow) -> list[str]:
 
 @pytest.mark.parametrize(("role", "expected"), [
     (AppRole.FRONT_DESK, ["&Export…"]),
-    (AppRole.VETTING_LEAD, ["&Import…", "&Export…"]),
-    (AppRole.ADMINISTRATOR, ["&Import…", "&Export…", "Back &up now…", "&Restore from a backup…"]),
+    (AppRole.VETTING_LEAD, ["&Import…", "Import &categories…", "&Export…"]),
+    (AppRole.ADMINISTRATOR, ["&Import…", "Import &categories…", "&Export…", "Back &up now…",
+                             "&Restore from a backup…"]),
 ])
 def test_the_file_menu_offers_what_the_role_allows(open_window, runtime, role, expected):
     window = open_window(runtime, role, f"{role.label} person")
     texts = _menu_texts(window)
-    assert [t for t in texts if t in ("&Import…", "&Export…", "Back &up now…", "&Restore from a backup…")] \
-        == expected
+    assert [t for t in texts if t in ("&Import…", "Import &categories…", "&Export…", "Back &up now…",
+                                      "&Restore from a backup…")] == expected
     assert texts[-1] == "E&xit"
 
 
@@ -75,11 +76,11 @@ def test_back_up_now_and_the_status_bar_note(qtbot, open_window, runtime, said):
     kind, title, text = said[-1]
     assert (kind, title) == ("inform", "Backed up") and "checked: OK" in text
     assert window.backup_label.text() == "✓ Backed up today"
-    assert len(BackupService(runtime.context(), runtime.paths).list_backups()) == 1
+    assert len(BackupService(runtime.context(SYSTEM), runtime.paths).list_backups()) == 1
 
 
 def test_closing_the_window_backs_up_at_most_once_a_day(qtbot, open_window, runtime, said):
-    backups = BackupService(runtime.context(), runtime.paths)
+    backups = BackupService(runtime.context(SYSTEM), runtime.paths)
     window = open_window(runtime)
     window.close()
     assert len(backups.list_backups()) == 1
@@ -101,7 +102,7 @@ def test_the_backup_on_closing_gets_the_quick_check(qtbot, open_window, runtime,
     window = open_window(runtime)
     with caplog.at_level("INFO", logger=data_menu.__name__):
         window.close()
-    [backup] = BackupService(runtime.context(), runtime.paths).list_backups()
+    [backup] = BackupService(runtime.context(SYSTEM), runtime.paths).list_backups()
     assert f"automatic backup on closing: Backed up to {backup.path}" in caplog.text
     assert "quick check: OK" in caplog.text and said == []
 
@@ -114,7 +115,7 @@ def test_the_demo_makes_no_backups(qtbot, open_window, demo_runtime):
 
 
 def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
-    DirectoryService(runtime.context()).save_organisation(OrganisationForm(name="Knit and Natter"))
+    DirectoryService(runtime.context(SYSTEM)).save_organisation(OrganisationForm(name="Knit and Natter"))
     window = open_window(runtime, AppRole.FRONT_DESK, "Rachel Reception")
     monkeypatch.setattr(
         data_menu.ExportDialog, "ask", classmethod(lambda cls, parent: ("hsds-json", False, False))
@@ -125,6 +126,22 @@ def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tm
     assert said[-1][:2] == ("inform", "Export finished")
     page = json.loads((tmp_path / "for the council.json").read_text(encoding="utf-8"))  # suffix added
     assert [o["name"] for o in page["contents"]] == ["Knit and Natter"]
+
+
+def test_import_categories_from_a_taxonomy_file(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
+    from sp_desktop.services.categories import CategoryService
+
+    path = tmp_path / "taxonomy_terms.json"
+    path.write_text(json.dumps([{"id": "t1", "name": "Money"},
+                                {"id": "t2", "name": "Fuel debt", "parent_id": "t1"}]), encoding="utf-8")
+    window = open_window(runtime, AppRole.VETTING_LEAD, "Sam Lead")
+    monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(path))
+    window.data_actions.import_categories_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    assert said[-1][:2] == ("inform", "Categories imported")
+    assert "2 categories added" in said[-1][2]
+    [money] = [n for n in CategoryService(window.ctx).tree() if n.name == "Money"]
+    assert [c.name for c in money.children] == ["Fuel debt"]
 
 
 def test_import_from_the_menu_refreshes_the_directory(
@@ -151,7 +168,7 @@ def test_import_from_the_menu_refreshes_the_directory(
     monkeypatch.setattr(import_wizard.ImportWizard, "exec", drive)
     window.data_actions.import_action.trigger()
     assert changed == ["import"]
-    assert [r.name for r in DirectoryService(runtime.context()).search("knitting").rows] == [
+    assert [r.name for r in DirectoryService(runtime.context(SYSTEM)).search("knitting").rows] == [
         "Knitting circle"
     ]
 
@@ -166,9 +183,9 @@ def _names(path: Path) -> list[str]:
 
 
 def test_restore_from_the_menu_then_the_window_closes(qtbot, open_window, runtime, said, monkeypatch):
-    d = DirectoryService(runtime.context())
+    d = DirectoryService(runtime.context(SYSTEM))
     d.save_organisation(OrganisationForm(name="Knit and Natter"))
-    backup = BackupService(runtime.context(), runtime.paths).back_up_now().path
+    backup = BackupService(runtime.context(SYSTEM), runtime.paths).back_up_now().path
     d.save_organisation(OrganisationForm(name="Added later"))
     window = open_window(runtime)
     monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(backup))
@@ -186,8 +203,8 @@ def test_restore_from_the_menu_then_the_window_closes(qtbot, open_window, runtim
 
 
 def test_a_damaged_backup_is_refused_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tmp_path):
-    DirectoryService(runtime.context()).save_organisation(OrganisationForm(name="Knit and Natter"))
-    good = BackupService(runtime.context(), runtime.paths).back_up_now().path
+    DirectoryService(runtime.context(SYSTEM)).save_organisation(OrganisationForm(name="Knit and Natter"))
+    good = BackupService(runtime.context(SYSTEM), runtime.paths).back_up_now().path
     bad = tmp_path / "damaged.sqlite3"
     bad.write_bytes(good.read_bytes()[:6000])
     window = open_window(runtime)
@@ -196,4 +213,5 @@ def test_a_damaged_backup_is_refused_from_the_menu(qtbot, open_window, runtime, 
     window.data_actions.restore_action.trigger()
     assert said[-1][:2] == ("error", "This backup cannot be restored") and "damaged" in said[-1][2]
     assert window.isVisible()
-    assert [o.name for o in [DirectoryService(runtime.context()).get_organisation(1)]] == ["Knit and Natter"]
+    org = DirectoryService(runtime.context(SYSTEM)).get_organisation(1)
+    assert org.name == "Knit and Natter"

@@ -15,7 +15,7 @@ from sp_desktop.db.models import Staff
 from sp_desktop.domain.accessibility import STAFF_LABELS
 from sp_desktop.domain.enums import AccessRoute, AppRole
 from sp_desktop.runtime import Runtime
-from sp_desktop.services.base import Actor, FixedClock, ServiceContext
+from sp_desktop.services.base import SYSTEM, Actor, FixedClock, ServiceContext
 from sp_desktop.services.directory import DirectoryService, LocationForm, OrganisationForm
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
@@ -163,7 +163,7 @@ def test_add_organisation_and_service_then_find_and_edit_it(qtbot: Any, runtime:
         qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert asked == ["Add a service"]
 
-    directory = DirectoryService(runtime.context())
+    directory = DirectoryService(runtime.context(SYSTEM))
     [(org_id, org_name)] = directory.organisations()
     org = directory.get_organisation(org_id)
     assert org_name == "Wester Glen Men's Shed"

@@ -26,7 +26,7 @@ from sp_desktop.domain.enums import (
     VettingStatus,
 )
 from sp_desktop.runtime import Runtime
-from sp_desktop.services.base import Actor, FixedClock
+from sp_desktop.services.base import SYSTEM, Actor, FixedClock
 from sp_desktop.services.directory import (
     DirectoryService,
     OrganisationForm,
@@ -111,7 +111,7 @@ def names(page: DirectoryPage) -> list[str]:
 
 # ---------------------------------------------------------------------------------------- the model
 def test_table_model_passes_qtmodeltester_with_real_rows(qtmodeltester: Any, demo_runtime: Runtime) -> None:
-    rows = DirectoryService(demo_runtime.context()).search("").rows
+    rows = DirectoryService(demo_runtime.context(SYSTEM)).search("").rows
     assert len(rows) >= 100
     model = ServiceTableModel()
     model.set_rows(rows)
@@ -122,7 +122,7 @@ def test_table_model_passes_qtmodeltester_with_real_rows(qtmodeltester: Any, dem
 
 
 def test_vetting_column_shows_text_and_symbol_never_colour_alone(demo_runtime: Runtime) -> None:
-    rows = DirectoryService(demo_runtime.context()).search("debt").rows
+    rows = DirectoryService(demo_runtime.context(SYSTEM)).search("debt").rows
     model = ServiceTableModel()
     model.set_rows(rows)
     texts = {model.index(r, COL_VETTING).data() for r in range(model.rowCount())}
@@ -147,7 +147,7 @@ def test_the_match_count_belongs_to_the_directory(qtbot: Any, open_window: Any,
     window = open_window(demo_runtime)
     page = page_of(window)
     type_search(qtbot, page, "debt")
-    total = DirectoryService(demo_runtime.context()).search("debt").total
+    total = DirectoryService(demo_runtime.context(SYSTEM)).search("debt").total
     assert window.match_label.text() == f"{total} services match"
     window.show_page("network")
     assert window.match_label.text() == "", "the Network page matches no services"
@@ -166,7 +166,7 @@ def test_typing_debt_shows_debt_services_first(qtbot: Any, open_window: Any, dem
     flags = ["debt" in r.name.lower() for r in rows]
     assert flags == sorted(flags, reverse=True)
     assert any("Debt advice" in r.categories for r in rows[:3])
-    total = DirectoryService(demo_runtime.context()).search("debt").total
+    total = DirectoryService(demo_runtime.context(SYSTEM)).search("debt").total
     assert window.match_label.text() == f"{total} services match"
     # the best match is selected and shown in the detail pane
     assert page.selected_service_id() == rows[0].id
@@ -199,7 +199,7 @@ def test_filters_narrow_the_results(qtbot: Any, open_window: Any, demo_runtime: 
 
     combo.setCurrentIndex(0)
     page.filters.age.setValue(8)
-    assert all((r.id in {x.id for x in DirectoryService(demo_runtime.context())
+    assert all((r.id in {x.id for x in DirectoryService(demo_runtime.context(SYSTEM))
                          .search("", SearchFilters(age=8)).rows}) for r in page.model.rows())
     assert len(page.model.rows()) < everything
 
@@ -393,7 +393,7 @@ def test_detail_pane_reads_like_the_leaflet_then_staff_section(qtbot: Any, open_
     row = page.model.rows()[0]
     assert row.name == "Debt advice appointments"
     text = page.detail.toPlainText()
-    detail = DirectoryService(demo_runtime.context()).get_service(row.id)
+    detail = DirectoryService(demo_runtime.context(SYSTEM)).get_service(row.id)
     vetting = detail.organisation.vetting_status
     for expected in ("Debt advice appointments", f"Run by {detail.organisation.name}", "What it is",
                      "Who it is for", "Cost", "Free", "How to get in touch", "When and where",
@@ -483,7 +483,7 @@ def test_vetting_lead_archives_a_service_with_a_reason(qtbot: Any, open_window: 
     with qtbot.waitSignal(page.changed):
         page.archive_action.trigger()
     assert target.id not in [r.id for r in page.model.rows()]
-    assert DirectoryService(demo_runtime.context()).get_service(target.id).archived
+    assert DirectoryService(demo_runtime.context(SYSTEM)).get_service(target.id).archived
     # shown again (marked archived) with the archived status filter, and can be restored
     page.filters.status.setCurrentIndex(page.filters.status.count() - 1)
     assert page.select_service(target.id)
@@ -498,7 +498,7 @@ def _health_for(ctx: Any, rows: Any) -> Any:
 
 def test_relationship_column_shows_text_and_symbol_and_sorts_strong_first(qtmodeltester: Any,
                                                                           demo_runtime: Runtime) -> None:
-    ctx = demo_runtime.context()
+    ctx = demo_runtime.context(SYSTEM)
     rows = DirectoryService(ctx).search("").rows
     health = _health_for(ctx, rows)
     assert {h.level for h in health.values()} == set(RelationshipHealth), "the demo has every level"
@@ -621,7 +621,7 @@ def test_a_thousand_rows_with_relationship_health_sort_and_scroll(qtbot: Any, op
     page.refresh()
     seconds = time.perf_counter() - start
     print(f"\n1,000 rows: search, relationship health, model and detail pane in {seconds * 1000:.0f} ms")
-    total = DirectoryService(big_runtime.context()).search("").total
+    total = DirectoryService(big_runtime.context(SYSTEM)).search("").total
     assert total > RESULT_LIMIT
     assert page.model.rowCount() == RESULT_LIMIT
     assert window.match_label.text() == f"Showing first 1,000 of {total:,} matching services"

@@ -205,6 +205,8 @@ def test_receptionist_prints_a_debt_leaflet_without_the_mouse(
     assert basket(window).service_ids() == [chosen.id]
     assert basket(window).chosen_format() is LeafletFormat.STANDARD
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    # printing runs on the task runner (the window never waits for it)
+    qtbot.waitUntil(lambda: nav_text(window, "basket") == "Leaflet basket (0)", timeout=30000)
     # the print dialog (replaced) was asked once, titled with the Standard format
     assert len(printed) == 1 and "Standard (A4)" in printed.titles[0]
     reader = PdfReader(str(printed[0]))
@@ -231,8 +233,12 @@ def test_printed_pages_match_the_leaflet(qtbot: Any, open_window: Any, demo_runt
     assert expected is not None
     pdf = expected.pdf()
     page.print_leaflet(window)
+    qtbot.waitUntil(lambda: page.count() == 0, timeout=30000)
     assert len(printed) == 1
     out = printed[0]
+    # to a PDF printer: the leaflet itself (vector, searchable), well under 1 MB
+    assert out.stat().st_size < 1_000_000
+    assert (PdfReader(str(out)).pages[0].extract_text() == PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert len(PdfReader(str(out)).pages) == len(PdfReader(io.BytesIO(pdf)).pages)
     original, on_paper = render_page(pdf), render_page(out)
     assert dark_fraction(on_paper) > 0.01  # not a blank page
@@ -337,9 +343,10 @@ def test_ctrl_p_with_an_empty_basket_prints_the_selected_service(qtbot: Any, ope
     chosen = page.selected_row()
     assert chosen is not None
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    bpage = basket(window)
+    qtbot.waitUntil(lambda: bpage.last is not None, timeout=30000)  # printed on the task runner
     assert len(printed) == 1
     # "Put back the last leaflet" undoes the emptying
-    bpage = basket(window)
     assert bpage.count() == 0 and bpage.last is not None
     bpage.restore_last()
     assert bpage.service_ids() == [chosen.id]
@@ -480,6 +487,76 @@ def test_screenshots_of_the_basket_and_the_preview(qtbot: Any, open_window: Any,
 
     qtbot.waitUntil(painted, timeout=10000)
     dialog.close()
+
+
+# --------------------------------------------------------------------------- issue 14
+def test_preview_names_characters_that_cannot_be_printed_and_asks_before_printing(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, answers: dict[str, Any], tmp_path: Path) -> None:
+    window = open_window(demo_runtime, "Dr Gordon Gill")
+    page = basket(window)
+    assert page.add_service(service_id(demo_runtime, "Debt advice appointments"))
+    page.note.setPlainText("See you on Tuesday \U0001F44D")
+    page.preview()
+    dialog = page.preview_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    text = " ".join(w.text() for w in dialog.findChildren(type(dialog.page_label))
+                    if w.objectName() == "preview_missing")
+    assert "U+1F44D" in text and "THUMBS UP SIGN" in text and "Personal note" in text
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+    assert dialog.print_anyway is not None and dialog.print_anyway.accessibleName()
+    qtbot.keyClick(dialog.print_anyway, Qt.Key.Key_Space)  # keyboard: tick "Print anyway"
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    dialog.reject()
+
+
+def test_copy_as_text_message_fits_three_sms(qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
+    from sp_desktop.leaflets.render import sms_length
+
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = basket(window)
+    for name in ("Debt advice appointments", "Debt and benefits drop-in"):
+        assert page.add_service(service_id(demo_runtime, name))
+    assert page.sms_button.isEnabled() and page.sms_button.accessibleName()
+    window.show_page("basket")
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(page, Qt.Key.Key_M, keys)
+    copied = QApplication.clipboard().text()
+    used, limit = sms_length(copied)
+    assert "Debt advice appointments" in copied and used <= limit
+
+
+def test_the_partner_report_button_is_for_managers_only(qtbot: Any, open_window: Any,
+                                                        demo_runtime: Runtime) -> None:
+    for name, allowed in (("Rachel Reception", False), ("Dr Gordon Gill", False), ("Lena Link", True)):
+        window = open_window(demo_runtime, name)
+        page = window.show_page("reports")
+        qtbot.waitUntil(lambda p=page: p.pdf_button.isEnabled(), timeout=30000)
+        assert page.partner_button.isEnabled() is allowed, name
+        if not allowed:
+            assert "vetting lead or administrator" in page.partner_button.toolTip()
+        window.close()
+
+
+def test_the_basket_makes_the_leaflet_in_a_language_the_practice_has_typed(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+    from sp_desktop.services.staff import Authenticator
+
+    manager = Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo")
+    admin = demo_runtime.context(manager)
+    LeafletLanguageService(admin).save_language("pl", "Polski (Polish)",
+                                                {"title": "Wsparcie, które może pomóc"})
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = basket(window)
+    window.show_page("basket")
+    assert page.language.isEnabled() and page.language.accessibleName()
+    page.language.setCurrentIndex(page.language.findData("pl"))
+    assert page.add_service(service_id(demo_runtime, "Debt advice appointments"))
+    prepared = page.prepare()
+    assert prepared is not None
+    text = squash(pdf_text(prepared.pdf()))
+    assert squash("Wsparcie, które może pomóc") in text
+    assert squash("in English: no translation yet") in text  # no Polish for this service yet
 
 
 def test_the_basket_saves_an_accessible_version_with_the_keyboard(qtbot: Any, open_window: Any,

@@ -45,7 +45,7 @@ def test_overdue_note_follows_a_change_on_another_pc(qtbot: Any, demo_runtime: R
     qtbot.waitExposed(window)
     adapter = watch_for_changes(window, demo_runtime.db, interval_ms=50)
     assert adapter is not None
-    overdue = _overdue_ids(demo_runtime.context())
+    overdue = _overdue_ids(demo_runtime.context(SYSTEM))
     assert len(overdue) >= 2
     assert overdue_text(len(overdue)) in _note(window)
 
@@ -81,7 +81,7 @@ def test_overdue_note_follows_even_while_the_page_keeps_unsaved_edits(qtbot: Any
     qtbot.waitExposed(window)
     adapter = watch_for_changes(window, demo_runtime.db, interval_ms=50)
     assert adapter is not None
-    overdue = _overdue_ids(demo_runtime.context())
+    overdue = _overdue_ids(demo_runtime.context(SYSTEM))
     qtbot.keyClicks(window.page("editing").box, "half-typed note")
 
     _suspend_elsewhere(demo_runtime, overdue[0])

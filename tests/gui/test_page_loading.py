@@ -20,7 +20,7 @@ from sp_desktop.ui.main_window import MainWindow
 
 
 def _window(qtbot: Any, runtime: Runtime) -> MainWindow:
-    actor = Authenticator(runtime.context()).sign_in("Mary Manager", "demo")  # the demo's administrator
+    actor = Authenticator(runtime.sign_in_context()).sign_in("Mary Manager", "demo")  # demo admin
     assert actor.role is AppRole.ADMINISTRATOR
     window = MainWindow(runtime, runtime.context(actor))
     qtbot.addWidget(window)

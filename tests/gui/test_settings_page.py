@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.runtime import Runtime
+from sp_desktop.services.base import SYSTEM
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.staff import Authenticator, SignInFailed
 from sp_desktop.services.vetting import VettingService
@@ -21,7 +22,7 @@ from sp_desktop.ui.pages.staff_page import NewPasswordDialog, SettingsPage, Staf
 
 
 def _window(qtbot: Any, runtime: Runtime, name: str) -> MainWindow:
-    actor = Authenticator(runtime.context()).sign_in(name, "demo")
+    actor = Authenticator(runtime.sign_in_context()).sign_in(name, "demo")
     window = MainWindow(runtime, runtime.context(actor),
                         specs=[s for s in page_specs() if s.key in ("directory", "reviews", "settings")])
     qtbot.addWidget(window)
@@ -51,7 +52,7 @@ def test_administrator_adds_staff_resets_a_password_and_deactivates(
     monkeypatch.setattr(StaffDialog, "exec", fill_add)
     qtbot.mouseClick(staff.buttons["add"], Qt.MouseButton.LeftButton)
     assert staff.current().name == "Nadia Nurse" and staff.current().role is AppRole.CLINICIAN
-    auth = Authenticator(demo_runtime.context())
+    auth = Authenticator(demo_runtime.sign_in_context())
     assert auth.sign_in("Nadia Nurse", "nurse password 1").role is AppRole.CLINICIAN
 
     answers = iter([("short", "short"), ("nadia's new password", "nadia's new password")])
@@ -106,7 +107,7 @@ def test_practice_settings_form_saves_and_validates(qtbot: Any, demo_runtime: Ru
     assert form.dirty()
     with qtbot.waitSignal(page.changed):
         assert form.save()
-    saved = SettingsService(demo_runtime.context()).get()
+    saved = SettingsService(demo_runtime.context(SYSTEM)).get()
     assert saved.practice_name == "Lindenbrae Medical Practice"
     assert saved.address_lines == ("2 Lindenbrae Road", "Paisley", "PA2 7HN")
     assert saved.idle_lock_minutes == 0 and saved.review_interval_months == 6
@@ -142,3 +143,54 @@ def test_vetting_lead_edits_the_checklist(qtbot: Any, demo_runtime: Runtime,
     items = VettingService(window.ctx).checklist(include_inactive=True)
     food = next(i for i in items if i.code == "food_hygiene_certificate_seen")
     assert food.has_expiry and not food.active
+
+
+def test_leaflet_languages_tab_saves_a_wording_table_and_exports_it(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import json
+
+    from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+    window = _window(qtbot, demo_runtime, "Mary Manager")
+    page: SettingsPage = window.show_page("settings")
+    assert page.practice is not None  # builds the tabs
+    tab = page.languages
+    said: list[str] = []
+    monkeypatch.setattr(messages, "inform", lambda *a: said.append(a[2]))
+    monkeypatch.setattr(messages, "warn", lambda *a, **k: said.append(a[2]))
+    tab.code.setText("pl")
+    tab.name.setText("Polski (Polish)")
+    tab.table.item(0, 1).setText("Wsparcie, które może pomóc")
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone.")  # blank {date} lost
+    assert not tab.save()
+    assert "same blanks" in said[-1]
+    assert LeafletLanguageService(demo_runtime.context(SYSTEM)).languages() == []  # nothing half-saved
+    tab.table.item(list(tab.phrases()).index("checked"), 1).setText("Sprawdzone przez przychodnię {date}.")
+    assert tab.save()
+    assert tab.chooser.currentData() == "pl"
+    wording = LeafletLanguageService(demo_runtime.context(SYSTEM)).wording("pl")
+    assert wording.title == "Wsparcie, które może pomóc" and wording.cost == "Cost"  # English where empty
+    target = tmp_path / "pl.json"
+    monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(target))
+    qtbot.mouseClick(tab.export_button, Qt.MouseButton.LeftButton)
+    assert json.loads(target.read_text(encoding="utf-8"))["phrases"]["title"] == "Wsparcie, które może pomóc"
+    for widget in (tab.chooser, tab.code, tab.name, tab.table, tab.save_button, tab.import_button,
+                   tab.export_button):
+        assert widget.accessibleName()
+
+
+def test_administrator_sets_how_long_notes_and_records_are_kept(qtbot: Any, demo_runtime: Runtime,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _window(qtbot, demo_runtime, "Mary Manager")
+    form = window.show_page("settings").practice
+    monkeypatch.setattr(messages, "inform", lambda *a: None)
+    notes, records = form.widgets["outcome_note_retention_days"], form.widgets["signposting_retention_days"]
+    assert (notes.value(), records.value()) == (365, 1095)  # the defaults docs/data-safety.md explains
+    assert notes.focusPolicy() & Qt.FocusPolicy.TabFocus and records.focusPolicy() & Qt.FocusPolicy.TabFocus
+    records.setFocus()
+    records.selectAll()
+    qtbot.keyClicks(records, "730")
+    notes.setValue(180)
+    assert form.save()
+    saved = SettingsService(demo_runtime.context(SYSTEM)).get()
+    assert (saved.outcome_note_retention_days, saved.signposting_retention_days) == (180, 730)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.runtime import Runtime
-from sp_desktop.services.base import Actor
+from sp_desktop.services.base import SYSTEM, Actor
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.staff import StaffForm, StaffService
 from sp_desktop.ui.dialogs import sign_in_dialog
@@ -33,7 +33,7 @@ PW = "long enough password"
 def accounts(runtime: Runtime) -> dict[str, Actor]:
     from sp_desktop.services.staff import Authenticator
 
-    admin = Authenticator(runtime.context()).create_first_administrator("Mary Manager", PW)
+    admin = Authenticator(runtime.sign_in_context()).create_first_administrator("Mary Manager", PW)
     svc = StaffService(runtime.context(admin))
     rachel = svc.add(StaffForm("Rachel Reception", "Receptionist", AppRole.FRONT_DESK, PW)).actor
     lena = svc.add(StaffForm("Lena Link", "Link worker", AppRole.VETTING_LEAD, PW)).actor
@@ -41,7 +41,7 @@ def accounts(runtime: Runtime) -> dict[str, Actor]:
 
 
 def _dialog(qtbot: Any, runtime: Runtime, **kw: Any) -> SignInDialog:
-    dialog = SignInDialog(runtime.context(), **kw)
+    dialog = SignInDialog(runtime.sign_in_context(), **kw)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -232,13 +232,12 @@ def test_idle_lock_can_be_turned_off(qtbot: Any, guard: SessionGuard, accounts) 
 
 def test_benchmark_start_skips_sign_in_only_on_a_brand_new_database(runtime: Runtime,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from sp_desktop.services.base import SYSTEM
     from sp_desktop.services.staff import Authenticator
 
     monkeypatch.setenv(sign_in_dialog.BENCH_EXIT_ENV, "1")
     monkeypatch.setattr(FirstAdministratorDialog, "ask", classmethod(lambda *a, **k: pytest.fail("asked")))
     assert sign_in(runtime, None) is SYSTEM
-    Authenticator(runtime.context()).create_first_administrator("Mary Manager", PW)
+    Authenticator(runtime.sign_in_context()).create_first_administrator("Mary Manager", PW)
     shown: list[bool] = []
     monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, ctx, demo=False, parent=None:
                                                          shown.append(True)))

@@ -343,8 +343,14 @@ def test_save_pdf_and_csv_from_the_reports_page(qtbot, reports_page, tmp_path, m
     assert f"People signposted (records),{report.records}," in csv_text
 
 
-def test_partner_report_from_the_reports_page(qtbot, reports_page, tmp_path, monkeypatch):
-    page = reports_page
+def test_partner_report_from_the_reports_page(qtbot, admin, reports_page, tmp_path, monkeypatch):
+    # A partner report leaves the practice: a GP's page has the button off; an administrator's has it.
+    _wait_report(qtbot, reports_page)
+    assert not reports_page.partner_button.isEnabled()
+    page = ReportsPage(admin)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
     _wait_report(qtbot, page)
     chosen = {}
 

@@ -32,7 +32,7 @@ ALL_PAGES = ["directory", "basket", "reviews", "followups", "network", "signpost
 
 
 def _window(qtbot: Any, runtime: Runtime, size: tuple[int, int]) -> MainWindow:
-    actor = Authenticator(runtime.context()).sign_in("Mary Manager", "demo")  # the demo's administrator
+    actor = Authenticator(runtime.sign_in_context()).sign_in("Mary Manager", "demo")  # demo admin
     assert actor.role is AppRole.ADMINISTRATOR
     window = MainWindow(runtime, runtime.context(actor))
     qtbot.addWidget(window)
@@ -221,7 +221,7 @@ def test_action_bar_buttons_follow_their_actions(qtbot: Any) -> None:
 def test_the_window_opens_at_the_size_it_was_closed_at(qtbot: Any, demo_runtime: Runtime) -> None:
     first = _window(qtbot, demo_runtime, (1100, 720))
     first.close()
-    actor = Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo")
+    actor = Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo")
     again = MainWindow(demo_runtime, demo_runtime.context(actor))  # no resize: as the app opens it
     qtbot.addWidget(again)
     again.show()
@@ -230,7 +230,7 @@ def test_the_window_opens_at_the_size_it_was_closed_at(qtbot: Any, demo_runtime:
 
 
 def test_the_first_window_is_1280_by_800_on_a_large_screen(qtbot: Any, demo_runtime: Runtime) -> None:
-    actor = Authenticator(demo_runtime.context()).sign_in("Mary Manager", "demo")
+    actor = Authenticator(demo_runtime.sign_in_context()).sign_in("Mary Manager", "demo")
     window = MainWindow(demo_runtime, demo_runtime.context(actor))  # nothing remembered yet
     qtbot.addWidget(window)
     window.show()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog
 from sp_desktop.db.models import Organisation
 from sp_desktop.domain.enums import VettingStatus
 from sp_desktop.runtime import Runtime
-from sp_desktop.services.base import Actor
+from sp_desktop.services.base import SYSTEM, Actor
 from sp_desktop.services.staff import Authenticator
 from sp_desktop.services.vetting import DueKind, VettingService
 from sp_desktop.ui import messages
@@ -32,7 +32,7 @@ SCREENSHOT_DIR_ENV = "SP_DESKTOP_SCREENSHOT_DIR"
 
 
 def _actor(runtime: Runtime, name: str) -> Actor:
-    return Authenticator(runtime.context()).sign_in(name, "demo")
+    return Authenticator(runtime.sign_in_context()).sign_in(name, "demo")
 
 
 def _org_id(runtime: Runtime, name: str) -> int:
@@ -51,7 +51,7 @@ def messages_seen(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]
 
 def test_reviews_table_model_passes_qtmodeltester(qtmodeltester: Any, demo_runtime: Runtime) -> None:
     model = ReviewsTableModel()
-    model.set_rows(VettingService(demo_runtime.context()).reviews_due())
+    model.set_rows(VettingService(demo_runtime.context(SYSTEM)).reviews_due())
     assert model.rowCount() >= 10
     qtmodeltester.check(model)
     model.sort(COL_ORGANISATION, Qt.SortOrder.AscendingOrder)
@@ -107,7 +107,7 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
     page = window.show_page("reviews")
     before = page.count()
     assert window.nav.item(1).text() == f"Reviews due ({before})"
-    overdue_before = VettingService(demo_runtime.context()).overdue_count()
+    overdue_before = VettingService(demo_runtime.context(SYSTEM)).overdue_count()
     label = window.vetting_actions.overdue_label
     assert label.text().endswith(f"{overdue_before} vetting reviews overdue</a>")
     first = page.model.row_at(0)
@@ -231,7 +231,7 @@ def test_unsaved_ticks_are_not_lost_on_close(qtbot: Any, demo_runtime: Runtime,
     monkeypatch.setattr(messages, "ask_save_discard_cancel", lambda *a: "save")
     dialog.reject()
     assert not dialog.isVisible()
-    record = VettingService(demo_runtime.context()).record(org_id)
+    record = VettingService(demo_runtime.context(SYSTEM)).record(org_id)
     assert record.rows[0].complete and record.rows[0].checked_by == "Lena Link"
     assert record.status is VettingStatus.IN_REVIEW  # the first evidence starts the review
 

@@ -103,8 +103,8 @@ def test_damaged_database_is_put_aside_and_newest_good_backup_offered(practice: 
     assert newer_good.exists() and _sha(newer_good) == backup_hash and old_good.exists()
     rt = open_runtime(_args(app_paths), FixedClock(NOW))
     try:
-        names = {r.organisation_name for r in DirectoryService(rt.context()).search("").rows} | \
-            set(dict(DirectoryService(rt.context()).organisations()).values())
+        names = {r.organisation_name for r in DirectoryService(rt.context(SYSTEM)).search("").rows} | \
+            set(dict(DirectoryService(rt.context(SYSTEM)).organisations()).values())
     finally:
         rt.close()
     assert {"Paisley Food Bank", "Renfrew Carers Centre"} <= names
@@ -134,7 +134,7 @@ def test_starting_empty_keeps_the_damaged_file(practice: Path, app_paths: AppPat
     integrity.start_empty(app_paths.data_dir)
     rt = open_runtime(_args(app_paths), FixedClock(NOW))
     try:
-        assert DirectoryService(rt.context()).counts()["organisations"] == 0
+        assert DirectoryService(rt.context(SYSTEM)).counts()["organisations"] == 0
     finally:
         rt.close()
     assert caught.value.report.moved_to.exists()
@@ -152,7 +152,7 @@ def test_backup_folder_from_practice_settings_is_searched(practice: Path, app_pa
     usb = tmp_path / "usb-stick"
     usb.mkdir()
     rt = open_runtime(_args(app_paths), FixedClock(NOW))
-    SettingsService(rt.context()).update(backup_folder=str(usb))
+    SettingsService(rt.context(SYSTEM)).update(backup_folder=str(usb))
     rt.close()
     rt = open_runtime(_args(app_paths), FixedClock(NOW))  # remembers the folder outside the database
     rt.close()
@@ -170,7 +170,7 @@ def test_damaged_demo_database_is_rebuilt_quietly(app_paths: AppPaths) -> None:
     corrupt(app_paths.demo_database_file)
     rt = open_runtime(_args(app_paths, demo=True), FixedClock(NOW))
     try:
-        assert DirectoryService(rt.context()).counts()["services"] > 0
+        assert DirectoryService(rt.context(SYSTEM)).counts()["services"] > 0
     finally:
         rt.close()
     assert list(app_paths.demo_database_file.parent.glob("*.damaged-*"))

@@ -138,7 +138,7 @@ def test_a_tiny_file_system_filling_up(tmp_path: Path) -> None:
     data.mkdir()
     with _mounted("-t", "tmpfs", "-o", "size=3m", "tmpfs", target=data):
         rt = open_runtime(_args(data), FixedClock(NOW))
-        directory = DirectoryService(rt.context())
+        directory = DirectoryService(rt.context(SYSTEM))
         directory.save_organisation(OrganisationForm(name="Kept food bank"))
         # leave only a little room, as a nearly full disk would
         filler = data / "filler.bin"
@@ -170,7 +170,7 @@ def _free_bytes(path: Path) -> int:
 def test_read_only_data_folder(tmp_path: Path) -> None:
     data = tmp_path / "practice"
     rt = open_runtime(_args(data), FixedClock(NOW))
-    DirectoryService(rt.context()).save_organisation(OrganisationForm(name="Kept food bank"))
+    DirectoryService(rt.context(SYSTEM)).save_organisation(OrganisationForm(name="Kept food bank"))
     rt.close()
     before = _state(data / "directory.sqlite3")
     with _mounted("--bind", str(data), target=data):
@@ -187,7 +187,7 @@ def test_data_folder_turning_read_only_while_open(tmp_path: Path) -> None:
     data.mkdir()
     with _mounted("--bind", str(data), target=data):
         rt = open_runtime(_args(data), FixedClock(NOW))
-        directory = DirectoryService(rt.context())
+        directory = DirectoryService(rt.context(SYSTEM))
         directory.save_organisation(OrganisationForm(name="Kept food bank"))
         rt.db.dispose()  # a remount to read-only needs no file open for writing
         assert _run("mount", "-o", "remount,ro,bind", str(data))

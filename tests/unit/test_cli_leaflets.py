@@ -156,3 +156,28 @@ def test_command_line_output_has_no_internal_text(app_paths, db, clock, ctx_as, 
     code, out, err = _run(["booklet", "-o", str(booklet), *_base(app_paths)])
     assert code == 0, err
     assert directory.leaks(out + pdf_text(booklet.read_bytes())) == []
+
+
+def test_characters_that_cannot_be_printed_are_named_and_nothing_is_made(app_paths, services, tmp_path,
+                                                                           people):
+    debt, _ = services
+    target = tmp_path / "leaflet.pdf"
+    code, _, err = _run(["leaflet", str(debt), "--note", "See you soon \U0001F44D", "-o", str(target),
+                         *_base(app_paths)])
+    assert code == 1
+    assert "U+1F44D" in err and "THUMBS UP SIGN" in err and "--print-anyway" in err
+    assert not target.exists()
+    code, _, err = _run(["leaflet", str(debt), "--note", "See you soon \U0001F44D", "-o", str(target),
+                         "--print-anyway", *_base(app_paths)])
+    assert code == 0, err
+    assert target.exists()
+
+
+def test_the_text_message_form(app_paths, services):
+    debt, _ = services
+    code, out, err = _run(["leaflet", str(debt), "--sms", *_base(app_paths)])
+    assert code == 0, err
+    from sp_desktop.leaflets.render import sms_length
+
+    used, limit = sms_length(out.strip())
+    assert used <= limit and "Debt advice drop-in" in out

@@ -95,3 +95,24 @@ def test_the_meeting_pack_from_the_command_line(setup, db, tmp_path, monkeypatch
     rc, _out, err = _run(["--user", "Lena Link", "meeting-pack", "--from", "31 Nov 2026", "-o", str(target),
                           *base])
     assert rc == 1 and "is not a date" in err
+
+
+def test_every_leaflet_from_the_command_line_carries_its_own_reference(setup, tmp_path):
+    from pypdf import PdfReader
+
+    from sp_desktop.domain.references import ALPHABET
+
+    code, debt, base = setup
+    target = tmp_path / "leaflet.pdf"
+    rc, out, err = _run(["--user", "Rachel Reception", "leaflet", str(debt), "-o", str(target), *base])
+    assert rc == 0, err
+    reference = out.rsplit("its reference is ", 1)[1].strip()
+    assert reference != code and len(reference) == 7 and set(reference.replace("-", "")) <= set(ALPHABET)
+    text = " ".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    assert f"Tell them the practice sent you: quote {reference}" in " ".join(text.split())
+    rc, out, err = _run(["--user", "Rachel Reception", "leaflet", str(debt), "--sms", *base])
+    assert rc == 0, err
+    sms_ref = out.split(" Quote ", 1)[1][:7]
+    assert sms_ref not in (code, reference)  # a new leaflet, a new reference
+    rc, out, _ = _run(["reference", sms_ref, *base])
+    assert rc == 0 and "(sms)" in out

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sp_desktop.cli import build_parser, run_command
 from sp_desktop.cli.reports import default_period, parse_date
 from sp_desktop.demo.signposting import DEMO_STAFF
+from sp_desktop.demo.vetting import DEMO_PASSWORD
 
 
 def _run(argv):
@@ -41,10 +42,22 @@ def test_report_writes_the_pdf_and_csv_with_the_same_totals(tmp_path):
     assert ["People signposted (records)", str(records), str(records)] in rows
 
 
-def test_partner_report_by_name_has_no_staff_names(tmp_path):
+def test_partner_report_needs_a_manager_signed_in(tmp_path, monkeypatch):
+    """It leaves the practice: without --user (or as front desk) nothing is made, exit code 4."""
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", DEMO_PASSWORD)
+    data = str(tmp_path / "data")
+    for who in ([], ["--user", "Rachel Reception"]):
+        code, _out, err = _run(["partner-report", "Stagedoor", "--demo", "--data-dir", data,
+                                "-o", str(tmp_path / "partner.pdf"), *who])
+        assert code == 4, err
+        assert not (tmp_path / "partner.pdf").exists()
+
+
+def test_partner_report_by_name_has_no_staff_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("SP_DESKTOP_PASSWORD", DEMO_PASSWORD)
     data = str(tmp_path / "data")
     code, out, err = _run(["partner-report", "Stagedoor", "--demo", "--data-dir", data,
-                           "-o", str(tmp_path / "partner.pdf")])
+                           "-o", str(tmp_path / "partner.pdf"), "--user", "Lena Link"])
     assert code == 0, err
     assert "Partner report for Stagedoor Southside Theatre Company" in out
     text = re.sub(r"\s+", " ", _text(tmp_path / "partner.pdf"))

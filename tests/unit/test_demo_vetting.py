@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sp_desktop.db.models import Organisation, VettingEvidence
 from sp_desktop.demo.vetting import DEMO_ACCOUNTS, DEMO_PASSWORD
 from sp_desktop.domain.enums import AppRole, VettingStatus
-from sp_desktop.services.base import ServiceContext
+from sp_desktop.services.base import SYSTEM, ServiceContext
 from sp_desktop.services.history import HistoryService
 from sp_desktop.services.staff import Authenticator
 from sp_desktop.services.vetting import DueKind, ReviewState, VettingService
@@ -19,7 +19,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_demo_accounts_sign_in_with_the_documented_password(demo_db, clock):
-    auth = Authenticator(ServiceContext(demo_db, clock))
+    auth = Authenticator(ServiceContext(demo_db, clock, SYSTEM))
     roles = set()
     for name, role, _job in DEMO_ACCOUNTS:
         actor = auth.sign_in(name, DEMO_PASSWORD)
@@ -47,7 +47,7 @@ def test_demo_has_a_realistic_mix_of_vetting_states(demo_db, clock):
         assert states[status] >= 2, status
     assert len(reasons) >= 4 and all(reasons)
     assert evidence and evidence_ok
-    ctx = ServiceContext(demo_db, clock)
+    ctx = ServiceContext(demo_db, clock, SYSTEM)
     due = VettingService(ctx).reviews_due()
     kinds = Counter(d.kind for d in due)
     assert kinds[DueKind.OVERDUE] >= 3 and kinds[DueKind.DUE_SOON] >= 3

@@ -214,15 +214,24 @@ class EditServiceDialog(EditDialog):
         self.free.setObjectName("free")
         self.charge = QRadioButton("There is a charge:")
         self.charge.setObjectName("charge")
+        # what a feed or spreadsheet left unsaid stays unsaid until someone here knows
+        self.cost_not_stated = QRadioButton("Not stated")
+        self.cost_not_stated.setObjectName("cost_not_stated")
+        self.cost_not_stated.setAccessibleName("Cost not stated")
+        self.cost_not_stated.setToolTip("The source did not say what it costs. Choose Free or There is a "
+                                        "charge once you know.")
         group = QButtonGroup(self)
         group.addButton(self.free)
         group.addButton(self.charge)
+        group.addButton(self.cost_not_stated)
+        self.age_not_stated = False  # the source said nothing about ages; kept while both are "Not stated"
         self.free.setChecked(True)
         self.fee_description = QLineEdit()
         self.fee_description.setObjectName("fee_description")
         self.fee_description.setPlaceholderText("e.g. £3 a session; free for carers")
         self.fee_description.setAccessibleName("What it costs")
         cost_row.addWidget(self.free)
+        cost_row.addWidget(self.cost_not_stated)
         cost_row.addWidget(self.charge)
         cost_row.addWidget(self.fee_description, 1)
         self.add_field(form, "fee_description", "Cost", cost)
@@ -399,12 +408,15 @@ class EditServiceDialog(EditDialog):
         self.eligibility.setPlainText(d.eligibility or "")
         self.min_age.setValue(-1 if d.min_age is None else d.min_age)
         self.max_age.setValue(-1 if d.max_age is None else d.max_age)
+        self._set_age_not_stated(d.age_not_stated)
         self.service_area.setText(d.service_area or "")
         self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
         checked = "Never checked."
         if d.last_verified_on:
             checked = show_date(d.last_verified_on)
             checked += f" by {d.last_verified_by}" if d.last_verified_by else ""
+        elif d.publisher_note:
+            checked = "Never checked by the practice. " + d.publisher_note
         self.last_checked_label.setText(checked)
         self.verified_check.setChecked(False)
         for route, box in self.access_boxes.items():
@@ -415,7 +427,9 @@ class EditServiceDialog(EditDialog):
         self.url.setText(d.url or "")
         self.by_phone.setChecked(d.by_phone)
         self.online.setChecked(d.online)
-        (self.free if d.is_free else self.charge).setChecked(True)
+        cost_button = self.cost_not_stated if d.cost_not_stated and not d.fee_description else (
+            self.free if d.is_free else self.charge)
+        cost_button.setChecked(True)
         self.fee_description.setText(d.fee_description or "")
         self.phones.set_values(list(d.phones))
         self.schedule.set_values([SlotForm(s.weekday, s.opens or "", s.closes or "", s.note or "")
@@ -430,6 +444,12 @@ class EditServiceDialog(EditDialog):
             item.setCheckState(0, Qt.CheckState.Checked if item.data(0, _ID_ROLE) in chosen
                                else Qt.CheckState.Unchecked)
         self._show_chosen_categories()
+
+    def _set_age_not_stated(self, not_stated: bool) -> None:
+        """Ages the source did not state read "Not stated" (not "Any", which would say all ages)."""
+        self.age_not_stated = not_stated
+        for spin in (self.min_age, self.max_age):
+            spin.setSpecialValueText("Not stated" if not_stated else "Any")
 
     def to_form(self) -> ServiceForm:
         org_id = self.organisation.currentData()
@@ -450,7 +470,9 @@ class EditServiceDialog(EditDialog):
             application_process=self.application_process.toPlainText().strip(),
             referral_form_url=self.referral_form_url.text().strip(),
             is_free=self.free.isChecked(),
-            fee_description=self.fee_description.text().strip(),
+            fee_description="" if self.cost_not_stated.isChecked() else self.fee_description.text().strip(),
+            cost_not_stated=self.cost_not_stated.isChecked(),
+            age_not_stated=self.age_not_stated and self.min_age.value() < 0 and self.max_age.value() < 0,
             languages=[x.strip() for x in self.languages.text().split(",") if x.strip()],
             interpretation=self.interpretation.text().strip(),
             bsl=self.bsl.isChecked(),
@@ -522,8 +544,10 @@ class EditServiceDialog(EditDialog):
         self.url.setText(f.get("url", ""))
         self.by_phone.setChecked(bool(f.get("by_phone")))
         self.online.setChecked(bool(f.get("online")))
-        (self.free if f.get("is_free", True) else self.charge).setChecked(True)
+        (self.cost_not_stated if f.get("cost_not_stated") else
+         self.free if f.get("is_free", True) else self.charge).setChecked(True)
         self.fee_description.setText(f.get("fee_description", ""))
+        self._set_age_not_stated(bool(f.get("age_not_stated")))
         self.phones.set_values([PhoneForm(p["number"], PhoneType(p["type"]), p.get("description", ""))
                                 for p in f.get("phones", [])])
         self.schedule.set_values([SlotForm(**slot) for slot in f.get("schedule", [])])

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from sp_desktop.domain.enums import AccessRoute
 from sp_desktop.interop.records import Feed
 from sp_desktop.interop.spreadsheet import FIELD_BY_KEY, FIELDS, IGNORE
 from sp_desktop.services.base import ServiceContext
@@ -325,6 +326,20 @@ class PreviewPage(QWizardPage):
         self.skip_bad.setObjectName("skip_bad_rows")
         self.skip_bad.setAccessibleName("Leave out the rows with errors and import the rest")
         self.skip_bad.toggled.connect(self.skip_toggled)
+        self.skip_fields = QCheckBox("Import those rows without the bad fields (each is listed)")
+        self.skip_fields.setObjectName("skip_bad_fields")
+        self.skip_fields.setAccessibleName("Import rows with a bad field without that field")
+        self.skip_fields.toggled.connect(self.skip_toggled)
+        # nothing is assumed about how people get to a service unless the person importing says so
+        self.assume = QComboBox()
+        self.assume.setObjectName("assume_access")
+        self.assume.setAccessibleName("How people get to services whose file does not say")
+        self.assume.addItem("Leave it empty (nothing is assumed)", None)
+        for route in AccessRoute:
+            self.assume.addItem(route.label, route.value)
+        self.assume_label = QLabel("Services that do not say how people &get to them:")
+        self.assume_label.setBuddy(self.assume)
+        self.assume.currentIndexChanged.connect(self.assume_changed)
         self.blocked = QLabel()
         self.blocked.setObjectName("import_blocked")
         self.blocked.setWordWrap(True)
@@ -337,7 +352,12 @@ class PreviewPage(QWizardPage):
         layout.addWidget(problems_label)
         layout.addWidget(self.problems, 3)
         layout.addWidget(self.blocked)
+        layout.addWidget(self.skip_fields)
         layout.addWidget(self.skip_bad)
+        assume_row = QHBoxLayout()
+        assume_row.addWidget(self.assume_label)
+        assume_row.addWidget(self.assume, 1)
+        layout.addLayout(assume_row)
         layout.addWidget(changes_label)
         layout.addWidget(self.changes, 2)
 
@@ -371,24 +391,56 @@ class PreviewPage(QWizardPage):
             self.changes.setItem(len(visible), 0, _item(f"= {unchanged} unchanged"))
         errors = plan.feed.errors
         spreadsheet = self.w.loaded is not None and self.w.loaded.is_spreadsheet
-        self.skip_bad.setVisible(spreadsheet and (bool(errors) or self.skip_bad.isChecked()))
+        what = "rows" if spreadsheet else "items"
+        self.skip_bad.setText(f"Leave out the {what} with errors (✗) and import the rest")
+        self.skip_bad.setAccessibleName(f"Leave out the {what} with errors and import the rest")
+        rows = sorted({p.row for p in errors if p.row is not None})
+        # offered only where leaving out works: feeds' items, or spreadsheet rows with errors
+        can_skip = (not spreadsheet or bool(rows)) and not self.skip_bad.isChecked()
+        self.skip_bad.setVisible(bool(errors) and can_skip or self.skip_bad.isChecked())
+        # a spreadsheet whose errors are all about single fields can keep those rows without the fields
+        fields_only = spreadsheet and bool(errors) and not plan.feed.whole_row_errors
+        self.skip_fields.setVisible(fields_only and not self.skip_bad.isChecked()
+                                    or self.skip_fields.isChecked())
         if errors:
-            rows = sorted({p.row for p in errors if p.row is not None})
             where = (
                 f" on rows {', '.join(map(str, rows[:15]))}{'…' if len(rows) > 15 else ''}" if rows else ""
             )
             self.blocked.setText(
                 f"<b>✗ {len(errors)} problem(s){where} must be fixed before importing.</b> Fix "
                 "them in the file and choose it again"
-                + (", or leave those rows out." if spreadsheet else ".")
+                + (f", or leave those {what} out." if can_skip else ".")
             )
         else:
             self.blocked.setText("")
         self.blocked.setVisible(bool(errors))
+        show_assume = bool(plan.without_access)
+        self.assume.blockSignals(True)
+        chosen = self.w.choices.assume_access
+        self.assume.setCurrentIndex(max(0, self.assume.findData(chosen.value)) if chosen else 0)
+        self.assume.blockSignals(False)
+        self.assume_label.setVisible(show_assume)
+        self.assume.setVisible(show_assume)
         self.completeChanged.emit()
+
+    def assume_changed(self, _index: int) -> None:
+        value = self.assume.currentData()
+        self.w.choices.assume_access = AccessRoute(value) if value else None
+        feed, choices = self.w.feed, self.w.choices
+        if feed is None:
+            return
+
+        def apply(plan: Any) -> bool:
+            self.w.plan = plan
+            self.show_plan()
+            return True
+
+        self.w.in_background(None, "Comparing with the directory…",
+                             lambda _progress: self.w.service.plan(feed, choices), apply)
 
     def skip_toggled(self, _checked: bool) -> None:
         self.w.skip_bad_rows = self.skip_bad.isChecked()
+        self.w.skip_bad_fields = self.skip_fields.isChecked()
         self.w.read_and_plan(None, then=self.show_plan)
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
@@ -525,6 +577,7 @@ class ImportWizard(QWizard):
         self.mapping: dict[int, str] = {}
         self.create_categories = False
         self.skip_bad_rows = False
+        self.skip_bad_fields = False
         self.choices = ImportChoices()
         self.import_result: ImportResult | None = None
         self.task: Any = None
@@ -556,6 +609,7 @@ class ImportWizard(QWizard):
         self.feed = loaded.feed
         self.plan = None
         self.skip_bad_rows = False
+        self.skip_bad_fields = False
 
     def used_terms(self) -> list[Any]:
         return [t for t in (self.plan.terms if self.plan else ()) if t.service_count]
@@ -563,13 +617,14 @@ class ImportWizard(QWizard):
     def read_and_plan(self, page: QWizardPage | None, then: Any = None) -> bool:
         """Check the rows with the chosen columns and compare with the directory, in the background."""
         loaded, mapping, choices = self.loaded, dict(self.mapping), self.choices
-        create, skip = self.create_categories, self.skip_bad_rows
+        create, skip, skip_fields = self.create_categories, self.skip_bad_rows, self.skip_bad_fields
         if loaded is None:
             return False
 
         def work(_progress: Any) -> tuple[Feed, ImportPlan]:
             feed = self.service.read_feed(
-                loaded, mapping, create_missing_categories=create, skip_bad_rows=skip
+                loaded, mapping, create_missing_categories=create, skip_bad_rows=skip,
+                skip_bad_fields=skip_fields
             )
             return feed, self.service.plan(feed, choices)
 

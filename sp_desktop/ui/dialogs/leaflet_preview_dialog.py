@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -30,10 +31,13 @@ ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
 
 class LeafletPreviewDialog(QDialog):
     """Shows `data` (PDF bytes). Print and Save call `on_print` / `on_save` when given (the basket
-    uses them to print with its own follow-up), else print or save the document directly."""
+    uses them to print with its own follow-up), else print or save the document directly.
+
+    `missing` lists characters no leaflet font can draw (service, character, code point): Print
+    and Save stay off until the person ticks "Print anyway"."""
 
     def __init__(self, data: bytes, title: str, default_name: str, parent: QWidget | None = None, *,
-                 runner: object = None, warnings: tuple[str, ...] = (),
+                 runner: object = None, warnings: tuple[str, ...] = (), missing: tuple[str, ...] = (),
                  on_print: Callable[[QDialog], None] | None = None,
                  on_save: Callable[[QDialog], None] | None = None) -> None:
         super().__init__(parent)
@@ -69,12 +73,34 @@ class LeafletPreviewDialog(QDialog):
             note.setStyleSheet("QLabel { border: 1px solid palette(mid); padding: 6px; }")
             layout.addWidget(QLabel("<b>Check before giving this leaflet (not printed):</b>"))
             layout.addWidget(note)
+        self.print_anyway: QCheckBox | None = None
+        if missing:
+            box = QLabel("\n".join(missing))
+            box.setObjectName("preview_missing")
+            box.setWordWrap(True)
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.setAccessibleName("Characters that cannot be printed")
+            box.setStyleSheet("QLabel { border: 1px solid palette(mid); padding: 6px; }")
+            layout.addWidget(QLabel("<b>These characters cannot be printed with the leaflet's fonts. "
+                                    "They will show as \u201c?\u201d on paper:</b>"))
+            layout.addWidget(box)
+            self.print_anyway = QCheckBox("Print &anyway, with \u201c?\u201d in their place")
+            self.print_anyway.setObjectName("print_anyway")
+            self.print_anyway.setAccessibleName("Print anyway, with question marks in their place")
+            layout.addWidget(self.print_anyway)
         layout.addWidget(self._toolbar())
         layout.addWidget(self.view, 1)
         layout.addLayout(self._buttons())
+        if self.print_anyway is not None:
+            self.print_anyway.toggled.connect(self._allow_printing)
+            self._allow_printing(False)
         self.view.pageNavigator().currentPageChanged.connect(self._page_changed)
         self._page_changed(0)
-        self.print_button.setFocus()
+        (self.print_anyway or self.print_button).setFocus()
+
+    def _allow_printing(self, allowed: bool) -> None:
+        for button in (self.print_button, self.save_button):
+            button.setEnabled(allowed)
 
     # ---- building
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], name: str) -> QAction:

@@ -333,7 +333,7 @@ def _from_environment(ctx: ServiceContext) -> Actor | None:
 
 def sign_in(runtime: Runtime, app: QApplication | Any = None) -> Actor | None:
     """Start-up sign-in: the first administrator on a new database, otherwise the sign-in dialog."""
-    ctx = runtime.context()
+    ctx = runtime.sign_in_context()
     auth = Authenticator(ctx)
     if auth.needs_first_administrator():
         if os.environ.get(BENCH_EXIT_ENV):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -204,6 +205,19 @@ class BasketPage(QWidget):
         self.sign_box.setAccessibleName(f"Sign the note as {self.ctx.actor.name}")
         self.sign_box.setVisible(self.ctx.actor.id is not None)
         layout.addWidget(self.sign_box)
+        # the language: English, or one the practice has a wording table for (Settings)
+        language_row = QHBoxLayout()
+        self.language = QComboBox()
+        self.language.setObjectName("leaflet_language")
+        self.language.setAccessibleName("Language of the leaflet")
+        self.language.setToolTip("Languages the practice has typed the leaflet's wording in (Settings)")
+        label = QLabel("Lan&guage:")
+        label.setBuddy(self.language)
+        language_row.addWidget(label)
+        language_row.addWidget(self.language)
+        language_row.addStretch(1)
+        layout.addLayout(language_row)
+        self.load_languages()
 
         # warnings for the person printing
         self.warnings = QLabel()
@@ -224,6 +238,10 @@ class BasketPage(QWidget):
         self.copy_button = self._button("Cop&y as text", self.copy_text, "copy_text",
                                         "Copy the leaflet as plain text, to paste into a message to the "
                                         "patient (Ctrl+Shift+C)")
+        self.sms_button = self._button("Copy as te&xt message", self.copy_sms, "copy_sms",
+                                       "Copy a short form (at most three text messages) for a patient "
+                                       "who cannot use print (Ctrl+Shift+M)")
+        self._action("Copy as text message", "Ctrl+Shift+M", self.copy_sms, "copy_sms_key")
         self.accessible_button = self._button(
             "&Accessible version…", self.save_accessible, "accessible_version",
             "Save the leaflet as a web page with headings, lists and links, for a screen reader, "
@@ -234,7 +252,7 @@ class BasketPage(QWidget):
         self._action("Save as PDF", "Ctrl+Shift+S", self.save_pdf, "save_key")
         self._action("Copy as text", "Ctrl+Shift+C", self.copy_text, "copy_key")
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
-                  self.accessible_button):
+                  self.sms_button, self.accessible_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
@@ -257,6 +275,7 @@ class BasketPage(QWidget):
 
     def refresh(self) -> None:
         """Re-check the rules (a service may have been archived or had a concern noted meanwhile)."""
+        self.load_languages()
         if self.entries:
             checks = {c.service_id: c for c in self.service.check(self.service_ids())}
             self.entries = [replace(e, check=checks[e.service_id]) for e in self.entries]
@@ -406,7 +425,7 @@ class BasketPage(QWidget):
                                   + "<br>".join(escape(x) for x in lines))
         self.warnings.setVisible(bool(lines))
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
-                  self.clear_button):
+                  self.sms_button, self.clear_button):
             b.setEnabled(n > 0)
         self.restore_button.setVisible(n == 0 and self.last is not None)
         self._update_item_controls()
@@ -432,6 +451,18 @@ class BasketPage(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     # ------------------------------------------------------------------ making the leaflet
+    def load_languages(self) -> None:
+        """English and every language with a wording table (kept selected across reloads)."""
+        from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+        current = self.language.currentData()
+        self.language.clear()
+        self.language.addItem("English", "")
+        for choice in LeafletLanguageService(self.ctx).languages():
+            self.language.addItem(choice.name, choice.code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current)))
+        self.language.setEnabled(self.language.count() > 1)
+
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
         from sp_desktop.leaflets.render import LeafletError
@@ -442,7 +473,8 @@ class BasketPage(QWidget):
             return None
         try:
             return self.service.build_leaflet([e.item for e in self.entries], fmt=self.chosen_format(),
-                                              note=self.note.toPlainText(), sign=self.sign_box.isChecked())
+                                              note=self.note.toPlainText(), sign=self.sign_box.isChecked(),
+                                              language=self.language.currentData() or None)
         except LeafletRefused as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
         except (PermissionDenied, NotFound, LeafletError) as exc:
@@ -471,7 +503,8 @@ class BasketPage(QWidget):
             return
         dialog = LeafletPreviewDialog(
             pdf, self._title(prepared), self._file_name(), self, runner=self._runner(),
-            warnings=prepared.warnings, on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
+            warnings=prepared.warnings, missing=prepared.missing,
+            on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
             on_save=lambda d: self._save(pdf, d))
         self.preview_dialog = dialog
         dialog.open()  # window-modal, without blocking
@@ -560,6 +593,19 @@ class BasketPage(QWidget):
         QApplication.clipboard().setText(prepared.text())
         extra = f" Check first: {len(prepared.warnings)} warning(s) above." if prepared.warnings else ""
         self._say(f"Copied the leaflet as text — paste it into your message to the patient.{extra}")
+
+    def copy_sms(self) -> None:
+        """Copy the leaflet's short form for a text message (Accessible Information Standard)."""
+        from sp_desktop.leaflets.render import sms_length
+
+        prepared = self.prepare()
+        if prepared is None:
+            return
+        text = prepared.sms()
+        QApplication.clipboard().setText(text)
+        used, limit = sms_length(text)
+        self._say(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
+                  "paste it into your messaging system.")
 
     def save_accessible(self) -> None:
         """The same leaflet as an accessible web page (sp_desktop/leaflets/accessible.py)."""

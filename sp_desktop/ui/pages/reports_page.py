@@ -290,6 +290,10 @@ class ReportsPage(LoadWhenShown, QWidget):
     def _set_buttons(self, ready: bool) -> None:
         for b in (self.pdf_button, self.csv_button, self.partner_button):
             b.setEnabled(ready)
+        # A partner report leaves the practice: vetting leads (managers) and administrators only.
+        if not can(self.ctx.actor, Permission.PARTNER_REPORT):
+            self.partner_button.setEnabled(False)
+            self.partner_button.setToolTip("Only a vetting lead or administrator can make a partner report.")
 
     # ---- computing (off the UI thread)
     def refresh(self) -> None:
@@ -443,13 +447,23 @@ class ReportsPage(LoadWhenShown, QWidget):
 
         service = self.service
 
+        removed: list[Any] = []
+
         def work(progress: Any) -> str:
             progress(0, 2, f"Working out the figures for {name}…")
             report = service.partner_report(org_id, start, end)
+            removed.extend(report.removed)
             progress(1, 2, "Drawing the report…")
             return str(save_atomically(path, render_partner_report(report)))
 
-        self._in_background("Making the partner report", work)
+        def then(_path: str) -> None:
+            if removed:  # what was taken out of the shared feedback (not printed)
+                lines = "\n".join(f"• {r.kind}: {r.text}" for r in removed)
+                messages.inform(self, "Removed from the shared feedback",
+                                "These details were removed from the shared feedback before printing, "
+                                f"so the organisation cannot identify anyone:\n\n{lines}")
+
+        self._in_background("Making the partner report", work, then)
 
     def meeting_pack(self) -> None:
         """The practice meeting pack for the period on screen, made and saved in the background."""
@@ -480,10 +494,12 @@ class ReportsPage(LoadWhenShown, QWidget):
 
         self._in_background("Making the practice meeting pack", work)
 
-    def _in_background(self, title: str, work: Any) -> None:
+    def _in_background(self, title: str, work: Any, then: Any = None) -> None:
         from sp_desktop.ui.tasks import run_with_progress
 
         def done(path: str) -> None:
+            if then is not None:
+                then(path)
             self.status.setText(f"Saved: {path}")
             window = self.main_window
             if window is not None and hasattr(window, "statusBar"):

@@ -403,6 +403,11 @@ class PracticeSettingsWidget(QWidget):
         add("allow_patient_reference", "Patient references",
             QCheckBox("Allow a practice-internal &reference on signposting records"))
         add("patient_reference_retention_days", "Keep references for", spin(1, 3650, " days"))
+        add("outcome_note_retention_days", "Keep &outcome notes for", spin(1, 3650, " days"),
+            "Outcome notes and feedback are removed this long after the signposting date.")
+        add("signposting_retention_days", "Keep si&gnposting records for", spin(30, 3650, " days"),
+            "Whole signposting records are deleted this long after their date (backups too). "
+            "Old records are removed automatically every day.")
         add("backup_folder", "&Backup folder", QLineEdit(), "Empty: the backups folder beside the data.")
         add("backups_keep_daily", "Daily backups kept", spin(1, 60))
         add("backups_keep_weekly", "Weekly backups kept", spin(0, 52))
@@ -568,6 +573,10 @@ class SettingsPage(LoadWhenShown, QWidget):
         self._practice = PracticeSettingsWidget(self.ctx)
         self.tabs.addTab(self._staff, "&Staff accounts")
         self.tabs.addTab(self._practice, "&Practice settings")
+        from sp_desktop.ui.widgets.leaflet_languages_widget import LeafletLanguagesWidget
+
+        self.languages = LeafletLanguagesWidget(self.ctx)
+        self.tabs.addTab(self.languages, "&Leaflet languages")
         self._staff.changed.connect(self.changed.emit)
         self._practice.changed.connect(self.changed.emit)
         return True

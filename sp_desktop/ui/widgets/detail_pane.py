@@ -101,7 +101,7 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
     who = []
     if d.eligibility:
         who.append(_e(d.eligibility))
-    who.append(_e(show_age_range(d.min_age, d.max_age)) + ".")
+    who.append(_e(show_age_range(d.min_age, d.max_age, d.age_not_stated)) + ".")
     if d.service_area:
         who.append(f"Area covered: {_e(d.service_area)}.")
     out.append("<h3>Who it is for</h3><p>" + "<br>".join(who) + "</p>")
@@ -164,7 +164,11 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
     if d.last_verified_on:
         checked = f"Details last checked {show_date(d.last_verified_on)}"
         checked += f" by {d.last_verified_by}." if d.last_verified_by else "."
+    elif d.publisher_note:
+        checked = "Details never checked by the practice."
     out.append(f'<p class="muted"><i>{_e(checked)}</i></p>')
+    if d.publisher_note:
+        out.append(f'<p class="muted" id="publisher_note"><i>{_e(d.publisher_note)}</i></p>')
 
     if show_staff:
         out.append(_staff_html(d, today, sections))

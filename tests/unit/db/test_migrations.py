@@ -109,6 +109,54 @@ def test_upgrade_from_the_previous_schema_takes_a_backup_first(tmp_path):
     con.close()
 
 
+def test_0005_scrubs_patient_text_already_in_the_audit_trail(tmp_path: Path) -> None:
+    """Rows written before 0005 kept outcome notes, wellbeing scores and follow-up notes; after the
+    upgrade they say only that those fields changed. Other rows are untouched."""
+    import json
+
+    from alembic import command
+
+    from sp_desktop.db.migrate import _config
+
+    path = tmp_path / "old.sqlite3"
+    db = Database.open(sqlite_url(path))
+    try:
+        cfg = _config()
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0003")
+        rows = [
+            ("signposting", json.dumps({"experience_note": [None, "SENTINEL told us about her son"],
+                                        "ons4_before": [None, [4, 5, 4, 7]], "outcome": [None, "engaged"]}),
+             "outcome for “Debt advice”: Engaged"),
+            ("signposting", json.dumps({"follow_up_done": [False, True]}),
+             "follow-up done: SENTINEL rang her"),
+            ("organisation", json.dumps({"name": ["Old", "SENTINEL Café"]}), ""),
+        ]
+        with db.engine.begin() as conn:
+            for entity, changes, summary in rows:
+                conn.exec_driver_sql(
+                    "INSERT INTO audit_event (at, staff_id, staff_name, action, entity_type, entity_id, "
+                    "entity_label, organisation_id, changes, summary) VALUES "
+                    "('2026-11-01 10:00:00', NULL, 'Dr Gill', 'update', ?, 1, 'x', 1, ?, ?)",
+                    (entity, changes, summary))
+        migrate(db, tmp_path / "backups")
+    finally:
+        db.dispose()
+    con = sqlite3.connect(path)
+    try:
+        out = con.execute("SELECT entity_type, changes, summary FROM audit_event ORDER BY id").fetchall()
+    finally:
+        con.close()
+    notes = json.loads(out[0][1])
+    assert notes["experience_note"] == [None, "(changed: not kept in the audit trail)"]
+    assert notes["ons4_before"] == [None, "(changed: not kept in the audit trail)"]
+    assert notes["outcome"] == [None, "engaged"]
+    assert out[1][2] == "follow-up done"
+    assert out[2] == ("organisation", rows[2][1], "")  # not patient-related: as it was
+    assert b"SENTINEL told us" not in path.read_bytes() and b"SENTINEL rang" not in path.read_bytes()
+
+
 def test_the_migrations_make_exactly_the_schema_the_models_describe(tmp_path):
     """Every table, column, index, unique constraint and foreign key of the models is what the
     migrations make, and nothing else (the search tables are the migrations' own)."""

@@ -34,7 +34,8 @@ def _the_example_organisation(feed, *, from_tables: bool = False):
     [svc] = org.services
     assert svc.name == "Community Counselling" and svc.status is ServiceStatus.ACTIVE
     assert (svc.min_age, svc.max_age) == (12, 100)
-    assert svc.last_verified_on == date(2005, 1, 1)  # assured_date
+    # assured_date is the publisher's word, never the practice's "last checked" (issue 26)
+    assert svc.last_verified_on is None and svc.publisher_assured_on == date(2005, 1, 1)
     assert svc.is_free is False and "£50 per hour" in (svc.fee_description or "")
     assert svc.languages == ["Urdu"]
     assert svc.service_area and svc.service_area.startswith("The service is available to all residents")

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sp_desktop.domain.enums import AccessRoute, RegisterKind
+from sp_desktop.domain.enums import RegisterKind
 from sp_desktop.interop.spreadsheet import (
     IGNORE,
     MappingError,
@@ -98,7 +98,8 @@ def test_repeated_organisation_names_make_one_organisation_with_several_services
     assert walk.is_free is True and [(s.weekday, s.opens, s.closes) for s in walk.schedule] == [
         (1, "10:30", "12:00")
     ]
-    assert lunch.term_ids == ["category:lunch-clubs"] and lunch.access == [AccessRoute.SELF_REFERRAL]
+    # the file does not say how people get there: nothing is assumed (issue 17)
+    assert lunch.term_ids == ["category:lunch-clubs"] and lunch.access == []
     assert [loc.postcode for loc in cafe.locations] == ["PA1 1AA"]  # one venue, written two ways
     debt = next(o for o in feed.organisations if o.name == "Renfrew Debt Help")
     assert debt.services[0].name == "Renfrew Debt Help"  # no service name: the organisation's

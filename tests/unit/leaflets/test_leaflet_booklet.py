@@ -70,7 +70,8 @@ def test_contents_page_numbers_point_at_the_sections(small_pdf: bytes) -> None:
         match = re.search(re.escape(title) + r" (\d+)", contents)
         assert match, f"{title} has no page number in: {contents}"
         number = int(match.group(1))
-        assert pages[number - 1].startswith(title), (title, number)
+        # categories follow on in the two-column directory: the title is on that page
+        assert title in pages[number - 1], (title, number)
 
 
 def test_sections_in_given_order_and_services_alphabetical(small_pdf: bytes) -> None:

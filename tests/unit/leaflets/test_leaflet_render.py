@@ -51,7 +51,7 @@ def test_standard_leaflet_tells_the_patient_where_to_go(standard_pdf: bytes) -> 
         "Riverside Medical Practice", "Support that might help you", "For:",
         "Your doctor suggests you call them this week.", "Dr A Patel",
         "Tuesday Lunch Club", "Run by Paisley Befriending Network", "Money and Debt Advice",
-        "Health Walks", "What it is", "Who it is for", "Cost", "How to get in touch", "When and where",
+        "Health Walks", "Who it is for", "Cost", "How to get in touch", "When and where",
         "0141 496 0123", "0141 496 0456", "07700 900 456", "0141 496 0789",
         "Tuesday 11:30 to 14:30", "Monday to Friday 09:00 to 17:00 by phone",
         "Wednesday 10:00 (Barshaw Park gates)",
@@ -81,11 +81,11 @@ def test_no_text_is_smaller_than_the_format_minimum(fmt: LeafletFormat) -> None:
     sizes = [r.size for r in runs]
     assert runs, "no text found in the PDF"
     assert min(sizes) >= fmt.min_body_pt
-    # Body text is set at the minimum; the phone number is much larger than it.
+    # Body text is set at the minimum; the phone number is larger than it.
     body = [r for r in runs if r.size == fmt.min_body_pt and not r.font.endswith("Bold")]
     assert len(body) > 20
     phone = [r for r in runs if b"0141 496 0123" in r.raw]
-    assert phone and min(r.size for r in phone) >= fmt.min_body_pt + 6
+    assert phone and min(r.size for r in phone) >= fmt.min_body_pt + 3
     assert all(r.font.endswith("-Bold") for r in phone)
 
 

@@ -85,14 +85,16 @@ def test_sanitise_text_never_leaves_undrawable_characters() -> None:
     cleaned = sanitise_text(sample)
     assert all(ord(ch) in covered or ch == "\n" for ch in cleaned)
     assert "Zażółć Ελληνικά Русский" in cleaned
-    assert "??" in cleaned  # letters the font lacks stay visible as "?"
+    assert "?" in cleaned  # characters no font has stay visible as "?"
+    assert "中文" in cleaned  # drawn by the Chinese fallback face
     assert "é" in cleaned  # combining accent composed
     assert "\x00" not in cleaned and "\x07" not in cleaned
 
 
 def test_missing_characters_reports_what_will_not_print() -> None:
     assert missing_characters("Zażółć Καλημέρα") == frozenset()
-    assert missing_characters("Hello 中文") == {"中", "文"}
+    assert missing_characters("Hello 中文") == frozenset()  # the Chinese fallback face has them
+    assert missing_characters("Hi \U0001F44D \u0378") == {"\U0001F44D", "\u0378"}
 
 
 # --- content model and styles -----------------------------------------------------------------
@@ -104,12 +106,13 @@ def test_content_model_has_no_field_for_internal_data() -> None:
     allowed = {
         LeafletService: {"service_name", "organisation_name", "description", "who_for", "cost",
                          "how_to_get_in_touch", "phones", "email", "website", "opening_times",
-                         "opening_notes", "venues", "remote_note", "last_verified", "referred_by_practice"},
+                         "opening_notes", "venues", "remote_note", "last_verified", "referred_by_practice",
+                         "checked", "english_fallback"},
         LeafletVenue: {"name", "address_lines", "accessibility", "accessibility_notes", "transport_notes"},
         PracticeHeader: {"name", "address_lines", "phone", "logo_png"},
         Leaflet: {"practice", "services", "printed_on", "personal_note", "staff_signature", "title",
-                  "language"},
-        Booklet: {"practice", "title", "sections", "printed_on", "language", "introduction"},
+                  "language", "wording"},
+        Booklet: {"practice", "title", "sections", "printed_on", "language", "introduction", "wording"},
         BookletSection: {"category_name", "services"},
     }
     for cls, names in allowed.items():
@@ -143,7 +146,8 @@ def test_styles_follow_clear_print(fmt: LeafletFormat) -> None:
         assert style.alignment == (TA_RIGHT if name == "toc_page" else TA_LEFT), name  # never justified
         assert style.leading >= style.fontSize * 1.2, name
         assert style.textColor.hexval() == "0x000000", name
-    assert st.body.leading / st.body.fontSize == pytest.approx(1.4, abs=0.05)
+    # Clear Print: line spacing 1.25 times the size (a one-service leaflet fits one page)
+    assert st.body.leading / st.body.fontSize == pytest.approx(1.25, abs=0.05)
     assert st.service_heading.fontName.endswith("Bold") and st.service_heading.fontSize > st.body.fontSize
 
 

@@ -21,7 +21,7 @@ from sp_desktop.services.backups import (
     copy_database,
     prune,
 )
-from sp_desktop.services.base import PermissionDenied, ServiceContext
+from sp_desktop.services.base import SYSTEM, PermissionDenied, ServiceContext
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
 from sp_desktop.services.settings import PracticeSettings, SettingsService
 
@@ -190,7 +190,7 @@ def test_only_an_administrator_backs_up_or_restores(ctx_as, app_paths):
 def test_on_postgresql_backups_are_the_servers_job(app_paths, clock):
     db = Database.open("postgresql+psycopg://practice@db-server.example/sp")  # never connected
     try:
-        service = BackupService(ServiceContext(db, clock), app_paths, PracticeSettings())
+        service = BackupService(ServiceContext(db, clock, SYSTEM), app_paths, PracticeSettings())
         assert service.status_text() == "Backups: by the server"
         assert service.automatic_backup() is None
         with pytest.raises(BackupUnavailable, match="pg_dump"):

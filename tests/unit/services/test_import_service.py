@@ -219,7 +219,8 @@ def test_the_spec_examples_import(ctx, source):
     d = DirectoryService(ctx)
     [row] = d.search("counselling").rows
     svc = d.get_service(row.id)
-    assert svc.organisation.name == "Example Organization Inc." and svc.last_verified_on == date(2005, 1, 1)
+    assert svc.organisation.name == "Example Organization Inc." and svc.last_verified_on is None
+    assert svc.publisher_assured_on == date(2005, 1, 1)  # the publisher's word, kept apart (issue 26)
     assert (svc.min_age, svc.max_age) == (12, 100) and svc.languages == ("Urdu",)
     assert [loc.name for loc in svc.locations] == ["MyCity Civic Center"]
     # the same feed again changes nothing
@@ -354,6 +355,8 @@ def test_local_edits_vetting_and_trust_notes_are_never_overwritten_without_askin
             organisation_id=svc.organisation.id,
             name="Lunch club",
             description="Our own words: hot two-course lunch, £3.",
+            # as the edit dialog carries them: the feed stated no cost and no ages, and nobody here said since
+            is_free=False, cost_not_stated=True, age_not_stated=True,
             access=list(svc.access),
             schedule=[SlotForm(0, "10:00", "12:00")],
             languages=list(svc.languages),

@@ -192,4 +192,5 @@ def test_number_of_queries_does_not_grow_with_the_number_of_records(db, clock, c
     assert before == after
     assert svc.practice_report(*period).records > 3000
     org = svc.organisations_signposted(*period)[0]
-    assert _count_statements(db, lambda: svc.partner_report(org.id, *period)) <= 6
+    # (+2 since the partner report reads staff names to remove them, and writes its audit row)
+    assert _count_statements(db, lambda: svc.partner_report(org.id, *period)) <= 8

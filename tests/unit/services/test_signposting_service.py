@@ -46,7 +46,7 @@ def test_front_desk_records_signposting_in_one_step(db, clock, ctx_as, services)
     assert [r.label for r in d.reasons] == ["Money, debt and benefits › Debt advice"]
     assert all(i.outcome is None for i in d.items)
     assert d.patient_ref is None
-    entry = AuditService(rachel).history(entity_type="signposting")[0]
+    entry = AuditService(ctx_as(AppRole.CLINICIAN)).history(entity_type="signposting")[0]
     assert entry.action is AuditAction.CREATE and entry.staff_name == "Rachel Reception"
     assert "Debt advice drop-in" in entry.entity_label
 
@@ -284,11 +284,15 @@ def test_signposting_follow_ups_appear_on_the_follow_ups_page_and_can_be_marked_
     assert first.owner_name == "Rachel Reception" and first.organisation_name == "Renfrew Money Matters"
     assert first.source == "Signposting on 1 Oct 2026 (Rachel Reception)"
     assert FollowUpService(rachel).count_overdue() == 1
-    FollowUpService(rachel).mark_done("signposting", due.id, "Rang: going every week")
+    with pytest.raises(ValidationFailed) as refused:  # a note would describe the patient: not kept
+        FollowUpService(rachel).mark_done("signposting", due.id, "Rang: going every week")
+    assert "describe the patient" in refused.value.errors["note"]
+    assert not svc.get(due.id).follow_up_done
+    FollowUpService(rachel).mark_done("signposting", due.id)
     assert svc.get(due.id).follow_up_done
     assert svc.count_follow_ups_due() == 0
-    entry = AuditService(rachel).history(entity_type="signposting")[0]
-    assert entry.summary == "follow-up done: Rang: going every week"
+    entry = AuditService(ctx).history(entity_type="signposting")[0]
+    assert entry.summary == "follow-up done"
     with pytest.raises(ValidationFailed):
         FollowUpService(rachel).mark_done("signposting", due.id)
     # With references allowed, the title says whom to contact.

@@ -95,10 +95,10 @@ def test_pause_survives_a_restart(ctx, db, clock):
     _add(ctx)
     for _ in range(FREE_ATTEMPTS):
         with pytest.raises(SignInFailed):
-            Authenticator(ServiceContext(db, clock)).sign_in("Rachel Reception", "nope nope")
+            Authenticator(ServiceContext(db, clock, SYSTEM)).sign_in("Rachel Reception", "nope nope")
     # a fresh Authenticator (a new app start) still sees the pause stored in the database
     with pytest.raises(SignInFailed, match="paused"):
-        Authenticator(ServiceContext(db, clock)).sign_in("Rachel Reception", PASSWORD)
+        Authenticator(ServiceContext(db, clock, SYSTEM)).sign_in("Rachel Reception", PASSWORD)
 
 
 def test_unknown_inactive_and_passwordless_accounts_cannot_sign_in(ctx, auth, make_staff):
