@@ -119,7 +119,7 @@ class DataActions(QObject):
         self.import_action.setStatusTip("Import organisations and services from a spreadsheet or an Open "
                                         "Referral feed")
         self.import_action.triggered.connect(self.import_data)
-        self.import_categories_action = QAction("Import &categories…", window)
+        self.import_categories_action = QAction("Import c&ategories…", window)
         self.import_categories_action.setObjectName("action_import_categories")
         self.import_categories_action.setStatusTip("Add the terms of an Open Referral taxonomy file to the "
                                                    "practice's categories")
