@@ -361,17 +361,17 @@ def _server(rt: Runtime, a: Actor) -> QDialog:
 
 def _sign_in(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.sign_in_dialog import SignInDialog
-    return SignInDialog(rt.context(), demo=True)
+    return SignInDialog(rt.sign_in_context(), demo=True)
 
 
 def _unlock(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.sign_in_dialog import SignInDialog
-    return SignInDialog(rt.context(), demo=True, fixed=a)
+    return SignInDialog(rt.sign_in_context(), demo=True, fixed=a)
 
 
 def _first_admin(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.sign_in_dialog import FirstAdministratorDialog
-    return FirstAdministratorDialog(rt.context())
+    return FirstAdministratorDialog(rt.sign_in_context())
 
 
 def _trust_note(rt: Runtime, a: Actor) -> QDialog:
