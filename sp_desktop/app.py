@@ -75,13 +75,32 @@ def build_main_window(runtime: Runtime, actor: Actor) -> Any:
     return window
 
 
+def keep_window_settings_in(data_dir: Any, demo: bool) -> Any:
+    """Window sizes, column widths and other per-PC preferences (QSettings) live in the data folder,
+    in an INI file — the demo in its own — so `--data-dir` and `--demo` never share them with the
+    practice's folder (nor with another copy of the app). Returns the settings file."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    folder = Path(data_dir) / ("demo" if demo else "") / "window-settings"
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.SystemScope, str(folder / "system"))
+    return Path(QSettings().fileName())
+
+
 def run_gui(args: argparse.Namespace, log_path: Any = None) -> int:
     from sp_desktop.paths import AppPaths
-    from sp_desktop.ui import crash, recovery
+    from sp_desktop.ui import crash, recovery, single_instance
 
     app = create_application()
+    keep_window_settings_in(AppPaths.from_options(getattr(args, "data_dir", None)).data_dir,
+                            bool(getattr(args, "demo", False)))
     # Unexpected errors: friendly dialog + log + drafts kept (ui/crash.py).
     crash.install(app, AppPaths.from_options(getattr(args, "data_dir", None)).data_dir, log_path)
+    if single_instance.claim(args, app) is None:  # one window per data folder: the open one came forward
+        return 0
     try:  # before the database is opened: without sign-in nothing is opened at all
         sign_in = sign_in_function()
     except SignInUnavailable as exc:

@@ -30,6 +30,16 @@ _FORMAT = "%(asctime)s %(levelname)s [%(process)d %(threadName)s] %(name)s: %(me
 log = logging.getLogger("sp_desktop")
 
 
+class SafeFormatter(logging.Formatter):
+    """Log lines with control characters shown as escapes (a staff name or a file name holding an
+    escape sequence must not rewrite the terminal of whoever reads the log with `cat` or `tail`)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802  (logging's name)
+        from sp_desktop.domain.text import escape_lines
+
+        return escape_lines(super().formatMessage(record))
+
+
 def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool = False) -> Path | None:
     """Send sp_desktop's log to a rotating file in `log_dir`. Returns the file, or None if unwritable.
 
@@ -57,7 +67,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool
             path = None
             file_handler = logging.StreamHandler(sys.stderr)
             file_handler.setLevel(logging.WARNING)
-        file_handler.setFormatter(logging.Formatter(_FORMAT))
+        file_handler.setFormatter(SafeFormatter(_FORMAT))
         file_handler._sp_desktop = True  # type: ignore[attr-defined]
         log.addHandler(file_handler)
         from sp_desktop import __version__
@@ -66,7 +76,7 @@ def setup_logging(log_dir: Path | None, level: int = logging.INFO, console: bool
     if console:
         stream = logging.StreamHandler(sys.stderr)
         stream.setLevel(logging.WARNING)
-        stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        stream.setFormatter(SafeFormatter("%(levelname)s: %(message)s"))
         stream._sp_desktop = True  # type: ignore[attr-defined]
         log.addHandler(stream)
     return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sp_desktop.db.engine import Clock, Database
 from sp_desktop.db.migrate import MigrationResult
@@ -18,7 +19,15 @@ from sp_desktop.services.bootstrap import database_url, open_database
 
 
 class StartupError(RuntimeError):
-    """Start-up cannot go on; the message is for the person starting the app."""
+    """Start-up cannot go on; the message is for the person starting the app.
+
+    `fault` (db/faults.py) says why when the practice server could not be used, so the window can
+    offer Retry / Change server / Quit; `server` names it."""
+
+    def __init__(self, message: str, fault: Any = None, server: str | None = None) -> None:
+        super().__init__(message)
+        self.fault = fault
+        self.server = server
 
 
 @dataclass
@@ -70,14 +79,22 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     demo = bool(getattr(args, "demo", False))
     url_text = getattr(args, "database_url", None)
     if demo and url_text:
-        raise StartupError("--demo opens the built-in demo directory; it cannot be combined with --database-url.")
+        raise StartupError("--demo opens the built-in demo directory; it cannot be combined with "
+                           "--database-url.")
     if not url_text and not demo:  # this PC may have been set up for the practice server
         from sp_desktop.services.server_connection import stored_server_url
 
         stored = stored_server_url(paths)
         url_text = stored.render_as_string(hide_password=False) if stored is not None else None
     data_file = paths.demo_database_file if demo else paths.database_file
-    url = database_url(data_file, url_text)
+    try:
+        if url_text and (len(url_text) > 2000 or not url_text.isprintable()):
+            raise ValueError("too long, or holds control characters")
+        url = database_url(data_file, url_text)
+    except Exception as exc:  # sqlalchemy's ArgumentError, or a port that is not a number
+        raise StartupError(f"--database-url is not a database address ({type(exc).__name__}). Write it as "
+                           "postgresql+psycopg://USER@HOST:5432/DATABASE, or leave it out to use this PC's "
+                           "directory file.") from None
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         from sp_desktop.db.storage_check import NetworkStorageRefused, refuse_network_sqlite
 
@@ -92,9 +109,14 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     except (DatabaseTooNew, MigrationFailed) as exc:
         raise StartupError(str(exc)) from exc
     except Exception as exc:  # connection refused, bad URL, unreadable file...
+        from sp_desktop.db.faults import explain
+
         where = describe_url(url_text, data_file)
+        fault = explain(exc, where)
+        if fault is not None and url_text:
+            raise StartupError(fault.message, fault, where) from exc
         raise StartupError(health.open_failure_message(exc, where)
-                           or f"Could not open the database at {where}: {exc}") from exc
+                           or f"Could not open the database at {where}: {_first_line(exc)}") from exc
     runtime = Runtime(paths, db, clock, demo, result)
     if not url_text and not demo:
         health.after_open(runtime)
@@ -107,12 +129,39 @@ def open_runtime(args: argparse.Namespace, clock: Clock | None = None) -> Runtim
     return runtime
 
 
+def _first_line(exc: BaseException) -> str:
+    """The driver's own words, without SQLAlchemy's "Background on this error" link or SQL."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 def describe_url(url_text: str | None, data_file: Path) -> str:
     if not url_text:
         return str(data_file)
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url_text).render_as_string(hide_password=True)
+        url = make_url(url_text)
     except Exception:
         return "the given --database-url"
+    if url.get_backend_name() == "postgresql" and url.host:  # the server as people know it
+        return f"{url.host}:{url.port or 5432}/{url.database or ''}"
+    return url.render_as_string(hide_password=True)
+
+
+def describe_target(args: argparse.Namespace) -> str:
+    """Where these options point, for people: the server (host:port/database) or the data file."""
+    paths = AppPaths.from_options(getattr(args, "data_dir", None))
+    url_text = getattr(args, "database_url", None)
+    if getattr(args, "demo", False):
+        return str(paths.demo_database_file)
+    if url_text:
+        return describe_url(url_text, paths.database_file)
+    from sp_desktop.services.server_connection import load_server
+
+    loaded = load_server(paths)
+    if loaded is not None:
+        server = loaded[0]
+        return f"{server.host}:{server.port}/{server.database}"
+    return str(paths.database_file)

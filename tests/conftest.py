@@ -84,9 +84,14 @@ def pg_cluster() -> Iterator[object]:
     cluster.stop()
 
 
+TEST_PRACTICE = "Test Medical Practice"
+
+
 def _pg_template(cluster: object, name: str, demo: bool) -> str:
     cluster.create_database(name)  # type: ignore[attr-defined]
     db, _ = open_database(cluster.url(name), FixedClock(FIXED_NOW), None)  # type: ignore[attr-defined]
+    if not demo:
+        _name_the_practice(db)
     if demo:
         from sp_desktop.demo.seed import seed_demo
 
@@ -143,8 +148,18 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded (taxonomy) but otherwise empty SQLite database, built once."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     db, _ = open_database(sqlite_url(path), FixedClock(FIXED_NOW), None)
+    _name_the_practice(db)
     db.dispose()
     return path
+
+
+def _name_the_practice(db: Database) -> None:
+    """The practice's name, as the first-run dialog would have asked (no leaflet is made without it;
+    tests of the first start remove it)."""
+    from sp_desktop.db.models import Setting
+
+    with db.write(FixedClock(FIXED_NOW)) as s:
+        s.add(Setting(key="practice_name", value=TEST_PRACTICE))
 
 
 @pytest.fixture(scope="session")

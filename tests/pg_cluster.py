@@ -219,6 +219,23 @@ class PgCluster:
         with self.admin() as conn:  # type: ignore[attr-defined]
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
+    # ---- faults (tests/faults): the server going away and coming back on the same port
+    def server_down(self, mode: str = "fast") -> None:
+        """Stop the server ("fast": sessions are told; "immediate": as after a crash)."""
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", mode, "-w", "stop"],
+                  timeout=60)
+
+    def server_up(self) -> None:
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=100 -c shared_buffers=32MB")
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-l",
+                   str(self.root / "server.log"), "-o", options, "-w", "-t", "60", "start"])
+
+    def restart(self, mode: str = "fast") -> None:
+        self.server_down(mode)
+        self.server_up()
+
     def stop(self) -> None:
         if self._started:
             try:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.interop.spreadsheet import FIELDS, IGNORE, memory_key
 
 FIELD_HELP = ", ".join(f.key for f in FIELDS)
@@ -79,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "export the directory (CSV for Excel, or Open Referral)",
         "Write the directory as a CSV for Excel (one row per service) or as Open Referral HSDS 3.0 (JSON, or "
         "a data package: a zip when OUT ends in .zip, else a new folder). Internal records (vetting evidence,"
-        " trust notes, contact history, referrals) are never exported.",
+        " trust notes, contact history, referrals) are never exported. Needs --user: every export is "
+        "written to the audit trail (who, when, format, how many records).",
     )
     p.add_argument("out", metavar="OUT", help="the file (or new folder) to write")
     p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv"),
@@ -89,6 +91,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--approved-only", action="store_true", help="only organisations whose vetting is approved"
     )
+    p.add_argument("--include-declined", action="store_true",
+                   help="include organisations whose vetting was declined or that are suspended; left out by "
+                        "default")
     p.set_defaults(run=run_export)
 
     p = add_subcommand(
@@ -250,7 +255,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (_rt, ctx):
         try:
             result = ExportService(ctx).export(fmt, target, include_contacts=args.include_contacts,
-                                               approved_only=args.approved_only)
+                                               approved_only=args.approved_only,
+                                               include_declined=args.include_declined)
         except ExportFailed as exc:
             raise CommandError(str(exc)) from None
     print(result.describe(), file=out)
@@ -357,7 +363,7 @@ def run_restore(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{args.file}:", file=out)
             print(summary.describe(), file=out)
             if not _confirm_restore(args, out):
-                return 1
+                return int(ExitCode.REFUSED)
             result = service.restore(Path(args.file))
         except (RestoreRefused, BackupFailed, BackupUnavailable) as exc:
             raise CommandError(str(exc)) from None

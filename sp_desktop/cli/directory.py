@@ -56,7 +56,8 @@ def run_info(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (rt, ctx):
         counts = DirectoryService(ctx).counts()
         info = {"version": __version__, "data_folder": str(rt.paths.data_dir), "database": rt.db.describe(),
-                "backend": rt.db.dialect, "schema": current_revision(rt.db), "demo": rt.demo, "counts": counts}
+                "backend": rt.db.dialect, "schema": current_revision(rt.db), "demo": rt.demo,
+                "counts": counts}
     if args.json:
         json.dump(info, out, indent=2)
         out.write("\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.domain.bounds import check_date
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.base import NotFound, ValidationFailed
 
@@ -28,9 +29,10 @@ def parse_date(text: str, option: str) -> date:
     raw = (text or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"):
         try:
-            return datetime.strptime(raw, fmt).date()
+            parsed = datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+        return check_date(parsed, option)
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", raw):
         hint = " Give the year in full (2026, not 26)."
     else:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand
+from sp_desktop.domain.errors import ExitCode
 from sp_desktop.services.base import SYSTEM
 
 
@@ -97,7 +98,7 @@ def run_selftest(args: argparse.Namespace, out: TextIO) -> int:
     if steps.failed:
         print(f"Self-test FAILED at: {steps.failed}. This installation is not working; reinstall sp_desktop "
               "or send the lines above to whoever looks after it.", file=out)
-        return 1
+        return int(ExitCode.REFUSED)
     print("Self-test passed: this installation works.", file=out)
     return 0
 

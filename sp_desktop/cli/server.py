@@ -95,6 +95,9 @@ def run_migrate_to(args: argparse.Namespace, out: TextIO) -> int:
     for t in report.tables:
         print(f"{t.table:<24}{t.rows:>8}  {t.checksum[:16]}…", file=out)
     print(f"{'total':<24}{report.total_rows:>8}\n", file=out)
+    if report.nul_characters_dropped:
+        print(f"{report.nul_characters_dropped} NUL character(s) were left out of text (PostgreSQL cannot "
+              "store them; the app no longer accepts them).\n", file=out)
     print("Every table was checked and matches. The SQLite file has not been changed.\n"
           f"Next: start sp_desktop on every PC with --database-url {report.target}\n"
           "(or File > Connect to practice server…).", file=out)

@@ -134,6 +134,32 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=BUSY_SECONDS)
 
 
+def _header_ok(path: Path, read_only: bool) -> bool:
+    """Whether the file starts with SQLite's header.
+
+    Read through SQLite, never with a plain open(): on POSIX systems closing *any* file descriptor
+    of the database file drops every lock this process holds on it, so a plain read while the window
+    has the database open would let another program (a second window, a backup tool) think it was
+    the last user and delete the -wal and -shm files from under us. SQLite itself keeps its
+    descriptors open until this process's last connection to the file has closed. A wrong header
+    is reported by SQLite as "file is not a database" (SQLITE_NOTADB).
+    """
+    if read_only:  # a backup file, not in use by anyone: a plain read is safe
+        with path.open("rb") as fh:
+            return fh.read(16) == _SQLITE_HEADER
+    try:
+        con = sqlite3.connect(path, timeout=15)
+        try:
+            con.execute("PRAGMA schema_version").fetchone()  # reads page 1, header included
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return False
+        raise
+    return True
+
+
 class CheckStopped(Exception):
     """A check was stopped before it finished (the window closed): it found nothing and nothing
     about it was recorded, so the next start (or week) runs it again."""
@@ -150,9 +176,7 @@ def check_file(path: Path, full: bool = False, read_only: bool = False, max_erro
     """
     if not path.exists():
         raise FileNotFoundError(path)
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if path.stat().st_size and header != _SQLITE_HEADER:
+    if not _header_ok(path, read_only):
         return CheckResult(False, ("The file is not an SQLite database (its first bytes are wrong).",), full)
     try:
         con = _connect(path, read_only)
@@ -191,9 +215,7 @@ def _fts_problems(con: sqlite3.Connection, read_only: bool) -> list[str]:
 
 def light_check(path: Path) -> CheckResult:
     """What can be checked in milliseconds: the header and that the schema can be read."""
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if header != _SQLITE_HEADER:
+    if not path.stat().st_size or not _header_ok(path, read_only=False):
         return CheckResult(False, ("The file is not an SQLite database (its first bytes are wrong).",))
     try:
         con = sqlite3.connect(path, timeout=BUSY_SECONDS)

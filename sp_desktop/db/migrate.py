@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect
 
-from sp_desktop.db.engine import Database
+from sp_desktop.db.engine import Database, long_work
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -189,7 +189,7 @@ def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) 
 
     cfg = _config()
     try:
-        with db.engine.begin() as conn:
+        with long_work("upgrade"), db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except Exception as exc:

@@ -197,6 +197,9 @@ class Service(Versioned, Base):
     # The source said nothing about cost / ages (shown as "Cost not stated" / "Age not stated").
     cost_not_stated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     age_not_stated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set when a patient-facing field changed without anyone saying they checked the details (0007);
+    # cleared when someone does. Reviews due shows it as "changed since last checked".
+    changed_since_checked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     organisation: Mapped[Organisation] = relationship(back_populates="services")
     categories: Mapped[list[Category]] = relationship(secondary=service_category, order_by="Category.name")
@@ -418,6 +421,8 @@ class Signposting(Versioned, Base):
     items: Mapped[list[SignpostingItem]] = relationship(back_populates="signposting",
                                                         cascade="all, delete-orphan")
     reasons: Mapped[list[Category]] = relationship(secondary=signposting_reason)
+    # the report reads periods from this index alone (migration 0006)
+    __table_args__ = (Index("ix_signposting_period", "occurred_on", "id", "staff_id", "method"),)
 
 
 class SignpostingItem(Versioned, Base):
@@ -436,6 +441,9 @@ class SignpostingItem(Versioned, Base):
     outcome_on: Mapped[date | None] = mapped_column(Date)
 
     signposting: Mapped[Signposting] = relationship(back_populates="items")
+    # each record's items and outcomes, for the report, from this index alone (migration 0006)
+    __table_args__ = (Index("ix_signposting_item_report", "signposting_id", "service_id", "outcome",
+                            "experience"),)
 
 
 # --------------------------------------------------------------------------- audit and settings
@@ -510,3 +518,30 @@ class ReferenceAcknowledgement(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     __table_args__ = (UniqueConstraint("reference_id", "service_id",
                                        name="uq_reference_acknowledgement_once"),)
+
+
+# --------------------------------------------------------------------------- suggested changes (0007)
+class ChangeSuggestion(Base):
+    """A correction the front desk suggested to an approved organisation's or service's patient-facing
+    details. Nothing on the record changes until a vetting lead accepts it, field by field.
+
+    `changes` maps field -> {"label", "old", "new"} (the values as the form holds them, so an
+    accepted field is saved exactly as suggested); `accepted` lists the fields taken on."""
+
+    __tablename__ = "change_suggestion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    entity_label: Mapped[str] = mapped_column(String(300), default="")
+    organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    suggested_at: Mapped[datetime] = mapped_column(DateTime)
+    suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    suggested_by: Mapped[str] = mapped_column(String(120))
+    base_version: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    accepted: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))

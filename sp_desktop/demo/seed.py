@@ -26,6 +26,7 @@ from sp_desktop.db.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    Setting,
 )
 from sp_desktop.db.sequences import reset_sequences
 from sp_desktop.demo.relationships import demo_relationships
@@ -113,6 +114,14 @@ def load_directory(session: Session, data: dict, clock: Clock) -> dict[str, int]
     return service_ids
 
 
+#: The demo directory's fictional practice (Ofcom drama-range phone number).
+DEMO_PRACTICE = {
+    "practice_name": "Lindenbrae Medical Practice (demo)",
+    "practice_address": "14 Lindenbrae Road\nPaisley\nPA1 9ZZ",
+    "practice_phone": "0141 496 0123",
+}
+
+
 def seed_demo(db: Database, clock: Clock, path: Path | None = None) -> bool:
     """Fill an empty demo database. Returns False if it already had data."""
     with db.write(clock) as session:
@@ -120,6 +129,8 @@ def seed_demo(db: Database, clock: Clock, path: Path | None = None) -> bool:
             return False
         data = json.loads((path or demo_file()).read_text(encoding="utf-8"))
         load_directory(session, data, clock)
+        for key, value in DEMO_PRACTICE.items():  # the demo's own (fictional) practice, for its leaflets
+            session.add(Setting(key=key, value=value))
         rng = random.Random(20261124)
         for step in DEMO_STEPS:
             step(session, clock, rng)

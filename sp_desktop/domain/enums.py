@@ -177,6 +177,7 @@ class AuditAction(LabelledEnum):
     SETTING = "setting"
     PURGE = "purge"
     SIGN_IN = "sign_in"
+    EXPORT = "export"
     REPORT = "report"  # a report given outside the practice (partner report)
 
 

@@ -14,6 +14,7 @@ from phonenumbers import PhoneNumberFormat, shortnumberinfo
 
 from sp_desktop.domain.enums import RegisterKind
 from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.text import check_no_patient_number, check_text, strip_bidi
 
 
 class FieldError(BadInput):
@@ -100,7 +101,8 @@ def normalise_url(text: str, field: str = "website") -> str:
     if raw and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw):
         raw = "https://" + raw
     if not _URL.match(raw):
-        raise FieldError(field, f"“{text.strip()}” is not a web address: it should look like www.example.org.")
+        raise FieldError(field, f"“{text.strip()}” is not a web address: it should look like "
+                                "www.example.org.")
     return raw
 
 
@@ -126,7 +128,8 @@ _REGISTER_FORMATS: dict[RegisterKind, tuple[re.Pattern[str], str]] = {
 }
 
 
-def normalise_registration(kind: RegisterKind, text: str | None, field: str = "registration_number") -> str | None:
+def normalise_registration(kind: RegisterKind, text: str | None,
+                           field: str = "registration_number") -> str | None:
     raw = re.sub(r"\s+", "", (text or "").upper())
     if kind is RegisterKind.NONE:
         if raw:
@@ -142,20 +145,44 @@ def normalise_registration(kind: RegisterKind, text: str | None, field: str = "r
     return raw
 
 
+def _checked(value: str, field: str, label: str, multiline: bool) -> str:
+    """`domain.text.check_text` as a FieldError (the form marks the field)."""
+    try:
+        return check_text(value, field, label, multiline=multiline) or ""
+    except BadInput as exc:
+        raise FieldError(field, f"{exc.message} {exc.what_to_do}".strip()) from None
+
+
 def require_text(text: str | None, field: str, label: str, max_length: int = 500) -> str:
+    """A one-line name or title: control characters refused, bidi overrides removed."""
     value = (text or "").strip()
     if not value:
         raise FieldError(field, f"Enter the {label}.")
     if len(value) > max_length:
         raise FieldError(field, f"The {label} is too long ({len(value)} characters; at most {max_length}).")
+    value = strip_bidi(_checked(value, field, label, multiline=False)).strip()
+    if not value:
+        raise FieldError(field, f"Enter the {label}.")
     return value
 
 
-def optional_text(text: str | None, field: str, label: str, max_length: int = 20000) -> str | None:
+def optional_text(text: str | None, field: str, label: str, max_length: int = 20000,
+                  multiline: bool | None = None) -> str | None:
+    """Optional text; multi-line (tab and newline allowed) unless short (`max_length` 300 or less)."""
     value = (text or "").strip()
     if len(value) > max_length:
         raise FieldError(field, f"The {label} is too long ({len(value)} characters; at most {max_length}).")
+    if value:
+        value = _checked(value, field, label, max_length > 300 if multiline is None else multiline)
     return value or None
+
+
+def check_patient_free_text(text: str | None, field: str, label: str) -> str | None:
+    """FieldError when a note or reference holds what looks like an NHS or CHI number."""
+    try:
+        return check_no_patient_number(text, field, label)
+    except BadInput as exc:
+        raise FieldError(field, f"{exc.message} {exc.what_to_do}".strip()) from None
 
 
 def check_age_range(min_age: int | None, max_age: int | None) -> None:

@@ -337,3 +337,65 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Plain-English names of the fields that differ between two fingerprints."""
     keys = [*new, *(k for k in old if k not in new)]
     return [FIELD_LABELS.get(k, k.replace("_", " ")) for k in keys if old.get(k) != new.get(k)]
+
+
+# --------------------------------------------------------------------------- screening stored text
+#: Record fields that are multi-line (tab and newline kept); every other text field is one line.
+MULTILINE_FIELDS = frozenset({"description", "eligibility", "application_process", "fee_description",
+                              "interpretation", "schedule_notes", "accessibility_notes", "transport_notes"})
+_FOLD_LINES = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
+
+
+def _screen(rec: Any, problems: list[Problem], row: int | None, where: str) -> None:
+    from sp_desktop.domain.errors import BadInput
+    from sp_desktop.domain.text import check_text, strip_bidi
+
+    for key, value in list(vars(rec).items()):
+        if key in ("id", "row", "rows", "term_ids", "location_ids") or value is None:
+            continue
+        label = FIELD_LABELS.get(key, key.replace("_", " "))
+        values = value if isinstance(value, list) else [value]
+        cleaned: list[Any] = []
+        for v in values:
+            if not isinstance(v, str):
+                cleaned.append(v)
+                continue
+            multiline = key in MULTILINE_FIELDS
+            if not multiline:
+                v = " ".join(v.translate(_FOLD_LINES).split()) if any(c in v for c in "\t\r\n") else v
+            try:
+                v = check_text(v, key, label, multiline=multiline) or v
+            except BadInput as exc:
+                message = f"{exc.message} {exc.what_to_do}".strip()
+                problems.append(Problem("error", message, row, label, where))
+            if key.endswith("name") and isinstance(v, str):
+                v = strip_bidi(v)
+            cleaned.append(v)
+        if cleaned != values:
+            setattr(rec, key, cleaned if isinstance(value, list) else cleaned[0])
+
+
+def screen_feed(feed: Feed) -> Feed:
+    """Refuse (as row errors) control characters and broken characters in every text field of `feed`,
+    fold line breaks out of one-line fields and remove bidi overrides from names (`domain.text`).
+    Idempotent: a second call finds nothing new to report."""
+    if getattr(feed, "_screened", False):
+        return feed
+    problems: list[Problem] = []
+    for org in feed.organisations:
+        row = org.rows[0] if org.rows else None
+        where = "" if row is not None else f"organisation “{org.name[:80]}”"
+        _screen(org, problems, row, where)
+        for sub in [*org.phones, *org.contacts, *org.locations]:
+            _screen(sub, problems, row, where)
+        for svc in org.services:
+            srow = svc.row if svc.row is not None else row
+            swhere = "" if srow is not None else f"service “{svc.name[:80]}”"
+            _screen(svc, problems, srow, swhere)
+            for sub in [*svc.phones, *svc.contacts, *svc.schedule]:
+                _screen(sub, problems, srow, swhere)
+    for term in feed.terms.values():
+        _screen(term, problems, None, f"category “{term.name[:80]}”")
+    feed.problems.extend(problems)
+    feed._screened = True  # type: ignore[attr-defined]
+    return feed

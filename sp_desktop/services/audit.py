@@ -27,6 +27,7 @@ from sp_desktop.services.base import Actor, Permission, ServiceContext, can, req
 
 # Fields never written into the audit trail (secrets and bookkeeping).
 _SKIP = {"password_hash", "version", "created_at", "updated_at", "logo_png", "failed_attempts",
+         "changed_since_checked_at",
          "locked_until", "last_sign_in", "source_checksum"}
 
 
@@ -124,6 +125,7 @@ class AuditEntry:
             AuditAction.RESTORE: "restored", AuditAction.DELETE: "deleted", AuditAction.VETTING: "vetting:",
             AuditAction.IMPORT: "imported", AuditAction.SETTING: "changed setting",
             AuditAction.PURGE: "purged", AuditAction.SIGN_IN: "signed in",
+            AuditAction.EXPORT: "exported", AuditAction.REPORT: "made a report for",
         }[self.action]
         text = f"{self.staff_name} {verb} {what} “{self.entity_label}”"
         if self.summary:

@@ -360,6 +360,11 @@ class BackupService:
         path = Path(path)
         if not path.is_file():
             raise RestoreRefused(f"{path} does not exist or is not a file.")
+        live = self.ctx.db.sqlite_path
+        if live is not None and live.exists() and path.resolve() == live.resolve():
+            # checked before reading it: a plain open() and close() of the database file would drop
+            # SQLite's locks in this process (see db/integrity._header_ok)
+            raise RestoreRefused("That is the database in use now; choose a backup file.")
         with path.open("rb") as fh:
             header = fh.read(16)
         if header != SQLITE_HEADER:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 import sp_desktop.db.stamps  # noqa: F401  (registers created/updated stamping)
 from sp_desktop.db.engine import Clock, Database
+from sp_desktop.db.text_guard import TextRefused  # importing it registers the stored-text check
 from sp_desktop.domain.enums import AppRole
 
 
@@ -177,8 +178,11 @@ class ServiceContext:
     @contextmanager
     def write(self, permission: Permission) -> Iterator[Session]:
         require(self.actor, permission)
-        with self.db.write(self.clock) as session:
-            yield session
+        try:
+            with self.db.write(self.clock) as session:
+                yield session
+        except TextRefused as exc:  # the flush-time guard: show it like any other field error
+            raise ValidationFailed({exc.field: f"{exc.message} {exc.what_to_do}".strip()}) from None
 
     @contextmanager
     def read(self, permission: Permission = Permission.VIEW) -> Iterator[Session]:

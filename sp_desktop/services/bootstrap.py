@@ -29,6 +29,9 @@ def open_database(url: str | URL, clock: Clock, backup_dir: Path | None) -> tupl
         refuse_if_too_new(Path(str(url.database)))  # before connecting: a connection switches it to WAL
     db = Database.open(url)
     try:
+        if not db.is_sqlite:  # one bounded attempt: a server that does not answer is reported at once
+            with db.engine.connect():
+                pass
         result = migrate(db, backup_dir, clock.now())
         with db.write(clock) as session:
             for seed in SEEDERS:

@@ -465,8 +465,12 @@ class PostgresChangeWatcher:
         import psycopg
 
         params = _psycopg_params(self.url)
-        params.setdefault("connect_timeout", 5)
+        from sp_desktop.db.engine import CONNECT_TIMEOUT_S, KEEPALIVES, TCP_USER_TIMEOUT_MS
+
+        params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
         params.setdefault("application_name", "sp_desktop (listening for changes)")
+        for key, value in {**KEEPALIVES, "tcp_user_timeout": TCP_USER_TIMEOUT_MS}.items():
+            params.setdefault(key, value)  # a dead link is noticed, and the watcher reconnects
         return psycopg.connect(autocommit=True, **params)
 
     def _note(self, table: str | None, pid: int | None) -> None:
@@ -477,6 +481,10 @@ class PostgresChangeWatcher:
             if table:
                 self.tables.add(table)
 
+    def _note_reconnected(self) -> None:
+        with self._lock:
+            self._count += 1
+
     def _run(self) -> None:
         had_connection = False
         while not self._stop.is_set():
@@ -484,8 +492,8 @@ class PostgresChangeWatcher:
                 self._conn = self._connect()
                 self._conn.execute(f"LISTEN {self.channel}")
                 self.connected.set()
-                if had_connection:
-                    self._note(None, None)  # reconnected: changes may have been missed meanwhile
+                if had_connection:  # reconnected: changes may have been missed meanwhile, so refresh,
+                    self._note_reconnected()  # but do not say "changed on another PC": we do not know that
                 had_connection = True
                 while not self._stop.is_set():
                     for note in self._conn.notifies(timeout=0.25):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sp_desktop.db.models import (
@@ -24,6 +26,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.db.search import LISTING, SqliteSearch, backend_for
+from sp_desktop.domain.bounds import MAX_RESULTS, MAX_TEXT
 from sp_desktop.domain.enums import (
     AccessRoute,
     AuditAction,
@@ -48,7 +51,15 @@ from sp_desktop.domain.validators import (
     require_text,
 )
 from sp_desktop.services import audit
-from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed, can
+from sp_desktop.services.patient_facing import (
+    ORGANISATION_COLUMNS,
+    ORGANISATION_PARTS,
+    SERVICE_COLUMNS,
+    SERVICE_PARTS,
+    ApprovedDetailsLocked,
+    touches_patient_facing,
+)
 
 
 # --------------------------------------------------------------------------- results
@@ -303,6 +314,9 @@ class OrganisationForm:
     phones: list[PhoneForm] = field(default_factory=list)
     contacts: list[ContactForm] = field(default_factory=list)
     locations: list[LocationForm] = field(default_factory=list)
+    #: For a new record: a key made on this PC when the form was opened (becomes the record's uid),
+    #: so saving again after a lost reply finds the record already made instead of making another.
+    client_key: str = field(default="", compare=False)
 
 
 @dataclass
@@ -344,6 +358,7 @@ class ServiceForm:
     last_verified_on: date | None = None
     cost_not_stated: bool = False  # the source said nothing about cost (and nobody here has said since)
     age_not_stated: bool = False  # the same for ages; kept only while no age is given
+    client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
 class ConflictError(RuntimeError):
@@ -360,6 +375,10 @@ class ConflictError(RuntimeError):
 
 
 # --------------------------------------------------------------------------- validation helpers
+#: What a search query can hold that no record can: control characters and lone surrogates.
+_SEARCH_NOISE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class _Errors:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
@@ -382,7 +401,9 @@ def _opt(errs: _Errors, fn: Any, value: str, field_name: str) -> str | None:
     return errs.take(fn, value, field_name) if value else None
 
 
-def _phones(errs: _Errors, phones: Sequence[PhoneForm], prefix: str) -> list[tuple[str, PhoneType, str | None]]:
+def _phones(
+    errs: _Errors, phones: Sequence[PhoneForm], prefix: str
+) -> list[tuple[str, PhoneType, str | None]]:
     out = []
     for i, p in enumerate(phones):
         if not (p.number or "").strip():
@@ -433,9 +454,14 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
     phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
                                            Phone.location_id.is_(None), Phone.contact_id.is_(None))
                        .order_by(Phone.id)).all()
-    contacts = s.scalars(select(Contact).where(Contact.organisation_id == org.id, Contact.service_id.is_(None))
-                         .order_by(Contact.name)).all()
-    locations = s.scalars(select(Location).where(Location.organisation_id == org.id).order_by(Location.name)).all()
+    contacts = s.scalars(
+        select(Contact)
+        .where(Contact.organisation_id == org.id, Contact.service_id.is_(None))
+        .order_by(Contact.name)
+    ).all()
+    locations = s.scalars(
+        select(Location).where(Location.organisation_id == org.id).order_by(Location.name)
+    ).all()
     services = s.execute(select(Service.id, Service.name).where(Service.organisation_id == org.id,
                                                                  Service.archived_at.is_(None))
                          .order_by(Service.name)).all()
@@ -594,8 +620,15 @@ class DirectoryService:
         self.search_backend = backend_for(ctx.db.dialect)
 
     # ---- reading
-    def search(self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000) -> SearchResult:
-        """Ranked services matching `query` and `filters`. Without a query, sorted by name."""
+    def search(
+        self, query: str = "", filters: SearchFilters | None = None, limit: int = 1000
+    ) -> SearchResult:
+        """Ranked services matching `query` and `filters`. Without a query, sorted by name.
+
+        Control and broken characters in the query become spaces (PostgreSQL refuses a NUL even in
+        a search), the query is cut at 1,000 characters and `limit` kept within 1 to 1,000."""
+        query = _SEARCH_NOISE.sub(" ", query or "")[:MAX_TEXT]
+        limit = max(1, min(int(limit), MAX_RESULTS))
         f = filters or SearchFilters()
         backend = self.search_backend
         if isinstance(backend, SqliteSearch):
@@ -622,10 +655,15 @@ class DirectoryService:
             # The page of ids first (filters, ranking, limit), then the display columns for those
             # rows only: categories and town are subqueries, too costly for every one of 30,000
             # matches of a common word when at most `limit` are shown.
-            keys = [Service.id.label("id")] + ([matches.c.score.label("score")] if matches is not None else [])
+            keys = [Service.id.label("id")] + (
+                [matches.c.score.label("score")] if matches is not None else []
+            )
             page_q = select(*keys).join(Organisation, Organisation.id == Service.organisation_id)
-            count_q = select(func.count()).select_from(Service).join(Organisation,
-                                                                       Organisation.id == Service.organisation_id)
+            count_q = (
+                select(func.count())
+                .select_from(Service)
+                .join(Organisation, Organisation.id == Service.organisation_id)
+            )
             if matches is not None:
                 page_q = page_q.join(matches, matches.c.id == Service.id)
                 # counting needs no ranking: the backend's unranked match when it has one
@@ -749,7 +787,9 @@ class DirectoryService:
             c.append(or_(Service.min_age.is_(None), Service.min_age <= f.age))
             c.append(or_(Service.max_age.is_(None), Service.max_age >= f.age))
         if f.category_id is not None:
-            ids = select(Category.id).where(or_(Category.id == f.category_id, Category.parent_id == f.category_id))
+            ids = select(Category.id).where(
+                or_(Category.id == f.category_id, Category.parent_id == f.category_id)
+            )
             c.append(Service.id.in_(select(service_category.c.service_id)
                                     .where(service_category.c.category_id.in_(ids))))
         return c
@@ -809,8 +849,9 @@ class DirectoryService:
             "email": _opt(e, normalise_email, form.email, "email"),
             "legal_status": e.take(optional_text, form.legal_status, "legal_status", "legal status", 200),
             "register_kind": form.register_kind,
-            "registration_number": e.take(normalise_registration, form.register_kind, form.registration_number,
-                                          "registration_number"),
+            "registration_number": e.take(
+                normalise_registration, form.register_kind, form.registration_number, "registration_number"
+            ),
             "status": form.status,
         }
         v["phones"] = _phones(e, form.phones, "phones")
@@ -837,7 +878,9 @@ class DirectoryService:
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
             if not (loc.address_1.strip() or loc.name.strip()):
-                e.errors[f"locations[{i}].address_1"] = "Enter the first line of the address or the venue name."
+                e.errors[f"locations[{i}].address_1"] = (
+                    "Enter the first line of the address or the venue name."
+                )
             locations.append({
                 "id": loc.id, "name": loc.name.strip() or None, "address_1": loc.address_1.strip() or None,
                 "address_2": loc.address_2.strip() or None, "town": loc.town.strip() or None,
@@ -886,7 +929,9 @@ class DirectoryService:
             opens = _opt(e, normalise_time, slot.opens, f"schedule[{i}].opens")
             closes = _opt(e, normalise_time, slot.closes, f"schedule[{i}].closes")
             if opens and closes and closes <= opens:
-                e.errors[f"schedule[{i}].closes"] = f"Closing time {closes} must be after opening time {opens}."
+                e.errors[f"schedule[{i}].closes"] = (
+                    f"Closing time {closes} must be after opening time {opens}."
+                )
             if not 0 <= slot.weekday <= 6:
                 e.errors[f"schedule[{i}].weekday"] = "Choose a day of the week."
             slots.append((slot.weekday, opens, closes, (slot.note or "").strip() or None))
@@ -897,14 +942,57 @@ class DirectoryService:
     # ---- writing
     def save_organisation(self, form: OrganisationForm, organisation_id: int | None = None,
                           expected_version: int | None = None) -> OrganisationDetail:
+        """Create (`organisation_id` None) or update an organisation, exactly once.
+
+        A retry of a save whose reply was lost is recognised: a new record by its `client_key`, an
+        update because what is saved now is already exactly the form (no false conflict)."""
+        if organisation_id is None and form.client_key:
+            made = self._made_already(Organisation, form.client_key)
+            if made is not None:
+                return self.get_organisation(made)
+        try:
+            return self._save_organisation(form, organisation_id, expected_version)
+        except ConflictError as exc:
+            if organisation_id is not None \
+                    and self._saved_as_form("organisation", organisation_id, form, exc):
+                return self.get_organisation(organisation_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Organisation, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_organisation(made)  # the same form saved at the same moment (two clicks)
+
+    def _made_already(self, model: Any, key: str) -> int | None:
+        with self.ctx.read() as s:
+            return s.scalar(select(model.id).where(model.uid == key))
+
+    def _saved_as_form(self, entity: str, ident: int, form: OrganisationForm | ServiceForm,
+                       conflict: ConflictError) -> bool:
+        """True when our own earlier save of `form` got through (its reply was lost): the last change
+        was made by this person and the record as saved now shows exactly `form`."""
+        from sp_desktop.services.concurrency import conflict_view
+
+        if conflict.changed_by != self.ctx.actor.name:
+            return False  # someone else's save, even of the same values, is theirs to show
+        try:
+            view = conflict_view(self.ctx, entity, ident, form)
+        except NotFound:
+            return False
+        return not view.differences
+
+    def _save_organisation(self, form: OrganisationForm, organisation_id: int | None,
+                           expected_version: int | None) -> OrganisationDetail:
         values, errs = self.validate_organisation(form)
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             if organisation_id is None:
-                org = Organisation()
+                org = Organisation(uid=form.client_key) if form.client_key else Organisation()
                 s.add(org)
             else:
-                org = self._load_for_update(s, Organisation, organisation_id, expected_version, "organisation")
+                org = self._load_for_update(
+                    s, Organisation, organisation_id, expected_version, "organisation"
+                )
             for key in ("name", "alternate_name", "description", "website", "email", "legal_status",
                         "register_kind", "registration_number", "status"):
                 setattr(org, key, values[key])
@@ -912,6 +1000,10 @@ class DirectoryService:
             s.flush()
             sub = self._replace_org_children(s, org, values)
             changes.update(sub)
+            if (organisation_id is not None and org.vetting_status is VettingStatus.APPROVED
+                    and not can(self.ctx.actor, Permission.VET)
+                    and touches_patient_facing(changes, ORGANISATION_COLUMNS, ORGANISATION_PARTS)):
+                raise ApprovedDetailsLocked(self.ctx.actor, org.name)  # the transaction is rolled back
             if organisation_id is None:
                 audit.record(s, self.ctx, AuditAction.CREATE, "organisation", org.id, org.name,
                              audit.snapshot(org), organisation_id=org.id)
@@ -921,18 +1013,30 @@ class DirectoryService:
             s.flush()
             return organisation_detail(s, org)
 
-    def _replace_org_children(self, s: Session, org: Organisation, values: dict[str, Any]) -> dict[str, list[Any]]:
+    def _replace_org_children(
+        self, s: Session, org: Organisation, values: dict[str, Any]
+    ) -> dict[str, list[Any]]:
         changes: dict[str, list[Any]] = {}
-        old_phones = s.scalars(select(Phone).where(Phone.organisation_id == org.id, Phone.service_id.is_(None),
-                                                   Phone.location_id.is_(None), Phone.contact_id.is_(None))
-                               .order_by(Phone.id)).all()
+        old_phones = s.scalars(
+            select(Phone)
+            .where(
+                Phone.organisation_id == org.id,
+                Phone.service_id.is_(None),
+                Phone.location_id.is_(None),
+                Phone.contact_id.is_(None),
+            )
+            .order_by(Phone.id)
+        ).all()
         old = [(p.number, p.type, p.description) for p in old_phones]
         if old != values["phones"]:
             for p in old_phones:
                 s.delete(p)
             for number, ptype, desc in values["phones"]:
                 s.add(Phone(organisation_id=org.id, number=number, type=ptype, description=desc))
-            changes["phones"] = [[display_phone(x[0]) for x in old], [display_phone(x[0]) for x in values["phones"]]]
+            changes["phones"] = [
+                [display_phone(x[0]) for x in old],
+                [display_phone(x[0]) for x in values["phones"]],
+            ]
 
         existing = {c.id: c for c in s.scalars(select(Contact).where(Contact.organisation_id == org.id,
                                                                       Contact.service_id.is_(None)))}
@@ -958,7 +1062,9 @@ class DirectoryService:
         if touched:
             changes["contacts"] = [before, sorted(c["name"] for c in values["contacts"])]
 
-        existing_locs = {loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))}
+        existing_locs = {
+            loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))
+        }
         kept = set()
         before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
         touched = False
@@ -979,8 +1085,12 @@ class DirectoryService:
                 in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
                                   .where(ServiceAtLocation.location_id == lid))
                 if in_use:
-                    raise ValidationFailed({"locations": f"The venue “{obj.name or obj.address_1}” is used by "
-                                                         f"{in_use} service(s): remove it from them first."})
+                    raise ValidationFailed(
+                        {
+                            "locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                            f"{in_use} service(s): remove it from them first."
+                        }
+                    )
                 s.delete(obj)
                 touched = True
         if touched:
@@ -995,80 +1105,124 @@ class DirectoryService:
 
     def save_service(self, form: ServiceForm, service_id: int | None = None,
                      expected_version: int | None = None) -> ServiceDetail:
+        """Add or change a service, exactly once (as `save_organisation`). The last-checked date
+        moves only when the form says someone checked (`form.last_verified_on`); any other change
+        to a patient-facing field keeps it and marks the service "changed since last checked".
+        The front desk may not change the patient-facing fields of an approved organisation's
+        service (ApprovedDetailsLocked)."""
+        if service_id is None and form.client_key:
+            made = self._made_already(Service, form.client_key)
+            if made is not None:
+                return self.get_service(made)
+        try:
+            return self._save_service(form, service_id, expected_version)
+        except ConflictError as exc:
+            if service_id is not None and self._saved_as_form("service", service_id, form, exc):
+                return self.get_service(service_id)
+            raise
+        except IntegrityError:
+            made = self._made_already(Service, form.client_key) if form.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)
+
+    def _save_service(self, form: ServiceForm, service_id: int | None,
+                      expected_version: int | None) -> ServiceDetail:
         values, errs = self.validate_service(form)
         if "access" in errs.errors and service_id is not None and self._imported_without_access(service_id):
             del errs.errors["access"]  # its source never said; an unrelated edit must not make someone guess
         errs.raise_if_any()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
-            org = s.get(Organisation, form.organisation_id)
-            if org is None:
-                raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
-            if service_id is None:
-                svc = Service(organisation_id=org.id)
-                s.add(svc)
-            else:
-                svc = self._load_for_update(s, Service, service_id, expected_version, "service")
-                svc.organisation_id = org.id
-            for key, val in values.items():
-                if key not in ("schedule", "phones"):
-                    setattr(svc, key, val)
-            if values["last_verified_on"] is None and service_id is None:
-                svc.last_verified_on = self.ctx.today()
-            if form.last_verified_on is not None:
-                svc.last_verified_by = self.ctx.actor.name
-            changes = audit.pending_changes(svc) if service_id else {}
-            s.flush()
-            # categories
-            cats = s.scalars(select(Category).where(Category.id.in_(form.category_ids))).all() \
-                if form.category_ids else []
-            if len(cats) != len(set(form.category_ids)):
-                raise ValidationFailed({"categories": "One of the chosen categories no longer exists: reload."})
-            old_cats = sorted(c.name for c in svc.categories)
-            if sorted(c.id for c in svc.categories) != sorted(c.id for c in cats):
-                svc.categories = list(cats)
-                changes["categories"] = [old_cats, sorted(c.name for c in cats)]
-            # venues
-            old_locs = set(s.scalars(select(ServiceAtLocation.location_id)
-                                     .where(ServiceAtLocation.service_id == svc.id)))
-            new_locs = set(form.location_ids)
-            if new_locs - old_locs:
-                valid = set(s.scalars(select(Location.id).where(Location.id.in_(new_locs - old_locs),
-                                                                Location.organisation_id == org.id)))
-                if valid != new_locs - old_locs:
-                    raise ValidationFailed({"locations": "A chosen venue does not belong to this organisation."})
-            if old_locs != new_locs:
-                for lid in old_locs - new_locs:
-                    sal = s.scalar(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id,
-                                                                   ServiceAtLocation.location_id == lid))
-                    s.delete(sal)
-                for lid in new_locs - old_locs:
-                    s.add(ServiceAtLocation(service_id=svc.id, location_id=lid))
-                changes["venues"] = [sorted(old_locs), sorted(new_locs)]
-            # schedule
-            old_slots = [(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules]
-            if old_slots != values["schedule"]:
-                svc.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n)
-                                 for w, o, c, n in values["schedule"]]
-                changes["opening times"] = [len(old_slots), len(values["schedule"])]
-            # phones
-            old_phones = s.scalars(select(Phone).where(Phone.service_id == svc.id).order_by(Phone.id)).all()
-            if [(p.number, p.type, p.description) for p in old_phones] != values["phones"]:
-                for p in old_phones:
-                    s.delete(p)
-                for number, ptype, desc in values["phones"]:
-                    s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
-                changes["phones"] = [[display_phone(p.number) for p in old_phones],
-                                     [display_phone(x[0]) for x in values["phones"]]]
-            s.flush()
-            if service_id is None:
-                audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
-                             organisation_id=org.id)
-            elif changes:
-                audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
-                             organisation_id=org.id)
-            s.flush()
-            s.expire(svc)
-            return service_detail(s, svc)
+            return self.write_service(s, form, values, service_id, expected_version)
+
+    def write_service(self, s: Session, form: ServiceForm, values: dict[str, Any], service_id: int | None,
+                      expected_version: int | None, summary: str = "",
+                      locked: bool = True) -> ServiceDetail:
+        """save_service's work inside the caller's transaction (accepting a suggestion uses it)."""
+        org = s.get(Organisation, form.organisation_id)
+        if org is None:
+            raise ValidationFailed({"organisation_id": "Choose the organisation that runs this service."})
+        if service_id is None:
+            svc = Service(organisation_id=org.id, uid=form.client_key) if form.client_key \
+                else Service(organisation_id=org.id)
+            s.add(svc)
+        else:
+            svc = self._load_for_update(s, Service, service_id, expected_version, "service")
+            svc.organisation_id = org.id
+        for key, val in values.items():
+            if key == "last_verified_on" and val is None and service_id is not None:
+                continue  # nobody said they checked: the last-checked date stays as it was
+            if key not in ("schedule", "phones"):
+                setattr(svc, key, val)
+        if values["last_verified_on"] is None and service_id is None:
+            svc.last_verified_on = self.ctx.today()
+        if form.last_verified_on is not None:
+            svc.last_verified_by = self.ctx.actor.name
+        changes = audit.pending_changes(svc) if service_id else {}
+        s.flush()
+        # categories
+        cats = s.scalars(select(Category).where(Category.id.in_(form.category_ids))).all() \
+            if form.category_ids else []
+        if len(cats) != len(set(form.category_ids)):
+            raise ValidationFailed({"categories": "One of the chosen categories no longer exists: reload."})
+        old_cats = sorted(c.name for c in svc.categories)
+        if sorted(c.id for c in svc.categories) != sorted(c.id for c in cats):
+            svc.categories = list(cats)
+            changes["categories"] = [old_cats, sorted(c.name for c in cats)]
+        # venues
+        old_locs = set(s.scalars(select(ServiceAtLocation.location_id)
+                                 .where(ServiceAtLocation.service_id == svc.id)))
+        new_locs = set(form.location_ids)
+        if new_locs - old_locs:
+            valid = set(s.scalars(select(Location.id).where(Location.id.in_(new_locs - old_locs),
+                                                            Location.organisation_id == org.id)))
+            if valid != new_locs - old_locs:
+                raise ValidationFailed({"locations": "A chosen venue does not belong to this organisation."})
+        if old_locs != new_locs:
+            for lid in old_locs - new_locs:
+                sal = s.scalar(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id,
+                                                               ServiceAtLocation.location_id == lid))
+                s.delete(sal)
+            for lid in new_locs - old_locs:
+                s.add(ServiceAtLocation(service_id=svc.id, location_id=lid))
+            changes["venues"] = [sorted(old_locs), sorted(new_locs)]
+        # schedule
+        old_slots = [(x.weekday, x.opens_at, x.closes_at, x.note) for x in svc.schedules]
+        if old_slots != values["schedule"]:
+            svc.schedules = [Schedule(weekday=w, opens_at=o, closes_at=c, note=n)
+                             for w, o, c, n in values["schedule"]]
+            changes["opening times"] = [len(old_slots), len(values["schedule"])]
+        # phones
+        old_phones = s.scalars(select(Phone).where(Phone.service_id == svc.id).order_by(Phone.id)).all()
+        if [(p.number, p.type, p.description) for p in old_phones] != values["phones"]:
+            for p in old_phones:
+                s.delete(p)
+            for number, ptype, desc in values["phones"]:
+                s.add(Phone(service_id=svc.id, number=number, type=ptype, description=desc))
+            changes["phones"] = [[display_phone(p.number) for p in old_phones],
+                                 [display_phone(x[0]) for x in values["phones"]]]
+        mark: tuple[datetime | None] | None = None  # the new "changed since last checked", if it moves
+        if service_id is not None and touches_patient_facing(changes, SERVICE_COLUMNS, SERVICE_PARTS):
+            if (locked and org.vetting_status is VettingStatus.APPROVED
+                    and not can(self.ctx.actor, Permission.VET)):
+                raise ApprovedDetailsLocked(self.ctx.actor, svc.name)  # the transaction is rolled back
+            if form.last_verified_on is None:
+                mark = (self.ctx.now(),)
+        if form.last_verified_on is not None and svc.changed_since_checked_at is not None:
+            mark = (None,)
+        s.flush()
+        if mark is not None:  # bookkeeping beside the save: not a second version of the record
+            s.execute(update(Service).where(Service.id == svc.id)
+                      .values(changed_since_checked_at=mark[0]).execution_options(synchronize_session=False))
+        if service_id is None:
+            audit.record(s, self.ctx, AuditAction.CREATE, "service", svc.id, svc.name, audit.snapshot(svc),
+                         organisation_id=org.id)
+        elif changes:
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
+                         summary=summary, organisation_id=org.id)
+        s.flush()
+        s.expire(svc)
+        return service_detail(s, svc)
 
     def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
                          entity: str) -> Any:
@@ -1091,9 +1245,17 @@ class DirectoryService:
                 return
             obj.archived_at = self.ctx.now() if archived else None
             org_id = obj.id if entity == "organisation" else obj.organisation_id
-            audit.record(s, self.ctx, AuditAction.ARCHIVE if archived else AuditAction.RESTORE, entity, obj.id,
-                         obj.name, {"archived": [not archived, archived]}, summary=reason.strip(),
-                         organisation_id=org_id)
+            audit.record(
+                s,
+                self.ctx,
+                AuditAction.ARCHIVE if archived else AuditAction.RESTORE,
+                entity,
+                obj.id,
+                obj.name,
+                {"archived": [not archived, archived]},
+                summary=reason.strip(),
+                organisation_id=org_id,
+            )
 
     def mark_verified(self, service_id: int, on: date | None = None) -> None:
         """Record that someone checked the service's details are still right."""
@@ -1103,12 +1265,24 @@ class DirectoryService:
                 raise NotFound("That service no longer exists.")
             svc.last_verified_on = on or self.ctx.today()
             svc.last_verified_by = self.ctx.actor.name
+            svc.changed_since_checked_at = None
             changes = audit.pending_changes(svc)
             audit.record(s, self.ctx, AuditAction.UPDATE, "service", svc.id, svc.name, changes,
                          summary="details checked and confirmed", organisation_id=svc.organisation_id)
 
 
 __all__ = [
-    "ConflictError", "ContactForm", "DirectoryService", "LocationForm", "OrganisationDetail", "OrganisationForm",
-    "PhoneForm", "SearchFilters", "SearchResult", "ServiceDetail", "ServiceForm", "ServiceRow", "SlotForm",
+    "ConflictError",
+    "ContactForm",
+    "DirectoryService",
+    "LocationForm",
+    "OrganisationDetail",
+    "OrganisationForm",
+    "PhoneForm",
+    "SearchFilters",
+    "SearchResult",
+    "ServiceDetail",
+    "ServiceForm",
+    "ServiceRow",
+    "SlotForm",
 ]

@@ -3,12 +3,20 @@
 Only directory data leaves: organisations, services, venues, phones, opening times and
 categories. The records built here have no field for vetting evidence, trust notes, contact
 history, referrals or staff names, so an export cannot carry them. Named contacts (people at
-organisations) are left out unless asked for, and archived records are never exported.
+organisations: their names, roles, phone numbers and email addresses) are left out unless the
+person exporting chooses them; organisations whose vetting was declined or that are suspended are
+left out unless asked for (a file outlives the decision); archived records are never exported.
+
+An export needs a signed-in member of staff (never the system account or a command without
+--user) and is written to the audit trail: who, when, which format, how many organisations and
+services, and whether contacts or declined/suspended organisations went too. If the audit row
+cannot be written the file is removed: no export leaves without its record.
 """
 
 from __future__ import annotations
 
 import functools
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +26,7 @@ from typing import Any, Literal
 from sqlalchemy import Executable, Row, func, select
 from sqlalchemy.orm import Session
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     Category,
     Contact,
@@ -29,7 +38,7 @@ from sp_desktop.db.models import (
     ServiceAtLocation,
     service_category,
 )
-from sp_desktop.domain.enums import AccessRoute, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
@@ -44,7 +53,8 @@ from sp_desktop.interop.records import (
     TermRec,
 )
 from sp_desktop.interop.textparse import BSL_NAMES, accessibility_label, format_opening_times, parse_cost
-from sp_desktop.services.base import Permission, ServiceContext
+from sp_desktop.services import audit
+from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
 
 ExportFormat = Literal["csv", "hsds-json", "hsds-csv"]
@@ -59,8 +69,16 @@ CHUNK = 500
 PROGRESS_EVERY = 50
 
 
+#: Vetting states whose organisations stay out of an export unless asked for.
+WITHHELD = (VettingStatus.DECLINED, VettingStatus.SUSPENDED)
+
+
 class ExportFailed(RuntimeError):
     """The export could not be written; the message says why. Nothing was left half-written."""
+
+
+class ExportNeedsSignIn(PermissionError):
+    """Exports are made by a named, signed-in member of staff (the audit trail says who)."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +87,15 @@ class ExportResult:
     format: ExportFormat
     organisations: int
     services: int
+    include_contacts: bool = False
+    include_declined: bool = False
 
     def describe(self) -> str:
+        contacts = "with named contacts" if self.include_contacts else "without named contacts"
+        declined = ("declined and suspended organisations included" if self.include_declined
+                    else "declined and suspended organisations left out")
         return (f"Exported {self.organisations:,} organisations and {self.services:,} services to "
-                f"{self.path}.")
+                f"{self.path} ({contacts}; {declined}).")
 
 
 def category_term(cat: Category, by_id: dict[int, Category]) -> TermRec:
@@ -110,7 +133,8 @@ class DirectoryReader:
     the categories used (and their parents) as services are read.
     """
 
-    def __init__(self, s: Session, *, include_contacts: bool = False, approved_only: bool = False) -> None:
+    def __init__(self, s: Session, *, include_contacts: bool = False, approved_only: bool = False,
+                 include_declined: bool = False) -> None:
         self.s = s
         self.include_contacts = include_contacts
         cats = {c.id: c for c in s.scalars(select(Category))}
@@ -121,6 +145,8 @@ class DirectoryReader:
              .order_by(func.lower(Organisation.name), Organisation.uid))
         if approved_only:
             q = q.where(Organisation.vetting_status == VettingStatus.APPROVED)
+        elif not include_declined:
+            q = q.where(Organisation.vetting_status.not_in(WITHHELD))
         self.org_ids: list[int] = list(s.scalars(q))
         self.organisations_read = 0
         self.services = 0
@@ -182,6 +208,7 @@ class DirectoryReader:
         svc_phones = self._rows(
             select(Phone.service_id, Phone.number, Phone.type, Phone.description, Phone.uid)
             .join(Service, Service.id == Phone.service_id).where(*in_round)
+            .where(Phone.contact_id.is_(None) if not self.include_contacts else Phone.id.is_not(None))
             .order_by(Phone.id))
         svc_contacts = self._rows(
             select(Contact.service_id, Contact.name, Contact.role, Contact.phone, Contact.email, Contact.uid)
@@ -253,11 +280,13 @@ class ExportService:
         self.ctx = ctx
 
     def records(self, *, include_contacts: bool = False, approved_only: bool = False,
-                progress: Progress | None = None) -> tuple[list[OrgRec], dict[str, TermRec], dict[str, str]]:
+                include_declined: bool = False, progress: Progress | None = None,
+                ) -> tuple[list[OrgRec], dict[str, TermRec], dict[str, str]]:
         """(organisations with their services, terms by id, vetting label by organisation id) to export,
         all in memory (the export itself streams: see `export`)."""
-        with self.ctx.read(Permission.VIEW) as s:
-            reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
+        with long_work("export"), self.ctx.read(Permission.VIEW) as s:
+            reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only,
+                                     include_declined=include_declined)
             orgs: list[OrgRec] = []
             vetting: dict[str, str] = {}
             for rec, label in reader.organisations(progress, "Reading the directory…"):
@@ -267,18 +296,25 @@ class ExportService:
 
     # ---- formats
     def export(self, fmt: ExportFormat, out: Path, *, include_contacts: bool = False,
-               approved_only: bool = False, progress: Progress | None = None) -> ExportResult:
+               approved_only: bool = False, include_declined: bool = False,
+               progress: Progress | None = None) -> ExportResult:
         """Write the directory to `out`, streaming: organisations are read, turned into the format and
         written a round at a time, into a temporary file that replaces `out` only when complete (a
-        failure or Cancel leaves any earlier file at `out` as it was)."""
+        failure or Cancel leaves any earlier file at `out` as it was). Then the audit row."""
+        if self.ctx.actor.id is None:
+            raise ExportNeedsSignIn(
+                "Exports are made by a named member of staff, so that the audit trail says who took the "
+                "data. Sign in first (on the command line: --user \"Your Name\").")
+        require(self.ctx.actor, Permission.VIEW)
         if fmt not in EXPORT_FORMATS:
             raise ExportFailed(f"“{fmt}” is not an export format; use one of {', '.join(EXPORT_FORMATS)}.")
         out = Path(out)
         if not out.parent.is_dir():
             raise ExportFailed(f"The folder {out.parent} does not exist: choose another place to save.")
         try:
-            with self.ctx.read(Permission.VIEW) as s:
-                reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only)
+            with long_work("export"), self.ctx.read(Permission.VIEW) as s:
+                reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only,
+                                         include_declined=include_declined)
                 orgs = reader.organisations(progress)
                 if fmt == "csv":
                     headings = ([h for h, _ in spreadsheet.EXPORT_COLUMNS]
@@ -302,8 +338,34 @@ class ExportService:
                 f"Could not write {out}: {exc.strerror or exc}. Check the folder exists and you may "
                 "save there, and that the file is not open in another program."
             ) from None
+        result = ExportResult(out, fmt, count, services, include_contacts,
+                              include_declined and not approved_only)
+        try:
+            self._audit(result, approved_only)
+        except Exception:  # no export leaves without its audit row
+            if out.is_dir():
+                shutil.rmtree(out, ignore_errors=True)
+            else:
+                out.unlink(missing_ok=True)
+            raise
         check(progress, count, count, "Done")
-        return ExportResult(out, fmt, count, services)
+        return result
+
+    def _audit(self, result: ExportResult, approved_only: bool) -> None:
+        which = ("approved organisations only" if approved_only else
+                 "declined and suspended organisations included" if result.include_declined else
+                 "declined and suspended organisations left out")
+        changes: dict[str, list[Any]] = {
+            "format": [None, result.format], "file": [None, result.path.name],
+            "organisations": [None, result.organisations], "services": [None, result.services],
+            "named_contacts": [None, result.include_contacts], "which": [None, which],
+        }
+        summary = (f"{EXPORT_LABELS[result.format]}: {result.organisations:,} organisations and "
+                   f"{result.services:,} services, {'with' if result.include_contacts else 'without'} named "
+                   f"contacts, {which}, to {result.path.name}")
+        with self.ctx.write(Permission.VIEW) as s:
+            audit.record(s, self.ctx, AuditAction.EXPORT, "directory", None, "the directory", changes,
+                         summary=summary)
 
 
 def _cost_text(s: ServiceRec) -> str:

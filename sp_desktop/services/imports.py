@@ -34,6 +34,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     AuditEvent,
     Category,
@@ -67,6 +68,7 @@ from sp_desktop.interop.records import (
     changed_fields,
     checksum,
     org_fingerprint,
+    screen_feed,
     service_fingerprint,
 )
 from sp_desktop.interop.textparse import CategoryChoice, CategoryMatcher, normalise_name
@@ -760,17 +762,17 @@ class ImportService:
                   create_missing_categories: bool = False, skip_bad_rows: bool = False,
                   skip_bad_fields: bool = False) -> Feed:
         if loaded.feed is not None:
-            return leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed
+            return screen_feed(leave_out_bad_items(loaded.feed) if skip_bad_rows else loaded.feed)
         assert loaded.table is not None
         try:
-            return spreadsheet.feed_from_table(
+            return screen_feed(spreadsheet.feed_from_table(
                 loaded.table,
                 mapping if mapping is not None else loaded.mapping,
                 self.categories(),
                 create_missing_categories=create_missing_categories,
                 skip_bad_rows=skip_bad_rows,
                 skip_bad_fields=skip_bad_fields,
-            )
+            ))
         except spreadsheet.MappingError as exc:
             raise ImportFailed(str(exc)) from None
 
@@ -779,7 +781,7 @@ class ImportService:
         choices = choices or ImportChoices()
         without_access = _without_access(feed)
         feed = apply_chosen_defaults(feed, choices)
-        with self.ctx.read(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
             plan = _plan_from(analysis, feed, choices, cats)
@@ -790,6 +792,7 @@ class ImportService:
                progress: Progress | None = None) -> ImportResult:
         """Import in one transaction. Raises ImportFailed (nothing written) while the feed has errors."""
         choices = choices or ImportChoices()
+        screen_feed(feed)
         if feed.errors:
             raise ImportFailed(
                 f"{len(feed.errors)} problem(s) in {feed.source_name} must be fixed first; nothing "
@@ -798,7 +801,7 @@ class ImportService:
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
         feed = apply_chosen_defaults(feed, choices)
-        with self.ctx.write(Permission.IMPORT) as s:
+        with long_work("import"), self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
             writer = _Writer(s, self.ctx, feed, choices, analysis, progress)

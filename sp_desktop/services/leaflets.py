@@ -257,7 +257,7 @@ def practice_header(settings: PracticeSettings) -> PracticeHeader:
     phone = _text(settings.practice_phone)
     if phone.startswith("+"):
         phone = display_phone(phone)
-    return PracticeHeader(name=_text(settings.practice_name) or "Your GP practice",
+    return PracticeHeader(name=_text(settings.practice_name),
                           address_lines=settings.address_lines, phone=phone or None, logo_png=logo)
 
 
@@ -364,6 +364,26 @@ class PreparedLeaflet:
 
     def with_reference(self, code: str) -> PreparedLeaflet:
         return replace(self, leaflet=replace(self.leaflet, reference=code))
+
+    def with_phone_first(self) -> PreparedLeaflet:
+        """The same leaflet with PHONE_FIRST at the top of the note: what the person printing chooses
+        when a warning says the details may be out of date."""
+        note = self.leaflet.personal_note or ""
+        if PHONE_FIRST in note:
+            return self
+        note = f"{PHONE_FIRST}\n\n{note}" if note else PHONE_FIRST
+        return replace(self, leaflet=replace(self.leaflet, personal_note=note))
+
+
+#: Why no leaflet is made before the practice's details are entered (the window asks for them first).
+NO_PRACTICE = ("The practice's name is not set yet, so the leaflet would not say which practice it is from. "
+               "An administrator enters the practice's name, address and phone number in Settings (the app "
+               "asks for them when an administrator first starts it).")
+
+#: The line a leaflet carries when its details may be out of date and the person printing chose to
+#: print it anyway (the default when warned).
+PHONE_FIRST = ("Please phone before you go: these details may have changed since the practice last "
+               "checked them.")
 
 
 @dataclass(frozen=True)
@@ -523,6 +543,8 @@ class LeafletService:
         if fmt.max_services is not None and len(ids) > fmt.max_services:
             raise LeafletRefused({0: f"The {fmt.label} format holds one service, but the basket has "
                                      f"{len(ids)}. Choose Standard or Large print, or remove services."})
+        if self.settings().needs_practice_details:
+            raise LeafletRefused({0: NO_PRACTICE})
         if record_overrides and any(i.override_reason.strip() for i in items):
             context = self.ctx.write(Permission.PRINT_LEAFLETS)
         else:
@@ -656,6 +678,8 @@ class LeafletService:
         Temporarily closed services are left out; so are flagged ones (`booklet_flagged`) unless
         their id is in `keep_flagged`, when they are marked "please phone before you go". The
         introduction's words about checking are true of every entry."""
+        if self.settings().needs_practice_details:
+            raise LeafletRefused({0: NO_PRACTICE})
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
             chosen = self._chosen_categories(s, category_ids)
             members = self._approved_by_category(s, [c.id for c in chosen])

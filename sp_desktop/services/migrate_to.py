@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Table, bindparam, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from sp_desktop.db.engine import Database, sqlite_url
+from sp_desktop.db.engine import Database, long_work, sqlite_url
 from sp_desktop.db.migrate import DatabaseTooNew, migrate, sqlite_backup
 from sp_desktop.db.models import Base
 from sp_desktop.db.sequences import reset_sequences
@@ -61,6 +61,9 @@ class MigrateToReport:
     source: str
     target: str  # the URL without the password
     tables: tuple[TableCopy, ...]
+    #: NUL characters left out of text (PostgreSQL cannot store them; SQLite files from before the
+    #: app refused them may hold a few, e.g. pasted from a damaged file). Nothing else is changed.
+    nul_characters_dropped: int = 0
 
     @property
     def total_rows(self) -> int:
@@ -69,8 +72,11 @@ class MigrateToReport:
 
 # --------------------------------------------------------------------------- checksums
 def canonical(value: Any) -> Any:
-    """A JSON-able form of a column value that is the same whichever database it came from."""
-    if value is None or isinstance(value, (bool, int, str)):
+    """A JSON-able form of a column value that is the same whichever database it came from (NUL
+    characters aside: PostgreSQL cannot store them, so the copy leaves them out, see `_without_nul`)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return repr(value)
@@ -150,14 +156,29 @@ def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
                          "copied. Try again; if it keeps failing, report this problem.")
 
 
-def _copy_table(src: Connection, dst: Connection, table: Table) -> int:
+def _without_nul(value: Any, dropped: list[int]) -> Any:
+    """`value` with NUL characters left out of every string in it (counted in `dropped[0]`)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            dropped[0] += value.count("\x00")
+            return value.replace("\x00", "")
+        return value
+    if isinstance(value, list):
+        return [_without_nul(v, dropped) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k, dropped): _without_nul(v, dropped) for k, v in value.items()}
+    return value
+
+
+def _copy_table(src: Connection, dst: Connection, table: Table, dropped: list[int] | None = None) -> int:
     self_refs = _self_references(table)
     names = [c.name for c in table.columns]
     rows = table_rows(src, table)
     batch: list[dict[str, Any]] = []
     later: list[dict[str, Any]] = []
+    dropped = dropped if dropped is not None else [0]
     for row in rows:
-        values = dict(zip(names, row, strict=True))
+        values = {k: _without_nul(v, dropped) for k, v in zip(names, row, strict=True)}
         if self_refs and any(values[c] is not None for c in self_refs):
             later.append({f"new_{c}": values[c] for c in self_refs}
                          | {f"pk_{c.name}": values[c.name] for c in table.primary_key.columns})
@@ -260,11 +281,12 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
                 raise MigrateToError(f"Could not prepare the server database {where}: {reason}") from exc
             _check_target_empty(dst)
             copies: list[TableCopy] = []
-            with src.engine.connect() as sconn, dst.engine.begin() as dconn:
+            dropped = [0]
+            with long_work("migrate-to"), src.engine.connect() as sconn, dst.engine.begin() as dconn:
                 quiet = _pause_triggers(dconn, tables)
                 for i, table in enumerate(tables):
                     check(progress, 2 + i, len(tables) + 2, f"Copying {table.name}…")
-                    _copy_table(sconn, dconn, table)
+                    _copy_table(sconn, dconn, table, dropped)
                 if quiet:
                     _resume_triggers(dconn, tables)
                 reset_sequences(dconn, tables)
@@ -281,7 +303,7 @@ def migrate_to(ctx: ServiceContext, target_url: str | URL, progress: Progress | 
                 # Fresh statistics for the planner: without them a search right after a large copy
                 # can pick a plan that takes seconds instead of milliseconds.
                 dconn.exec_driver_sql("ANALYZE")
-            return MigrateToReport(str(source_path), where, tuple(copies))
+            return MigrateToReport(str(source_path), where, tuple(copies), dropped[0])
         finally:
             src.dispose()
             if dst is not None:

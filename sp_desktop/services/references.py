@@ -100,7 +100,8 @@ class UnknownReference(BadInput):
 
     def __init__(self, typed: str, near: Sequence[ReferenceInfo]) -> None:
         if near:
-            options = " or ".join(f"{n.shown} ({show_date(n.issued_on)}: {n.service_names})" for n in near[:3])
+            options = " or ".join(f"{n.shown} ({show_date(n.issued_on)}: {n.service_names})"
+                                  for n in near[:3])
             todo = f"Did they mean {options}? Check with them and type the code again."
         else:
             todo = "Check the code with the organisation; it may be another practice's."
@@ -149,6 +150,23 @@ class ReferenceService:
             s.execute(leaflet_reference_service.insert(),
                       [{"reference_id": ref.id, "service_id": i} for i in ids])
             return codes.format_code(code)
+
+    def withdraw(self, code: str) -> bool:
+        """The leaflet never left after all (its print or save was cancelled): forget a reference
+        that no one has acknowledged, so "references given out" counts only leaflets handed over.
+        Returns False (and keeps it) once it has been acknowledged."""
+        raw = codes.normalise(code)
+        with self.ctx.write(Permission.PRINT_LEAFLETS) as s:
+            ref = s.scalar(select(LeafletReference).where(LeafletReference.code == raw))
+            if ref is None:
+                return True
+            if s.scalar(select(ReferenceAcknowledgement.id)
+                        .where(ReferenceAcknowledgement.reference_id == ref.id).limit(1)) is not None:
+                return False
+            lrs = leaflet_reference_service
+            s.execute(lrs.delete().where(lrs.c.reference_id == ref.id))
+            s.delete(ref)
+            return True
 
     def link(self, code: str, signposting_id: int) -> None:
         """Tie a reference to the signposting record made when its leaflet was handed over."""

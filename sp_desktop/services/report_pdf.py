@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,8 +118,13 @@ def _table(st: _Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], wi
     `highlight` rows shaded (and marked in words by the caller, never by shade alone)."""
     head_style = st.head_small if compact else st.cell_bold
     data: list[list[Any]] = [[_p(h, head_style) for h in header]]
+    last = len(header) if numeric_to is None else numeric_to + 1
     for row in rows:
-        data.append([c if not isinstance(c, str) else _p(c, st.cell) for c in row])
+        # A number ("1,234", "45%") is drawn as a plain string, styled below: wrapping a Paragraph
+        # for each of a five-year report's thousands of figures was most of the PDF's time.
+        data.append([c if not isinstance(c, str) else
+                     c if numeric_from <= i < last and _is_figure(c) else _p(c, st.cell)
+                     for i, c in enumerate(row)])
     t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
@@ -134,18 +140,32 @@ def _table(st: _Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], wi
         style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), FLAG_BG))
     if total:
         style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
+    if last > numeric_from:  # the plain-string figures: as the cell style, right-aligned
+        figures = ((numeric_from, 1), (last - 1, -1))
+        style += [("FONTNAME", *figures, st.cell.fontName), ("FONTSIZE", *figures, st.cell.fontSize),
+                  ("LEADING", *figures, st.cell.leading), ("TEXTCOLOR", *figures, st.cell.textColor),
+                  ("ALIGN", *figures, "RIGHT")]
+        if total:
+            style.append(("FONTNAME", (numeric_from, -1), (last - 1, -1), st.cell_bold.fontName))
     t.setStyle(TableStyle(style))
     # Right-align numeric columns by re-styling their paragraphs.
     right = ParagraphStyle("right", parent=st.cell, alignment=2)
     right_bold = ParagraphStyle("rightb", parent=st.cell_bold, alignment=2)
     right_head = ParagraphStyle("righth", parent=head_style, alignment=2)
-    last = len(header) if numeric_to is None else numeric_to + 1
     for r, row in enumerate(data):
         for c in range(numeric_from, min(last, len(row))):
             cell = row[c]
             if isinstance(cell, Paragraph):
                 cell.style = right_head if r == 0 else right_bold if total and r == len(data) - 1 else right
     return t
+
+
+_FIGURE = re.compile(r"[-+−–]?[£]?\d[\d,.]*%?|[–—-]|")
+
+
+def _is_figure(text: str) -> bool:
+    """A short number, percentage or dash: safe to draw without a Paragraph (no wrapping needed)."""
+    return len(text) <= 16 and _FIGURE.fullmatch(text.strip()) is not None
 
 
 def _nice_max(value: int) -> int:
@@ -513,13 +533,60 @@ def render_partner_report(report: PartnerReport) -> bytes:
             story.append(KeepTogether([_p(label, st.small), _p(f"“{fb.text}”", st.quote), Spacer(1, 5)]))
     else:
         story.append(_p("No feedback was shared for this period.", st.body))
+    story.append(_p("Leaflet references", st.h2))
+    if report.references:
+        story.append(_p(
+            f"Each leaflet we give out carries a short reference, such as K7M-2QX, that people can quote to "
+            f"you. We gave out {report.references_issued} with your services on them in this period; you "
+            f"told us about {report.references_acknowledged}. When someone quotes one, a quick phone call or "
+            "e-mail with the reference (and, if you can, whether they came along) tells us it reached you. "
+            "It tells us nothing about who they are.", st.body))
+        story.append(_table(st, ["Service", "Leaflets with a reference", "References you told us about"],
+                            [[r.service_name, str(r.issued), str(r.acknowledged)] for r in report.references],
+                            [BODY_W * 0.5, BODY_W * 0.25, BODY_W * 0.25], compact=True))
+    else:
+        story.append(_p("We gave out no leaflets with a reference for your services in this period. From now "
+                        "on each leaflet carries a short reference, such as K7M-2QX, that people can quote "
+                        "to you; telling us when one reaches you lets us know the leaflet worked.", st.body))
     story.append(Spacer(1, 10))
     story.append(_p(f"Produced by {report.practice_name} on {show_date(report.generated_on)}. If anything "
                     "here does not match your records, or you would like to talk about how we work together, "
                     "please get in touch.", st.small))
+    story += _what_you_need_page(st, report)
     return _build(story, title=f"Signposting to {report.organisation_name} {report.period_text}",
                   author=report.practice_name, footer=f"{report.practice_name} — partner report",
                   footer_right=report.period_text, fonts=f)
+
+
+def _what_you_need_page(st: _Styles, report: PartnerReport) -> list[Any]:
+    """A page printed blank for the organisation to fill in and send back: what the practice should
+    know before it sends people (capacity, who it is for, changes coming)."""
+    from reportlab.platypus import PageBreak
+
+    def box(question: str, hint: str, lines: int) -> list[Any]:
+        ruled = Table([[""] for _ in range(lines)], colWidths=[BODY_W], rowHeights=[9 * mm] * lines,
+                      hAlign="LEFT")
+        ruled.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+        return [KeepTogether([_p(question, st.cell_bold), _p(hint, st.small), ruled, Spacer(1, 4 * mm)])]
+
+    story: list[Any] = [
+        PageBreak(),
+        _p(f"Tell {report.practice_name} what you need", st.h2),
+        _p(f"For {report.organisation_name} to fill in and give back (by hand, post or e-mail"
+           + (f", or phone {report.practice_phone}" if report.practice_phone else "") + "). It helps us send "
+           "the right people at the right time. Please do not write anything about the people we sent you.",
+           st.body),
+        Spacer(1, 4 * mm),
+    ]
+    story += box("Are you taking new people at the moment?",
+                 "Yes / waiting list of about ___ weeks / not at the moment", 2)
+    story += box("Who is it for, and who is it not for?", "Ages, needs, area, anything that rules people out",
+                 3)
+    story += box("Changes coming up", "Closures, new groups or times, a move, new staff or contacts", 3)
+    story += box("What would help you from the practice?", "A visit, a talk to our team, a different way of "
+                 "referring, more notice", 3)
+    story += box("Who should we contact, and how?", "Name, phone, e-mail", 2)
+    return story
 
 
 # --------------------------------------------------------------------------- saving

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, extract, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
+from sp_desktop.db.engine import long_work
 from sp_desktop.db.models import (
     Category,
     Organisation,
@@ -35,7 +36,9 @@ from sp_desktop.db.models import (
     Staff,
     signposting_reason,
 )
+from sp_desktop.domain import bounds
 from sp_desktop.domain.enums import AuditAction, Experience, Outcome, SignpostingMethod
+from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.domain.scrub import Removed, scrub
 from sp_desktop.services import audit
@@ -287,6 +290,13 @@ class SharedFeedback:
 
 
 @dataclass(frozen=True)
+class PartnerReferences:
+    service_name: str
+    issued: int
+    acknowledged: int
+
+
+@dataclass(frozen=True)
 class PartnerReport:
     """What a community organisation may see: counts, outcome mix and feedback the practice shares."""
 
@@ -304,10 +314,20 @@ class PartnerReport:
     feedback: tuple[SharedFeedback, ...]
     removed: tuple[Removed, ...] = ()
     """What was taken out of the shared feedback before printing (for the preview; never printed)."""
+    references: tuple[PartnerReferences, ...] = ()
+    """Per service: leaflet references given out in the period and how many they quoted back."""
 
     @property
     def period_text(self) -> str:
         return f"{show_date(self.date_from)} to {show_date(self.date_to)}"
+
+    @property
+    def references_issued(self) -> int:
+        return sum(r.issued for r in self.references)
+
+    @property
+    def references_acknowledged(self) -> int:
+        return sum(r.acknowledged for r in self.references)
 
 
 @dataclass(frozen=True)
@@ -369,6 +389,11 @@ def check_period(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
         errors["date_to"] = (f"The period ends ({show_date(date_to)}) before it starts "
                              f"({show_date(date_from)}): swap the dates.")
+    if date_from and date_to and not errors:
+        try:  # years the app keeps, and at most ten years (a report stays quick)
+            bounds.check_period(date_from, date_to)
+        except BadInput as exc:
+            errors[exc.field] = f"{exc.message} {exc.what_to_do}".strip()
     if errors:
         raise ValidationFailed(errors)
 
@@ -381,7 +406,7 @@ class ReportService:
     def practice_report(self, date_from: date, date_to: date) -> PracticeReport:
         """Every figure for the practice meeting, for signposting dated date_from..date_to inclusive."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             settings = read_settings(s)
             period = _in_period(date_from, date_to)
             records = int(s.scalar(select(func.count()).select_from(Signposting).where(period)) or 0)
@@ -543,7 +568,7 @@ class ReportService:
     def organisations_signposted(self, date_from: date, date_to: date) -> list[OrganisationChoice]:
         """Organisations the practice signposted to in the period, most first (for choosing a partner)."""
         check_period(date_from, date_to)
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             q = (_items_in_period(date_from, date_to)
                  .add_columns(Organisation.id, Organisation.name,
                               func.count(distinct(Signposting.id)).label("n"))
@@ -556,7 +581,7 @@ class ReportService:
     def find_organisation(self, text: str) -> OrganisationChoice:
         """An organisation by id or (part of) its name; a clear error if none or several match."""
         text = (text or "").strip()
-        with self.ctx.read(Permission.VIEW) as s:
+        with long_work("report"), self.ctx.read(Permission.VIEW) as s:
             if text.isdigit():
                 row = s.execute(select(Organisation.id, Organisation.name)
                                 .where(Organisation.id == int(text))).first()
@@ -584,7 +609,7 @@ class ReportService:
         with phone numbers, e-mail addresses, NHS and CHI numbers, postcodes, staff names and
         titled names removed (`domain.scrub`; listed in `removed`). Audited, in one transaction."""
         check_period(date_from, date_to)
-        with self.ctx.write(Permission.PARTNER_REPORT) as s:
+        with long_work("report"), self.ctx.write(Permission.PARTNER_REPORT) as s:
             settings = read_settings(s)
             org = s.get(Organisation, organisation_id)
             if org is None:
@@ -626,7 +651,16 @@ class ReportService:
                 practice_phone=settings.practice_phone, organisation_id=org.id, organisation_name=org.name,
                 date_from=date_from, date_to=date_to, generated_on=self.ctx.today(),
                 people=int(totals_row.people or 0), services=tuple(per_service), totals=_counts(totals_row),
-                feedback=feedback, removed=tuple(removed))
+                feedback=feedback, removed=tuple(removed),
+                references=self._partner_references(organisation_id, date_from, date_to))
+
+    def _partner_references(self, organisation_id: int, date_from: date,
+                            date_to: date) -> tuple[PartnerReferences, ...]:
+        from sp_desktop.services.references import ReferenceService
+
+        counts = ReferenceService(self.ctx).acknowledged_counts(date_from, date_to,
+                                                                 organisation_id=organisation_id)
+        return tuple(PartnerReferences(c.service_name, c.issued, c.acknowledged) for c in counts)
 
 
 __all__ = [
@@ -643,6 +677,7 @@ __all__ = [
     "OrganisationChoice",
     "OrganisationFigures",
     "OutcomeCounts",
+    "PartnerReferences",
     "PartnerReport",
     "PartnerServiceFigures",
     "PracticeReport",

@@ -21,7 +21,7 @@ from sp_desktop.services.base import Permission, ServiceContext, ValidationFaile
 
 @dataclass(frozen=True)
 class PracticeSettings:
-    practice_name: str = "Your GP Practice"
+    practice_name: str = ""  # asked on first start (ui/dialogs/practice_details_dialog.py)
     practice_address: str = ""  # one line per address line
     practice_phone: str = ""
     practice_logo_png: str | None = None  # base64 PNG, optional
@@ -43,6 +43,12 @@ class PracticeSettings:
         """No backup is kept longer than this (services.retention rotates every kind of backup)."""
         return max(self.patient_reference_retention_days, self.outcome_note_retention_days,
                    self.signposting_retention_days)
+
+    @property
+    def needs_practice_details(self) -> bool:
+        """True until someone entered the practice's name: leaflets are not made without it (a
+        leaflet that does not say which practice it is from is no use to the patient)."""
+        return not self.practice_name.strip()
 
     @property
     def address_lines(self) -> tuple[str, ...]:

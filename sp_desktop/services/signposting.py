@@ -42,7 +42,8 @@ from sp_desktop.domain.enums import (
     TrustNoteKind,
 )
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.domain.validators import FieldError, optional_text
+from sp_desktop.domain.text import find_patient_number
+from sp_desktop.domain.validators import FieldError, check_patient_free_text, optional_text
 from sp_desktop.services import audit
 from sp_desktop.services.base import (
     NotFound,
@@ -300,6 +301,10 @@ def normalise_patient_ref(text: str | None, settings: PracticeSettings,
     if _POSTCODE_LIKE.match(value):
         raise FieldError(field_name, "That looks like a postcode. Use the record number from the clinical "
                                      "system; addresses are never stored here.")
+    if find_patient_number(value):
+        raise FieldError(field_name, "That looks like an NHS or CHI number, which identifies the patient "
+                                     "anywhere in the NHS. Use the practice's own short record number "
+                                     "instead; NHS and CHI numbers are never stored here.")
     return value
 
 
@@ -553,7 +558,9 @@ class SignpostingService:
                 errors["experience"] = "Choose good, mixed or poor, or leave the experience blank."
             note: str | None = None
             try:
-                note = optional_text(form.experience_note, "experience_note", "note", 2000)
+                note = check_patient_free_text(
+                    optional_text(form.experience_note, "experience_note", "note", 2000), "experience_note",
+                    "note")
             except FieldError as e:
                 errors[e.field] = e.message
             if form.share_feedback and not note:

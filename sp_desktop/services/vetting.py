@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 from typing import Any
@@ -32,6 +32,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sp_desktop.db.models import Organisation, Service, Staff, VettingCheckItem, VettingEvidence
+from sp_desktop.domain.bounds import MAX_DAYS_AHEAD
 from sp_desktop.domain.enums import AuditAction, OrganisationStatus, ServiceStatus, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
@@ -225,8 +226,13 @@ class CheckItemForm:
 
 
 class DueKind(Enum):
-    """Why an organisation is on the reviews-due list, most urgent first."""
+    """Why an organisation is on the reviews-due list, most urgent first: never vetted at all, a
+    change suggested by the front desk, patient-facing details changed since they were last checked,
+    then reviews and evidence by date."""
 
+    NEVER_VETTED = "never_vetted"
+    SUGGESTED = "suggested"
+    CHANGED = "changed"
     OVERDUE = "overdue"
     EXPIRED = "expired"
     DUE_SOON = "due_soon"
@@ -238,8 +244,15 @@ class DueKind(Enum):
 
     @property
     def text(self) -> str:
-        return {"overdue": "Review overdue !", "expired": "Evidence expired !",
+        return {"never_vetted": "Never vetted ○", "suggested": "Change suggested ✎",
+                "changed": "Changed since last checked ✎",
+                "overdue": "Review overdue !", "expired": "Evidence expired !",
                 "due_soon": "Review due soon ◔", "expiring": "Evidence expiring ◔"}[self.value]
+
+    @property
+    def first(self) -> bool:
+        """Listed above the reviews and evidence that fall due by date."""
+        return self in (DueKind.NEVER_VETTED, DueKind.SUGGESTED, DueKind.CHANGED)
 
 
 @dataclass(frozen=True)
@@ -263,6 +276,7 @@ class ReviewDue:
     kind: DueKind
     due_on: date  # the earliest date that matters (review date or expiry)
     today: date
+    notes: tuple[str, ...] = ()  # never vetted, suggested changes, changed since last checked
 
     @property
     def days(self) -> int:
@@ -288,7 +302,7 @@ class ReviewDue:
         for item in self.expiring:
             verb = "expired" if item.expires_on < self.today else "expires"
             parts.append(f"{item.label} {verb} {show_date(item.expires_on)}")
-        return "; ".join(parts)
+        return "; ".join([*self.notes, *parts])
 
 
 @dataclass(frozen=True)
@@ -774,6 +788,10 @@ class VettingService:
         today = self.ctx.today()
         with self.ctx.read() as s:
             days = within_days if within_days is not None else read_settings(s).review_due_soon_days
+            if not 0 <= days <= MAX_DAYS_AHEAD:
+                shown = days if abs(days) < 10**9 else "more"
+                raise ValidationFailed({"within_days": f"Look at most {MAX_DAYS_AHEAD:,} days ahead "
+                                                       f"(ten years), not {shown}."})
             horizon = today + timedelta(days=days)
             approver = aliased(Staff)
             review_due, evidence_due = _due_conditions(horizon)
@@ -815,20 +833,102 @@ class VettingService:
                 continue
             out.append(ReviewDue(oid, r.name, r.vetting_status, r.next_review_on, state, items, r.approver,
                                  r.approved_on, min(kinds, key=lambda k: k.rank), min(dates), today))
-        out.sort(key=lambda x: (x.due_on, x.organisation_name.casefold()))
+        self._add_attention(s_today=today, out=out)
+        out.sort(key=lambda x: (not x.kind.first, x.kind.rank if x.kind.first else 0, x.due_on,
+                                x.organisation_name.casefold()))
         return out
+
+    def _attention_queries(self) -> tuple[Any, Any, Any]:
+        """Organisations needing a look whatever the dates: never vetted; with a change the front desk
+        suggested; with a service whose patient-facing details changed since they were last checked."""
+        from sp_desktop.db.models import ChangeSuggestion, Service
+
+        live = [Organisation.archived_at.is_(None), Organisation.status != OrganisationStatus.CLOSED]
+        never = select(Organisation.id).where(*live, Organisation.vetting_status == VettingStatus.NOT_VETTED)
+        suggested = (select(Organisation.id).join(ChangeSuggestion, ChangeSuggestion.organisation_id
+                                                  == Organisation.id)
+                     .where(*live, ChangeSuggestion.state == "pending"))
+        changed = (select(Organisation.id).join(Service, Service.organisation_id == Organisation.id)
+                   .where(*live, Service.archived_at.is_(None),
+                          Service.changed_since_checked_at.is_not(None)))
+        return never, suggested, changed
+
+    def _add_attention(self, s_today: date, out: list[ReviewDue]) -> None:
+        from sp_desktop.db.models import ChangeSuggestion, Service
+
+        never_q, _suggested_q, _changed_q = self._attention_queries()
+        approver = aliased(Staff)
+        with self.ctx.read() as s:
+            cols = [Organisation.id, Organisation.name, Organisation.vetting_status,
+                    Organisation.next_review_on, Organisation.approved_on, approver.name.label("approver"),
+                    Organisation.created_at]
+            base = select(*cols).outerjoin(approver, approver.id == Organisation.approved_by_id)
+            never = s.execute(base.where(Organisation.id.in_(never_q))).all()
+            suggestions = s.execute(
+                select(ChangeSuggestion.organisation_id, ChangeSuggestion.entity_label,
+                       ChangeSuggestion.suggested_by, ChangeSuggestion.suggested_at)
+                .where(ChangeSuggestion.state == "pending").order_by(ChangeSuggestion.suggested_at)).all()
+            changed = s.execute(
+                select(Service.organisation_id, Service.name, Service.changed_since_checked_at)
+                .where(Service.archived_at.is_(None), Service.changed_since_checked_at.is_not(None))
+                .order_by(Service.changed_since_checked_at)).all()
+            wanted = {r.organisation_id for r in (*suggestions, *changed)}
+            orgs = {r.id: r for r in s.execute(base.where(
+                Organisation.id.in_(wanted), Organisation.archived_at.is_(None),
+                Organisation.status != OrganisationStatus.CLOSED))} if wanted else {}
+        by_org: dict[int, ReviewDue] = {r.organisation_id: r for r in out}
+        extra: dict[int, dict[str, Any]] = {}
+
+        def note(row: Any, kind: DueKind, text: str, on: date) -> None:
+            entry = extra.setdefault(row.id, {"row": row, "kinds": [], "notes": [], "dates": []})
+            entry["kinds"].append(kind)
+            entry["notes"].append(text)
+            entry["dates"].append(on)
+
+        for r in never:
+            note(r, DueKind.NEVER_VETTED, "Never vetted: check it before it goes on leaflets",
+                 r.created_at.date())
+        for r in suggestions:
+            if r.organisation_id in orgs:
+                note(orgs[r.organisation_id], DueKind.SUGGESTED,
+                     f"{r.suggested_by} suggested a change to “{r.entity_label}” on "
+                     f"{show_date(r.suggested_at.date())}", r.suggested_at.date())
+        for r in changed:
+            if r.organisation_id in orgs:
+                when = r.changed_since_checked_at.date()
+                note(orgs[r.organisation_id], DueKind.CHANGED,
+                     f"“{r.name}” changed on {show_date(when)} since its details were last checked", when)
+        days = 0
+        for oid, entry in extra.items():
+            r = entry["row"]
+            kind = min(entry["kinds"], key=lambda k: k.rank)
+            old = by_org.get(oid)
+            if old is not None:
+                out.remove(old)
+                out.append(replace(old, kind=kind, notes=tuple(entry["notes"]),
+                                   due_on=min([old.due_on, *entry["dates"]])))
+            else:
+                state = review_state(r.vetting_status, r.next_review_on, s_today, days)
+                out.append(ReviewDue(oid, r.name, r.vetting_status, r.next_review_on, state, (), r.approver,
+                                     r.approved_on, kind, min(entry["dates"]), s_today,
+                                     tuple(entry["notes"])))
 
     def count_reviews_due(self, within_days: int | None = None) -> int:
         """`len(reviews_due(within_days))` as one SQL count (the navigation's "Reviews due (n)")."""
         today = self.ctx.today()
         with self.ctx.read() as s:
             days = within_days if within_days is not None else read_settings(s).review_due_soon_days
+            if not 0 <= days <= MAX_DAYS_AHEAD:
+                shown = days if abs(days) < 10**9 else "more"
+                raise ValidationFailed({"within_days": f"Look at most {MAX_DAYS_AHEAD:,} days ahead "
+                                                       f"(ten years), not {shown}."})
             review_due, evidence_due = _due_conditions(today + timedelta(days=days))
             ids = union(select(Organisation.id).where(*review_due),
                         select(Organisation.id)
                         .join(VettingEvidence, VettingEvidence.organisation_id == Organisation.id)
                         .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
-                        .where(*evidence_due)).subquery()
+                        .where(*evidence_due),
+                        *self._attention_queries()).subquery()
             return int(s.scalar(select(func.count()).select_from(ids)) or 0)
 
     def overdue_count(self) -> int:

@@ -100,6 +100,10 @@ def watch_for_changes(window: Any, db: Database,
         app.aboutToQuit.connect(adapter.stop)
     window.destroyed.connect(lambda *_: watcher.close())  # e.g. replaced after "switch user"
     window.change_watcher = adapter
+    if hasattr(watcher, "connected"):  # the practice server: a banner with Retry while it is away
+        from sp_desktop.ui.server_banner import install_server_banner
+
+        install_server_banner(window, watcher)
     return adapter
 
 

@@ -53,8 +53,13 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 def friendly_text(exc: BaseException, saved: list[str], log_path: Path | None) -> tuple[str, str]:
     """(title, message) for an unexpected error."""
-    problem = storage_problem(exc)
-    if problem:
+    from sp_desktop.db.faults import explain
+
+    fault = explain(exc)  # one plain message per cause (server away, read-only, locked, disk full...)
+    problem = fault.message if fault is not None else storage_problem(exc)
+    if fault is not None:
+        title, text = fault.title, fault.message
+    elif problem:
         title, text = "Could not save", problem
     else:
         title = "Something went wrong"

@@ -61,7 +61,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export the directory")
         self.setAccessibleName("Export the directory")
         layout = QVBoxLayout(self)
-        intro = QLabel("Export every organisation and service that is not archived. Vetting evidence, trust "
+        intro = QLabel("Export the organisations and services that are not archived; declined and "
+                       "suspended organisations only if you tick the box below. Vetting evidence, trust "
                        "notes, contact history and referrals are never exported.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -81,8 +82,18 @@ class ExportDialog(QDialog):
         self.approved = QCheckBox("Only organisations whose vetting is &approved")
         self.approved.setObjectName("export_approved")
         self.approved.setAccessibleName("Only approved organisations")
+        self.declined = QCheckBox("Include organisations whose vetting was &declined or that are suspended")
+        self.declined.setObjectName("export_declined")
+        self.declined.setAccessibleName("Include declined and suspended organisations")
+        self.approved.toggled.connect(lambda on: self.declined.setEnabled(not on))
+        note = QLabel("Named contacts are people's names, phone numbers and email addresses: include them "
+                      "only when whoever receives the file needs them. The export is recorded in the "
+                      "audit trail with your name.")
+        note.setWordWrap(True)
         layout.addWidget(self.contacts)
         layout.addWidget(self.approved)
+        layout.addWidget(self.declined)
+        layout.addWidget(note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -95,12 +106,14 @@ class ExportDialog(QDialog):
         return next(fmt for fmt, r in self.radios.items() if r.isChecked())
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> tuple[str, bool, bool] | None:
-        """(format, include contacts, approved only), or None when cancelled."""
+    def ask(cls, parent: QWidget | None) -> tuple[str, bool, bool, bool] | None:
+        """(format, include contacts, approved only, include declined and suspended), or None when
+        cancelled. Every box starts unticked: nothing extra leaves unless chosen."""
         dialog = cls(parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dialog.chosen_format(), dialog.contacts.isChecked(), dialog.approved.isChecked()
+        return (dialog.chosen_format(), dialog.contacts.isChecked(), dialog.approved.isChecked(),
+                dialog.declined.isChecked() and not dialog.approved.isChecked())
 
 
 class DataActions(QObject):
@@ -223,7 +236,7 @@ class DataActions(QObject):
         chosen = ExportDialog.ask(self.window)
         if chosen is None:
             return
-        fmt, contacts, approved = chosen
+        fmt, contacts, approved, declined = chosen
         name = f"directory-{self.ctx.today().isoformat()}{_SUFFIX[fmt]}"
         target = messages.save_file(self.window, "Export the directory", name, _FILTERS[fmt])
         if not target:
@@ -243,7 +256,8 @@ class DataActions(QObject):
 
         run_with_progress(self.window, self.window.tasks, "Exporting…",
                           lambda progress: service.export(fmt, path, include_contacts=contacts,  # type: ignore[arg-type]
-                                                          approved_only=approved, progress=progress),
+                                                          approved_only=approved, include_declined=declined,
+                                                          progress=progress),
                           done, failed)
 
     # ---- backups

@@ -4,11 +4,15 @@
   - "Add to leaflet basket" (Ctrl+B) on the Directory page (toolbar and context menu), for the
     selected service; the navigation shows "Leaflet basket (n)";
   - "Print leaflet…" (Ctrl+P, File menu): prints the basket or, when it is empty, the service
-    selected in the Directory. The print dialog is pre-set to the default printer and the
-    basket's format (Standard unless changed); after printing, a one-key "Record signposting?";
+    selected in the Directory (quick print: exactly that service, never added to the basket). The
+    print dialog is pre-set to the default printer and the format (Standard unless changed); after
+    printing, a one-key "Record signposting?";
+  - "Print leaflet" on the Directory's toolbar and context menu (the selected service, quick print);
+  - "Next patient" (Ctrl+Shift+N, File menu): empties the basket (with Undo), clears the search and
+    goes back to the Directory's search box;
   - "Make a booklet…" (File menu).
 
-UX flow 1, no mouse: type `debt`, ↓, Ctrl+B, Ctrl+P, Enter, then Y or N.
+UX flow 1, no mouse: type `debt`, Ctrl+P (the top result is selected), Enter, then Y or N.
 """
 
 from __future__ import annotations
@@ -51,6 +55,28 @@ class LeafletActions:
         self.print_action.triggered.connect(lambda _checked=False: self.print_leaflet())
         window.addAction(self.print_action)
 
+        self.print_selected_action = QAction("Print leaflet\tCtrl+P", directory if directory is not None
+                                             else window)
+        self.print_selected_action.setObjectName("print_selected")
+        self.print_selected_action.setIconText("Print leaflet")  # the toolbar button's words
+        tip = ("Print a leaflet for the selected service only, straight away (Ctrl+P when the basket is "
+               "empty); the leaflet basket is left as it is")
+        self.print_selected_action.setToolTip(tip)
+        self.print_selected_action.setStatusTip(tip)
+        self.print_selected_action.triggered.connect(lambda _checked=False: self.print_selected())
+        if directory is not None and hasattr(directory, "add_selection_action"):
+            directory.add_selection_action(self.print_selected_action)
+
+        self.next_patient_action = QAction("&Next patient", window)
+        self.next_patient_action.setObjectName("next_patient")
+        self.next_patient_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        tip = ("Start afresh for the next patient: empty the leaflet basket and clear the search "
+               "(Ctrl+Shift+N)")
+        self.next_patient_action.setToolTip(tip)
+        self.next_patient_action.setStatusTip(tip)
+        self.next_patient_action.triggered.connect(lambda _checked=False: self.next_patient())
+        window.addAction(self.next_patient_action)
+
         self.booklet_action = QAction("Make a &booklet…", window)
         self.booklet_action.setObjectName("make_booklet")
         self.booklet_action.setStatusTip("A booklet of approved services by category, for the waiting room")
@@ -60,11 +86,14 @@ class LeafletActions:
         if menu is not None:
             first = menu.actions()[0] if menu.actions() else None
             menu.insertAction(first, self.print_action)
+            menu.insertAction(first, self.next_patient_action)
             menu.insertAction(first, self.booklet_action)
             menu.insertSeparator(first)
         if not can(window.ctx.actor, Permission.PRINT_LEAFLETS):
-            for action in (self.add_action, self.print_action, self.booklet_action):
+            for action in (self.add_action, self.print_action, self.booklet_action,
+                           self.print_selected_action):
                 action.setEnabled(False)
+                action.setVisible(False)
 
     @property
     def basket(self) -> Any:
@@ -84,16 +113,43 @@ class LeafletActions:
         return bool(self.basket.add_service(sid, self.window))
 
     def print_leaflet(self) -> None:
-        """Ctrl+P: the basket, or the selected service when the basket is empty."""
+        """Ctrl+P: the basket, or the selected service when the basket is empty (quick print)."""
         if self.basket.count() == 0:
             on_directory = self.directory is not None and self.window.stack.currentWidget() is self.directory
-            if not on_directory or not self.add_selected():
-                if not on_directory:
-                    self.window.statusBar().showMessage(
-                        "The leaflet basket is empty: select a service in the Directory and press "
-                        "Ctrl+P.", 8000)
+            if not on_directory:
+                self.window.statusBar().showMessage(
+                    "The leaflet basket is empty: select a service in the Directory and press Ctrl+P.", 8000)
                 return
+            self.print_selected()
+            return
         self.basket.print_leaflet(self.window)
+
+    def print_selected(self) -> None:
+        sid = self.selected_service_id()
+        if sid is None:
+            self.window.statusBar().showMessage("Select a service in the Directory first.", 6000)
+            return
+        self.quick_print([sid])
+
+    def quick_print(self, service_ids: list[int]) -> None:
+        """Print exactly these services (never adding them to the basket)."""
+        self.basket.print_services(list(service_ids), self.window)
+
+    def next_patient(self) -> None:
+        """One key between patients: nothing of the last one is left on screen."""
+        basket = self.basket
+        if basket.count():
+            basket.clear(remember=True)
+            offer = getattr(self.window, "offer_undo", None)
+            if callable(offer):
+                offer("Ready for the next patient: the leaflet basket is empty.", basket.restore_last)
+        else:
+            self.window.statusBar().showMessage("Ready for the next patient.", 6000)
+        if self.directory is not None:
+            self.window.show_page("directory")
+            self.directory.table.clearSelection()  # the last patient's service is not kept selected
+            self.directory.table.setCurrentIndex(self.directory.model.index(-1, -1))
+            self.directory.clear_search()
 
 
 def install_leaflet_actions(window: Any) -> LeafletActions | None:

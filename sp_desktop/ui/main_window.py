@@ -6,7 +6,7 @@ do beyond the small protocol documented there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QWidget,
 )
@@ -33,6 +34,9 @@ from sp_desktop.ui.vetting_actions import install_vetting_actions
 from sp_desktop.ui.widgets.accessibility import announce, install_accessibility, keep_menu_access_keys_unique
 from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.page_stack import PageStack
+
+#: How long "Undo" stays offered after the leaflet basket was emptied for the next patient.
+UNDO_SECONDS = 12
 
 
 class PageSet(Mapping[str, QWidget]):
@@ -148,6 +152,7 @@ class MainWindow(QMainWindow):
         if self.nav.count():
             self.nav.setCurrentRow(0)
         QTimer.singleShot(0, self.focus_search)
+        QTimer.singleShot(0, self.ask_practice_details_if_missing)
 
     def _restore_geometry(self) -> None:
         """The size and place the window had when last closed on this PC; the first time, 1280x800
@@ -190,7 +195,53 @@ class MainWindow(QMainWindow):
             row.addWidget(demo)
         row.addWidget(self.match_label)
         bar.addWidget(holder, 1)
+        # "Basket emptied for the next patient — Undo": for a few seconds after a leaflet left the app
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button.setObjectName("undo")
+        self.undo_button.setAccessibleName("Undo")
+        self.undo_button.setVisible(False)
+        self.undo_button.clicked.connect(self._undo)
+        self._undo_action: Callable[[], None] | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._forget_undo)
+        self.undo_action = QAction("&Undo emptying the leaflet basket", self)
+        self.undo_action.setObjectName("undo_basket")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self._undo)
+        self.addAction(self.undo_action)
+        bar.addPermanentWidget(self.undo_button)
+        # the leaflet basket's count, always in sight (whatever page is shown)
+        self.basket_label = QLabel("")
+        self.basket_label.setObjectName("basket_count")
+        self.basket_label.setAccessibleName("Services in the leaflet basket")
+        self.basket_label.setToolTip("The services chosen for the patient in front of you. Ctrl+Shift+N "
+                                     "starts afresh for the next patient.")
+        bar.addPermanentWidget(self.basket_label)
         bar.addPermanentWidget(self.backup_label)
+
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        """Say `text` in the status bar with an Undo button (Alt+U) for UNDO_SECONDS seconds."""
+        self._undo_action = undo
+        self.statusBar().showMessage(f"{text} Undo (Ctrl+Z) brings it back.", UNDO_SECONDS * 1000)
+        self.undo_button.setToolTip(f"{text} Click to undo (Ctrl+Z).")
+        self.undo_button.setVisible(True)
+        self.undo_action.setEnabled(True)
+        self._undo_timer.start()
+
+    def _undo(self) -> None:
+        undo, self._undo_action = self._undo_action, None
+        self._forget_undo()
+        if undo is not None:
+            undo()
+
+    def _forget_undo(self) -> None:
+        self._undo_timer.stop()
+        self._undo_action = None
+        self.undo_button.setVisible(False)
+        self.undo_action.setEnabled(False)
 
     def set_match_count(self, text: str) -> None:
         if text != self.match_label.text():
@@ -228,9 +279,66 @@ class MainWindow(QMainWindow):
         self.go_menu.addSeparator()
         self.go_menu.addAction(find)
         self.help_menu = self.menuBar().addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setObjectName("keyboard_shortcuts")
+        shortcuts.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        shortcuts.triggered.connect(self.show_shortcuts)
+        self.addAction(shortcuts)
+        self.help_menu.addAction(shortcuts)
+        guide = QAction("&User guide", self)
+        guide.setObjectName("user_guide")
+        guide.triggered.connect(self.show_guide)
+        self.help_menu.addAction(guide)
+        self.help_menu.addSeparator()
         about = QAction("&About sp_desktop", self)
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
+
+    def ask_practice_details_if_missing(self, then: Callable[[], None] | None = None) -> bool:
+        """First start: an administrator is asked for the practice's details (window-modal, without
+        blocking); `then()` runs once they are saved. Others are told whom to ask. Returns True when
+        the details are already there."""
+        from sp_desktop.services.base import Permission, can
+        from sp_desktop.services.settings import SettingsService
+
+        if not SettingsService(self.ctx).get().needs_practice_details:
+            return True
+        if not can(self.ctx.actor, Permission.SETTINGS):
+            if then is not None:
+                from sp_desktop.services.leaflets import NO_PRACTICE
+                from sp_desktop.ui import messages
+
+                messages.warn(self, "The practice's details are missing", NO_PRACTICE)
+            return False
+        from sp_desktop.ui.dialogs.practice_details_dialog import PracticeDetailsDialog
+
+        shown = getattr(self, "practice_dialog", None)
+        if isinstance(shown, PracticeDetailsDialog) and shown.isVisible():
+            return False
+        dialog = PracticeDetailsDialog(self.ctx, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if then is not None:
+            dialog.accepted.connect(then)
+        self.practice_dialog = dialog
+        dialog.open()
+        return False
+
+    def show_shortcuts(self) -> None:
+        from sp_desktop.ui.dialogs.help_dialog import KeyboardShortcutsDialog
+
+        dialog = KeyboardShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
+
+    def show_guide(self) -> None:
+        from sp_desktop.ui.dialogs.help_dialog import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.help_dialog = dialog
+        dialog.open()
 
     def show_about(self) -> None:
         from sp_desktop.ui.dialogs.about_dialog import AboutDialog
@@ -282,6 +390,13 @@ class MainWindow(QMainWindow):
             item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
         self._fit_nav()
+        if not hasattr(self, "basket_label"):
+            return  # a page refreshed while the window is still being built
+        basket = self.pages.built().get("basket")
+        count = basket.count() if basket is not None and hasattr(basket, "count") else 0
+        if "basket" in self.pages:
+            self.basket_label.setText(f"Leaflet basket: {count}")
+        self.basket_label.setVisible("basket" in self.pages)
 
     def _fit_nav(self) -> None:
         """The navigation is as wide as its longest entry ("Reviews due (15)"), whatever the font."""

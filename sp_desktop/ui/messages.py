@@ -62,3 +62,19 @@ def open_file(parent: QWidget | None, title: str, filters: str, start: str = "")
 def open_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
     path = QFileDialog.getExistingDirectory(parent, title, start)
     return path or None
+
+
+def choose(parent: QWidget | None, title: str, text: str, options: list[tuple[str, str]],
+           default: str, escape: str) -> str:
+    """A question with several named answers; returns the key of the one chosen. `default` is what
+    Enter does (make it the safe way forward, never a silent nothing); `escape` is what Esc does."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent)
+    buttons = {}
+    for key, label in options:
+        role = QMessageBox.ButtonRole.RejectRole if key == escape else QMessageBox.ButtonRole.AcceptRole
+        buttons[key] = box.addButton(label, role)
+    box.setDefaultButton(buttons[default])
+    box.setEscapeButton(buttons[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((key for key, button in buttons.items() if button is clicked), escape)

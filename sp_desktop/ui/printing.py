@@ -4,7 +4,7 @@ Printing renders each PDF page with QtPdf (`QPdfDocument.render`) at the printer
 (at most `MAX_DPI`, in horizontal bands so memory stays small) and paints it onto the `QPrinter`
 with a QPainter, scaled to fit the paper. The printer is chosen in the standard Qt print dialog,
 pre-set to the default printer, through `ask_printer()` — tests replace that function. Documents
-of `LARGE_DOCUMENT_PAGES` pages or more print off the UI thread (ui/tasks) with a progress bar.
+print off the UI thread (ui/tasks) with a progress bar, whenever a task runner is given.
 
 `save_pdf()` asks where to save through `ui.messages.save_file` and writes through a temporary
 file and an atomic rename, so a failed save never leaves half a file.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,14 @@ from sp_desktop.services.tasks import Cancelled, Progress, check
 from sp_desktop.ui import messages
 
 #: Documents with at least this many pages print in the background with a progress bar: every
-#: document - a single page rendered at 600 dpi takes longer than the window may stand still.
+#: document, since rendering one A4 page at a printer's 600 dpi takes seconds on a busy desk PC and
+#: the window must never freeze meanwhile (tests/benchmarks/test_front_desk_print_benchmark.py).
 LARGE_DOCUMENT_PAGES = 1
 #: Pages are rendered at the printer's resolution, but never finer than this (memory and time).
 MAX_DPI = 600
-#: Height of each rendered band, in pixels.
-BAND_PIXELS = 1024
+#: Height of each rendered band, in pixels: small, so that each call into Qt (which keeps Python's
+#: lock while it paints) is short and the window's own work gets its turn between bands.
+BAND_PIXELS = 128
 
 
 class PrintError(RuntimeError):
@@ -184,6 +187,7 @@ def _paint_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, in
         if image.isNull():
             raise PrintError(f"Page {index + 1} could not be rendered for printing.")
         painter.drawImage(QRectF(x0, top * ratio, width * ratio, band * ratio), image)
+        time.sleep(0.002)  # let the UI thread run between bands (printing runs in the background)
 
 
 def print_document(parent: QWidget | None, runner: Any, data: bytes, title: str,

@@ -87,6 +87,12 @@ def open_runtime_interactive(args: argparse.Namespace, parent: QWidget | None = 
                 return None
         except StartupError as exc:
             log.error("cannot start: %s", exc)
+            if getattr(exc, "fault", None) is not None:  # the practice server: Retry / Change server / Quit
+                from sp_desktop.ui.server_faults import after_start_failure
+
+                if after_start_failure(parent, exc, args):
+                    continue
+                return None
             messages.error(parent, "sp_desktop cannot start", str(exc))
             return None
 

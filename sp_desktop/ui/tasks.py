@@ -92,6 +92,10 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
 
+    def busy(self) -> bool:
+        """True while a task has not yet reported back (its result not yet handled)."""
+        return bool(self._running)
+
     def stop_for_close(self) -> None:
         """The window is closing: cancel the work that may be abandoned (started with
         `stop_on_close`), so that closing waits only for work that must finish."""

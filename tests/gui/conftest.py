@@ -27,3 +27,21 @@ def private_qsettings(tmp_path: Path) -> Iterator[Path]:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "user"))
         QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(folder / "system"))
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def unsaved_prompts_answer_discard(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Forms with typing ask before closing (ui/widgets/unsaved.py). pytest-qt closes every widget at
+    the end of a test; a real, modal question then would wait for ever. Unless a test answers it
+    itself (monkeypatching `messages.ask_save_discard_cancel` again), the answer is "discard" and
+    the question is recorded here."""
+    from sp_desktop.ui import messages
+
+    asked: list[str] = []
+
+    def answer(parent: object, title: str, text: str) -> str:
+        asked.append(text)
+        return "discard"
+
+    monkeypatch.setattr(messages, "ask_save_discard_cancel", answer)
+    return asked

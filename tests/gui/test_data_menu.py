@@ -7,12 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import select
 
 from sp_desktop.db.engine import Database, sqlite_url
 from sp_desktop.db.models import Organisation, Staff
-from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.enums import AppRole, AuditAction
+from sp_desktop.services.audit import AuditService
 from sp_desktop.services.backups import BackupService
 from sp_desktop.services.base import SYSTEM, Actor
 from sp_desktop.services.directory import DirectoryService, OrganisationForm
@@ -118,7 +120,7 @@ def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tm
     DirectoryService(runtime.context(SYSTEM)).save_organisation(OrganisationForm(name="Knit and Natter"))
     window = open_window(runtime, AppRole.FRONT_DESK, "Rachel Reception")
     monkeypatch.setattr(
-        data_menu.ExportDialog, "ask", classmethod(lambda cls, parent: ("hsds-json", False, False))
+        data_menu.ExportDialog, "ask", classmethod(lambda cls, parent: ("hsds-json", False, False, False))
     )
     monkeypatch.setattr(messages, "save_file", lambda *a, **k: str(tmp_path / "for the council"))
     window.data_actions.export_action.trigger()
@@ -126,6 +128,23 @@ def test_export_from_the_menu(qtbot, open_window, runtime, said, monkeypatch, tm
     assert said[-1][:2] == ("inform", "Export finished")
     page = json.loads((tmp_path / "for the council.json").read_text(encoding="utf-8"))  # suffix added
     assert [o["name"] for o in page["contents"]] == ["Knit and Natter"]
+    [entry] = [e for e in AuditService(window.ctx).history() if e.action is AuditAction.EXPORT]
+    assert entry.staff_name == "Rachel Reception"
+    assert "1 organisations and 0 services, without named contacts" in entry.summary
+
+
+def test_the_export_dialog_starts_with_nothing_extra_ticked(qtbot):
+    dialog = data_menu.ExportDialog()
+    qtbot.addWidget(dialog)
+    boxes = {b.objectName(): b for b in (dialog.contacts, dialog.approved, dialog.declined)}
+    assert {name: b.isChecked() for name, b in boxes.items()} == {
+        "export_contacts": False, "export_approved": False, "export_declined": False}
+    for box in boxes.values():
+        assert box.accessibleName() and box.focusPolicy() != Qt.FocusPolicy.NoFocus
+    dialog.approved.setChecked(True)
+    assert not dialog.declined.isEnabled()  # "approved only" already leaves them out
+    dialog.show()
+    dialog.grab().save("/tmp/i16b_export_dialog.png")
 
 
 def test_import_categories_from_a_taxonomy_file(qtbot, open_window, runtime, said, monkeypatch, tmp_path):

@@ -26,6 +26,16 @@ from sp_desktop.ui.pages.directory_page import DirectoryPage
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 
 
+@pytest.fixture(autouse=True)
+def leaflet_changes_confirmed(monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
+    """Saving an approved organisation's service shows old -> new once (tested in
+    tests/gui/test_front_desk.py); here it is answered "Save the changes"."""
+    shown: list[list[Any]] = []
+    monkeypatch.setattr(EditServiceDialog, "confirm_changes",
+                        lambda self, changes: shown.append(changes) or True)
+    return shown
+
+
 def staff_in(db: Database, clock: FixedClock, role: AppRole = AppRole.ADMINISTRATOR,
              name: str = "Morag Lead") -> Actor:
     with db.write(clock) as s:
@@ -193,9 +203,11 @@ def test_add_organisation_and_service_then_find_and_edit_it(qtbot: Any, runtime:
         type_into(qtbot, d.name, "Shed sessions (weekdays)")
 
     monkeypatch.setattr(EditServiceDialog, "ask", real_dialog(qtbot, EditServiceDialog, rename))
+    window.activateWindow()  # back from the dialogs (offscreen, nothing else does it)
+    qtbot.waitUntil(window.isActiveWindow)
     page.focus_results()
     with qtbot.waitSignal(page.changed):
-        qtbot.keyClick(page.table, Qt.Key.Key_Return)
+        qtbot.keyClick(page.table, Qt.Key.Key_F2)  # F2 edits (Enter only opens it to read)
     assert directory.get_service(svc.id).name == "Shed sessions (weekdays)"
     assert directory.get_service(svc.id).version == svc.version + 1
     assert page.selected_service_id() == svc.id

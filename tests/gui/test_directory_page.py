@@ -278,7 +278,18 @@ def test_keyboard_flow_type_down_enter_opens_the_service(qtbot: Any, open_window
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
     second = page.model.rows()[1]
     assert page.selected_service_id() == second.id
+    # Enter opens the read-only view (looking never edits), with Print as the default button
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    dialog = page.detail_dialog
+    assert dialog is not None and dialog.isVisible() and opened == []
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
+    assert dialog.print_button.isDefault() and dialog.edit_button.isVisibleTo(dialog)
+    assert second.name in dialog.pane.toPlainText()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.table)
+    # editing is its own key: F2
+    qtbot.keyClick(page.table, Qt.Key.Key_F2)
     assert opened == [{"service_id": second.id}]
     # ↑ from the first row goes back to the search box
     qtbot.keyClick(page.table, Qt.Key.Key_Up)

@@ -22,7 +22,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from sp_desktop.db.models import AuditEvent, Organisation, Service, Staff
+from sp_desktop.db.models import AuditEvent, LeafletReference, Organisation, Service, Staff
 from sp_desktop.domain.enums import SignpostingMethod, VettingStatus
 from sp_desktop.leaflets import LeafletFormat
 from sp_desktop.runtime import Runtime
@@ -94,13 +94,20 @@ def printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Printed:
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Message boxes answered without showing them; what was asked is recorded."""
-    said: dict[str, Any] = {"confirm": [], "warn": [], "inform": [], "error": [], "no_to": set()}
+    said: dict[str, Any] = {"confirm": [], "choose": [], "warn": [], "inform": [], "error": [],
+                            "no_to": set()}
 
     def confirm(parent: Any, title: str, text: str, yes: str = "Yes", no: str = "No") -> bool:
         said["confirm"].append((title, text, yes, no))
         return title not in said["no_to"]
 
+    def choose(parent: Any, title: str, text: str, options: list[tuple[str, str]], default: str,
+               escape: str) -> str:
+        said["choose"].append((title, text, options, default))
+        return escape if title in said["no_to"] else default  # Enter, or Esc for a "no"
+
     monkeypatch.setattr(messages, "confirm", confirm)
+    monkeypatch.setattr(messages, "choose", choose)
     for name in ("warn", "inform", "error"):
         monkeypatch.setattr(messages, name, lambda parent, title, text, *a, _n=name, **k: said[_n].append(
             (title, text)))
@@ -205,8 +212,7 @@ def test_receptionist_prints_a_debt_leaflet_without_the_mouse(
     assert basket(window).service_ids() == [chosen.id]
     assert basket(window).chosen_format() is LeafletFormat.STANDARD
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    # printing runs on the task runner (the window never waits for it)
-    qtbot.waitUntil(lambda: nav_text(window, "basket") == "Leaflet basket (0)", timeout=30000)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     # the print dialog (replaced) was asked once, titled with the Standard format
     assert len(printed) == 1 and "Standard (A4)" in printed.titles[0]
     reader = PdfReader(str(printed[0]))
@@ -231,11 +237,19 @@ def test_printed_pages_match_the_leaflet(qtbot: Any, open_window: Any, demo_runt
     assert page.add_service(sid)
     expected = page.prepare()
     assert expected is not None
-    pdf = expected.pdf()
     page.print_leaflet(window)
-    qtbot.waitUntil(lambda: page.count() == 0, timeout=30000)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
     assert len(printed) == 1
     out = printed[0]
+    # what went to the printer is that leaflet with its own reference (and, when warned, the
+    # "please phone before you go" line the person chose)
+    with demo_runtime.db.read() as s:
+        code = s.scalar(select(LeafletReference.code))
+    expected = expected.with_reference(f"{code[:3]}-{code[3:]}")
+    if expected.warnings:
+        expected = expected.with_phone_first()
+    pdf = expected.pdf()
+    assert f"quote {code[:3]}-{code[3:]}" in " ".join(PdfReader(str(out)).pages[0].extract_text().split())
     # to a PDF printer: the leaflet itself (vector, searchable), well under 1 MB
     assert out.stat().st_size < 1_000_000
     assert (PdfReader(str(out)).pages[0].extract_text() == PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
@@ -256,6 +270,8 @@ def test_large_documents_print_in_the_background(qtbot: Any, open_window: Any, d
     page.set_format(LeafletFormat.LARGE)
     prepared = page.prepare()
     assert prepared is not None
+    if prepared.warnings:  # Enter on "Check before printing" prints with "please phone before you go"
+        prepared = prepared.with_phone_first()
     pages = len(PdfReader(io.BytesIO(prepared.pdf())).pages)
     assert pages >= printing.LARGE_DOCUMENT_PAGES
     page.print_leaflet(window)
@@ -321,11 +337,22 @@ def test_basket_page_order_format_note_preview_save_and_copy(qtbot: Any, open_wi
     for expected in (second.name, first.name, "Your doctor suggests you call them this week.",
                      "Dr Gordon Gill", "Printed 24 Nov 2026"):
         assert squash(expected) in text, expected
-    # copy as text
+    # saved as PDF = handed over: the basket is emptied for the next patient, with Undo offered
+    assert page.count() == 0 and nav_text(window, "basket") == "Leaflet basket (0)"
+    assert window.undo_button.isVisible()
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert page.service_ids() == [second.id, first.id] and not window.undo_button.isVisible()
+    assert page.note.toPlainText() == "Your doctor suggests you call them this week."
+    # copy as text: handed over the same way
     page.copy_text()
     clip = QApplication.clipboard().text()
     assert clip.index(second.name) < clip.index(first.name)
     assert "Your doctor suggests you call them this week." in clip
+    assert page.count() == 0 and window.undo_button.isVisible()
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z: Undo
+    assert page.count() == 2
+    page.list.setCurrentRow(1)
     page.remove_selected()
     assert page.count() == 1 and nav_text(window, "basket") == "Leaflet basket (1)"
     assert page.format_buttons[LeafletFormat.COMPACT].isEnabled()
@@ -343,13 +370,27 @@ def test_ctrl_p_with_an_empty_basket_prints_the_selected_service(qtbot: Any, ope
     chosen = page.selected_row()
     assert chosen is not None
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)  # prints in the background
+    assert len(printed) == 1 and printed.titles[0].endswith(", 1 service")
+    # quick print never goes through the basket: nothing is left for the next patient
     bpage = basket(window)
-    qtbot.waitUntil(lambda: bpage.last is not None, timeout=30000)  # printed on the task runner
-    assert len(printed) == 1
-    # "Put back the last leaflet" undoes the emptying
-    assert bpage.count() == 0 and bpage.last is not None
-    bpage.restore_last()
-    assert bpage.service_ids() == [chosen.id]
+    assert bpage.count() == 0 and bpage.last is None
+    assert nav_text(window, "basket") == "Leaflet basket (0)"
+
+
+def test_cancelled_quick_print_leaves_nothing_for_the_next_patient(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, answers: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, signposting: list[Any]) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(printing, "ask_printer", lambda parent, title="", page_size=None: asked.append(title))
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = directory(window)
+    search(qtbot, page, "lunch club")
+    page.focus_results()
+    qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1  # the print dialog was shown, and cancelled
+    assert basket(window).count() == 0 and basket(window).last is None
+    assert window.basket_label.text() == "Leaflet basket: 0"
 
 
 def test_warnings_are_shown_before_printing_and_cancel_stops_it(qtbot: Any, open_window: Any,
@@ -368,9 +409,32 @@ def test_warnings_are_shown_before_printing_and_cancel_stops_it(qtbot: Any, open
     assert not page.warnings.isHidden() and "more than 12 months ago" in page.warnings.text()
     answers["no_to"].add("Check before printing")
     page.print_leaflet(window)
-    title, text, yes, _no = answers["confirm"][0]
-    assert title == "Check before printing" and name in text and yes == "&Print anyway"
+    title, text, options, default = answers["choose"][0]
+    assert title == "Check before printing" and name in text
+    # Enter is the safe way forward (print with the line), not a silent nothing; Esc cancels
+    assert default == "phone" and dict(options)["phone"] == "&Print with “please phone before you go”"
     assert printed == [] and page.count() == 1
+
+
+def test_enter_on_the_warning_prints_with_please_phone_before_you_go(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, answers: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch, signposting: list[Any]) -> None:
+    with demo_runtime.db.write(demo_runtime.clock) as s:
+        svc = s.scalar(select(Service).join(Organisation).where(
+            Organisation.vetting_status == VettingStatus.APPROVED, Service.archived_at.is_(None),
+            Organisation.archived_at.is_(None)).order_by(Service.id))
+        svc.last_verified_on = demo_runtime.clock.now().date().replace(year=2024)
+        sid = svc.id
+    sent: list[bytes] = []
+    monkeypatch.setattr(printing, "print_document",
+                        lambda parent, runner, data, title, on_done=None: (sent.append(data), on_done(True)))
+    window = open_window(demo_runtime, "Rachel Reception")
+    page = basket(window)
+    assert page.add_service(sid)
+    page.print_leaflet(window)  # the warning is answered with its default (Enter)
+    assert len(sent) == 1
+    assert squash("Please phone before you go") in squash(pdf_text(sent[0]))
+    assert page.count() == 0  # handed over
 
 
 # --------------------------------------------------------------------------- the eligibility rule
@@ -557,6 +621,38 @@ def test_the_basket_makes_the_leaflet_in_a_language_the_practice_has_typed(
     text = squash(pdf_text(prepared.pdf()))
     assert squash("Wsparcie, które może pomóc") in text
     assert squash("in English: no translation yet") in text  # no Polish for this service yet
+
+
+def test_a_printed_leaflet_is_linked_to_its_signposting_record_and_a_cancelled_one_leaves_no_reference(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, printed: Printed, answers: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sp_desktop.services.signposting import SignpostingForm, SignpostingService
+    from sp_desktop.ui.dialogs import record_signposting_dialog
+
+    window = open_window(demo_runtime, "Rachel Reception")
+    ctx = window.ctx
+
+    def record(cls: Any, ctx_: Any, ids: Any, method: Any, parent: Any = None) -> Any:
+        return SignpostingService(ctx).record(SignpostingForm(list(ids), method))
+
+    monkeypatch.setattr(record_signposting_dialog.RecordSignpostingDialog, "ask", classmethod(record))
+    page = basket(window)
+    sid = service_id(demo_runtime, "Debt advice appointments")
+    assert page.add_service(sid)
+    page.print_leaflet(window)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
+    with demo_runtime.db.read() as s:
+        [(code, signposting_id)] = s.execute(select(LeafletReference.code,
+                                                    LeafletReference.signposting_id)).all()
+    assert signposting_id is not None  # the organisation's acknowledgement will find this record
+
+    # a print cancelled at the print dialog gives no reference away
+    monkeypatch.setattr(printing, "ask_printer", lambda parent, title="", page_size=None: None)
+    assert page.add_service(sid)
+    page.print_leaflet(window)
+    qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
+    with demo_runtime.db.read() as s:
+        assert s.scalars(select(LeafletReference.code)).all() == [code]
 
 
 def test_the_basket_saves_an_accessible_version_with_the_keyboard(qtbot: Any, open_window: Any,

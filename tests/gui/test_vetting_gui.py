@@ -58,7 +58,7 @@ def test_reviews_table_model_passes_qtmodeltester(qtmodeltester: Any, demo_runti
     names = [model.data(model.index(r, COL_ORGANISATION)) for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold)
     model.sort(COL_STATE, Qt.SortOrder.AscendingOrder)
-    assert model.data(model.index(0, COL_STATE)) == "Review overdue !"
+    assert model.data(model.index(0, COL_STATE)) == "Never vetted ○"  # most urgent: never checked at all
     qtmodeltester.check(model)
 
 
@@ -70,10 +70,15 @@ def test_reviews_page_lists_what_is_due_most_urgent_first(qtbot: Any, demo_runti
     assert page.count() == len(due) and page.model.rowCount() == 0  # counted before the list loads
     page.show()  # a page loads its data when shown (ui/pages/lazy.py)
     assert page.count() == len(due) and page.model.rowCount() == len(due)
-    first = page.model.row_at(0)
+    rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+    # never vetted, suggested and changed come first; then by date, the overdue at the top
+    firsts = [r for r in rows if r.kind.first]
+    assert rows[:len(firsts)] == firsts and firsts[0].kind is DueKind.NEVER_VETTED
+    first = rows[len(firsts)]
     assert first is not None and first.kind is DueKind.OVERDUE and first.days < 0
-    dues = [page.model.row_at(r).due_on for r in range(page.model.rowCount())]
+    dues = [r.due_on for r in rows[len(firsts):]]
     assert dues == sorted(dues)
+    dues = [r.due_on for r in rows]
     assert "6 reviews overdue" in page.intro.text()
     assert page.checklist_button is None  # front desk cannot edit the checklist
     # the filter narrows to one kind
@@ -83,7 +88,7 @@ def test_reviews_page_lists_what_is_due_most_urgent_first(qtbot: Any, demo_runti
     # sorting by clicking a header
     page.filter.setCurrentIndex(0)
     page.table.sortByColumn(COL_DUE, Qt.SortOrder.DescendingOrder)
-    assert page.model.row_at(0).due_on == max(dues)
+    assert page.model.row_at(0).due_on == max(r.due_on for r in rows if not r.kind.first)
 
 
 def _complete(dialog: VettingDialog, qtbot: Any, expiry: date) -> None:
@@ -110,7 +115,8 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
     overdue_before = VettingService(demo_runtime.context(SYSTEM)).overdue_count()
     label = window.vetting_actions.overdue_label
     assert label.text().endswith(f"{overdue_before} vetting reviews overdue</a>")
-    first = page.model.row_at(0)
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).kind is DueKind.OVERDUE)
+    first = page.model.row_at(row)  # the first overdue one, below the never-vetted ones
     assert first.kind is DueKind.OVERDUE
     confirmations: list[str] = []
     monkeypatch.setattr(messages, "confirm",
@@ -127,7 +133,7 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
 
     monkeypatch.setattr(VettingDialog, "exec", drive)
     page.table.setFocus()
-    page.table.selectRow(0)
+    page.table.selectRow(row)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the record
     assert opened and "next review will be due 30 Sep 2027" in confirmations[0]  # insurance expiry
     assert page.count() == before - 1

@@ -106,6 +106,7 @@ def test_the_listener_reconnects_after_the_server_drops_it_and_reports_a_change(
                                       "WHERE application_name LIKE 'sp_desktop (listening%'")).scalar()
         assert ended == 1
         assert _wait_for_change(watcher), "a reconnect reports that something may have changed"
+        assert not watcher.elsewhere, "but not that another PC changed it: nobody did (issue 24)"
         assert watcher.connected.wait(10)
         _settle(watcher)
         other = Database.open(db.url)

@@ -159,3 +159,32 @@ def test_migrate_to_refuses_a_target_that_is_not_postgresql(tmp_path, template_d
         assert "PostgreSQL" in str(exc.value)
     finally:
         db.dispose()
+
+
+def test_nul_characters_saved_by_an_older_version_do_not_block_migrate_to(tmp_path, template_db,
+                                                                           empty_server_db):
+    """Issue 16: a NUL stored before the app refused them used to stop migrate-to with a DataError.
+    It is left out (PostgreSQL cannot store it), counted and reported; every table still checks."""
+    path = tmp_path / "practice.sqlite3"
+    shutil.copyfile(template_db, path)
+    con = sqlite3.connect(path)  # as an older version could have stored it
+    con.execute("INSERT INTO organisation (id, uid, name, description, register_kind, status, vetting_status,"
+                " version, created_at, updated_at) VALUES (8, 'u8', ?, ?, 'none', 'active', 'not_vetted', 1,"
+                " '2026-01-01 00:00:00', '2026-01-01 00:00:00')", ("Knit\x00 and Natter", "Tea\x00\x00"))
+    con.commit()
+    con.close()
+    db = Database.open(sqlite_url(path))
+    try:
+        ctx = ServiceContext(db, FixedClock(NOW), Actor(None, "Alex Admin", AppRole.ADMINISTRATOR))
+        report = migrate_to(ctx, empty_server_db)
+    finally:
+        db.dispose()
+    assert report.nul_characters_dropped == 3
+    pg = Database.open(empty_server_db)
+    try:
+        with pg.engine.connect() as conn:
+            row = conn.execute(select(Organisation.name, Organisation.description)
+                               .where(Organisation.id == 8)).one()
+    finally:
+        pg.dispose()
+    assert tuple(row) == ("Knit and Natter", "Tea")

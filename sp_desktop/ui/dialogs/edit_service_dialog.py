@@ -33,6 +33,7 @@ from sp_desktop.domain.validators import FieldError, normalise_email, normalise_
 from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import PhoneForm, ServiceDetail, ServiceForm, SlotForm
+from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
@@ -61,6 +62,13 @@ def _text_box(placeholder: str, height: int = 70) -> QPlainTextEdit:
     return box
 
 
+class _KeepEditing(ValidationFailed):
+    """The person chose to keep editing after seeing old -> new: nothing is marked, nothing saved."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+
 class EditServiceDialog(EditDialog):
     entity = "service"
     field_order = ("organisation_id", "name", "alternate_name", "description", "eligibility", "min_age",
@@ -69,9 +77,10 @@ class EditServiceDialog(EditDialog):
                    "schedule_notes", "locations", "languages", "interpretation", "categories")
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None, service_id: int | None = None,
-                 organisation_id: int | None = None) -> None:
+                 organisation_id: int | None = None, suggest: bool = False) -> None:
         super().__init__(ctx, parent)
         self.service_id = service_id
+        self.suggest = suggest and service_id is not None
         self.version: int | None = None
         self.setObjectName("edit_service_dialog")
         self._venue_org: int | None = None
@@ -85,6 +94,21 @@ class EditServiceDialog(EditDialog):
             self._load_venues([])
             self._show_chosen_categories()
             self.last_checked_label.setText("New: today's date is recorded when you save.")
+        if self.suggest:
+            self.setWindowTitle(f"Suggest a change — {self.name.text()}")
+            self.save_button.setText("Send &suggestion")
+            self.save_button.setAccessibleName("Send suggestion")
+            self.save_button.setToolTip("Send the changed details to the vetting lead, who accepts or "
+                                        "rejects them from Reviews due (Ctrl+S)")
+            note = QLabel("This organisation is approved: what its leaflet says was checked. Correct the "
+                          "details here and send them as a suggestion — nothing changes until the vetting "
+                          "lead accepts it.")
+            note.setObjectName("suggest_note")
+            note.setWordWrap(True)
+            layout = self.layout()
+            if isinstance(layout, QVBoxLayout):
+                layout.insertWidget(0, note)
+            self.verified_check.setEnabled(False)
         self.mark_clean()
         self.resize(860, 680)
         (self.name if organisation_id is not None or service_id is not None else self.organisation).setFocus()
@@ -497,7 +521,27 @@ class EditServiceDialog(EditDialog):
             errors = dict(self.directory.validate_service(form)[1].errors)
             errors["organisation_id"] = "Choose the organisation that runs this service."
             raise ValidationFailed(errors)
+        from sp_desktop.services.suggestions import SuggestionService
+
+        if self.service_id is not None:
+            suggestions = SuggestionService(self.ctx)
+            if self.suggest:
+                suggestions.suggest_service_change(self.service_id, form)
+                return self.directory.get_service(self.service_id)
+            if suggestions.needs_confirmation(self.service_id):
+                changes = suggestions.patient_facing_changes(self.service_id, form)
+                if changes and not self.confirm_changes(changes):
+                    raise _KeepEditing
         return self.directory.save_service(form, self.service_id, expected_version=self.version)
+
+    def confirm_changes(self, changes: list[Any]) -> bool:
+        """An approved organisation's service: show what the leaflet will say differently, once."""
+        lines = "\n".join(f"• {c.label}: “{c.theirs or '(blank)'}” → “{c.mine or '(blank)'}”"
+                          for c in changes)
+        return messages.confirm(self, "Change what the leaflet says?",
+                                f"This organisation is approved. Saving changes what its leaflets say:\n\n"
+                                f"{lines}\n\nSave these changes?", yes="&Save the changes",
+                                no="&Keep editing")
 
     def reload(self) -> None:
         if self.service_id is not None:
@@ -572,9 +616,9 @@ class EditServiceDialog(EditDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: ServiceContext, service_id: int | None = None,
-            organisation_id: int | None = None) -> ServiceDetail | None:
+            organisation_id: int | None = None, suggest: bool = False) -> ServiceDetail | None:
         """Show the dialog; returns the saved service, or None if the person cancelled."""
-        dialog = cls(ctx, parent, service_id, organisation_id)
+        dialog = cls(ctx, parent, service_id, organisation_id, suggest=suggest)
         try:
             return dialog.result_detail if dialog.exec() == EditDialog.DialogCode.Accepted else None
         finally:

@@ -87,9 +87,11 @@ class FilePage(QWizardPage):
         self.w = wizard
         self.setTitle("Choose the file to import")
         self.setSubTitle(
-            "A spreadsheet (CSV or Excel) or an Open Referral feed (HSDS or ORUK): a JSON file, or "
+            "A spreadsheet (CSV or Excel) or an Open Referral feed: a JSON file, or "
             "a data package as a zip file or a folder of CSV files."
         )
+        self.setToolTip("Open Referral feeds: the Human Services Data Specification (HSDS) 3.0 and Open "
+                        "Referral UK (ORUK)")
         self.path = QLineEdit()
         self.path.setObjectName("import_path")
         self.path.setAccessibleName("File or folder to import")

@@ -33,6 +33,7 @@ from sp_desktop.domain.enums import ContactKind
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.directory import ConflictError
 from sp_desktop.services.relationships import ContactEntry, ContactLogForm, ContactLogService
+from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
 _FIELD_ORDER = ("summary", "kind", "occurred_at", "staff_ids", "person_ids", "follow_up_action",
                 "follow_up_owner_id", "follow_up_due", "organisation_id")
@@ -55,7 +56,7 @@ def _checked_ids(widget: QListWidget) -> list[int]:
             if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
-class LogContactDialog(QDialog):
+class LogContactDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, organisation_id: int, organisation_name: str,
                  entry: ContactEntry | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +199,7 @@ class LogContactDialog(QDialog):
                      (self.owner, self.due)):
             QWidget.setTabOrder(a, b)
         self.summary.setFocus()
+        self.remember_clean()  # Esc or Close on a form with typing asks first
 
     def _fill(self, e: ContactEntry) -> None:
         self.summary.setText(e.summary)

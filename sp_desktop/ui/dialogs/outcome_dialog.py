@@ -47,6 +47,7 @@ from sp_desktop.services.signposting import (
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE, FieldErrors, message_label, with_message
+from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
 #: The ONS wording, shown as tooltips (the labels are the short forms).
 ONS4_WORDING = (
@@ -62,7 +63,7 @@ EXPERIENCE_CHOICES: tuple[tuple[Experience | None, str], ...] = (
 TRUST_KINDS = (TrustNoteKind.PATIENT_FEEDBACK, TrustNoteKind.CONCERN)
 
 
-class OutcomeDialog(QDialog):
+class OutcomeDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, item_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -149,8 +150,10 @@ class OutcomeDialog(QDialog):
         layout.addWidget(exp_box)
 
         # ONS4
-        self.ons4 = QGroupBox("&Wellbeing scores (ONS4), 0 to 10 — for this whole record")
+        self.ons4 = QGroupBox("&Wellbeing questions, 0 to 10 — for this whole record")
         self.ons4.setObjectName("ons4_group")
+        self.ons4.setToolTip("The four personal wellbeing questions of the Office for National Statistics "
+                             "(ONS4)")
         self.ons4.setCheckable(True)
         has_scores = d.ons4_before is not None or d.ons4_after is not None
         self.ons4.setChecked(has_scores)
@@ -241,6 +244,8 @@ class OutcomeDialog(QDialog):
         first.setFocus()
 
     # ---- reading the form
+        self.remember_clean()  # Esc or Close on a form with typing asks first
+
     def chosen_outcome(self) -> Outcome | None:
         for o, b in self.outcome_buttons.items():
             if b.isChecked():

@@ -41,6 +41,7 @@ from sp_desktop.services.signposting import (
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE, FieldErrors, message_label, with_message
+from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -53,7 +54,7 @@ def from_qdate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-class RecordSignpostingDialog(QDialog):
+class RecordSignpostingDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
                  method: SignpostingMethod = SignpostingMethod.LEAFLET,
                  parent: QWidget | None = None) -> None:
@@ -210,6 +211,8 @@ class RecordSignpostingDialog(QDialog):
         self.record_button.setFocus()
 
     # ---- services
+        self.remember_clean()  # Esc or Close on a form with typing asks first
+
     def service_ids(self) -> list[int]:
         ids = []
         for row in range(self.services.count()):

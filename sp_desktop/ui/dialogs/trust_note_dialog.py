@@ -29,6 +29,7 @@ from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext,
 from sp_desktop.services.directory import ConflictError
 from sp_desktop.services.relationships import TrustNoteEntry, TrustNoteService
 from sp_desktop.ui import messages
+from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
 REMINDER = "Write facts you would be content for the organisation to read."
 
@@ -39,7 +40,7 @@ def suspension_reason(today_text: str) -> str:
             "reviews it.")
 
 
-class TrustNoteDialog(QDialog):
+class TrustNoteDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, organisation_id: int, organisation_name: str,
                  services: Sequence[tuple[int, str]] = (), note: TrustNoteEntry | None = None,
                  parent: QWidget | None = None) -> None:
@@ -115,6 +116,7 @@ class TrustNoteDialog(QDialog):
             self.about.setCurrentIndex(max(index, 0))
             self.text.setPlainText(note.text)
         self.text.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.remember_clean()  # Esc or Close on a form with typing asks first
 
     def save(self) -> None:
         kind = TrustNoteKind(self.kind.currentData())

@@ -51,7 +51,8 @@ def sort_key(row: ReviewDue, column: int) -> Any:
     if column == COL_STATE:
         return (row.kind.rank, row.due_on)
     if column in (COL_DUE, COL_WHEN):
-        return (row.due_on, row.organisation_name.casefold())
+        # never vetted, a suggested change, changed since last checked: above the dated ones
+        return (not row.kind.first, row.due_on, row.organisation_name.casefold())
     if column == COL_APPROVED:
         return (row.approved_on.toordinal() if row.approved_on else 0, row.organisation_name.casefold())
     return (cell_text(row, column).casefold(), row.due_on)

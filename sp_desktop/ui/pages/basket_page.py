@@ -38,9 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
+from sp_desktop.domain.errors import BadInput
 from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.leaflets import (
+    PHONE_FIRST,
     BasketItem,
     LeafletRefused,
     LeafletService,
@@ -71,6 +73,16 @@ class BasketState:
     fmt: LeafletFormat
     note: str
     sign: bool
+
+
+def method_for(prepared: PreparedLeaflet) -> SignpostingMethod:
+    """How the signposting is recorded, as the leaflet tells it: when the leaflet says the practice
+    referred the patient to every service on it ("they should get in touch with you"), the record
+    says so too (a referral), not that a leaflet was handed over."""
+    services = prepared.leaflet.services
+    if services and all(s.referred_by_practice for s in services):
+        return SignpostingMethod.REFERRAL_FORM
+    return SignpostingMethod.LEAFLET
 
 
 class BasketPage(QWidget):
@@ -302,39 +314,48 @@ class BasketPage(QWidget):
             name = next(e.check.service_name for e in self.entries if e.service_id == service_id)
             self._say(f"“{name}” is already in the leaflet basket.")
             return True
+        checked = self._checked_item(service_id, parent)
+        if checked is None:
+            return False
+        check, item = checked
+        self.entries.append(BasketEntry(check, item))
+        self._show(select=len(self.entries) - 1)
+        self._say(f"Added “{check.service_name}” to the leaflet basket ({len(self.entries)}).")
+        return True
+
+    def _checked_item(self, service_id: int, parent: QWidget) -> tuple[ServiceCheck, BasketItem] | None:
+        """The rules for putting a service on a leaflet (a clinician gives a reason for one whose
+        organisation is not approved); None when it may not go on one (the person was told why)."""
         try:
             (check,) = self.service.check([service_id])
         except PermissionDenied as exc:
             messages.warn(parent, "Cannot add to the leaflet", str(exc))
-            return False
+            return None
         item = BasketItem(service_id)
         if not check.can_add:
             messages.warn(parent, "Cannot go on a leaflet",
                           f"“{check.label}” cannot go on a leaflet. {check.reason}")
-            return False
+            return None
         if check.needs_override:
             if not self.service.may_override():
                 messages.warn(parent, "Not approved",
                               f"“{check.label}”: {check.reason}\n\nOnly a clinician, vetting lead or "
                               "administrator can put a service that is not approved on a leaflet. Ask a "
                               "clinician, or choose an approved service.")
-                return False
+                return None
             from sp_desktop.ui.dialogs.leaflet_override_dialog import LeafletOverrideDialog
 
             reason = LeafletOverrideDialog.ask(check, parent)
             if not reason:
-                return False
+                return None
             try:
                 check = self.service.include_unapproved(service_id, reason)
             except (ValidationFailed, PermissionDenied) as exc:
                 text = " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
                 messages.warn(parent, "Not added", text)
-                return False
+                return None
             item = BasketItem(service_id, override_reason=reason)
-        self.entries.append(BasketEntry(check, item))
-        self._show(select=len(self.entries) - 1)
-        self._say(f"Added “{check.service_name}” to the leaflet basket ({len(self.entries)}).")
-        return True
+        return check, item
 
     def remove_selected(self) -> None:
         row = self.list.currentRow()
@@ -463,11 +484,21 @@ class BasketPage(QWidget):
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         self.language.setEnabled(self.language.count() > 1)
 
+    def practice_ready(self, then: Any = None) -> bool:
+        """The practice's details are set (leaflets say who they are from). If not, an administrator
+        is asked for them (and `then()` runs after they are saved); anyone else is told whom to ask."""
+        ask = getattr(self.main_window, "ask_practice_details_if_missing", None)
+        if callable(ask):
+            return bool(ask(then or (lambda: None)))
+        return not self.service.settings().needs_practice_details
+
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
         from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
+        if self.entries and not self.practice_ready():
+            return None
         if not self.entries:
             messages.inform(parent, "The basket is empty", "Add a service from the Directory first (Ctrl+B).")
             return None
@@ -505,7 +536,7 @@ class BasketPage(QWidget):
             pdf, self._title(prepared), self._file_name(), self, runner=self._runner(),
             warnings=prepared.warnings, missing=prepared.missing,
             on_print=lambda d: self._print(prepared, pdf, d, ask_warnings=False),
-            on_save=lambda d: self._save(pdf, d))
+            on_save=lambda d: self._save(prepared, pdf, d))
         self.preview_dialog = dialog
         dialog.open()  # window-modal, without blocking
 
@@ -518,42 +549,127 @@ class BasketPage(QWidget):
             messages.warn(self, "The leaflet cannot be made", str(exc))
             return None
 
+    # ---- leaflet references: given when a leaflet leaves, taken back when it did not
+    def _referenced(self, prepared: PreparedLeaflet, form: str,
+                    parent: QWidget | None = None) -> PreparedLeaflet | None:
+        """The leaflet with its own reference ("quote K7M-2QX"), given now because it is leaving."""
+        try:
+            return self.service.hand_over(prepared, form)
+        except (PermissionDenied, NotFound, BadInput) as exc:
+            messages.warn(parent or self, "The leaflet cannot be made", str(exc))
+            return None
+
+    def _withdraw(self, prepared: PreparedLeaflet) -> None:
+        if prepared.reference:
+            from sp_desktop.services.references import ReferenceService
+
+            ReferenceService(self.ctx).withdraw(prepared.reference)
+
     def print_leaflet(self, parent: QWidget | None = None) -> None:
         """Print the basket (Ctrl+P): warnings first, then the print dialog, then the prompt."""
         prepared = self.prepare(parent)
+        if prepared is None:
+            return
+        prepared = self._referenced(prepared, "print", parent)
         if prepared is None:
             return
         pdf = self._render(prepared)
         if pdf is not None:
             self._print(prepared, pdf, parent or self, ask_warnings=True)
 
-    def _print(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget, ask_warnings: bool) -> None:
-        if ask_warnings and prepared.warnings:
-            text = "Before this goes on paper:\n\n" + "\n".join(prepared.warnings)
-            if not messages.confirm(parent, "Check before printing", text, yes="&Print anyway", no="Cancel"):
+    def print_services(self, service_ids: list[int], parent: QWidget | None = None) -> None:
+        """Quick print (Ctrl+P on the Directory, Print in a service's view): a leaflet of exactly
+        these services in the practice's default format. The basket is not touched."""
+        from sp_desktop.leaflets.render import LeafletError
+
+        parent = parent or self
+        if not self.practice_ready(lambda: self.print_services(service_ids, parent)):
+            return
+        items: list[BasketItem] = []
+        for sid in service_ids:
+            checked = self._checked_item(sid, parent)
+            if checked is None:
                 return
+            items.append(checked[1])
+        try:
+            prepared = self.service.build_leaflet(items, fmt=self.default_format)
+        except (LeafletRefused, PermissionDenied, NotFound, LeafletError) as exc:
+            messages.warn(parent, "The leaflet cannot be made", str(exc))
+            return
+        referenced = self._referenced(prepared, "print", parent)
+        if referenced is None:
+            return
+        pdf = self._render(referenced)
+        if pdf is not None:
+            self._print(referenced, pdf, parent, ask_warnings=True, from_basket=False)
+
+    def _print(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget, ask_warnings: bool,
+               from_basket: bool = True) -> None:
+        if not prepared.reference:  # printed from the preview: the reference is given now
+            referenced = self._referenced(prepared, "print", parent)
+            rendered = self._render(referenced) if referenced is not None else None
+            if referenced is None or rendered is None:
+                return
+            prepared, pdf = referenced, rendered
+        if ask_warnings and prepared.warnings:
+            text = ("Before this goes on paper:\n\n" + "\n".join(prepared.warnings)
+                    + f"\n\nEnter prints it with this line at the top: “{PHONE_FIRST}”")
+            choice = messages.choose(
+                parent, "Check before printing", text,
+                [("phone", "&Print with “please phone before you go”"), ("as_is", "Print &as it is"),
+                 ("cancel", "Cancel")], default="phone", escape="cancel")
+            if choice == "cancel":
+                self._withdraw(prepared)
+                self._say("Not printed.")
+                return
+            if choice == "phone":
+                prepared = prepared.with_phone_first()
+                rendered = self._render(prepared)
+                if rendered is None:
+                    return
+                pdf = rendered
 
         def done(ok: bool) -> None:
             if not ok:
+                self._withdraw(prepared)
+                self._say("Not printed." + (" The leaflet basket is as it was." if from_basket else ""))
                 return
             if isinstance(parent, QWidget) and parent is not self and hasattr(parent, "accept"):
                 parent.accept()  # close the preview
-            self.after_printing(prepared)
+            if from_basket:
+                self.after_printing(prepared)
+            else:
+                ids = tuple(prepared.service_ids)
+                self.printed.emit(ids)
+                self._say(f"Leaflet sent to the printer (reference {prepared.reference}).")
+                self.offer_signposting(ids, SignpostingMethod.LEAFLET, prepared.reference)
 
         from sp_desktop.ui import printing
 
         printing.print_document(parent, self._runner(), pdf, self._title(prepared), done)
 
     def after_printing(self, prepared: PreparedLeaflet) -> None:
-        """The leaflet went to the printer: offer to record signposting, then empty the basket."""
+        """The leaflet went to the printer: empty the basket (Undo for a few seconds), then offer to
+        record signposting."""
         ids = tuple(prepared.service_ids)
         self.printed.emit(ids)
-        self.clear(remember=True)
-        self._say("Leaflet sent to the printer. The basket is empty for the next patient "
-                  "(Put back the last leaflet brings it back).")
-        self.offer_signposting(ids, SignpostingMethod.LEAFLET)
+        self.hand_over(f"Leaflet sent to the printer (reference {prepared.reference}).")
+        self.offer_signposting(ids, method_for(prepared), prepared.reference)
 
-    def offer_signposting(self, service_ids: tuple[int, ...], method: SignpostingMethod) -> None:
+    def hand_over(self, what: str) -> None:
+        """The leaflet left the app (printed, saved as PDF, copied as text): the basket belongs to the
+        next patient now. It is emptied, with Undo in the status bar for a few seconds (and "Put back
+        the last leaflet" on this page until the next leaflet)."""
+        self.clear(remember=True)
+        text = f"{what} The basket is empty for the next patient."
+        offer = getattr(self.main_window, "offer_undo", None)
+        if callable(offer):
+            offer(text, self.restore_last)
+        else:
+            self._say(text + " (Put back the last leaflet brings it back.)")
+
+    def offer_signposting(self, service_ids: tuple[int, ...], method: SignpostingMethod,
+                          reference: str | None = None) -> None:
         if importlib.util.find_spec(SIGNPOSTING_DIALOG) is None:
             return
         parent = self.main_window if isinstance(self.main_window, QWidget) else self
@@ -565,6 +681,10 @@ class BasketPage(QWidget):
             return
         module = importlib.import_module(SIGNPOSTING_DIALOG)
         saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
+        if saved is not None and reference:  # the organisation's acknowledgement will find this record
+            from sp_desktop.services.references import ReferenceService
+
+            ReferenceService(self.ctx).link(reference, saved.id)
         if saved is not None:
             data_changed = getattr(self.main_window, "data_changed", None)
             if data_changed is not None:
@@ -575,24 +695,36 @@ class BasketPage(QWidget):
         prepared = self.prepare()
         if prepared is None:
             return
-        pdf = self._render(prepared)
-        if pdf is not None:
-            self._save(pdf, self)
+        referenced = self._referenced(prepared, "pdf")
+        pdf = self._render(referenced) if referenced is not None else None
+        if referenced is not None and pdf is not None:
+            self._save(referenced, pdf, self)
 
-    def _save(self, pdf: bytes, parent: QWidget) -> None:
+    def _save(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget) -> None:
         from sp_desktop.ui import printing
 
+        if not prepared.reference:  # saved from the preview: the reference is given now
+            referenced = self._referenced(prepared, "pdf", parent)
+            rendered = self._render(referenced) if referenced is not None else None
+            if referenced is None or rendered is None:
+                return
+            prepared, pdf = referenced, rendered
         path = printing.save_pdf(parent, pdf, self._file_name())
-        if path is not None:
-            self._say(f"Saved the leaflet as {path}")
+        if path is None:
+            self._withdraw(prepared)
+            return
+        self.hand_over(f"Saved the leaflet as {path} (reference {prepared.reference}).")
 
     def copy_text(self) -> None:
         prepared = self.prepare()
         if prepared is None:
             return
+        prepared = self._referenced(prepared, "text")
+        if prepared is None:
+            return
         QApplication.clipboard().setText(prepared.text())
-        extra = f" Check first: {len(prepared.warnings)} warning(s) above." if prepared.warnings else ""
-        self._say(f"Copied the leaflet as text — paste it into your message to the patient.{extra}")
+        extra = f" Check first: {len(prepared.warnings)} warning(s) it had." if prepared.warnings else ""
+        self.hand_over(f"Copied the leaflet as text — paste it into your message to the patient.{extra}")
 
     def copy_sms(self) -> None:
         """Copy the leaflet's short form for a text message (Accessible Information Standard)."""
@@ -601,11 +733,14 @@ class BasketPage(QWidget):
         prepared = self.prepare()
         if prepared is None:
             return
+        prepared = self._referenced(prepared, "sms")
+        if prepared is None:
+            return
         text = prepared.sms()
         QApplication.clipboard().setText(text)
         used, limit = sms_length(text)
-        self._say(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
-                  "paste it into your messaging system.")
+        self.hand_over(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
+                       "paste it into your messaging system.")
 
     def save_accessible(self) -> None:
         """The same leaflet as an accessible web page (sp_desktop/leaflets/accessible.py)."""

@@ -1,9 +1,11 @@
 """The Directory page (home): search box, filters, results table and a detail pane.
 
 Keyboard: the search box has the focus on start; typing searches (debounced); ↓ moves into the
-results; Enter edits the selected service; Ctrl+N adds; Ctrl+E edits the organisation; Ctrl+Shift+O
-opens any organisation by name (also those with no services yet); Esc clears the search and
-filters; ↑ from the first row goes back to the search box.
+results; Enter (or a double-click) opens the selected service read-only, with Print as its default
+button — looking never edits; F2 edits the selected service (for people who may change it; the front
+desk gets "Suggest a change…" for an approved organisation's service); Ctrl+N adds; Ctrl+E edits the
+organisation; Ctrl+Shift+O opens any organisation by name (also those with no services yet); Esc
+clears the search and filters; ↑ from the first row goes back to the search box.
 
 Layout: column widths follow the font; at first the splitter gives the table room for Service,
 Organisation, Vetting, Relationship, Town and Cost and the detail pane the rest (within limits).
@@ -59,6 +61,7 @@ from sp_desktop.services.base import NotFound, Permission, PermissionDenied, Ser
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
+from sp_desktop.services.suggestions import may_change_patient_facing
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog, organisations_matching
 from sp_desktop.ui.models.service_table_model import (
@@ -74,6 +77,7 @@ from sp_desktop.ui.models.service_table_model import (
     HEADERS,
     ServiceTableModel,
 )
+from sp_desktop.ui.server_wait import call_waiting
 from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
@@ -165,7 +169,7 @@ class _ElidedTextTips(QStyledItemDelegate):
 
 
 class _TableKeys(QObject):
-    """Enter opens the selected service; ↑ on the first row goes back to the search box."""
+    """Enter opens the selected service read-only; ↑ on the first row goes back to the search box."""
 
     def __init__(self, page: DirectoryPage) -> None:
         super().__init__(page)
@@ -174,7 +178,7 @@ class _TableKeys(QObject):
     def eventFilter(self, obj: QObject, event: Any) -> bool:  # noqa: N802 (Qt override)
         if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
-                self.page.edit_service()
+                self.page.open_detail()
                 return True
             if event.key() == Qt.Key.Key_Up and self.page.table.currentIndex().row() <= 0:
                 self.page.focus_search()
@@ -195,6 +199,7 @@ class DirectoryPage(QWidget):
         self.detail_sections: list[DetailSection] = []
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
+        self.detail_dialog: QWidget | None = None
         self._loaded_query: str | None = None
         self._layout_settled = False
         self._detail_outdated = False  # sections were added before the page was first shown
@@ -250,7 +255,8 @@ class DirectoryPage(QWidget):
         self.model = ServiceTableModel(self)
         self.table = configure_table(
             QTableView(), name="results", accessible_name="Matching services",
-            accessible_description="Enter edits the selected service; its details are shown alongside.",
+            accessible_description="Enter opens the selected service (read-only, Print is the default); "
+                                   "F2 edits it; its details are shown alongside.",
             model=self.model, word_wrap=False, sort_by=-1)
         self.table.setItemDelegate(_ElidedTextTips(self.table))
         self.table.setTabKeyNavigation(False)
@@ -264,7 +270,7 @@ class DirectoryPage(QWidget):
         for col, width in default_column_widths(self.table).items():
             self.table.setColumnWidth(col, width)
         self.table.installEventFilter(_TableKeys(self))
-        self.table.doubleClicked.connect(lambda _i: self.edit_service())
+        self.table.doubleClicked.connect(lambda _i: self.open_detail())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_moved())
@@ -335,8 +341,14 @@ class DirectoryPage(QWidget):
                                                     "new_organisation", "Add an organisation")
         self.new_service_action = self._action("New service…", self.new_service, None, "new_service",
                                                "Add a service for the selected organisation")
-        self.edit_service_action = self._action("Edit service…", self.edit_service, None, "edit_service",
-                                                "Edit the selected service (Enter)")
+        self.edit_service_action = self._action("Edit service…", self.edit_service, "F2", "edit_service",
+                                                "Change the selected service's details (F2)")
+        # F2 as Edit service's: only one of the two is shown (and active) for a given service and person
+        self.suggest_action = self._action("Suggest a change…", self.suggest_change, "F2", "suggest_change",
+                                           "The organisation is approved: suggest a correction, which the "
+                                           "vetting lead accepts or rejects from Reviews (F2)")
+        self.open_detail_action = self._action("Open (read-only)", self.open_detail, None, "open_detail",
+                                               "See the selected service's details, with Print (Enter)")
         self.edit_organisation_action = self._action("Edit organisation…", self.edit_organisation, "Ctrl+E",
                                                      "edit_organisation",
                                                      "Edit the organisation that runs the selected service "
@@ -352,8 +364,10 @@ class DirectoryPage(QWidget):
                                          "Clear the search and the filters (Esc)")
         self.toolbar.addAction(self.new_action)
         self.toolbar.addSeparator()
-        for action in (self.edit_service_action, self.edit_organisation_action, self.archive_action):
+        for action in (self.edit_service_action, self.suggest_action, self.edit_organisation_action,
+                       self.archive_action):
             self.add_selection_action(action)
+        self.archive_action.setVisible(can(self.ctx.actor, Permission.ARCHIVE))
         self._update_actions()
 
     def _install_menu(self) -> None:
@@ -369,10 +383,12 @@ class DirectoryPage(QWidget):
         menu.addAction(self.new_service_action)
         menu.addSeparator()
         menu.addAction(self.edit_service_action)
+        menu.addAction(self.suggest_action)
         menu.addAction(self.edit_organisation_action)
         menu.addAction(self.open_organisation_action)
-        menu.addSeparator()
-        menu.addAction(self.archive_action)
+        if can(self.ctx.actor, Permission.ARCHIVE):
+            menu.addSeparator()
+            menu.addAction(self.archive_action)
         menu.addSeparator()
         menu.addAction(self.clear_action)
         bar = window.menuBar()
@@ -550,6 +566,10 @@ class DirectoryPage(QWidget):
         row = self.selected_row()
         for action in self.selection_actions:
             action.setEnabled(row is not None)
+        editable = row is None or may_change_patient_facing(self.ctx.actor, row.vetting_status)
+        self.edit_service_action.setVisible(editable)
+        self.edit_organisation_action.setVisible(editable)
+        self.suggest_action.setVisible(not editable)
         self.new_service_action.setEnabled(True)
         self.archive_action.setText("Restore…" if row is not None and row.archived else "Archive…")
         if row is not None:
@@ -581,8 +601,28 @@ class DirectoryPage(QWidget):
         keep_id = self.selected_service_id()
         bar = self.table.verticalScrollBar()
         scroll = bar.value()
-        self.result = self.directory.search(query, self.filters.filters(), limit=RESULT_LIMIT)
-        self.model.set_rows(self.result.rows, self._health_of(self.result.rows))
+        filters = self.filters.filters()
+
+        def search() -> tuple[Any, dict[int, OrganisationHealth]]:
+            result = self.directory.search(query, filters, limit=RESULT_LIMIT)
+            return result, self._health_of(result.rows)
+
+        if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
+            self._search_again = (keep_scroll, report)
+            return
+        self._searching = True
+        try:  # off the UI thread on the practice server: the window never freezes on the network
+            self.result, health = call_waiting(self, self.ctx.db, search)
+        except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
+            if not self._show_search_failed(query, exc):
+                raise
+            return
+        finally:
+            self._searching = False
+            again, self._search_again = getattr(self, "_search_again", None), None
+            if again is not None:
+                QTimer.singleShot(0, self, lambda: self.run_search(*again))
+        self.model.set_rows(self.result.rows, health)
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.table)
             kept = keep_id is not None and self.select_service(keep_id, scroll=not keep_scroll)
@@ -598,6 +638,41 @@ class DirectoryPage(QWidget):
         self._loaded_query = query
         if report:
             self._report_count()
+
+    def _show_search_failed(self, query: str, exc: Exception) -> bool:
+        """The search could not be done: clear the old results (they are not the answer) and say why.
+        False when `exc` is not a database fault (the crash handler deals with it)."""
+        from sp_desktop.db.faults import Fault, explain
+        from sp_desktop.diagnostics import log
+        from sp_desktop.domain.errors import ExitCode
+        from sp_desktop.ui.server_wait import Cancelled
+
+        fault = explain(exc, self.ctx.db.describe())
+        if isinstance(exc, Cancelled):
+            fault = Fault("cancelled", "Search stopped", "You stopped waiting for the practice server.",
+                          ExitCode.REFUSED)
+        if fault is None:
+            return False
+        log.warning("search for %r failed: %s", query, getattr(fault, "cause", "cancelled"))
+        self.result = None
+        self.model.set_rows((), {})
+        self._selection_moved()
+        self.empty_button.setVisible(False)
+        self._set_empty_organisations([])
+        text = (f"The search could not be done, so no results are shown. {fault.message} "
+                "(Press Enter in the search box to search again.)")
+        self.empty_label.setText(text)
+        self.empty_label.setAccessibleName(text)
+        self.results_stack.setCurrentWidget(self.empty)
+        self._loaded_query = None
+        set_count = getattr(self.main_window, "set_match_count", None)
+        if callable(set_count):
+            set_count("Search failed")
+        if fault.server_away:
+            from sp_desktop.ui.server_banner import report_server_away
+
+            report_server_away(self)
+        return True
 
     def _health_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, OrganisationHealth]:
         """Relationship health of the organisations in the results: at most one call for the whole
@@ -705,8 +780,9 @@ class DirectoryPage(QWidget):
         menu.setActiveAction(self.new_service_action if self.selected_service_id() else
                              self.new_organisation_action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        focus = self.focusWidget() or self.search
-        menu.popup(focus.mapToGlobal(QPoint(0, focus.height())))
+        # Under the search box: always inside the window (under the focused table it could fall off
+        # the bottom of the screen).
+        menu.popup(self.search.mapToGlobal(QPoint(0, self.search.height())))
         self._new_menu = menu
 
     def new_organisation(self) -> None:
@@ -734,9 +810,71 @@ class DirectoryPage(QWidget):
         if saved is not None:
             self._after_save(saved, f"Added the service “{saved.name}”.")
 
-    def edit_service(self) -> None:
+    def open_detail(self) -> None:
+        """Enter or double-click: the selected service, read-only, with Print as the default button."""
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            detail = self.directory.get_service(row.id)
+        except NotFound as exc:
+            messages.warn(self, "Not found", str(exc))
+            self.refresh()
+            return
+        from sp_desktop.ui.dialogs.service_detail_dialog import ServiceDetailDialog
+
+        editable = may_change_patient_facing(self.ctx.actor, detail.organisation.vetting_status)
+        leaflets = getattr(self.main_window, "leaflet_actions", None)
+        dialog = ServiceDetailDialog(
+            detail, self.ctx.today(), self.detail_sections, self,
+            may_print=leaflets is not None and can(self.ctx.actor, Permission.PRINT_LEAFLETS),
+            may_edit=editable and can(self.ctx.actor, Permission.EDIT_DIRECTORY),
+            may_suggest=not editable)
+        dialog.chosen.connect(lambda action, sid=row.id: self._detail_chosen(action, sid))
+        dialog.finished.connect(lambda _r: self._back_from_detail())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.detail_dialog = dialog
+        dialog.open()
+        dialog.activateWindow()  # the keys go to it at once (Enter prints, Esc closes)
+
+    def _back_from_detail(self) -> None:
+        self.window().activateWindow()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _detail_chosen(self, action: str, sid: int) -> None:
+        if self.selected_service_id() != sid:
+            self.select_service(sid)
+        leaflets = getattr(self.main_window, "leaflet_actions", None)
+        if action == "print" and leaflets is not None:
+            leaflets.quick_print([sid])
+        elif action == "basket" and leaflets is not None:
+            leaflets.add_selected()
+        elif action == "edit":
+            self.edit_service()
+        elif action == "suggest":
+            self.suggest_change()
+
+    def suggest_change(self) -> None:
+        """The front desk, on an approved organisation's service: the edit form, saved as a suggestion
+        for the vetting lead (nothing on the record changes until the lead accepts)."""
         sid = self.selected_service_id()
         if sid is None:
+            return
+        from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+
+        saved = EditServiceDialog.ask(self, self.ctx, service_id=sid, suggest=True)
+        if saved is not None:
+            self.changed.emit()
+            self._say("Your suggestion has gone to the vetting lead (Reviews due). The leaflet keeps the "
+                      "checked details until they accept it.")
+
+    def edit_service(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        sid = row.id
+        if not may_change_patient_facing(self.ctx.actor, row.vetting_status):
+            self.suggest_change()
             return
         from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
 
@@ -758,6 +896,14 @@ class DirectoryPage(QWidget):
 
     def _edit_organisation(self, oid: int) -> None:
         from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
+
+        org = self.directory.get_organisation(oid)
+        if not may_change_patient_facing(self.ctx.actor, org.vetting_status):
+            messages.inform(self, "Approved organisation",
+                            f"“{org.name}” is approved, so its details go onto leaflets as checked. Use "
+                            "“Suggest a change…” on one of its services, or ask the vetting lead, to correct "
+                            "them.")
+            return
 
         saved = EditOrganisationDialog.ask(self, self.ctx, organisation_id=oid)
         if saved is not None:

@@ -230,7 +230,9 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.ons4_table = _table("ons4_table", self.ons4_model, "Wellbeing scores before and after")
         wl.addWidget(self.ons4_label)
         wl.addWidget(self.ons4_table, 1)
-        self.tabs.addTab(wellbeing, "&Wellbeing (ONS4)")
+        index = self.tabs.addTab(wellbeing, "&Wellbeing questions")
+        self.tabs.setTabToolTip(index, "Answers to the four personal wellbeing questions (ONS4), before and "
+                                       "after")
 
         # What to do with the report: below it, as on the other pages, so the top row stays narrow.
         buttons = QHBoxLayout()

@@ -42,6 +42,8 @@ _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
     ("Reviews overdue", frozenset({DueKind.OVERDUE})),
     ("Reviews due soon", frozenset({DueKind.DUE_SOON})),
     ("Evidence expiring or expired", frozenset({DueKind.EXPIRING, DueKind.EXPIRED})),
+    ("Never vetted, suggested or changed",
+     frozenset({DueKind.NEVER_VETTED, DueKind.SUGGESTED, DueKind.CHANGED})),
 )
 _WIDTHS = {COL_STATE: 150, COL_ORGANISATION: 240, COL_DUE: 95, COL_WHEN: 95, COL_STATUS: 110,
            COL_APPROVED: 160}
@@ -143,9 +145,12 @@ class ReviewsPage(LoadWhenShown, QWidget):
         overdue = self.overdue_count()
         soon = sum(1 for r in self.all_rows if r.kind is DueKind.DUE_SOON)
         expiring = sum(1 for r in self.all_rows if r.kind in (DueKind.EXPIRING, DueKind.EXPIRED))
-        self.intro.setText(f"{overdue} review{'s' if overdue != 1 else ''} overdue, {soon} due in the next "
+        first = sum(1 for r in self.all_rows if r.kind.first)
+        self.intro.setText(f"{first} never vetted, with a suggested change or changed since last checked; "
+                           f"{overdue} review{'s' if overdue != 1 else ''} overdue, {soon} due in the next "
                            f"{self.soon_days} days, {expiring} with evidence expiring or expired. Enter "
-                           "opens the vetting record; approving takes an organisation off this list.")
+                           "opens the vetting record (or the suggested change); approving takes an "
+                           "organisation off this list.")
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         self.open_button.setEnabled(bool(rows))
@@ -169,6 +174,15 @@ class ReviewsPage(LoadWhenShown, QWidget):
         if org_id is None:
             return
         row = self.table.selectionModel().selectedRows()[0].row()
+        due = self.model.row_at(row)
+        if due is not None and due.kind is DueKind.SUGGESTED and can(self.ctx.actor, Permission.VET):
+            from sp_desktop.ui.dialogs.suggestion_dialog import SuggestionDialog
+
+            if SuggestionDialog.show_for(self, self.ctx, org_id):
+                self.refresh()
+                self.changed.emit()
+            self.table.setFocus()
+            return
         if VettingDialog.show_for(self, self.ctx, org_id):
             self.refresh()
             if self.model.rowCount():  # stay near where we were: the next one down

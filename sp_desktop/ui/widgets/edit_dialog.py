@@ -23,9 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.db.faults import Fault, explain
+from sp_desktop.db.models import new_uid
+from sp_desktop.diagnostics import log
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.directory import ConflictError, DirectoryService
 from sp_desktop.ui import messages
+from sp_desktop.ui.server_wait import Cancelled, call_waiting
 from sp_desktop.ui.widgets.field_errors import (
     FIELD_STYLE,
     FieldErrors,
@@ -48,6 +52,7 @@ class EditDialog(QDialog):
         self.ctx = ctx
         self.directory = DirectoryService(ctx)
         self.result_detail: Any = None
+        self.client_key = new_uid()  # a new record's key, made once on this PC (saved exactly once)
         self.saved_warnings: dict[str, str] = {}
         self._clean: Any = None
         self.setStyleSheet(FIELD_STYLE)
@@ -154,11 +159,18 @@ class EditDialog(QDialog):
 
     def save(self) -> bool:
         form = self.to_form()
+        if getattr(self, f"{self.entity}_id", None) is None and hasattr(form, "client_key"):
+            form.client_key = self.client_key  # the same key however often Save is pressed
         self.errors.clear()
         self._mark_tabs(set())
         try:
             warnings = self.warnings_for(form)
-            detail = self.save_form(form)
+            detail = call_waiting(self, self.ctx.db, self.save_form, form)  # the window never freezes
+        except Cancelled:
+            self.general.setText("Not saved yet: you stopped waiting for the practice server. Everything you "
+                                 "typed is still here; press Save to try again (it will not be saved twice).")
+            self.general.setVisible(True)
+            return False
         except ValidationFailed as exc:
             self.show_errors(exc.errors, exc.warnings)
             return False
@@ -177,6 +189,13 @@ class EditDialog(QDialog):
         except NotFound as exc:
             messages.error(self, f"The {self.entity} has gone", str(exc))
             return False
+        except Exception as exc:  # the server away, read-only, locked, timed out; the disk full...
+            fault = explain(exc, self.ctx.db.describe())
+            if fault is None:
+                raise  # unexpected: the crash handler logs it and keeps the drafts
+            log.warning("save of %s refused: %s (%s)", self.entity, fault.cause, type(exc).__name__)
+            self.show_fault(fault)
+            return False  # the dialog stays open with everything typed in it
         self.result_detail = detail
         self.saved_warnings = warnings
         self._clean = None
@@ -186,6 +205,16 @@ class EditDialog(QDialog):
                                                                   for k, m in warnings.items()))
         super().accept()
         return True
+
+    def show_fault(self, fault: Fault) -> None:
+        """Why the save did not happen, in the dialog itself (and in a message box)."""
+        self.general.setText(f"Not saved: {fault.message}")
+        self.general.setVisible(True)
+        if fault.server_away:
+            from sp_desktop.ui.server_banner import report_server_away
+
+            report_server_away(self)
+        messages.warn(self, fault.title, fault.message + "\n\nEverything you typed is still in the form.")
 
     _LIST_NOUNS = {"locations": "Venue", "phones": "Phone number", "contacts": "Person",
                    "schedule": "Opening time"}

@@ -36,12 +36,12 @@ HSDS = Path(__file__).parents[3] / ".." / "shared" / "reference" / "hsds-3.0"
 SCHEMAS = HSDS / "schema" / "compiled"
 needs_schemas = pytest.mark.skipif(not SCHEMAS.is_dir(),
                                    reason=f"the HSDS 3.0 schemas are not at {SCHEMAS.resolve()}")
-ADMIN = Actor(None, "Export Tester", AppRole.ADMINISTRATOR)
-
-
 @pytest.fixture
 def demo_ctx(demo_db, clock) -> ServiceContext:
-    return ServiceContext(demo_db, clock, ADMIN)
+    """Signed in as the demo's practice manager (exports need a named member of staff)."""
+    with demo_db.read() as s:
+        staff_id = s.scalar(select(Staff.id).where(Staff.name == "Mary Manager"))
+    return ServiceContext(demo_db, clock, Actor(staff_id, "Mary Manager", AppRole.ADMINISTRATOR))
 
 
 def _validator(name: str):
@@ -272,3 +272,82 @@ def test_an_export_of_an_empty_directory(ctx, tmp_path):
     assert page["contents"] == [] and page["empty"] is True and page["total_items"] == 0
     tables = read_tables(tmp_path / "d.zip")
     assert tables.get("organization", []) == []
+
+
+# --------------------------------------------------------------------------- issue 16: who, what, how many
+def _set_vetting(db: Database, clock, status: VettingStatus) -> str:
+    with db.write(clock) as s:
+        org = s.scalars(select(Organisation).where(Organisation.vetting_status == VettingStatus.APPROVED,
+                                                   Organisation.archived_at.is_(None))
+                        .order_by(Organisation.name)).first()
+        org.vetting_status = status
+        return org.name
+
+
+def test_an_export_needs_a_named_member_of_staff(demo_db, clock, tmp_path):
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.exports import ExportNeedsSignIn
+
+    for nobody in (SYSTEM, Actor(None, "nobody (no --user given)", AppRole.FRONT_DESK)):
+        with pytest.raises(ExportNeedsSignIn, match="Sign in first"):
+            ExportService(ServiceContext(demo_db, clock, nobody)).export("csv", tmp_path / "d.csv")
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_every_export_is_in_the_audit_trail_with_who_what_and_how_many(demo_ctx, tmp_path):
+    from sp_desktop.db.models import AuditEvent
+    from sp_desktop.domain.enums import AuditAction
+    from sp_desktop.services.audit import AuditService
+
+    result = ExportService(demo_ctx).export("hsds-json", tmp_path / "for the council.json",
+                                            include_contacts=True)
+    with demo_ctx.db.read() as s:
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT)).all()
+        assert event.staff_name == "Mary Manager" and event.staff_id == demo_ctx.actor.id
+        assert event.at == demo_ctx.now()
+        assert event.changes["format"] == [None, "hsds-json"]
+        assert event.changes["organisations"] == [None, result.organisations]
+        assert event.changes["services"] == [None, result.services]
+        assert event.changes["named_contacts"] == [None, True]
+        assert event.changes["file"] == [None, "for the council.json"]
+    line = next(e.describe() for e in AuditService(demo_ctx).history() if e.action is AuditAction.EXPORT)
+    assert line.startswith("Mary Manager exported directory “the directory”: Open Referral JSON (HSDS 3.0): "
+                           f"{result.organisations:,} organisations and {result.services:,} services, with "
+                           "named contacts")
+
+
+def test_declined_and_suspended_organisations_stay_out_unless_asked_for(demo_db, demo_ctx, clock, tmp_path):
+    declined = _set_vetting(demo_db, clock, VettingStatus.DECLINED)
+    suspended = _set_vetting(demo_db, clock, VettingStatus.SUSPENDED)
+    usual = ExportService(demo_ctx).export("csv", tmp_path / "usual.csv")
+    text = _all_text(tmp_path / "usual.csv")
+    assert declined not in text and suspended not in text
+    assert "declined and suspended organisations left out" in usual.describe()
+    asked = ExportService(demo_ctx).export("csv", tmp_path / "asked.csv", include_declined=True)
+    text = _all_text(tmp_path / "asked.csv")
+    assert declined in text and suspended in text
+    with demo_db.read() as s:
+        withheld = len(s.scalars(select(Organisation.id).where(
+            Organisation.vetting_status.in_([VettingStatus.DECLINED, VettingStatus.SUSPENDED]),
+            Organisation.archived_at.is_(None))).all())
+    assert withheld >= 2 and asked.organisations == usual.organisations + withheld
+
+
+def test_a_named_contacts_phone_on_a_service_stays_out_without_contacts(demo_db, demo_ctx, clock, tmp_path):
+    from sp_desktop.db.models import Contact, Phone
+
+    with demo_db.write(clock) as s:
+        svc = s.scalars(select(Service).join(Organisation)
+                        .where(Organisation.vetting_status == VettingStatus.APPROVED,
+                               Service.archived_at.is_(None)).order_by(Service.id)).first()
+        person = Contact(organisation_id=svc.organisation_id, service_id=svc.id, name="Morag Personal",
+                         phone="+447700900777")
+        s.add(person)
+        s.flush()
+        s.add(Phone(service_id=svc.id, contact_id=person.id, number="+447700900777"))
+    ExportService(demo_ctx).export("hsds-json", tmp_path / "without.json")
+    text = (tmp_path / "without.json").read_text(encoding="utf-8")
+    assert "Morag Personal" not in text and "900777" not in text
+    ExportService(demo_ctx).export("hsds-json", tmp_path / "with.json", include_contacts=True)
+    text = (tmp_path / "with.json").read_text(encoding="utf-8")
+    assert "Morag Personal" in text and "900777" in text

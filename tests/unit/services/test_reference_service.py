@@ -145,3 +145,29 @@ def test_a_reference_needs_services_and_a_known_form(ctx_as, services):
     with pytest.raises(BadInput) as err:
         refs.issue([debt_id], "carrier pigeon")
     assert "print, pdf, text, sms" in err.value.what_to_do
+
+
+def test_the_partner_report_counts_references_and_ends_with_a_page_for_them_to_fill(ctx_as, services):
+    import io
+
+    from pypdf import PdfReader
+
+    from sp_desktop.services.report_pdf import render_partner_report
+    from sp_desktop.services.reports import ReportService
+
+    money_id, walkers_id, debt_id, benefits_id, walk_id = services
+    desk = ReferenceService(ctx_as(AppRole.FRONT_DESK))
+    a = desk.issue([debt_id, walk_id])
+    desk.issue([benefits_id])
+    desk.acknowledge(a, debt_id, AckOutcome.ATTENDED)
+    lead = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    report = ReportService(lead).partner_report(money_id, date(2026, 11, 1), date(2026, 11, 30))
+    assert {(r.service_name, r.issued, r.acknowledged) for r in report.references} == {
+        ("Debt advice drop-in", 1, 1), ("Benefits check", 1, 0)}  # the walkers' service is not theirs
+    reader = PdfReader(io.BytesIO(render_partner_report(report)))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    assert "We gave out 2 with your services on them in this period; you told us about 1." in text
+    last = " ".join((reader.pages[-1].extract_text() or "").split())
+    assert "Tell Your GP Practice what you need" in last
+    assert "Are you taking new people at the moment?" in last and "Changes coming up" in last
+    assert a not in text  # the codes themselves are not listed

@@ -207,8 +207,11 @@ def test_reviews_due_lists_overdue_due_soon_and_expiring(ctx, lead, clock):
     svc.decline(ids["Declined Org"], "No safeguarding policy")
 
     due = svc.reviews_due()
-    assert [d.organisation_name for d in due] == ["Overdue Org", "Due Soon Org", "Insurance Org",
+    # never vetted at the top (it may not go on leaflets until someone checks it); declined never listed
+    assert [d.organisation_name for d in due] == ["New Org", "Overdue Org", "Due Soon Org", "Insurance Org",
                                                   "Review Org"]
+    assert due[0].kind is DueKind.NEVER_VETTED and due[0].kind.text == "Never vetted ○"
+    due = due[1:]
     by_name = {d.organisation_name: d for d in due}
     assert by_name["Overdue Org"].kind is DueKind.OVERDUE and by_name["Overdue Org"].days == -35
     assert by_name["Overdue Org"].when_text == "35 days ago"
@@ -220,10 +223,12 @@ def test_reviews_due_lists_overdue_due_soon_and_expiring(ctx, lead, clock):
     assert by_name["Review Org"].kind is DueKind.EXPIRING and by_name["Review Org"].days == 20
     assert by_name["Overdue Org"].approved_by == "Lena Link"
     assert svc.overdue_count() == 1
-    assert svc.count_reviews_due() == 4  # the navigation's count, one SQL query
+    assert svc.count_reviews_due() == 5  # the navigation's count, one SQL query
     # a shorter window
-    assert [d.organisation_name for d in svc.reviews_due(within_days=10)] == ["Overdue Org", "Due Soon Org"]
-    assert svc.count_reviews_due(within_days=10) == 2
+    assert [d.organisation_name for d in svc.reviews_due(within_days=10)] == ["New Org", "Overdue Org",
+                                                                              "Due Soon Org"]
+    assert svc.count_reviews_due(within_days=10) == 3
+    DirectoryService(ctx).set_archived("organisation", ids["New Org"], True, "never started")
     # archiving or closing takes an organisation off the list
     DirectoryService(ctx).set_archived("organisation", ids["Due Soon Org"], True, "merged")
     assert "Due Soon Org" not in [d.organisation_name for d in svc.reviews_due()]

@@ -17,7 +17,7 @@ rich text already stored repaired once
 Works on SQLite and PostgreSQL (added columns with a server default; updates by primary key).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -31,7 +31,7 @@ from alembic import op
 from sp_desktop.interop.richtext import has_markup, plain_text
 
 revision = "0009"
-down_revision = "0005"  # written as '0003'; chained after main's 0005 when merged, in number order
+down_revision = "0007"  # written as '0003'; chained in number order when merged: 0005, 0007, 0009
 branch_labels = None
 depends_on = None
 

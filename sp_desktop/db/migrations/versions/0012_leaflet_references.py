@@ -6,7 +6,7 @@ was made with it, that record (set to NULL if the record is purged). ``reference
 an organisation quoted the code back, with what it said happened. Nothing about the patient.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0009 (chained in number order when merged: 0003, 0005, 0007, 0009, 0012)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0009'  # chained after 0009 (issue 26) when merged: 0003, 0005, 0009, 0012
+down_revision = '0009'  # chained in number order when merged: 0003, 0005, 0007, 0009, 0012
 branch_labels = None
 depends_on = None
 
