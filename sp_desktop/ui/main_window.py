@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self.basket_label.setAccessibleName("Services in the leaflet basket")
         self.basket_label.setToolTip("The services chosen for the patient in front of you. Ctrl+Shift+N "
                                      "starts afresh for the next patient.")
-        bar.addPermanentWidget(self.basket_label)
+        row.addWidget(self.basket_label)  # in the row that wraps, so a small screen still shows it whole
         bar.addPermanentWidget(self.backup_label)
 
     def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
