@@ -59,6 +59,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     # Fusion where the platform style is poor (Linux desktops without a native theme).
     if sys.platform.startswith("linux") and "fusion" in [s.lower() for s in QStyleFactory.keys()]:
         app.setStyle("Fusion")
+    from sp_desktop.ui.widgets.accessibility import install_accessibility
+
+    install_accessibility(app)  # Tab leaves tables, a visible focus ring, readable colours, dialogs fit
     return app  # type: ignore[return-value]
 
 

@@ -1446,7 +1446,10 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
 
     names = "; ".join(_clean(s.service_name) for s in leaflet.services)
     subject = f"{names} - from {_clean(leaflet.practice.name)}"
-    return _build(story, st, leaflet.printed_on, title=title, author=leaflet.practice.name,
+    from sp_desktop.leaflets.accessible import leaflet_title
+
+    return _build(story, st, leaflet.printed_on, title=leaflet_title(leaflet, title),  # names its services
+                  author=leaflet.practice.name,
                   subject=subject, lang=wording.language if leaflet.language == "en-GB" else leaflet.language,
                   wording=wording)
 
@@ -1458,7 +1461,8 @@ def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, a
     refs = refs if refs is not None else _PageRefs()
     footer = _Footer(st, format_date(printed_on), st.page_size[0] - 2 * st.margin, wording)
     doc = _Doc(buffer, st, footer, refs, outline or {}, title=sanitise_text(title),
-               author=sanitise_text(author), subject=sanitise_text(subject), lang=lang)
+               author=sanitise_text(author), subject=sanitise_text(subject), lang=lang,
+               displayDocTitle=True)  # a PDF reader shows (and says) the title, not the file name
     try:
         doc.build(story, canvasmaker=_numbered_canvas(footer, refs))
     except LayoutError as exc:

@@ -346,6 +346,12 @@ class PreparedLeaflet:
 
         return leaflet_plain_text(self.leaflet)
 
+    def html(self) -> str:
+        """The accessible version: headings, lists and links for a screen reader (leaflets/accessible.py)."""
+        from sp_desktop.leaflets.accessible import leaflet_html
+
+        return leaflet_html(self.leaflet)
+
     def sms(self) -> str:
         """The short form for a text message: at most three SMS segments."""
         from sp_desktop.leaflets.render import leaflet_sms_text

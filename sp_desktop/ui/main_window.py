@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QWidget,
 )
 
@@ -32,6 +31,9 @@ from sp_desktop.ui.reference_actions import install_reference_actions
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
 from sp_desktop.ui.vetting_actions import install_vetting_actions
+from sp_desktop.ui.widgets.accessibility import announce, install_accessibility, keep_menu_access_keys_unique
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
+from sp_desktop.ui.widgets.page_stack import PageStack
 
 #: How long "Undo" stays offered after the leaflet basket was emptied for the next patient.
 UNDO_SECONDS = 12
@@ -74,6 +76,18 @@ class PageSet(Mapping[str, QWidget]):
         return dict(self._built)
 
 
+class _WrappingRow(QWidget):
+    """A row of labels (FlowLayout) that asks for a second line's height when it wraps."""
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            height = layout.heightForWidth(self.width())
+            if height > 0 and height != self.minimumHeight():
+                self.setMinimumHeight(height)
+
+
 class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
@@ -85,6 +99,7 @@ class MainWindow(QMainWindow):
         from sp_desktop.ui import default_button
 
         default_button.install()  # Enter keeps each dialog's main action (see that module)
+        install_accessibility()  # once per app (app.py does it first; tests build windows directly)
         self.runtime = runtime
         self.ctx = ctx
         self.tasks = TaskRunner(self)
@@ -104,7 +119,7 @@ class MainWindow(QMainWindow):
         font = self.nav.font()
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.nav.setFont(font)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()  # each page scrolls inside the window on a small screen
         self.specs: list[PageSpec] = [
             spec for spec in (specs if specs is not None else page_specs())
             if ctx.actor.role.rank >= spec.min_role.rank
@@ -134,6 +149,7 @@ class MainWindow(QMainWindow):
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
         install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
         install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
+        keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
         self.refresh_counts()
         self._restore_geometry()
         if self.nav.count():
@@ -149,28 +165,39 @@ class MainWindow(QMainWindow):
             return
         size = QSize(1280, 800)
         screen = self.screen()
-        if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size())
+        if screen is not None:  # the frame (title bar, borders) must fit too
+            frame = QSize(8, 32) if self.frameGeometry().height() <= self.height() else \
+                self.frameGeometry().size() - self.size()
+            size = size.boundedTo(screen.availableGeometry().size() - frame)
         self.resize(size)
 
     # ---- status bar
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        # A label is read by its words; the accessible description adds what the words are about.
         self.user_label = QLabel(f"Signed in: {self.ctx.actor.description}")
-        self.user_label.setAccessibleName("Signed-in staff member")
+        self.user_label.setAccessibleDescription("Signed-in staff member")
         self.match_label = QLabel("")
-        self.match_label.setAccessibleName("Number of matching services")
+        self.match_label.setAccessibleDescription("Number of matching services")
         self.backup_label = QLabel("")
-        self.backup_label.setAccessibleName("Backup status")
-        bar.addWidget(self.user_label)
+        self.backup_label.setAccessibleDescription("Backup status")
+        # every status-bar message ("Added … to the basket", "Saved") is said to a screen reader too
+        bar.messageChanged.connect(lambda text: announce(text, bar))
+        # in a row that wraps onto a second line on a small screen or with large text, never cut off
+        holder = _WrappingRow()
+        holder.setObjectName("status_labels")
+        row = FlowLayout(holder, spacing=12, row_spacing=0)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.user_label)
         if self.runtime.demo:
             demo = QLabel("DEMO — fictional data")
             demo.setObjectName("demo_badge")
-            demo.setAccessibleName("Demo directory: fictional data")
+            demo.setAccessibleDescription("Demo directory: fictional data")
             demo.setStyleSheet(
                 "QLabel { font-weight: bold; padding: 0 6px; border: 1px solid palette(mid); }")
-            bar.addWidget(demo)
-        bar.addWidget(self.match_label, 1)
+            row.addWidget(demo)
+        row.addWidget(self.match_label)
+        bar.addWidget(holder, 1)
         # "Basket emptied for the next patient — Undo": for a few seconds after a leaflet left the app
         self.undo_button = QPushButton("Undo (Ctrl+Z)")
         self.undo_button.setObjectName("undo")
@@ -195,7 +222,7 @@ class MainWindow(QMainWindow):
         self.basket_label.setAccessibleName("Services in the leaflet basket")
         self.basket_label.setToolTip("The services chosen for the patient in front of you. Ctrl+Shift+N "
                                      "starts afresh for the next patient.")
-        bar.addPermanentWidget(self.basket_label)
+        row.addWidget(self.basket_label)  # in the row that wraps, so a small screen still shows it whole
         bar.addPermanentWidget(self.backup_label)
 
     def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
@@ -220,10 +247,14 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
 
     def set_match_count(self, text: str) -> None:
-        self.match_label.setText(text)
+        if text != self.match_label.text():
+            self.match_label.setText(text)
+            announce(text, self.match_label)
 
     def set_backup_status(self, text: str) -> None:
-        self.backup_label.setText(text)
+        if text != self.backup_label.text():
+            self.backup_label.setText(text)
+            announce(text, self.backup_label)
 
     # ---- menus and shortcuts
     def _build_menus(self) -> None:
@@ -361,6 +392,7 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        self._fit_nav()
         if not hasattr(self, "basket_label"):
             return  # a page refreshed while the window is still being built
         basket = self.pages.built().get("basket")
@@ -368,6 +400,16 @@ class MainWindow(QMainWindow):
         if "basket" in self.pages:
             self.basket_label.setText(f"Leaflet basket: {count}")
         self.basket_label.setVisible("basket" in self.pages)
+
+    def _fit_nav(self) -> None:
+        """The navigation is as wide as its longest entry ("Reviews due (15)"), whatever the font."""
+        metrics = self.nav.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.nav.item(r).text()) for r in range(self.nav.count())),
+                     default=0)
+        padding = 2 * self.nav.frameWidth() + 2 * self.nav.spacing() + metrics.averageCharWidth() * 2 + 8
+        need = widest + padding
+        self.nav.setMaximumWidth(max(260, need))
+        self.nav.setMinimumWidth(max(190, need))
 
     def _on_data_changed(self, source_key: str) -> None:
         for key, page in self.pages.built().items():

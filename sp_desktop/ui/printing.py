@@ -274,5 +274,30 @@ def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
     return path
 
 
+def save_html(parent: QWidget | None, html: str, default_name: str,
+              title: str = "Save the accessible version") -> Path | None:
+    """Ask where to save and write `html` (UTF-8) as a web page; None when cancelled or not saved."""
+    chosen = messages.save_file(parent, title, str(documents_folder() / default_name),
+                                "Web pages (*.html)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() not in (".html", ".htm"):
+        path = path.with_name(path.name + ".html")
+    if not path.parent.is_dir():
+        messages.error(parent, "Not saved",
+                       f"The folder {path.parent} does not exist. Choose another folder.")
+        return None
+    try:
+        write_atomically(path, html.encode("utf-8"))
+    except OSError as exc:
+        messages.error(parent, "Not saved", f"Could not save {path.name} in {path.parent}: "
+                                            f"{exc.strerror or exc}. Check the file is not open in another "
+                                            "program and that you may save in that folder.")
+        return None
+    return path
+
+
 __all__ = ["LARGE_DOCUMENT_PAGES", "PdfBytes", "PrintError", "ask_printer", "default_printer",
-           "documents_folder", "page_count", "print_document", "print_pdf", "save_pdf", "write_atomically"]
+           "documents_folder", "page_count", "print_document", "print_pdf", "save_html", "save_pdf",
+           "write_atomically"]

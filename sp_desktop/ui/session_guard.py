@@ -9,8 +9,12 @@ For shared reception PCs. `SessionGuard` owns the main window:
   click, wheel or mouse move. When it fires, every window is covered by a curtain (nothing of
   the directory, trust notes or dialogs shows through; open dialogs keep their unsaved edits)
   and the sign-in dialog asks the same person for their password, with "Switch user" for a
-  colleague. The delay is the practice setting `idle_lock_minutes` (0 = never), re-read after
-  changes.
+  colleague. The delay is the practice setting `idle_lock_minutes` (Settings, "Lock when idle
+  after"; 0 = never), re-read after changes.
+* **A warning first**: a minute before the lock (`WARNING_SECONDS`) a bar across the top of the
+  window says so and counts down, and a screen reader hears it at once; any key, click or mouse
+  movement keeps the person signed in and takes the bar away. Someone reading slowly, or listening
+  to a screen reader, is never locked out mid-sentence without notice.
 """
 
 from __future__ import annotations
@@ -18,13 +22,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLabel, QVBoxLayout, QWidget
 
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import Actor
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.ui.dialogs.sign_in_dialog import SWITCH_USER, SignInDialog
+from sp_desktop.ui.widgets.accessibility import announce
+
+#: How long before the lock the warning shows.
+WARNING_SECONDS = 60
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
              QEvent.Type.TouchBegin, QEvent.Type.MouseButtonDblClick}
@@ -67,6 +76,36 @@ class Curtain(QWidget):
         return False
 
 
+class IdleWarning(QFrame):
+    """The bar across the top of the window: "This screen locks in 45 seconds…"."""
+
+    def __init__(self, target: QWidget) -> None:
+        super().__init__(target)
+        self.target = target
+        self.setObjectName("idle_warning")
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAutoFillBackground(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it never takes the focus from what is being read
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setObjectName("idle_warning_text")
+        self.label.setWordWrap(True)
+        font = self.label.font()
+        font.setBold(True)
+        self.label.setFont(font)
+        layout.addWidget(self.label)
+        self.hide()
+
+    def show_seconds(self, seconds: int) -> None:
+        self.label.setText(f"⏱ This screen locks in {seconds} seconds, to keep patients' details private. "
+                           "Press any key or move the mouse to stay signed in.")
+        width = self.target.width()
+        self.setGeometry(0, 0, width, self.heightForWidth(width) if self.hasHeightForWidth()
+                         else self.sizeHint().height())
+        self.show()
+        self.raise_()
+
+
 class SessionGuard(QObject):
     locked_changed = Signal(bool)
     window_replaced = Signal(object)
@@ -85,6 +124,14 @@ class SessionGuard(QObject):
         self.timer.setSingleShot(True)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # restarted on activity: exact is cheap
         self.timer.timeout.connect(self.lock)
+        # the warning a minute before (and a once-a-second countdown while it shows)
+        self.warn_timer = QTimer(self)
+        self.warn_timer.setSingleShot(True)
+        self.warn_timer.timeout.connect(self.warn)
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._tick)
+        self.warning: IdleWarning | None = None
         app.installEventFilter(self)
 
     # ---- the window
@@ -115,8 +162,10 @@ class SessionGuard(QObject):
             self._enabled = minutes > 0
         if self._enabled and not self.locked:
             self.timer.start()
+            self._restart_warning()
         else:
             self.timer.stop()
+            self._end_warning()
 
     def _settings_may_have_changed(self) -> None:
         """After a change (here or on another PC): apply a new idle setting, but a change alone is not
@@ -128,7 +177,44 @@ class SessionGuard(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if not self.locked and event.type() in _ACTIVITY and self.timer.isActive():
             self.timer.start()
+            self._restart_warning()
         return False
+
+    # ---- the warning before the lock
+    def _restart_warning(self) -> None:
+        """Count towards the warning again (activity, or a new setting); a warning showing goes."""
+        self._end_warning()
+        total = self.timer.interval()
+        self.warn_timer.start(max(total - WARNING_SECONDS * 1000, total // 2))
+
+    def _end_warning(self) -> None:
+        self.warn_timer.stop()
+        self.countdown.stop()
+        if self._warning_alive() and self.warning.isVisible():  # type: ignore[union-attr]
+            self.warning.hide()  # type: ignore[union-attr]
+            announce("Still signed in.", self.window)
+
+    def _warning_alive(self) -> bool:
+        return self.warning is not None and shiboken6.isValid(self.warning)
+
+    def seconds_left(self) -> int:
+        return max(0, round(self.timer.remainingTime() / 1000))
+
+    def warn(self) -> None:
+        """Show and say how long is left before the lock; count down once a second."""
+        if self.locked or self.window is None or not self.timer.isActive():
+            return
+        if not self._warning_alive() or self.warning.target is not self.window:  # type: ignore[union-attr]
+            self.warning = IdleWarning(self.window)
+        self.warning.show_seconds(self.seconds_left())
+        announce(self.warning.label.text(), self.warning, assertive=True)
+        self.countdown.start()
+
+    def _tick(self) -> None:
+        if not self._warning_alive() or not self.timer.isActive():
+            self.countdown.stop()
+            return
+        self.warning.show_seconds(self.seconds_left())
 
     # ---- locking
     def _cover(self) -> None:
@@ -149,6 +235,10 @@ class SessionGuard(QObject):
             return
         self.locked = True
         self.timer.stop()
+        self.warn_timer.stop()
+        self.countdown.stop()
+        if self._warning_alive():
+            self.warning.hide()  # type: ignore[union-attr]
         self._cover()
         self.locked_changed.emit(True)
         while self.locked:

@@ -71,7 +71,7 @@ def wizard(qtbot, ctx) -> ImportWizard:
 def _choose(qtbot, wizard: ImportWizard, monkeypatch, path: Path) -> None:
     monkeypatch.setattr(messages, "open_file", lambda *a, **k: str(path))
     buttons = [b for b in wizard.file_page.findChildren(type(wizard.button(QWizard.WizardButton.NextButton)))
-               if b.accessibleName() == "Choose a file to import"]
+               if "Choose a file to import" in (b.accessibleName(), b.accessibleDescription())]
     qtbot.mouseClick(buttons[0], qtbot_button())
     assert wizard.file_page.path.text() == str(path)
 

@@ -653,3 +653,35 @@ def test_a_printed_leaflet_is_linked_to_its_signposting_record_and_a_cancelled_o
     qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
     with demo_runtime.db.read() as s:
         assert s.scalars(select(LeafletReference.code)).all() == [code]
+
+
+def test_the_basket_saves_an_accessible_version_with_the_keyboard(qtbot: Any, open_window: Any,
+                                                                   demo_runtime: Runtime,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    """Issue 22: beside the PDF and the plain text, the same leaflet as a web page a screen reader can
+    navigate (headings, lists, links, lang="en-GB"), from the keyboard."""
+    window = open_window(demo_runtime, "Rachel Reception")
+    dpage = directory(window)
+    search(qtbot, dpage, "debt")
+    chosen = dpage.model.rows()[0]
+    assert dpage.select_service(chosen.id)
+    window.leaflet_actions.add_action.trigger()
+    page = window.show_page("basket")
+    asked: list[str] = []
+
+    def save_file(parent: Any, title: str, default: str, filters: str) -> str:
+        asked.append(default)
+        return str(tmp_path / "for the patient")  # no extension typed: .html is added
+
+    monkeypatch.setattr(messages, "save_file", save_file)
+    button = page.accessible_button
+    assert button.text() == "&Accessible version…" and button.isVisible() and button.isEnabled()
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # Tab reaches it (tests/gui/test_accessibility.py)
+    qtbot.waitUntil(lambda: (tmp_path / "for the patient.html").exists(), timeout=10000)
+    assert Path(asked[0]).name == "Support leaflet 24 Nov 2026.html"
+    html = (tmp_path / "for the patient.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    assert f'<h2 id="service-1">{chosen.name}' in html.replace("&#x27;", "'")
+    assert "saved the accessible version" in window.statusBar().currentMessage().lower()

@@ -245,3 +245,43 @@ def test_benchmark_start_skips_sign_in_only_on_a_brand_new_database(runtime: Run
     monkeypatch.setattr(SignInDialog, "ask", classmethod(lambda cls, ctx, demo=False, parent=None:
                                                          shown.append(True)))
     assert sign_in(runtime, None) is None and shown == [True]  # once there are accounts, people sign in
+
+
+def test_a_minute_before_the_lock_a_warning_counts_down_and_a_key_keeps_you_signed_in(
+        qtbot: Any, guard: SessionGuard, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the lock warns 60 s ahead (shown and said to a screen reader); any key extends it."""
+    from sp_desktop.ui.session_guard import WARNING_SECONDS
+    from sp_desktop.ui.widgets.accessibility import announcer
+
+    said: list[str] = []
+    announcer().announced.connect(said.append)
+    assert guard.warn_timer.isActive()
+    assert guard.timer.interval() - guard.warn_timer.interval() == WARNING_SECONDS * 1000  # 4 min, then warn
+    guard.timer.start(WARNING_SECONDS * 1000)  # as if four minutes had passed without a key
+    guard.warn_timer.start(0)
+    qtbot.waitUntil(lambda: guard.warning is not None and guard.warning.isVisible(), timeout=3000)
+    text = guard.warning.label.text()
+    assert "locks in 60 seconds" in text or "locks in 59 seconds" in text
+    assert "Press any key" in text and any("locks in" in s for s in said)
+    assert guard.warning.geometry().top() == 0 and guard.warning.width() == guard.window.width()
+    focus_before = QApplication.focusWidget()
+    assert guard.warning.focusPolicy() == Qt.FocusPolicy.NoFocus
+    assert QApplication.focusWidget() is focus_before  # reading goes on where it was
+    qtbot.waitUntil(lambda: guard.warning.label.text() != text, timeout=5000)  # it counts down
+    assert "locks in 5" in guard.warning.label.text()
+    # any key: the warning goes, the full time starts again
+    QApplication.sendEvent(guard.window.nav, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift,
+                                                       Qt.KeyboardModifier.NoModifier))
+    assert not guard.warning.isVisible() and not guard.locked
+    assert guard.timer.remainingTime() > 59_500 and guard.warn_timer.isActive()  # the whole time again
+    assert "Still signed in." in said
+    # ...and without one, the lock comes (asking the same person)
+    warning_showing: list[bool] = []  # while the password is asked for
+    monkeypatch.setattr(SignInDialog, "ask_unlock", classmethod(
+        lambda cls, ctx, actor, demo=False, parent=None: warning_showing.append(guard.warning.isVisible())
+        or actor))
+    guard.warn_timer.start(0)
+    qtbot.waitUntil(lambda: guard.warning.isVisible(), timeout=3000)
+    guard.timer.start(20)
+    qtbot.waitUntil(lambda: bool(warning_showing), timeout=3000)
+    assert warning_showing == [False], "the curtain and the password, not the countdown"

@@ -672,6 +672,7 @@ class ImportWizard(QWizard):
                 self.next()
 
         def failed(exc: BaseException, details: str) -> None:
+            finished()  # here too: a second slot on the same signal was seen not to run (PySide 6.12)
             if isinstance(exc, ImportFailed):
                 messages.error(self, "This file cannot be imported", str(exc))
             elif isinstance(exc, PermissionError):
@@ -727,6 +728,7 @@ class ImportWizard(QWizard):
         super().accept()
 
     def _failed(self, exc: BaseException, details: str) -> None:
+        self._cancelled_or_failed()  # as in in_background: do not rely on the second slot alone
         messages.error(self, "The import did not happen",
                        f"{exc}\n\nNothing was changed: the directory is as it was before.", details)
 

@@ -250,7 +250,7 @@ class VettingDialog(QDialog):
                                            "Stop using the organisation for now, with a reason")
         self.decline_button = self._button("&Decline…", "decline", self.decline,
                                            "Decide not to use the organisation, with a reason")
-        self.print_button = self._button("Print vetting s&ummary…", "print_summary", self.print_summary,
+        self.print_button = self._button("Print s&ummary…", "print_summary", self.print_summary,
                                          "Save a PDF summary of this record for the practice meeting")
         for b in (self.save_button, self.review_button, self.approve_button, self.suspend_button,
                   self.decline_button):

@@ -254,13 +254,17 @@ class BasketPage(QWidget):
                                        "Copy a short form (at most three text messages) for a patient "
                                        "who cannot use print (Ctrl+Shift+M)")
         self._action("Copy as text message", "Ctrl+Shift+M", self.copy_sms, "copy_sms_key")
+        self.accessible_button = self._button(
+            "&Accessible version…", self.save_accessible, "accessible_version",
+            "Save the leaflet as a web page with headings, lists and links, for a screen reader, "
+            "large text or the patient's own colours")
         self.booklet_button = self._button("Make a boo&klet…", self.make_booklet, "booklet",
                                            "A booklet of approved services by category, for the waiting room")
         self._action("Preview", "Ctrl+Shift+V", self.preview, "preview_key")
         self._action("Save as PDF", "Ctrl+Shift+S", self.save_pdf, "save_key")
         self._action("Copy as text", "Ctrl+Shift+C", self.copy_text, "copy_key")
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
-                  self.sms_button):
+                  self.sms_button, self.accessible_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
@@ -737,6 +741,18 @@ class BasketPage(QWidget):
         used, limit = sms_length(text)
         self.hand_over(f"Copied a text message ({used} of {limit} characters, at most three messages) — "
                        "paste it into your messaging system.")
+
+    def save_accessible(self) -> None:
+        """The same leaflet as an accessible web page (sp_desktop/leaflets/accessible.py)."""
+        from sp_desktop.ui import printing
+
+        prepared = self.prepare()
+        if prepared is None:
+            return
+        name = self._file_name().rsplit(".", 1)[0] + ".html"
+        path = printing.save_html(self, prepared.html(), name)
+        if path is not None:
+            self._say(f"Saved the accessible version of the leaflet as {path}")
 
     def make_booklet(self) -> None:
         from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog

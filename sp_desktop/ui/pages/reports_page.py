@@ -334,7 +334,7 @@ class ReportsPage(LoadWhenShown, QWidget):
         self.glance["poor"].setText(t.poor_rate.text)
         flagged = len(report.flagged_services)
         self.glance["flagged"].setText(f"{flagged} !" if flagged else "0")
-        self.glance["flagged"].setAccessibleName(f"Services with repeated poor experiences: {flagged}")
+        self.glance["flagged"].setAccessibleDescription(f"Services with repeated poor experiences: {flagged}")
         plural = "s" if report.records != 1 else ""
         self.status.setText(f"{report.period_text}: {report.records} record{plural}."
                             if report.records else f"{report.period_text}: no signposting recorded.")

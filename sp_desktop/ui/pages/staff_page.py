@@ -361,7 +361,10 @@ class PracticeSettingsWidget(QWidget):
             if help_text:
                 hint = QLabel(help_text)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: palette(dark);")
+                hint.setObjectName(f"{key}_help")  # full-contrast text (palette(dark) was 2.3:1), smaller
+                font = hint.font()
+                font.setPointSizeF(font.pointSizeF() * 0.95)
+                hint.setFont(font)
                 inner.addWidget(hint)
             self.errors[key] = _error_label()
             inner.addWidget(self.errors[key])

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFocusEvent,
+    QFont,
     QFontMetrics,
     QKeyEvent,
     QMouseEvent,
@@ -147,10 +149,17 @@ class BarChart(QWidget):
         for i in range(n):
             r = self._bar_rect(i, plot, top)
             p.fillRect(r, CURRENT_COLOUR if i == self.current else BAR_COLOUR)
+            if i == self.current:  # not by colour alone: hatched, outlined and its value in bold
+                p.fillRect(r, QBrush(pal.color(pal.ColorRole.Base), Qt.BrushStyle.BDiagPattern))
+                p.setPen(QPen(text_colour, 2))
+                p.drawRect(r)
             if i == self.current and self.hasFocus():
                 p.setPen(QPen(text_colour, 2, Qt.PenStyle.DashLine))
-                p.drawRect(r.adjusted(-2, -2, 2, 2))
+                p.drawRect(r.adjusted(-3, -3, 3, 3))
             p.setPen(text_colour)
+            bold = QFont(self.font())
+            bold.setBold(i == self.current)
+            p.setFont(bold)
             value = str(self.values[i])
             if self.horizontal:
                 p.drawText(QRectF(r.right() + 4, r.top(), fm.horizontalAdvance(value) + 8, r.height()),

@@ -139,7 +139,7 @@ class FigureCards(QFrame):
             font.setPointSizeF(font.pointSizeF() * 1.5)
             font.setBold(True)
             value.setFont(font)
-            value.setAccessibleName(title)
+            value.setAccessibleDescription(title)  # read as "3 !, Services with …"
             value.setTextFormat(Qt.TextFormat.PlainText)
             label = QLabel(title)
             label.setObjectName(f"glance_{key}_title")

@@ -52,6 +52,9 @@ def test_no_internal_text_on_any_leaflet_format_or_the_plain_text(directory):
     plain = prepared.text()
     assert "Debt advice drop-in" in plain
     assert directory.leaks(plain) == []
+    accessible = prepared.html()  # the accessible version (issue 22): the same words, nothing more
+    assert "Debt advice drop-in" in accessible and "Canal walk" in accessible
+    assert directory.leaks(accessible) == []
     # ...and never printed
     assert "open concern" not in pdf_text(prepared.pdf()) + plain
 
