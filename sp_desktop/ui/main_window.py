@@ -165,11 +165,18 @@ class MainWindow(QMainWindow):
             return
         size = QSize(1280, 800)
         screen = self.screen()
-        if screen is not None:  # the frame (title bar, borders) must fit too
-            frame = QSize(8, 32) if self.frameGeometry().height() <= self.height() else \
-                self.frameGeometry().size() - self.size()
-            size = size.boundedTo(screen.availableGeometry().size() - frame)
+        if screen is None:
+            self.resize(size)
+            return
+        # the frame (title bar, borders) must fit too
+        frame = QSize(8, 32) if self.frameGeometry().height() <= self.height() else \
+            self.frameGeometry().size() - self.size()
+        free = screen.availableGeometry()
+        size = size.boundedTo(free.size() - frame)
         self.resize(size)
+        # centred in the free area, so a window as wide as a small screen is not pushed off its edge
+        self.move(free.x() + (free.width() - size.width() - frame.width()) // 2,
+                  free.y() + (free.height() - size.height() - frame.height()) // 2)
 
     # ---- status bar
     def _build_status_bar(self) -> None:

@@ -29,6 +29,8 @@ def _problems_in(window, name: str) -> list[str]:  # noqa: ANN001 (Qt types impo
     problems = []
     free = window.screen().availableGeometry()
     frame = window.frameGeometry()
+    if window.devicePixelRatio() % 1:  # 150 %: logical pixels are rounded from device pixels, so a
+        free = free.adjusted(-1, -1, 1, 1)  # window that fits can be reported one logical pixel out
     if not free.contains(frame):
         problems.append(f"{name}: the window {frame.width()}x{frame.height()} at ({frame.x()},{frame.y()}) "
                         f"does not fit the screen's free area {free.width()}x{free.height()}")
