@@ -164,6 +164,10 @@ def leaflet_html(leaflet: Leaflet) -> str:
         parts.append(f"<p>{escape(para)}</p>\n")
     if _plain(leaflet.staff_signature):
         parts.append(f"<p>{escape(_plain(leaflet.staff_signature))}</p>\n")
+    if leaflet.reference:  # what the patient quotes to the organisation (services/references.py)
+        before, _, after = leaflet.wording.quote_reference.partition("{reference}")
+        parts.append(f"<p>{escape(before)}<strong>{escape(_plain(leaflet.reference))}</strong>"
+                     f"{escape(after)}</p>\n")
     for number, svc in enumerate(leaflet.services, start=1):
         parts.append(_service_html(svc, number))
     parts.append("</main>\n<footer>\n")

@@ -685,3 +685,6 @@ def test_the_basket_saves_an_accessible_version_with_the_keyboard(qtbot: Any, op
     assert '<html lang="en-GB">' in html
     assert f'<h2 id="service-1">{chosen.name}' in html.replace("&#x27;", "'")
     assert "saved the accessible version" in window.statusBar().currentMessage().lower()
+    with demo_runtime.db.read() as s:  # it left the practice: its own reference, quoted in the page
+        code, form = s.execute(select(LeafletReference.code, LeafletReference.form)).one()
+    assert form == "accessible" and f"<strong>{code[:3]}-{code[3:]}</strong>" in html

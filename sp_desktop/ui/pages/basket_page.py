@@ -749,10 +749,16 @@ class BasketPage(QWidget):
         prepared = self.prepare()
         if prepared is None:
             return
+        prepared = self._referenced(prepared, "accessible")
+        if prepared is None:
+            return
         name = self._file_name().rsplit(".", 1)[0] + ".html"
         path = printing.save_html(self, prepared.html(), name)
-        if path is not None:
-            self._say(f"Saved the accessible version of the leaflet as {path}")
+        if path is None:
+            self._withdraw(prepared)
+            return
+        self.hand_over(f"Saved the accessible version of the leaflet as {path} "
+                       f"(reference {prepared.reference}).")
 
     def make_booklet(self) -> None:
         from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog
