@@ -18,8 +18,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m sp_desktop --demo
 
+# Four test processes: on a 2-core machine most tests wait (on PostgreSQL, timers, subprocesses),
+# so four keep both cores busy; each process has its own throw-away PostgreSQL server and Qt app.
+TEST_WORKERS ?= 4
+
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 test-slow: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m slow

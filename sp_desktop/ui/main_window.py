@@ -311,7 +311,15 @@ class MainWindow(QMainWindow):
         from sp_desktop.services.base import Permission, can
         from sp_desktop.services.settings import SettingsService
 
-        if not SettingsService(self.ctx).get().needs_practice_details:
+        try:
+            missing = SettingsService(self.ctx).get().needs_practice_details
+        except Exception as exc:  # the practice server is away: the banner says so; ask next time
+            from sp_desktop.db.faults import explain
+
+            if explain(exc) is None:
+                raise
+            return True
+        if not missing:
             return True
         if not can(self.ctx.actor, Permission.SETTINGS):
             if then is not None:

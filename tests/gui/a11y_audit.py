@@ -1,7 +1,7 @@
 """How a keyboard or screen-reader user meets the app: the Tab chain of a window, the name each focus
 stop is read by, access keys, and every dialog the app opens, built with the demo data.
 
-Used by tests/gui/test_accessibility.py and by `python -m tests.gui.a11y_audit` (prints the counts that
+Used by tests/gui/test_accessibility_gui.py and by `python -m tests.gui.a11y_audit` (prints the counts that
 docs/accessibility.md reports)."""
 
 from __future__ import annotations

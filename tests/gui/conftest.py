@@ -45,3 +45,41 @@ def unsaved_prompts_answer_discard(monkeypatch: pytest.MonkeyPatch) -> list[str]
 
     monkeypatch.setattr(messages, "ask_save_discard_cancel", answer)
     return asked
+
+
+@pytest.fixture(autouse=True)
+def no_modal_left_waiting(qapp) -> Iterator[None]:
+    """A real modal dialog nobody answers would wait for ever, and pytest-timeout cannot interrupt
+    Qt's own event loop: the whole run would hang until CI gives up. A dialog still open after
+    MODAL_PATIENCE seconds is closed (rejected) and the test fails, naming it."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    patience = 45.0
+    seen: dict[int, float] = {}
+    closed: list[str] = []
+
+    def check() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            seen.clear()
+            return
+        first = seen.setdefault(id(widget), time.monotonic())
+        if time.monotonic() - first > patience:
+            closed.append(f"{type(widget).__name__} “{widget.windowTitle()}”")
+            if isinstance(widget, QDialog):
+                widget.reject()
+            else:
+                widget.close()
+
+    timer = QTimer()
+    timer.setInterval(1000)
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+    if closed:
+        pytest.fail(f"A modal dialog was left waiting for an answer for {patience:.0f} s and closed: "
+                    + ", ".join(closed))

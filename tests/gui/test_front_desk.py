@@ -552,8 +552,9 @@ def test_front_desk_suggests_and_the_lead_accepts_field_by_field(qtbot: Any, ope
     def decide(dialog: SuggestionDialog) -> int:
         shot(dialog, "suggestion_for_the_lead")
         assert set(dialog.boxes) == {"Name", "Description"}
-        assert dialog.boxes["Name"].accessibleName() == (f"Accept Name: from {before.name} to "
-                                                         f"{before.name} (Mondays)")
+        assert dialog.boxes["Name"].text() == "Accept the new name"  # read by its visible words
+        assert dialog.boxes["Name"].accessibleDescription() == (f"Name: from {before.name} to "
+                                                                f"{before.name} (Mondays)")
         dialog.boxes["Name"].setChecked(False)  # the lead keeps the name
         qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
         decided.append(dialog.decided.state if dialog.decided else "")

@@ -678,7 +678,7 @@ def test_the_basket_saves_an_accessible_version_with_the_keyboard(qtbot: Any, op
     button = page.accessible_button
     assert button.text() == "&Accessible version…" and button.isVisible() and button.isEnabled()
     button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_Space)  # Tab reaches it (tests/gui/test_accessibility.py)
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # Tab reaches it (tests/gui/test_accessibility_gui.py)
     qtbot.waitUntil(lambda: (tmp_path / "for the patient.html").exists(), timeout=10000)
     assert Path(asked[0]).name == "Support leaflet 24 Nov 2026.html"
     html = (tmp_path / "for the patient.html").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -101,6 +102,9 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
         self._search_timer.timeout.connect(self._search)
         self.find_box.textChanged.connect(lambda _t: self._search_timer.start())
         self.find_box.returnPressed.connect(self._add_found)
+        # Enter in the find box adds the service found, and only that: a line edit passes Enter on
+        # to the dialog's default button as well, which would record the signposting half-made.
+        self.find_box.installEventFilter(self)
         self.found.itemActivated.connect(lambda _i: self._add_found())
         box = QWidget()
         v = QVBoxLayout(box)
@@ -254,6 +258,14 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             self.found.addItem(QListWidgetItem(f"No services match “{text}”."))
         self.found.show()
         self.found.setCurrentRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.find_box and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.find_box.text().strip()):
+            self._add_found()
+            return True  # an empty find box lets Enter do the dialog's main action, Record
+        return super().eventFilter(watched, event)
 
     def _add_found(self) -> None:
         if self._search_timer.isActive():

@@ -59,9 +59,9 @@ class SuggestionDialog(QDialog):
         for field in suggestion.fields:
             check = QCheckBox(f"{field.label}: {_shown(field.old)}  →  {_shown(field.new)}")
             check.setObjectName(f"accept_{field.label}")
-            check.setAccessibleName(f"Accept {field.label}: from {_shown(field.old)} to {_shown(field.new)}")
             check.setChecked(True)
-            check.setText(f"Accept the new {field.label.lower()}")
+            check.setText(f"Accept the new {field.label.lower()}")  # read by its words; the change as its
+            check.setAccessibleDescription(f"{field.label}: from {_shown(field.old)} to {_shown(field.new)}")
             words = QLabel(f"<b>{escape(field.label)}</b><br>Now: {escape(_shown(field.old))}<br>"
                            f"Suggested: {escape(_shown(field.new))}")
             words.setWordWrap(True)

@@ -110,8 +110,9 @@ def test_content_model_has_no_field_for_internal_data() -> None:
                          "checked", "english_fallback"},
         LeafletVenue: {"name", "address_lines", "accessibility", "accessibility_notes", "transport_notes"},
         PracticeHeader: {"name", "address_lines", "phone", "logo_png"},
+        # reference: the leaflet's own random code ("quote K7M-2QX"), printed for the patient to quote
         Leaflet: {"practice", "services", "printed_on", "personal_note", "staff_signature", "title",
-                  "language", "wording"},
+                  "language", "wording", "reference"},
         Booklet: {"practice", "title", "sections", "printed_on", "language", "introduction", "wording"},
         BookletSection: {"category_name", "services"},
     }

@@ -381,7 +381,7 @@ def test_the_text_message_form_fits_three_segments() -> None:
 def test_the_pdf_says_its_title_subject_and_language() -> None:
     pdf = render_leaflet(_leaflet(*sample_services()[:2]), LeafletFormat.STANDARD)
     meta = reader(pdf).metadata
-    assert meta.title == "Support that might help you"
+    assert meta.title == "Support that might help you: Tuesday Lunch Club and Money and Debt Advice"
     assert "Tuesday Lunch Club" in meta.subject and "Riverside Medical Practice" in meta.subject
     assert "/Lang (en-GB)" in pdf.decode("latin-1")
 

@@ -261,7 +261,8 @@ def test_text_sizes_fonts_and_pages_of_a_real_service_leaflet(ctx, approved, lea
     reader = PdfReader(io.BytesIO(pdf))
     size = (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height)))
     assert size == ((420, 595) if fmt is LeafletFormat.COMPACT else (595, 842))
-    assert reader.metadata.title == "Support that might help you"
+    names = " and ".join(["Debt advice drop-in", "Budgeting class"][:len(items)])
+    assert reader.metadata.title == f"Support that might help you: {names}"  # the title names its services
 
 
 @pytest.mark.backends("sqlite")  # reads the database file itself
