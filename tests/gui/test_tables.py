@@ -123,6 +123,8 @@ def test_every_list_in_the_window_is_named_read_only_and_reachable(qtbot: Any, d
     assert {"results", "reviews_table", "followups_table", "signposting_table", "who_knows_table",
             "service_table"} <= names
     for view in views:
+        if view.objectName() == "phrases":  # a form, not a list: the practice types its leaflet wording here
+            continue
         assert view.accessibleName(), f"{view.objectName()} has a name for screen readers"
         assert view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows, view.objectName()
         assert view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers, view.objectName()

@@ -68,6 +68,16 @@ hostile_date = st.one_of(
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder whose database has one administrator with a password."""
+    return _admin_folder(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same, for a test that must sign in: the hostile tests' wrong passwords pause sign-in."""
+    return _admin_folder(tmp_path_factory)
+
+
+def _admin_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     paths = AppPaths.from_options(str(root / "data"))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
@@ -276,7 +286,8 @@ def test_a_staff_name_with_a_terminal_escape_is_refused_and_never_echoed_raw(fol
     assert "NAME: The value contains an escape character (code 27)" in err
 
 
-def test_export_needs_user_and_is_audited(folder):
+def test_export_needs_user_and_is_audited(fresh_folder):
+    folder = fresh_folder
     out_file = folder / "out" / "needs-user.csv"
     os.environ.pop("SP_DESKTOP_PASSWORD", None)
     out, err = io.StringIO(), io.StringIO()
