@@ -69,6 +69,9 @@ _LOST = ("server closed the connection", "connection already closed", "consuming
          "ssl connection has been closed", "lost synchronization", "sending query failed",
          "connection timed out", "server conn crashed", "no connection to the server",
          "connection is lost", "user timeout")
+_RESTARTING = ("the database system is starting up", "the database system is shutting down",
+               "the database system is in recovery mode", "not yet accepting connections",
+               "the database system is not accepting connections")
 _NO_ANSWER = ("timeout expired", "connection timeout", "timed out")
 _UNREACHABLE = ("connection refused", "could not translate host name", "name or service not known",
                 "no route to host", "network is unreachable", "could not connect to server",
@@ -97,6 +100,8 @@ def explain(exc: BaseException, where: str | None = None) -> Fault | None:
         text = str(getattr(e, "orig", None) or e).lower()  # the driver's words, not the SQL
         if "read-only transaction" in text:
             return _read_only()
+        if any(t in text for t in _RESTARTING):
+            return _no_answer(server)
         if any(t in text for t in _UNREACHABLE) and "timeout" not in text:
             return Fault("unreachable", "Cannot reach the practice server",
                          f"Cannot reach the practice server{server}. Check that this PC is connected to the "
@@ -166,6 +171,8 @@ def _from_sqlstate(state: str, server: str) -> Fault | None:
                      f"The practice server{server} took too long to answer, so this was stopped and nothing "
                      "was changed. Try again; if it keeps happening, tell whoever looks after the server "
                      "that it is slow.", ExitCode.REFUSED)
+    if state in ("57P03", "57P01", "57P02"):  # cannot_connect_now (starting up), admin/crash shutdown
+        return _no_answer(server) if state == "57P03" else _lost(server)
     if state == "25P03":  # idle_in_transaction_session_timeout
         return _lost(server)
     if state in ("57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004"):

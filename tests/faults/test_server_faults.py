@@ -118,6 +118,59 @@ def test_a_refused_connection_is_told_at_once(tmp_path: Path) -> None:
     assert "Cannot reach the practice server" in str(exc)
 
 
+def _answer_like_a_starting_server(listener: Any) -> None:
+    """Answer each connection as PostgreSQL does while it is still starting up: no to SSL, then
+    FATAL 57P03 "the database system is starting up" (the wire bytes a real server sends)."""
+    import struct
+
+    fields = b"SFATAL\0VFATAL\0C57P03\0Mthe database system is starting up\0\0"
+    refusal = b"E" + struct.pack("!I", len(fields) + 4) + fields
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            try:
+                while True:
+                    head = conn.recv(8)
+                    if len(head) < 8:
+                        break
+                    size, code = struct.unpack("!II", head)
+                    if size > 8:
+                        conn.recv(size - 8)
+                    if code in (80877103, 80877104):  # SSLRequest, GSSENCRequest
+                        conn.sendall(b"N")
+                        continue
+                    conn.sendall(refusal)
+                    break
+            except OSError:
+                pass
+
+
+def test_a_server_still_starting_up_is_told_as_a_server_that_is_away(tmp_path: Path) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    threading.Thread(target=_answer_like_a_starting_server, args=(listener,), daemon=True).start()
+    from sqlalchemy.engine import URL
+
+    url = URL.create("postgresql+psycopg", username="u", password="p", host="127.0.0.1", port=port,
+                     database="practice")
+    try:
+        took, exc = _told(lambda: open_runtime(_args(tmp_path, url)))
+    finally:
+        listener.close()
+    assert isinstance(exc, StartupError) and exc.fault is not None
+    assert exc.fault.server_away and exc.fault.cause == "no_answer"
+    assert took < 3
+    assert "restarting" in str(exc) and "Nothing was changed" in str(exc)
+    assert "psycopg" not in str(exc)
+
+
 # --------------------------------------------------------------------------- locks and timeouts
 def _new_org(db: Database, name: str) -> Any:
     return DirectoryService(_ctx(db)).save_organisation(OrganisationForm(name=name))
