@@ -51,6 +51,7 @@ from sp_desktop.services.leaflets import (
     default_file_name,
 )
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
+from sp_desktop.ui.page_loader import PageLoader
 
 SIGNPOSTING_DIALOG = "sp_desktop.ui.dialogs.record_signposting_dialog"
 
@@ -96,15 +97,22 @@ class BasketPage(QWidget):
         self.service = LeafletService(ctx)
         self.entries: list[BasketEntry] = []
         self.last: BasketState | None = None
-        self.default_format = self._default_format()
+        # The practice's default format and the leaflet languages are read with each refresh (off the
+        # UI thread when the directory is on the practice server), the first one straight away.
+        self.default_format = LeafletFormat.STANDARD
+        self._format_known = False
         self.preview_dialog: QWidget | None = None
         self._build()
         self._show()
+        self.refresh()
 
     # ------------------------------------------------------------------ building
     def _default_format(self) -> LeafletFormat:
+        return self._format_from(self.service.settings().default_leaflet_format)
+
+    @staticmethod
+    def _format_from(value: str) -> LeafletFormat:
         try:
-            value = self.service.settings().default_leaflet_format
             fmt = LeafletFormat(value)
         except ValueError:
             return LeafletFormat.STANDARD
@@ -132,6 +140,7 @@ class BasketPage(QWidget):
     def _build(self) -> None:
         self.setAccessibleName("Leaflet basket")
         layout = QVBoxLayout(self)
+        self.loader = PageLoader(self, self.ctx.db)  # re-checks read off the UI thread (server)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
 
@@ -229,7 +238,7 @@ class BasketPage(QWidget):
         language_row.addWidget(self.language)
         language_row.addStretch(1)
         layout.addLayout(language_row)
-        self.load_languages()
+        self._list_languages([])  # English; the practice's languages come with the first refresh
 
         # warnings for the person printing
         self.warnings = QLabel()
@@ -287,10 +296,24 @@ class BasketPage(QWidget):
 
     def refresh(self) -> None:
         """Re-check the rules (a service may have been archived or had a concern noted meanwhile)."""
-        self.load_languages()
-        if self.entries:
-            checks = {c.service_id: c for c in self.service.check(self.service_ids())}
-            self.entries = [replace(e, check=checks[e.service_id]) for e in self.entries]
+        from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+        service, languages, ids = self.service, LeafletLanguageService(self.ctx), self.service_ids()
+
+        def read() -> tuple[list[Any], dict[int, ServiceCheck], str]:
+            return (languages.languages(), ({c.service_id: c for c in service.check(ids)} if ids else {}),
+                    service.settings().default_leaflet_format)
+
+        self.loader.load(read, lambda data: self._rechecked(*data))
+
+    def _rechecked(self, languages: list[Any], checks: dict[int, ServiceCheck], fmt: str) -> None:
+        self._list_languages(languages)
+        untouched = not self._format_known and self.chosen_format() is self.default_format
+        self.default_format, self._format_known = self._format_from(fmt), True
+        if untouched:
+            self.set_format(self.default_format)
+        # a service added while the checks were read keeps the check it was added with
+        self.entries = [replace(e, check=checks.get(e.service_id, e.check)) for e in self.entries]
         self._show()
 
     def focus_search(self) -> None:
@@ -472,14 +495,12 @@ class BasketPage(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     # ------------------------------------------------------------------ making the leaflet
-    def load_languages(self) -> None:
+    def _list_languages(self, choices: list[Any]) -> None:
         """English and every language with a wording table (kept selected across reloads)."""
-        from sp_desktop.services.leaflet_languages import LeafletLanguageService
-
         current = self.language.currentData()
         self.language.clear()
         self.language.addItem("English", "")
-        for choice in LeafletLanguageService(self.ctx).languages():
+        for choice in choices:
             self.language.addItem(choice.name, choice.code)
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         self.language.setEnabled(self.language.count() > 1)
@@ -592,7 +613,8 @@ class BasketPage(QWidget):
                 return
             items.append(checked[1])
         try:
-            prepared = self.service.build_leaflet(items, fmt=self.default_format)
+            fmt = self.default_format if self._format_known else self._default_format()
+            prepared = self.service.build_leaflet(items, fmt=fmt)
         except (LeafletRefused, PermissionDenied, NotFound, LeafletError) as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
             return

@@ -35,6 +35,7 @@ from sp_desktop.ui.models.relationship_models import (
     SORT_ROLE,
     FollowUpTableModel,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note, sorting_proxy
 
@@ -151,6 +152,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.owner.currentIndexChanged.connect(self.refresh)
         self.show_done.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.loader = PageLoader(self, ctx.db)
 
     # ---- page protocol
     def count(self) -> int:
@@ -163,17 +165,25 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
-        if not self._owners_listed:
-            self._owners_listed = True
-            self.owner.blockSignals(True)
-            for staff_id, name in self.service.owners():
-                self.owner.addItem(name, staff_id)
-            self.owner.blockSignals(False)
-        selected = self.selected_item()
+        service, list_owners = self.service, not self._owners_listed
         owner = self.owner.currentData()
         owner_id = self.ctx.actor.id if owner == MINE else None if owner == EVERYONE else owner
         done_days = DONE_DAYS if self.show_done.isChecked() else None
-        items = self.service.items(owner_id, include_done_days=done_days)
+
+        def read() -> tuple[list[tuple[int, str]] | None, list[FollowUpItem]]:
+            owners = list(service.owners()) if list_owners else None
+            return owners, service.items(owner_id, include_done_days=done_days)
+
+        self.loader.load(read, lambda data: self._loaded(owner, *data))
+
+    def _loaded(self, owner: Any, owners: list[tuple[int, str]] | None, items: list[FollowUpItem]) -> None:
+        if owners is not None and not self._owners_listed:
+            self._owners_listed = True
+            self.owner.blockSignals(True)
+            for staff_id, name in owners:
+                self.owner.addItem(name, staff_id)
+            self.owner.blockSignals(False)
+        selected = self.selected_item()
         self.model.set_rows(items)
         open_items = [i for i in items if not i.done]
         overdue = sum(1 for i in open_items if i.overdue)

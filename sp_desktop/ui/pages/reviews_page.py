@@ -34,6 +34,7 @@ from sp_desktop.ui.models.reviews_table_model import (
     COL_WHEN,
     ReviewsTableModel,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
@@ -112,14 +113,18 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
+        self.loader = PageLoader(self, ctx.db)
 
     # ---- page protocol
     def refresh(self) -> None:
-        selected = self.selected_organisation_id()
-        self.all_rows = self.service.reviews_due()
-        self.soon_days = SettingsService(self.ctx).get().review_due_soon_days
-        self._show_rows(selected)
+        service, settings = self.service, SettingsService(self.ctx)
         self.setProperty("stale", False)
+        self.loader.load(lambda: (service.reviews_due(), settings.get().review_due_soon_days), self._loaded)
+
+    def _loaded(self, data: tuple[list[ReviewDue], int]) -> None:
+        selected = self.selected_organisation_id()
+        self.all_rows, self.soon_days = data
+        self._show_rows(selected)
 
     def count(self) -> int:
         return self.service.count_reviews_due()

@@ -43,6 +43,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
     to_qdate,
 )
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.tables import configure_table, empty_note
 
@@ -162,6 +163,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.follow_button.clicked.connect(self.follow_up_done)
         self.purge_button.clicked.connect(self.purge_references)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.loader = PageLoader(self, ctx.db)
         self.range.setCurrentIndex(0)  # the last 3 months; loaded when the page is first shown
         self._apply_range()
 
@@ -175,9 +177,20 @@ class SignpostingPage(LoadWhenShown, QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        service = self.service
+        start, end = from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
+        text, state = self.search.text(), str(self.state.currentData())
+        # Two counts over every record: once a refresh, not on every change of selection.
+        admin = can(self.ctx.actor, Permission.SETTINGS)
+
+        def read() -> tuple[Any, Any]:
+            result = service.log(start, end, text=text, state=state)
+            return result, (service.reference_status() if admin else None)
+
+        self.loader.load(read, lambda data: self._loaded(*data))
+
+    def _loaded(self, result: Any, references: Any) -> None:
         selected = self.selected_row()
-        result = self.service.log(from_qdate(self.date_from.date()), from_qdate(self.date_to.date()),
-                                  text=self.search.text(), state=str(self.state.currentData()))
         self.model.set_rows(result.rows, result.show_patient_ref)
         self._size_columns()
         records = len({r.signposting_id for r in result.rows})
@@ -199,9 +212,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
             self.empty.show()
         if selected is not None:
             self.select_item(selected.item_id)
-        # Two counts over every record: once a refresh, not on every change of selection.
-        admin = can(self.ctx.actor, Permission.SETTINGS)
-        self._references = self.service.reference_status() if admin else None
+        self._references = references
         self._update_buttons()
 
     def _size_columns(self) -> None:
