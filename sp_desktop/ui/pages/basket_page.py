@@ -52,6 +52,7 @@ from sp_desktop.services.leaflets import (
 )
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
 from sp_desktop.ui.page_loader import PageLoader
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 
 SIGNPOSTING_DIALOG = "sp_desktop.ui.dialogs.record_signposting_dialog"
 
@@ -184,17 +185,22 @@ class BasketPage(QWidget):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.list.addAction(remove)
 
-        self.referred_box = QCheckBox("&Already referred by the practice to the selected service "
-                                      "(the leaflet says the service will get in touch)")
+        self.referred_box = QCheckBox("&Already referred by the practice to the selected service")
         self.referred_box.setObjectName("referred")
-        self.referred_box.setAccessibleName("The practice has referred them to the selected service")
+        self.referred_box.setAccessibleDescription("The leaflet says the service will get in touch")
         self.referred_box.toggled.connect(self._set_referred)
         layout.addWidget(self.referred_box)
+        referred_note = QLabel("(the leaflet says the service will get in touch)")
+        referred_note.setObjectName("referred_note")
+        referred_note.setWordWrap(True)
+        referred_note.setIndent(self.referred_box.style().pixelMetric(
+            self.referred_box.style().PixelMetric.PM_IndicatorWidth) + 6)
+        layout.addWidget(referred_note)
 
         # format
         box = QGroupBox("Format")
         box.setObjectName("format_group")
-        fmt_row = QHBoxLayout(box)
+        fmt_row = FlowLayout(box)
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[LeafletFormat, QRadioButton] = {}
         for fmt, text in ((LeafletFormat.STANDARD, "S&tandard (A4)"),
@@ -206,7 +212,6 @@ class BasketPage(QWidget):
             self.format_group.addButton(button)
             self.format_buttons[fmt] = button
             fmt_row.addWidget(button)
-        fmt_row.addStretch(1)
         self.format_buttons[self.default_format].setChecked(True)
         layout.addWidget(box)
 
@@ -227,7 +232,7 @@ class BasketPage(QWidget):
         self.sign_box.setVisible(self.ctx.actor.id is not None)
         layout.addWidget(self.sign_box)
         # the language: English, or one the practice has a wording table for (Settings)
-        language_row = QHBoxLayout()
+        language_row = FlowLayout()
         self.language = QComboBox()
         self.language.setObjectName("leaflet_language")
         self.language.setAccessibleName("Language of the leaflet")
@@ -236,7 +241,6 @@ class BasketPage(QWidget):
         label.setBuddy(self.language)
         language_row.addWidget(label)
         language_row.addWidget(self.language)
-        language_row.addStretch(1)
         layout.addLayout(language_row)
         self._list_languages([])  # English; the practice's languages come with the first refresh
 
@@ -250,7 +254,7 @@ class BasketPage(QWidget):
         layout.addWidget(self.warnings)
 
         # actions
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.preview_button = self._button("Pre&view", self.preview, "preview",
                                            "Preview the leaflet (Ctrl+Shift+V)")
         self.print_button = self._button("&Print…", self.print_leaflet, "print", "Print the leaflet (Ctrl+P)")
@@ -275,7 +279,6 @@ class BasketPage(QWidget):
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
                   self.sms_button, self.accessible_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
         layout.addLayout(buttons)
 

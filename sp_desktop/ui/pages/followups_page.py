@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -37,6 +36,7 @@ from sp_desktop.ui.models.relationship_models import (
 )
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note, sorting_proxy
 
 EVERYONE, MINE = -1, -2
@@ -97,7 +97,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         owner_label = QLabel("&Owner:")
         self.owner = QComboBox()
         self.owner.setObjectName("owner_filter")
@@ -115,7 +115,6 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         bar.addWidget(owner_label)
         bar.addWidget(self.owner)
         bar.addWidget(self.show_done)
-        bar.addStretch(1)
         bar.addWidget(self.summary)
         layout.addLayout(bar)
 
@@ -130,7 +129,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.empty = empty_note("followups_empty")
         layout.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.done_button = QPushButton("&Mark done…")
         self.done_button.setObjectName("mark_done")
         self.done_button.setToolTip("Mark the selected follow-up done, with a note (Ctrl+D)")
@@ -139,7 +138,6 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.history_button.setToolTip("The organisation's contact history (Enter)")
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.history_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
 
         self.done_action = QAction("Mark done…", self)

@@ -24,7 +24,6 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, Qt, QTimer, 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -53,6 +52,7 @@ from sp_desktop.ui.models.relationship_models import (
 )
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import configure_table, empty_note, sorting_proxy
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class NetworkPage(LoadWhenShown, QWidget):
             self.tabs.addTab(view, TAB_TITLES[name])
         layout.addWidget(self.tabs, 1)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.open_button = QPushButton("&Open history…")
         self.open_button.setObjectName("open_history")
         self.open_button.setToolTip("Contact history of the selected organisation (Enter)")
@@ -223,7 +223,6 @@ class NetworkPage(LoadWhenShown, QWidget):
         self.print_button.setObjectName("print_list")
         self.print_button.setToolTip("Print the list you are looking at (for practice staff only)")
         buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.print_button)
         layout.addLayout(buttons)

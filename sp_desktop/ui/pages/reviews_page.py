@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -36,6 +35,7 @@ from sp_desktop.ui.models.reviews_table_model import (
 )
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
@@ -75,7 +75,7 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.filter = QComboBox()
         self.filter.setObjectName("reviews_filter")
         self.filter.setAccessibleName("Show")
@@ -85,7 +85,6 @@ class ReviewsPage(LoadWhenShown, QWidget):
         show.setBuddy(self.filter)
         bar.addWidget(show)
         bar.addWidget(self.filter)
-        bar.addStretch(1)
         self.open_button = QPushButton("&Open vetting record")
         self.open_button.setObjectName("open_vetting_record")
         self.open_button.setToolTip("Open the selected organisation's vetting record (Enter)")

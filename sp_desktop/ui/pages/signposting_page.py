@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,6 +44,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import configure_table, empty_note
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
@@ -69,7 +69,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         range_label = QLabel("&Period:")
         self.range = QComboBox()
         self.range.setObjectName("range")
@@ -104,7 +104,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.date_to)
-        bar.addWidget(self.search, 1)
+        bar.addWidget(self.search)
         bar.addWidget(state_label)
         bar.addWidget(self.state)
         layout.addLayout(bar)
@@ -121,7 +121,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.empty = empty_note("log_empty")
         layout.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.new_button = QPushButton("&Record signposting…")
         self.new_button.setObjectName("record_signposting")
         self.new_button.setToolTip("Record that you signposted someone (Ctrl+N)")
@@ -141,7 +141,6 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.summary.setAccessibleName("Signposting log summary")
         for b in (self.new_button, self.outcome_button, self.follow_button, self.purge_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         buttons.addWidget(self.summary)
         layout.addLayout(buttons)
 

@@ -52,6 +52,7 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.page_loader import PageLoader, load_off_ui
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.search_words_editor import SearchWordsWidget
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
@@ -202,7 +203,7 @@ class StaffAccountsWidget(QWidget):
                         alternating_rows=False, resize_mode=ResizeMode.ResizeToContents, stretch_last=True)
         self.table.doubleClicked.connect(lambda _i: self.edit())
         layout.addWidget(self.table, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("add", "&Add…", self.add), ("edit", "C&hange…", self.edit),
                                 ("reset", "&Reset password…", self.reset_password),
@@ -212,7 +213,6 @@ class StaffAccountsWidget(QWidget):
             b.clicked.connect(lambda _c=False, f=slot: f())
             bar.addWidget(b)
             self.buttons[key] = b
-        bar.addStretch(1)
         layout.addLayout(bar)
         self.table.itemSelectionChanged.connect(self._update)
         self.refresh()
@@ -436,8 +436,7 @@ class PracticeSettingsWidget(QWidget):
             formats.addItem(text, value)
         add("default_leaflet_format", "Default leaflet &format", formats)
 
-        bar = QHBoxLayout()
-        bar.addStretch(1)
+        bar = FlowLayout()
         self.save_button = QPushButton("&Save settings")
         self.save_button.setObjectName("save_settings")
         self.save_button.clicked.connect(self.save)
