@@ -148,6 +148,7 @@ class PageLoader(QObject):
                 self._failed_keys.add(key)
         self._say_loading.stop()
         self._say_waiting.stop()
+        self.page.setProperty("stale", True)
         self.db.deadlines.fire_all()  # a read waiting on the server returns at once ("connection lost")
         self.bar.say("Not loaded: you stopped waiting for the practice server. What is shown may be "
                      "out of date.", retry=True)
@@ -177,6 +178,7 @@ class PageLoader(QObject):
             raise error  # not a database fault: a bug, for the crash handler
         if self.quiet:
             return
+        self.page.setProperty("stale", True)  # shown again later: read again (ui/pages/lazy.py)
         self.bar.say(f"Not up to date: {fault.message} What is shown below may be out of date.", retry=True)
         if fault.server_away:
             report_server_away(self.page, fault.message)

@@ -518,7 +518,9 @@ class DirectoryPage(QWidget):
         """Width the table needs to show the key columns (and `extra` ones) whole, with its scroll
         bar and frame."""
         header = self.table.horizontalHeader()
-        columns = sum(header.sectionSize(c) for c in (*KEY_COLUMNS, *extra) if not header.isSectionHidden(c))
+        natural = fit_columns(self.table).natural  # the text's own widths, not the shared-out ones
+        columns = sum(natural.get(c, header.sectionSize(c)) for c in (*KEY_COLUMNS, *extra)
+                      if not header.isSectionHidden(c))
         bar = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_ScrollBarExtent)
         return columns + bar + 2 * self.table.frameWidth() + 2
 

@@ -77,6 +77,7 @@ class FitColumns(QObject):
         self.view = view
         self._busy = False
         self.hidden_by_fit: list[int] = []  # columns out of sight for lack of room (logical indexes)
+        self.natural: dict[int, int] = {}  # each column's width for its text on one line (last fit)
         self._note = ""
         view.setWordWrap(True)
         view.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -170,6 +171,7 @@ class FitColumns(QObject):
                     nat = max(nat, metrics.horizontalAdvance(line) + pad)
                 word = max(word, max((metrics.horizontalAdvance(w) for w in text.split()), default=0) + pad)
             natural[c], least[c] = nat, min(word, nat)
+        self.natural = dict(natural)
         # Too many columns for the width even one word a line (a ten-column log beside the navigation
         # at 150 %): the right-most go out of sight until there is room, and the table says which.
         while len(columns) > 1 and sum(least[c] for c in columns) > available:
@@ -183,9 +185,7 @@ class FitColumns(QObject):
             widest = max(columns, key=lambda c: natural[c])
             widths[widest] += available - total_natural
         elif total_least < available:
-            share = (available - total_least) / (total_natural - total_least)
-            widths = {c: least[c] + int((natural[c] - least[c]) * share) for c in columns}
-            widths[max(columns, key=lambda c: natural[c])] += available - sum(widths.values())
+            widths = self._share(columns, natural, least, available)
         else:  # even one word a column does not fit: scroll sideways rather than cut words
             widths = least
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if sum(widths.values())
@@ -205,6 +205,27 @@ class FitColumns(QObject):
         finally:
             self._busy = False
         self.fit_rows()
+
+    @staticmethod
+    def _share(columns: list[int], natural: dict[int, int], least: dict[int, int],
+               available: int) -> dict[int, int]:
+        """Short columns ("Free", "Approved ✓") keep their words on one line while the long ones
+        share what is left, each at least its longest word, by how much text each holds."""
+        widths: dict[int, int] = {}
+        left = sorted(columns, key=lambda c: natural[c])
+        remaining = available
+        while left and natural[left[0]] <= remaining / len(left) \
+                and sum(least[c] for c in left[1:]) <= remaining - natural[left[0]]:
+            c = left.pop(0)
+            widths[c] = natural[c]
+            remaining -= natural[c]
+        if left:
+            low, high = sum(least[c] for c in left), sum(natural[c] for c in left)
+            share = (remaining - low) / (high - low) if high > low else 0
+            for c in left:
+                widths[c] = least[c] + int((natural[c] - least[c]) * share)
+            widths[max(left, key=lambda c: natural[c])] += remaining - sum(widths[c] for c in left)
+        return widths
 
     def _say_hidden(self) -> None:
         """A tooltip and the table's accessible description name the columns out of sight."""
