@@ -85,8 +85,7 @@ class FitColumns(QObject):
         header = view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(ResizeMode.Fixed)  # the table shares out the width itself
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                                   | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+        self._wrap_headings(True)
         self._columns_timer = QTimer(self)
         self._columns_timer.setSingleShot(True)
         self._columns_timer.setInterval(0)
@@ -101,6 +100,17 @@ class FitColumns(QObject):
         header.sectionCountChanged.connect(lambda *_: self._columns_timer.start())
         self._model: QAbstractItemModel | None = None
         self.watch_model()
+
+    def _wrap_headings(self, wrap: bool) -> None:
+        # The word-wrap flag in the headings' alignment makes Qt wrap them when painting. A saved
+        # header state holding it cannot be restored (QHeaderView.restoreState refuses it), so it is
+        # left out while saving and put back after a restore.
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        if wrap:
+            flags |= Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+        header = self.view.horizontalHeader()
+        if header.defaultAlignment() != flags:
+            header.setDefaultAlignment(flags)
 
     def watch_model(self) -> None:
         model = self.view.model()
@@ -144,6 +154,7 @@ class FitColumns(QObject):
         available = view.viewport().width()
         if available <= 0:
             return
+        self._wrap_headings(True)  # (again after a restored header state)
         self._busy = True
         for c in self.hidden_by_fit:  # room may have come back: measure every column again
             header.setSectionHidden(c, False)
@@ -250,7 +261,9 @@ class FitColumns(QObject):
         try:
             for c in self.hidden_by_fit:
                 header.setSectionHidden(c, False)
+            self._wrap_headings(False)
             state = header.saveState()
+            self._wrap_headings(True)
             for c in self.hidden_by_fit:
                 header.setSectionHidden(c, True)
         finally:
@@ -268,8 +281,12 @@ class FitColumns(QObject):
 
 def fit_columns(view: QTableView) -> FitColumns:
     """Make `view` share its width among its columns and wrap its text (see `FitColumns`)."""
-    existing = view.findChild(FitColumns)
-    return existing if existing is not None else FitColumns(view)
+    existing = getattr(view, "_sp_fit_columns", None)
+    if isinstance(existing, FitColumns):
+        return existing
+    fitter = FitColumns(view)
+    view._sp_fit_columns = fitter  # type: ignore[attr-defined]
+    return fitter
 
 
 def configure_table(
