@@ -84,11 +84,11 @@ def test_a_stalled_link_never_freezes_the_window_while_pages_load(
     # The rest of the window answers meanwhile: every other page opens (each loading in turn)
     for key in PAGES[1:]:
         started = time.monotonic()
-        page = window.show_page(key)
+        window.show_page(key)
         assert time.monotonic() - started < 1.0, f"showing {key} waited for the server"
         assert window.current_key() == key
         QApplication.processEvents()
-    page = window.show_page("reviews")
+    window.show_page("reviews")
     qtbot.waitUntil(lambda: _bar_text(reviews).startswith(WAITING_TEXT), timeout=4000)
     assert reviews.loader.bar.cancel_button.isVisible()
     # Told within the bounded waits (pool check 5 s, connect 4 s, link 10 s), in plain words
