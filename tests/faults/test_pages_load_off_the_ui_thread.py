@@ -97,6 +97,7 @@ def test_a_stalled_link_never_freezes_the_window_while_pages_load(
     assert "practice server" in said and "is not answering" in said
     assert "expired" not in said and "Error" not in said and "SELECT" not in said  # no driver words
     assert reviews.loader.bar.retry_button.isVisible()
+    assert not reviews.empty.isVisible(), "never 'Nothing due' for a list that could not be read"
     frozen = beat.longest()
     assert frozen < 1.0, f"the window froze for {frozen:.2f} s while pages loaded over a stalled link"
     window.grab().save("/tmp/page_load_stalled.png")

@@ -110,6 +110,7 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.empty = empty_note("reviews_empty", "Nothing due: every approved organisation is within its "
                                 "review date and no evidence expires in the next few weeks.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()  # "Nothing due" only once the list has been read and is empty
         layout.addWidget(self.empty, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.loader = PageLoader(self, ctx.db)
