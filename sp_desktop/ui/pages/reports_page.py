@@ -40,7 +40,7 @@ from sp_desktop.ui.models.signposting_models import SORT_ROLE, ReportRow, Report
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.bar_chart import BarChart
 from sp_desktop.ui.widgets.figure_cards import FigureCards
-from sp_desktop.ui.widgets.flow_layout import FlowLayout
+from sp_desktop.ui.widgets.flow_layout import FlowLayout, kept_together
 from sp_desktop.ui.widgets.tables import configure_table, sorting_proxy
 
 RANGES = ("Last 12 months", "This year", "Last year", "Last 3 months", "Chosen dates")
@@ -134,10 +134,8 @@ class ReportsPage(LoadWhenShown, QWidget):
                 "by category, visits, and who no one has met")
         bar.addWidget(label)
         bar.addWidget(self.range)
-        bar.addWidget(QLabel("from"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
+        bar.addWidget(kept_together(QLabel("from"), self.date_from))
+        bar.addWidget(kept_together(QLabel("to"), self.date_to))
         bar.addWidget(self.status)
         layout.addLayout(bar)
 

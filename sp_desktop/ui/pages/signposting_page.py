@@ -44,7 +44,7 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
-from sp_desktop.ui.widgets.flow_layout import FlowLayout
+from sp_desktop.ui.widgets.flow_layout import FlowLayout, kept_together
 from sp_desktop.ui.widgets.tables import configure_table, empty_note
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
@@ -100,13 +100,10 @@ class SignpostingPage(LoadWhenShown, QWidget):
         state_label.setBuddy(self.state)
         bar.addWidget(range_label)
         bar.addWidget(self.range)
-        bar.addWidget(QLabel("from"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
+        bar.addWidget(kept_together(QLabel("from"), self.date_from))
+        bar.addWidget(kept_together(QLabel("to"), self.date_to))
         bar.addWidget(self.search)
-        bar.addWidget(state_label)
-        bar.addWidget(self.state)
+        bar.addWidget(kept_together(state_label, self.state))
         layout.addLayout(bar)
 
         self.model = SignpostingLogTableModel(self)
