@@ -9,25 +9,13 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sp_desktop.db.engine import Clock, Database
 from sp_desktop.db.migrate import MigrationResult
 from sp_desktop.paths import AppPaths
 from sp_desktop.services.base import NOT_SIGNED_IN, Actor, NotSignedInContext, ServiceContext, SystemClock
 from sp_desktop.services.bootstrap import database_url, open_database
-
-
-class StartupError(RuntimeError):
-    """Start-up cannot go on; the message is for the person starting the app.
-
-    `fault` (db/faults.py) says why when the practice server could not be used, so the window can
-    offer Retry / Change server / Quit; `server` names it."""
-
-    def __init__(self, message: str, fault: Any = None, server: str | None = None) -> None:
-        super().__init__(message)
-        self.fault = fault
-        self.server = server
+from sp_desktop.services.health import StartupError
 
 
 @dataclass

@@ -861,7 +861,7 @@ class SignpostingFollowUps:
         return int(session.scalar(q) or 0)
 
     def items(self, session: Session, *, owner_id: int | None, done_since: Any) -> list[Any]:
-        from sp_desktop.services.followups import FollowUpItem
+        from sp_desktop.services.followup_item import FollowUpItem
 
         settings = read_settings(session)
         q = (select(Signposting.id, Signposting.occurred_on, Signposting.follow_up_on,
