@@ -185,7 +185,8 @@ def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) 
     has_tables = current is not None or bool(inspect(db.engine).get_table_names())
     if path is not None and path.exists() and has_tables and backup_dir is not None:
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-        backup = sqlite_backup(path, backup_dir / f"before-upgrade-{current or 'none'}-to-{head}-{stamp}.sqlite3")
+        name = f"before-upgrade-{current or 'none'}-to-{head}-{stamp}.sqlite3"
+        backup = sqlite_backup(path, backup_dir / name)
 
     cfg = _config()
     try:

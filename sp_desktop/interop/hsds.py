@@ -40,8 +40,8 @@ import tempfile
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -58,6 +58,7 @@ from sp_desktop.domain.validators import (
     normalise_registration,
     normalise_url,
 )
+from sp_desktop.files import atomic_path
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
@@ -1699,19 +1700,6 @@ def datapackage(title: str) -> dict[str, Any]:
 _BUFFER = 1 << 20
 
 
-@contextmanager
-def _atomic(out: Path) -> Iterator[Path]:
-    """A temporary path beside `out` that replaces `out` when the block ends; deleted if the block
-    fails or is cancelled, so `out` is either complete or as it was before, never half-written."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        yield tmp
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = None) -> None:
     """Write the objects as one page of the HSDS API's /organizations list, atomically.
 
@@ -1723,7 +1711,7 @@ def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = No
         total = len(orgs)
     head = json.dumps(_page_header(total), indent=2, ensure_ascii=False)  # "{\n  ...\n}"
     count = 0
-    with _atomic(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
         fh.write(head[:-2] + ',\n  "contents": [')
         for org in orgs:
             fh.write(",\n    " if count else "\n    ")
@@ -1807,7 +1795,7 @@ def _write_package(out: Path, title: str, fill: Callable[[Emit], None]) -> None:
         try:
             with _CsvFiles(parts) as emit:
                 fill(emit)
-            with _atomic(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr(_zip_info("datapackage.json"), meta)
                 for path, _ in RESOURCES.values():
                     info = _zip_info(path)

@@ -9,7 +9,7 @@ text. Made by the social prescribing lead or the practice manager (vetting lead 
 report to the practice meeting); every pack made is recorded in the audit trail.
 
 `MeetingPackService.build()` reads (a handful of aggregate statements); `render_meeting_pack()`
-(sp_desktop/services/meeting_pack_pdf.py) turns the value into PDF bytes.
+(sp_desktop/output/meeting_pack_pdf.py) turns the value into PDF bytes.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ class LeafletLanguagesWidget(QWidget):
                                   "Leaflet wording (*.json)")
         if not path:
             return
-        from sp_desktop.ui.printing import write_atomically
+        from sp_desktop.files import write_atomically
 
         try:
             write_atomically(Path(path), self.service.export_file(code).encode("utf-8"))
