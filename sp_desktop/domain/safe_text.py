@@ -8,8 +8,9 @@ spreadsheet shows as plain text. The one exception is a signed decimal number su
 hide in it. Reading a file back (`unguard_spreadsheet_cell`) removes exactly the apostrophe that
 `guard_spreadsheet_cell` adds.
 
-Markup (`escape_markup`): Qt's rich-text labels and reportlab's paragraphs both read & < > as
-markup; escaped, a name like "Tom & Jerry <Ltd>" is shown as written.
+Markup (`escape_markup`): Qt's rich-text labels and reportlab's paragraphs both read & < > (and
+quotes, inside an attribute) as markup; escaped, a name like "Tom & Jerry <Ltd>" is shown as written,
+in text and in an attribute such as a link's address alike.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def unguard_spreadsheet_cell(text: str) -> str:
     return text
 
 
-def escape_markup(text: str) -> str:
-    """`text` for Qt rich text or a reportlab paragraph: & < > escaped, shown as written."""
-    return escape(text, quote=False)
+def escape_markup(text: object) -> str:
+    """`text` for Qt rich text, HTML or a reportlab paragraph: & < > " ' escaped, shown as written."""
+    return escape(str(text), quote=True)
 
 
 __all__ = ["escape_markup", "guard_spreadsheet_cell", "unguard_spreadsheet_cell"]

@@ -50,6 +50,7 @@ from typing import Any
 import phonenumbers
 
 from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.validators import (
     FieldError,
     normalise_email,
@@ -87,7 +88,7 @@ MAX_JSON_BYTES = 200 * 1024 * 1024
 NAMESPACE = uuid.UUID("5b0d3c5e-8f61-4f0e-9d1b-2f4a2f1c7e11")  # sp_desktop's namespace for derived ids
 
 
-class HsdsError(ValueError):
+class HsdsError(Refused, ValueError):
     """The file is not Open Referral data sp_desktop can read; the message says why."""
 
 

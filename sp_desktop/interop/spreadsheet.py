@@ -29,6 +29,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.safe_text import guard_spreadsheet_cell, unguard_spreadsheet_cell
 from sp_desktop.domain.validators import (
     FieldError,
@@ -73,7 +74,7 @@ IGNORE = ""  # the mapping value for "do not import this column"
 
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(Refused, ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
 
 
@@ -656,7 +657,7 @@ def guess_mapping(headers: Sequence[str], memory: Mapping[str, str] | None = Non
     return mapping
 
 
-class MappingError(ValueError):
+class MappingError(Refused, ValueError):
     """The column choices cannot work (e.g. no column for the organisation name)."""
 
 

@@ -50,6 +50,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.leaflets.content import (
     ENGLISH,
     Booklet,
@@ -100,7 +101,7 @@ MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
 
-class LeafletError(ValueError):
+class LeafletError(Refused, ValueError):
     """The leaflet or booklet cannot be made from what was given; the message says why."""
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date, show_datetime
 from sp_desktop.paths import AppPaths
 from sp_desktop.private_files import make_private
@@ -74,7 +75,7 @@ class BackupFailed(RuntimeError):
     """A backup could not be made or did not check out; nothing half-made was left behind."""
 
 
-class RestoreRefused(ValueError):
+class RestoreRefused(Refused, ValueError):
     """The chosen file will not be restored; the message says why. Nothing was changed."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from sp_desktop.db.models import Category, service_category
 from sp_desktop.domain.enums import AuditAction
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.validators import require_text
 from sp_desktop.paths import resource_path
 from sp_desktop.services import audit
@@ -155,7 +156,7 @@ class TaxonomyImportResult:
         return f"Imported categories from {self.source_name}: " + "; ".join(parts) + "."
 
 
-class TaxonomyFileError(ValueError):
+class TaxonomyFileError(Refused, ValueError):
     """The file is not a taxonomy sp_desktop can read; the message says what it is and what to do."""
 
 

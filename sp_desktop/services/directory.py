@@ -38,6 +38,7 @@ from sp_desktop.domain.enums import (
     ServiceStatus,
     VettingStatus,
 )
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
 from sp_desktop.domain.validators import (
     FieldError,
@@ -365,7 +366,7 @@ class ServiceForm:
     client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Refused, RuntimeError):
     """Someone else saved this record after it was opened. Nothing was saved."""
 
     def __init__(self, entity: str, label: str, changed_by: str, changed_at: datetime | None) -> None:

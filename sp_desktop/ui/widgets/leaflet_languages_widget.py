@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import BadInput, Refused
 from sp_desktop.leaflets.content import ENGLISH, LeafletWording
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext
 from sp_desktop.services.leaflet_languages import LeafletLanguageService
@@ -139,8 +139,8 @@ class LeafletLanguagesWidget(QWidget):
         except (OSError, UnicodeDecodeError) as exc:
             messages.warn(self, "Not imported", f"The file could not be read: {exc}")
             return
-        except (BadInput, PermissionDenied) as exc:
-            messages.warn(self, "Not imported", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Not imported", exc)
             return
         self.load(choice.code)
 

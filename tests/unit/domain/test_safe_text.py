@@ -12,6 +12,7 @@ import csv
 import io
 
 import pytest
+from pypdf import PdfReader
 
 from sp_desktop.domain.safe_text import escape_markup, guard_spreadsheet_cell, unguard_spreadsheet_cell
 
@@ -43,5 +44,14 @@ def test_a_guarded_row_survives_a_csv_round_trip():
     assert [unguard_spreadsheet_cell(c) for c in read] == row
 
 
-def test_markup_is_shown_as_written():
-    assert escape_markup("Tom & Jerry <Ltd> \"quoted\" it's") == "Tom &amp; Jerry &lt;Ltd&gt; \"quoted\" it's"
+def test_markup_is_shown_as_written_in_a_pdf_paragraph():
+    """The same escaping serves Qt labels, the accessible HTML and reportlab (read back with pypdf)."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    written = "Tom & Jerry <Ltd> \"quoted\" it's <b>not bold</b>"
+    assert escape_markup(written) == ("Tom &amp; Jerry &lt;Ltd&gt; &quot;quoted&quot; it&#x27;s "
+                                      "&lt;b&gt;not bold&lt;/b&gt;")
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([Paragraph(escape_markup(written), getSampleStyleSheet()["Normal"])])
+    assert PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text().strip() == written
