@@ -39,7 +39,7 @@ def sign_in_function() -> SignIn:
             f"({type(exc).__name__}: {exc}). Nothing has been opened or changed. The installation may "
             "be damaged: reinstall sp_desktop, or ask whoever looks after the practice's PCs."
         ) from exc
-    return sign_in  # type: ignore[no-any-return]
+    return sign_in
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:

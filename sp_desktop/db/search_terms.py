@@ -60,7 +60,7 @@ def word_key(word: str) -> str:
     plain = _APOSTROPHES.sub("", word)
     if not plain.isalpha():
         return plain
-    stem = _stemmer.stemWord(plain)
+    stem: str = _stemmer.stemWord(plain)
     if stem.endswith("i") and len(stem) >= 5:
         stem = stem[:-1]
     if stem == plain and (m := _AGENT.search(stem)) is not None:

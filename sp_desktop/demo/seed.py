@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,7 +53,7 @@ def is_seeded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Organisation)))
 
 
-def load_directory(session: Session, data: dict, clock: Clock) -> dict[str, int]:
+def load_directory(session: Session, data: dict[str, Any], clock: Clock) -> dict[str, int]:
     """Insert the demo directory. Returns {key: service id} for later steps."""
     cats = {c.code: c for c in session.scalars(select(Category))}
     service_ids: dict[str, int] = {}

@@ -1730,7 +1730,7 @@ class _CsvFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._stack = ExitStack()
-        self._writers: dict[str, tuple[Callable[[list[str]], Any], list[str]]] = {}
+        self._writers: dict[str, tuple[Callable[[list[Any]], Any], list[str]]] = {}
 
     def __enter__(self) -> Emit:
         with self._stack as stack:

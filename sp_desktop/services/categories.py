@@ -113,9 +113,10 @@ class CategoryService:
                 s.flush()
                 audit.record(s, self.ctx, AuditAction.CREATE, "category", cat.id, cat.name)
             else:
-                cat = s.get(Category, category_id)
-                if cat is None:
+                found = s.get(Category, category_id)
+                if found is None:
                     raise NotFound("That category no longer exists.")
+                cat = found
                 cat.name = clean
                 cat.description = description.strip() or None
                 changes = audit.pending_changes(cat)

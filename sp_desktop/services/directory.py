@@ -450,7 +450,7 @@ _SHOWN = LISTING.c.shown.is_(True)
 _BELOW = (VettingStatus.SUSPENDED, VettingStatus.DECLINED)
 # What the front desk's unfiltered Directory leaves out, exactly as migration 0010's partial index
 # says it (written out, so SQLite can use that index).
-_HIDDEN_AT_DESK = literal_column("(service_fts_listing.shown IS 0"
+_HIDDEN_AT_DESK: Any = literal_column("(service_fts_listing.shown IS 0"
                                  " OR service_fts_listing.vetting_status IN ('suspended', 'declined'))")
 
 _ACCESS_COLUMN = {
@@ -739,7 +739,7 @@ class DirectoryService:
         conditions = self._listing_conditions(f)
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
-        hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
+        hidden: Any = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
         if self._front_desk():  # never suspended or declined organisations' services
             conditions.append(lst.c.vetting_status.not_in(_BELOW))
             hidden = _HIDDEN_AT_DESK if hidden is not None else None
@@ -1112,29 +1112,29 @@ class DirectoryService:
         before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
         touched = False
         for loc in values["locations"]:
-            obj = existing_locs.get(loc["id"]) if loc["id"] else None
-            if obj is None:
-                obj = Location(organisation_id=org.id)
-                s.add(obj)
+            venue = existing_locs.get(loc["id"]) if loc["id"] else None
+            if venue is None:
+                venue = Location(organisation_id=org.id)
+                s.add(venue)
                 touched = True
             for k, val in loc.items():
-                if k != "id" and getattr(obj, k) != val:
-                    setattr(obj, k, val)
+                if k != "id" and getattr(venue, k) != val:
+                    setattr(venue, k, val)
                     touched = True
-            if obj.id:
-                kept.add(obj.id)
-        for lid, obj in existing_locs.items():
+            if venue.id:
+                kept.add(venue.id)
+        for lid, old_venue in existing_locs.items():
             if lid not in kept:
                 in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
                                   .where(ServiceAtLocation.location_id == lid))
                 if in_use:
                     raise ValidationFailed(
                         {
-                            "locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                            "locations": f"The venue “{old_venue.name or old_venue.address_1}” is used by "
                             f"{in_use} service(s): remove it from them first."
                         }
                     )
-                s.delete(obj)
+                s.delete(old_venue)
                 touched = True
         if touched:
             changes["venues"] = [before_locs, sorted(filter(None, (x["name"] or x["address_1"]
@@ -1281,7 +1281,7 @@ class DirectoryService:
         """Archive (hide from the directory and leaflets, keep history) or restore."""
         model = {"organisation": Organisation, "service": Service}[entity]
         with self.ctx.write(Permission.ARCHIVE) as s:
-            obj = s.get(model, ident)
+            obj: Any = s.get(model, ident)
             if obj is None:
                 raise NotFound(f"That {entity} no longer exists.")
             if (obj.archived_at is not None) == archived:

@@ -15,7 +15,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     from sp_desktop.ui.compat import protect_none_refcount
 
     protect_none_refcount()
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv[:1]))
     app.setApplicationName("sp_desktop")
     app.setOrganizationName("sp_desktop")
     app.setApplicationDisplayName("sp_desktop")
@@ -29,7 +30,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     from sp_desktop.ui.widgets.accessibility import install_accessibility
 
     install_accessibility(app)  # Tab leaves tables, a visible focus ring, readable colours, dialogs fit
-    return app  # type: ignore[return-value]
+    return app
 
 
 __all__ = ["create_application"]

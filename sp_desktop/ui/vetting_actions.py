@@ -107,7 +107,7 @@ class VettingActions:
                 file_menu.addAction(self.password_action)
 
     def _action(self, text: str, shortcut: str | None, name: str, tip: str, slot: Any) -> QAction:
-        return make_action(self.page, text, slot, name=name, shortcut=shortcut, tip=tip)
+        return make_action(self.page or self.window, text, slot, name=name, shortcut=shortcut, tip=tip)
 
     # ---- status bar
     def overdue_count(self) -> int:

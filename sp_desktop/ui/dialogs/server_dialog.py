@@ -102,12 +102,12 @@ class ServerDialog(QDialog):
         self.test_button.setAccessibleName("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         layout.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.result = QLabel("")
-        self.result.setObjectName("test_result")
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("Result of the connection test")
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.result)
+        self.test_result = QLabel("")
+        self.test_result.setObjectName("test_result")
+        self.test_result.setWordWrap(True)
+        self.test_result.setAccessibleName("Result of the connection test")
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.test_result)
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("&Save for this PC")
@@ -163,7 +163,7 @@ class ServerDialog(QDialog):
             self.show_result(ConnectionCheck(False, " ".join(problems.values())))
             return
         self.test_button.setEnabled(False)
-        self.result.setText("… Trying to connect (this takes at most a few seconds)")
+        self.test_result.setText("… Trying to connect (this takes at most a few seconds)")
         self.runner.start(lambda _progress: check_connection(server, password), self.show_result,
                           lambda exc, _tb: self.show_result(ConnectionCheck(False,
                                                                             f"Could not connect: {exc}")))
@@ -171,7 +171,7 @@ class ServerDialog(QDialog):
     def show_result(self, check: ConnectionCheck) -> None:
         self.last_check = check
         self.test_button.setEnabled(True)
-        self.result.setText(("✓ " if check.ok else "✗ ") + check.message)
+        self.test_result.setText(("✓ " if check.ok else "✗ ") + check.message)
 
     # ---- saving
     def save(self) -> None:

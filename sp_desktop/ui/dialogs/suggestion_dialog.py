@@ -93,8 +93,8 @@ class SuggestionDialog(QDialog):
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.close_button.setDefault(True)  # Enter decides nothing by accident
-        for b in self.boxes.values():
-            b.toggled.connect(self._update)
+        for box in self.boxes.values():
+            box.toggled.connect(self._update)
         self._update()
         self.resize(720, min(560, 200 + 34 * len(self.boxes)))
 

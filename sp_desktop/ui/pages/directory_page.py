@@ -618,7 +618,7 @@ class DirectoryPage(QWidget):
             return result, self._health_of(result.rows)
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
-            self._search_again = (keep_scroll, report)
+            self._search_again: tuple[bool, bool] | None = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network
