@@ -96,6 +96,7 @@ class Permission(Enum):
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
     MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
+    CHECK_DATABASE = ("check_database", AppRole.ADMINISTRATOR)
     PARTNER_REPORT = ("partner_report", AppRole.VETTING_LEAD)  # goes outside the practice: managers
     SIGNPOSTING_HISTORY = ("signposting_history", AppRole.CLINICIAN)
 
@@ -118,6 +119,7 @@ _PERMISSION_TEXT = {
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
+    Permission.CHECK_DATABASE: "check the database file for damage",
     Permission.PARTNER_REPORT: "make a partner report for a community organisation",
     Permission.SIGNPOSTING_HISTORY: "see the change history of signposting records",
 }
@@ -160,6 +162,8 @@ class ValidationFailed(BadInput):
 
 
 def can(actor: Actor, permission: Permission) -> bool:
+    """May `actor` do this? The one rule for every role check: the window asks it before it offers
+    an action, and the service asks it again (`require`) when the action is done."""
     return actor.role.rank >= permission.role.rank
 
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sp_desktop.db import integrity
 from sp_desktop.diagnostics import log
-from sp_desktop.domain.enums import AppRole
 from sp_desktop.runtime import Runtime, StartupError, open_runtime
+from sp_desktop.services.base import Permission, can
 from sp_desktop.services.health import DamagedDatabase
 from sp_desktop.ui import messages
 
@@ -195,7 +195,7 @@ def install_database_check(window: Any, weekly: bool = True) -> QAction | None:
     if runtime.db.sqlite_path is None:
         return None  # a PostgreSQL server is checked by its administrator
     action = None
-    if window.ctx.actor.role.rank >= AppRole.ADMINISTRATOR.rank:
+    if can(window.ctx.actor, Permission.CHECK_DATABASE):
         action = QAction("Check the &database…", window)
         action.setObjectName("check_database")
         action.setStatusTip("Check every page of the database file for damage (takes a few seconds)")

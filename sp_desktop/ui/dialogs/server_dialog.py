@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.enums import AppRole
 from sp_desktop.paths import AppPaths
+from sp_desktop.services.base import Permission, can
 from sp_desktop.services.server_connection import (
     ConnectionCheck,
     PasswordStore,
@@ -223,7 +223,7 @@ class ServerDialog(QDialog):
 
 def install_server_action(window: Any) -> QAction | None:
     """File > Connect to practice server… for administrators (others never see it)."""
-    if window.ctx.actor.role is not AppRole.ADMINISTRATOR or getattr(window.runtime, "demo", False):
+    if not can(window.ctx.actor, Permission.MOVE_TO_SERVER) or getattr(window.runtime, "demo", False):
         return None
     action = QAction("&Connect to practice server…", window)
     action.setObjectName("action_connect_server")
