@@ -68,21 +68,22 @@ def current_revision(db: Database) -> str | None:
 
 def sqlite_backup(source: Path, dest: Path) -> Path:
     """Copy a live SQLite database with the online backup API (safe while it is in use)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        out = sqlite3.connect(tmp)
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
+    from sp_desktop.files import atomic_path
     from sp_desktop.private_files import make_private
 
-    make_private(tmp)
-    tmp.replace(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(dest) as tmp:
+        tmp.unlink(missing_ok=True)  # a copy left by a crash is not added to
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
+        finally:
+            src.close()
+        make_private(tmp)
     return dest
 
 
