@@ -371,6 +371,12 @@ def organisation_people(session: Session, organisation_id: int) -> list[PersonRe
     return out
 
 
+def may_change_entry(actor: Actor, author_id: int) -> bool:
+    """Who may correct a logged contact, or correct or resolve a trust note: the person who wrote
+    it, or a vetting lead or administrator. The one statement of that rule."""
+    return actor.id == author_id or actor.role.rank >= AppRole.VETTING_LEAD.rank
+
+
 class ContactLogService:
     """Log, correct and list contacts between practice staff and organisations."""
 
@@ -420,7 +426,7 @@ class ContactLogService:
 
     @staticmethod
     def _may_correct(actor: Actor, author_id: int) -> bool:
-        return actor.id == author_id or actor.role.rank >= AppRole.VETTING_LEAD.rank
+        return may_change_entry(actor, author_id)
 
     # ---- writing
     def log(self, form: ContactLogForm) -> ContactEntry:
@@ -748,12 +754,17 @@ class TrustNoteService:
             return TrustNoteSaved(_note_entry(s, note), ask_review, ask_suspend, org.next_review_on,
                                   org.vetting_status)
 
+    def may_change(self, note: TrustNoteEntry) -> bool:
+        """Whether the signed-in person may correct or resolve `note` (the rule `correct` and
+        `set_resolved` apply): its author, or a vetting lead or administrator."""
+        return may_change_entry(self.ctx.actor, note.author_id)
+
     def _note_for_change(self, s: Session, note_id: int) -> TrustNote:
         n = s.get(TrustNote, note_id)
         if n is None:
             raise NotFound("That trust note no longer exists. Reload the list.")
         actor = self.ctx.actor
-        if actor.id != n.author_id and actor.role.rank < AppRole.VETTING_LEAD.rank:
+        if not may_change_entry(actor, n.author_id):
             author = s.scalar(select(Staff.name).where(Staff.id == n.author_id)) or "its author"
             raise NotAllowed(Permission.TRUST_NOTES,
                              f"Only the person who wrote this note ({author}) or a vetting lead or "
