@@ -18,7 +18,8 @@ reflows, colours the reader's browser or screen reader may override. It is built
 
 from __future__ import annotations
 
-from sp_desktop.domain.safe_text import escape_markup as escape
+from html import escape
+
 from sp_desktop.leaflets.content import Leaflet, LeafletService, format_date
 from sp_desktop.leaflets.render import FOOTER_ASK, OPENING, REFERRED
 
