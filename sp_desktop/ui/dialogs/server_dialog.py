@@ -40,6 +40,7 @@ from sp_desktop.services.server_connection import (
     stored_password,
 )
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.tasks import TaskRunner
 
 SAVED = "saved"
@@ -225,15 +226,12 @@ def install_server_action(window: Any) -> QAction | None:
     """File > Connect to practice server… for administrators (others never see it)."""
     if not can(window.ctx.actor, Permission.MOVE_TO_SERVER) or getattr(window.runtime, "demo", False):
         return None
-    action = QAction("&Connect to practice server…", window)
-    action.setObjectName("action_connect_server")
-    action.setStatusTip("Share one directory between the practice's PCs through a PostgreSQL server")
-
     def open_dialog() -> None:
         runtime = window.runtime
         ServerDialog.ask(window, runtime.paths, getattr(window, "tasks", None), runtime.db.describe())
 
-    action.triggered.connect(open_dialog)
+    action = make_action(window, "&Connect to practice server…", open_dialog, name="action_connect_server",
+                         tip="Share one directory between the practice's PCs through a PostgreSQL server")
     menu = getattr(window, "file_menu", None)
     if menu is not None:
         existing = menu.actions()
