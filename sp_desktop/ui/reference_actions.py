@@ -20,7 +20,8 @@ def install_reference_actions(window: Any) -> QAction:
 
     action = make_action(window, "Ac&knowledge a leaflet reference…", open_dialog,
                          name="acknowledge_reference_action", shortcut="Ctrl+K", scope=None,
-                         add_to_owner=True, tip="An organisation told you a leaflet reference reached them: record it.")
+                         add_to_owner=True,
+                         tip="An organisation told you a leaflet reference reached them: record it.")
     window.go_menu.addSeparator()
     window.go_menu.addAction(action)
     window.acknowledge_action = action
