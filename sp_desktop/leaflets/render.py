@@ -779,10 +779,20 @@ class _PageRefs:
         self.pages: dict[str, int] = {}
         self.forms: dict[str, tuple[str, float]] = {}  # anchor key -> (font, size)
         self.total = 0  # pages in the finished document
+        self.stop_over: int | None = None  # more pages than this: stop laying out (see _OverBudget)
 
     @staticmethod
     def form_name(key: str) -> str:
         return "pageref-" + re.sub(r"[^A-Za-z0-9-]", "-", key)
+
+
+class _OverBudget(Exception):
+    """The document being laid out has started more pages than ``_PageRefs.stop_over``: layout
+    stopped there and nothing was written (``pages`` is a lower bound)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(pages)
+        self.pages = pages
 
 
 def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
@@ -912,6 +922,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
+        if self.refs.stop_over is not None and self.page > self.refs.stop_over:
+            raise _OverBudget(self.page)  # over budget already: it is laid out again, closer
         # A page that held nothing but a "(continued)" heading made no progress: the next one
         # goes without, so whatever did not fit gets a whole page (no endless run of pages).
         stalled = self._continued_on_page and not self._progress_on_page
@@ -1505,15 +1517,21 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
     format cannot hold the services.
     """
     _check_leaflet(leaflet, fmt)
+    budget = page_budget(fmt, len(leaflet.services))
+    try:  # (a layout stops as soon as it goes over budget, and is laid out again closer)
+        return _render_leaflet(leaflet, fmt, tight=False, stop_over=budget)[0]
+    except _OverBudget:
+        pass
+    tight_pdf, tight_pages = _render_leaflet(leaflet, fmt, tight=True)
+    if tight_pages <= budget:
+        return tight_pdf
+    # Over budget either way (a very long text): the closer layout only if it saves a page.
     pdf, pages = _render_leaflet(leaflet, fmt, tight=False)
-    if pages > page_budget(fmt, len(leaflet.services)):
-        tight_pdf, tight_pages = _render_leaflet(leaflet, fmt, tight=True)
-        if tight_pages < pages:
-            return tight_pdf
-    return pdf
+    return tight_pdf if tight_pages < pages else pdf
 
 
-def _render_leaflet(leaflet: Leaflet, fmt: LeafletFormat, tight: bool) -> tuple[bytes, int]:
+def _render_leaflet(leaflet: Leaflet, fmt: LeafletFormat, tight: bool,
+                    stop_over: int | None = None) -> tuple[bytes, int]:
     wording = leaflet.wording
     builder = _Builder(fmt, wording, tight)
     st = builder.st
@@ -1535,6 +1553,7 @@ def _render_leaflet(leaflet: Leaflet, fmt: LeafletFormat, tight: bool) -> tuple[
     from sp_desktop.leaflets.accessible import leaflet_title
 
     refs = _PageRefs()
+    refs.stop_over = stop_over
     pdf = _build(story, st, leaflet.printed_on, title=leaflet_title(leaflet, title),  # names its services
                  author=leaflet.practice.name, refs=refs,
                  subject=subject, lang=wording.language if leaflet.language == "en-GB" else leaflet.language,
