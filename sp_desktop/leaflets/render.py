@@ -1157,7 +1157,7 @@ class _Builder:
             full = self.address_markup(self.w.website, _display_url(url), column, True)
             if "\u200b" in site or ("\u200b" in full and self.qr(url) is None):
                 return False
-        return column > qr_room
+        return bool(column > qr_room)
 
     @staticmethod
     def _balance(left: list[Flowable], right: list[Flowable], extra: list[Flowable],
@@ -1166,7 +1166,8 @@ class _Builder:
         and travel notes go to the shorter column while it stays no taller than the other;
         the rest goes across the page below."""
         def height(items: list[Flowable]) -> float:
-            return sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in items)
+            return float(sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                             for f in items))
 
         left, right = list(left), list(right)
         if left and isinstance(left[-1], Table) and height(left[:-1]) > height(right):
@@ -1340,10 +1341,10 @@ class _Builder:
             # Away from the addresses, so each venue's notes say which venue they are about
             # when there is more than one.
             named = len(svc.venues) > 1
-            out = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
+            notes = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
             if _clean(svc.remote_note):
-                out.append(self.para(svc.remote_note or "", st.body))
-            return out
+                notes.append(self.para(svc.remote_note or "", st.body))
+            return notes
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
         if times:  # kept whole: a timetable split over two pages is easy to misread
