@@ -46,21 +46,26 @@ def keep(name: str) -> bool:
     return True
 
 
+def _out(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
 def main(lib: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        symbols = subprocess.run(["readelf", "-sW", str(lib)], capture_output=True, text=True, check=True).stdout
-        m = re.search(r"([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+OBJECT\s+GLOBAL\s+DEFAULT\s+\d+\s+(icudt(\d+)_dat)", symbols)
+        symbols = _out("readelf", "-sW", str(lib))
+        m = re.search(r"([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+OBJECT\s+GLOBAL\s+DEFAULT\s+\d+\s+(icudt(\d+)_dat)",
+                      symbols)
         if not m:
             sys.exit(f"{lib}: no ICU data symbol found")
         address, size, symbol, version = int(m.group(1), 16), int(m.group(2), 0), m.group(3), m.group(4)
-        sections = subprocess.run(["readelf", "-SW", str(lib)], capture_output=True, text=True, check=True).stdout
+        sections = _out("readelf", "-SW", str(lib))
         s = re.search(r"\.rodata\s+PROGBITS\s+([0-9a-f]+)\s+([0-9a-f]+)", sections)
         offset = address - int(s.group(1), 16) + int(s.group(2), 16)
         data = lib.read_bytes()[offset:offset + size]
         whole = t / f"icudt{version}l.dat"
         whole.write_bytes(data)
-        items = subprocess.run(["icupkg", "-l", str(whole)], capture_output=True, text=True, check=True).stdout.split()
+        items = _out("icupkg", "-l", str(whole)).split()
         drop = [i for i in items if not keep(i)]
         (t / "drop.txt").write_text("\n".join(drop) + "\n")
         subprocess.run(["icupkg", "-r", str(t / "drop.txt"), str(whole)], check=True, cwd=t)

@@ -221,7 +221,7 @@ def _other_scripts() -> str:
     data = QByteArray(pdf)  # kept alive while QtPdf reads it
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc = QPdfDocument(None)
+    doc = QPdfDocument()
     try:
         doc.load(buffer)
         if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:
@@ -244,7 +244,7 @@ def _qtpdf(state: dict[str, Any]) -> str:
     data = QByteArray(state["pdf"])
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc = QPdfDocument(None)
+    doc = QPdfDocument()
     try:
         doc.load(buffer)
         if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:

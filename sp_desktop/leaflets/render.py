@@ -50,6 +50,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.leaflets.content import (
     ENGLISH,
     Booklet,
@@ -100,7 +101,7 @@ MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
 
-class LeafletError(ValueError):
+class LeafletError(Refused, ValueError):
     """The leaflet or booklet cannot be made from what was given; the message says why."""
 
 
@@ -1341,10 +1342,11 @@ class _Builder:
             # Away from the addresses, so each venue's notes say which venue they are about
             # when there is more than one.
             named = len(svc.venues) > 1
-            notes = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
+            access: list[Flowable] = [f for venue in svc.venues
+                                      for f in self._venue_access(venue, named=named)]
             if _clean(svc.remote_note):
-                notes.append(self.para(svc.remote_note or "", st.body))
-            return notes
+                access.append(self.para(svc.remote_note or "", st.body))
+            return access
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
         if times:  # kept whole: a timetable split over two pages is easy to misread
