@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.errors import BadInput
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext
+from sp_desktop.domain.errors import BadInput, Refused
+from sp_desktop.domain.safe_text import escape_markup
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.leaflet_languages import LeafletLanguageService, ServiceTranslation
 from sp_desktop.ui import messages
 
@@ -131,9 +132,9 @@ class LeafletTranslationDialog(QDialog):
         self._shown = shown
         self._current_code = code
         self.intro.setText(
-            f"<b>{_escape(shown.english_name)}</b> in another language, for leaflets made in that language. "
-            "Type it as a person would say it (no machine translation). Left empty, the leaflet prints "
-            "the English and says there is no translation yet.")
+            f"<b>{escape_markup(shown.english_name)}</b> in another language, for leaflets made in that "
+            "language. Type it as a person would say it (no machine translation). Left empty, the leaflet "
+            "prints the English and says there is no translation yet.")
         self.english_name.setText(shown.english_name)
         self.english_description.setPlainText(shown.english_description)
         self.name.setText(shown.name)
@@ -185,12 +186,10 @@ class LeafletTranslationDialog(QDialog):
         try:
             self.service.set_translation(self.service_id, code, self.name.text(),
                                          self.description.toPlainText())
-        except BadInput as exc:  # nothing saved; what was typed stays for correcting
-            self._say(f"Not saved: {exc}")
-            (self.name if exc.field == "name" else self.description).setFocus()
-            return False
-        except (PermissionDenied, NotFound) as exc:
-            self._say(f"Not saved: {exc}")
+        except Refused as exc:  # nothing saved; what was typed stays for correcting
+            self._say(f"Not saved: {messages.refusal_text(exc)}")
+            if isinstance(exc, BadInput):
+                (self.name if exc.field == "name" else self.description).setFocus()
             return False
         self._show(code)
         self._say(f"Saved. Leaflets in {self.language.currentText()} now use this translation.")
@@ -217,12 +216,6 @@ class LeafletTranslationDialog(QDialog):
         """Show the dialog for a service (modal). Tests drive the dialog itself."""
         dialog = cls(ctx, service_id, parent)
         dialog.exec()
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 __all__ = ["LeafletTranslationDialog"]
