@@ -51,7 +51,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date, show_datetime
+from sp_desktop.files import atomic_path
 from sp_desktop.paths import AppPaths
 from sp_desktop.private_files import make_private
 from sp_desktop.services.base import Permission, ServiceContext, require
@@ -85,7 +87,7 @@ class BackupFailed(RuntimeError):
     """A backup could not be made or did not check out; nothing half-made was left behind."""
 
 
-class RestoreRefused(ValueError):
+class RestoreRefused(Refused, ValueError):
     """The chosen file will not be restored; the message says why. Nothing was changed."""
 
 
@@ -171,8 +173,6 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
     the copy or within the check, raising `Cancelled`; nothing is left behind and `dest`, if it
     existed, is as it was."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
 
     def stop() -> None:
         raise Cancelled("Backup cancelled: no backup was made.")
@@ -183,7 +183,8 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
         ):
             stop()
 
-    try:
+    with atomic_path(dest) as tmp:
+        tmp.unlink(missing_ok=True)  # a copy left by a crash is not added to
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
         try:
             # one read transaction for the whole copy: a consistent snapshot, and a change saved
@@ -213,10 +214,6 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         make_private(tmp)  # user-only (private_files.py), also on a share or USB drive where possible
-        tmp.replace(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return dest
 
 
