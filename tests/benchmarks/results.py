@@ -102,8 +102,10 @@ def table(data: dict[str, dict[str, object]]) -> str:
 def write(doc: Path) -> None:
     data = load()
     written = datetime.now(UTC).strftime("%d %b %Y %H:%M UTC")
-    block = (f"{BEGIN}\nWritten by `make bench` on {written}, on {machine()}.\n"
-             f"Each figure was measured beside its floor in the same run.\n\n{table(data)}\n{END}")
+    block = (f"{BEGIN}\nTable written {written} from the figures the benchmarks recorded (`make bench` runs "
+             f"each benchmark file in turn, then writes it; the last column says when each was measured), "
+             f"on {machine()}. Each figure was measured beside its floor in the same run.\n\n"
+             f"{table(data)}\n{END}")
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# sp_desktop — benchmarks\n\n"
     if BEGIN in text and END in text:
         head, rest = text.split(BEGIN, 1)
