@@ -38,9 +38,9 @@ def _best(work, runs: int = 3) -> tuple[float, object]:
 
 @pytest.mark.timeout(1800)  # the practice report's PDF lists every service signposted (18,450 here)
 def test_year_report_and_meeting_pack_at_200000_records(tmp_path: Path) -> None:
+    from sp_desktop.output.meeting_pack_pdf import render_meeting_pack
+    from sp_desktop.output.report_pdf import render_practice_report
     from sp_desktop.services.meeting_pack import MeetingPackService
-    from sp_desktop.services.meeting_pack_pdf import render_meeting_pack
-    from sp_desktop.services.report_pdf import render_practice_report
     from sp_desktop.services.reports import ReportService
     from tests.benchmarks.results import record
 
