@@ -550,7 +550,7 @@ class ChangeSuggestion(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120))
 
 
-# --------------------------------------------------------------------------- confidence at the moment of choice (18)
+# --------------------------------------------------------------------------- confidence at choice (18)
 class HelpNote(Versioned, Base):
     """"Why this helps": a short clinician-facing note for a category (or one service) on what the
     support does and what to expect, with its source. Internal: never printed on patient leaflets.
@@ -559,7 +559,8 @@ class HelpNote(Versioned, Base):
     __tablename__ = "help_note"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), unique=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"),
+                                                    unique=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), unique=True)
     note: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300))  # a citation, or "practice experience"

@@ -75,6 +75,7 @@ class SearchFilters:
     vetting: VettingStatus | None = None
     include_archived: bool = False
     organisation_id: int | None = None
+    open_today: bool = False  # has an opening time today and no closure covers today (issue 18)
 
 
 @dataclass(frozen=True)
@@ -736,6 +737,8 @@ class DirectoryService:
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
         conditions = self._listing_conditions(f)
+        if f.open_today:
+            conditions.append(self._open_today(lst.c.id))
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
         hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
@@ -834,7 +837,14 @@ class DirectoryService:
             )
             c.append(Service.id.in_(select(service_category.c.service_id)
                                     .where(service_category.c.category_id.in_(ids))))
+        if f.open_today:
+            c.append(self._open_today(Service.id))
         return c
+
+    def _open_today(self, id_column: Any) -> Any:
+        from sp_desktop.services.confidence import open_on_condition
+
+        return open_on_condition(id_column, self.ctx.today())
 
     def get_service(self, service_id: int) -> ServiceDetail:
         with self.ctx.read() as s:

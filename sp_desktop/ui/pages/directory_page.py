@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
 from sp_desktop.services.categories import CategoryService
+from sp_desktop.services.confidence import ConfidenceService, RowState
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.services.suggestions import may_change_patient_facing
@@ -69,6 +70,7 @@ from sp_desktop.ui.models.service_table_model import (
     COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
+    COL_NOW,
     COL_ORGANISATION,
     COL_RELATIONSHIP,
     COL_SERVICE,
@@ -89,7 +91,7 @@ RESULT_LIMIT = 1000
 
 #: The columns the table always makes room for beside the detail pane at first (1280 px screens),
 #: and the one it also fits in when the screen is wide enough (1600 px).
-KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
+KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST, COL_NOW)
 NEXT_COLUMN = COL_CATEGORIES
 #: The detail pane's width at first: what is left beside those columns, within these limits.
 DETAIL_MIN_WIDTH = 264
@@ -120,6 +122,7 @@ def default_column_widths(table: QTableView) -> dict[int, int]:
         COL_RELATIONSHIP: fit(*(f"{h.label} {h.symbol}" for h in RelationshipHealth)),
         COL_TOWN: fit("By phone and online"),
         COL_COST: fit("Free", "£3 a week"),
+        COL_NOW: fit("Open until 13:00; Taking people"),
         COL_CATEGORIES: fit("Debt advice, Benefits and welfare"),
         COL_ACCESS: fit("Self-referral, Drop-in"),
         COL_LAST_CHECKED: fit("30 Sep 2026"),
@@ -201,7 +204,9 @@ class DirectoryPage(QWidget):
         self.main_window = window
         self.directory = DirectoryService(ctx)
         self.selection_actions: list[QAction] = []
-        self.detail_sections: list[DetailSection] = []
+        self.confidence = ConfidenceService(ctx)
+        # "Before you suggest it" (issue 18) comes first in the staff part, for every role
+        self.detail_sections: list[DetailSection] = [self._confidence_section]
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
         self.detail_dialog: QWidget | None = None
@@ -621,16 +626,16 @@ class DirectoryPage(QWidget):
         scroll = bar.value()
         filters = self.filters.filters()
 
-        def search() -> tuple[Any, dict[int, OrganisationHealth]]:
+        def search() -> tuple[Any, dict[int, OrganisationHealth], dict[int, RowState]]:
             result = self.directory.search(query, filters, limit=RESULT_LIMIT)
-            return result, self._health_of(result.rows)
+            return result, self._health_of(result.rows), self._states_of(result.rows)
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
             self._search_again = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network
-            self.result, health = call_waiting(self, self.ctx.db, search)
+            self.result, health, states = call_waiting(self, self.ctx.db, search)
         except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
             if not self._show_search_failed(query, exc):
                 raise
@@ -640,7 +645,7 @@ class DirectoryPage(QWidget):
             again, self._search_again = getattr(self, "_search_again", None), None
             if again is not None:
                 QTimer.singleShot(0, self, lambda: self.run_search(*again))
-        self.model.set_rows(self.result.rows, health)
+        self.model.set_rows(self.result.rows, health, states, self.ctx.today())
         self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.results)
@@ -711,6 +716,17 @@ class DirectoryPage(QWidget):
         if missing:
             self._health.update(RelationshipService(self.ctx).health(missing))
         return {org_id: self._health[org_id] for org_id in wanted}
+
+    def _states_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, RowState]:
+        """Open now / taking new people for the results, in short form (three small queries)."""
+        from sp_desktop.domain.enums import AccessRoute
+
+        return self.confidence.row_states([(r.id, AccessRoute.APPOINTMENT in r.access) for r in rows])
+
+    def _confidence_section(self, detail: ServiceDetail) -> str:
+        from sp_desktop.ui.confidence_view import confidence_html
+
+        return confidence_html(self.confidence.for_service(detail.id), self.ctx.today())
 
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)

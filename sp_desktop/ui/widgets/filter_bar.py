@@ -1,4 +1,5 @@
-"""Filters under the search box: category, how to access, free only, status, age and vetting.
+"""Filters under the search box: category, how to access, free only, open today, status, age and
+vetting.
 
 Every control has a visible text (the combo's "any" item says what it filters) and an
 accessible name. `filters()` turns the controls into the service's `SearchFilters`.
@@ -57,6 +58,11 @@ class FilterBar(QWidget):
         self.free_only.setObjectName("filter_free")
         self.free_only.setAccessibleName("Free services only")
 
+        self.open_today = QCheckBox("Open today")
+        self.open_today.setObjectName("filter_open_today")
+        self.open_today.setAccessibleName("Services open today only")
+        self.open_today.setToolTip("Services with opening times today and no closure today")
+
         self.status = QComboBox()
         self.status.setObjectName("filter_status")
         self.status.setAccessibleName("Service status filter")
@@ -89,7 +95,8 @@ class FilterBar(QWidget):
         self.controls.setObjectName("filter_controls")
         self.flow = FlowLayout(self.controls, spacing=6)
         self.flow.setContentsMargins(0, 0, 0, 0)
-        for w in (self.category, self.access, self.free_only, self.status, self.age, self.vetting):
+        for w in (self.category, self.access, self.free_only, self.open_today, self.status, self.age,
+                  self.vetting):
             self.flow.addWidget(w)
         layout.addWidget(self.controls, 1)
         layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -97,6 +104,7 @@ class FilterBar(QWidget):
         for combo in (self.category, self.access, self.status, self.vetting):
             combo.currentIndexChanged.connect(self._changed)
         self.free_only.toggled.connect(self._changed)
+        self.open_today.toggled.connect(self._changed)
         self.age.valueChanged.connect(self._changed)
         self._quiet = False
 
@@ -128,6 +136,7 @@ class FilterBar(QWidget):
             age=None if self.age.value() < 0 else self.age.value(),
             vetting=VettingStatus(self.vetting.currentData()) if self.vetting.currentData() else None,
             include_archived=archived,
+            open_today=self.open_today.isChecked(),
         )
 
     def is_default(self) -> bool:
@@ -142,6 +151,8 @@ class FilterBar(QWidget):
             parts.append(self.access.currentText())
         if self.free_only.isChecked():
             parts.append("free only")
+        if self.open_today.isChecked():
+            parts.append("open today")
         if self.status.currentIndex() != 0:
             parts.append(self.status.currentText().lower())
         if self.age.value() >= 0:
@@ -156,13 +167,14 @@ class FilterBar(QWidget):
             for combo in (self.category, self.access, self.status, self.vetting):
                 combo.setCurrentIndex(0)
             self.free_only.setChecked(False)
+            self.open_today.setChecked(False)
             self.age.setValue(-1)
         finally:
             self._quiet = False
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.category, self.access, self.free_only, self.status, self.age, self.vetting,
-                self.clear_button]
+        return [self.category, self.access, self.free_only, self.open_today, self.status, self.age,
+                self.vetting, self.clear_button]
 
     def _changed(self, *_args: object) -> None:
         if not self._quiet:

@@ -1,0 +1,493 @@
+"""Confidence at the moment of choice (issue 18): what a GP or receptionist sees before suggesting a
+service.
+
+* "Why this helps": a clinician-facing note per category (or per service) with its source, author
+  and date. Only a vetting lead (or an administrator) writes or clears one; shipped empty; never on
+  a patient leaflet.
+* Our own track record over the last 12 months, from the signposting log, in SQL aggregates
+  (`track_record`): people signposted, outcomes recorded, attended / did not attend / not suitable,
+  the median change in each wellbeing question where both scores were recorded, the last three
+  pieces of feedback marked shareable and the leaflets acknowledged by the organisation. Fewer than
+  5 people: "too few to judge", counts only.
+* Capacity: taking new people / waiting list about N weeks / not at the moment, confirmed when and
+  by whom, recorded directly or from a contact-log entry.
+* Dated closures, and "is it open" from the structured opening times (domain/confidence).
+
+Each public method is one transaction that checks the role and writes its audit row.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, delete, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from sp_desktop.db.models import (
+    Category,
+    ContactEvent,
+    HelpNote,
+    Schedule,
+    Service,
+    ServiceCapacity,
+    ServiceClosure,
+    Signposting,
+    SignpostingItem,
+    Staff,
+    service_category,
+)
+from sp_desktop.domain.confidence import (
+    Capacity,
+    CapacityInfo,
+    Closure,
+    OpeningState,
+    Slot,
+    check_capacity,
+    check_closure,
+    opening_state,
+)
+from sp_desktop.domain.enums import AuditAction, Outcome
+from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.formatting import show_date
+from sp_desktop.services import audit
+from sp_desktop.services.base import NotFound, Permission, ServiceContext
+
+#: Fewer people than this: "too few to judge", counts only (no median, no feedback).
+TOO_FEW = 5
+TRACK_MONTHS = 12
+MAX_NOTE = 2000
+MAX_SOURCE = 300
+PRACTICE_EXPERIENCE = "practice experience"
+ONS4_SHORT = ("Life satisfaction", "Worthwhile", "Happiness", "Anxiety")
+ONS4_LOWER_IS_BETTER = (False, False, False, True)
+
+
+# --------------------------------------------------------------------------- what comes out
+@dataclass(frozen=True)
+class HelpNoteInfo:
+    id: int
+    category_id: int | None
+    service_id: int | None
+    subject: str  # the category's or service's name
+    note: str
+    source: str
+    author: str
+    written_on: date
+
+    @property
+    def byline(self) -> str:
+        return f"Source: {self.source}. Written by {self.author}, {show_date(self.written_on)}."
+
+
+@dataclass(frozen=True)
+class WellbeingChange:
+    question: str
+    lower_is_better: bool
+    median_change: float
+    pairs: int
+
+    @property
+    def text(self) -> str:
+        """"Anxiety: median change -2 (lower is better; 6 people)"."""
+        m = self.median_change
+        shown = f"{m:+g}" if m else "0"
+        better = "lower is better" if self.lower_is_better else "higher is better"
+        return f"{self.question}: median change {shown} ({better}; {self.pairs} people)"
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    since: date
+    until: date
+    people: int
+    outcomes: int
+    attended: int
+    did_not_attend: int
+    not_suitable: int
+    wellbeing: tuple[WellbeingChange, ...]
+    feedback: tuple[str, ...]
+    leaflets_issued: int
+    leaflets_acknowledged: int
+
+    @property
+    def too_few(self) -> bool:
+        return self.people < TOO_FEW
+
+    def lines(self) -> list[str]:
+        """The track record in words (counts only when too few to judge)."""
+        period = f"{show_date(self.since)} to {show_date(self.until)}"
+        leaflets = (f"Leaflets handed over: {self.leaflets_issued}; acknowledged by the organisation: "
+                    f"{self.leaflets_acknowledged}.")
+        if self.people == 0:
+            return [f"Nobody signposted here from {period}: no track record yet."] + (
+                [leaflets] if self.leaflets_issued else [])
+        out = [f"{self.people} {'person' if self.people == 1 else 'people'} signposted from {period}; "
+               f"outcomes recorded for {self.outcomes}."]
+        if self.too_few:
+            out.append("Too few to judge (fewer than 5 people): counts only.")
+        out.append(f"Attended: {self.attended}. Did not attend: {self.did_not_attend}. "
+                   f"Not suitable: {self.not_suitable}.")
+        if self.leaflets_issued:
+            out.append(leaflets)
+        if not self.too_few:
+            if self.wellbeing:
+                out += [w.text + "." for w in self.wellbeing]
+            else:
+                out.append("No wellbeing scores recorded before and after.")
+        return out
+
+    def short(self) -> str:
+        if self.people == 0:
+            return "No track record"
+        if self.too_few:
+            return f"{self.people} signposted: too few to judge"
+        return f"{self.people} signposted, {self.attended} attended"
+
+
+@dataclass(frozen=True)
+class ServiceConfidence:
+    """Everything the detail pane shows for one service under "Before you suggest it"."""
+
+    service_id: int
+    notes: tuple[HelpNoteInfo, ...]  # the service's own first, then its categories'
+    track: TrackRecord
+    capacity: CapacityInfo | None
+    opening: OpeningState
+    closures: tuple[Closure, ...]  # in force or to come
+
+
+@dataclass(frozen=True)
+class RowState:
+    """The short form on a search row."""
+
+    opening: OpeningState
+    capacity: CapacityInfo | None
+
+    def text(self, today: date) -> str:
+        cap = self.capacity.short(today) if self.capacity is not None else ""
+        return "; ".join(x for x in (self.opening.short, cap) if x)
+
+
+def _closure(c: ServiceClosure) -> Closure:
+    return Closure(c.id, c.starts_on, c.ends_on, c.reason)
+
+
+def _capacity(c: ServiceCapacity) -> CapacityInfo:
+    return CapacityInfo(c.state, c.wait_weeks, c.confirmed_on, c.confirmed_by, c.contact_event_id is not None)
+
+
+def _one_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1) + timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28) + timedelta(days=1)
+
+
+class ConfidenceService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ reading
+    def for_service(self, service_id: int) -> ServiceConfidence:
+        """The detail pane's "Before you suggest it" for one service (every role may read it)."""
+        from sp_desktop.services.references import ReferenceService
+
+        now = self.ctx.clock.now()
+        today = now.date()
+        since = _one_year_before(today)
+        with self.ctx.read() as s:
+            svc = s.get(Service, service_id)
+            if svc is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            org_id = svc.organisation_id
+            appointment = bool(svc.access_appointment)
+            notes = self._notes(s, service_id)
+            track = self._track(s, service_id, since, today)
+            cap = s.get(ServiceCapacity, service_id)
+            slots = [Slot(w, o, c) for w, o, c in s.execute(
+                select(Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
+                .where(Schedule.service_id == service_id))]
+            closures = tuple(_closure(c) for c in s.scalars(
+                select(ServiceClosure).where(ServiceClosure.service_id == service_id,
+                                             ServiceClosure.ends_on >= today)
+                .order_by(ServiceClosure.starts_on, ServiceClosure.id)))
+            capacity = _capacity(cap) if cap is not None else None
+        counts = ReferenceService(self.ctx).acknowledged_counts(since, today, organisation_id=org_id)
+        acked = [a for a in counts if a.service_id == service_id]
+        if acked:
+            track = _with_leaflets(track, acked[0].issued, acked[0].acknowledged)
+        return ServiceConfidence(service_id, notes, track, capacity,
+                                 opening_state(slots, closures, now, appointment), closures)
+
+    def row_states(self, rows: Sequence[tuple[int, bool]]) -> dict[int, RowState]:
+        """Opening and capacity in short form for search rows: `rows` is (service id, by appointment).
+        Three small queries for the whole page of results."""
+        if not rows:
+            return {}
+        now = self.ctx.clock.now()
+        today = now.date()
+        ids = [sid for sid, _ in rows]
+        slots: dict[int, list[Slot]] = {}
+        closures: dict[int, list[Closure]] = {}
+        caps: dict[int, CapacityInfo] = {}
+        with self.ctx.read() as s:
+            for sid, wd, opens, closes in s.execute(
+                    select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
+                    .where(Schedule.service_id.in_(ids))):
+                slots.setdefault(sid, []).append(Slot(wd, opens, closes))
+            for c in s.scalars(select(ServiceClosure).where(ServiceClosure.ends_on >= today,
+                                                            ServiceClosure.service_id.in_(ids))):
+                closures.setdefault(c.service_id, []).append(_closure(c))
+            for c in s.scalars(select(ServiceCapacity).where(ServiceCapacity.service_id.in_(ids))):
+                caps[c.service_id] = _capacity(c)
+        return {sid: RowState(opening_state(slots.get(sid, ()), closures.get(sid, ()), now, appt),
+                              caps.get(sid))
+                for sid, appt in rows}
+
+    def _notes(self, s: Session, service_id: int) -> tuple[HelpNoteInfo, ...]:
+        cat_ids = list(s.scalars(select(service_category.c.category_id)
+                                 .where(service_category.c.service_id == service_id)))
+        parents = list(s.scalars(select(Category.parent_id).where(Category.id.in_(cat_ids),
+                                                                   Category.parent_id.is_not(None))))
+        wanted = [c for c in dict.fromkeys(cat_ids + parents)]
+        q = (select(HelpNote, func.coalesce(Category.name, Service.name))
+             .outerjoin(Category, Category.id == HelpNote.category_id)
+             .outerjoin(Service, Service.id == HelpNote.service_id)
+             .where(or_(HelpNote.service_id == service_id, HelpNote.category_id.in_(wanted))))
+        found = [(_note(n, name)) for n, name in s.execute(q)]
+        # the service's own note first, then its categories' in the order the service lists them
+        order = {c: i for i, c in enumerate(wanted)}
+        found.sort(key=lambda n: -1 if n.service_id is not None else order.get(n.category_id or 0, 99))
+        return tuple(found)
+
+    @staticmethod
+    def _track(s: Session, service_id: int, since: date, until: date) -> TrackRecord:
+        i, sp = SignpostingItem, Signposting
+        in_period = and_(i.service_id == service_id, sp.id == i.signposting_id,
+                         sp.occurred_on >= since, sp.occurred_on <= until)
+        attended = case((i.outcome.in_([Outcome.ENGAGED, Outcome.ATTENDED_ONCE]), 1), else_=0)
+        r = s.execute(
+            select(func.count(distinct(sp.id)).label("people"),
+                   func.sum(case((and_(i.outcome.is_not(None), i.outcome != Outcome.NOT_KNOWN), 1),
+                                 else_=0)).label("outcomes"),
+                   func.sum(attended).label("attended"),
+                   func.sum(case((i.outcome == Outcome.DID_NOT_ATTEND, 1), else_=0)).label("dna"),
+                   func.sum(case((i.outcome == Outcome.NOT_SUITABLE, 1), else_=0)).label("ns"))
+            .select_from(i).join(sp, sp.id == i.signposting_id).where(in_period)).one()
+        people = int(r.people or 0)
+        wellbeing: tuple[WellbeingChange, ...] = ()
+        feedback: tuple[str, ...] = ()
+        if people >= TOO_FEW:
+            before = [sp.ons4_before[k].as_integer() for k in range(4)]
+            after = [sp.ons4_after[k].as_integer() for k in range(4)]
+            # the change per person in SQL; the median of the (few) changes here
+            changes = s.execute(
+                select(*[(after[k] - before[k]).label(f"d{k}") for k in range(4)])
+                .where(sp.id.in_(select(i.signposting_id).join(sp, sp.id == i.signposting_id)
+                                 .where(in_period)),
+                       *[c.is_not(None) for c in before + after])).all()
+            if changes:
+                wellbeing = tuple(
+                    WellbeingChange(ONS4_SHORT[k], ONS4_LOWER_IS_BETTER[k],
+                                    float(statistics.median(int(row[k]) for row in changes)), len(changes))
+                    for k in range(4))
+            feedback = tuple(s.scalars(
+                select(i.experience_note).join(sp, sp.id == i.signposting_id)
+                .where(in_period, i.share_feedback.is_(True), i.experience_note.is_not(None),
+                       i.experience_note != "")
+                .order_by(func.coalesce(i.outcome_on, sp.occurred_on).desc(), i.id.desc()).limit(3)))
+        return TrackRecord(since, until, people, int(r.outcomes or 0), int(r.attended or 0), int(r.dna or 0),
+                           int(r.ns or 0), wellbeing, feedback, 0, 0)
+
+    def track_record(self, service_id: int) -> TrackRecord:
+        return self.for_service(service_id).track
+
+    # ------------------------------------------------------------------ "why this helps"
+    def help_notes(self) -> list[HelpNoteInfo]:
+        """Every note, categories first (by name), then services."""
+        with self.ctx.read() as s:
+            q = (select(HelpNote, func.coalesce(Category.name, Service.name))
+                 .outerjoin(Category, Category.id == HelpNote.category_id)
+                 .outerjoin(Service, Service.id == HelpNote.service_id))
+            notes = [_note(n, name) for n, name in s.execute(q)]
+        return sorted(notes, key=lambda n: (n.service_id is not None, n.subject.casefold()))
+
+    def set_help_note(self, *, note: str, source: str, category_id: int | None = None,
+                      service_id: int | None = None) -> HelpNoteInfo:
+        """Write (or rewrite) the note for one category or one service. Vetting lead and above."""
+        if (category_id is None) == (service_id is None):
+            raise BadInput("About", "A note is about one category or one service.",
+                           "Choose a category, or a service, not both.")
+        text = (note or "").strip()
+        if not text:
+            raise BadInput("Why this helps", "The note is empty.",
+                           "Say in a few lines what the support does and what to expect "
+                           "(or clear the note instead).")
+        if len(text) > MAX_NOTE:
+            raise BadInput("Why this helps", f"The note is {len(text)} characters long.",
+                           f"Keep it to {MAX_NOTE} characters: a short note for a busy clinician.")
+        src = " ".join((source or "").split())
+        if not src:
+            raise BadInput("Source", "The source is missing.",
+                           f"Give a citation, or write “{PRACTICE_EXPERIENCE}”.")
+        if len(src) > MAX_SOURCE:
+            raise BadInput("Source", f"The source is {len(src)} characters long.",
+                           f"Keep it to {MAX_SOURCE} characters.")
+        with self.ctx.write(Permission.VET) as s:
+            subject = self._subject(s, category_id, service_id)
+            row = s.scalar(select(HelpNote).where(HelpNote.category_id == category_id) if category_id
+                           else select(HelpNote).where(HelpNote.service_id == service_id))
+            if row is None:
+                row = HelpNote(category_id=category_id, service_id=service_id)
+                s.add(row)
+                action = AuditAction.CREATE
+            else:
+                action = AuditAction.UPDATE
+            before = {"note": row.note, "source": row.source}
+            row.note, row.source = text, src
+            row.author_id, row.author_name = self.ctx.actor.id, self.ctx.actor.name
+            row.written_on = self.ctx.today()
+            s.flush()
+            audit.record(s, self.ctx, action, "help_note", row.id, f"Why this helps: {subject}",
+                         {k: [before[k], getattr(row, k)] for k in before if before[k] != getattr(row, k)})
+            return _note(row, subject)
+
+    def clear_help_note(self, *, category_id: int | None = None, service_id: int | None = None) -> bool:
+        """Remove the note for a category or service; False when there was none. Vetting lead and above."""
+        with self.ctx.write(Permission.VET) as s:
+            subject = self._subject(s, category_id, service_id)
+            cond = ((HelpNote.category_id == category_id) if category_id
+                    else (HelpNote.service_id == service_id))
+            row = s.scalar(select(HelpNote).where(cond))
+            if row is None:
+                return False
+            audit.record(s, self.ctx, AuditAction.DELETE, "help_note", row.id, f"Why this helps: {subject}",
+                         {"note": [row.note, None], "source": [row.source, None]})
+            s.delete(row)
+            return True
+
+    @staticmethod
+    def _subject(s: Session, category_id: int | None, service_id: int | None) -> str:
+        if category_id is not None:
+            name = s.scalar(select(Category.name).where(Category.id == category_id))
+            if name is None:
+                raise NotFound(f"Category {category_id} does not exist.")
+            return str(name)
+        name = s.scalar(select(Service.name).where(Service.id == service_id))
+        if name is None:
+            raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+        return str(name)
+
+    # ------------------------------------------------------------------ capacity
+    def set_capacity(self, service_id: int, state: Capacity | str, wait_weeks: int | str | None = None,
+                     confirmed_on: date | None = None, *,
+                     contact_event_id: int | None = None) -> CapacityInfo:
+        """Record whether the service is taking new people. Directly: confirmed by the signed-in
+        member of staff on `confirmed_on` (today when not given). From a contact-log entry: the
+        entry's date and author, and the entry must be with the service's organisation."""
+        today = self.ctx.today()
+        with self.ctx.write(Permission.LOG_CONTACT) as s:
+            svc = s.get(Service, service_id)
+            if svc is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            by = self.ctx.actor.name
+            if contact_event_id is not None:
+                ev = s.get(ContactEvent, contact_event_id)
+                if ev is None or ev.organisation_id != svc.organisation_id:
+                    raise BadInput("Contact-log entry", "That entry is not a contact with the organisation "
+                                   "that runs this service.", "Choose one of its own contact-log entries.")
+                confirmed_on = ev.occurred_at.date()
+                by = s.scalar(select(Staff.name).where(Staff.id == ev.author_id)) or by
+            cap, weeks, on = check_capacity(state, wait_weeks, confirmed_on or today, today)
+            row = s.get(ServiceCapacity, service_id)
+            old = ({"state": row.state.value, "wait_weeks": row.wait_weeks,
+                    "confirmed_on": row.confirmed_on.isoformat()} if row is not None else {})
+            if row is None:
+                row = ServiceCapacity(service_id=service_id)
+                s.add(row)
+            row.state, row.wait_weeks, row.confirmed_on, row.confirmed_by = cap, weeks, on, by
+            row.contact_event_id, row.recorded_at = contact_event_id, self.ctx.now()
+            new = {"state": cap.value, "wait_weeks": weeks, "confirmed_on": on.isoformat()}
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", service_id, svc.name,
+                         {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
+                         summary="Taking new people: " + CapacityInfo(cap, weeks, on, by).answer,
+                         organisation_id=svc.organisation_id)
+            return _capacity(row)
+
+    # ------------------------------------------------------------------ closures
+    def add_closure(self, service_id: int, starts_on: date | None, ends_on: date | None,
+                    reason: str | None) -> Closure:
+        """A dated closure (every role that may edit the directory); end before start is refused."""
+        start, end, why = check_closure(starts_on, ends_on, reason)
+        with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+            svc = s.get(Service, service_id)
+            if svc is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            row = ServiceClosure(service_id=service_id, starts_on=start, ends_on=end, reason=why,
+                                 recorded_by=self.ctx.actor.name, recorded_at=self.ctx.now())
+            s.add(row)
+            s.flush()
+            c = _closure(row)
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", service_id, svc.name,
+                         {"closure": [None, c.text]}, summary=f"Closure added: {c.text}",
+                         organisation_id=svc.organisation_id)
+            return c
+
+    def remove_closure(self, closure_id: int) -> None:
+        with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+            row = s.get(ServiceClosure, closure_id)
+            if row is None:
+                raise NotFound("That closure has already been removed.")
+            svc = s.get(Service, row.service_id)
+            c = _closure(row)
+            audit.record(s, self.ctx, AuditAction.UPDATE, "service", row.service_id, svc.name if svc else "",
+                         {"closure": [c.text, None]}, summary=f"Closure removed: {c.text}",
+                         organisation_id=svc.organisation_id if svc else None)
+            s.execute(delete(ServiceClosure).where(ServiceClosure.id == closure_id))
+
+    def closures(self, service_id: int, include_past: bool = False) -> list[Closure]:
+        with self.ctx.read() as s:
+            q = select(ServiceClosure).where(ServiceClosure.service_id == service_id)
+            if not include_past:
+                q = q.where(ServiceClosure.ends_on >= self.ctx.today())
+            return [_closure(c) for c in s.scalars(q.order_by(ServiceClosure.starts_on, ServiceClosure.id))]
+
+
+def closures_by_service(s: Session, service_ids: Sequence[int], today: date) -> dict[int, list[Closure]]:
+    """Closures not yet over, per service (for leaflets, which read in their own transaction)."""
+    out: dict[int, list[Closure]] = {}
+    if not service_ids:
+        return out
+    for c in s.scalars(select(ServiceClosure).where(ServiceClosure.service_id.in_(list(service_ids)),
+                                                    ServiceClosure.ends_on >= today)
+                       .order_by(ServiceClosure.starts_on)):
+        out.setdefault(c.service_id, []).append(_closure(c))
+    return out
+
+
+def open_on_condition(id_column: object, day: date) -> object:
+    """SQL: the service has an opening time on `day` and no closure covers that day ("Open today")."""
+    opens = select(Schedule.service_id).where(Schedule.weekday == day.weekday(),
+                                              Schedule.opens_at.is_not(None))
+    closed = select(ServiceClosure.service_id).where(ServiceClosure.starts_on <= day,
+                                                     ServiceClosure.ends_on >= day)
+    return and_(id_column.in_(opens), id_column.not_in(closed))  # type: ignore[attr-defined]
+
+
+def _note(n: HelpNote, subject: str) -> HelpNoteInfo:
+    return HelpNoteInfo(n.id, n.category_id, n.service_id, subject, n.note, n.source, n.author_name,
+                        n.written_on)
+
+
+def _with_leaflets(t: TrackRecord, issued: int, acknowledged: int) -> TrackRecord:
+    from dataclasses import replace
+
+    return replace(t, leaflets_issued=issued, leaflets_acknowledged=acknowledged)
+
+
+__all__ = ["ConfidenceService", "HelpNoteInfo", "PRACTICE_EXPERIENCE", "RowState", "ServiceConfidence",
+           "TOO_FEW", "TrackRecord", "WellbeingChange", "closures_by_service", "open_on_condition"]
+
