@@ -305,6 +305,51 @@ class ConfidenceService:
     def track_record(self, service_id: int) -> TrackRecord:
         return self.for_service(service_id).track
 
+    def contact_entries(self, service_id: int, limit: int = 20) -> list[tuple[int, str]]:
+        """(id, "3 Dec 2026 · Phone · Sam Reid: summary") of the latest contact-log entries with the
+        service's organisation, newest first: the entries a capacity can be recorded from."""
+        from sp_desktop.domain.formatting import show_date as _show
+
+        with self.ctx.read() as s:
+            org_id = s.scalar(select(Service.organisation_id).where(Service.id == service_id))
+            if org_id is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            q = (select(ContactEvent.id, ContactEvent.occurred_at, ContactEvent.kind, ContactEvent.summary,
+                        Staff.name)
+                 .join(Staff, Staff.id == ContactEvent.author_id)
+                 .where(ContactEvent.organisation_id == org_id, ContactEvent.occurred_at <= self.ctx.now())
+                 .order_by(ContactEvent.occurred_at.desc(), ContactEvent.id.desc()).limit(limit))
+            out = []
+            for eid, at, kind, summary, name in s.execute(q):
+                line = " ".join((summary or "").split())
+                out.append((eid, f"{_show(at)} · {kind.label} · {name}: {line[:80]}"))
+            return out
+
+    def note_subjects(self, service_id: int) -> list[tuple[str, int, str, HelpNoteInfo | None]]:
+        """What a "why this helps" note for this service can be about: ("service", id, name, note)
+        first, then ("category", id, name, note) for each of its categories and their parents."""
+        with self.ctx.read() as s:
+            name = s.scalar(select(Service.name).where(Service.id == service_id))
+            if name is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            cat_ids = list(s.scalars(select(service_category.c.category_id)
+                                     .where(service_category.c.service_id == service_id)))
+            parents = list(s.scalars(select(Category.parent_id).where(Category.id.in_(cat_ids),
+                                                                       Category.parent_id.is_not(None))))
+            wanted = list(dict.fromkeys(parents + cat_ids))
+            names = dict(s.execute(select(Category.id, Category.name).where(Category.id.in_(wanted))).all())
+            notes = {(n.category_id, n.service_id): n for n in s.scalars(
+                select(HelpNote).where(or_(HelpNote.service_id == service_id,
+                                           HelpNote.category_id.in_(wanted))))}
+            out: list[tuple[str, int, str, HelpNoteInfo | None]] = []
+            own = notes.get((None, service_id))
+            out.append(("service", service_id, str(name), _note(own, str(name)) if own else None))
+            for cid in wanted:
+                n = notes.get((cid, None))
+                label = str(names.get(cid, ""))
+                out.append(("category", cid, label, _note(n, label) if n else None))
+            return out
+
     # ------------------------------------------------------------------ "why this helps"
     def help_notes(self) -> list[HelpNoteInfo]:
         """Every note, categories first (by name), then services."""

@@ -15,6 +15,13 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def glance_html(c: ServiceConfidence, today: date) -> str:
+    """One line under the service's name: open, getting in, track record (words, never colour)."""
+    cap = c.capacity.short(today) if c.capacity is not None else "Taking new people: not recorded"
+    parts = [c.opening.text, cap, c.track.short()]
+    return '<p id="at_a_glance"><b>' + _e(" · ".join(parts)) + "</b></p>"
+
+
 def confidence_html(c: ServiceConfidence, today: date) -> str:
     out = ['<h3 id="before_you_suggest">Before you suggest it</h3>']
     rows: list[tuple[str, str]] = [("Open", _e(c.opening.text)),
@@ -41,4 +48,4 @@ def confidence_html(c: ServiceConfidence, today: date) -> str:
     return "".join(out)
 
 
-__all__ = ["confidence_html"]
+__all__ = ["confidence_html", "glance_html"]

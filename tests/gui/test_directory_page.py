@@ -46,6 +46,7 @@ from sp_desktop.ui.models.service_table_model import (
     COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
+    COL_NOW,
     COL_ORGANISATION,
     COL_RELATIONSHIP,
     COL_SERVICE,
@@ -302,11 +303,12 @@ def test_tab_order_runs_search_filters_then_results(qtbot: Any, open_window: Any
     page = page_of(open_window(demo_runtime))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)
     seen = []
-    for _ in range(9):
+    for _ in range(10):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     f = page.filters
-    expected = [f.category, f.access, f.free_only, f.status, f.age, f.vetting, f.clear_button, page.table]
+    expected = [f.category, f.access, f.free_only, f.open_today, f.status, f.age, f.vetting, f.clear_button,
+                page.table]
     got = [w.parent() if w.parent() is f.age else w for w in seen]  # the spin box's inner line edit
     assert got[:len(expected)] == expected
 
@@ -729,11 +731,11 @@ def test_at_1280_pixels_the_key_columns_fit_beside_the_detail_pane(qtbot: Any, o
     assert page.detail.width() >= directory_page.DETAIL_MIN_WIDTH
 
 
-def test_at_1600_pixels_categories_fit_too_and_the_detail_pane_is_wider(qtbot: Any, open_window: Any,
-                                                                        demo_runtime: Runtime) -> None:
+def test_at_1600_pixels_open_and_taking_people_fits_too_and_the_detail_pane_is_wider(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime) -> None:
     page = page_of(open_window(demo_runtime, size=(1600, 900)))
     qtbot.waitUntil(lambda: page._layout_settled)
-    assert set(KEY_COLUMNS) | {COL_CATEGORIES} <= set(_fully_visible(page))
+    assert set(KEY_COLUMNS) | {COL_NOW} <= set(_fully_visible(page))
     assert directory_page.DETAIL_MIN_WIDTH < page.detail.width() <= directory_page.DETAIL_MAX_WIDTH
 
 

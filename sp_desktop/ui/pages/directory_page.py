@@ -91,8 +91,10 @@ RESULT_LIMIT = 1000
 
 #: The columns the table always makes room for beside the detail pane at first (1280 px screens),
 #: and the one it also fits in when the screen is wide enough (1600 px).
-KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST, COL_NOW)
-NEXT_COLUMN = COL_CATEGORIES
+KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
+# Open / taking people (issue 18) next: beside Cost, in view on a 1600-pixel screen and one scroll away
+# on 1280 (the detail pane always says it in full).
+NEXT_COLUMN = COL_NOW
 #: The detail pane's width at first: what is left beside those columns, within these limits.
 DETAIL_MIN_WIDTH = 264
 DETAIL_MAX_WIDTH = 460
@@ -610,10 +612,16 @@ class DirectoryPage(QWidget):
             return
         try:
             detail = self.directory.get_service(sid)
+            confidence = self.confidence.for_service(sid)
         except NotFound as exc:
             self.detail.show_message(str(exc))
             return
-        self.detail.show_service(detail, self.ctx.today(), self.detail_sections)
+        from sp_desktop.ui.confidence_view import glance_html
+
+        self._confidence = confidence  # the section below reads the same, without asking again
+        self.detail.show_service(detail, self.ctx.today(), self.detail_sections,
+                                 top=glance_html(confidence, self.ctx.today()))
+        self._confidence = None
 
     # ------------------------------------------------------------------ searching
     def _load_categories(self) -> None:
@@ -726,7 +734,10 @@ class DirectoryPage(QWidget):
     def _confidence_section(self, detail: ServiceDetail) -> str:
         from sp_desktop.ui.confidence_view import confidence_html
 
-        return confidence_html(self.confidence.for_service(detail.id), self.ctx.today())
+        known = getattr(self, "_confidence", None)
+        confidence = known if known is not None and known.service_id == detail.id else (
+            self.confidence.for_service(detail.id))
+        return confidence_html(confidence, self.ctx.today())
 
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)
