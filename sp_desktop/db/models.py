@@ -596,3 +596,7 @@ class ServiceClosure(Base):
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (Index("ix_service_closure_service", "service_id", "ends_on"),)
+
+
+#: The track record counts one service's leaflets without reading every leaflet's (migration 0013).
+Index("ix_leaflet_reference_service_service", leaflet_reference_service.c.service_id)

@@ -14,6 +14,7 @@ search rows come from here, so the window, the command line and leaflets say the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -77,6 +78,7 @@ class OpeningState:
     closure: Closure | None = None  # the closure in force now, if any
 
 
+@functools.lru_cache(maxsize=2048)
 def _time(text: str | None) -> time | None:
     if not text:
         return None
@@ -85,6 +87,10 @@ def _time(text: str | None) -> time | None:
         return time(int(h), int(m))
     except (ValueError, TypeError):
         return None
+
+
+def _hhmm(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def _closed_on(day: date, closures: Sequence[Closure]) -> Closure | None:
@@ -105,14 +111,13 @@ def opening_state(slots: Sequence[Slot], closures: Sequence[Closure], now: datet
     today = now.date()
     clock = now.time().replace(second=0, microsecond=0)
     closure = _closed_on(today, closures)
-    timed = sorted(((s.weekday, _time(s.opens), _time(s.closes)) for s in slots
-                    if 0 <= s.weekday < 7 and _time(s.opens) is not None),
-                   key=lambda x: (x[0], x[1] or time.min))
+    timed = sorted((t for t in ((s.weekday, _time(s.opens), _time(s.closes)) for s in slots)
+                    if 0 <= t[0] < 7 and t[1] is not None), key=lambda x: (x[0], x[1] or time.min))
     if closure is None:
         for wd, opens, closes in timed:
             if wd == today.weekday() and opens is not None and opens <= clock and (
                     closes is None or clock < closes):
-                until = f" until {closes.strftime('%H:%M')}" if closes else ""
+                until = f" until {_hhmm(closes)}" if closes else ""
                 return OpeningState(f"Open now{until}", f"Open{until}", True)
     nxt = _next_opening(timed, closures, now)
     if closure is not None:
@@ -142,7 +147,7 @@ def _next_opening(timed: list[tuple[int, time | None, time | None]], closures: S
                 continue
             if ahead == 0 and opens <= clock:
                 continue
-            at = opens.strftime("%H:%M")
+            at = _hhmm(opens)
             if ahead == 0:
                 return f"today {at}"
             if ahead == 1:

@@ -18,12 +18,30 @@ Each public method is one transaction that checks the role and writes its audit 
 
 from __future__ import annotations
 
+import functools
+import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, case, delete, distinct, func, or_, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from sp_desktop.db.models import (
@@ -34,8 +52,6 @@ from sp_desktop.db.models import (
     Service,
     ServiceCapacity,
     ServiceClosure,
-    Signposting,
-    SignpostingItem,
     Staff,
     service_category,
 )
@@ -49,7 +65,7 @@ from sp_desktop.domain.confidence import (
     check_closure,
     opening_state,
 )
-from sp_desktop.domain.enums import AuditAction, Outcome
+from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
@@ -171,6 +187,31 @@ class RowState:
         return "; ".join(x for x in (self.opening.short, cap) if x)
 
 
+class RowStates(Mapping[int, RowState]):
+    """`row_states()`'s answer: a mapping that works out a row's words on first use, then keeps them."""
+
+    def __init__(self, appointment: dict[int, bool], slots: dict[int, list[Slot]],
+                 closures: dict[int, list[Closure]], caps: dict[int, CapacityInfo], now: datetime) -> None:
+        self._appointment, self._slots, self._closures, self._caps = appointment, slots, closures, caps
+        self._now = now
+        self._known: dict[int, RowState] = {}
+
+    def __getitem__(self, sid: int) -> RowState:
+        state = self._known.get(sid)
+        if state is None:
+            appointment = self._appointment[sid]  # KeyError for a service not on the page
+            state = RowState(opening_state(self._slots.get(sid, ()), self._closures.get(sid, ()), self._now,
+                                           appointment), self._caps.get(sid))
+            self._known[sid] = state
+        return state
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._appointment)
+
+    def __len__(self) -> int:
+        return len(self._appointment)
+
+
 def _closure(c: ServiceClosure) -> Closure:
     return Closure(c.id, c.starts_on, c.ends_on, c.reason)
 
@@ -192,39 +233,36 @@ class ConfidenceService:
 
     # ------------------------------------------------------------------ reading
     def for_service(self, service_id: int) -> ServiceConfidence:
-        """The detail pane's "Before you suggest it" for one service (every role may read it)."""
-        from sp_desktop.services.references import ReferenceService
+        """The detail pane's "Before you suggest it" for one service (every role may read it).
 
+        Plain SQL statements made once (`_Q`): the counts are SQL aggregates over the service's
+        own rows (indexes on signposting_item.service_id and, from migration 0013,
+        leaflet_reference_service.service_id), so the cost does not grow with the log."""
         now = self.ctx.clock.now()
         today = now.date()
         since = _one_year_before(today)
+        q = _queries()
         with self.ctx.read() as s:
-            svc = s.get(Service, service_id)
-            if svc is None:
+            head = s.execute(q.service, {"sid": service_id}).first()
+            if head is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
-            org_id = svc.organisation_id
-            appointment = bool(svc.access_appointment)
-            notes = self._notes(s, service_id)
-            track = self._track(s, service_id, since, today)
-            cap = s.get(ServiceCapacity, service_id)
-            slots = [Slot(w, o, c) for w, o, c in s.execute(
-                select(Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
-                .where(Schedule.service_id == service_id))]
-            closures = tuple(_closure(c) for c in s.scalars(
-                select(ServiceClosure).where(ServiceClosure.service_id == service_id,
-                                             ServiceClosure.ends_on >= today)
-                .order_by(ServiceClosure.starts_on, ServiceClosure.id)))
-            capacity = _capacity(cap) if cap is not None else None
-        counts = ReferenceService(self.ctx).acknowledged_counts(since, today, organisation_id=org_id)
-        acked = [a for a in counts if a.service_id == service_id]
-        if acked:
-            track = _with_leaflets(track, acked[0].issued, acked[0].acknowledged)
+            appointment, state, weeks, confirmed_on, confirmed_by, event_id = head
+            capacity = (CapacityInfo(Capacity(state), weeks, confirmed_on, confirmed_by, event_id is not None)
+                        if state is not None else None)
+            slots = [Slot(w, o, c) for w, o, c in s.execute(q.slots, {"sid": service_id})]
+            closures = tuple(Closure(*row) for row in s.execute(q.closures, {"sid": service_id,
+                                                                             "today": today}))
+            # the service's own note first, then its categories' by name
+            notes = tuple(sorted((HelpNoteInfo(*row) for row in s.execute(q.notes, {"sid": service_id})),
+                                 key=lambda n: (n.service_id is None, n.subject.casefold())))
+            track = self._track(s, q, service_id, since, today)
         return ServiceConfidence(service_id, notes, track, capacity,
-                                 opening_state(slots, closures, now, appointment), closures)
+                                 opening_state(slots, closures, now, bool(appointment)), closures)
 
-    def row_states(self, rows: Sequence[tuple[int, bool]]) -> dict[int, RowState]:
+    def row_states(self, rows: Sequence[tuple[int, bool]]) -> Mapping[int, RowState]:
         """Opening and capacity in short form for search rows: `rows` is (service id, by appointment).
-        Three small queries for the whole page of results."""
+        Three small queries for the whole page of results; each row's words are worked out when
+        first asked for (a table shows a few dozen of its thousand rows)."""
         if not rows:
             return {}
         now = self.ctx.clock.now()
@@ -233,74 +271,40 @@ class ConfidenceService:
         slots: dict[int, list[Slot]] = {}
         closures: dict[int, list[Closure]] = {}
         caps: dict[int, CapacityInfo] = {}
+        q = _queries()
+        # The page's ids written into the statement as numbers (int() each: nothing else can get in):
+        # a thousand bound parameters cost SQLAlchemy more than the queries themselves.
+        listed = "(" + ",".join(str(int(sid)) for sid in ids) + ")"
         with self.ctx.read() as s:
-            for sid, wd, opens, closes in s.execute(
-                    select(Schedule.service_id, Schedule.weekday, Schedule.opens_at, Schedule.closes_at)
-                    .where(Schedule.service_id.in_(ids))):
+            for sid, wd, opens, closes in s.execute(q.page_slots(listed)):
                 slots.setdefault(sid, []).append(Slot(wd, opens, closes))
-            for c in s.scalars(select(ServiceClosure).where(ServiceClosure.ends_on >= today,
-                                                            ServiceClosure.service_id.in_(ids))):
-                closures.setdefault(c.service_id, []).append(_closure(c))
-            for c in s.scalars(select(ServiceCapacity).where(ServiceCapacity.service_id.in_(ids))):
-                caps[c.service_id] = _capacity(c)
-        return {sid: RowState(opening_state(slots.get(sid, ()), closures.get(sid, ()), now, appt),
-                              caps.get(sid))
-                for sid, appt in rows}
-
-    def _notes(self, s: Session, service_id: int) -> tuple[HelpNoteInfo, ...]:
-        cat_ids = list(s.scalars(select(service_category.c.category_id)
-                                 .where(service_category.c.service_id == service_id)))
-        parents = list(s.scalars(select(Category.parent_id).where(Category.id.in_(cat_ids),
-                                                                   Category.parent_id.is_not(None))))
-        wanted = [c for c in dict.fromkeys(cat_ids + parents)]
-        q = (select(HelpNote, func.coalesce(Category.name, Service.name))
-             .outerjoin(Category, Category.id == HelpNote.category_id)
-             .outerjoin(Service, Service.id == HelpNote.service_id)
-             .where(or_(HelpNote.service_id == service_id, HelpNote.category_id.in_(wanted))))
-        found = [(_note(n, name)) for n, name in s.execute(q)]
-        # the service's own note first, then its categories' in the order the service lists them
-        order = {c: i for i, c in enumerate(wanted)}
-        found.sort(key=lambda n: -1 if n.service_id is not None else order.get(n.category_id or 0, 99))
-        return tuple(found)
+            for sid, *closure in s.execute(q.page_closures(listed), {"today": today}):
+                closures.setdefault(sid, []).append(Closure(*closure))
+            for sid, state, weeks, on, by, event_id in s.execute(q.page_capacity(listed)):
+                caps[sid] = CapacityInfo(Capacity(state), weeks, on, by, event_id is not None)
+        return RowStates(dict(rows), slots, closures, caps, now)
 
     @staticmethod
-    def _track(s: Session, service_id: int, since: date, until: date) -> TrackRecord:
-        i, sp = SignpostingItem, Signposting
-        in_period = and_(i.service_id == service_id, sp.id == i.signposting_id,
-                         sp.occurred_on >= since, sp.occurred_on <= until)
-        attended = case((i.outcome.in_([Outcome.ENGAGED, Outcome.ATTENDED_ONCE]), 1), else_=0)
-        r = s.execute(
-            select(func.count(distinct(sp.id)).label("people"),
-                   func.sum(case((and_(i.outcome.is_not(None), i.outcome != Outcome.NOT_KNOWN), 1),
-                                 else_=0)).label("outcomes"),
-                   func.sum(attended).label("attended"),
-                   func.sum(case((i.outcome == Outcome.DID_NOT_ATTEND, 1), else_=0)).label("dna"),
-                   func.sum(case((i.outcome == Outcome.NOT_SUITABLE, 1), else_=0)).label("ns"))
-            .select_from(i).join(sp, sp.id == i.signposting_id).where(in_period)).one()
-        people = int(r.people or 0)
+    def _track(s: Session, q: _Statements, service_id: int, since: date, until: date) -> TrackRecord:
+        period = {"sid": service_id, "since": since, "until": until}
+        counts = s.execute(q.track, period).one()
+        people, outcomes, attended, dna, not_suitable = (int(x or 0) for x in counts)
+        issued, acknowledged = (int(x or 0) for x in s.execute(q.leaflets, {
+            "sid": service_id, "start": datetime.combine(since, datetime.min.time()),
+            "end": datetime.combine(until, datetime.max.time())}).one())
         wellbeing: tuple[WellbeingChange, ...] = ()
         feedback: tuple[str, ...] = ()
         if people >= TOO_FEW:
-            before = [sp.ons4_before[k].as_integer() for k in range(4)]
-            after = [sp.ons4_after[k].as_integer() for k in range(4)]
-            # the change per person in SQL; the median of the (few) changes here
-            changes = s.execute(
-                select(*[(after[k] - before[k]).label(f"d{k}") for k in range(4)])
-                .where(sp.id.in_(select(i.signposting_id).join(sp, sp.id == i.signposting_id)
-                                 .where(in_period)),
-                       *[c.is_not(None) for c in before + after])).all()
-            if changes:
+            pairs = [(b, a) for b, a in (( _scores(x), _scores(y)) for x, y in s.execute(q.wellbeing, period))
+                     if b is not None and a is not None]
+            if pairs:
                 wellbeing = tuple(
                     WellbeingChange(ONS4_SHORT[k], ONS4_LOWER_IS_BETTER[k],
-                                    float(statistics.median(int(row[k]) for row in changes)), len(changes))
+                                    float(statistics.median(a[k] - b[k] for b, a in pairs)), len(pairs))
                     for k in range(4))
-            feedback = tuple(s.scalars(
-                select(i.experience_note).join(sp, sp.id == i.signposting_id)
-                .where(in_period, i.share_feedback.is_(True), i.experience_note.is_not(None),
-                       i.experience_note != "")
-                .order_by(func.coalesce(i.outcome_on, sp.occurred_on).desc(), i.id.desc()).limit(3)))
-        return TrackRecord(since, until, people, int(r.outcomes or 0), int(r.attended or 0), int(r.dna or 0),
-                           int(r.ns or 0), wellbeing, feedback, 0, 0)
+            feedback = tuple(str(x) for (x,) in s.execute(q.feedback, period | {"yes": True}))
+        return TrackRecord(since, until, people, outcomes, attended, dna, not_suitable, wellbeing, feedback,
+                           issued, acknowledged)
 
     def track_record(self, service_id: int) -> TrackRecord:
         return self.for_service(service_id).track
@@ -522,15 +526,108 @@ def open_on_condition(id_column: object, day: date) -> object:
     return and_(id_column.in_(opens), id_column.not_in(closed))  # type: ignore[attr-defined]
 
 
+def _scores(value: object) -> tuple[int, int, int, int] | None:
+    """Four wellbeing scores as stored (a JSON list; text on some drivers), or None if incomplete."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, list) or len(value) != 4 or not all(isinstance(v, int) for v in value):
+        return None
+    return (value[0], value[1], value[2], value[3])
+
+
+@dataclass(frozen=True)
+class _Statements:
+    service: Any
+    slots: Any
+    closures: Any
+    notes: Any
+    track: Any
+    leaflets: Any
+    wellbeing: Any
+    feedback: Any
+    page_slots: Any
+    page_closures: Any
+    page_capacity: Any
+
+
+_IN_PERIOD = ("FROM signposting_item i JOIN signposting sp ON sp.id = i.signposting_id "
+              "WHERE i.service_id = :sid AND sp.occurred_on >= :since AND sp.occurred_on <= :until")
+
+
+@functools.cache
+def _queries() -> _Statements:
+    """The reading statements, made once: plain SQL that SQLite and PostgreSQL both run, typed so
+    dates and flags come back as Python values on both."""
+    d, b = Date(), Boolean()
+    period = [bindparam("since", type_=d), bindparam("until", type_=d)]
+    return _Statements(
+        service=text("SELECT s.access_appointment, c.state, c.wait_weeks, c.confirmed_on, c.confirmed_by, "
+                     "c.contact_event_id FROM service s LEFT JOIN service_capacity c ON c.service_id = s.id "
+                     "WHERE s.id = :sid").columns(
+            column("access_appointment", b), column("state", String()), column("wait_weeks", Integer()),
+            column("confirmed_on", d), column("confirmed_by", String()),
+            column("contact_event_id", Integer())),
+        slots=text("SELECT weekday, opens_at, closes_at FROM schedule WHERE service_id = :sid"),
+        closures=text("SELECT id, starts_on, ends_on, reason FROM service_closure "
+                      "WHERE service_id = :sid AND ends_on >= :today ORDER BY starts_on, id").bindparams(
+            bindparam("today", type_=d)).columns(
+            column("id", Integer()), column("starts_on", d), column("ends_on", d),
+            column("reason", String())),
+        notes=text("SELECT n.id, n.category_id, n.service_id, COALESCE(c.name, s.name), n.note, n.source, "
+                   "n.author_name, n.written_on FROM help_note n "
+                   "LEFT JOIN category c ON c.id = n.category_id LEFT JOIN service s ON s.id = n.service_id "
+                   "WHERE n.service_id = :sid "
+                   "OR n.category_id IN (SELECT category_id FROM service_category WHERE service_id = :sid) "
+                   "OR n.category_id IN (SELECT parent_id FROM category WHERE id IN "
+                   "(SELECT category_id FROM service_category WHERE service_id = :sid))").columns(
+            column("id", Integer()), column("category_id", Integer()), column("service_id", Integer()),
+            column("subject", String()), column("note", String()), column("source", String()),
+            column("author_name", String()), column("written_on", d)),
+        track=text("SELECT COUNT(DISTINCT sp.id), "
+                   "SUM(CASE WHEN i.outcome IS NOT NULL AND i.outcome <> 'not_known' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN i.outcome IN ('engaged', 'attended_once') THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN i.outcome = 'did_not_attend' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN i.outcome = 'not_suitable' THEN 1 ELSE 0 END) " + _IN_PERIOD
+                   ).bindparams(*period),
+        # the same counting as ReferenceService.acknowledged_counts, for one service
+        leaflets=text("SELECT (SELECT COUNT(*) FROM leaflet_reference_service ls JOIN leaflet_reference r "
+                      "ON r.id = ls.reference_id WHERE ls.service_id = :sid AND r.issued_at >= :start "
+                      "AND r.issued_at <= :end), "
+                      "(SELECT COUNT(*) FROM reference_acknowledgement a JOIN leaflet_reference r "
+                      "ON r.id = a.reference_id WHERE a.service_id = :sid AND r.issued_at >= :start "
+                      "AND r.issued_at <= :end)").bindparams(
+            bindparam("start", type_=DateTime()), bindparam("end", type_=DateTime())),
+        wellbeing=text("SELECT ons4_before, ons4_after FROM signposting WHERE id IN "
+                       "(SELECT sp.id " + _IN_PERIOD + ") "
+                       "AND ons4_before IS NOT NULL AND ons4_after IS NOT NULL").bindparams(*period).columns(
+            column("ons4_before", JSON()), column("ons4_after", JSON())),
+        feedback=text("SELECT i.experience_note " + _IN_PERIOD + " AND i.share_feedback = :yes "
+                      "AND i.experience_note IS NOT NULL AND i.experience_note <> '' "
+                      "ORDER BY COALESCE(i.outcome_on, sp.occurred_on) DESC, i.id DESC LIMIT 3").bindparams(
+            *period, bindparam("yes", type_=b)),
+        page_slots=lambda ids: text("SELECT service_id, weekday, opens_at, closes_at FROM schedule "
+                                    f"WHERE service_id IN {ids}"),
+        page_closures=lambda ids: text("SELECT service_id, id, starts_on, ends_on, reason "
+                                       "FROM service_closure WHERE ends_on >= :today "
+                                       f"AND service_id IN {ids}").bindparams(
+            bindparam("today", type_=d)).columns(
+            column("service_id", Integer()), column("id", Integer()), column("starts_on", d),
+            column("ends_on", d), column("reason", String())),
+        page_capacity=lambda ids: text("SELECT service_id, state, wait_weeks, confirmed_on, confirmed_by, "
+                                       "contact_event_id FROM service_capacity "
+                                       f"WHERE service_id IN {ids}").columns(
+            column("service_id", Integer()), column("state", String()), column("wait_weeks", Integer()),
+            column("confirmed_on", d), column("confirmed_by", String()),
+            column("contact_event_id", Integer())),
+    )
+
+
 def _note(n: HelpNote, subject: str) -> HelpNoteInfo:
     return HelpNoteInfo(n.id, n.category_id, n.service_id, subject, n.note, n.source, n.author_name,
                         n.written_on)
-
-
-def _with_leaflets(t: TrackRecord, issued: int, acknowledged: int) -> TrackRecord:
-    from dataclasses import replace
-
-    return replace(t, leaflets_issued=issued, leaflets_acknowledged=acknowledged)
 
 
 __all__ = ["ConfidenceService", "HelpNoteInfo", "PRACTICE_EXPERIENCE", "RowState", "ServiceConfidence",

@@ -161,7 +161,7 @@ class ServiceTableModel(QAbstractTableModel):
         self._ranked: list[ServiceRow] = []
         self._rows: list[ServiceRow] = []
         self._health: dict[int, OrganisationHealth] = {}
-        self._states: dict[int, RowState] = {}
+        self._states: Mapping[int, RowState] = {}
         self._today: date | None = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -176,7 +176,7 @@ class ServiceTableModel(QAbstractTableModel):
         the organisations in `rows`); without it the Relationship column is blank."""
         self.beginResetModel()
         self._health = dict(health or {})
-        self._states = dict(states or {})
+        self._states = states if states is not None else {}  # worked out row by row as shown
         self._today = today
         self._ranked = list(rows)
         self._rows = self._sorted(self._ranked)

@@ -24,7 +24,7 @@ Other features hook in without editing this file:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -634,7 +634,7 @@ class DirectoryPage(QWidget):
         scroll = bar.value()
         filters = self.filters.filters()
 
-        def search() -> tuple[Any, dict[int, OrganisationHealth], dict[int, RowState]]:
+        def search() -> tuple[Any, dict[int, OrganisationHealth], Mapping[int, RowState]]:
             result = self.directory.search(query, filters, limit=RESULT_LIMIT)
             return result, self._health_of(result.rows), self._states_of(result.rows)
 
@@ -725,7 +725,7 @@ class DirectoryPage(QWidget):
             self._health.update(RelationshipService(self.ctx).health(missing))
         return {org_id: self._health[org_id] for org_id in wanted}
 
-    def _states_of(self, rows: tuple[ServiceRow, ...]) -> dict[int, RowState]:
+    def _states_of(self, rows: tuple[ServiceRow, ...]) -> Mapping[int, RowState]:
         """Open now / taking new people for the results, in short form (three small queries)."""
         from sp_desktop.domain.enums import AccessRoute
 

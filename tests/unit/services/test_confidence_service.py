@@ -125,6 +125,9 @@ def test_track_record_counts_leaflets_acknowledged_by_the_organisation(ctx, serv
     refs.acknowledge(codes[0], debt_id, AckOutcome.ATTENDED)
     t = ConfidenceService(ctx).for_service(debt_id).track
     assert (t.leaflets_issued, t.leaflets_acknowledged) == (3, 1)
+    # the same counting as the partner report's (one source of truth)
+    [same] = [a for a in refs.acknowledged_counts(t.since, t.until) if a.service_id == debt_id]
+    assert (same.issued, same.acknowledged) == (t.leaflets_issued, t.leaflets_acknowledged)
     assert "Leaflets handed over: 3; acknowledged by the organisation: 1." in t.lines()
 
 

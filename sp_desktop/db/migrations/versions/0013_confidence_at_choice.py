@@ -3,6 +3,7 @@
 ``help_note``: a clinician-facing note for a category or a service, with its source, author and
 date (never on leaflets). ``service_capacity``: whether a service is taking new people, when it
 was confirmed and by whom (one row a service). ``service_closure``: dated closures with a reason.
+``ix_leaflet_reference_service_service``: the track record counts one service's leaflets.
 
 Revision ID: 0013
 Revises: 0012
@@ -72,9 +73,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_service_closure_ends_on", "service_closure", ["ends_on"])
     op.create_index("ix_service_closure_service", "service_closure", ["service_id", "ends_on"])
+    op.create_index("ix_leaflet_reference_service_service", "leaflet_reference_service", ["service_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_leaflet_reference_service_service", table_name="leaflet_reference_service")
     op.drop_index("ix_service_closure_service", table_name="service_closure")
     op.drop_index("ix_service_closure_ends_on", table_name="service_closure")
     op.drop_table("service_closure")
