@@ -187,29 +187,42 @@ class RowState:
         return "; ".join(x for x in (self.opening.short, cap) if x)
 
 
-class RowStates(Mapping[int, RowState]):
-    """`row_states()`'s answer: a mapping that works out a row's words on first use, then keeps them."""
+#: How many search rows' opening and capacity are read at a time.
+ROWS_AT_ONCE = 80
 
-    def __init__(self, appointment: dict[int, bool], slots: dict[int, list[Slot]],
-                 closures: dict[int, list[Closure]], caps: dict[int, CapacityInfo], now: datetime) -> None:
-        self._appointment, self._slots, self._closures, self._caps = appointment, slots, closures, caps
+
+class RowStates(Mapping[int, RowState]):
+    """`row_states()`'s answer: the first rows read at once, the rest a block at a time when first
+    asked for (in the order the rows were given), then kept."""
+
+    def __init__(self, service: ConfidenceService, rows: Sequence[tuple[int, bool]], now: datetime) -> None:
+        self._service = service
+        self._order = [sid for sid, _ in rows]
+        self._position = {sid: i for i, sid in enumerate(self._order)}
+        self._appointment = dict(rows)
         self._now = now
         self._known: dict[int, RowState] = {}
+        self._read(self._order[:ROWS_AT_ONCE])
+
+    def _read(self, ids: list[int]) -> None:
+        slots, closures, caps = self._service._page_facts(ids, self._now.date())
+        for sid in ids:
+            self._known[sid] = RowState(opening_state(slots.get(sid, ()), closures.get(sid, ()), self._now,
+                                                      self._appointment[sid]), caps.get(sid))
 
     def __getitem__(self, sid: int) -> RowState:
         state = self._known.get(sid)
         if state is None:
-            appointment = self._appointment[sid]  # KeyError for a service not on the page
-            state = RowState(opening_state(self._slots.get(sid, ()), self._closures.get(sid, ()), self._now,
-                                           appointment), self._caps.get(sid))
-            self._known[sid] = state
+            at = self._position[sid]  # KeyError for a service not in the results
+            self._read([x for x in self._order[at:at + ROWS_AT_ONCE] if x not in self._known])
+            state = self._known[sid]
         return state
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._appointment)
+        return iter(self._order)
 
     def __len__(self) -> int:
-        return len(self._appointment)
+        return len(self._order)
 
 
 def _closure(c: ServiceClosure) -> Closure:
@@ -260,20 +273,20 @@ class ConfidenceService:
                                  opening_state(slots, closures, now, bool(appointment)), closures)
 
     def row_states(self, rows: Sequence[tuple[int, bool]]) -> Mapping[int, RowState]:
-        """Opening and capacity in short form for search rows: `rows` is (service id, by appointment).
-        Three small queries for the whole page of results; each row's words are worked out when
-        first asked for (a table shows a few dozen of its thousand rows)."""
-        if not rows:
-            return {}
-        now = self.ctx.clock.now()
-        today = now.date()
-        ids = [sid for sid, _ in rows]
+        """Opening and capacity in short form for search rows: `rows` is (service id, by appointment),
+        in the order shown. The first `ROWS_AT_ONCE` are read now (three small queries); the rest
+        as they are first asked for (scrolling, sorting), the same number at a time: a keystroke
+        pays for the rows a person can see, not for all thousand."""
+        return RowStates(self, rows, self.ctx.clock.now()) if rows else {}
+
+    def _page_facts(self, ids: Sequence[int], today: date
+                    ) -> tuple[dict[int, list[Slot]], dict[int, list[Closure]], dict[int, CapacityInfo]]:
         slots: dict[int, list[Slot]] = {}
         closures: dict[int, list[Closure]] = {}
         caps: dict[int, CapacityInfo] = {}
         q = _queries()
-        # The page's ids written into the statement as numbers (int() each: nothing else can get in):
-        # a thousand bound parameters cost SQLAlchemy more than the queries themselves.
+        # The ids written into the statement as numbers (int() each: nothing else can get in):
+        # many bound parameters cost SQLAlchemy more than the queries themselves.
         listed = "(" + ",".join(str(int(sid)) for sid in ids) + ")"
         with self.ctx.read() as s:
             for sid, wd, opens, closes in s.execute(q.page_slots(listed)):
@@ -282,7 +295,7 @@ class ConfidenceService:
                 closures.setdefault(sid, []).append(Closure(*closure))
             for sid, state, weeks, on, by, event_id in s.execute(q.page_capacity(listed)):
                 caps[sid] = CapacityInfo(Capacity(state), weeks, on, by, event_id is not None)
-        return RowStates(dict(rows), slots, closures, caps, now)
+        return slots, closures, caps
 
     @staticmethod
     def _track(s: Session, q: _Statements, service_id: int, since: date, until: date) -> TrackRecord:
