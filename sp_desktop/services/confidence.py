@@ -69,7 +69,7 @@ from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
-from sp_desktop.services.base import NotFound, Permission, ServiceContext
+from sp_desktop.services.base import Actor, NotFound, Permission, PermissionDenied, ServiceContext
 
 #: Fewer people than this: "too few to judge", counts only (no median, no feedback).
 TOO_FEW = 5
@@ -185,6 +185,17 @@ class RowState:
     def text(self, today: date) -> str:
         cap = self.capacity.short(today) if self.capacity is not None else ""
         return "; ".join(x for x in (self.opening.short, cap) if x)
+
+
+class ClosureLocked(PermissionDenied):
+    """The front desk tried to add or remove a closure of an approved organisation's service."""
+
+    def __init__(self, actor: Actor, label: str) -> None:
+        PermissionError.__init__(
+            self, f"“{label}” is approved, so what its leaflets say was checked by the vetting lead, and a "
+                  f"closure prints on its leaflets. You are signed in as {actor.description}: log the call "
+                  "(Ctrl+L) and ask the vetting lead to add or remove the closure. Nothing was saved.")
+        self.permission = Permission.VET
 
 
 #: How many search rows' opening and capacity are read at a time.
@@ -488,6 +499,7 @@ class ConfidenceService:
             svc = s.get(Service, service_id)
             if svc is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            self._may_print_on_leaflets(svc)
             row = ServiceClosure(service_id=service_id, starts_on=start, ends_on=end, reason=why,
                                  recorded_by=self.ctx.actor.name, recorded_at=self.ctx.now())
             s.add(row)
@@ -504,11 +516,21 @@ class ConfidenceService:
             if row is None:
                 raise NotFound("That closure has already been removed.")
             svc = s.get(Service, row.service_id)
+            if svc is not None:
+                self._may_print_on_leaflets(svc)
             c = _closure(row)
             audit.record(s, self.ctx, AuditAction.UPDATE, "service", row.service_id, svc.name if svc else "",
                          {"closure": [c.text, None]}, summary=f"Closure removed: {c.text}",
                          organisation_id=svc.organisation_id if svc else None)
             s.execute(delete(ServiceClosure).where(ServiceClosure.id == closure_id))
+
+    def _may_print_on_leaflets(self, svc: Service) -> None:
+        """A closure prints on leaflets: for an approved organisation's service only the vetting lead
+        (or an administrator) adds or removes one, as for every other patient-facing detail."""
+        from sp_desktop.services.patient_facing import may_change_patient_facing
+
+        if not may_change_patient_facing(self.ctx.actor, svc.organisation.vetting_status):
+            raise ClosureLocked(self.ctx.actor, svc.name)
 
     def closures(self, service_id: int, include_past: bool = False) -> list[Closure]:
         with self.ctx.read() as s:

@@ -190,6 +190,32 @@ def test_closures_refuse_end_before_start_and_suppress_open(ctx, services, db, c
     assert {r.id for r in directory.search("", SearchFilters()).rows} >= {debt_id, benefits_id}
 
 
+def test_front_desk_closures_only_for_services_not_yet_approved(ctx_as, services, db, clock):
+    from sp_desktop.db.models import Organisation
+    from sp_desktop.domain.enums import VettingStatus
+    from sp_desktop.services.confidence import ClosureLocked
+
+    money_id, walkers_id, debt_id, _, walk_id = services
+    with db.write(clock) as s:
+        s.get(Organisation, money_id).vetting_status = VettingStatus.APPROVED
+    desk = ConfidenceService(ctx_as(AppRole.FRONT_DESK, "Rachel Reception"))
+    with pytest.raises(ClosureLocked, match="ask the vetting lead to add or remove the closure"):
+        desk.add_closure(debt_id, TODAY, TODAY, "Boiler broken")
+    assert desk.closures(debt_id) == []
+    # not vetted yet: the front desk may record it
+    assert desk.add_closure(walk_id, TODAY, TODAY, "Boiler broken").reason == "Boiler broken"
+    lead = ConfidenceService(ctx_as(AppRole.VETTING_LEAD, "Lena Lead"))
+    closure = lead.add_closure(debt_id, TODAY, TODAY, "Boiler broken")
+    with pytest.raises(ClosureLocked):
+        desk.remove_closure(closure.id)
+    lead.remove_closure(closure.id)
+    assert lead.closures(debt_id) == []
+    with db.read() as s:
+        summaries = [a.summary for a in s.scalars(select(AuditEvent).where(AuditEvent.entity_id == debt_id))]
+    assert "Closure added: Closed 24 Nov 2026 (Boiler broken)" in summaries
+    assert "Closure removed: Closed 24 Nov 2026 (Boiler broken)" in summaries
+
+
 def test_by_appointment_when_there_are_no_times(ctx, services, db, clock):
     _, _, debt_id, _, _ = services
     with db.write(clock) as s:
