@@ -1,4 +1,5 @@
-"""Issue 18 on the Directory page: "Taking new people…" (every role that logs contacts),
+"""Issue 18 on the Directory page, in the Edit menu and the results' context menu: "Taking new
+people…" (every role that logs contacts),
 "Closures…" (every role that may edit the directory) and "Why this helps…" (vetting lead and
 above), acting on the selected service. The detail pane's "Before you suggest it" section is the
 page's own (directory_page), so it shows for every role."""
@@ -34,8 +35,11 @@ class ConfidenceActions:
             self.note_action = self._action("Why this helps…", "why_this_helps",
                                             "Write the clinician-facing note on why the selected service "
                                             "(or its category) helps (vetting lead)", self.edit_note)
-        for action in self.actions:
-            page.add_selection_action(action)
+        for action in self.actions:  # Edit menu and context menu (the buttons above the table are full)
+            if hasattr(page, "add_menu_action"):
+                page.add_menu_action(action)
+            else:
+                page.add_selection_action(action)
 
     def _action(self, text: str, name: str, tip: str, slot: Any) -> QAction:
         action = QAction(text, self.page)

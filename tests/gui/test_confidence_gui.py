@@ -64,7 +64,8 @@ def test_open_today_filter_keeps_only_services_open_today(
     page = page_of(open_window(demo_runtime))
     type_search(qtbot, page, "")
     everything = len(page.model.rows())
-    page.filters.open_today.setChecked(True)
+    status = page.filters.status
+    status.setCurrentIndex(status.findText("Open today"))  # keyboard: Tab to Status, then O
     qtbot.waitUntil(lambda: len(page.model.rows()) < everything)
     states = ConfidenceService(page.ctx).row_states([(r.id, False) for r in page.model.rows()])
     assert states and all(not s.opening.text.startswith(("Closed", "Opening times not given"))
@@ -119,6 +120,10 @@ def test_why_this_helps_dialog_is_offered_to_the_vetting_lead_only(
     page = page_of(lead)
     type_search(qtbot, page, "debt")
     sid = page.selected_service_id()
+    qtbot.waitUntil(lambda: page.edit_menu is not None)
+    note_action = lead.confidence_actions.note_action
+    assert note_action in page.edit_menu.actions() and note_action.isEnabled()  # Alt+E, by keyboard
+    assert note_action not in page.toolbar.actions()  # the buttons above the table keep one row
     dialog = HelpNoteDialog(lead.ctx, sid, page)
     qtbot.addWidget(dialog)
     dialog.note.setPlainText("Advice on debt takes worry off people within weeks.")

@@ -206,6 +206,8 @@ class DirectoryPage(QWidget):
         self.main_window = window
         self.directory = DirectoryService(ctx)
         self.selection_actions: list[QAction] = []
+        self._menu_actions: list[QAction] = []  # add_menu_action: in the Edit menu, not the toolbar
+        self._menu_anchor: QAction | None = None
         self.confidence = ConfidenceService(ctx)
         # "Before you suggest it" (issue 18) comes first in the staff part, for every role
         self.detail_sections: list[DetailSection] = [self._confidence_section]
@@ -415,6 +417,9 @@ class DirectoryPage(QWidget):
             menu.addSeparator()
             menu.addAction(self.archive_action)
         menu.addSeparator()
+        for action in self._menu_actions:
+            menu.addAction(action)
+        self._menu_anchor = menu.addSeparator()
         menu.addAction(self.clear_action)
         bar = window.menuBar()
         before = getattr(window, "go_menu", None) or getattr(window, "help_menu", None)
@@ -439,6 +444,19 @@ class DirectoryPage(QWidget):
         self.toolbar.addAction(action)
         if action not in self.actions():
             self.addAction(action)
+        action.setEnabled(self.selected_service_id() is not None)
+
+    def add_menu_action(self, action: QAction) -> None:
+        """Offer `action` in the Edit menu and the table's context menu (not as a button above the
+        table, which keeps one row on a 1280-pixel screen); enabled while a service is selected."""
+        if action in self.selection_actions:
+            return
+        self.selection_actions.append(action)
+        self._menu_actions.append(action)
+        if action not in self.actions():
+            self.addAction(action)
+        if self.edit_menu is not None:
+            self.edit_menu.insertAction(self._menu_anchor, action)
         action.setEnabled(self.selected_service_id() is not None)
 
     def add_detail_section(self, fn: DetailSection) -> None:

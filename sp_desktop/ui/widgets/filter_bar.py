@@ -1,5 +1,5 @@
-"""Filters under the search box: category, how to access, free only, open today, status, age and
-vetting.
+"""Filters under the search box: category, how to access, free only, status (with "Open today"),
+age and vetting.
 
 Every control has a visible text (the combo's "any" item says what it filters) and an
 accessible name. `filters()` turns the controls into the service's `SearchFilters`.
@@ -20,13 +20,16 @@ from sp_desktop.services.categories import CategoryNode
 from sp_desktop.services.directory import SearchFilters
 from sp_desktop.ui.widgets.flow_layout import FlowLayout
 
-# Status choices: (label, status filter, include archived)
-_STATUS_CHOICES: tuple[tuple[str, ServiceStatus | None, bool], ...] = (
-    ("Running now", ServiceStatus.ACTIVE, False),
-    ("Temporarily closed", ServiceStatus.TEMPORARILY_CLOSED, False),
-    ("No longer running", ServiceStatus.INACTIVE, False),
-    ("Any status", None, False),
-    ("Any status, with archived", None, True),
+# Status choices: (label, status filter, include archived, open today). "Open today" (issue 18):
+# running, with opening times today and no closure today; a choice here rather than another
+# control, so the filters still stand in one row on a 1280-pixel screen.
+_STATUS_CHOICES: tuple[tuple[str, ServiceStatus | None, bool, bool], ...] = (
+    ("Running now", ServiceStatus.ACTIVE, False, False),
+    ("Open today", ServiceStatus.ACTIVE, False, True),
+    ("Temporarily closed", ServiceStatus.TEMPORARILY_CLOSED, False, False),
+    ("No longer running", ServiceStatus.INACTIVE, False, False),
+    ("Any status", None, False, False),
+    ("Any status, with archived", None, True, False),
 )
 
 
@@ -58,15 +61,10 @@ class FilterBar(QWidget):
         self.free_only.setObjectName("filter_free")
         self.free_only.setAccessibleName("Free services only")
 
-        self.open_today = QCheckBox("Open today")
-        self.open_today.setObjectName("filter_open_today")
-        self.open_today.setAccessibleName("Services open today only")
-        self.open_today.setToolTip("Services with opening times today and no closure today")
-
         self.status = QComboBox()
         self.status.setObjectName("filter_status")
         self.status.setAccessibleName("Service status filter")
-        for label, _status, _archived in _STATUS_CHOICES:
+        for label, _status, _archived, _today in _STATUS_CHOICES:
             self.status.addItem(label)
 
         self.age = QSpinBox()
@@ -95,8 +93,7 @@ class FilterBar(QWidget):
         self.controls.setObjectName("filter_controls")
         self.flow = FlowLayout(self.controls, spacing=6)
         self.flow.setContentsMargins(0, 0, 0, 0)
-        for w in (self.category, self.access, self.free_only, self.open_today, self.status, self.age,
-                  self.vetting):
+        for w in (self.category, self.access, self.free_only, self.status, self.age, self.vetting):
             self.flow.addWidget(w)
         layout.addWidget(self.controls, 1)
         layout.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -104,7 +101,6 @@ class FilterBar(QWidget):
         for combo in (self.category, self.access, self.status, self.vetting):
             combo.currentIndexChanged.connect(self._changed)
         self.free_only.toggled.connect(self._changed)
-        self.open_today.toggled.connect(self._changed)
         self.age.valueChanged.connect(self._changed)
         self._quiet = False
 
@@ -127,7 +123,7 @@ class FilterBar(QWidget):
             self._quiet = False
 
     def filters(self) -> SearchFilters:
-        _label, status, archived = _STATUS_CHOICES[max(0, self.status.currentIndex())]
+        _label, status, archived, open_today = _STATUS_CHOICES[max(0, self.status.currentIndex())]
         return SearchFilters(
             category_id=self.category.currentData(),
             access=AccessRoute(self.access.currentData()) if self.access.currentData() else None,
@@ -136,7 +132,7 @@ class FilterBar(QWidget):
             age=None if self.age.value() < 0 else self.age.value(),
             vetting=VettingStatus(self.vetting.currentData()) if self.vetting.currentData() else None,
             include_archived=archived,
-            open_today=self.open_today.isChecked(),
+            open_today=open_today,
         )
 
     def is_default(self) -> bool:
@@ -151,8 +147,6 @@ class FilterBar(QWidget):
             parts.append(self.access.currentText())
         if self.free_only.isChecked():
             parts.append("free only")
-        if self.open_today.isChecked():
-            parts.append("open today")
         if self.status.currentIndex() != 0:
             parts.append(self.status.currentText().lower())
         if self.age.value() >= 0:
@@ -167,14 +161,13 @@ class FilterBar(QWidget):
             for combo in (self.category, self.access, self.status, self.vetting):
                 combo.setCurrentIndex(0)
             self.free_only.setChecked(False)
-            self.open_today.setChecked(False)
             self.age.setValue(-1)
         finally:
             self._quiet = False
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.category, self.access, self.free_only, self.open_today, self.status, self.age,
-                self.vetting, self.clear_button]
+        return [self.category, self.access, self.free_only, self.status, self.age, self.vetting,
+                self.clear_button]
 
     def _changed(self, *_args: object) -> None:
         if not self._quiet:
