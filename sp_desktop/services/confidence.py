@@ -259,7 +259,7 @@ class ConfidenceService:
     def for_service(self, service_id: int) -> ServiceConfidence:
         """The detail pane's "Before you suggest it" for one service (every role may read it).
 
-        Plain SQL statements made once (`_Q`): the counts are SQL aggregates over the service's
+        Plain SQL statements made once (`_queries()`): the counts are SQL aggregates over the service's
         own rows (indexes on signposting_item.service_id and, from migration 0013,
         leaflet_reference_service.service_id), so the cost does not grow with the log."""
         now = self.ctx.clock.now()

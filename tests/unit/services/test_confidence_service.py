@@ -183,6 +183,12 @@ def test_closures_refuse_end_before_start_and_suppress_open(ctx, services, db, c
     states = svc.row_states([(debt_id, False), (benefits_id, False)])
     assert states[debt_id].opening.short == "Closed to 25 Nov 2026"
     assert states[benefits_id].text(TODAY) == "Open until 13:00"
+    # a long page: rows beyond the first block are read when first asked for, with the same answer
+    many = svc.row_states([(100_000 + k, False) for k in range(150)] + [(debt_id, False)])
+    assert len(many) == 151 and many[debt_id].opening.short == "Closed to 25 Nov 2026"
+    assert many[100_000].text(TODAY) == "Times not given"
+    with pytest.raises(KeyError):
+        many[benefits_id]  # not on that page
     # "Open today" on search: only the one with times today and no closure
     directory = DirectoryService(ctx)
     found = directory.search("", SearchFilters(open_today=True))
