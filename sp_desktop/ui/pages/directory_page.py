@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
 from sp_desktop.services.categories import CategoryService
-from sp_desktop.services.confidence import ConfidenceService, RowState
+from sp_desktop.services.confidence import ConfidenceService, RowState, ServiceConfidence
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.services.suggestions import may_change_patient_facing
@@ -447,7 +447,7 @@ class DirectoryPage(QWidget):
         self._menu_actions.append(action)
         if action not in self.actions():
             self.addAction(action)
-        if self.edit_menu is not None:
+        if self.edit_menu is not None and self._menu_anchor is not None:
             self.edit_menu.insertAction(self._menu_anchor, action)
         action.setEnabled(self.selected_service_id() is not None)
 
@@ -628,7 +628,7 @@ class DirectoryPage(QWidget):
             return
         from sp_desktop.ui.confidence_view import glance_html
 
-        self._confidence = confidence  # the section below reads the same, without asking again
+        self._confidence: ServiceConfidence | None = confidence  # the section below reads it, not asks again
         self.detail.show_service(detail, self.ctx.today(), self.detail_sections,
                                  top=glance_html(confidence, self.ctx.today()))
         self._confidence = None
