@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtGui import QAction
 
 from sp_desktop.services.base import Permission, ServiceContext, can
+from sp_desktop.ui.actions import make_action
 
 SOURCE_KEY = "confidence"
 
@@ -42,11 +43,7 @@ class ConfidenceActions:
                 page.add_selection_action(action)
 
     def _action(self, text: str, name: str, tip: str, slot: Any) -> QAction:
-        action = QAction(text, self.page)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
+        action = make_action(self.page, text, slot, name=name, tip=tip)
         self.actions.append(action)
         return action
 
