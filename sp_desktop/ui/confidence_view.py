@@ -17,7 +17,10 @@ def _e(text: object) -> str:
 
 def glance_html(c: ServiceConfidence, today: date) -> str:
     """One line under the service's name: open, getting in, track record (words, never colour)."""
-    cap = c.capacity.short(today) if c.capacity is not None else "Taking new people: not recorded"
+    cap = "Taking new people: not recorded"
+    if c.capacity is not None:
+        stale = " (unconfirmed)" if c.capacity.stale(today) else ""
+        cap = f"Taking new people: {c.capacity.answer}{stale}"
     parts = [c.opening.text, cap, c.track.short()]
     return '<p id="at_a_glance"><b>' + _e(" · ".join(parts)) + "</b></p>"
 

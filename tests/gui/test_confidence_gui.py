@@ -56,7 +56,8 @@ def test_every_role_sees_open_capacity_track_record_and_why_this_helps(
     bar.setValue(bar.maximum())
     assert page.detail.find("Before you suggest it")  # scrolls the section into view
     page.detail.grab().save(str(SHOTS / f"detail-{role.value}.png"))
-    assert "Wait about 6 wk" in text.split("What it is")[0]  # at a glance, under the service's name
+    # at a glance, under the service's name
+    assert "Taking new people: waiting list about 6 weeks ·" in text.split("What it is")[0]
 
 
 def test_open_today_filter_keeps_only_services_open_today(
