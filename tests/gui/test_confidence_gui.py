@@ -21,8 +21,6 @@ from sp_desktop.ui.dialogs.help_note_dialog import HelpNoteDialog
 from sp_desktop.ui.models.service_table_model import COL_NOW, HEADERS
 from tests.gui.test_directory_page import open_window, page_of, type_search  # noqa: F401 (fixture)
 
-SHOTS = Path("/tmp") / "sp_desktop-shots"
-
 
 def _row_text(page: Any, service_id: int) -> str:
     row = page.model.row_of(service_id)
@@ -31,7 +29,7 @@ def _row_text(page: Any, service_id: int) -> str:
 
 @pytest.mark.parametrize("role", [AppRole.FRONT_DESK, AppRole.CLINICIAN])
 def test_every_role_sees_open_capacity_track_record_and_why_this_helps(
-        qtbot: Any, open_window: Any, demo_runtime: Runtime, role: AppRole) -> None:  # noqa: F811
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, role: AppRole, tmp_path: Path) -> None:  # noqa: F811
     window = open_window(demo_runtime, role=role, name=f"Someone {role.value}", size=(1280, 800))
     page = page_of(window)
     type_search(qtbot, page, "debt")
@@ -50,12 +48,13 @@ def test_every_role_sees_open_capacity_track_record_and_why_this_helps(
     assert "Our track record (last 12 months)" in text
     assert any(w in text for w in ("Open now", "Next:", "By appointment", "Opening times not given",
                                    "Closed"))
-    SHOTS.mkdir(exist_ok=True)
-    window.grab().save(str(SHOTS / f"directory-{role.value}.png"))
+    shots = tmp_path / "shots"  # to look at: the window and the section, as a person sees them
+    shots.mkdir()
+    window.grab().save(str(shots / f"directory-{role.value}.png"))
     bar = page.detail.verticalScrollBar()
     bar.setValue(bar.maximum())
     assert page.detail.find("Before you suggest it")  # scrolls the section into view
-    page.detail.grab().save(str(SHOTS / f"detail-{role.value}.png"))
+    page.detail.grab().save(str(shots / f"detail-{role.value}.png"))
     # at a glance, under the service's name
     assert "Taking new people: waiting list about 6 weeks ·" in text.split("What it is")[0]
 
