@@ -34,6 +34,7 @@ from sp_desktop.services.leaflets import LeafletService
 from sp_desktop.ui import messages, printing
 from sp_desktop.ui.dialogs.booklet_dialog import BookletDialog
 from sp_desktop.ui.tasks import TaskRunner
+from tests.benchmarks.results import record
 
 pytestmark = pytest.mark.benchmark
 
@@ -147,5 +148,8 @@ def test_making_and_printing_a_booklet_never_blocks_the_window(
           f"longest pause of the window {made:.0f} ms; {PRINTED_PAGES} pages printed at 600 dpi in "
           f"{print_s:.2f} s: longest pause {sent:.0f} ms (limit {LIMIT_MS} ms; floor, the same heartbeat "
           f"with nothing running: {floor:.0f} ms)")
+    record("14. window pause while a booklet is made and printed", f"{made:.0f} ms making ({pages} pages), "
+           f"{sent:.0f} ms printing at 600 dpi", f"{floor:.0f} ms idle heartbeat", f"<= {LIMIT_MS} ms",
+           made <= LIMIT_MS and sent <= LIMIT_MS)
     assert made <= LIMIT_MS
     assert sent <= LIMIT_MS
