@@ -275,6 +275,16 @@ class ServiceDetail:
 
 
 # --------------------------------------------------------------------------- forms (what people typed)
+@dataclass(frozen=True)
+class KnownValues:
+    """Values already in the directory, offered as suggestions while typing a new record."""
+
+    towns: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    legal_statuses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
 @dataclass
 class PhoneForm:
     number: str
@@ -859,6 +869,34 @@ class DirectoryService:
                 q = q.where(Organisation.archived_at.is_(None))
             return [(r.id, r.name) for r in s.execute(q)]
 
+    def known_values(self) -> KnownValues:
+        """What people have typed before in the fields a new record repeats (towns, areas covered,
+        legal statuses, languages), most used first, for the forms' suggestions as they type."""
+
+        def most_used(s: Session, col: Any, limit: int = 500) -> tuple[str, ...]:
+            q = (select(col, func.count()).where(col.is_not(None), col != "").group_by(col)
+                 .order_by(func.count().desc(), col).limit(limit * 4))
+            counts: dict[str, int] = {}
+            spelling: dict[str, str] = {}  # "paisley" and "Paisley" are one town: the commoner spelling
+            for value, n in s.execute(q):
+                text = " ".join(str(value).split())
+                key = text.casefold()
+                counts[key] = counts.get(key, 0) + int(n)
+                spelling.setdefault(key, text)
+            ranked = sorted(counts, key=lambda k: (-counts[k], k))[:limit]
+            return tuple(spelling[k] for k in ranked)
+
+        with self.ctx.read() as s:
+            languages: dict[str, str] = {}
+            for (value,) in s.execute(select(Service.languages).where(Service.archived_at.is_(None))):
+                for name in value or ():
+                    text = " ".join(str(name).split())
+                    if text:
+                        languages.setdefault(text.casefold(), text)
+            return KnownValues(towns=most_used(s, Location.town), areas=most_used(s, Service.service_area),
+                               legal_statuses=most_used(s, Organisation.legal_status),
+                               languages=tuple(sorted(languages.values(), key=str.casefold)))
+
     def service_counts(self) -> dict[int, int]:
         """Organisation id -> how many services it runs (archived ones not counted; none: absent)."""
         with self.ctx.read() as s:
@@ -1054,6 +1092,47 @@ class DirectoryService:
                              organisation_id=org.id)
             s.flush()
             return organisation_detail(s, org)
+
+    def add_organisation_with_service(self, organisation: OrganisationForm,
+                                      service: ServiceForm) -> ServiceDetail:
+        """A new organisation with its first service at its venues (the guided form), in one
+        transaction: all three are saved, linked (the service meets at every venue given), or
+        nothing is. Errors name the part: "organisation.name", "service.access",
+        "organisation.locations[0].postcode". Saving the same forms again (a lost reply, a double
+        Enter) returns the service already made, by the forms' client keys."""
+        if service.client_key:
+            made = self._made_already(Service, service.client_key)
+            if made is not None:
+                return self.get_service(made)
+        org_values, org_errs = self.validate_organisation(organisation)
+        svc_values, svc_errs = self.validate_service(replace(service, organisation_id=0))
+        errors = {f"organisation.{k}": v for k, v in org_errs.errors.items()}
+        errors.update({f"service.{k}": v for k, v in svc_errs.errors.items()})
+        if errors:
+            warnings = {f"organisation.{k}": v for k, v in org_errs.warnings.items()}
+            warnings.update({f"service.{k}": v for k, v in svc_errs.warnings.items()})
+            raise ValidationFailed(errors, warnings)
+        try:
+            with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+                org = Organisation(uid=organisation.client_key) if organisation.client_key else Organisation()
+                s.add(org)
+                for key in ("name", "alternate_name", "description", "website", "email", "legal_status",
+                            "register_kind", "registration_number", "status"):
+                    setattr(org, key, org_values[key])
+                s.flush()
+                self._replace_org_children(s, org, org_values)
+                audit.record(s, self.ctx, AuditAction.CREATE, "organisation", org.id, org.name,
+                             audit.snapshot(org), organisation_id=org.id)
+                s.flush()
+                venues = list(s.scalars(select(Location.id).where(Location.organisation_id == org.id)
+                                        .order_by(Location.id)))
+                form = replace(service, organisation_id=org.id, location_ids=venues)
+                return self.write_service(s, form, svc_values, None, None)
+        except IntegrityError:
+            made = self._made_already(Service, service.client_key) if service.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)  # the same forms saved at the same moment (two presses)
 
     def _replace_org_children(
         self, s: Session, org: Organisation, values: dict[str, Any]
