@@ -324,6 +324,11 @@ def _log_contact(rt: Runtime, a: Actor) -> QDialog:
     return LogContactDialog(rt.context(a), org_id, name)
 
 
+def _new_org(rt: Runtime, a: Actor) -> QDialog:
+    from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog
+    return NewOrganisationDialog(rt.context(a))
+
+
 def _open_org(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog
     return OpenOrganisationDialog(rt.context(a))
@@ -405,6 +410,7 @@ DIALOGS: dict[str, tuple[DialogFactory, str]] = {
     "Leaflet override": (_override, "clinician"),
     "Leaflet preview": (_preview, "front desk"),
     "Log contact": (_log_contact, "front desk"),
+    "New organisation": (_new_org, "vetting lead"),
     "Open organisation": (_open_org, "front desk"),
     "Relationship": (_relationship, "front desk"),
     "Outcome": (_outcome, "clinician"),

@@ -70,6 +70,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         leaflet_override_dialog,
         leaflet_preview_dialog,
         log_contact_dialog,
+        new_organisation_dialog,
         open_organisation_dialog,
         organisation_relationship_dialog,
         outcome_dialog,
@@ -111,6 +112,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
                                                                                      w),
         "LogContactDialog": lambda: log_contact_dialog.LogContactDialog(ctx, oid, "An organisation",
                                                                          parent=w),
+        "NewOrganisationDialog": lambda: new_organisation_dialog.NewOrganisationDialog(ctx, w),
         "OpenOrganisationDialog": lambda: open_organisation_dialog.OpenOrganisationDialog(ctx, w),
         "OrganisationRelationshipDialog":
             lambda: organisation_relationship_dialog.OrganisationRelationshipDialog(ctx, oid, parent=w),
