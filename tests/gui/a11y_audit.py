@@ -390,6 +390,12 @@ def _reason(rt: Runtime, a: Actor) -> QDialog:
     return ReasonDialog("Reject", "Why is this organisation not suitable?")
 
 
+def _approve(rt: Runtime, a: Actor) -> QDialog:
+    from sp_desktop.services.vetting import VettingService
+    from sp_desktop.ui.dialogs.vetting_dialog import ApproveDialog
+    return ApproveDialog(VettingService(rt.context(a)).record(_org(rt)[0]), a.name)
+
+
 def _vetting(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.vetting_dialog import VettingDialog
     return VettingDialog(rt.context(a), _org(rt, VettingStatus.NOT_VETTED)[0])
@@ -423,6 +429,7 @@ DIALOGS: dict[str, tuple[DialogFactory, str]] = {
     "Trust note": (_trust_note, "clinician"),
     "Reason": (_reason, "vetting lead"),
     "Vetting": (_vetting, "vetting lead"),
+    "Approve": (_approve, "vetting lead"),
 }
 
 

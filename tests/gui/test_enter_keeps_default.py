@@ -34,6 +34,7 @@ from sp_desktop.services.leaflets import BasketItem, LeafletService
 from sp_desktop.services.reports import OrganisationChoice
 from sp_desktop.services.signposting import SignpostingService
 from sp_desktop.services.staff import Authenticator
+from sp_desktop.services.vetting import VettingService
 from sp_desktop.ui.main_window import MainWindow
 
 
@@ -126,6 +127,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         "FirstAdministratorDialog": lambda: sign_in_dialog.FirstAdministratorDialog(ctx, w),
         "TrustNoteDialog": lambda: trust_note_dialog.TrustNoteDialog(ctx, oid, "An organisation", parent=w),
         "ReasonDialog": lambda: vetting_dialog.ReasonDialog("Suspend", "Why?", w),
+        "ApproveDialog": lambda: vetting_dialog.ApproveDialog(VettingService(ctx).record(oid), "Someone", w),
         "VettingDialog": lambda: vetting_dialog.VettingDialog(ctx, oid, w),
         "StaffDialog": lambda: staff_page.StaffDialog(None, w),
         "ExportDialog": lambda: data_menu.ExportDialog(w),

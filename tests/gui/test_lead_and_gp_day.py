@@ -299,3 +299,82 @@ def test_suggestions_in_the_edit_forms_offer_what_the_directory_holds(
     assert town.text() == "pais"  # type: ignore[attr-defined]
     org._clean = None
     org.close()
+
+
+# --------------------------------------------------------------------------- point 5: honest re-checking
+def test_the_lead_re_checks_old_evidence_and_chooses_the_next_review_date(
+        qtbot: Any, demo_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QDate, QPoint, QTimer
+
+    from sp_desktop.services.base import SYSTEM
+    from sp_desktop.services.vetting import DueKind, VettingService
+    from sp_desktop.ui.dialogs.vetting_dialog import ApproveDialog, VettingDialog
+
+    lena = actor_named(demo_runtime, "Lena Link")
+    ctx = demo_runtime.context(lena)
+    due = next(r for r in VettingService(demo_runtime.context(SYSTEM)).reviews_due()
+               if r.kind is DueKind.OVERDUE)
+    stale_prompts: list[str] = []
+    monkeypatch.setattr(messages, "confirm",
+                        lambda parent, title, text, **k: stale_prompts.append(title) or False)
+    monkeypatch.setattr(messages, "warn", lambda *a, **k: pytest.fail(f"warned: {a[1:]}"))
+    dialog = VettingDialog(ctx, due.organisation_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    stale = [r for r in dialog.rows if r.stale]
+    assert stale, "the demo's overdue organisation has evidence checked over a year ago"
+    for row in stale:
+        assert "check it again" in row.state.text() and row.recheck.isVisible()
+    # evidence still missing or expired: ticked with what was seen (an expiry typed in)
+    for row in dialog.rows:
+        if row.row.item.mandatory and not row.row.counts(ctx.today()):
+            if not row.tick.isChecked():
+                row.tick.setFocus()
+                qtbot.keyClick(row.tick, Qt.Key.Key_Space)
+            qtbot.keyClicks(row.notes, " Seen again at the visit")
+            if row.row.item.has_expiry:
+                row.expiry.setDate(QDate(2027, 9, 30))
+    # the calendar of a date not given yet opens at today, not in the year 2000
+    empty = next((r for r in dialog.rows if r.expiry.date() <= QDate(2000, 1, 1)), None)
+    if empty is not None:
+        dialog.checklist_scroll.ensureWidgetVisible(empty.expiry)
+        arrow = QPoint(empty.expiry.width() - 8, empty.expiry.height() // 2)
+        qtbot.mouseClick(empty.expiry, Qt.MouseButton.LeftButton, pos=arrow)  # its calendar button
+        calendar = empty.expiry.calendarWidget()
+        qtbot.waitUntil(calendar.isVisible)
+        assert (calendar.yearShown(), calendar.monthShown()) == (ctx.today().year, ctx.today().month)
+        qtbot.keyClick(calendar, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not calendar.isVisible())
+        assert empty.expiry.date() <= QDate(2000, 1, 1)  # looking at the calendar chose nothing
+    for row in stale:  # "Checked again today", with the keyboard
+        row.recheck.setFocus()
+        qtbot.keyClick(row.recheck, Qt.Key.Key_Space)
+    shot(dialog, "vetting_recheck")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save checks
+    record = VettingService(ctx).record(due.organisation_id)
+    for row in stale:
+        saved = next(r for r in record.rows if r.item.id == row.row.item.id)
+        assert (saved.checked_by, saved.checked_on) == ("Lena Link", ctx.today())
+    assert not any(record.stale(r) for r in record.rows)
+
+    chosen: list[Any] = []
+
+    def in_the_approve_dialog() -> None:
+        approve = QApplication.activeModalWidget()
+        assert isinstance(approve, ApproveDialog)
+        shot(approve, "approve_with_next_review")
+        edit = approve.next_review
+        edit.setFocus()
+        edit.setDate(QDate(2027, 1, 15))  # as picked in its calendar, before any evidence runs out
+        chosen.append(approve.chosen())
+        qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter: Approve
+
+    QTimer.singleShot(200, in_the_approve_dialog)
+    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+    assert chosen and not stale_prompts  # nothing old left to ask about
+    record = VettingService(ctx).record(due.organisation_id)
+    assert record.status is VettingStatus.APPROVED and record.next_review_on == chosen[0]
+    assert "Next review 15 Jan 2027" in dialog.header.text()
