@@ -31,6 +31,7 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog
 from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.pages.directory_page import DirectoryPage
+from tests.leaflet_support import pdf_text, squash
 
 SHOTS = Path("/tmp/i25-shots")
 
@@ -378,3 +379,90 @@ def test_the_lead_re_checks_old_evidence_and_chooses_the_next_review_date(
     record = VettingService(ctx).record(due.organisation_id)
     assert record.status is VettingStatus.APPROVED and record.next_review_on == chosen[0]
     assert "Next review 15 Jan 2027" in dialog.header.text()
+
+
+# --------------------------------------------------------------------------- point 6: the GP's flow
+def test_a_gp_prints_a_leaflet_and_records_the_signposting_in_at_most_5_key_presses(
+        qtbot: Any, open_window: Any, demo_runtime: Runtime, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the typed query to a printed leaflet with the signposting recorded (its services and
+    reasons filled in for the GP), every dialog on the way real and answered by keys: the check
+    before printing (if the service has a warning), "Record signposting?" and the record itself.
+    Only the system print dialog is replaced (a PDF printer); taking its default printer is one
+    key press (Enter), counted."""
+    import time as clock
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QMessageBox
+
+    from sp_desktop.db.models import Signposting
+    from sp_desktop.ui import printing
+    from sp_desktop.ui.dialogs.record_signposting_dialog import RecordSignpostingDialog
+
+    keys: list[str] = []
+
+    def ask(parent: Any, title: str = "Print", page_size: Any = None) -> QPrinter:
+        keys.append("Enter (print dialog: the default printer)")
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+        return printer
+
+    monkeypatch.setattr(printing, "ask_printer", ask)
+    with demo_runtime.db.read() as s:
+        before = s.scalar(select(func.count()).select_from(Signposting))
+    window = open_window(demo_runtime, "Dr Gordon Gill")
+    page = window.page("directory")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.search)
+    seen: list[str] = []
+
+    def answer_dialogs() -> None:  # what the GP's fingers do when each dialog comes up
+        modal = QApplication.activeModalWidget()
+        if modal is None or modal.property("answered") or not modal.isVisible():
+            return
+        if not modal.property("waited"):  # a desktop gives a new dialog the keyboard; offscreen, we do
+            modal.setProperty("waited", True)
+            modal.activateWindow()
+            return
+        modal.setProperty("answered", True)
+        seen.append(modal.windowTitle())
+        if isinstance(modal, QMessageBox) and modal.windowTitle() == "Record signposting?":
+            keys.append("Y")
+            qtbot.keyClick(modal, Qt.Key.Key_Y)
+        elif isinstance(modal, (QMessageBox, RecordSignpostingDialog)):
+            keys.append(f"Enter ({modal.windowTitle()})")
+            qtbot.keyClick(modal.focusWidget() or modal, Qt.Key.Key_Return)
+
+    driver = QTimer()
+    driver.setInterval(50)
+    driver.timeout.connect(answer_dialogs)
+    driver.start()
+    qtbot.keyClicks(page.search, "debt")  # what the patient needs, as typed
+    qtbot.waitUntil(lambda: not page.search.pending and page._loaded_query == "debt")
+    top = page.selected_row()
+    assert top is not None
+    started = clock.perf_counter()
+    keys.append("Ctrl+P")
+    qtbot.keyClick(page.search, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    def recorded() -> bool:
+        with demo_runtime.db.read() as s:
+            return s.scalar(select(func.count()).select_from(Signposting)) == before + 1
+
+    try:
+        qtbot.waitUntil(recorded, timeout=30000)
+    finally:
+        print(f"\nkeys {keys}; dialogs {seen}")
+    took = clock.perf_counter() - started
+    driver.stop()
+    print(f"\nGP: {len(keys)} key presses ({', '.join(keys)}) in {took:.1f} s; dialogs: {seen}")
+    assert len(keys) <= 5 and took < 15
+    assert "Record signposting?" in seen and "Record signposting" in seen
+    with demo_runtime.db.read() as s:
+        record = s.scalars(select(Signposting).order_by(Signposting.id.desc())).first()
+        assert record is not None
+        assert [i.service_id for i in record.items] == [top.id]  # the service printed, filled in
+        reasons = {c.id for c in record.reasons}
+    service = DirectoryService(window.ctx).get_service(top.id)
+    assert reasons and reasons == {c.id for c in service.categories}  # its needs, filled in
+    assert squash(top.name) in squash(pdf_text((tmp_path / "printed.pdf").read_bytes()))
