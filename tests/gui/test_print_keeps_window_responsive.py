@@ -132,7 +132,9 @@ def test_cancel_in_the_status_bar_prints_nothing_and_takes_the_reference_back(
     from PySide6.QtWidgets import QToolButton
 
     cancel = window.statusBar().findChild(QToolButton, "leaflet_progress_cancel")
-    assert cancel is not None
+    assert cancel is not None and cancel.isVisible()
+    Path("/tmp/i15-shots").mkdir(exist_ok=True)
+    window.grab().save("/tmp/i15-shots/preparing_the_leaflet.png")
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     gate.set()
     qtbot.waitUntil(lambda: not window.tasks.busy(), timeout=30000)
