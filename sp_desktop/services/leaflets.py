@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 from sp_desktop.db.models import Category, Service, service_category
 from sp_desktop.domain.accessibility import PATIENT_WORDING
 from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) loads when a PDF is made
@@ -315,7 +316,7 @@ class ServiceCheck:
         return f"{self.service_name} — {self.organisation_name}"
 
 
-class LeafletRefused(ValueError):
+class LeafletRefused(Refused, ValueError):
     """A service may not go on this leaflet. The message says which and why; `problems` maps
     service id -> reason."""
 

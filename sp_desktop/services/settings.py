@@ -105,6 +105,7 @@ class SettingsService:
                     row.value = new
             if changed:
                 shown = {k: v if k != "practice_logo_png" else ["…", "…"] for k, v in changed.items()}
-                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)), shown)
+                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)),
+                             shown)
             s.flush()
             return read_settings(s)

@@ -22,13 +22,12 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import Refused
 from sp_desktop.leaflets import LeafletFormat
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import PermissionDenied, ServiceContext
 from sp_desktop.services.leaflets import (
     PHONE_FIRST,
     BasketItem,
-    LeafletRefused,
     LeafletService,
     PreparedLeaflet,
     ServiceCheck,
@@ -161,9 +160,8 @@ class LeafletPrinter:
                 return None
             try:
                 found = self.service.include_unapproved(service_id, reason)
-            except (ValidationFailed, PermissionDenied) as exc:
-                text = " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-                messages.warn(parent, "Not added", text)
+            except Refused as exc:
+                messages.refused(parent, "Not added", exc)
                 return None
             item = BasketItem(service_id, override_reason=reason)
         return found, item
@@ -264,12 +262,10 @@ class LeafletPrinter:
         indicator.cancel_button.clicked.connect(lambda _c=False: task.cancel())
 
     def tell_failure(self, parent: QWidget, exc: BaseException, details: str = "") -> None:
-        from sp_desktop.leaflets.render import LeafletError
-
         if isinstance(exc, Cancelled):
             self.say("Not printed: you stopped preparing the leaflet.")
-        elif isinstance(exc, (LeafletRefused, PermissionDenied, NotFound, LeafletError, BadInput)):
-            messages.warn(parent, CANNOT_MAKE, str(exc))
+        elif isinstance(exc, Refused):  # not allowed, not found, not approved, cannot be drawn…
+            messages.refused(parent, CANNOT_MAKE, exc)
         else:
             from sp_desktop.db.faults import explain
 

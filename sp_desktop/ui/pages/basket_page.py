@@ -14,7 +14,6 @@ person is offered a one-key "Record signposting?" prompt.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -37,9 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.leaflets import (
     BasketItem,
     LeafletRefused,
@@ -49,6 +49,7 @@ from sp_desktop.services.leaflets import (
     default_file_name,
 )
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.leaflet_printing import LeafletPrinter, default_format, method_for, title_of
 
 
@@ -96,14 +97,7 @@ class BasketPage(QWidget):
         return default_format(self.service)
 
     def _action(self, text: str, shortcut: str | None, slot: Any, name: str) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, name=name, shortcut=shortcut, add_to_owner=bool(shortcut))
 
     def _button(self, text: str, slot: Any, name: str, tip: str = "") -> QPushButton:
         button = QPushButton(text)
@@ -443,7 +437,6 @@ class BasketPage(QWidget):
 
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
-        from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
         if self.entries and not self.practice_ready():
@@ -457,8 +450,8 @@ class BasketPage(QWidget):
                                               language=self.language.currentData() or None)
         except LeafletRefused as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
-        except (PermissionDenied, NotFound, LeafletError) as exc:
-            messages.warn(parent, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent, "The leaflet cannot be made", exc)
         self.refresh()
         return None
 
@@ -503,8 +496,8 @@ class BasketPage(QWidget):
         """The leaflet with its own reference ("quote K7M-2QX"), given now because it is leaving."""
         try:
             return self.service.hand_over(prepared, form)
-        except (PermissionDenied, NotFound, BadInput) as exc:
-            messages.warn(parent or self, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent or self, "The leaflet cannot be made", exc)
             return None
 
     def _withdraw(self, prepared: PreparedLeaflet) -> None:

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_datetime
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
@@ -243,9 +243,8 @@ class StaffAccountsWidget(QWidget):
             self.buttons[key].setEnabled(m is not None)
         self.buttons["active"].setText("Re&activate" if m is not None and not m.active else "&Deactivate")
 
-    def _refused(self, title: str, exc: Exception) -> None:
-        text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-        messages.warn(self, title, text)
+    def _refused(self, title: str, exc: Refused) -> None:
+        messages.refused(self, title, exc)
 
     def add(self) -> None:
         dialog = StaffDialog(None, self)
@@ -279,7 +278,7 @@ class StaffAccountsWidget(QWidget):
             except ValidationFailed as exc:
                 dialog.show_errors(exc.errors)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Not changed", exc)
                 return
             self.refresh(m.id)
@@ -302,7 +301,7 @@ class StaffAccountsWidget(QWidget):
                 dialog.error.setText("✗ " + " ".join(exc.errors.values()))
                 dialog.error.setVisible(True)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Password not changed", exc)
                 return
             self.refresh(m.id)
@@ -319,7 +318,7 @@ class StaffAccountsWidget(QWidget):
             return
         try:
             self.service.set_active(m.id, not m.active)
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._refused("Not changed", exc)
             return
         self.refresh(m.id)
