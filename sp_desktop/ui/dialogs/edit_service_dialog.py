@@ -125,7 +125,8 @@ class EditServiceDialog(EditDialog):
         offer_each_value(self.languages, known.languages)
         names = [i.text(0) for i in self._category_items()]
         self.category_completer = offer_values(self.category_filter, names)
-        self.category_completer.activated[str].connect(self._tick_category)
+        activated: Any = self.category_completer.activated  # the overload that passes the text
+        activated[str].connect(self._tick_category)
 
     def _build_about(self) -> None:
         form = self.form_tab("About the service")

@@ -12,6 +12,8 @@ service (F2).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -185,7 +187,8 @@ class NewOrganisationDialog(GuardsTyping, QDialog):
                     "Type part of a category and choose it from the suggestions (Down, Enter); "
                     "choose as many as apply")
         self.category_completer = offer_values(self.category, list(self.category_ids))
-        self.category_completer.activated[str].connect(self._choose_category)
+        activated: Any = self.category_completer.activated  # the overload that passes the text
+        activated[str].connect(self._choose_category)
         self.category.editingFinished.connect(self._category_typed)
         self.chosen_label = QLabel("No category chosen yet.")
         self.chosen_label.setObjectName("chosen_categories")

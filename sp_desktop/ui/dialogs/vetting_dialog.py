@@ -48,6 +48,7 @@ from sp_desktop.services.vetting import (
     StaleEvidence,
     VettingRecord,
     VettingService,
+    add_months,
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.history_dialog import HistoryWidget
@@ -177,7 +178,7 @@ class ApproveDialog(QDialog):
         months = 6 if first else record.review_interval_months
         note = QLabel(f"Proposed: {months} months{' (a newly added organisation)' if first else ''}"
                       + (", brought forward to an evidence expiry date" if record.proposed_next_review
-                         < _qdate(today).addMonths(months).toPython() else "")
+                         < add_months(today, months) else "")
                       + ". Type or pick another date"
                       + (f", on or before {show_date(min(expiries))} when evidence runs out." if expiries
                          else " within 3 years."))
