@@ -88,6 +88,14 @@ def test_printing_never_blocks_the_window_for_more_than_200_ms(qtbot: Any, demo_
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    # the floor: the same heartbeat for a second with nothing to do (the machine's own gaps)
+    idle_started = time.perf_counter()
+    beats.append(idle_started)
+    heartbeat.start()
+    qtbot.wait(1000)
+    heartbeat.stop()
+    floor = max((b - a) * 1000 for a, b in zip(beats, beats[1:], strict=False))
+    beats.clear()
     started = time.perf_counter()
     beats.append(started)
     heartbeat.start()
@@ -107,4 +115,10 @@ def test_printing_never_blocks_the_window_for_more_than_200_ms(qtbot: Any, demo_
           f"in the event loop while preparing {preparing:.0f} ms; printing (background) "
           f"{(finished - start) * 1000:.0f} ms, longest gap {worst:.0f} ms (limit {LIMIT_MS} ms); "
           f"{(finished - started) * 1000:.0f} ms in all, {len(beats)} heartbeats")
+    from tests.benchmarks.results import record
+
+    record("15. the first Ctrl+P: longest gap in the event loop",
+           f"{max(preparing, worst):.0f} ms (print dialog after {(asked[0] - started) * 1000:.0f} ms; "
+           f"printing {worst:.0f} ms)", f"idle heartbeat {floor:.0f} ms", f"<= {LIMIT_MS} ms",
+           preparing <= LIMIT_MS and worst <= LIMIT_MS)
     assert preparing <= LIMIT_MS and worst <= LIMIT_MS
