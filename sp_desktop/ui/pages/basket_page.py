@@ -169,7 +169,7 @@ class BasketPage(QWidget):
         self.format_buttons: dict[LeafletFormat, QRadioButton] = {}
         for fmt, text in ((LeafletFormat.STANDARD, "S&tandard (A4)"),
                           (LeafletFormat.LARGE, "&Large print (A4)"),
-                          (LeafletFormat.COMPACT, "&Compact (A5, one service)")):
+                          (LeafletFormat.COMPACT, "&Compact (A5 card, both sides, one service)")):
             button = QRadioButton(text)
             button.setObjectName(f"format_{fmt.value}")
             button.setAccessibleName(text.replace("&", ""))

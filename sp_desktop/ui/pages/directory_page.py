@@ -383,6 +383,10 @@ class DirectoryPage(QWidget):
         self.archive_action = self._action("Archive…", self.archive_selected, None, "archive",
                                            "Archive or restore the selected service or its organisation "
                                            "(vetting leads and administrators)")
+        self.translation_action = self._action("Leaflet translation…", self.edit_translation, None,
+                                               "leaflet_translation",
+                                               "The selected service's name and description in another "
+                                               "language, for leaflets made in that language")
         self.clear_action = self._action("Clear search and filters", self.clear_search, "Esc", "clear_search",
                                          "Clear the search and the filters (Esc)")
         self.toolbar.addAction(self.new_action)
@@ -409,6 +413,7 @@ class DirectoryPage(QWidget):
         menu.addAction(self.suggest_action)
         menu.addAction(self.edit_organisation_action)
         menu.addAction(self.open_organisation_action)
+        menu.addAction(self.translation_action)
         if can(self.ctx.actor, Permission.ARCHIVE):
             menu.addSeparator()
             menu.addAction(self.archive_action)
@@ -605,6 +610,7 @@ class DirectoryPage(QWidget):
         row = self.selected_row()
         for action in self.selection_actions:
             action.setEnabled(row is not None)
+        self.translation_action.setEnabled(row is not None)
         editable = row is None or may_change_patient_facing(self.ctx.actor, row.vetting_status)
         self.edit_service_action.setVisible(editable)
         self.edit_organisation_action.setVisible(editable)
@@ -827,6 +833,7 @@ class DirectoryPage(QWidget):
         menu = QMenu(self)
         for action in self.selection_actions:
             menu.addAction(action)
+        menu.addAction(self.translation_action)
         menu.addSeparator()
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
@@ -958,6 +965,15 @@ class DirectoryPage(QWidget):
         saved = EditServiceDialog.ask(self, self.ctx, service_id=sid)
         if saved is not None:
             self._after_save(saved, f"Saved the service “{saved.name}”.")
+
+    def edit_translation(self) -> None:
+        """The selected service's name and description in another language (Edit → Leaflet translation…)."""
+        sid = self.selected_service_id()
+        if sid is None:
+            return
+        from sp_desktop.ui.dialogs.leaflet_translation_dialog import LeafletTranslationDialog
+
+        LeafletTranslationDialog.open_for(self.ctx, sid, self)
 
     def edit_organisation(self) -> None:
         oid = self.selected_organisation_id()
