@@ -7,6 +7,7 @@ do beyond the small protocol documented there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from sp_desktop import __version__
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import ServiceContext
+from sp_desktop.ui.confidence_actions import install_confidence_actions
 from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.page_loader import PageLoader
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
     switch_user_requested = Signal()
-    closing = Signal()  # the window agreed to close (automatic backup, ui/data_menu.py)
+    closing = Signal()  # the window agreed to close (its background work has been stopped or finished)
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -149,8 +151,9 @@ class MainWindow(QMainWindow):
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
-        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
+        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; daily backup
         install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
+        install_confidence_actions(self)  # taking new people, closures, why this helps (issue 18)
         keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
         self.refresh_counts()
         self._restore_geometry()
@@ -330,8 +333,11 @@ class MainWindow(QMainWindow):
                     raise
                 return False
 
-        self._quiet_loader().load(read, lambda missing: self._ask_practice_details(None) if missing else None,
-                                  key="practice details")
+        def ask(missing: bool) -> None:
+            if missing:
+                self._ask_practice_details(None)
+
+        self._quiet_loader().load(read, ask, key="practice details")
 
     def ask_practice_details_if_missing(self, then: Callable[[], None] | None = None) -> bool:
         """First start: an administrator is asked for the practice's details (window-modal, without
@@ -438,8 +444,10 @@ class MainWindow(QMainWindow):
             count_fn = getattr(page, "count", None) if page is not None else None
             if callable(count_fn):
                 count_fns.append(count_fn)
+            elif spec.count is not None:
+                count_fns.append(partial(spec.count, ctx))
             else:
-                count_fns.append((lambda f=spec.count: f(ctx)) if spec.count is not None else None)
+                count_fns.append(None)
         self._quiet_loader().load(lambda: [f() if f is not None else None for f in count_fns],
                                   self._show_counts)
 

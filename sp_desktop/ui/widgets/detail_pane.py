@@ -74,7 +74,8 @@ def _venue(loc: LocationInfo) -> str:
 
 
 def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection] = (),
-                 show_staff: bool = True) -> str:
+                 show_staff: bool = True, top: str = "") -> str:
+    """`top`: HTML shown under the heading and notices (the page's "at a glance" line, issue 18)."""
     org = d.organisation
     out: list[str] = [f"<h2>{_e(d.name)}</h2>"]
     run_by = f"Run by <b>{_e(org.name)}</b>"
@@ -94,6 +95,8 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
         notices.append("This service is no longer running.")
     for n in notices:
         out.append(f'<p class="notice">! {_e(n)}</p>')
+    if top:
+        out.append(top)
 
     if d.description:
         out.append("<h3>What it is</h3>" + _para(d.description))
@@ -239,10 +242,10 @@ class DetailPane(QTextBrowser):
         self.service_id: int | None = None
 
     def show_service(self, detail: ServiceDetail, today: date,
-                     sections: Sequence[DetailSection] = ()) -> None:
+                     sections: Sequence[DetailSection] = (), top: str = "") -> None:
         self.service_id = detail.id
         bar = self.verticalScrollBar()
-        self.setHtml(service_html(detail, today, sections))
+        self.setHtml(service_html(detail, today, sections, top=top))
         bar.setValue(0)
         self.setAccessibleDescription(f"Details of {detail.name}, run by {detail.organisation.name}")
 
