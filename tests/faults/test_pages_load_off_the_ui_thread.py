@@ -109,6 +109,14 @@ def test_a_stalled_link_never_freezes_the_window_while_pages_load(
     assert any(r.organisation_name == "Canal Walkers" for r in reviews.all_rows)
     assert reviews.model.rowCount() >= 1
     assert beat.longest() < 1.0
+    _all_reads_back(qtbot, window)
+
+
+def _all_reads_back(qtbot: Any, window: MainWindow) -> None:
+    """Every page's read has come back (told or shown), so none is still on the wire at the end."""
+    loaders = [page.loader for page in window.pages.built().values() if hasattr(page, "loader")]
+    loaders.append(window._quiet_loader())
+    qtbot.waitUntil(lambda: not any(loader.loading for loader in loaders), timeout=30000)
 
 
 def test_cancel_stops_waiting_for_a_page_at_once(qtbot: Any, open_via_proxy: Any, proxy: FaultProxy,
@@ -128,3 +136,4 @@ def test_cancel_stops_waiting_for_a_page_at_once(qtbot: Any, open_via_proxy: Any
     log.loader.bar.retry_button.click()
     qtbot.waitUntil(lambda: not log.loader.bar.isVisible(), timeout=30000)
     assert log.summary.text().startswith("0 services")
+    _all_reads_back(qtbot, window)
