@@ -39,6 +39,7 @@ from sp_desktop.domain.enums import (
     VettingStatus,
 )
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
+from sp_desktop.domain.locations import public_location
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -152,6 +153,9 @@ class LocationInfo:
     accessibility: tuple[str, ...]
     accessibility_notes: str | None
     transport_notes: str | None
+    #: a refuge or safe house: outputs use `domain.locations.public_location()`; the front desk is
+    #: given the public view only (`DirectoryService` blanks the rest before it leaves the service)
+    confidential: bool = False
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -302,6 +306,7 @@ class LocationForm:
     accessibility_notes: str = ""
     transport_notes: str = ""
     id: int | None = None
+    confidential: bool = False  # only a vetting lead may change it (kept as stored otherwise)
 
 
 @dataclass
@@ -424,7 +429,32 @@ def _phone_info(p: Phone) -> PhoneInfo:
 
 def _location_info(loc: Location) -> LocationInfo:
     return LocationInfo(loc.id, loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
-                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes)
+                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes,
+                        bool(loc.confidential))
+
+
+def public_location_info(loc: LocationInfo) -> LocationInfo:
+    """`loc` as the front desk (and every output) may see it: `domain.locations.public_location`."""
+    if not loc.confidential:
+        return loc
+    view = public_location(loc)
+    return LocationInfo(loc.id, view.name, view.address_1, view.address_2, view.town, view.postcode,
+                        view.accessibility, view.accessibility_notes, view.transport_notes, True)
+
+
+def _public_org(d: OrganisationDetail) -> OrganisationDetail:
+    if not any(loc.confidential for loc in d.locations):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations))
+
+
+def public_service_detail(d: ServiceDetail) -> ServiceDetail:
+    """The service with every confidential venue (its own and its organisation's) in its public view."""
+    if not (any(loc.confidential for loc in d.locations)
+            or any(loc.confidential for loc in d.organisation.locations)):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations),
+                   organisation=_public_org(d.organisation))
 
 
 def _contact_info(c: Contact) -> ContactInfo:
@@ -842,14 +872,16 @@ class DirectoryService:
                                                       selectinload(Service.schedules)])
             if svc is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
-            return service_detail(s, svc)
+            detail = service_detail(s, svc)
+        return public_service_detail(detail) if self._front_desk() else detail
 
     def get_organisation(self, organisation_id: int) -> OrganisationDetail:
         with self.ctx.read() as s:
             org = s.get(Organisation, organisation_id)
             if org is None:
                 raise NotFound(f"Organisation {organisation_id} does not exist (it may have been deleted).")
-            return organisation_detail(s, org)
+            detail = organisation_detail(s, org)
+        return _public_org(detail) if self._front_desk() else detail
 
     def organisations(self, include_archived: bool = False) -> list[tuple[int, str]]:
         """(id, name) of organisations, by name, for pickers."""
@@ -911,7 +943,8 @@ class DirectoryService:
         v["contacts"] = contacts
         locations = []
         for i, loc in enumerate(form.locations):
-            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip())):
+            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip(),
+                        loc.confidential)):
                 continue
             postcode = None
             if loc.postcode.strip():
@@ -919,7 +952,7 @@ class DirectoryService:
                 postcode = checked.value
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
-            if not (loc.address_1.strip() or loc.name.strip()):
+            if not (loc.address_1.strip() or loc.name.strip() or loc.confidential or loc.town.strip()):
                 e.errors[f"locations[{i}].address_1"] = (
                     "Enter the first line of the address or the venue name."
                 )
@@ -929,6 +962,7 @@ class DirectoryService:
                 "postcode": postcode, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes.strip() or None,
                 "transport_notes": loc.transport_notes.strip() or None,
+                "confidential": bool(loc.confidential),
             })
         v["locations"] = locations
         return v, e
@@ -1110,13 +1144,19 @@ class DirectoryService:
         kept = set()
         before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
         touched = False
+        lead = can(self.ctx.actor, Permission.VET)
         for loc in values["locations"]:
             obj = existing_locs.get(loc["id"]) if loc["id"] else None
+            if obj is not None and obj.confidential and self._front_desk():
+                kept.add(obj.id)  # the front desk was shown the public view only: the address stays
+                continue
             if obj is None:
-                obj = Location(organisation_id=org.id)
+                obj = Location(organisation_id=org.id, confidential=False)
                 s.add(obj)
                 touched = True
             for k, val in loc.items():
+                if k == "confidential" and not lead:
+                    continue  # only the vetting lead marks a location confidential (or not)
                 if k != "id" and getattr(obj, k) != val:
                     setattr(obj, k, val)
                     touched = True

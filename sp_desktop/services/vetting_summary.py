@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.locations import public_location
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.directory import DirectoryService, OrganisationDetail
 from sp_desktop.services.history import HistoryLine, HistoryService
@@ -108,7 +109,8 @@ def render_vetting_summary(summary: VettingSummary) -> bytes:
     ]
 
     # --- organisation
-    address = org.locations[0].address_lines if org.locations else ()
+    # printed: a confidential location (a refuge) in its public view only (domain.locations)
+    address = public_location(org.locations[0]).address_lines if org.locations else ()
     details = [
         ("Organisation", org.name + (f" ({org.alternate_name})" if org.alternate_name else "")),
         ("Register", rec.register_text),
