@@ -39,7 +39,7 @@ from sp_desktop.domain.enums import (
     VettingStatus,
 )
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
-from sp_desktop.domain.locations import public_location
+from sp_desktop.domain.locations import CONFIDENTIAL_LABEL, public_location
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -306,7 +306,9 @@ class LocationForm:
     accessibility_notes: str = ""
     transport_notes: str = ""
     id: int | None = None
-    confidential: bool = False  # only a vetting lead may change it (kept as stored otherwise)
+    #: True / False: a vetting lead marks the venue confidential or public; None (the default) keeps it
+    #: as stored. Nobody else changes it (`DirectoryService.set_location_confidential` too).
+    confidential: bool | None = None
 
 
 @dataclass
@@ -962,7 +964,7 @@ class DirectoryService:
                 "postcode": postcode, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes.strip() or None,
                 "transport_notes": loc.transport_notes.strip() or None,
-                "confidential": bool(loc.confidential),
+                "confidential": loc.confidential,
             })
         v["locations"] = locations
         return v, e
@@ -1142,7 +1144,14 @@ class DirectoryService:
             loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))
         }
         kept = set()
-        before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
+        def venue_label(name: str | None, address_1: str | None, town: str | None, confidential: bool) -> str:
+            if confidential:  # the audit trail is printed in the vetting summary: the public view only
+                return CONFIDENTIAL_LABEL + (f" ({town})" if town else "")
+            return name or address_1 or ""
+
+        before_locs = sorted(filter(None, (
+            venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+            for loc in existing_locs.values())))
         touched = False
         lead = can(self.ctx.actor, Permission.VET)
         for loc in values["locations"]:
@@ -1155,8 +1164,8 @@ class DirectoryService:
                 s.add(obj)
                 touched = True
             for k, val in loc.items():
-                if k == "confidential" and not lead:
-                    continue  # only the vetting lead marks a location confidential (or not)
+                if k == "confidential" and (val is None or not lead):
+                    continue  # only the vetting lead marks a location confidential (or not); None keeps it
                 if k != "id" and getattr(obj, k) != val:
                     setattr(obj, k, val)
                     touched = True
@@ -1176,8 +1185,9 @@ class DirectoryService:
                 s.delete(obj)
                 touched = True
         if touched:
-            changes["venues"] = [before_locs, sorted(filter(None, (x["name"] or x["address_1"]
-                                                                   for x in values["locations"])))]
+            after_locs = [venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+                          for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))]
+            changes["venues"] = [before_locs, sorted(filter(None, after_locs))]
         return changes
 
     def _imported_without_access(self, service_id: int) -> bool:
@@ -1338,6 +1348,26 @@ class DirectoryService:
                 summary=reason.strip(),
                 organisation_id=org_id,
             )
+
+    def set_location_confidential(self, location_id: int, confidential: bool) -> LocationInfo:
+        """Mark a venue confidential (a refuge, a safe house) or public again. Vetting lead and above;
+        audited. A confidential venue's name, street, postcode, map position and notes never leave the
+        practice (`domain.locations.public_location`) and are not shown to the front desk."""
+        with self.ctx.write(Permission.VET) as s:
+            loc = s.get(Location, location_id)
+            if loc is None:
+                raise NotFound(f"Venue {location_id} does not exist (it may have been removed).")
+            if bool(loc.confidential) != confidential:
+                loc.confidential = confidential
+                label = f"venue in {loc.town}" if loc.town else f"venue {loc.id}"  # never its name or street
+                audit.record(s, self.ctx, AuditAction.UPDATE, "location", loc.id, label,
+                             {"confidential": [not confidential, confidential]},
+                             summary=("marked the venue confidential: its address is no longer printed, "
+                                      "exported or shown to the front desk") if confidential else
+                                     "made the venue public again: its address is printed and exported",
+                             organisation_id=loc.organisation_id)
+                s.flush()
+            return _location_info(loc)
 
     def mark_verified(self, service_id: int, on: date | None = None) -> None:
         """Record that someone checked the service's details are still right."""

@@ -45,7 +45,8 @@ def _audit(db, key):
 def test_front_desk_reports_and_everyone_sees_it_until_the_lead_resolves_it(people, debt, db):
     desk, gp, lead = people[AppRole.FRONT_DESK], people[AppRole.CLINICIAN], people[AppRole.VETTING_LEAD]
     info = ProblemService(desk).report(debt, ProblemKind.NUMBER_DOES_NOT_WORK, REASON)
-    assert info.headline.startswith("Problem reported: The number does not work (24 Nov 2026, Rachel Reception")
+    assert info.headline.startswith("Problem reported: The number does not work (24 Nov 2026, "
+                                    "Rachel Reception")
     for who in (desk, gp, lead):
         seen = ProblemService(who).open_for(debt)
         assert seen is not None and seen.kind is ProblemKind.NUMBER_DOES_NOT_WORK
@@ -77,7 +78,8 @@ def test_a_leaflet_needs_a_reason_while_a_problem_is_open_and_the_reason_is_audi
     assert any("needs your reason" in w for w in check.warnings)
     with pytest.raises(LeafletRefused) as refused:
         leaflets.build_leaflet([BasketItem(debt)])
-    assert "Problem reported" in refused.value.problems[debt] and "Give a reason" in refused.value.problems[debt]
+    why = refused.value.problems[debt]
+    assert "Problem reported" in why and "Give a reason" in why
     with pytest.raises(BadInput, match="say in a few words"):
         leaflets.build_leaflet([BasketItem(debt, problem_reason="ok")])
     prepared = leaflets.build_leaflet([BasketItem(debt, problem_reason=PRINT_REASON)], record_overrides=True)
