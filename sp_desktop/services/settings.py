@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from sp_desktop.db.models import Setting
 from sp_desktop.domain.enums import AuditAction
+from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.record_line import DEFAULT_TEMPLATE, MAX_CODE, MAX_TERM, check_code, check_template
 from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext, ValidationFailed
 
@@ -38,6 +40,10 @@ class PracticeSettings:
     # Retention (services/retention.py runs it at start-up and daily; docs/data-safety.md gives the reasons)
     outcome_note_retention_days: int = 365  # outcome notes and feedback, after the signposting date
     signposting_retention_days: int = 1095  # whole signposting (referral) records: three years
+    # "Copy for the record" (domain/record_line.py): the practice's own words, code and term; no code shipped
+    record_line_template: str = DEFAULT_TEMPLATE
+    record_code: str = ""
+    record_term: str = ""
 
     @property
     def longest_retention_days(self) -> int:
@@ -77,6 +83,14 @@ def _validate(values: dict[str, Any]) -> None:
                            ("signposting_retention_days", 30, 3650)):
         if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = f"Must be a whole number from {low} to {high}."
+    for key, check in (("record_line_template", lambda v: check_template(v, "record_line_template")),
+                       ("record_code", lambda v: check_code(v, "record_code", "clinical code", MAX_CODE)),
+                       ("record_term", lambda v: check_code(v, "record_term", "clinical term", MAX_TERM))):
+        if key in values:
+            try:
+                values[key] = check(str(values[key] or ""))
+            except BadInput as exc:
+                errors[key] = f"{exc.message} {exc.what_to_do}".strip()
     if errors:
         raise ValidationFailed(errors)
 
@@ -105,6 +119,7 @@ class SettingsService:
                     row.value = new
             if changed:
                 shown = {k: v if k != "practice_logo_png" else ["…", "…"] for k, v in changed.items()}
-                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)), shown)
+                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)),
+                             shown)
             s.flush()
             return read_settings(s)
