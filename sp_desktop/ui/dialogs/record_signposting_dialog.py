@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -59,9 +59,11 @@ def from_qdate(q: QDate) -> date:
 class RecordSignpostingDialog(GuardsTyping, QDialog):
     def __init__(self, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
                  method: SignpostingMethod = SignpostingMethod.LEAFLET,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, reference: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.reference = reference  # the leaflet just handed over, if any: "Copy for the record" names it
+        self.copied: str | None = None
         self.service = SignpostingService(ctx)
         self.saved: SignpostingDetail | None = None
         self.setObjectName("record_signposting_dialog")
@@ -206,6 +208,15 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
         self.record_button = buttons.addButton("&Record", QDialogButtonBox.ButtonRole.AcceptRole)
         self.record_button.setObjectName("record_button")
         self.record_button.setDefault(True)
+        self.copy_button = buttons.addButton("Record and &copy for the record",
+                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setObjectName("record_and_copy")
+        self.copy_button.setToolTip("Record it, then put a line for the patient's GP record on the clipboard "
+                                    "(the practice's wording, set in Settings; Ctrl+Shift+G)")
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(lambda _c=False: self.save(copy=True))
+        copy_key = QShortcut(QKeySequence("Ctrl+Shift+G"), self)
+        copy_key.activated.connect(lambda: self.save(copy=True))
         cancel = buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("cancel_button")
         buttons.accepted.connect(self.save)
@@ -319,7 +330,7 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             follow_up_on=from_qdate(self.follow_on.date()) if self.follow_up.isChecked() else None,
             patient_ref=self.patient_ref.text() if self.patient_ref is not None else "")
 
-    def save(self) -> None:
+    def save(self, copy: bool = False) -> None:
         form = self.to_form()
         try:
             try:
@@ -343,17 +354,30 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
         except (PermissionDenied, NotFound) as exc:
             messages.warn(self, "Could not record the signposting", str(exc))
             return
+        if copy and self.saved is not None:
+            self.copied = copy_for_record(self.ctx, self.saved.id, self.reference)
         self.accept()
 
     @classmethod
     def ask(cls, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
             method: SignpostingMethod = SignpostingMethod.LEAFLET,
-            parent: QWidget | None = None) -> SignpostingDetail | None:
+            parent: QWidget | None = None, reference: str | None = None) -> SignpostingDetail | None:
         """Open pre-filled; returns the saved record, or None if the person chose "Not now"."""
-        dialog = cls(ctx, list(service_ids), method, parent)
+        dialog = cls(ctx, list(service_ids), method, parent, reference)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.saved
+
+
+def copy_for_record(ctx: ServiceContext, signposting_id: int, reference: str | None = None) -> str:
+    """Put the line for the GP record on the clipboard (services.record_line); returns the line."""
+    from PySide6.QtGui import QGuiApplication
+
+    from sp_desktop.services.record_line import RecordLineService
+
+    line = RecordLineService(ctx).line(signposting_id, reference)
+    QGuiApplication.clipboard().setText(line)
+    return line
 
 
 def describe_saved(detail: SignpostingDetail) -> str:
@@ -368,4 +392,4 @@ def _e(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["RecordSignpostingDialog", "describe_saved"]
+__all__ = ["RecordSignpostingDialog", "copy_for_record", "describe_saved"]

@@ -10,7 +10,7 @@ not one per row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sp_desktop.domain.enums import RelationshipHealth, ServiceStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.directory import ServiceRow
+from sp_desktop.services.problems import PROBLEM_REPORTED
 from sp_desktop.services.relationships import OrganisationHealth
 
 COL_SERVICE = 0
@@ -140,18 +141,21 @@ class ServiceTableModel(QAbstractTableModel):
         self._ranked: list[ServiceRow] = []
         self._rows: list[ServiceRow] = []
         self._health: dict[int, OrganisationHealth] = {}
+        self._problems: frozenset[int] = frozenset()  # services with an open reported problem
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ---- data in
     def set_rows(self, rows: Sequence[ServiceRow],
-                 health: Mapping[int, OrganisationHealth] | None = None) -> None:
+                 health: Mapping[int, OrganisationHealth] | None = None,
+                 problems: Collection[int] = ()) -> None:
         """Replace every row (ranked order), keeping the user's chosen sort if any.
 
         `health` maps organisation id -> its relationship health (RelationshipService.health for
         the organisations in `rows`); without it the Relationship column is blank."""
         self.beginResetModel()
         self._health = dict(health or {})
+        self._problems = frozenset(problems)
         self._ranked = list(rows)
         self._rows = self._sorted(self._ranked)
         self.endResetModel()
@@ -188,6 +192,9 @@ class ServiceTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = index.column()
         health = self._health.get(row.organisation_id) if col == COL_RELATIONSHIP else None
+        if col == COL_SERVICE and row.id in self._problems and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{_display(row, col)} — ! {PROBLEM_REPORTED}"  # in words, never colour alone
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, col, health)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -195,6 +202,9 @@ class ServiceTableModel(QAbstractTableModel):
                 return f"Relationship: {health.level.label}" if health is not None else ""
             return _display(row, col, health)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_SERVICE and row.id in self._problems:
+                return (f"{PROBLEM_REPORTED}: see the details. A leaflet for it needs a reason until the "
+                        "vetting lead resolves it.")
             if col == COL_VETTING:
                 return f"Vetting: {row.vetting_status.label}"
             if col == COL_RELATIONSHIP:

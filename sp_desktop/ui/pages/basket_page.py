@@ -355,6 +355,20 @@ class BasketPage(QWidget):
                 messages.warn(parent, "Not added", text)
                 return None
             item = BasketItem(service_id, override_reason=reason)
+        if check.problem:  # a problem is reported: a leaflet for it needs a reason (anyone; audited)
+            from sp_desktop.ui.dialogs.report_problem_dialog import ProblemReasonDialog
+
+            why = ProblemReasonDialog.ask(check, parent)
+            if not why:
+                return None
+            try:
+                self.service.include_despite_problem(service_id, why)
+            except (BadInput, ValidationFailed, PermissionDenied) as exc:
+                text = (exc.text() if isinstance(exc, BadInput) else
+                        " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc))
+                messages.warn(parent, "Not added", text)
+                return None
+            item = replace(item, problem_reason=why)
         return check, item
 
     def remove_selected(self) -> None:
@@ -680,7 +694,8 @@ class BasketPage(QWidget):
                                 yes="&Yes, record it", no="&No"):
             return
         module = importlib.import_module(SIGNPOSTING_DIALOG)
-        saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
+        saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent,
+                                                   reference=reference)
         if saved is not None and reference:  # the organisation's acknowledgement will find this record
             from sp_desktop.services.references import ReferenceService
 

@@ -38,6 +38,7 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.outcome_dialog import OutcomeDialog
 from sp_desktop.ui.dialogs.record_signposting_dialog import (
     RecordSignpostingDialog,
+    copy_for_record,
     describe_saved,
     from_qdate,
     to_qdate,
@@ -135,10 +136,16 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.purge_button.setObjectName("purge_references")
         self.purge_button.setToolTip("Remove patient references older than the retention period "
                                      "(administrators)")
+        self.copy_button = QPushButton("&Copy for the record")
+        self.copy_button.setObjectName("copy_for_record")
+        self.copy_button.setToolTip("Put a line for the patient's GP record on the clipboard: the selected "
+                                    "record's services, date and leaflet reference, in the practice's "
+                                    "wording (Settings; Ctrl+Shift+G)")
         self.summary = QLabel("")
         self.summary.setObjectName("log_summary")
         self.summary.setAccessibleName("Signposting log summary")
-        for b in (self.new_button, self.outcome_button, self.follow_button, self.purge_button):
+        for b in (self.new_button, self.copy_button, self.outcome_button, self.follow_button,
+                  self.purge_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.summary)
@@ -149,6 +156,12 @@ class SignpostingPage(LoadWhenShown, QWidget):
         new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new_action.triggered.connect(self.record_new)
         self.addAction(new_action)
+        copy_action = QAction("Copy for the record", self)
+        copy_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy_action.triggered.connect(self.copy_for_record)
+        self.addAction(copy_action)
+        self.copy_button.clicked.connect(self.copy_for_record)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -276,6 +289,19 @@ class SignpostingPage(LoadWhenShown, QWidget):
         if detail.items:
             self.select_item(detail.items[0].id)
 
+    def copy_for_record(self) -> None:
+        """The selected record's line for the GP record, on the clipboard (Ctrl+Shift+G)."""
+        row = self.selected_row()
+        if row is None:
+            self._status("Choose a signposting record first, then copy its line for the record.")
+            return
+        try:
+            line = copy_for_record(self.ctx, row.signposting_id)
+        except (NotFound, PermissionDenied) as exc:
+            messages.warn(self, "Not copied", str(exc))
+            return
+        self._status(f"On the clipboard for the GP record: {line}")
+
     def record_outcome(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -334,6 +360,11 @@ class SignpostingPage(LoadWhenShown, QWidget):
             return
         self._after_change(f"Removed {result.anonymised} expired patient reference"
                            f"{'s' if result.anonymised != 1 else ''}.")
+
+    def _status(self, status: str) -> None:
+        window = self.main_window
+        if window is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(status, 8000)
 
     def _after_change(self, status: str) -> None:
         self.refresh()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sp_desktop.domain.enums import OrganisationStatus, ServiceStatus
 from sp_desktop.domain.formatting import show_age_range, show_date, show_opening
+from sp_desktop.domain.locations import ADDRESS_ON_REQUEST, CONFIDENTIAL_LABEL
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.services.directory import LocationInfo, PhoneInfo, ServiceDetail
 from sp_desktop.ui.widgets.venue_list_editor import accessibility_label
@@ -61,6 +62,9 @@ def _phones(phones: Sequence[PhoneInfo]) -> list[str]:
 
 def _venue(loc: LocationInfo) -> str:
     lines = ", ".join(_e(x) for x in loc.address_lines)
+    if loc.confidential:  # a refuge or safe house: the front desk is given the town only (services)
+        lines = (f"<b>{_e(CONFIDENTIAL_LABEL)}</b> (never printed or exported; leaflets say "
+                 f"“{_e(ADDRESS_ON_REQUEST)}”)" + (f"<br>{lines}" if lines else ""))
     parts = [lines]
     access = [accessibility_label(a) for a in loc.accessibility]
     if access or loc.accessibility_notes:
@@ -74,7 +78,7 @@ def _venue(loc: LocationInfo) -> str:
 
 
 def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection] = (),
-                 show_staff: bool = True) -> str:
+                 show_staff: bool = True, extra_notices: Sequence[str] = ()) -> str:
     org = d.organisation
     out: list[str] = [f"<h2>{_e(d.name)}</h2>"]
     run_by = f"Run by <b>{_e(org.name)}</b>"
@@ -92,6 +96,7 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
         notices.append("This service is temporarily closed.")
     elif d.status is ServiceStatus.INACTIVE:
         notices.append("This service is no longer running.")
+    notices.extend(extra_notices)  # e.g. "Problem reported: ..." (ui/problem_actions.py), for everyone
     for n in notices:
         out.append(f'<p class="notice">! {_e(n)}</p>')
 
@@ -239,10 +244,10 @@ class DetailPane(QTextBrowser):
         self.service_id: int | None = None
 
     def show_service(self, detail: ServiceDetail, today: date,
-                     sections: Sequence[DetailSection] = ()) -> None:
+                     sections: Sequence[DetailSection] = (), notices: Sequence[str] = ()) -> None:
         self.service_id = detail.id
         bar = self.verticalScrollBar()
-        self.setHtml(service_html(detail, today, sections))
+        self.setHtml(service_html(detail, today, sections, extra_notices=notices))
         bar.setValue(0)
         self.setAccessibleDescription(f"Details of {detail.name}, run by {detail.organisation.name}")
 

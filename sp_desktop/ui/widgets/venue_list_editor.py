@@ -99,8 +99,12 @@ class VenueListEditor(ListEditor):
     empty_text = ("No venues yet. Add the places where the organisation's services meet "
                   "(phone- and online-only services need none).")
     key = "locations"
+    #: Only a vetting lead marks a venue confidential (a refuge, a safe house); set before rows are made.
+    may_mark_confidential = False
 
-    def __init__(self, title: str = "Venues", parent: QWidget | None = None) -> None:
+    def __init__(self, title: str = "Venues", parent: QWidget | None = None,
+                 may_mark_confidential: bool = False) -> None:
+        self.may_mark_confidential = may_mark_confidential
         super().__init__(title, parent)
 
     def make_row(self, number: int) -> ListRow:
@@ -148,6 +152,14 @@ class VenueListEditor(ListEditor):
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             form.addRow(f"{label}:", edit)
+        secret = row.add_field("confidential", QCheckBox(
+            "Confidential (a refuge or safe house): the address is never printed, exported or shown to "
+            "the front desk; leaflets say “Address given when you phone”"), "Confidential location")
+        secret.setEnabled(self.may_mark_confidential)
+        if not self.may_mark_confidential:
+            secret.setToolTip("Only the vetting lead marks a venue confidential")
+        secret.toggled.connect(self.changed)
+        form.addRow("Confidential:", secret)
         outer.addWidget(row.message)
         return row
 
@@ -168,6 +180,15 @@ class VenueListEditor(ListEditor):
                      "transport_notes"):
             cast(QLineEdit, row.fields[name]).setText(getattr(value, name) or "")
         cast(AccessibilityChecks, row.fields["accessibility"]).set_codes(list(value.accessibility))
+        confidential = bool(getattr(value, "confidential", False))
+        cast(QCheckBox, row.fields["confidential"]).setChecked(confidential)
+        # the front desk is given a confidential venue without its address: those fields are not theirs
+        hidden = confidential and not (value.address_1 or value.name or value.postcode)
+        for name in ("name", "address_1", "address_2", "postcode", "accessibility_notes", "transport_notes"):
+            edit = cast(QLineEdit, row.fields[name])
+            edit.setReadOnly(hidden)
+            if hidden:
+                edit.setPlaceholderText("Not shown: confidential location")
 
     def row_value(self, row: ListRow) -> LocationForm:
         def text(name: str) -> str:
@@ -177,7 +198,9 @@ class VenueListEditor(ListEditor):
                             town=text("town"), postcode=text("postcode"),
                             accessibility=cast(AccessibilityChecks, row.fields["accessibility"]).codes(),
                             accessibility_notes=text("accessibility_notes"),
-                            transport_notes=text("transport_notes"), id=row.item_id)
+                            transport_notes=text("transport_notes"), id=row.item_id,
+                            confidential=(cast(QCheckBox, row.fields["confidential"]).isChecked()
+                                          if self.may_mark_confidential else None))
 
 
 __all__ = ["ACCESSIBILITY_FEATURES", "AccessibilityChecks", "VenueListEditor", "accessibility_label"]
