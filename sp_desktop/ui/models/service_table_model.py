@@ -194,7 +194,8 @@ class ServiceTableModel(QAbstractTableModel):
         health = self._health.get(row.organisation_id) if col == COL_RELATIONSHIP else None
         if col == COL_SERVICE and row.id in self._problems and role in (
                 Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{_display(row, col)} — ! {PROBLEM_REPORTED}"  # in words, never colour alone
+            # first, in words (never colour alone), so a narrow column cannot elide it away
+            return f"! {PROBLEM_REPORTED} — {_display(row, col)}"
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, col, health)
         if role == Qt.ItemDataRole.AccessibleTextRole:
