@@ -155,6 +155,12 @@ def test_the_front_desk_is_shown_the_area_only_and_clinicians_the_address(refuge
     assert loc.confidential and loc.town == "Paisley" and loc.address_1 is None
     gp = DirectoryService(people[AppRole.CLINICIAN]).get_service(sid)
     assert gp.locations[0].address_1 == SENTINELS["street"] and gp.locations[0].confidential
+    # search no longer knows the venue's postcode or house name (it still knows the town)
+    for words in (SENTINELS["postcode"], "Harbourhouse"):
+        assert sid not in [r.id for r in desk.search(words).rows], words
+    assert sid in [r.id for r in desk.search("refuge Paisley").rows]
+    DirectoryService(people[AppRole.VETTING_LEAD]).set_location_confidential(loc_id, False)
+    assert sid in [r.id for r in desk.search(SENTINELS["postcode"]).rows]  # re-indexed when unmarked
 
 
 def test_a_front_desk_save_keeps_the_address_and_only_the_lead_marks_or_unmarks_it(people, db):
