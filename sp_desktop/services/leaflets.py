@@ -310,8 +310,10 @@ class ServiceCheck:
 
     @property
     def flagged(self) -> bool:
-        """Printable, but a booklet lists it for the person to keep or leave out."""
-        return self.allowed and (self.checked is not CheckedState.CHECKED or self.concern)
+        """Printable, but a booklet lists it for the person to keep or leave out (a problem reported
+        too: keeping it is the explicit choice, and it is then marked "please phone before you go")."""
+        return self.allowed and (self.checked is not CheckedState.CHECKED or self.concern
+                                 or bool(self.problem))
 
     @property
     def can_add(self) -> bool:

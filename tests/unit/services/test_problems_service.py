@@ -93,8 +93,15 @@ def test_a_leaflet_needs_a_reason_while_a_problem_is_open_and_the_reason_is_audi
         assert "Debt advice drop-in" in text or "Debt advice" in text
         for word in ("SENTINEL", "Problem reported", "Closed or moved", "Rachel"):
             assert word not in text
+    # a booklet lists it for a decision: left out unless kept (then "please phone before you go")
+    assert [c.service_id for c in leaflets.booklet_flagged()] == [debt]
+    with pytest.raises(LeafletRefused, match="no approved services"):  # the only one is left out
+        leaflets.booklet_pdf()
+    kept = pdf_text(leaflets.booklet_pdf(keep_flagged=[debt]).pdf)
+    assert "Debt advice drop-in" in kept and "SENTINEL" not in kept and "Problem reported" not in kept
     ProblemService(lead).resolve(debt, "They have moved to Causeyside Street, details updated")
     assert leaflets.build_leaflet([BasketItem(debt)]).leaflet.services
+    assert leaflets.booklet_flagged() == []
 
 
 def test_safeguarding_goes_to_the_lead_and_its_words_only_to_the_lead_and_the_reporter(people, debt, ctx_as):
