@@ -109,8 +109,10 @@ def test_no_leaflet_form_or_booklet_carries_the_address(refuge, people):
             assert "Refuge advice line" in text
             assert _leaks(text) == [], (role, fmt)
             assert squash(ADDRESS_ON_REQUEST) in squash(text), fmt
+            assert "onfidential" not in text  # the staff label and the export line stay off paper
         for other in (prepared.text(), prepared.html()):
             assert _leaks(other) == [] and ADDRESS_ON_REQUEST in other and "Paisley" in other
+            assert "onfidential" not in other
         assert _leaks(prepared.sms()) == []
     booklet = LeafletService(people[AppRole.FRONT_DESK]).booklet_pdf()
     text = pdf_text(booklet.pdf)
