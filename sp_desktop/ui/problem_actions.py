@@ -1,10 +1,11 @@
 """Hooks "Report a problem" into the main window (issue 18 point 5).
 
 `install_problem_actions(window)` (called once by MainWindow) adds:
-  - on the Directory page: "Report a problem…" (Ctrl+Shift+R) for the selected result, for every
-    role, and a notice at the top of the detail pane for everyone while a problem is open
-    ("! Problem reported: The number does not work (7 Dec 2026, Sam Reid)"); the results table
-    says "! Problem reported" beside the service's name (directory_page);
+  - on the Directory page: "Report a problem…" (Ctrl+Shift+R, right-click on a result, the Edit
+    menu, and a button in the read-only view) for the selected result, for every role, and a
+    notice at the top of the detail pane for everyone while a problem is open ("! Problem
+    reported: The number does not work (7 Dec 2026, Sam Reid)"); the results table says
+    "! Problem reported" before the service's name (directory_page);
   - for a vetting lead: open safeguarding concerns are shown when they sign in (this window is made
     after sign-in), and a status-bar note ("!! 1 safeguarding concern") opens the list.
 The vetting lead resolves problems from the Reviews page ("Problems reported").
@@ -46,7 +47,10 @@ class ProblemActions:
             action.setToolTip(tip)
             action.setStatusTip(tip)
             action.triggered.connect(lambda _checked=False: self.report_selected())
-            self.page.add_selection_action(action)
+            # right-click on a result, Ctrl+Shift+R, the Edit menu and the read-only view's button (the
+            # row of buttons above the results is full at 1280 pixels)
+            self.page.add_selection_action(action, toolbar=False)
+            QTimer.singleShot(0, self._add_to_edit_menu)  # the page makes its Edit menu on a timer too
             self.report_action = action
             if hasattr(self.page, "add_detail_notice"):
                 self.page.add_detail_notice(self.notice)
@@ -68,6 +72,11 @@ class ProblemActions:
             QTimer.singleShot(0, self.tell_lead_at_sign_in)
 
     # ---- the directory
+    def _add_to_edit_menu(self) -> None:
+        menu = getattr(self.page, "edit_menu", None)
+        if menu is not None and self.report_action is not None and self.report_action not in menu.actions():
+            menu.addAction(self.report_action)
+
     def notice(self, detail: ServiceDetail) -> str | None:
         problem = ProblemService(self.ctx).open_for(detail.id)
         return problem.headline if problem is not None else None

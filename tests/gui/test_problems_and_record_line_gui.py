@@ -88,6 +88,10 @@ def test_front_desk_reports_a_problem_and_everyone_sees_it_in_words(qtbot, demo_
     page.select_service(row.id)
     assert "Problem reported: The number does not work" in page.detail.toPlainText()
     window.grab().save(str(SHOTS / "directory_problem_reported.png"))
+    # also on the right-click menu of a result and in the Edit menu
+    assert window.problem_actions.report_action in page.selection_actions
+    qtbot.waitUntil(lambda: page.edit_menu is not None
+                    and window.problem_actions.report_action in page.edit_menu.actions())
     # a clinician on another PC sees it too
     gp = open_window(demo_runtime, "Dr Gordon Gill")
     gp_page = _search(qtbot, gp, "debt")

@@ -8,6 +8,8 @@ field exists only when an administrator has allowed short practice-internal refe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
@@ -57,12 +59,25 @@ def from_qdate(q: QDate) -> date:
 
 
 class RecordSignpostingDialog(GuardsTyping, QDialog):
+    #: The leaflet being handed over while the basket asks (`for_leaflet`): not yet linked to the
+    #: record, so "Copy for the record" is told it (the basket links it once the record is saved).
+    _leaflet_reference: str | None = None
+
+    @classmethod
+    @contextmanager
+    def for_leaflet(cls, reference: str | None) -> Iterator[None]:
+        before, cls._leaflet_reference = cls._leaflet_reference, reference
+        try:
+            yield
+        finally:
+            cls._leaflet_reference = before
     def __init__(self, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
                  method: SignpostingMethod = SignpostingMethod.LEAFLET,
                  parent: QWidget | None = None, reference: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.reference = reference  # the leaflet just handed over, if any: "Copy for the record" names it
+        # the leaflet just handed over, if any: "Copy for the record" names it
+        self.reference = reference if reference is not None else type(self)._leaflet_reference
         self.copied: str | None = None
         self.service = SignpostingService(ctx)
         self.saved: SignpostingDetail | None = None
@@ -361,9 +376,9 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
     @classmethod
     def ask(cls, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
             method: SignpostingMethod = SignpostingMethod.LEAFLET,
-            parent: QWidget | None = None, reference: str | None = None) -> SignpostingDetail | None:
+            parent: QWidget | None = None) -> SignpostingDetail | None:
         """Open pre-filled; returns the saved record, or None if the person chose "Not now"."""
-        dialog = cls(ctx, list(service_ids), method, parent, reference)
+        dialog = cls(ctx, list(service_ids), method, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.saved

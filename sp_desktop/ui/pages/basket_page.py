@@ -694,8 +694,8 @@ class BasketPage(QWidget):
                                 yes="&Yes, record it", no="&No"):
             return
         module = importlib.import_module(SIGNPOSTING_DIALOG)
-        saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent,
-                                                   reference=reference)
+        with module.RecordSignpostingDialog.for_leaflet(reference):  # "Copy for the record" names it
+            saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
         if saved is not None and reference:  # the organisation's acknowledgement will find this record
             from sp_desktop.services.references import ReferenceService
 

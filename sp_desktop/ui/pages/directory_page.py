@@ -429,12 +429,14 @@ class DirectoryPage(QWidget):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ extension points
-    def add_selection_action(self, action: QAction) -> None:
-        """Show `action` above the table and in its context menu; enabled while a service is selected."""
+    def add_selection_action(self, action: QAction, toolbar: bool = True) -> None:
+        """Show `action` above the table (unless `toolbar` is False: the row of buttons must fit a
+        1280-pixel screen) and in its context menu; enabled while a service is selected."""
         if action in self.selection_actions:
             return
         self.selection_actions.append(action)
-        self.toolbar.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
         if action not in self.actions():
             self.addAction(action)
         action.setEnabled(self.selected_service_id() is not None)

@@ -136,16 +136,10 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.purge_button.setObjectName("purge_references")
         self.purge_button.setToolTip("Remove patient references older than the retention period "
                                      "(administrators)")
-        self.copy_button = QPushButton("&Copy for the record")
-        self.copy_button.setObjectName("copy_for_record")
-        self.copy_button.setToolTip("Put a line for the patient's GP record on the clipboard: the selected "
-                                    "record's services, date and leaflet reference, in the practice's "
-                                    "wording (Settings; Ctrl+Shift+G)")
         self.summary = QLabel("")
         self.summary.setObjectName("log_summary")
         self.summary.setAccessibleName("Signposting log summary")
-        for b in (self.new_button, self.copy_button, self.outcome_button, self.follow_button,
-                  self.purge_button):
+        for b in (self.new_button, self.outcome_button, self.follow_button, self.purge_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.summary)
@@ -156,12 +150,19 @@ class SignpostingPage(LoadWhenShown, QWidget):
         new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new_action.triggered.connect(self.record_new)
         self.addAction(new_action)
-        copy_action = QAction("Copy for the record", self)
-        copy_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
-        copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        copy_action.triggered.connect(self.copy_for_record)
-        self.addAction(copy_action)
-        self.copy_button.clicked.connect(self.copy_for_record)
+        # "Copy for the record" for the selected row: Ctrl+Shift+G, or right-click the row (the record
+        # dialog has it as a button; a button here would not fit a 1024-pixel screen)
+        self.copy_action = QAction("&Copy for the record", self)
+        self.copy_action.setObjectName("copy_for_record")
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.setToolTip("Put a line for the patient's GP record on the clipboard: the selected "
+                                    "record's services, date and leaflet reference, in the practice's "
+                                    "wording (Settings)")
+        self.copy_action.triggered.connect(self.copy_for_record)
+        self.addAction(self.copy_action)
+        self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

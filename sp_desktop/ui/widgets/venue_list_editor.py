@@ -152,12 +152,11 @@ class VenueListEditor(ListEditor):
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             form.addRow(f"{label}:", edit)
-        secret = row.add_field("confidential", QCheckBox(
-            "Confidential (a refuge or safe house): the address is never printed, exported or shown to "
-            "the front desk; leaflets say “Address given when you phone”"), "Confidential location")
+        secret = row.add_field("confidential", QCheckBox("Refuge or safe house"), "Confidential location")
         secret.setEnabled(self.may_mark_confidential)
-        if not self.may_mark_confidential:
-            secret.setToolTip("Only the vetting lead marks a venue confidential")
+        secret.setToolTip("The address is never printed, exported or shown to the front desk; leaflets say "
+                          "\u201cAddress given when you phone\u201d."
+                          + ("" if self.may_mark_confidential else " Only the vetting lead changes this."))
         secret.toggled.connect(self.changed)
         form.addRow("Confidential:", secret)
         outer.addWidget(row.message)
