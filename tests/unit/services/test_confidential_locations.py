@@ -244,3 +244,16 @@ def test_every_module_that_reads_an_address_goes_through_the_public_view():
                 "public_location" in text or "CONFIDENTIAL_LABEL" in text):
             offenders.append(rel)
     assert offenders == []
+
+
+def test_the_confidential_export_still_validates_against_hsds_3(refuge, people, tmp_path):
+    from tests.unit.services.test_export_service import SCHEMAS, _errors, _validator
+
+    if not SCHEMAS.is_dir():
+        pytest.skip(f"the HSDS 3.0 schemas are not at {SCHEMAS.resolve()}")
+    ExportService(people[AppRole.FRONT_DESK]).export("hsds-json", tmp_path / "directory.json")
+    page = json.loads((tmp_path / "directory.json").read_text(encoding="utf-8"))
+    org_schema = _validator("organization")
+    [org] = [o for o in page["contents"] if o["name"] == "Harbour Women's Aid"]
+    assert _errors(org_schema, org) == []
+    assert org["locations"][0]["addresses"][0]["address_1"] == "Confidential: address given when you phone"
