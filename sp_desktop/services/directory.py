@@ -1089,7 +1089,8 @@ class DirectoryService:
                 audit.record(s, self.ctx, AuditAction.UPDATE, "organisation", org.id, org.name, changes,
                              organisation_id=org.id)
             s.flush()
-            return organisation_detail(s, org)
+            saved = organisation_detail(s, org)
+        return _public_org(saved) if self._front_desk() else saved  # what the front desk may see
 
     def _replace_org_children(
         self, s: Session, org: Organisation, values: dict[str, Any]
@@ -1314,7 +1315,8 @@ class DirectoryService:
                          summary=summary, organisation_id=org.id)
         s.flush()
         s.expire(svc)
-        return service_detail(s, svc)
+        saved = service_detail(s, svc)
+        return public_service_detail(saved) if self._front_desk() else saved
 
     def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
                          entity: str) -> Any:

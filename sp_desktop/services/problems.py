@@ -173,13 +173,16 @@ class ProblemService:
             return self._info(s, p) if p is not None else None
 
     def open_service_ids(self, service_ids: Sequence[int]) -> frozenset[int]:
-        """Which of these services have an open problem (for search rows: one small query)."""
-        ids = list(service_ids)
+        """Which of these services have an open problem (for search rows). Open problems are few, so
+        the ids of all of them are read (indexed on `resolved_at`) and intersected here: cheaper than
+        sending a thousand result ids to the database on every keystroke."""
+        ids = set(service_ids)
         if not ids:
             return frozenset()
         with self.ctx.read(Permission.VIEW) as s:
-            return frozenset(s.scalars(select(ServiceProblem.service_id).where(
-                ServiceProblem.resolved_at.is_(None), ServiceProblem.service_id.in_(ids))))
+            open_ids = set(s.scalars(select(ServiceProblem.service_id)
+                                     .where(ServiceProblem.resolved_at.is_(None))))
+        return frozenset(open_ids & ids)
 
     def history(self, service_id: int) -> list[ProblemInfo]:
         """Every problem reported with the service, newest first."""

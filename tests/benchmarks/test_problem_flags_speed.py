@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -64,7 +65,7 @@ def test_problem_flags_on_every_keystroke(size: int, tmp_path: Path, qtbot: Any)
     for p in prefixes[:4]:  # warm the caches
         page.search.setText(p)
         page.run_search()
-    page_ms, search_ms, flag_ms, flagged = [], [], [], 0
+    page_ms, search_ms, flag_ms, empty_ms, flagged = [], [], [], [], 0
     for p in prefixes:
         page.search.blockSignals(True)
         page.search.setText(p)
@@ -79,11 +80,17 @@ def test_problem_flags_on_every_keystroke(size: int, tmp_path: Path, qtbot: Any)
         found = problems.open_service_ids([r.id for r in result.rows])
         flag_ms.append((time.perf_counter() - start) * 1000)
         flagged += len(found)
+        start = time.perf_counter()
+        with ctx.read() as s:  # the floor of any read: a transaction and one trivial statement
+            s.execute(text("SELECT 1"))
+        empty_ms.append((time.perf_counter() - start) * 1000)
     print(f"\n[benchmark] problem flags at {size:,} services, 500 open problems, {len(prefixes)} keystrokes: "
           f"page p50 {statistics.median(page_ms):.1f} ms, p95 {_pct(page_ms, 95):.1f} ms; floor (search "
           f"alone) p50 {statistics.median(search_ms):.1f} ms, p95 {_pct(search_ms, 95):.1f} ms; flags alone "
-          f"p50 {statistics.median(flag_ms):.2f} ms, p95 {_pct(flag_ms, 95):.2f} ms; {flagged} rows flagged",
+          f"p50 {statistics.median(flag_ms):.2f} ms, p95 {_pct(flag_ms, 95):.2f} ms (floor: an empty read "
+          f"p50 {statistics.median(empty_ms):.2f} ms, p95 {_pct(empty_ms, 95):.2f} ms); "
+          f"{flagged} rows flagged",
           flush=True)
     assert flagged > 0
-    assert _pct(flag_ms, 95) < 5 * 3  # loose
+    assert _pct(flag_ms, 95) < 5 * 3 + _pct(empty_ms, 95)  # loose, above the floor of any read
     db.dispose()
