@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.files import write_atomically
 from sp_desktop.leaflets import LeafletError, LeafletFormat
 from sp_desktop.services.base import NotFound, ValidationFailed
 
@@ -97,14 +96,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise CommandError(f"The folder {folder} does not exist. Create it or choose another file with -o.")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".leaflet-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data, make_folder=False)
     except OSError as exc:
         raise CommandError(f"Could not write {path}: {exc.strerror or exc}. Check the file is not open "
                            "in another program and that you may write to that folder.") from exc

@@ -50,12 +50,14 @@ _TABLE_WORDS = {
     "phone": "phone's", "schedule": "opening time's", "category": "category's", "staff": "staff member's",
     "contact_event": "contact log's", "trust_note": "trust note's", "signposting": "signposting record's",
     "signposting_item": "outcome's", "vetting_evidence": "vetting evidence's",
-    "vetting_check_item": "checklist item's", "service_problem": "problem report's", "audit_event": "audit entry's", "setting": "setting's",
+    "vetting_check_item": "checklist item's", "service_problem": "problem report's",
+    "audit_event": "audit entry's", "setting": "setting's",
 }
 _COLUMN_WORDS = {
     "patient_ref": "practice reference", "experience_note": "note", "summary": "summary",
     "follow_up_action": "follow-up", "follow_up_done_note": "follow-up note", "text": "text",
-    "notes": "notes", "vetting_reason": "vetting reason", "reason": "reason", "resolution": "what was done", "address_1": "address line 1",
+    "notes": "notes", "vetting_reason": "vetting reason", "reason": "reason", "resolution": "what was done",
+    "address_1": "address line 1",
     "address_2": "address line 2", "job_role": "job title", "staff_name": "name",
 }
 

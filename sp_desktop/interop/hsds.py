@@ -40,8 +40,8 @@ import tempfile
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -50,6 +50,7 @@ from typing import Any
 import phonenumbers
 
 from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.locations import is_confidential_address
 from sp_desktop.domain.validators import (
     FieldError,
@@ -59,6 +60,7 @@ from sp_desktop.domain.validators import (
     normalise_registration,
     normalise_url,
 )
+from sp_desktop.files import atomic_path
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
@@ -87,7 +89,7 @@ MAX_JSON_BYTES = 200 * 1024 * 1024
 NAMESPACE = uuid.UUID("5b0d3c5e-8f61-4f0e-9d1b-2f4a2f1c7e11")  # sp_desktop's namespace for derived ids
 
 
-class HsdsError(ValueError):
+class HsdsError(Refused, ValueError):
     """The file is not Open Referral data sp_desktop can read; the message says why."""
 
 
@@ -1702,19 +1704,6 @@ def datapackage(title: str) -> dict[str, Any]:
 _BUFFER = 1 << 20
 
 
-@contextmanager
-def _atomic(out: Path) -> Iterator[Path]:
-    """A temporary path beside `out` that replaces `out` when the block ends; deleted if the block
-    fails or is cancelled, so `out` is either complete or as it was before, never half-written."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        yield tmp
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = None) -> None:
     """Write the objects as one page of the HSDS API's /organizations list, atomically.
 
@@ -1726,7 +1715,7 @@ def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = No
         total = len(orgs)
     head = json.dumps(_page_header(total), indent=2, ensure_ascii=False)  # "{\n  ...\n}"
     count = 0
-    with _atomic(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
         fh.write(head[:-2] + ',\n  "contents": [')
         for org in orgs:
             fh.write(",\n    " if count else "\n    ")
@@ -1744,7 +1733,7 @@ class _CsvFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._stack = ExitStack()
-        self._writers: dict[str, tuple[Callable[[list[str]], Any], list[str]]] = {}
+        self._writers: dict[str, tuple[Callable[[list[Any]], Any], list[str]]] = {}
 
     def __enter__(self) -> Emit:
         with self._stack as stack:
@@ -1810,7 +1799,7 @@ def _write_package(out: Path, title: str, fill: Callable[[Emit], None]) -> None:
         try:
             with _CsvFiles(parts) as emit:
                 fill(emit)
-            with _atomic(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr(_zip_info("datapackage.json"), meta)
                 for path, _ in RESOURCES.values():
                     info = _zip_info(path)

@@ -29,7 +29,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.locations import is_confidential_address
+from sp_desktop.domain.safe_text import guard_spreadsheet_cell, unguard_spreadsheet_cell
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -39,6 +41,7 @@ from sp_desktop.domain.validators import (
     normalise_registration,
     normalise_url,
 )
+from sp_desktop.files import write_atomically
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
@@ -72,7 +75,7 @@ IGNORE = ""  # the mapping value for "do not import this column"
 
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(Refused, ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
 
 
@@ -172,13 +175,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _strip_formula_guard(text: str) -> str:
-    """Undo the apostrophe `write_directory_csv` puts before = + - @ so Excel shows them as text."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
-
-
 def _find_header(raw_rows: list[tuple[int, list[str]]]) -> int:
     """Index in raw_rows of the heading row: the first of the first rows that names known columns."""
     candidates = [
@@ -203,7 +199,7 @@ def _table_from_rows(path: Path, raw_rows: list[tuple[int, list[str]]], **info: 
     width = max(len(cells) for _, cells in raw_rows)
     headers = [c.strip() for c in header_cells] + [""] * (width - len(header_cells))
     headers = [hd or f"Column {i + 1}" for i, hd in enumerate(headers)]
-    rows = tuple((n, tuple(_strip_formula_guard(c) for c in cells) + ("",) * (width - len(cells)))
+    rows = tuple((n, tuple(unguard_spreadsheet_cell(c) for c in cells) + ("",) * (width - len(cells)))
                  for n, cells in raw_rows[h + 1:])
     return Table(path, tuple(headers), rows, header_row, **info)
 
@@ -662,7 +658,7 @@ def guess_mapping(headers: Sequence[str], memory: Mapping[str, str] | None = Non
     return mapping
 
 
-class MappingError(ValueError):
+class MappingError(Refused, ValueError):
     """The column choices cannot work (e.g. no column for the organisation name)."""
 
 
@@ -1211,24 +1207,14 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 
 
-def _guard(text: str) -> str:
-    """Excel runs a cell starting with = + - @ as a formula; an apostrophe makes it plain text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_directory_csv(rows: Iterable[Sequence[str]], out: Path, headings: Sequence[str]) -> int:
     """Write rows as an Excel-friendly CSV (UTF-8 with BOM, CRLF), atomically. Returns the row count."""
-    tmp = out.with_name(out.name + ".part")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(headings)
     count = 0
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            writer.writerow(headings)
-            for row in rows:
-                writer.writerow([_guard(str(c)) if c else "" for c in row])
-                count += 1
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    for row in rows:
+        writer.writerow([guard_spreadsheet_cell(str(c)) if c else "" for c in row])
+        count += 1
+    write_atomically(out, buffer.getvalue(), encoding="utf-8-sig", make_folder=False)
     return count

@@ -50,6 +50,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.leaflets.content import (
     ENGLISH,
     Booklet,
@@ -100,7 +101,7 @@ MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
 
-class LeafletError(ValueError):
+class LeafletError(Refused, ValueError):
     """The leaflet or booklet cannot be made from what was given; the message says why."""
 
 
@@ -1115,7 +1116,7 @@ class _Builder:
             full = self.address_markup(self.w.website, _display_url(url), column, True)
             if "\u200b" in site or ("\u200b" in full and self.qr(url) is None):
                 return False
-        return column > qr_room
+        return bool(column > qr_room)
 
     @staticmethod
     def _balance(left: list[Flowable], right: list[Flowable], extra: list[Flowable],
@@ -1124,7 +1125,8 @@ class _Builder:
         and travel notes go to the shorter column while it stays no taller than the other;
         the rest goes across the page below."""
         def height(items: list[Flowable]) -> float:
-            return sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in items)
+            return float(sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                             for f in items))
 
         left, right = list(left), list(right)
         if left and isinstance(left[-1], Table) and height(left[:-1]) > height(right):
@@ -1295,10 +1297,11 @@ class _Builder:
             # Away from the addresses, so each venue's notes say which venue they are about
             # when there is more than one.
             named = len(svc.venues) > 1
-            out = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
+            access: list[Flowable] = [f for venue in svc.venues
+                                      for f in self._venue_access(venue, named=named)]
             if _clean(svc.remote_note):
-                out.append(self.para(svc.remote_note or "", st.body))
-            return out
+                access.append(self.para(svc.remote_note or "", st.body))
+            return access
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
         if times:  # kept whole: a timetable split over two pages is easy to misread

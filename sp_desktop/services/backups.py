@@ -41,7 +41,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date, show_datetime
+from sp_desktop.files import atomic_path
 from sp_desktop.paths import AppPaths
 from sp_desktop.private_files import make_private
 from sp_desktop.services.base import Permission, ServiceContext, require
@@ -74,7 +76,7 @@ class BackupFailed(RuntimeError):
     """A backup could not be made or did not check out; nothing half-made was left behind."""
 
 
-class RestoreRefused(ValueError):
+class RestoreRefused(Refused, ValueError):
     """The chosen file will not be restored; the message says why. Nothing was changed."""
 
 
@@ -156,8 +158,6 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
     """Online-backup `source` to `dest` as a checked single file. Atomic: temp file, fsync, rename.
     `full_check`: ``integrity_check`` the copy; False: ``quick_check`` (see the module notes)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    tmp.unlink(missing_ok=True)
 
     def step(_status: int, remaining: int, total: int) -> None:
         if progress is not None and not progress(
@@ -165,7 +165,8 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
         ):
             raise Cancelled("Backup cancelled: no backup was made.")
 
-    try:
+    with atomic_path(dest) as tmp:
+        tmp.unlink(missing_ok=True)  # a copy left by a crash is not added to
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             out = sqlite3.connect(tmp)
@@ -188,10 +189,6 @@ def copy_database(source: Path, dest: Path, progress: Progress | None = None,
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         make_private(tmp)  # user-only (private_files.py), also on a share or USB drive where possible
-        tmp.replace(dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return dest
 
 

@@ -38,6 +38,7 @@ from sp_desktop.domain.enums import (
     ServiceStatus,
     VettingStatus,
 )
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
 from sp_desktop.domain.locations import CONFIDENTIAL_LABEL, public_location
 from sp_desktop.domain.validators import (
@@ -372,7 +373,7 @@ class ServiceForm:
     client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Refused, RuntimeError):
     """Someone else saved this record after it was opened. Nothing was saved."""
 
     def __init__(self, entity: str, label: str, changed_by: str, changed_at: datetime | None) -> None:
@@ -481,7 +482,7 @@ _SHOWN = LISTING.c.shown.is_(True)
 _BELOW = (VettingStatus.SUSPENDED, VettingStatus.DECLINED)
 # What the front desk's unfiltered Directory leaves out, exactly as migration 0010's partial index
 # says it (written out, so SQLite can use that index).
-_HIDDEN_AT_DESK = literal_column("(service_fts_listing.shown IS 0"
+_HIDDEN_AT_DESK: Any = literal_column("(service_fts_listing.shown IS 0"
                                  " OR service_fts_listing.vetting_status IN ('suspended', 'declined'))")
 
 _ACCESS_COLUMN = {
@@ -490,6 +491,39 @@ _ACCESS_COLUMN = {
     AccessRoute.DROP_IN: Service.access_drop_in,
     AccessRoute.APPOINTMENT: Service.access_appointment,
 }
+
+
+@dataclass(frozen=True)
+class _FilterColumns:
+    """Where each search filter looks, in one of the two sources a search reads: the service and
+    organisation tables (PostgreSQL), or SQLite's search listing (one row per service, migration
+    0003, kept by triggers). `DirectoryService._conditions` turns the filters into conditions on
+    either, so the two back ends cannot filter differently."""
+
+    not_archived: tuple[Any, ...]
+    status: Any
+    organisation_status: Any
+    is_free: Any
+    access: dict[AccessRoute, Any]
+    vetting: Any
+    organisation_id: Any
+    min_age: Any
+    max_age: Any
+    service_id: Any
+    shown: Any = None  # the listing's precomputed "listed without filters" flag
+
+
+_TABLES = _FilterColumns(
+    not_archived=(Service.archived_at.is_(None), Organisation.archived_at.is_(None)),
+    status=Service.status, organisation_status=Organisation.status, is_free=Service.is_free,
+    access=dict(_ACCESS_COLUMN), vetting=Organisation.vetting_status, organisation_id=Service.organisation_id,
+    min_age=Service.min_age, max_age=Service.max_age, service_id=Service.id)
+_LISTED = _FilterColumns(
+    not_archived=(LISTING.c.archived.is_(False),),
+    status=LISTING.c.status, organisation_status=LISTING.c.organisation_status, is_free=LISTING.c.is_free,
+    access={route: LISTING.c[column.key] for route, column in _ACCESS_COLUMN.items()},
+    vetting=LISTING.c.vetting_status, organisation_id=LISTING.c.organisation_id,
+    min_age=LISTING.c.min_age, max_age=LISTING.c.max_age, service_id=LISTING.c.id, shown=_SHOWN)
 
 
 def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
@@ -737,7 +771,9 @@ class DirectoryService:
                 counted = backend.match_ids(groups, every)
                 assert counted is not None
                 count_q = count_q.join(counted, counted.c.id == Service.id)
-            conditions = self._filter_conditions(s, f)
+            conditions = self._conditions(_TABLES, f)
+            if self._front_desk():  # never suspended or declined organisations' services
+                conditions.append(Organisation.vetting_status.not_in(_BELOW))
             if conditions:
                 page_q = page_q.where(and_(*conditions))
                 count_q = count_q.where(and_(*conditions))
@@ -767,10 +803,10 @@ class DirectoryService:
         """`search` on SQLite: filters, ranking and the rows shown all come from the search
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
-        conditions = self._listing_conditions(f)
+        conditions = self._conditions(_LISTED, f)
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
-        hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
+        hidden: Any = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
         if self._front_desk():  # never suspended or declined organisations' services
             conditions.append(lst.c.vetting_status.not_in(_BELOW))
             hidden = _HIDDEN_AT_DESK if hidden is not None else None
@@ -808,64 +844,34 @@ class DirectoryService:
             return SearchResult(rows, total, query), groups
 
     @staticmethod
-    def _listing_conditions(f: SearchFilters) -> list[Any]:
-        """The filters as conditions on the listing table (the same as `_filter_conditions`)."""
-        lst = LISTING
+    def _conditions(on: _FilterColumns, f: SearchFilters) -> list[Any]:
+        """The filters as SQL conditions on either source: one translation for both back ends."""
         c: list[Any] = []
-        if not f.include_archived and f.status is ServiceStatus.ACTIVE:
-            c.append(_SHOWN)  # not archived, active, organisation not closed: the listing's `shown`
+        if on.shown is not None and not f.include_archived and f.status is ServiceStatus.ACTIVE:
+            c.append(on.shown)  # not archived, active, organisation not closed: one indexed flag
         else:
             if not f.include_archived:
-                c.append(lst.c.archived.is_(False))
+                c += on.not_archived
             if f.status is not None:
-                c.append(lst.c.status == f.status)
+                c.append(on.status == f.status)
                 if f.status is ServiceStatus.ACTIVE:
-                    c.append(lst.c.organisation_status != OrganisationStatus.CLOSED)
+                    c.append(on.organisation_status != OrganisationStatus.CLOSED)
         if f.free_only:
-            c.append(lst.c.is_free.is_(True))
+            c.append(on.is_free.is_(True))
         if f.access is not None:
-            c.append(lst.c[_ACCESS_COLUMN[f.access].key].is_(True))
+            c.append(on.access[f.access].is_(True))
         if f.vetting is not None:
-            c.append(lst.c.vetting_status == f.vetting)
+            c.append(on.vetting == f.vetting)
         if f.organisation_id is not None:
-            c.append(lst.c.organisation_id == f.organisation_id)
+            c.append(on.organisation_id == f.organisation_id)
         if f.age is not None:
-            c.append(or_(lst.c.min_age.is_(None), lst.c.min_age <= f.age))
-            c.append(or_(lst.c.max_age.is_(None), lst.c.max_age >= f.age))
+            c.append(or_(on.min_age.is_(None), on.min_age <= f.age))
+            c.append(or_(on.max_age.is_(None), on.max_age >= f.age))
         if f.category_id is not None:
             ids = select(Category.id).where(or_(Category.id == f.category_id,
                                                 Category.parent_id == f.category_id))
-            c.append(lst.c.id.in_(select(service_category.c.service_id)
-                                  .where(service_category.c.category_id.in_(ids))))
-        return c
-
-    def _filter_conditions(self, s: Session, f: SearchFilters) -> list[Any]:
-        c: list[Any] = []
-        if not f.include_archived:
-            c += [Service.archived_at.is_(None), Organisation.archived_at.is_(None)]
-        if f.status is not None:
-            c.append(Service.status == f.status)
-            if f.status is ServiceStatus.ACTIVE:
-                c.append(Organisation.status != OrganisationStatus.CLOSED)
-        if f.free_only:
-            c.append(Service.is_free.is_(True))
-        if f.access is not None:
-            c.append(_ACCESS_COLUMN[f.access].is_(True))
-        if f.vetting is not None:
-            c.append(Organisation.vetting_status == f.vetting)
-        if self._front_desk():  # never suspended or declined organisations' services
-            c.append(Organisation.vetting_status.not_in(_BELOW))
-        if f.organisation_id is not None:
-            c.append(Service.organisation_id == f.organisation_id)
-        if f.age is not None:
-            c.append(or_(Service.min_age.is_(None), Service.min_age <= f.age))
-            c.append(or_(Service.max_age.is_(None), Service.max_age >= f.age))
-        if f.category_id is not None:
-            ids = select(Category.id).where(
-                or_(Category.id == f.category_id, Category.parent_id == f.category_id)
-            )
-            c.append(Service.id.in_(select(service_category.c.service_id)
-                                    .where(service_category.c.category_id.in_(ids))))
+            c.append(on.service_id.in_(select(service_category.c.service_id)
+                                       .where(service_category.c.category_id.in_(ids))))
         return c
 
     def get_service(self, service_id: int) -> ServiceDetail:
@@ -1156,34 +1162,34 @@ class DirectoryService:
         touched = False
         lead = can(self.ctx.actor, Permission.VET)
         for loc in values["locations"]:
-            obj = existing_locs.get(loc["id"]) if loc["id"] else None
-            if obj is not None and obj.confidential and self._front_desk():
-                kept.add(obj.id)  # the front desk was shown the public view only: the address stays
+            venue = existing_locs.get(loc["id"]) if loc["id"] else None
+            if venue is not None and venue.confidential and self._front_desk():
+                kept.add(venue.id)  # the front desk was shown the public view only: the address stays
                 continue
-            if obj is None:
-                obj = Location(organisation_id=org.id, confidential=False)
-                s.add(obj)
+            if venue is None:
+                venue = Location(organisation_id=org.id, confidential=False)
+                s.add(venue)
                 touched = True
             for k, val in loc.items():
                 if k == "confidential" and (val is None or not lead):
                     continue  # only the vetting lead marks a location confidential (or not); None keeps it
-                if k != "id" and getattr(obj, k) != val:
-                    setattr(obj, k, val)
+                if k != "id" and getattr(venue, k) != val:
+                    setattr(venue, k, val)
                     touched = True
-            if obj.id:
-                kept.add(obj.id)
-        for lid, obj in existing_locs.items():
+            if venue.id:
+                kept.add(venue.id)
+        for lid, old_venue in existing_locs.items():
             if lid not in kept:
                 in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
                                   .where(ServiceAtLocation.location_id == lid))
                 if in_use:
                     raise ValidationFailed(
                         {
-                            "locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                            "locations": f"The venue “{old_venue.name or old_venue.address_1}” is used by "
                             f"{in_use} service(s): remove it from them first."
                         }
                     )
-                s.delete(obj)
+                s.delete(old_venue)
                 touched = True
         if touched:
             after_locs = [venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
@@ -1332,7 +1338,7 @@ class DirectoryService:
         """Archive (hide from the directory and leaflets, keep history) or restore."""
         model = {"organisation": Organisation, "service": Service}[entity]
         with self.ctx.write(Permission.ARCHIVE) as s:
-            obj = s.get(model, ident)
+            obj: Any = s.get(model, ident)
             if obj is None:
                 raise NotFound(f"That {entity} no longer exists.")
             if (obj.archived_at is not None) == archived:

@@ -51,6 +51,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -93,7 +94,7 @@ _ACCESS_COLUMNS = {AccessRoute.SELF_REFERRAL: "access_self_referral",
 _CHUNK = 500
 
 
-class ImportFailed(ValueError):
+class ImportFailed(Refused, ValueError):
     """The file cannot be imported as it is; the message says why and what to do."""
 
 

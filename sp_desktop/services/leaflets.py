@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 from sp_desktop.db.models import Category, Service, service_category
 from sp_desktop.domain.accessibility import PATIENT_WORDING
 from sp_desktop.domain.enums import AccessRoute, AuditAction, PhoneType, ProblemKind, VettingStatus
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import BadInput, Refused
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
 from sp_desktop.domain.locations import public_location
 from sp_desktop.domain.validators import display_phone
@@ -326,7 +326,7 @@ class ServiceCheck:
         return f"{self.service_name} — {self.organisation_name}"
 
 
-class LeafletRefused(ValueError):
+class LeafletRefused(Refused, ValueError):
     """A service may not go on this leaflet. The message says which and why; `problems` maps
     service id -> reason."""
 

@@ -83,16 +83,23 @@ def _validate(values: dict[str, Any]) -> None:
                            ("signposting_retention_days", 30, 3650)):
         if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = f"Must be a whole number from {low} to {high}."
-    for key, check in (("record_line_template", lambda v: check_template(v, "record_line_template")),
-                       ("record_code", lambda v: check_code(v, "record_code", "clinical code", MAX_CODE)),
-                       ("record_term", lambda v: check_code(v, "record_term", "clinical term", MAX_TERM))):
+    for key in ("record_line_template", "record_code", "record_term"):
         if key in values:
             try:
-                values[key] = check(str(values[key] or ""))
+                values[key] = _record_line_value(key, str(values[key] or ""))
             except BadInput as exc:
                 errors[key] = f"{exc.message} {exc.what_to_do}".strip()
     if errors:
         raise ValidationFailed(errors)
+
+
+def _record_line_value(key: str, value: str) -> str:
+    """The "Copy for the record" settings, checked (domain.record_line); BadInput when wrong."""
+    if key == "record_line_template":
+        return check_template(value, key)
+    if key == "record_code":
+        return check_code(value, key, "clinical code", MAX_CODE)
+    return check_code(value, key, "clinical term", MAX_TERM)
 
 
 class SettingsService:

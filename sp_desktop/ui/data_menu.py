@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -37,6 +37,7 @@ from sp_desktop.services.backups import (
 )
 from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
@@ -126,30 +127,20 @@ class DataActions(QObject):
         self.runtime = window.runtime
         self.restart_required = False
         actor = self.ctx.actor
-        self.import_action = QAction("&Import…", window)
-        self.import_action.setObjectName("action_import")
-        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.import_action.setStatusTip("Import organisations and services from a spreadsheet or an Open "
-                                        "Referral feed")
-        self.import_action.triggered.connect(self.import_data)
-        self.import_categories_action = QAction("Import c&ategories…", window)
-        self.import_categories_action.setObjectName("action_import_categories")
-        self.import_categories_action.setStatusTip("Add the terms of an Open Referral taxonomy file to the "
-                                                   "practice's categories")
-        self.import_categories_action.triggered.connect(self.import_categories)
-        self.export_action = QAction("&Export…", window)
-        self.export_action.setObjectName("action_export")
-        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        self.export_action.setStatusTip("Export the directory for Excel or as Open Referral")
-        self.export_action.triggered.connect(self.export_data)
-        self.backup_action = QAction("Back &up now…", window)
-        self.backup_action.setObjectName("action_backup")
-        self.backup_action.setStatusTip("Make a checked backup of the directory now")
-        self.backup_action.triggered.connect(self.back_up_now)
-        self.restore_action = QAction("&Restore from a backup…", window)
-        self.restore_action.setObjectName("action_restore")
-        self.restore_action.setStatusTip("Replace the directory with a backup (the current data is kept)")
-        self.restore_action.triggered.connect(self.restore)
+        self.import_action = make_action(
+            window, "&Import…", self.import_data, name="action_import", shortcut="Ctrl+Shift+I", scope=None,
+            tip="Import organisations and services from a spreadsheet or an Open Referral feed")
+        self.import_categories_action = make_action(
+            window, "Import c&ategories…", self.import_categories, name="action_import_categories",
+            tip="Add the terms of an Open Referral taxonomy file to the practice's categories")
+        self.export_action = make_action(window, "&Export…", self.export_data, name="action_export",
+                                         shortcut="Ctrl+Shift+E", scope=None,
+                                         tip="Export the directory for Excel or as Open Referral")
+        self.backup_action = make_action(window, "Back &up now…", self.back_up_now, name="action_backup",
+                                         tip="Make a checked backup of the directory now")
+        self.restore_action = make_action(
+            window, "&Restore from a backup…", self.restore, name="action_restore",
+            tip="Replace the directory with a backup (the current data is kept)")
         actions = [self.export_action]
         if can(actor, Permission.EDIT_CATEGORIES):
             actions.insert(0, self.import_categories_action)

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -349,7 +350,7 @@ class MainWindow(QMainWindow):
 
         dialog = KeyboardShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.help_dialog = dialog
+        self.help_dialog: QDialog = dialog
         dialog.open()
 
     def show_guide(self) -> None:

@@ -12,8 +12,6 @@ file and an atomic rename, so a failed save never leaves half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +23,7 @@ from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
 
+from sp_desktop.files import write_atomically
 from sp_desktop.services.tasks import Cancelled, Progress, check
 from sp_desktop.ui import messages
 
@@ -239,27 +238,16 @@ def documents_folder() -> Path:
     return Path(folder) if folder else Path.home()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".sp-desktop-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
-             title: str = "Save as PDF") -> Path | None:
-    """Ask where to save (through ui.messages.save_file) and write the PDF. None when cancelled."""
-    chosen = messages.save_file(parent, title, str(documents_folder() / default_name),
-                                "PDF documents (*.pdf)")
+def _save(parent: QWidget | None, data: bytes, default_name: str, title: str, filters: str,
+          suffixes: tuple[str, ...]) -> Path | None:
+    """Ask where to save (through ui.messages.save_file) and write `data` there, adding the first of
+    `suffixes` when the name has none of them. None when cancelled or not saved (the person is told)."""
+    chosen = messages.save_file(parent, title, str(documents_folder() / default_name), filters)
     if not chosen:
         return None
     path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
+    if path.suffix.lower() not in suffixes:
+        path = path.with_name(path.name + suffixes[0])
     if not path.parent.is_dir():
         messages.error(parent, "Not saved",
                        f"The folder {path.parent} does not exist. Choose another folder.")
@@ -274,28 +262,16 @@ def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
     return path
 
 
+def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
+             title: str = "Save as PDF") -> Path | None:
+    """Ask where to save and write the PDF. None when cancelled."""
+    return _save(parent, data, default_name, title, "PDF documents (*.pdf)", (".pdf",))
+
+
 def save_html(parent: QWidget | None, html: str, default_name: str,
               title: str = "Save the accessible version") -> Path | None:
     """Ask where to save and write `html` (UTF-8) as a web page; None when cancelled or not saved."""
-    chosen = messages.save_file(parent, title, str(documents_folder() / default_name),
-                                "Web pages (*.html)")
-    if not chosen:
-        return None
-    path = Path(chosen)
-    if path.suffix.lower() not in (".html", ".htm"):
-        path = path.with_name(path.name + ".html")
-    if not path.parent.is_dir():
-        messages.error(parent, "Not saved",
-                       f"The folder {path.parent} does not exist. Choose another folder.")
-        return None
-    try:
-        write_atomically(path, html.encode("utf-8"))
-    except OSError as exc:
-        messages.error(parent, "Not saved", f"Could not save {path.name} in {path.parent}: "
-                                            f"{exc.strerror or exc}. Check the file is not open in another "
-                                            "program and that you may save in that folder.")
-        return None
-    return path
+    return _save(parent, html.encode("utf-8"), default_name, title, "Web pages (*.html)", (".html", ".htm"))
 
 
 __all__ = ["LARGE_DOCUMENT_PAGES", "PdfBytes", "PrintError", "ask_printer", "default_printer",

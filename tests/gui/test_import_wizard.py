@@ -117,8 +117,8 @@ def test_messy_spreadsheet_problems_by_row_then_import_the_good_rows(
     before = _count(ctx.db, Organisation)
 
     page.skip_bad.setChecked(True)  # leave the bad rows out (checked again in the background)
-    qtbot.waitUntil(lambda: wizard.busy is None and wizard.button(QWizard.WizardButton.NextButton).isEnabled(),
-                    timeout=20000)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(lambda: wizard.busy is None and next_button.isEnabled(), timeout=20000)
     assert not page.blocked.isVisible()
     _next(qtbot, wizard)
     assert wizard.currentId() == PAGE_IMPORT

@@ -143,7 +143,8 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
 
     # One click on a row opens its record too.
     clicked: list[str] = []
-    monkeypatch.setattr(VettingDialog, "exec", lambda dialog: clicked.append(dialog.record.organisation_name) or 0)
+    monkeypatch.setattr(VettingDialog, "exec",
+                        lambda dialog: clicked.append(dialog.record.organisation_name) or 0)
     second = page.model.row_at(0)
     rect = page.table.visualRect(page.model.index(0, 0))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

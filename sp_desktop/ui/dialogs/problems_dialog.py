@@ -19,16 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.errors import BadInput
-from sp_desktop.services.base import (
-    NotFound,
-    Permission,
-    PermissionDenied,
-    ServiceContext,
-    ValidationFailed,
-    can,
-)
+from sp_desktop.domain.errors import Refused
+from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.services.problems import ProblemInfo, ProblemService
+from sp_desktop.ui import messages
 
 
 def problem_text(p: ProblemInfo) -> str:
@@ -97,14 +91,8 @@ class ProblemsDialog(QDialog):
             return
         try:
             self.service.resolve(int(item.data(Qt.ItemDataRole.UserRole)), self.resolution.text())
-        except BadInput as exc:
-            self._error(f"{exc.message} {exc.what_to_do}".strip())
-            return
-        except ValidationFailed as exc:
-            self._error(" ".join(exc.errors.values()))
-            return
-        except (PermissionDenied, NotFound) as exc:
-            self._error(str(exc))
+        except Refused as exc:
+            self._error(messages.refusal_text(exc))
             return
         self.resolved += 1
         self.resolution.clear()

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.directory import DirectoryService
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.signposting import (
@@ -366,8 +367,8 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             if first is not None:
                 first.setFocus()
             return
-        except (PermissionDenied, NotFound) as exc:
-            messages.warn(self, "Could not record the signposting", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Could not record the signposting", exc)
             return
         if copy and self.saved is not None:
             self.copied = copy_for_record(self.ctx, self.saved.id, self.reference)

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import ProblemKind
-from sp_desktop.domain.errors import BadInput
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.domain.errors import Refused
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.leaflets import ServiceCheck
 from sp_desktop.services.problems import ProblemInfo, ProblemService
+from sp_desktop.ui import messages
 
 _OK_CANCEL = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
 
@@ -82,14 +83,8 @@ class ReportProblemDialog(QDialog):
         try:
             self.saved = ProblemService(self.ctx).report(self.service_id, self.kind.currentData(),
                                                          self.reason.toPlainText())
-        except BadInput as exc:
-            self._show_error(f"{exc.message} {exc.what_to_do}".strip())
-            return
-        except ValidationFailed as exc:
-            self._show_error(" ".join(exc.errors.values()))
-            return
-        except (PermissionDenied, NotFound) as exc:
-            self._show_error(str(exc))
+        except Refused as exc:  # too short, a patient's number, not allowed, the service gone
+            self._show_error(messages.refusal_text(exc))
             return
         self.accept()
 

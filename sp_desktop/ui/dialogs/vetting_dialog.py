@@ -10,7 +10,6 @@ in date; the dialog saves unsaved ticks first and shows the next review date bef
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import VettingStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
@@ -352,9 +352,8 @@ class VettingDialog(QDialog):
         self._show(record)
         self.record_changed.emit()
 
-    def _problem(self, title: str, exc: Exception) -> None:
-        messages.warn(self, title, str(exc) if not isinstance(exc, ValidationFailed)
-                      else "\n".join(exc.errors.values()))
+    def _problem(self, title: str, exc: Refused) -> None:
+        messages.refused(self, title, exc)
 
     # ---- actions
     def save_checks(self) -> bool:
@@ -378,7 +377,7 @@ class VettingDialog(QDialog):
             if not shown:
                 self._problem("The checks were not saved", exc)
             return False
-        except (PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem("The checks were not saved", exc)
             return False
         self._after_change(record)
@@ -387,7 +386,7 @@ class VettingDialog(QDialog):
     def start_review(self) -> None:
         try:
             self._after_change(self.service.start_review(self.organisation_id))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem("Could not start the review", exc)
 
     def approve(self) -> None:
@@ -415,7 +414,7 @@ class VettingDialog(QDialog):
                                         yes="Approve, noting it was not re-checked", no="Re-check first"):
                     return
                 self._after_change(self.service.approve(self.organisation_id, stale_ok=True))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem("Not approved", exc)
 
     def _decide(self, verb: str, title: str, prompt: str) -> None:
@@ -427,7 +426,7 @@ class VettingDialog(QDialog):
         try:
             fn = self.service.suspend if verb == "suspend" else self.service.decline
             self._after_change(fn(self.organisation_id, reason))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem(f"Not {verb}ed" if verb != "decline" else "Not declined", exc)
 
     def suspend(self) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, replace
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import PermissionDenied, ServiceContext
 from sp_desktop.services.leaflets import (
     PHONE_FIRST,
     BasketItem,
@@ -51,6 +51,7 @@ from sp_desktop.services.leaflets import (
     default_file_name,
 )
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
+from sp_desktop.ui.actions import make_action
 
 SIGNPOSTING_DIALOG = "sp_desktop.ui.dialogs.record_signposting_dialog"
 
@@ -111,14 +112,7 @@ class BasketPage(QWidget):
         return LeafletFormat.STANDARD if fmt is LeafletFormat.COMPACT else fmt
 
     def _action(self, text: str, shortcut: str | None, slot: Any, name: str) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, name=name, shortcut=shortcut, add_to_owner=bool(shortcut))
 
     def _button(self, text: str, slot: Any, name: str, tip: str = "") -> QPushButton:
         button = QPushButton(text)
@@ -350,9 +344,8 @@ class BasketPage(QWidget):
                 return None
             try:
                 check = self.service.include_unapproved(service_id, reason)
-            except (ValidationFailed, PermissionDenied) as exc:
-                text = " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-                messages.warn(parent, "Not added", text)
+            except Refused as exc:
+                messages.refused(parent, "Not added", exc)
                 return None
             item = BasketItem(service_id, override_reason=reason)
         if check.problem:  # a problem is reported: a leaflet for it needs a reason (anyone; audited)
@@ -363,10 +356,8 @@ class BasketPage(QWidget):
                 return None
             try:
                 self.service.include_despite_problem(service_id, why)
-            except (BadInput, ValidationFailed, PermissionDenied) as exc:
-                text = (exc.text() if isinstance(exc, BadInput) else
-                        " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc))
-                messages.warn(parent, "Not added", text)
+            except Refused as exc:
+                messages.refused(parent, "Not added", exc)
                 return None
             item = replace(item, problem_reason=why)
         return check, item
@@ -508,7 +499,6 @@ class BasketPage(QWidget):
 
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
-        from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
         if self.entries and not self.practice_ready():
@@ -522,8 +512,8 @@ class BasketPage(QWidget):
                                               language=self.language.currentData() or None)
         except LeafletRefused as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
-        except (PermissionDenied, NotFound, LeafletError) as exc:
-            messages.warn(parent, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent, "The leaflet cannot be made", exc)
         self.refresh()
         return None
 
@@ -569,8 +559,8 @@ class BasketPage(QWidget):
         """The leaflet with its own reference ("quote K7M-2QX"), given now because it is leaving."""
         try:
             return self.service.hand_over(prepared, form)
-        except (PermissionDenied, NotFound, BadInput) as exc:
-            messages.warn(parent or self, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent or self, "The leaflet cannot be made", exc)
             return None
 
     def _withdraw(self, prepared: PreparedLeaflet) -> None:
@@ -594,7 +584,6 @@ class BasketPage(QWidget):
     def print_services(self, service_ids: list[int], parent: QWidget | None = None) -> None:
         """Quick print (Ctrl+P on the Directory, Print in a service's view): a leaflet of exactly
         these services in the practice's default format. The basket is not touched."""
-        from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
         if not self.practice_ready(lambda: self.print_services(service_ids, parent)):
@@ -607,8 +596,8 @@ class BasketPage(QWidget):
             items.append(checked[1])
         try:
             prepared = self.service.build_leaflet(items, fmt=self.default_format)
-        except (LeafletRefused, PermissionDenied, NotFound, LeafletError) as exc:
-            messages.warn(parent, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent, "The leaflet cannot be made", exc)
             return
         referenced = self._referenced(prepared, "print", parent)
         if referenced is None:

@@ -41,7 +41,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -65,6 +65,7 @@ from sp_desktop.services.problems import ProblemService
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.services.suggestions import may_change_patient_facing
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog, organisations_matching
 from sp_desktop.ui.models.service_table_model import (
     COL_ACCESS,
@@ -344,17 +345,8 @@ class DirectoryPage(QWidget):
 
     def _action(self, text: str, slot: Callable[[], None], shortcut: str | None = None,
                 name: str = "", tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, name=name, shortcut=shortcut, tip=tip,
+                           add_to_owner=bool(shortcut))
 
     def _build_actions(self) -> None:
         self.new_action = self._action("New…", self.new_menu, "Ctrl+N", "new",
@@ -652,7 +644,7 @@ class DirectoryPage(QWidget):
             return result, self._health_of(result.rows), problems
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
-            self._search_again = (keep_scroll, report)
+            self._search_again: tuple[bool, bool] | None = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.base import (
     NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
-    ValidationFailed,
     can,
 )
 from sp_desktop.services.signposting import LogRow, ReferenceStatus, SignpostingService
@@ -333,9 +333,8 @@ class SignpostingPage(LoadWhenShown, QWidget):
             return
         try:
             self.service.set_follow_up(row.signposting_id, done=True)
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-            messages.warn(self, "Could not mark the follow-up done", text)
+        except Refused as exc:
+            messages.refused(self, "Could not mark the follow-up done", exc)
             return
         self._after_change(f"Follow-up of {show_date(row.occurred_on)} marked done.")
         self.select_item(row.item_id)

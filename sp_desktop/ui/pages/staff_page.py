@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_datetime
 from sp_desktop.domain.record_line import PLACEHOLDERS
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
@@ -244,9 +244,8 @@ class StaffAccountsWidget(QWidget):
             self.buttons[key].setEnabled(m is not None)
         self.buttons["active"].setText("Re&activate" if m is not None and not m.active else "&Deactivate")
 
-    def _refused(self, title: str, exc: Exception) -> None:
-        text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-        messages.warn(self, title, text)
+    def _refused(self, title: str, exc: Refused) -> None:
+        messages.refused(self, title, exc)
 
     def add(self) -> None:
         dialog = StaffDialog(None, self)
@@ -280,7 +279,7 @@ class StaffAccountsWidget(QWidget):
             except ValidationFailed as exc:
                 dialog.show_errors(exc.errors)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Not changed", exc)
                 return
             self.refresh(m.id)
@@ -303,7 +302,7 @@ class StaffAccountsWidget(QWidget):
                 dialog.error.setText("✗ " + " ".join(exc.errors.values()))
                 dialog.error.setVisible(True)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Password not changed", exc)
                 return
             self.refresh(m.id)
@@ -320,7 +319,7 @@ class StaffAccountsWidget(QWidget):
             return
         try:
             self.service.set_active(m.id, not m.active)
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._refused("Not changed", exc)
             return
         self.refresh(m.id)

@@ -6,7 +6,6 @@ staff-only part (vetting, the organisation's contact people, status and sections
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from sp_desktop.domain.enums import OrganisationStatus, ServiceStatus
 from sp_desktop.domain.formatting import show_age_range, show_date, show_opening
 from sp_desktop.domain.locations import ADDRESS_ON_REQUEST, CONFIDENTIAL_LABEL
+from sp_desktop.domain.safe_text import escape_markup
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.services.directory import LocationInfo, PhoneInfo, ServiceDetail
 from sp_desktop.ui.widgets.venue_list_editor import accessibility_label
@@ -38,7 +38,7 @@ td { padding-right: 10px; padding-bottom: 3px; vertical-align: top; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return escape_markup(text)
 
 
 def _para(text: str | None) -> str:

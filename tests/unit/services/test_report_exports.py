@@ -27,8 +27,8 @@ from sp_desktop.db.models import Organisation, Service
 from sp_desktop.demo.seed import demo_file, load_directory
 from sp_desktop.demo.signposting import generate_signposting
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.services.report_csv import practice_report_csv, save_practice_report_csv
-from sp_desktop.services.report_pdf import render_partner_report, render_practice_report, save_atomically
+from sp_desktop.output.report_csv import practice_report_csv, save_practice_report_csv
+from sp_desktop.output.report_pdf import render_partner_report, render_practice_report
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.signposting import SignpostingForm, SignpostingService
 
@@ -143,14 +143,6 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(db, clock, ctx):
     text = practice_report_csv(ReportService(ctx).practice_report(date(2026, 11, 1), date(2026, 11, 30)))
     assert "'=HYPERLINK" in text and "'@Evil Org" in text
     assert ",=HYPERLINK" not in text
-
-
-def test_saving_is_atomic_and_leaves_no_temporary_files(tmp_path):
-    target = tmp_path / "out" / "report.pdf"
-    save_atomically(target, b"first")
-    save_atomically(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
 
 
 def test_report_pdf_over_a_generated_history_of_thousands_of_records(db, clock, ctx):
