@@ -50,6 +50,10 @@ def test_report_list_refuse_a_leaflet_override_it_and_resolve(app_paths, debt, t
     assert "Problem reported: The number does not work" in out and "Debt advice drop-in" in out
     code, out, _ = _run(["problems", *base])
     assert code == 0 and f"{debt}\tDebt advice drop-in" in out and "Number rings out" in out
+    code, out, _ = _run(["search", "debt", *base])  # search says so too, in words
+    assert code == 0 and f"{debt}  ! Problem reported — Debt advice drop-in" in out
+    code, out, _ = _run(["search", "debt", "--json", *base])
+    assert code == 0 and '"problem_reported": true' in out
     # a leaflet now needs a reason: exit 1 with a clear message, no file
     target = tmp_path / "leaflet.pdf"
     code, _, err = _run(["leaflet", str(debt), "-o", str(target), *desk, *base])
