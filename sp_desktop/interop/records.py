@@ -358,33 +358,46 @@ MULTILINE_FIELDS = frozenset({"description", "eligibility", "application_process
 _FOLD_LINES = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 
 
+_SKIP_SCREEN = frozenset({"id", "row", "rows", "term_ids", "location_ids"})
+
+
 def _screen(rec: Any, problems: list[Problem], row: int | None, where: str) -> None:
+    """Every text field of `rec` checked (`check_text`), one-line fields folded onto one line, bidi
+    controls taken out of names. The checks are those of `check_text`, run on every value; the
+    call (and the field's label, needed only for a message) is made only for a value that the
+    same patterns find something in, as that is where it can refuse or change anything."""
     from sp_desktop.domain.errors import BadInput
-    from sp_desktop.domain.text import check_text, strip_bidi
+    from sp_desktop.domain.text import _ALWAYS_BAD, _SINGLE_LINE_BAD, _SURROGATE, BIDI_CONTROLS, check_text
 
     for key, value in list(vars(rec).items()):
-        if key in ("id", "row", "rows", "term_ids", "location_ids") or value is None:
+        if value is None or key in _SKIP_SCREEN:
             continue
-        label = FIELD_LABELS.get(key, key.replace("_", " "))
-        values = value if isinstance(value, list) else [value]
+        is_list = isinstance(value, list)
+        if not is_list and not isinstance(value, str):
+            continue
+        values = value if is_list else [value]
+        multiline = key in MULTILINE_FIELDS
+        bad_chars = _ALWAYS_BAD if multiline else _SINGLE_LINE_BAD
+        is_name = key.endswith("name")
         cleaned: list[Any] = []
         for v in values:
             if not isinstance(v, str):
                 cleaned.append(v)
                 continue
-            multiline = key in MULTILINE_FIELDS
-            if not multiline:
-                v = " ".join(v.translate(_FOLD_LINES).split()) if any(c in v for c in "\t\r\n") else v
-            try:
-                v = check_text(v, key, label, multiline=multiline) or v
-            except BadInput as exc:
-                message = f"{exc.message} {exc.what_to_do}".strip()
-                problems.append(Problem("error", message, row, label, where))
-            if key.endswith("name") and isinstance(v, str):
-                v = strip_bidi(v)
+            if not multiline and ("\t" in v or "\r" in v or "\n" in v):
+                v = " ".join(v.translate(_FOLD_LINES).split())
+            if (multiline and "\r" in v) or bad_chars.search(v) or _SURROGATE.search(v):
+                label = FIELD_LABELS.get(key, key.replace("_", " "))
+                try:
+                    v = check_text(v, key, label, multiline=multiline) or v
+                except BadInput as exc:
+                    message = f"{exc.message} {exc.what_to_do}".strip()
+                    problems.append(Problem("error", message, row, label, where))
+            if is_name and BIDI_CONTROLS.search(v):
+                v = BIDI_CONTROLS.sub("", v)
             cleaned.append(v)
         if cleaned != values:
-            setattr(rec, key, cleaned if isinstance(value, list) else cleaned[0])
+            setattr(rec, key, cleaned if is_list else cleaned[0])
 
 
 def screen_feed(feed: Feed) -> Feed:

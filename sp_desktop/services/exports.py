@@ -141,6 +141,12 @@ class DirectoryReader:
         cats = {c.id: c for c in s.scalars(select(Category))}
         self._cats = cats
         self._terms_by_cat = {cid: category_term(c, cats) for cid, c in cats.items()}
+        #: category id -> ((name, code) to sort by, its term, its parent's term or None), worked out
+        #: once rather than for each of the services (plain tuples: no ORM attribute access per row)
+        self._term_info: dict[int, tuple[tuple[str, str, int], TermRec, TermRec | None]] = {
+            cid: ((c.name.lower(), c.code, cid), self._terms_by_cat[cid],
+                  self._terms_by_cat[c.parent_id] if c.parent_id and c.parent_id in cats else None)
+            for cid, c in cats.items()}
         self.terms: dict[str, TermRec] = {}
         q = (select(Organisation.id).where(Organisation.archived_at.is_(None))
              .order_by(func.lower(Organisation.name), Organisation.uid))
@@ -169,7 +175,8 @@ class DirectoryReader:
                 self.organisations_read = done
 
     def _rows(self, q: Executable) -> dict[int, list[Row[Any]]]:
-        return _grouped(self.s.connection().execute(q))  # plain rows: no ORM loading
+        # plain rows (no ORM loading), fetched together: iterating a Result fetches row by row
+        return _grouped(self.s.connection().execute(q).all())
 
     def _round(self, ids: Sequence[int]) -> Iterator[tuple[OrgRec, str]]:
         export_id = hsds.export_id
@@ -177,7 +184,7 @@ class DirectoryReader:
             select(Organisation.id, Organisation.uid, Organisation.name, Organisation.alternate_name,
                    Organisation.description, Organisation.website, Organisation.email,
                    Organisation.legal_status, Organisation.register_kind, Organisation.registration_number,
-                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids)))}
+                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids))).all()}
         org_phones = self._rows(
             select(Phone.organisation_id, Phone.number, Phone.type, Phone.description, Phone.uid)
             .where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None), Phone.location_id.is_(None),
@@ -269,13 +276,11 @@ class DirectoryReader:
             yield rec, f"{org.vetting_status.label} {org.vetting_status.symbol}"
 
     def _add_terms(self, srec: ServiceRec, category_ids: list[int]) -> None:
-        cats = self._cats
-        for cat in sorted((cats[i] for i in category_ids), key=lambda c: (c.name.lower(), c.code)):
-            term = self._terms_by_cat[cat.id]
+        info = self._term_info
+        for _key, term, pterm in sorted(info[i] for i in category_ids):
             self.terms.setdefault(term.id, term)
             srec.term_ids.append(term.id)
-            if cat.parent_id and cat.parent_id in cats:
-                pterm = self._terms_by_cat[cat.parent_id]
+            if pterm is not None:
                 self.terms.setdefault(pterm.id, pterm)
 
 

@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
     switch_user_requested = Signal()
-    closing = Signal()  # the window agreed to close (automatic backup, ui/data_menu.py)
+    closing = Signal()  # the window agreed to close (its background work has been stopped or finished)
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
-        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
+        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; daily backup
         install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
         install_problem_actions(self)  # Ctrl+Shift+R report a problem; safeguarding concerns for the lead
         keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
