@@ -4,6 +4,7 @@ directory (a real SQLite file), driven with keys and clicks. Screenshots go to /
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,13 @@ def test_the_lead_marks_a_venue_confidential_and_the_front_desk_sees_no_address(
     assert not row.fields["confidential"].isEnabled() and row.fields["confidential"].isChecked()
     assert row.fields["address_1"].text() == "" and row.fields["address_1"].isReadOnly()
     assert street not in DirectoryService(desk).get_service(sid).organisation.locations[0].address_lines
+    # the front desk's detail pane: the general area and the words, never the street
+    from sp_desktop.ui.widgets.detail_pane import DetailPane
+
+    pane = DetailPane()
+    qtbot.addWidget(pane)
+    pane.resize(420, 900)
+    pane.show_service(DirectoryService(desk).get_service(sid), date(2026, 11, 24))
+    text = pane.toPlainText()
+    assert "Confidential location" in text and "Address given when you phone" in text and street not in text
+    pane.grab().save(str(SHOTS / "front_desk_confidential_detail.png"))
