@@ -62,6 +62,7 @@ from sp_desktop.domain.validators import (
 )
 from sp_desktop.files import atomic_path
 from sp_desktop.interop.records import (
+    CapacityRec,
     ContactRec,
     Feed,
     LocationRec,
@@ -878,7 +879,7 @@ _SERVICE_KEPT = frozenset({
     "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
     "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees",
     "cost_options", "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts",
-    "service_at_locations", "attributes", "service_taxonomys"})
+    "service_at_locations", "attributes", "service_taxonomys", "x_service_capacity"})
 _LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
                             "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
                             "transportation", "location_type"})
@@ -916,6 +917,30 @@ class _Mapper:
         if note:
             self.p.warn(where, f"repaired: {note}", column)
         return result
+
+    def capacity(self, where: str, items: list[dict[str, Any]]) -> CapacityRec | None:
+        """Taking new people, from our own extension field (issue 18); a value that does not make
+        sense is left out with a warning saying why."""
+        if not items:
+            return None
+        d = items[0]
+        state = (_s(d.get("x_state")) or "").lower()
+        if state not in _CAPACITY_WORDS:
+            self.p.warn(where, f"taking new people “{state}” is not taking, waiting_list or not_taking; "
+                        "left out", CAPACITY_KEY)
+            return None
+        weeks_value = _num(d.get("x_wait_weeks"))
+        weeks = int(weeks_value) if weeks_value is not None else None
+        if state == "waiting_list" and (weeks is None or not 0 <= weeks <= 104 or weeks != weeks_value):
+            self.p.warn(where, "a waiting list needs a whole number of weeks from 0 to 104; left out",
+                        CAPACITY_KEY)
+            return None
+        confirmed = _date(_s(d.get("updated")))
+        if confirmed is None:
+            self.p.warn(where, "taking new people has no date it was confirmed (YYYY-MM-DD); left out",
+                        CAPACITY_KEY)
+            return None
+        return CapacityRec(state, weeks if state == "waiting_list" else None, confirmed)
 
     def phone(self, where: str, d: dict[str, Any], column: str = "phones") -> PhoneRec | None:
         raw = _s(d.get("number"))
@@ -1190,6 +1215,7 @@ class _Mapper:
             phone_items += _list(sal.get("phones"))
             contact_items += _list(sal.get("contacts"))
         self.schedules(where, svc, sched_items)
+        svc.capacity = self.capacity(where, _list(d.get(CAPACITY_KEY)))
         svc.phones = self.phones(where, phone_items)
         seen_contacts: set[str] = set()
         for c in contact_items:
@@ -1522,7 +1548,24 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         "service_at_locations": sals, "languages": languages, "cost_options": cost_options,
         "contacts": [_contact_object(c, sid, service_id=sid) for c in s.contacts] if include_contacts else [],
         "attributes": attributes,
+        CAPACITY_KEY: [_capacity_object(s.capacity, sid)] if s.capacity else None,
     })
+
+
+#: Issue 18: whether the service is taking new people, as an extension field (HSDS 3.0 validation
+#: ignores properties it does not define; HSDS 3.1 calls this `service_capacity`). Shaped like 3.1's
+#: service_capacity (available / description / updated) with the practice's answer alongside.
+CAPACITY_KEY = "x_service_capacity"
+_CAPACITY_WORDS = {"taking": "Taking new people", "waiting_list": "Waiting list",
+                   "not_taking": "Not taking new people at the moment"}
+
+
+def _capacity_object(c: CapacityRec, sid: str) -> dict[str, Any]:
+    words = _CAPACITY_WORDS.get(c.state, c.state)
+    if c.state == "waiting_list" and c.wait_weeks is not None:
+        words += f" (about {c.wait_weeks} weeks)"
+    return _clean({"id": derived_id(sid, "capacity"), "service_id": sid, "description": words,
+                   "updated": _iso(c.confirmed_on), "x_state": c.state, "x_wait_weeks": c.wait_weeks})
 
 
 def organization_object(

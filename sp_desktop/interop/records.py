@@ -115,6 +115,17 @@ class LocationRec:
 
 
 @dataclass
+class CapacityRec:
+    """Whether the service is taking new people (issue 18), as an Open Referral extension: the
+    answer ("taking", "waiting_list", "not_taking"), about how many weeks, and when confirmed. Who
+    confirmed it (a staff name) never leaves the practice."""
+
+    state: str
+    wait_weeks: int | None
+    confirmed_on: date
+
+
+@dataclass
 class SlotRec:
     weekday: int  # 0 = Monday
     opens: str | None = None
@@ -177,6 +188,8 @@ class ServiceRec:
     publisher_assured_on: date | None = None
     publisher_assured_by: str | None = None
     publisher_modified_on: date | None = None
+    # Taking new people (issue 18): an extension field, not part of the source checksum.
+    capacity: CapacityRec | None = None
 
 
 @dataclass

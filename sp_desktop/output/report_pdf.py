@@ -241,6 +241,18 @@ def horizontal_chart(labels: Sequence[str], values: Sequence[int], fonts: PdfFon
     return d
 
 
+#: Rows a list in the report's PDF shows: a meeting reads the leading services and organisations;
+#: the CSV export (the same figures) lists every one. A year at a large practice is thousands.
+PDF_LIST_LIMIT = 60
+
+
+def _more_in_the_csv(st: _Styles, shown: int, total: int, what: str) -> list[Any]:
+    if total <= shown:
+        return []
+    return [_p(f"The {shown} {what} with the most records are shown; the other {total - shown:,} are in "
+               "the CSV export of this report (Reports → Export CSV…).", st.small)]
+
+
 def _shorten(text: str, n: int) -> str:
     """At most `n` characters, cut at a word boundary where possible."""
     if len(text) <= n:
@@ -296,12 +308,17 @@ def render_practice_report(report: PracticeReport) -> bytes:
         story.append(_p("Services with repeated poor experiences", st.h2))
         story.append(_p(f"{REPEATED_POOR} or more poor experiences in the period: worth raising at the "
                         "vetting review (trust notes may already say more).", st.small))
+        worst = sorted(flagged, key=lambda x: (-x.counts.poor, x.service_name))
         rows = [[f"{sf.service_name}\n{sf.organisation_name}", str(sf.counts.signposted), str(sf.counts.poor),
                  sf.counts.poor_rate.short_text]
-                for sf in sorted(flagged, key=lambda x: (-x.counts.poor, x.service_name))]
+                for sf in worst[:PDF_LIST_LIMIT]]
         story.append(_table(st, ["Service (organisation)", "Signposted", "Poor experiences", "Share poor"],
                             rows,
                             [BODY_W * 0.52, BODY_W * 0.16, BODY_W * 0.16, BODY_W * 0.16], compact=True))
+        if len(worst) > PDF_LIST_LIMIT:
+            story.append(_p(f"The {PDF_LIST_LIMIT} services with the most poor experiences are shown; the "
+                            f"other {len(worst) - PDF_LIST_LIMIT:,} are in the CSV export of this report.",
+                            st.small))
 
     mc = report.month_category
     series = [[row[c] for row in mc.counts] for c in range(len(mc.categories))]
@@ -369,10 +386,11 @@ def render_practice_report(report: PracticeReport) -> bytes:
     story.append(CondPageBreak(50 * mm))
     story.append(_p("By organisation", st.h2))
     rows = [[o.organisation_name, str(o.records), str(o.counts.signposted), o.counts.attended_rate.short_text,
-             o.counts.poor_rate.short_text] for o in report.by_organisation]
+             o.counts.poor_rate.short_text] for o in report.by_organisation[:PDF_LIST_LIMIT]]
     story.append(_table(st, ["Organisation", "People", "Services", "Attended", "Poor experience"], rows,
                         [BODY_W * 0.44, BODY_W * 0.12, BODY_W * 0.12, BODY_W * 0.14, BODY_W * 0.18],
                         compact=True))
+    story += _more_in_the_csv(st, len(rows), len(report.by_organisation), "organisations")
 
     story.append(CondPageBreak(60 * mm))
     story.append(_p("Outcomes by service", st.h2))
@@ -384,7 +402,7 @@ def render_practice_report(report: PracticeReport) -> bytes:
         st.small))
     rows = []
     marked = []
-    for i, sf in enumerate(report.by_service):
+    for i, sf in enumerate(report.by_service[:PDF_LIST_LIMIT]):
         c = sf.counts
         if c.repeated_poor:
             marked.append(i)
@@ -395,6 +413,7 @@ def render_practice_report(report: PracticeReport) -> bytes:
                              "Poor experience", "Flag"], rows,
                         [BODY_W * w for w in (0.38, 0.11, 0.11, 0.11, 0.12, 0.17)],
                         numeric_to=4, highlight=marked, compact=True))
+    story += _more_in_the_csv(st, len(rows), len(report.by_service), "services")
     return build_pdf(story, title=f"Signposting report {report.period_text}", author=report.practice_name,
                   footer=f"{report.practice_name} — signposting report", footer_right=report.period_text,
                   fonts=f)

@@ -77,6 +77,7 @@ class SearchFilters:
     vetting: VettingStatus | None = None
     include_archived: bool = False
     organisation_id: int | None = None
+    open_today: bool = False  # has an opening time today and no closure covers today (issue 18)
 
 
 @dataclass(frozen=True)
@@ -772,6 +773,8 @@ class DirectoryService:
                 assert counted is not None
                 count_q = count_q.join(counted, counted.c.id == Service.id)
             conditions = self._conditions(_TABLES, f)
+            if f.open_today:
+                conditions.append(self._open_today(Service.id))
             if self._front_desk():  # never suspended or declined organisations' services
                 conditions.append(Organisation.vetting_status.not_in(_BELOW))
             if conditions:
@@ -804,6 +807,8 @@ class DirectoryService:
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
         conditions = self._conditions(_LISTED, f)
+        if f.open_today:
+            conditions.append(self._open_today(lst.c.id))
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
         hidden: Any = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
@@ -873,6 +878,11 @@ class DirectoryService:
             c.append(on.service_id.in_(select(service_category.c.service_id)
                                        .where(service_category.c.category_id.in_(ids))))
         return c
+
+    def _open_today(self, id_column: Any) -> Any:
+        from sp_desktop.services.confidence import open_on_condition
+
+        return open_on_condition(id_column, self.ctx.today())
 
     def get_service(self, service_id: int) -> ServiceDetail:
         with self.ctx.read() as s:

@@ -36,8 +36,10 @@ from sp_desktop.db.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     service_category,
 )
+from sp_desktop.domain.confidence import Capacity
 from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
 from sp_desktop.domain.locations import CONFIDENTIAL_EXPORT_LINE, public_location
@@ -45,6 +47,7 @@ from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
     SERVICE_FIELDS,
+    CapacityRec,
     ContactRec,
     LocationRec,
     OrgRec,
@@ -229,6 +232,10 @@ class DirectoryReader:
         categories = self._rows(
             select(service_category.c.service_id, service_category.c.category_id)
             .join(Service, Service.id == service_category.c.service_id).where(*in_round))
+        capacity = self._rows(
+            select(ServiceCapacity.service_id, ServiceCapacity.state, ServiceCapacity.wait_weeks,
+                   ServiceCapacity.confirmed_on)
+            .join(Service, Service.id == ServiceCapacity.service_id).where(*in_round))
 
         n_fields = len(SERVICE_FIELDS)
         for org_id in ids:
@@ -271,6 +278,8 @@ class DirectoryReader:
                 srec.location_ids = sorted(loc_ids[v.location_id] for v in venues.get(sid, ())
                                            if v.location_id in loc_ids)
                 self._add_terms(srec, [c.category_id for c in categories.get(sid, ())])
+                for cap in capacity.get(sid, ()):
+                    srec.capacity = CapacityRec(Capacity(cap.state).value, cap.wait_weeks, cap.confirmed_on)
                 rec.services.append(srec)
                 self.services += 1
             yield rec, f"{org.vetting_status.label} {org.vetting_status.symbol}"

@@ -228,8 +228,10 @@ def opening_lines(slots: Sequence[OpeningSlot]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
-    """What a patient reads about one service: public fields only, in plain words."""
+def leaflet_content(d: ServiceDetail, referred: bool = False, closures: Sequence[str] = ()) -> LeafletContent:
+    """What a patient reads about one service: public fields only, in plain words. `closures`:
+    the service's dated closures in force or starting within four weeks (issue 18), printed first
+    among the opening times so that every form of the leaflet (down to the SMS) carries them."""
     description = _text(d.description) or _text(d.organisation.description) or None
     return LeafletContent(
         service_name=d.name,
@@ -241,13 +243,24 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
         website=_text(d.url) or _text(d.organisation.website) or None,
-        opening_times=opening_lines(d.schedule),
+        opening_times=tuple(closures) + opening_lines(d.schedule),
         opening_notes=_text(d.schedule_notes) or None,
         venues=tuple(_venue(loc) for loc in d.locations),
         remote_note=_remote_note(d),
         last_verified=d.last_verified_on,
         referred_by_practice=referred,
     )
+
+
+def closure_lines(s: Session, service_ids: Sequence[int], made_on: date) -> dict[int, tuple[str, ...]]:
+    """"Closed 22 Dec 2026 to 5 Jan 2027 (Christmas holidays)" per service, for a leaflet made on
+    `made_on`: closures in force then or starting within four weeks (issue 18)."""
+    from sp_desktop.domain.confidence import closures_for_leaflet
+    from sp_desktop.services.confidence import closures_by_service
+
+    return {sid: tuple(c.text for c in closures_for_leaflet(found, made_on))
+            for sid, found in closures_by_service(s, service_ids, made_on).items()
+            if closures_for_leaflet(found, made_on)}
 
 
 # --------------------------------------------------------------------------- reading many services
@@ -545,13 +558,15 @@ class LeafletService:
     # ---- leaflets
     def content(self, service_id: int, referred: bool = False) -> LeafletContent:
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
-            return leaflet_content(self._detail(s, service_id), referred)
+            return leaflet_content(self._detail(s, service_id), referred,
+                                   closure_lines(s, [service_id], self.ctx.today()).get(service_id, ()))
 
     def contents(self, service_ids: Sequence[int], referred: bool = False) -> list[LeafletContent]:
         """`content()` of many services, in the order given, read together (`service_details`)."""
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
             details = self._details(s, service_ids)
-            return [leaflet_content(details[sid], referred) for sid in service_ids]
+            closed = closure_lines(s, service_ids, self.ctx.today())
+            return [leaflet_content(details[sid], referred, closed.get(sid, ())) for sid in service_ids]
 
     @staticmethod
     def _detail(s: Session, service_id: int) -> ServiceDetail:
@@ -624,7 +639,9 @@ class LeafletService:
                     if checks[item.service_id].problem:
                         _record_problem_reason(s, self.ctx, checks[item.service_id], item.problem_reason)
             details = self._details(s, ids)
-            services = tuple(replace(leaflet_content(details[i.service_id], i.referred),
+            closed = closure_lines(s, ids, self.ctx.today())
+            services = tuple(replace(leaflet_content(details[i.service_id], i.referred,
+                                                     closed.get(i.service_id, ())),
                                      checked=checks[i.service_id].checked) for i in items)
             wording = ENGLISH
             if language:  # the practice's own wording and translations; English where there are none
@@ -751,9 +768,11 @@ class LeafletService:
                 check(progress, n, total, f"Gathering services ({n + 1} of {total})…")
                 chunk = all_ids[n:n + _CHUNK]
                 details = self._details(s, chunk)
+                closed = closure_lines(s, chunk, self.ctx.today())
                 for sid in chunk:
                     state = CheckedState.STALE if checks[sid].flagged else CheckedState.CHECKED
-                    contents[sid] = replace(leaflet_content(details[sid]), checked=state)
+                    contents[sid] = replace(leaflet_content(details[sid], closures=closed.get(sid, ())),
+                                            checked=state)
             check(progress, total, total, "Gathered the services.")
             header = practice_header(read_settings(s))
             sections = tuple(BookletSection(c.name, tuple(contents[sid] for sid in members.get(c.id, [])))

@@ -49,8 +49,10 @@ class ProblemActions:
             action.triggered.connect(lambda _checked=False: self.report_selected())
             # right-click on a result, Ctrl+Shift+R, the Edit menu and the read-only view's button (the
             # row of buttons above the results is full at 1280 pixels)
-            self.page.add_selection_action(action, toolbar=False)
-            QTimer.singleShot(0, self._add_to_edit_menu)  # the page makes its Edit menu on a timer too
+            if hasattr(self.page, "add_menu_action"):
+                self.page.add_menu_action(action)
+            else:
+                self.page.add_selection_action(action)
             self.report_action = action
             if hasattr(self.page, "add_detail_notice"):
                 self.page.add_detail_notice(self.notice)
@@ -72,11 +74,6 @@ class ProblemActions:
             QTimer.singleShot(0, self.tell_lead_at_sign_in)
 
     # ---- the directory
-    def _add_to_edit_menu(self) -> None:
-        menu = getattr(self.page, "edit_menu", None)
-        if menu is not None and self.report_action is not None and self.report_action not in menu.actions():
-            menu.addAction(self.report_action)
-
     def notice(self, detail: ServiceDetail) -> str | None:
         problem = ProblemService(self.ctx).open_for(detail.id)
         return problem.headline if problem is not None else None

@@ -47,7 +47,7 @@ class ServiceDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         self.pane = DetailPane()
         self.pane.setObjectName("service_detail")
-        self.pane.show_service(detail, today, sections, notices)
+        self.pane.show_service(detail, today, sections, notices=notices)
         self.pane.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout.addWidget(self.pane, 1)
 

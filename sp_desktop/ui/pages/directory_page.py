@@ -25,7 +25,7 @@ Other features hook in without editing this file:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
 from sp_desktop.services.categories import CategoryService
+from sp_desktop.services.confidence import ConfidenceService, RowState, ServiceConfidence
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
 from sp_desktop.services.problems import ProblemService
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
@@ -72,6 +73,7 @@ from sp_desktop.ui.models.service_table_model import (
     COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
+    COL_NOW,
     COL_ORGANISATION,
     COL_RELATIONSHIP,
     COL_SERVICE,
@@ -93,7 +95,9 @@ RESULT_LIMIT = 1000
 #: The columns the table always makes room for beside the detail pane at first (1280 px screens),
 #: and the one it also fits in when the screen is wide enough (1600 px).
 KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
-NEXT_COLUMN = COL_CATEGORIES
+# Open / taking people (issue 18) next: beside Cost, in view on a 1600-pixel screen and one scroll away
+# on 1280 (the detail pane always says it in full).
+NEXT_COLUMN = COL_NOW
 #: The detail pane's width at first: what is left beside those columns, within these limits.
 DETAIL_MIN_WIDTH = 264
 DETAIL_MAX_WIDTH = 460
@@ -125,6 +129,7 @@ def default_column_widths(table: QTableView) -> dict[int, int]:
         COL_RELATIONSHIP: fit(*(f"{h.label} {h.symbol}" for h in RelationshipHealth)),
         COL_TOWN: fit("By phone and online"),
         COL_COST: fit("Free", "£3 a week"),
+        COL_NOW: fit("Open until 13:00; Taking people"),
         COL_CATEGORIES: fit("Debt advice, Benefits and welfare"),
         COL_ACCESS: fit("Self-referral, Drop-in"),
         COL_LAST_CHECKED: fit("30 Sep 2026"),
@@ -206,7 +211,11 @@ class DirectoryPage(QWidget):
         self.main_window = window
         self.directory = DirectoryService(ctx)
         self.selection_actions: list[QAction] = []
-        self.detail_sections: list[DetailSection] = []
+        self._menu_actions: list[QAction] = []  # add_menu_action: in the Edit menu, not the toolbar
+        self._menu_anchor: QAction | None = None
+        self.confidence = ConfidenceService(ctx)
+        # "Before you suggest it" (issue 18) comes first in the staff part, for every role
+        self.detail_sections: list[DetailSection] = [self._confidence_section]
         self.notice_sources: list[Callable[[ServiceDetail], str | None]] = []
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
@@ -405,6 +414,9 @@ class DirectoryPage(QWidget):
             menu.addSeparator()
             menu.addAction(self.archive_action)
         menu.addSeparator()
+        for action in self._menu_actions:
+            menu.addAction(action)
+        self._menu_anchor = menu.addSeparator()
         menu.addAction(self.clear_action)
         bar = window.menuBar()
         before = getattr(window, "go_menu", None) or getattr(window, "help_menu", None)
@@ -421,14 +433,12 @@ class DirectoryPage(QWidget):
             QWidget.setTabOrder(a, b)
 
     # ------------------------------------------------------------------ extension points
-    def add_selection_action(self, action: QAction, toolbar: bool = True) -> None:
-        """Show `action` above the table (unless `toolbar` is False: the row of buttons must fit a
-        1280-pixel screen) and in its context menu; enabled while a service is selected."""
+    def add_selection_action(self, action: QAction) -> None:
+        """Show `action` above the table and in its context menu; enabled while a service is selected."""
         if action in self.selection_actions:
             return
         self.selection_actions.append(action)
-        if toolbar:
-            self.toolbar.addAction(action)
+        self.toolbar.addAction(action)
         if action not in self.actions():
             self.addAction(action)
         action.setEnabled(self.selected_service_id() is not None)
@@ -436,6 +446,19 @@ class DirectoryPage(QWidget):
     def add_detail_notice(self, fn: Callable[[ServiceDetail], str | None]) -> None:
         """Add `fn(ServiceDetail) -> text or None`: a notice at the top of the detail pane, for everyone."""
         self.notice_sources.append(fn)
+
+    def add_menu_action(self, action: QAction) -> None:
+        """Offer `action` in the Edit menu and the table's context menu (not as a button above the
+        table, which keeps one row on a 1280-pixel screen); enabled while a service is selected."""
+        if action in self.selection_actions:
+            return
+        self.selection_actions.append(action)
+        self._menu_actions.append(action)
+        if action not in self.actions():
+            self.addAction(action)
+        if self.edit_menu is not None and self._menu_anchor is not None:
+            self.edit_menu.insertAction(self._menu_anchor, action)
+        action.setEnabled(self.selected_service_id() is not None)
 
     def add_detail_section(self, fn: DetailSection) -> None:
         """Add `fn(ServiceDetail) -> html` to the staff-only part of the detail pane."""
@@ -608,10 +631,17 @@ class DirectoryPage(QWidget):
             return
         try:
             detail = self.directory.get_service(sid)
+            confidence = self.confidence.for_service(sid)
         except NotFound as exc:
             self.detail.show_message(str(exc))
             return
-        self.detail.show_service(detail, self.ctx.today(), self.detail_sections, self.detail_notices(detail))
+        from sp_desktop.ui.confidence_view import glance_html
+
+        self._confidence: ServiceConfidence | None = confidence  # the section below reads it, not asks again
+        self.detail.show_service(detail, self.ctx.today(), self.detail_sections,
+                                 top=glance_html(confidence, self.ctx.today()),
+                                 notices=self.detail_notices(detail))
+        self._confidence = None
 
     def detail_notices(self, detail: ServiceDetail) -> list[str]:
         """Notices shown at the top of the detail pane for everyone ("Problem reported: ...")."""
@@ -637,18 +667,18 @@ class DirectoryPage(QWidget):
         scroll = bar.value()
         filters = self.filters.filters()
 
-        def search() -> tuple[Any, dict[int, OrganisationHealth], frozenset[int]]:
+        def search() -> tuple[Any, dict[int, OrganisationHealth], Mapping[int, RowState], frozenset[int]]:
             result = self.directory.search(query, filters, limit=RESULT_LIMIT)
             # one small query: which of these have an open reported problem ("Problem reported")
             problems = ProblemService(self.ctx).open_service_ids([r.id for r in result.rows])
-            return result, self._health_of(result.rows), problems
+            return result, self._health_of(result.rows), self._states_of(result.rows), problems
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
             self._search_again: tuple[bool, bool] | None = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network
-            self.result, health, problems = call_waiting(self, self.ctx.db, search)
+            self.result, health, states, problems = call_waiting(self, self.ctx.db, search)
         except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
             if not self._show_search_failed(query, exc):
                 raise
@@ -658,7 +688,7 @@ class DirectoryPage(QWidget):
             again, self._search_again = getattr(self, "_search_again", None), None
             if again is not None:
                 QTimer.singleShot(0, self, lambda: self.run_search(*again))
-        self.model.set_rows(self.result.rows, health, problems)
+        self.model.set_rows(self.result.rows, health, states, self.ctx.today(), problems)
         self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.results)
@@ -729,6 +759,20 @@ class DirectoryPage(QWidget):
         if missing:
             self._health.update(RelationshipService(self.ctx).health(missing))
         return {org_id: self._health[org_id] for org_id in wanted}
+
+    def _states_of(self, rows: tuple[ServiceRow, ...]) -> Mapping[int, RowState]:
+        """Open now / taking new people for the results, in short form (three small queries)."""
+        from sp_desktop.domain.enums import AccessRoute
+
+        return self.confidence.row_states([(r.id, AccessRoute.APPOINTMENT in r.access) for r in rows])
+
+    def _confidence_section(self, detail: ServiceDetail) -> str:
+        from sp_desktop.ui.confidence_view import confidence_html
+
+        known = getattr(self, "_confidence", None)
+        confidence = known if known is not None and known.service_id == detail.id else (
+            self.confidence.for_service(detail.id))
+        return confidence_html(confidence, self.ctx.today())
 
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)

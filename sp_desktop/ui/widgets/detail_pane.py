@@ -78,7 +78,9 @@ def _venue(loc: LocationInfo) -> str:
 
 
 def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection] = (),
-                 show_staff: bool = True, extra_notices: Sequence[str] = ()) -> str:
+                 show_staff: bool = True, top: str = "", extra_notices: Sequence[str] = ()) -> str:
+    """`top`: HTML shown under the heading and notices (the page's "at a glance" line, issue 18);
+    `extra_notices`: words added to the notices ("Problem reported: ...", for everyone)."""
     org = d.organisation
     out: list[str] = [f"<h2>{_e(d.name)}</h2>"]
     run_by = f"Run by <b>{_e(org.name)}</b>"
@@ -99,6 +101,8 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
     notices.extend(extra_notices)  # e.g. "Problem reported: ..." (ui/problem_actions.py), for everyone
     for n in notices:
         out.append(f'<p class="notice">! {_e(n)}</p>')
+    if top:
+        out.append(top)
 
     if d.description:
         out.append("<h3>What it is</h3>" + _para(d.description))
@@ -244,10 +248,11 @@ class DetailPane(QTextBrowser):
         self.service_id: int | None = None
 
     def show_service(self, detail: ServiceDetail, today: date,
-                     sections: Sequence[DetailSection] = (), notices: Sequence[str] = ()) -> None:
+                     sections: Sequence[DetailSection] = (), top: str = "",
+                     notices: Sequence[str] = ()) -> None:
         self.service_id = detail.id
         bar = self.verticalScrollBar()
-        self.setHtml(service_html(detail, today, sections, extra_notices=notices))
+        self.setHtml(service_html(detail, today, sections, top=top, extra_notices=notices))
         bar.setValue(0)
         self.setAccessibleDescription(f"Details of {detail.name}, run by {detail.organisation.name}")
 

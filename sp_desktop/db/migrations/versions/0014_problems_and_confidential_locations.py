@@ -8,7 +8,7 @@ ends) stops holding a confidential venue's postcode and name, so typing a refuge
 house name does not find it; its town still does. Marking a venue re-indexes its services.
 
 Revision ID: 0014
-Revises: 0012 (the integrator chains it after the other migrations of this round)
+Revises: 0013
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'  # chained after 0013 (confidence at the moment of choice) on merging main
 branch_labels = None
 depends_on = None
 
