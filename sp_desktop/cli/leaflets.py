@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "another with --override-reason (recorded in the audit trail). Nothing about the patient is stored.")
     p.add_argument("service_ids", nargs="+", type=int, metavar="SERVICE_ID", help="service ids, e.g. 12 40")
     p.add_argument("--format", choices=sorted(FORMATS), default="standard",
-                   help="standard (A4), large (A4 large print) or compact (A5, one service); "
-                        "default standard")
+                   help="standard (A4), large (A4 large print) or compact (A5 card, both sides, one "
+                        "service); default standard")
     p.add_argument("--note", default="", metavar="TEXT",
                    help='a personal note printed at the top, e.g. '
                         '"Your doctor suggests you call them this week"')

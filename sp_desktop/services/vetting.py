@@ -192,6 +192,7 @@ class VettingRecord:
     missing: tuple[str, ...]  # labels of mandatory items not complete or out of date
     today: date
     review_interval_months: int
+    evidence_max_age_months: int = 12  # evidence checked longer ago than this is "to re-check"
 
     @property
     def status_text(self) -> str:
@@ -204,6 +205,12 @@ class VettingRecord:
     @property
     def ready_to_approve(self) -> bool:
         return not self.missing
+
+    def stale(self, row: EvidenceRow) -> bool:
+        """Complete evidence checked longer ago than the practice's limit: approving asks for it
+        to be checked again."""
+        return bool(row.complete and row.checked_on is not None
+                    and row.checked_on < add_months(self.today, -self.evidence_max_age_months))
 
     @property
     def proposed_next_review(self) -> date:
@@ -601,7 +608,8 @@ class VettingService:
             approved_on=org.approved_on, next_review_on=org.next_review_on,
             review=review_state(org.vetting_status, org.next_review_on, today, settings.review_due_soon_days),
             rows=tuple(rows), missing=missing, today=today,
-            review_interval_months=settings.review_interval_months)
+            review_interval_months=settings.review_interval_months,
+            evidence_max_age_months=settings.evidence_max_age_months)
 
     def _org_for_update(self, s: Session, organisation_id: int) -> Organisation:
         org = s.get(Organisation, organisation_id)

@@ -22,15 +22,20 @@ from typing import Any
 
 from sp_desktop.services.base import Permission, can
 from sp_desktop.ui.actions import PAGE_SCOPE, make_action
+from sp_desktop.ui.leaflet_printing import LeafletPrinter
 
 
 class LeafletActions:
     """The actions; kept alive by the window (`window.leaflet_actions`)."""
 
-    def __init__(self, window: Any, basket: Callable[[], Any], directory: Any | None) -> None:
+    def __init__(self, window: Any, basket: Callable[[], Any], directory: Any | None,
+                 basket_if_built: Callable[[], Any] | None = None) -> None:
         self.window = window
         self._basket = basket  # the basket page is built when first needed (ui/pages/__init__.py)
+        self._basket_if_built = basket_if_built or basket
         self.directory = directory
+        # quick print prepares and prints without the basket page (ui/leaflet_printing.py)
+        self.printer = LeafletPrinter(window.ctx, window)
         on_page = directory is not None and hasattr(directory, "add_selection_action")
         self.add_action = make_action(directory if directory is not None else window, "Add to leaflet basket",
                                       self.add_selected, name="add_to_basket", shortcut="Ctrl+B",
@@ -94,9 +99,14 @@ class LeafletActions:
             return False
         return bool(self.basket.add_service(sid, self.window))
 
+    def basket_count(self) -> int:
+        """What the basket holds, without building its page when it has never been shown."""
+        page = self._basket_if_built()
+        return int(page.count()) if page is not None else 0
+
     def print_leaflet(self) -> None:
         """Ctrl+P: the basket, or the selected service when the basket is empty (quick print)."""
-        if self.basket.count() == 0:
+        if self.basket_count() == 0:
             on_directory = self.directory is not None and self.window.stack.currentWidget() is self.directory
             if not on_directory:
                 self.window.statusBar().showMessage(
@@ -114,13 +124,13 @@ class LeafletActions:
         self.quick_print([sid])
 
     def quick_print(self, service_ids: list[int]) -> None:
-        """Print exactly these services (never adding them to the basket)."""
-        self.basket.print_services(list(service_ids), self.window)
+        """Print exactly these services (never adding them to the basket, nor building its page)."""
+        self.printer.print_services(list(service_ids), self.window)
 
     def next_patient(self) -> None:
         """One key between patients: nothing of the last one is left on screen."""
-        basket = self.basket
-        if basket.count():
+        basket = self._basket_if_built()
+        if basket is not None and basket.count():
             basket.clear(remember=True)
             offer = getattr(self.window, "offer_undo", None)
             if callable(offer):
@@ -139,7 +149,9 @@ def install_leaflet_actions(window: Any) -> LeafletActions | None:
     pages = getattr(window, "pages", {})
     if "basket" not in pages:
         return None
-    actions = LeafletActions(window, lambda: pages["basket"], pages.get("directory"))
+    built = getattr(pages, "built", None)
+    actions = LeafletActions(window, lambda: pages["basket"], pages.get("directory"),
+                             (lambda: built().get("basket")) if callable(built) else None)
     window.leaflet_actions = actions
     return actions
 

@@ -62,24 +62,39 @@ class PdfBytes:
         self.buffer.close()
 
 
-def page_count(data: bytes) -> int:
-    doc = PdfBytes(data)
-    try:
-        return doc.document.pageCount() if doc.ok else 0
-    finally:
-        doc.close()
+#: The last document measured in the background (`measure`): the same bytes object is not read
+#: again on the UI thread just before its print dialog.
+_measured: tuple[bytes, int, QSizeF | None] | None = None
 
 
-def first_page_size(data: bytes) -> QPageSize | None:
+def measure(data: bytes) -> tuple[int, QSizeF | None]:
+    """Page count and first page size (points) of a PDF; any thread. Remembered for `data`, so
+    that a leaflet measured on a worker is not loaded again on the UI thread."""
+    global _measured
+    if _measured is not None and _measured[0] is data:
+        return _measured[1], _measured[2]
     doc = PdfBytes(data)
     try:
         if not doc.ok:
-            return None
-        size = doc.document.pagePointSize(0)
-        return QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point, "",
-                         QPageSize.SizeMatchPolicy.FuzzyMatch)
+            count, size = 0, None
+        else:
+            count, size = doc.document.pageCount(), QSizeF(doc.document.pagePointSize(0))
     finally:
         doc.close()
+    _measured = (data, count, size)
+    return count, size
+
+
+def page_count(data: bytes) -> int:
+    return measure(data)[0]
+
+
+def first_page_size(data: bytes) -> QPageSize | None:
+    size = measure(data)[1]
+    if size is None:
+        return None
+    return QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point, "",
+                     QPageSize.SizeMatchPolicy.FuzzyMatch)
 
 
 # --------------------------------------------------------------------------- the printer
@@ -275,5 +290,5 @@ def save_html(parent: QWidget | None, html: str, default_name: str,
 
 
 __all__ = ["LARGE_DOCUMENT_PAGES", "PdfBytes", "PrintError", "ask_printer", "default_printer",
-           "documents_folder", "page_count", "print_document", "print_pdf", "save_html", "save_pdf",
-           "write_atomically"]
+           "documents_folder", "measure", "page_count", "print_document", "print_pdf", "save_html",
+           "save_pdf", "write_atomically"]

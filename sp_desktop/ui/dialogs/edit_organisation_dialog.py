@@ -27,6 +27,7 @@ from sp_desktop.services.directory import (
 from sp_desktop.ui.widgets.contact_list_editor import ContactListEditor
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
+from sp_desktop.ui.widgets.value_completer import offer_values
 from sp_desktop.ui.widgets.venue_list_editor import VenueListEditor
 
 
@@ -114,6 +115,10 @@ class EditOrganisationDialog(EditDialog):
         self.venues = VenueListEditor(may_mark_confidential=can(self.ctx.actor, Permission.VET))
         vlay.addWidget(self.venues)
         vlay.addStretch(1)
+
+        known = self.directory.known_values()  # suggestions as they type: "pai" offers "Paisley"
+        offer_values(self.legal_status, known.legal_statuses)
+        self.venues.suggest_towns(known.towns)
 
         for editor in (self.phones, self.contacts, self.venues):
             self.errors.add_resolver(editor.resolve)

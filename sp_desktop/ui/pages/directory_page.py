@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
@@ -220,6 +221,7 @@ class DirectoryPage(QWidget):
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
         self.detail_dialog: QWidget | None = None
+        self.new_dialog: QWidget | None = None  # the guided "New organisation" form, while open
         self._loaded_query: str | None = None
         self._layout_settled = False
         self._detail_outdated = False  # sections were added before the page was first shown
@@ -362,7 +364,9 @@ class DirectoryPage(QWidget):
                                        "Add an organisation, or a service for the selected organisation "
                                        "(Ctrl+N)")
         self.new_organisation_action = self._action("New organisation…", self.new_organisation, None,
-                                                    "new_organisation", "Add an organisation")
+                                                    "new_organisation",
+                                                    "Add an organisation with its first service and venue, "
+                                                    "step by step")
         self.new_service_action = self._action("New service…", self.new_service, None, "new_service",
                                                "Add a service for the selected organisation")
         self.edit_service_action = self._action("Edit service…", self.edit_service, "F2", "edit_service",
@@ -384,6 +388,10 @@ class DirectoryPage(QWidget):
         self.archive_action = self._action("Archive…", self.archive_selected, None, "archive",
                                            "Archive or restore the selected service or its organisation "
                                            "(vetting leads and administrators)")
+        self.translation_action = self._action("Leaflet translation…", self.edit_translation, None,
+                                               "leaflet_translation",
+                                               "The selected service's name and description in another "
+                                               "language, for leaflets made in that language")
         self.clear_action = self._action("Clear search and filters", self.clear_search, "Esc", "clear_search",
                                          "Clear the search and the filters (Esc)")
         self.toolbar.addAction(self.new_action)
@@ -410,6 +418,7 @@ class DirectoryPage(QWidget):
         menu.addAction(self.suggest_action)
         menu.addAction(self.edit_organisation_action)
         menu.addAction(self.open_organisation_action)
+        menu.addAction(self.translation_action)
         if can(self.ctx.actor, Permission.ARCHIVE):
             menu.addSeparator()
             menu.addAction(self.archive_action)
@@ -610,6 +619,7 @@ class DirectoryPage(QWidget):
         row = self.selected_row()
         for action in self.selection_actions:
             action.setEnabled(row is not None)
+        self.translation_action.setEnabled(row is not None)
         editable = row is None or may_change_patient_facing(self.ctx.actor, row.vetting_status)
         self.edit_service_action.setVisible(editable)
         self.edit_organisation_action.setVisible(editable)
@@ -848,6 +858,7 @@ class DirectoryPage(QWidget):
         menu = QMenu(self)
         for action in self.selection_actions:
             menu.addAction(action)
+        menu.addAction(self.translation_action)
         menu.addSeparator()
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
@@ -864,8 +875,7 @@ class DirectoryPage(QWidget):
         menu.setObjectName("new_menu")
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
-        menu.setActiveAction(self.new_service_action if self.selected_service_id() else
-                             self.new_organisation_action)
+        menu.setActiveAction(self.new_organisation_action)  # Enter: the guided form; Down, Enter: a service
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Under the search box: always inside the window (under the focused table it could fall off
         # the bottom of the screen).
@@ -873,19 +883,31 @@ class DirectoryPage(QWidget):
         self._new_menu = menu
 
     def new_organisation(self) -> None:
-        from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog  # when first used
+        """Ctrl+N, Enter: the guided form (organisation, its first service, the venue), saved
+        together; the new service is then selected, as not vetted yet. Window-modal, without
+        blocking."""
+        from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog  # when first used
 
-        saved = EditOrganisationDialog.ask(self, self.ctx)
+        shown = self.new_dialog
+        if shown is not None and isValid(shown) and shown.isVisible():
+            shown.activateWindow()
+            return
+        dialog = NewOrganisationDialog(self.ctx, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._organisation_added(dialog.saved))
+        dialog.finished.connect(lambda _r: self._back_from_detail())
+        self.new_dialog = dialog
+        dialog.open()
+
+    def _organisation_added(self, saved: ServiceDetail | None) -> None:
         if saved is None:
             return
-        self.changed.emit()
-        self._say(f"Added the organisation “{saved.name}”.")
-        if messages.confirm(self, "Add a service?",
-                            f"“{saved.name}” has been added. The directory lists services: add the first "
-                            "service it runs now?", yes="Add a service", no="Not now"):
-            self._new_service_for(saved.id)
-        else:
-            self.refresh()
+        where = f" at {saved.locations[0].address_lines[0]}" if saved.locations and \
+            saved.locations[0].address_lines else ""
+        self._after_save(saved, f"Added “{saved.organisation.name}” with its service “{saved.name}”{where}. "
+                                "It is not vetted yet: Ctrl+Shift+V opens its vetting record; "
+                                "Ctrl+E adds more details.")
 
     def new_service(self) -> None:
         self._new_service_for(self.selected_organisation_id())
@@ -972,6 +994,15 @@ class DirectoryPage(QWidget):
         saved = EditServiceDialog.ask(self, self.ctx, service_id=sid)
         if saved is not None:
             self._after_save(saved, f"Saved the service “{saved.name}”.")
+
+    def edit_translation(self) -> None:
+        """The selected service's name and description in another language (Edit → Leaflet translation…)."""
+        sid = self.selected_service_id()
+        if sid is None:
+            return
+        from sp_desktop.ui.dialogs.leaflet_translation_dialog import LeafletTranslationDialog
+
+        LeafletTranslationDialog.open_for(self.ctx, sid, self)
 
     def edit_organisation(self) -> None:
         oid = self.selected_organisation_id()

@@ -26,6 +26,7 @@ from sp_desktop.domain.validators import normalise_postcode
 from sp_desktop.services.directory import LocationForm, LocationInfo
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.list_editor import ListEditor, ListRow
+from sp_desktop.ui.widgets.value_completer import offer_values
 
 #: Accessibility features a venue can have: stored code -> what staff read (one vocabulary for the
 #: editor, leaflets and imports: sp_desktop/domain/accessibility.py).
@@ -105,7 +106,14 @@ class VenueListEditor(ListEditor):
     def __init__(self, title: str = "Venues", parent: QWidget | None = None,
                  may_mark_confidential: bool = False) -> None:
         self.may_mark_confidential = may_mark_confidential
+        self.towns: tuple[str, ...] = ()  # towns already in the directory, suggested as they are typed
         super().__init__(title, parent)
+
+    def suggest_towns(self, towns: tuple[str, ...]) -> None:
+        """Offer these towns while a venue's town is typed (this row and rows added later)."""
+        self.towns = tuple(towns)
+        for row in self.rows:
+            offer_values(cast(QLineEdit, row.fields["town"]), self.towns)
 
     def make_row(self, number: int) -> ListRow:
         row = VenueRow(number)
@@ -135,6 +143,8 @@ class VenueListEditor(ListEditor):
             lay.addWidget(msg)
             row.labels[name] = msg
             form.addRow(f"{label}:", box)
+            if name == "town" and self.towns:
+                offer_values(edit, self.towns)
             if name == "postcode":
                 edit.setMaximumWidth(140)
                 edit.editingFinished.connect(lambda r=row: self._check_postcode(r))
