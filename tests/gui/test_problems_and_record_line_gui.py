@@ -203,3 +203,30 @@ def test_the_lead_marks_a_venue_confidential_and_the_front_desk_sees_no_address(
     text = pane.toPlainText()
     assert "Confidential location" in text and "Address given when you phone" in text and street not in text
     pane.grab().save(str(SHOTS / "front_desk_confidential_detail.png"))
+
+
+def test_the_basket_asks_why_before_adding_a_service_with_a_problem(qtbot, demo_runtime, open_window,
+                                                                     monkeypatch):
+    from sqlalchemy import select as sa_select
+
+    from sp_desktop.db.models import AuditEvent
+    from sp_desktop.services.directory import DirectoryService
+    from sp_desktop.ui.dialogs.report_problem_dialog import ProblemReasonDialog
+
+    desk = demo_runtime.context(actor_named(demo_runtime, "Rachel Reception"))
+    sid = DirectoryService(desk).search("debt").rows[0].id
+    ProblemService(desk).report(sid, ProblemKind.CLOSED_OR_MOVED, "Moved to the library, they said")
+    window = open_window(demo_runtime, "Rachel Reception", active=False)
+    basket = window.pages["basket"]
+    asked: list[str] = []
+    monkeypatch.setattr(ProblemReasonDialog, "ask", staticmethod(lambda check, parent=None: asked.append(
+        check.problem) or None))
+    assert basket.add_service(sid, window) is False and basket.count() == 0  # cancelled: not added
+    monkeypatch.setattr(ProblemReasonDialog, "ask", staticmethod(
+        lambda check, parent=None: "Told them to phone first"))
+    assert basket.add_service(sid, window) is True
+    assert asked and asked[0].startswith("Problem reported: Closed or moved")
+    assert basket.entries[0].item.problem_reason == "Told them to phone first"
+    with demo_runtime.db.read() as s:
+        summaries = [e.summary for e in s.scalars(sa_select(AuditEvent))]
+    assert any("although a problem is reported: Told them to phone first" in x for x in summaries)
