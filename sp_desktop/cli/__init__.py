@@ -15,7 +15,8 @@ from sp_desktop.domain.errors import ExitCode, Refused
 from sp_desktop.runtime import add_common_options
 
 #: Modules under sp_desktop.cli that define `register(subparsers)`.
-COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "references", "selftest"]
+COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "references", "problems",
+            "selftest"]
 
 
 class CommandError(Refused, RuntimeError):

@@ -1,7 +1,8 @@
 """`sp-desktop leaflet` and `sp-desktop booklet`: the same leaflets, rules and booklets as the window.
 
 Services whose organisation is not approved are refused unless `--override-reason` is given by
-someone allowed to (clinician or above); the reason is recorded in the audit trail. Warnings for
+someone allowed to (clinician or above); the reason is recorded in the audit trail. So are services
+with a problem reported (any role may give the reason, recorded the same way). Warnings for
 the person printing (details out of date, an open concern) go to standard error, never on paper.
 """
 
@@ -141,7 +142,8 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (_rt, ctx):
         service = LeafletService(ctx)
         known = {c.service_id: c for c in service.check(args.service_ids)}
-        items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred)
+        items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred,
+                            problem_reason=reason if known[sid].problem else "")
                  for sid in dict.fromkeys(args.service_ids)]
         try:
             printable = [sid for sid in dict.fromkeys(args.service_ids) if known[sid].can_add]
@@ -161,6 +163,10 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
             if any(known[sid].needs_override for sid in exc.problems if sid in known):
                 hint = ("\nA clinician can include a service that is not approved with "
                         '--override-reason "why it suits this patient" (recorded; do not name the patient).')
+            if any(known[sid].problem for sid in exc.problems if sid in known):
+                hint += ('\nA problem has been reported with a service: to make the leaflet anyway, give '
+                         '--override-reason "why it is right anyway" (recorded; do not name the patient); '
+                         "the vetting lead resolves problems with `sp-desktop problem SERVICE_ID --resolve`.")
             raise CommandError("The leaflet was not made:\n" + "\n".join(lines) + hint) from exc
         except ValidationFailed as exc:
             raise CommandError("The leaflet was not made: " + " ".join(exc.errors.values())) from exc

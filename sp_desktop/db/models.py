@@ -235,6 +235,9 @@ class Location(Versioned, Base):
     transport_notes: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(60))  # as the source gave it (migration 0009)
+    # A refuge or safe house (migration 0014): street, postcode and map position never leave the
+    # practice and are not shown to the front desk (domain.locations.public_location).
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="locations")
 
@@ -521,6 +524,27 @@ class ReferenceAcknowledgement(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     __table_args__ = (UniqueConstraint("reference_id", "service_id",
                                        name="uq_reference_acknowledgement_once"),)
+
+
+# --------------------------------------------------------------------------- problems reported (0014)
+class ServiceProblem(Base):
+    """Someone at the practice reported a problem with a service (the number does not work, it
+    has closed or moved, a patient had a bad experience, a safeguarding concern...). While it is
+    open the service shows "Problem reported" to everyone and a leaflet for it needs a reason;
+    the vetting lead resolves it from Reviews. Nothing about the patient is stored."""
+
+    __tablename__ = "service_problem"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(DateTime)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reported_by: Mapped[str] = mapped_column(String(120))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 # --------------------------------------------------------------------------- suggested changes (0007)

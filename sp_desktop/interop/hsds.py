@@ -51,6 +51,7 @@ import phonenumbers
 
 from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.locations import is_confidential_address
 from sp_desktop.domain.validators import (
     FieldError,
     normalise_email,
@@ -1017,6 +1018,8 @@ class _Mapper:
                 self.p.warn(where, f"latitude {lat:g} / longitude {lon:g} is not a place on Earth; left out",
                             "latitude")
         loc.transport_notes = _t(d.get("transportation"))
+        if is_confidential_address(loc.address_1):
+            loc.make_confidential()  # as written by our own export: "Confidential: address given when…"
         notes = []
         for acc in _list(d.get("accessibility")):
             desc = _t(acc.get("description"))

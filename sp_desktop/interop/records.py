@@ -88,6 +88,8 @@ class LocationRec:
     accessibility_notes: str | None = None
     transport_notes: str | None = None
     country: str | None = None  # as the source gave it; None when it said none
+    #: a refuge or safe house (an address cell starting "Confidential"): see domain.locations
+    confidential: bool = False
 
     def key(self) -> list[Any]:
         key = [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
@@ -95,10 +97,20 @@ class LocationRec:
                self.transport_notes]
         if self.country:  # added later: left out while empty, so earlier checksums still match
             key.append(self.country)
+        if self.confidential:  # the same
+            key.append("confidential")
         return key
+
+    def make_confidential(self) -> None:
+        """The source said the address is confidential: keep nothing of it but the town."""
+        self.confidential = True
+        self.address_1 = self.address_2 = self.postcode = None
+        self.latitude = self.longitude = None
 
     @property
     def label(self) -> str:
+        if self.confidential:
+            return "Confidential location" + (f" ({self.town})" if self.town else "")
         return self.name or self.address_1 or self.postcode or self.town or "venue"
 
 

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.locations import is_confidential_address
 from sp_desktop.domain.safe_text import guard_spreadsheet_cell, unguard_spreadsheet_cell
 from sp_desktop.domain.validators import (
     FieldError,
@@ -960,7 +961,13 @@ class _Reader:
             if checked.warning:
                 self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
         loc.accessibility_notes = self.text(row, "accessibility")
-        if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
+        if is_confidential_address(whole) or is_confidential_address(row.get("address_1")):
+            loc.make_confidential()  # a refuge or safe house: nothing of the address is kept but the town
+            self.warn(row, "address" if is_confidential_address(whole) else "address_1",
+                      "the address says “Confidential”: the venue is marked confidential (its address is "
+                      "never printed, exported or shown to the front desk) and nothing else in the cell "
+                      "is kept")
+        if not any((loc.name, loc.address_1, loc.town, loc.postcode, loc.confidential)):
             return None
         loc.id = f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
         return loc

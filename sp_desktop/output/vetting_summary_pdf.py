@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.locations import public_location
 from sp_desktop.output.pdf import para, pdf_fonts
 
 if TYPE_CHECKING:  # the service's dataclass, in; bytes out
@@ -61,7 +62,8 @@ def render_vetting_summary(summary: VettingSummary) -> bytes:
     ]
 
     # --- organisation
-    address = org.locations[0].address_lines if org.locations else ()
+    # printed: a confidential location (a refuge) in its public view only (domain.locations)
+    address = public_location(org.locations[0]).address_lines if org.locations else ()
     details = [
         ("Organisation", org.name + (f" ({org.alternate_name})" if org.alternate_name else "")),
         ("Register", rec.register_text),

@@ -83,11 +83,13 @@ class Permission(Enum):
     PRINT_LEAFLETS = ("print_leaflets", AppRole.FRONT_DESK)
     LOG_CONTACT = ("log_contact", AppRole.FRONT_DESK)
     LOG_SIGNPOSTING = ("log_signposting", AppRole.FRONT_DESK)
+    REPORT_PROBLEM = ("report_problem", AppRole.FRONT_DESK)  # "Problem reported" (issue 18)
     EDIT_DIRECTORY = ("edit_directory", AppRole.FRONT_DESK)
     TRUST_NOTES = ("trust_notes", AppRole.CLINICIAN)
     RECORD_OUTCOMES = ("record_outcomes", AppRole.CLINICIAN)
     OVERRIDE_LEAFLET = ("override_leaflet", AppRole.CLINICIAN)
     VET = ("vet", AppRole.VETTING_LEAD)
+    RESOLVE_PROBLEM = ("resolve_problem", AppRole.VETTING_LEAD)
     ARCHIVE = ("archive", AppRole.VETTING_LEAD)
     EDIT_CATEGORIES = ("edit_categories", AppRole.VETTING_LEAD)
     IMPORT = ("import", AppRole.VETTING_LEAD)
@@ -111,6 +113,7 @@ _PERMISSION_TEXT = {
     Permission.RECORD_OUTCOMES: "record referral outcomes",
     Permission.OVERRIDE_LEAFLET: "put a service that is not approved on a leaflet",
     Permission.VET: "make vetting decisions",
+    Permission.RESOLVE_PROBLEM: "resolve a problem reported with a service",
     Permission.ARCHIVE: "archive organisations or services",
     Permission.EDIT_CATEGORIES: "edit the category list",
     Permission.IMPORT: "import directory data",

@@ -40,6 +40,7 @@ from sp_desktop.domain.enums import (
 )
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
+from sp_desktop.domain.locations import CONFIDENTIAL_LABEL, public_location
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -154,6 +155,9 @@ class LocationInfo:
     accessibility: tuple[str, ...]
     accessibility_notes: str | None
     transport_notes: str | None
+    #: a refuge or safe house: outputs use `domain.locations.public_location()`; the front desk is
+    #: given the public view only (`DirectoryService` blanks the rest before it leaves the service)
+    confidential: bool = False
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -314,6 +318,9 @@ class LocationForm:
     accessibility_notes: str = ""
     transport_notes: str = ""
     id: int | None = None
+    #: True / False: a vetting lead marks the venue confidential or public; None (the default) keeps it
+    #: as stored. Nobody else changes it (`DirectoryService.set_location_confidential` too).
+    confidential: bool | None = None
 
 
 @dataclass
@@ -436,7 +443,32 @@ def _phone_info(p: Phone) -> PhoneInfo:
 
 def _location_info(loc: Location) -> LocationInfo:
     return LocationInfo(loc.id, loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
-                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes)
+                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes,
+                        bool(loc.confidential))
+
+
+def public_location_info(loc: LocationInfo) -> LocationInfo:
+    """`loc` as the front desk (and every output) may see it: `domain.locations.public_location`."""
+    if not loc.confidential:
+        return loc
+    view = public_location(loc)
+    return LocationInfo(loc.id, view.name, view.address_1, view.address_2, view.town, view.postcode,
+                        view.accessibility, view.accessibility_notes, view.transport_notes, True)
+
+
+def _public_org(d: OrganisationDetail) -> OrganisationDetail:
+    if not any(loc.confidential for loc in d.locations):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations))
+
+
+def public_service_detail(d: ServiceDetail) -> ServiceDetail:
+    """The service with every confidential venue (its own and its organisation's) in its public view."""
+    if not (any(loc.confidential for loc in d.locations)
+            or any(loc.confidential for loc in d.organisation.locations)):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations),
+                   organisation=_public_org(d.organisation))
 
 
 def _contact_info(c: Contact) -> ContactInfo:
@@ -883,14 +915,16 @@ class DirectoryService:
                                                       selectinload(Service.schedules)])
             if svc is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
-            return service_detail(s, svc)
+            detail = service_detail(s, svc)
+        return public_service_detail(detail) if self._front_desk() else detail
 
     def get_organisation(self, organisation_id: int) -> OrganisationDetail:
         with self.ctx.read() as s:
             org = s.get(Organisation, organisation_id)
             if org is None:
                 raise NotFound(f"Organisation {organisation_id} does not exist (it may have been deleted).")
-            return organisation_detail(s, org)
+            detail = organisation_detail(s, org)
+        return _public_org(detail) if self._front_desk() else detail
 
     def organisations(self, include_archived: bool = False) -> list[tuple[int, str]]:
         """(id, name) of organisations, by name, for pickers."""
@@ -980,7 +1014,8 @@ class DirectoryService:
         v["contacts"] = contacts
         locations = []
         for i, loc in enumerate(form.locations):
-            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip())):
+            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip(),
+                        loc.confidential)):
                 continue
             postcode = None
             if loc.postcode.strip():
@@ -988,7 +1023,7 @@ class DirectoryService:
                 postcode = checked.value
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
-            if not (loc.address_1.strip() or loc.name.strip()):
+            if not (loc.address_1.strip() or loc.name.strip() or loc.confidential or loc.town.strip()):
                 e.errors[f"locations[{i}].address_1"] = (
                     "Enter the first line of the address or the venue name."
                 )
@@ -998,6 +1033,7 @@ class DirectoryService:
                 "postcode": postcode, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes.strip() or None,
                 "transport_notes": loc.transport_notes.strip() or None,
+                "confidential": loc.confidential,
             })
         v["locations"] = locations
         return v, e
@@ -1122,7 +1158,8 @@ class DirectoryService:
                 audit.record(s, self.ctx, AuditAction.UPDATE, "organisation", org.id, org.name, changes,
                              organisation_id=org.id)
             s.flush()
-            return organisation_detail(s, org)
+            saved = organisation_detail(s, org)
+        return _public_org(saved) if self._front_desk() else saved  # what the front desk may see
 
     def add_organisation_with_service(self, organisation: OrganisationForm,
                                       service: ServiceForm) -> ServiceDetail:
@@ -1218,15 +1255,28 @@ class DirectoryService:
             loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))
         }
         kept = set()
-        before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
+        def venue_label(name: str | None, address_1: str | None, town: str | None, confidential: bool) -> str:
+            if confidential:  # the audit trail is printed in the vetting summary: the public view only
+                return CONFIDENTIAL_LABEL + (f" ({town})" if town else "")
+            return name or address_1 or ""
+
+        before_locs = sorted(filter(None, (
+            venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+            for loc in existing_locs.values())))
         touched = False
+        lead = can(self.ctx.actor, Permission.VET)
         for loc in values["locations"]:
             venue = existing_locs.get(loc["id"]) if loc["id"] else None
+            if venue is not None and venue.confidential and self._front_desk():
+                kept.add(venue.id)  # the front desk was shown the public view only: the address stays
+                continue
             if venue is None:
-                venue = Location(organisation_id=org.id)
+                venue = Location(organisation_id=org.id, confidential=False)
                 s.add(venue)
                 touched = True
             for k, val in loc.items():
+                if k == "confidential" and (val is None or not lead):
+                    continue  # only the vetting lead marks a location confidential (or not); None keeps it
                 if k != "id" and getattr(venue, k) != val:
                     setattr(venue, k, val)
                     touched = True
@@ -1246,8 +1296,9 @@ class DirectoryService:
                 s.delete(old_venue)
                 touched = True
         if touched:
-            changes["venues"] = [before_locs, sorted(filter(None, (x["name"] or x["address_1"]
-                                                                   for x in values["locations"])))]
+            after_locs = [venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+                          for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))]
+            changes["venues"] = [before_locs, sorted(filter(None, after_locs))]
         return changes
 
     def _imported_without_access(self, service_id: int) -> bool:
@@ -1374,7 +1425,8 @@ class DirectoryService:
                          summary=summary, organisation_id=org.id)
         s.flush()
         s.expire(svc)
-        return service_detail(s, svc)
+        saved = service_detail(s, svc)
+        return public_service_detail(saved) if self._front_desk() else saved
 
     def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
                          entity: str) -> Any:
@@ -1408,6 +1460,26 @@ class DirectoryService:
                 summary=reason.strip(),
                 organisation_id=org_id,
             )
+
+    def set_location_confidential(self, location_id: int, confidential: bool) -> LocationInfo:
+        """Mark a venue confidential (a refuge, a safe house) or public again. Vetting lead and above;
+        audited. A confidential venue's name, street, postcode, map position and notes never leave the
+        practice (`domain.locations.public_location`) and are not shown to the front desk."""
+        with self.ctx.write(Permission.VET) as s:
+            loc = s.get(Location, location_id)
+            if loc is None:
+                raise NotFound(f"Venue {location_id} does not exist (it may have been removed).")
+            if bool(loc.confidential) != confidential:
+                loc.confidential = confidential
+                label = f"venue in {loc.town}" if loc.town else f"venue {loc.id}"  # never its name or street
+                audit.record(s, self.ctx, AuditAction.UPDATE, "location", loc.id, label,
+                             {"confidential": [not confidential, confidential]},
+                             summary=("marked the venue confidential: its address is no longer printed, "
+                                      "exported or shown to the front desk") if confidential else
+                                     "made the venue public again: its address is printed and exported",
+                             organisation_id=loc.organisation_id)
+                s.flush()
+            return _location_info(loc)
 
     def mark_verified(self, service_id: int, on: date | None = None) -> None:
         """Record that someone checked the service's details are still right."""

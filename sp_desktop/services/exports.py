@@ -42,6 +42,7 @@ from sp_desktop.db.models import (
 from sp_desktop.domain.confidence import Capacity
 from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
+from sp_desktop.domain.locations import CONFIDENTIAL_EXPORT_LINE, public_location
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -201,7 +202,8 @@ class DirectoryReader:
             select(Location.organisation_id, Location.id, Location.uid, Location.name, Location.address_1,
                    Location.address_2, Location.town, Location.region, Location.postcode,
                    Location.latitude, Location.longitude, Location.accessibility,
-                   Location.accessibility_notes, Location.transport_notes, Location.country)
+                   Location.accessibility_notes, Location.transport_notes, Location.country,
+                   Location.confidential)
             .where(Location.organisation_id.in_(ids))
             .order_by(Location.name, Location.uid))
         in_round = (Service.organisation_id.in_(ids), Service.archived_at.is_(None))
@@ -254,10 +256,12 @@ class DirectoryReader:
             for loc in locations.get(org_id, ()):
                 lid = export_id(loc.uid)
                 loc_ids[loc.id] = lid
+                view = public_location(loc)  # a refuge's street, postcode and map position never leave
                 rec.locations.append(LocationRec(
-                    lid, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
-                    loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                    loc.transport_notes, loc.country))
+                    lid, view.name, CONFIDENTIAL_EXPORT_LINE if view.confidential else view.address_1,
+                    view.address_2, view.town, view.region, view.postcode, view.latitude, view.longitude,
+                    list(view.accessibility), view.accessibility_notes, view.transport_notes, loc.country,
+                    view.confidential))
             for row in services.get(org_id, ()):
                 sid = row.id
                 fields = dict(zip(SERVICE_FIELDS, row[3:3 + n_fields], strict=True))

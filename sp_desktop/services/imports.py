@@ -385,7 +385,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
 def location_record(loc: Location, rec_id: str | None) -> LocationRec:
     return LocationRec(rec_id, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                        loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                       loc.transport_notes, loc.country)
+                       loc.transport_notes, loc.country, bool(loc.confidential))
 
 
 def service_record(
@@ -978,7 +978,8 @@ class _Writer:
                 "region": loc.region, "postcode": loc.postcode, "latitude": loc.latitude,
                 "longitude": loc.longitude, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes, "transport_notes": loc.transport_notes,
-                "country": loc.country, "source_id": loc.id if self.hsds else None}
+                "country": loc.country, "source_id": loc.id if self.hsds else None,
+                "confidential": bool(loc.confidential)}
 
     def org_checksum(self, rec: OrgRec) -> str | None:
         return checksum(org_fingerprint(rec)) if self.hsds else None
@@ -1511,6 +1512,8 @@ class _Writer:
                 s.flush()
             elif replace:
                 for key, value in self.location_values(loc).items():
+                    if key == "confidential" and obj.confidential:
+                        continue  # a feed never makes a confidential venue public again
                     setattr(obj, key, value)
             out[loc.id] = obj.id
         return out

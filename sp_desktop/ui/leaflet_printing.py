@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -164,6 +165,18 @@ class LeafletPrinter:
                 messages.refused(parent, "Not added", exc)
                 return None
             item = BasketItem(service_id, override_reason=reason)
+        if found.problem:  # a problem is reported: a leaflet for it needs a reason (anyone; audited)
+            from sp_desktop.ui.dialogs.report_problem_dialog import ProblemReasonDialog
+
+            why = ProblemReasonDialog.ask(found, parent)
+            if not why:
+                return None
+            try:
+                self.service.include_despite_problem(service_id, why)
+            except Refused as exc:
+                messages.refused(parent, "Not added", exc)
+                return None
+            item = replace(item, problem_reason=why)
         return found, item
 
     def withdraw(self, prepared: PreparedLeaflet) -> None:
@@ -330,7 +343,8 @@ class LeafletPrinter:
                                 yes="&Yes, record it", no="&No"):
             return
         module = importlib.import_module(SIGNPOSTING_DIALOG)
-        saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
+        with module.RecordSignpostingDialog.for_leaflet(reference):  # "Copy for the record" names it
+            saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
         if saved is not None and reference:  # the organisation's acknowledgement will find this record
             from sp_desktop.services.references import ReferenceService
 

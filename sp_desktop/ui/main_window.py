@@ -31,6 +31,7 @@ from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages import PageSpec, page_specs
+from sp_desktop.ui.problem_actions import install_problem_actions
 from sp_desktop.ui.reference_actions import install_reference_actions
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; daily backup
         install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
         install_confidence_actions(self)  # taking new people, closures, why this helps (issue 18)
+        install_problem_actions(self)  # Ctrl+Shift+R report a problem; safeguarding concerns for the lead
         keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
         self.refresh_counts()
         self._restore_geometry()

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 SIZES = (1_000, 10_000, 50_000)
-SCHEMA_TAG = "v5"  # bump when the generator or the schema changes
+SCHEMA_TAG = "v6"  # bump when the generator or the schema changes (v6: migration 0014)
 CONTACTS_PER_ORG = 20
 SIGNPOSTING_AT_LARGEST = 200_000
 NOW = datetime(2026, 11, 24, 10, 0, 0)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind
 from sp_desktop.domain.validators import FieldError, normalise_email, normalise_url
-from sp_desktop.services.base import ServiceContext
+from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.services.directory import (
     ContactForm,
     LocationForm,
@@ -112,7 +112,7 @@ class EditOrganisationDialog(EditDialog):
 
         venues = self.add_tab("Venues")
         vlay = QVBoxLayout(venues)
-        self.venues = VenueListEditor()
+        self.venues = VenueListEditor(may_mark_confidential=can(self.ctx.actor, Permission.VET))
         vlay.addWidget(self.venues)
         vlay.addStretch(1)
 

@@ -13,7 +13,7 @@ not one per row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sp_desktop.domain.enums import RelationshipHealth, ServiceStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.confidence import RowState
 from sp_desktop.services.directory import ServiceRow
+from sp_desktop.services.problems import PROBLEM_REPORTED
 from sp_desktop.services.relationships import OrganisationHealth
 
 COL_SERVICE = 0
@@ -163,13 +164,15 @@ class ServiceTableModel(QAbstractTableModel):
         self._health: dict[int, OrganisationHealth] = {}
         self._states: Mapping[int, RowState] = {}
         self._today: date | None = None
+        self._problems: frozenset[int] = frozenset()  # services with an open reported problem
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ---- data in
     def set_rows(self, rows: Sequence[ServiceRow],
                  health: Mapping[int, OrganisationHealth] | None = None,
-                 states: Mapping[int, RowState] | None = None, today: date | None = None) -> None:
+                 states: Mapping[int, RowState] | None = None, today: date | None = None,
+                 problems: Collection[int] = ()) -> None:
         """Replace every row (ranked order), keeping the user's chosen sort if any.
 
         `health` maps organisation id -> its relationship health (RelationshipService.health for
@@ -178,6 +181,7 @@ class ServiceTableModel(QAbstractTableModel):
         self._health = dict(health or {})
         self._states = states if states is not None else {}  # worked out row by row as shown
         self._today = today
+        self._problems = frozenset(problems)
         self._ranked = list(rows)
         self._rows = self._sorted(self._ranked)
         self.endResetModel()
@@ -214,6 +218,10 @@ class ServiceTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = index.column()
         health = self._health.get(row.organisation_id) if col == COL_RELATIONSHIP else None
+        if col == COL_SERVICE and row.id in self._problems and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            # first, in words (never colour alone), so a narrow column cannot elide it away
+            return f"! {PROBLEM_REPORTED} — {_display(row, col)}"
         if col == COL_NOW:
             text = now_text(self._states.get(row.id), self._today)
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -231,6 +239,9 @@ class ServiceTableModel(QAbstractTableModel):
                 return f"Relationship: {health.level.label}" if health is not None else ""
             return _display(row, col, health)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_SERVICE and row.id in self._problems:
+                return (f"{PROBLEM_REPORTED}: see the details. A leaflet for it needs a reason until the "
+                        "vetting lead resolves it.")
             if col == COL_VETTING:
                 return f"Vetting: {row.vetting_status.label}"
             if col == COL_RELATIONSHIP:

@@ -24,6 +24,7 @@ Other features hook in without editing this file:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -62,6 +63,7 @@ from sp_desktop.services.base import NotFound, Permission, PermissionDenied, Ser
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.confidence import ConfidenceService, RowState, ServiceConfidence
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
+from sp_desktop.services.problems import ProblemService
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.services.suggestions import may_change_patient_facing
 from sp_desktop.ui import messages
@@ -109,6 +111,8 @@ SETTINGS_SPLITTER = "directory/splitter"
 SETTINGS_COLUMNS = "directory/columns"
 SETTINGS_COLUMNS_FOR = "directory/columns_for"  # the headers the saved column state was made with
 _HEADER_SIGNATURE = "|".join(HEADERS)
+
+log = logging.getLogger(__name__)
 
 
 def default_column_widths(table: QTableView) -> dict[int, int]:
@@ -215,6 +219,7 @@ class DirectoryPage(QWidget):
         self.confidence = ConfidenceService(ctx)
         # "Before you suggest it" (issue 18) comes first in the staff part, for every role
         self.detail_sections: list[DetailSection] = [self._confidence_section]
+        self.notice_sources: list[Callable[[ServiceDetail], str | None]] = []
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
         self.detail_dialog: QWidget | None = None
@@ -449,6 +454,10 @@ class DirectoryPage(QWidget):
             self.addAction(action)
         action.setEnabled(self.selected_service_id() is not None)
 
+    def add_detail_notice(self, fn: Callable[[ServiceDetail], str | None]) -> None:
+        """Add `fn(ServiceDetail) -> text or None`: a notice at the top of the detail pane, for everyone."""
+        self.notice_sources.append(fn)
+
     def add_menu_action(self, action: QAction) -> None:
         """Offer `action` in the Edit menu and the table's context menu (not as a button above the
         table, which keeps one row on a 1280-pixel screen); enabled while a service is selected."""
@@ -680,8 +689,22 @@ class DirectoryPage(QWidget):
 
         self._confidence: ServiceConfidence | None = confidence  # the section below reads it, not asks again
         self.detail.show_service(detail, self.ctx.today(), self.detail_sections,
-                                 top=glance_html(confidence, self.ctx.today()))
+                                 top=glance_html(confidence, self.ctx.today()),
+                                 notices=self.detail_notices(detail))
         self._confidence = None
+
+    def detail_notices(self, detail: ServiceDetail) -> list[str]:
+        """Notices shown at the top of the detail pane for everyone ("Problem reported: ...")."""
+        out: list[str] = []
+        for fn in self.notice_sources:
+            try:
+                text = fn(detail)
+            except Exception:  # one broken notice must not hide the service
+                log.exception("detail notice %r failed", fn)
+                continue
+            if text:
+                out.append(text)
+        return out
 
     # ------------------------------------------------------------------ searching
     def _load_categories(self) -> None:
@@ -694,16 +717,18 @@ class DirectoryPage(QWidget):
         scroll = bar.value()
         filters = self.filters.filters()
 
-        def search() -> tuple[Any, dict[int, OrganisationHealth], Mapping[int, RowState]]:
+        def search() -> tuple[Any, dict[int, OrganisationHealth], Mapping[int, RowState], frozenset[int]]:
             result = self.directory.search(query, filters, limit=RESULT_LIMIT)
-            return result, self._health_of(result.rows), self._states_of(result.rows)
+            # one small query: which of these have an open reported problem ("Problem reported")
+            problems = ProblemService(self.ctx).open_service_ids([r.id for r in result.rows])
+            return result, self._health_of(result.rows), self._states_of(result.rows), problems
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
             self._search_again: tuple[bool, bool] | None = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network
-            self.result, health, states = call_waiting(self, self.ctx.db, search)
+            self.result, health, states, problems = call_waiting(self, self.ctx.db, search)
         except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
             if not self._show_search_failed(query, exc):
                 raise
@@ -713,7 +738,7 @@ class DirectoryPage(QWidget):
             again, self._search_again = getattr(self, "_search_again", None), None
             if again is not None:
                 QTimer.singleShot(0, self, lambda: self.run_search(*again))
-        self.model.set_rows(self.result.rows, health, states, self.ctx.today())
+        self.model.set_rows(self.result.rows, health, states, self.ctx.today(), problems)
         self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.results)
@@ -953,7 +978,7 @@ class DirectoryPage(QWidget):
             detail, self.ctx.today(), self.detail_sections, self,
             may_print=leaflets is not None and can(self.ctx.actor, Permission.PRINT_LEAFLETS),
             may_edit=editable and can(self.ctx.actor, Permission.EDIT_DIRECTORY),
-            may_suggest=not editable)
+            may_suggest=not editable, notices=self.detail_notices(detail))
         dialog.chosen.connect(lambda action, sid=row.id: self._detail_chosen(action, sid))
         dialog.finished.connect(lambda _r: self._back_from_detail())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -977,6 +1002,10 @@ class DirectoryPage(QWidget):
             self.edit_service()
         elif action == "suggest":
             self.suggest_change()
+        elif action == "problem":
+            problems = getattr(self.main_window, "problem_actions", None)
+            if problems is not None:
+                problems.report_selected()
 
     def suggest_change(self) -> None:
         """The front desk, on an approved organisation's service: the edit form, saved as a suggestion

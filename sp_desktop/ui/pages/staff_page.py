@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from sp_desktop.domain.enums import AppRole
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_datetime
+from sp_desktop.domain.record_line import PLACEHOLDERS
 from sp_desktop.services.base import (
     Permission,
     PermissionDenied,
@@ -434,6 +435,15 @@ class PracticeSettingsWidget(QWidget):
         for value, text in _LEAFLET_FORMATS:
             formats.addItem(text, value)
         add("default_leaflet_format", "Default leaflet &format", formats)
+        names = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        add("record_line_template", "Line for the GP &record", QLineEdit(),
+            f"“Copy for the record” puts this on the clipboard after a signposting is recorded. "
+            f"You can use {names}.")
+        add("record_code", "Clinical code", QLineEdit(),
+            "Optional: the code your clinical system uses for social prescribing or signposting, as "
+            "{code}. The app ships no codes: type your own.")
+        add("record_term", "Clinical term", QLineEdit(),
+            "Optional: the term that goes with the code, as {term}.")
 
         bar = FlowLayout()
         self.save_button = QPushButton("&Save settings")
