@@ -7,6 +7,7 @@ do beyond the small protocol documented there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -28,6 +29,7 @@ from sp_desktop.services.base import ServiceContext
 from sp_desktop.ui.confidence_actions import install_confidence_actions
 from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages import PageSpec, page_specs
 from sp_desktop.ui.problem_actions import install_problem_actions
 from sp_desktop.ui.reference_actions import install_reference_actions
@@ -160,7 +162,7 @@ class MainWindow(QMainWindow):
         if self.nav.count():
             self.nav.setCurrentRow(0)
         QTimer.singleShot(0, self.focus_search)
-        QTimer.singleShot(0, self.ask_practice_details_if_missing)
+        QTimer.singleShot(0, self._check_practice_details)
 
     def _restore_geometry(self) -> None:
         """The size and place the window had when last closed on this PC; the first time, 1280x800
@@ -309,11 +311,40 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         self.help_menu.addAction(about)
 
+    def _quiet_loader(self) -> PageLoader:
+        """Reads for the window itself (navigation counts, the first-start check), off the UI thread
+        when the directory is on the practice server; a failure leaves things as they were."""
+        loader = getattr(self, "count_loader", None)
+        if loader is None:
+            loader = self.count_loader = PageLoader(self, self.ctx.db, quiet=True)
+        return loader
+
+    def _check_practice_details(self) -> None:
+        """At start: ask an administrator for the practice's details if they are missing. Read off
+        the UI thread, so a slow server never holds the window that has just opened."""
+        from sp_desktop.db.faults import explain
+        from sp_desktop.services.settings import SettingsService
+
+        settings = SettingsService(self.ctx)
+
+        def read() -> bool:
+            try:
+                return settings.get().needs_practice_details
+            except Exception as exc:  # the practice server is away: the banner says so; ask next time
+                if explain(exc) is None:
+                    raise
+                return False
+
+        def ask(missing: bool) -> None:
+            if missing:
+                self._ask_practice_details(None)
+
+        self._quiet_loader().load(read, ask, key="practice details")
+
     def ask_practice_details_if_missing(self, then: Callable[[], None] | None = None) -> bool:
         """First start: an administrator is asked for the practice's details (window-modal, without
         blocking); `then()` runs once they are saved. Others are told whom to ask. Returns True when
         the details are already there."""
-        from sp_desktop.services.base import Permission, can
         from sp_desktop.services.settings import SettingsService
 
         try:
@@ -326,6 +357,11 @@ class MainWindow(QMainWindow):
             return True
         if not missing:
             return True
+        return self._ask_practice_details(then)
+
+    def _ask_practice_details(self, then: Callable[[], None] | None) -> bool:
+        from sp_desktop.services.base import Permission, can
+
         if not can(self.ctx.actor, Permission.SETTINGS):
             if then is not None:
                 from sp_desktop.services.leaflets import NO_PRACTICE
@@ -401,13 +437,24 @@ class MainWindow(QMainWindow):
             focus()
 
     def refresh_counts(self) -> None:
-        for row, spec in enumerate(self.specs):
+        """The navigation's counts ("Reviews due (3)"): SQL counts, read off the UI thread when the
+        directory is on the practice server (the entries keep their old numbers meanwhile)."""
+        ctx = self.ctx
+        count_fns: list[Callable[[], int | None] | None] = []
+        for spec in self.specs:
             page = self.pages.built().get(spec.key)
             count_fn = getattr(page, "count", None) if page is not None else None
             if callable(count_fn):
-                count = count_fn()
+                count_fns.append(count_fn)
+            elif spec.count is not None:
+                count_fns.append(partial(spec.count, ctx))
             else:
-                count = spec.count(self.ctx) if spec.count is not None else None
+                count_fns.append(None)
+        self._quiet_loader().load(lambda: [f() if f is not None else None for f in count_fns],
+                                  self._show_counts)
+
+    def _show_counts(self, counts: list[int | None]) -> None:
+        for row, (spec, count) in enumerate(zip(self.specs, counts, strict=True)):
             text = spec.title if count is None else f"{spec.title} ({count})"
             item = self.nav.item(row)
             item.setText(text)

@@ -104,17 +104,33 @@ class ProblemActions:
         except Exception:  # never let a status note stop the window
             return []
 
+    def _read_then(self, then: Any, key: str) -> None:
+        """`then(self.safeguarding())`, read off the UI thread when the directory is on the practice
+        server (the window's quiet loader: ui/page_loader.py), so a slow server never holds the window."""
+        loader = getattr(self.window, "_quiet_loader", None)
+        if callable(loader):
+            loader().load(self.safeguarding, then, key=key)
+        else:
+            then(self.safeguarding())
+
     def update_safeguarding(self) -> None:
         if self.safeguarding_label is None:
             return
-        text = safeguarding_text(len(self.safeguarding()))
+        self._read_then(self._show_safeguarding, "safeguarding")
+
+    def _show_safeguarding(self, concerns: list[Any]) -> None:
+        if self.safeguarding_label is None:
+            return
+        text = safeguarding_text(len(concerns))
         self.safeguarding_label.setText(f"<a href='problems'>{escape(text)}</a>" if text else "")
         self.safeguarding_label.setToolTip("Open the problems reported" if text else "")
         self.safeguarding_label.setVisible(bool(text))
 
     def tell_lead_at_sign_in(self) -> None:
         """At sign-in: the open safeguarding concerns, in a message the lead closes (not blocking)."""
-        concerns = self.safeguarding()
+        self._read_then(self._tell_lead, "safeguarding at sign-in")
+
+    def _tell_lead(self, concerns: list[Any]) -> None:
         if not concerns:
             return
         lines = "\n".join(f"\u2022 {p.service_name} ({p.organisation_name}): {p.headline}. {p.reason}"

@@ -86,6 +86,9 @@ class FaultProxy:
             except OSError:
                 return
             self.accepted += 1
+            if self._closed:  # accepted while closing: nobody will cut it later
+                client.close()
+                return
             if self.silent_new:
                 with self._lock:  # held open, never answered, never forwarded
                     self._pairs.append((client, client))

@@ -70,12 +70,60 @@ def _problems_in(window, name: str) -> list[str]:  # noqa: ANN001 (Qt types impo
     return problems
 
 
+def sideways_or_cut(page, name: str) -> list[str]:  # noqa: ANN001 (Qt types imported late)
+    """A page that scrolls sideways, or a table cell on screen whose words do not fit it (elided, or
+    wrapped onto more lines than the row shows): what a person at 150 % could not read."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QAbstractScrollArea, QTableView
+
+    problems = []
+    area = page.parentWidget().parentWidget() if page.parentWidget() is not None else None
+    areas = [a for a in [area, *page.findChildren(QAbstractScrollArea)]
+             if isinstance(a, QAbstractScrollArea) and a.isVisible()]
+    for a in areas:
+        bar = a.horizontalScrollBar()
+        if bar.isVisible() and bar.maximum() > 0:
+            problems.append(f"{name}: {a.objectName() or type(a).__name__} scrolls sideways "
+                            f"({bar.maximum()} px more than it shows)")
+    for table in page.findChildren(QTableView):
+        if not table.isVisible() or table.model() is None:
+            continue
+        model, metrics = table.model(), table.fontMetrics()
+        style = table.style()
+        margin = style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+        viewport = table.viewport().rect()
+        first, last = max(table.rowAt(0), 0), table.rowAt(viewport.height() - 1)
+        last = model.rowCount() - 1 if last < 0 else last
+        for row in range(first, last + 1):
+            for col in range(model.columnCount()):
+                if table.isColumnHidden(col):
+                    continue
+                index = model.index(row, col)
+                text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+                cell = table.visualRect(index)
+                if not text or not cell.intersects(viewport) or cell.bottom() > viewport.bottom():
+                    continue  # only whole rows on screen: the last one may be half scrolled in
+                room = cell.adjusted(margin, 0, -margin, 0)
+                if table.wordWrap():
+                    need = metrics.boundingRect(QRect(0, 0, room.width(), 100000),
+                                                int(Qt.TextFlag.TextWordWrap.value), text)
+                    cut = need.width() > room.width() or need.height() > room.height()
+                else:
+                    cut = metrics.horizontalAdvance(text) > room.width()
+                if cut:
+                    problems.append(f"{name}: {table.objectName()} row {row} cuts {text[:40]!r} "
+                                    f"(cell {cell.width()}x{cell.height()})")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--font-pt", type=float, default=0.0)
     parser.add_argument("--shots", default="")
     parser.add_argument("--only", nargs="*", default=[])
     parser.add_argument("--pages", action="store_true", help="also the main window's pages")
+    parser.add_argument("--page", default="", help="only this page (no dialogs): also checks that it does "
+                        "not scroll sideways and that no table cell on screen cuts its words")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -110,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         shots.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     checked = 0
-    for key in args.only or list(DIALOGS):
+    for key in ([] if args.page else args.only or list(DIALOGS)):
         dialog = build_dialog(runtime, key)
         dialog.show()
         for _ in range(5):
@@ -122,19 +170,21 @@ def main(argv: list[str] | None = None) -> int:
         dialog.close()
         dialog.deleteLater()
         app.processEvents()
-    if args.pages:
+    if args.pages or args.page:
         from sp_desktop.ui.main_window import MainWindow
 
         window = MainWindow(runtime, runtime.context(actor_named(runtime, ROLES["administrator"])))
         window.show()
-        for page in window.pages:
-            window.show_page(page)
+        for page in [args.page] if args.page else list(window.pages):
+            shown = window.show_page(page)
             for _ in range(20):
                 app.processEvents()
             window.tasks.wait(10000)
             for _ in range(5):
                 app.processEvents()
             problems += _problems_in(window, f"page {page}")
+            if args.page:
+                problems += sideways_or_cut(shown, f"page {page}")
             checked += 1
             if shots:
                 window.grab().save(str(shots / f"page_{page}.png"))

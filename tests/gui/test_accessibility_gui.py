@@ -149,6 +149,64 @@ def test_every_focus_stop_on_every_page_has_a_name(qtbot: Any, demo_runtime: Run
     assert hidden == []
 
 
+def _focusable_parts(page: QWidget) -> list[QWidget]:
+    """Every control on a page that can take the keyboard focus, shown or not (a tab not chosen yet,
+    a button shown only in some states): not only the ones on screen now."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QScrollBar, QTabBar, QToolButton
+
+    parts = []
+    for w in page.findChildren(QWidget):
+        if not w.focusPolicy() & Qt.FocusPolicy.TabFocus or w.focusProxy() is not None:
+            continue
+        if w.objectName() == "qt_scrollarea_viewport" or isinstance(w, QScrollBar):
+            continue
+        if isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox)):
+            continue  # the line edit inside a date box or an editable drop-down: named with it
+        if isinstance(w, QToolButton) and isinstance(w.parentWidget(), QTabBar):
+            continue  # the tab bar's own scroll arrows
+        parts.append(w)
+    return parts
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_focusable_control_of_every_page_has_a_name_shown_or_not(qtbot: Any, demo_runtime: Runtime,
+                                                                       role: str) -> None:
+    """Orca and NVDA cannot run here; this is the check that stands in for them: every control a
+    screen-reader user can reach has a name to read (its own words, or its label's), including
+    those on tabs not opened and controls shown only in some states."""
+    window = _window(qtbot, demo_runtime, role)
+    unnamed, checked = [], 0
+    for key in window.pages:
+        page = _show_page(qtbot, window, key)
+        for w in _focusable_parts(page):
+            checked += 1
+            if not spoken_name(w).strip():
+                unnamed.append(f"{key}: {w.objectName() or type(w).__name__} "
+                               f"({type(w).__name__}, {'shown' if w.isVisible() else 'hidden'})")
+    window.tasks.wait(10000)
+    assert checked > 40
+    assert unnamed == [], "\n".join(unnamed)
+
+
+PAGES = ("directory", "basket", "reviews", "followups", "network", "signposting", "reports", "settings")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_at_150_percent_a_page_fits_without_scrolling_sideways_and_cuts_no_words(tmp_path: Path,
+                                                                                 page: str) -> None:
+    """1024 x 768 at 150 % (683 x 512 logical pixels): the page beside the navigation never scrolls
+    sideways, and no table cell on screen ends in "…" or hides a line of its words."""
+    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM=f"offscreen:configfile={SMALL_SCREEN}",
+               PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "tests.gui.screen_check", "--page", page,
+                           "--shots", str(tmp_path)], capture_output=True, text=True, timeout=600, env=env,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["screen"] == [683, 512] and found["checked"] == 1
+    assert found["problems"] == []
+
+
 @pytest.mark.parametrize("key", list(DIALOGS))
 def test_every_focus_stop_in_every_dialog_has_a_name(qtbot: Any, demo_runtime: Runtime, key: str) -> None:
     install_accessibility()

@@ -51,6 +51,8 @@ from sp_desktop.services.leaflets import (
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
 from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.leaflet_printing import LeafletPrinter, default_format, method_for, title_of
+from sp_desktop.ui.page_loader import PageLoader
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,16 @@ class BasketPage(QWidget):
         self.printer = shared if isinstance(shared, LeafletPrinter) else LeafletPrinter(ctx, window)
         self.entries: list[BasketEntry] = []
         self.last: BasketState | None = None
-        self.default_format = self._default_format()
+        # The practice's default format and the leaflet languages are read with each refresh (off the
+        # UI thread when the directory is on the practice server), the first one straight away.
+        self.default_format = LeafletFormat.STANDARD
+        self._format_known = False
         self.preview_dialog: QWidget | None = None
         self._build()
         self._show()
+        self.refresh()
 
     # ------------------------------------------------------------------ building
-    def _default_format(self) -> LeafletFormat:
-        return default_format(self.service)
-
     def _action(self, text: str, shortcut: str | None, slot: Any, name: str) -> QAction:
         return make_action(self, text, slot, name=name, shortcut=shortcut, add_to_owner=bool(shortcut))
 
@@ -111,6 +114,7 @@ class BasketPage(QWidget):
     def _build(self) -> None:
         self.setAccessibleName("Leaflet basket")
         layout = QVBoxLayout(self)
+        self.loader = PageLoader(self, self.ctx.db)  # re-checks read off the UI thread (server)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
 
@@ -154,17 +158,22 @@ class BasketPage(QWidget):
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.list.addAction(remove)
 
-        self.referred_box = QCheckBox("&Already referred by the practice to the selected service "
-                                      "(the leaflet says the service will get in touch)")
+        self.referred_box = QCheckBox("&Already referred by the practice to the selected service")
         self.referred_box.setObjectName("referred")
-        self.referred_box.setAccessibleName("The practice has referred them to the selected service")
+        self.referred_box.setAccessibleDescription("The leaflet says the service will get in touch")
         self.referred_box.toggled.connect(self._set_referred)
         layout.addWidget(self.referred_box)
+        referred_note = QLabel("(the leaflet says the service will get in touch)")
+        referred_note.setObjectName("referred_note")
+        referred_note.setWordWrap(True)
+        referred_note.setIndent(self.referred_box.style().pixelMetric(
+            self.referred_box.style().PixelMetric.PM_IndicatorWidth) + 6)
+        layout.addWidget(referred_note)
 
         # format
         box = QGroupBox("Format")
         box.setObjectName("format_group")
-        fmt_row = QHBoxLayout(box)
+        fmt_row = FlowLayout(box)
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[LeafletFormat, QRadioButton] = {}
         for fmt, text in ((LeafletFormat.STANDARD, "S&tandard (A4)"),
@@ -176,7 +185,6 @@ class BasketPage(QWidget):
             self.format_group.addButton(button)
             self.format_buttons[fmt] = button
             fmt_row.addWidget(button)
-        fmt_row.addStretch(1)
         self.format_buttons[self.default_format].setChecked(True)
         layout.addWidget(box)
 
@@ -197,7 +205,7 @@ class BasketPage(QWidget):
         self.sign_box.setVisible(self.ctx.actor.id is not None)
         layout.addWidget(self.sign_box)
         # the language: English, or one the practice has a wording table for (Settings)
-        language_row = QHBoxLayout()
+        language_row = FlowLayout()
         self.language = QComboBox()
         self.language.setObjectName("leaflet_language")
         self.language.setAccessibleName("Language of the leaflet")
@@ -206,9 +214,8 @@ class BasketPage(QWidget):
         label.setBuddy(self.language)
         language_row.addWidget(label)
         language_row.addWidget(self.language)
-        language_row.addStretch(1)
         layout.addLayout(language_row)
-        self.load_languages()
+        self._list_languages([])  # English; the practice's languages come with the first refresh
 
         # warnings for the person printing
         self.warnings = QLabel()
@@ -220,7 +227,7 @@ class BasketPage(QWidget):
         layout.addWidget(self.warnings)
 
         # actions
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.preview_button = self._button("Pre&view", self.preview, "preview",
                                            "Preview the leaflet (Ctrl+Shift+V)")
         self.print_button = self._button("&Print…", self.print_leaflet, "print", "Print the leaflet (Ctrl+P)")
@@ -245,7 +252,6 @@ class BasketPage(QWidget):
         for b in (self.preview_button, self.print_button, self.save_button, self.copy_button,
                   self.sms_button, self.accessible_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         buttons.addWidget(self.booklet_button)
         layout.addLayout(buttons)
 
@@ -266,10 +272,24 @@ class BasketPage(QWidget):
 
     def refresh(self) -> None:
         """Re-check the rules (a service may have been archived or had a concern noted meanwhile)."""
-        self.load_languages()
-        if self.entries:
-            checks = {c.service_id: c for c in self.service.check(self.service_ids())}
-            self.entries = [replace(e, check=checks[e.service_id]) for e in self.entries]
+        from sp_desktop.services.leaflet_languages import LeafletLanguageService
+
+        service, languages, ids = self.service, LeafletLanguageService(self.ctx), self.service_ids()
+
+        def read() -> tuple[list[Any], dict[int, ServiceCheck], LeafletFormat]:
+            return (languages.languages(), ({c.service_id: c for c in service.check(ids)} if ids else {}),
+                    default_format(service))
+
+        self.loader.load(read, lambda data: self._rechecked(*data))
+
+    def _rechecked(self, languages: list[Any], checks: dict[int, ServiceCheck], fmt: LeafletFormat) -> None:
+        self._list_languages(languages)
+        untouched = not self._format_known and self.chosen_format() is self.default_format
+        self.default_format, self._format_known = fmt, True
+        if untouched:
+            self.set_format(self.default_format)
+        # a service added while the checks were read keeps the check it was added with
+        self.entries = [replace(e, check=checks.get(e.service_id, e.check)) for e in self.entries]
         self._show()
 
     def focus_search(self) -> None:
@@ -420,14 +440,12 @@ class BasketPage(QWidget):
             window.statusBar().showMessage(text, 8000)
 
     # ------------------------------------------------------------------ making the leaflet
-    def load_languages(self) -> None:
+    def _list_languages(self, choices: list[Any]) -> None:
         """English and every language with a wording table (kept selected across reloads)."""
-        from sp_desktop.services.leaflet_languages import LeafletLanguageService
-
         current = self.language.currentData()
         self.language.clear()
         self.language.addItem("English", "")
-        for choice in LeafletLanguageService(self.ctx).languages():
+        for choice in choices:
             self.language.addItem(choice.name, choice.code)
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         self.language.setEnabled(self.language.count() > 1)

@@ -88,7 +88,7 @@ from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
 from sp_desktop.ui.widgets.filter_bar import FilterBar
 from sp_desktop.ui.widgets.search_box import SearchBox
-from sp_desktop.ui.widgets.tables import configure_table
+from sp_desktop.ui.widgets.tables import configure_table, fit_columns
 
 PLACEHOLDER = "Search services, organisations, needs or towns"
 RESULT_LIMIT = 1000
@@ -100,6 +100,8 @@ KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL
 # on 1280 (the detail pane always says it in full).
 NEXT_COLUMN = COL_NOW
 #: The detail pane's width at first: what is left beside those columns, within these limits.
+#: narrower than this (logical pixels beside the navigation), the details go under the results
+NARROW_WIDTH = 600
 DETAIL_MIN_WIDTH = 264
 DETAIL_MAX_WIDTH = 460
 #: How many organisations with no services the empty state offers to add a service to.
@@ -513,7 +515,37 @@ class DirectoryPage(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(event)
+        self._fit_orientation()
         if not self._layout_settled and self.isVisible():
+            self._settle_layout()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_orientation()  # the page's scroll area changed width (the page may not have)
+        return False
+
+    def _fit_orientation(self) -> None:
+        """Beside each other when there is room; in a narrow window (1024 x 768 at 150 %, a large
+        font) the details go under the results, so the page never needs scrolling sideways."""
+        host = self.parentWidget()
+        if host is not None and not getattr(self, "_watching_host", False):
+            host.installEventFilter(self)
+            self._watching_host = True
+        available = host.width() if host is not None else self.width()
+        want = Qt.Orientation.Vertical if available < NARROW_WIDTH else Qt.Orientation.Horizontal
+        if self.splitter.orientation() == want:
+            return
+        self.splitter.setOrientation(want)
+        narrow = want == Qt.Orientation.Vertical
+        self.detail.setMinimumWidth(0 if narrow else 220)
+        self.results_stack.setMinimumWidth(0 if narrow else 300)
+        rows = self.table.verticalHeader().defaultSectionSize()
+        self.results_stack.setMinimumHeight(rows * 6 if narrow else 0)
+        self.detail.setMinimumHeight(rows * 8 if narrow else 0)
+        if narrow:
+            total = max(self.splitter.height(), rows * 16)
+            self.splitter.setSizes([total // 2, total - total // 2])
+        else:
             self._settle_layout()
 
     # ------------------------------------------------------------------ layout (remembered)
@@ -521,13 +553,21 @@ class DirectoryPage(QWidget):
         """Width the table needs to show the key columns (and `extra` ones) whole, with its scroll
         bar and frame."""
         header = self.table.horizontalHeader()
-        columns = sum(header.sectionSize(c) for c in (*KEY_COLUMNS, *extra) if not header.isSectionHidden(c))
+        natural = fit_columns(self.table).natural  # the text's own widths, not the shared-out ones
+        columns = sum(natural.get(c, header.sectionSize(c)) for c in (*KEY_COLUMNS, *extra)
+                      if not header.isSectionHidden(c))
         bar = self.table.style().pixelMetric(self.table.style().PixelMetric.PM_ScrollBarExtent)
         return columns + bar + 2 * self.table.frameWidth() + 2
 
     def _settle_layout(self) -> None:
         """First show without a remembered layout: the table gets the key columns (and Categories
         when there is room), the detail pane what is left, within limits."""
+        if self.splitter.orientation() == Qt.Orientation.Vertical:  # narrow: results above, details below
+            total = self.splitter.height() - self.splitter.handleWidth()
+            if total > 0:
+                self.splitter.setSizes([total // 2, total - total // 2])
+                self._layout_settled = True
+            return
         total = self.splitter.width() - self.splitter.handleWidth()
         if total <= 0:
             return
@@ -553,7 +593,7 @@ class DirectoryPage(QWidget):
     def save_layout(self) -> None:
         self._save_timer.stop()
         settings = QSettings()
-        settings.setValue(SETTINGS_COLUMNS, self.table.horizontalHeader().saveState())
+        settings.setValue(SETTINGS_COLUMNS, fit_columns(self.table).header_state())
         settings.setValue(SETTINGS_COLUMNS_FOR, _HEADER_SIGNATURE)
         if self._layout_settled:
             settings.setValue(SETTINGS_SPLITTER, self.splitter.saveState())

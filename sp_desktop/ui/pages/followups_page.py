@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,7 +35,9 @@ from sp_desktop.ui.models.relationship_models import (
     SORT_ROLE,
     FollowUpTableModel,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note, sorting_proxy
 
 EVERYONE, MINE = -1, -2
@@ -97,7 +98,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         owner_label = QLabel("&Owner:")
         self.owner = QComboBox()
         self.owner.setObjectName("owner_filter")
@@ -115,7 +116,6 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         bar.addWidget(owner_label)
         bar.addWidget(self.owner)
         bar.addWidget(self.show_done)
-        bar.addStretch(1)
         bar.addWidget(self.summary)
         layout.addLayout(bar)
 
@@ -130,7 +130,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.empty = empty_note("followups_empty")
         layout.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.done_button = QPushButton("&Mark done…")
         self.done_button.setObjectName("mark_done")
         self.done_button.setToolTip("Mark the selected follow-up done, with a note (Ctrl+D)")
@@ -139,7 +139,6 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.history_button.setToolTip("The organisation's contact history (Enter)")
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.history_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
 
         self.done_action = QAction("Mark done…", self)
@@ -152,6 +151,7 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.owner.currentIndexChanged.connect(self.refresh)
         self.show_done.toggled.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.loader = PageLoader(self, ctx.db)
 
     # ---- page protocol
     def count(self) -> int:
@@ -164,17 +164,25 @@ class FollowUpsPage(LoadWhenShown, QWidget):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
-        if not self._owners_listed:
-            self._owners_listed = True
-            self.owner.blockSignals(True)
-            for staff_id, name in self.service.owners():
-                self.owner.addItem(name, staff_id)
-            self.owner.blockSignals(False)
-        selected = self.selected_item()
+        service, list_owners = self.service, not self._owners_listed
         owner = self.owner.currentData()
         owner_id = self.ctx.actor.id if owner == MINE else None if owner == EVERYONE else owner
         done_days = DONE_DAYS if self.show_done.isChecked() else None
-        items = self.service.items(owner_id, include_done_days=done_days)
+
+        def read() -> tuple[list[tuple[int, str]] | None, list[FollowUpItem]]:
+            owners = list(service.owners()) if list_owners else None
+            return owners, service.items(owner_id, include_done_days=done_days)
+
+        self.loader.load(read, lambda data: self._loaded(owner, *data))
+
+    def _loaded(self, owner: Any, owners: list[tuple[int, str]] | None, items: list[FollowUpItem]) -> None:
+        if owners is not None and not self._owners_listed:
+            self._owners_listed = True
+            self.owner.blockSignals(True)
+            for staff_id, name in owners:
+                self.owner.addItem(name, staff_id)
+            self.owner.blockSignals(False)
+        selected = self.selected_item()
         self.model.set_rows(items)
         open_items = [i for i in items if not i.done]
         overdue = sum(1 for i in open_items if i.overdue)

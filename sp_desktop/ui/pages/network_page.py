@@ -23,7 +23,6 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, Qt, QTimer, 
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -51,7 +50,9 @@ from sp_desktop.ui.models.relationship_models import (
     PagedNetworkTableModel,
     PageReader,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import configure_table, empty_note, sorting_proxy
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ class NetworkPage(LoadWhenShown, QWidget):
             self.tabs.addTab(view, TAB_TITLES[name])
         layout.addWidget(self.tabs, 1)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.open_button = QPushButton("&Open history…")
         self.open_button.setObjectName("open_history")
         self.open_button.setToolTip("Contact history of the selected organisation (Enter)")
@@ -222,7 +223,6 @@ class NetworkPage(LoadWhenShown, QWidget):
         self.print_button.setObjectName("print_list")
         self.print_button.setToolTip("Print the list you are looking at (for practice staff only)")
         buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.print_button)
         layout.addLayout(buttons)
@@ -237,26 +237,59 @@ class NetworkPage(LoadWhenShown, QWidget):
         self.export_button.clicked.connect(self.export_csv)
         self.print_button.clicked.connect(self.print_list)
         self.tabs.currentChanged.connect(lambda _index: self._read_shown_list())
+        self.loader = PageLoader(self, ctx.db)
         QWidget.setTabOrder(self.search, self.tabs)
 
     # ---- page protocol
     def refresh(self) -> None:
-        self.run_search()
-        for name in ORGANISATION_LISTS:
-            self._unread.add(name)
-            self._set_count(name, self.service.count(name))
-        self._read_shown_list()
+        self._load_lists(refresh=True)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    # ---- lists
+    # ---- lists (read off the UI thread when the directory is on the practice server)
+    def _load_lists(self, refresh: bool, focus_results: bool = False) -> None:
+        """Read "who knows whom" for the words in the box (its count and first page) and, on a
+        refresh, the other lists' counts and the list on screen; then show them."""
+        text = self.search.text()
+        service = self.service
+        paged = self.lists[WHO_KNOWS].model
+        assert isinstance(paged, PagedNetworkTableModel)
+        order = (paged.sort_column, paged.descending)
+        shown = self.current_list().name if not text.strip() else WHO_KNOWS
+
+        def read() -> tuple[int, tuple[NetworkTable, Any], dict[str, int], NetworkTable | None]:
+            total = service.who_knows_count(text)
+            page = service.who_knows_page(text, sort_column=order[0], descending=order[1], after=None)
+            first = (service.who_knows_table(page.rows, text), page.next)
+            if not refresh:
+                return total, first, {}, None
+            counts = {name: service.count(name) for name in ORGANISATION_LISTS}
+            return total, first, counts, (service.table(shown) if shown in ORGANISATION_LISTS else None)
+
+        def show(data: tuple[int, tuple[NetworkTable, Any], dict[str, int], NetworkTable | None]) -> None:
+            total, first, counts, table = data
+            self._show_who_knows(text, total, order, first)
+            for name, count in counts.items():
+                self._unread.add(name)
+                self._set_count(name, count)
+            if table is not None:
+                self._unread.discard(shown)
+                self._show(shown, table)
+            elif refresh:
+                self._read_shown_list()
+            if focus_results:
+                self._focus_who_knows()
+
+        self.loader.load(read, show)
+
     def _read_shown_list(self) -> None:
         name = self.current_list().name
         if name in self._unread:
             self._unread.discard(name)
-            self._show(name, self.service.table(name))
+            service = self.service
+            self.loader.load(lambda: service.table(name), lambda table: self._show(name, table), key=name)
 
     def _set_count(self, name: str, count: int) -> None:
         self.tabs.setTabText(list(self.lists).index(name), f"{TAB_TITLES[name]} ({count})")
@@ -267,7 +300,9 @@ class NetworkPage(LoadWhenShown, QWidget):
 
     def _search_now(self) -> None:
         self._timer.stop()
-        self.run_search()
+        self._load_lists(refresh=False, focus_results=True)
+
+    def _focus_who_knows(self) -> None:
         self.tabs.setCurrentIndex(0)
         view = self.lists[WHO_KNOWS].view
         if self.lists[WHO_KNOWS].model.rowCount():
@@ -275,14 +310,19 @@ class NetworkPage(LoadWhenShown, QWidget):
             view.selectRow(0)
 
     def run_search(self) -> None:
-        text = self.search.text()
+        self._load_lists(refresh=False)
+
+    def _show_who_knows(self, text: str, total: int, order: tuple[int, bool],
+                        first: tuple[NetworkTable, Any]) -> None:
         service = self.service
+        waiting = [first]  # the first page, already read off the UI thread
 
         def read(column: int, descending: bool, after: str | int | None) -> tuple[NetworkTable, Any]:
+            if after is None and waiting and (column, descending) == order:
+                return waiting.pop()
             page = service.who_knows_page(text, sort_column=column, descending=descending, after=after)
             return service.who_knows_table(page.rows, text), page.next
 
-        total = service.who_knows_count(text)
         self.lists[WHO_KNOWS].set_pages(read, total, text)
         self._set_count(WHO_KNOWS, total)
         if text.strip():

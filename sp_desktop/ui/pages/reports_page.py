@@ -40,6 +40,7 @@ from sp_desktop.ui.models.signposting_models import SORT_ROLE, ReportRow, Report
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.bar_chart import BarChart
 from sp_desktop.ui.widgets.figure_cards import FigureCards
+from sp_desktop.ui.widgets.flow_layout import FlowLayout, kept_together
 from sp_desktop.ui.widgets.tables import configure_table, sorting_proxy
 
 RANGES = ("Last 12 months", "This year", "Last year", "Last 3 months", "Chosen dates")
@@ -92,7 +93,7 @@ class ReportsPage(LoadWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         label = QLabel("&Period:")
         self.range = QComboBox()
         self.range.setObjectName("report_range")
@@ -133,11 +134,9 @@ class ReportsPage(LoadWhenShown, QWidget):
                 "by category, visits, and who no one has met")
         bar.addWidget(label)
         bar.addWidget(self.range)
-        bar.addWidget(QLabel("from"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.status, 1)
+        bar.addWidget(kept_together(QLabel("from"), self.date_from))
+        bar.addWidget(kept_together(QLabel("to"), self.date_to))
+        bar.addWidget(self.status)
         layout.addLayout(bar)
 
         # at a glance: cards that wrap onto more rows rather than cut a figure off
@@ -165,6 +164,7 @@ class ReportsPage(LoadWhenShown, QWidget):
             lambda i: self.chart_caption.setText(self.month_chart.describe(i)))
         chart_title = QLabel("<b>Signposting per month</b> (records; with the chart focused, ← → read each "
                              "month)")
+        chart_title.setWordWrap(True)
         ov.addWidget(chart_title)
         ov.addWidget(self.month_chart, 3)
         ov.addWidget(self.chart_caption)
@@ -235,8 +235,7 @@ class ReportsPage(LoadWhenShown, QWidget):
                                        "after")
 
         # What to do with the report: below it, as on the other pages, so the top row stays narrow.
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        buttons = FlowLayout()
         for button in (self.pdf_button, self.csv_button, self.partner_button, self.meeting_button):
             if button is not None:
                 buttons.addWidget(button)

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -34,7 +33,9 @@ from sp_desktop.ui.models.reviews_table_model import (
     COL_WHEN,
     ReviewsTableModel,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table, empty_note
 
 _FILTERS: tuple[tuple[str, frozenset[DueKind] | None], ...] = (
@@ -74,7 +75,7 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.filter = QComboBox()
         self.filter.setObjectName("reviews_filter")
         self.filter.setAccessibleName("Show")
@@ -84,7 +85,6 @@ class ReviewsPage(LoadWhenShown, QWidget):
         show.setBuddy(self.filter)
         bar.addWidget(show)
         bar.addWidget(self.filter)
-        bar.addStretch(1)
         self.open_button = QPushButton("&Open vetting record")
         self.open_button.setObjectName("open_vetting_record")
         self.open_button.setToolTip("Open the selected organisation's vetting record (Enter)")
@@ -116,22 +116,31 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.empty = empty_note("reviews_empty", "Nothing due: every approved organisation is within its "
                                 "review date and no evidence expires in the next few weeks.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()  # "Nothing due" only once the list has been read and is empty
         layout.addWidget(self.empty, 1)
         self.filter.currentIndexChanged.connect(lambda _i: self._show_rows())
+        self.loader = PageLoader(self, ctx.db)
 
     # ---- page protocol
     def refresh(self) -> None:
-        selected = self.selected_organisation_id()
-        self.all_rows = self.service.reviews_due()
-        self.soon_days = SettingsService(self.ctx).get().review_due_soon_days
-        self._show_rows(selected)
-        self._show_problem_count()
-        self.setProperty("stale", False)
-
-    def _show_problem_count(self) -> None:
         from sp_desktop.services.problems import ProblemService
 
-        problems = ProblemService(self.ctx).open_problems()
+        service, settings, reported = self.service, SettingsService(self.ctx), ProblemService(self.ctx)
+        self.setProperty("stale", False)
+        self.loader.load(lambda: (service.reviews_due(), settings.get().review_due_soon_days,
+                                  reported.open_problems()), self._loaded)
+
+    def _loaded(self, data: tuple[list[ReviewDue], int, list[Any]]) -> None:
+        selected = self.selected_organisation_id()
+        self.all_rows, self.soon_days, problems = data
+        self._show_rows(selected)
+        self._show_problem_count(problems)
+
+    def _show_problem_count(self, problems: list[Any] | None = None) -> None:
+        from sp_desktop.services.problems import ProblemService
+
+        if problems is None:
+            problems = ProblemService(self.ctx).open_problems()
         safeguarding = sum(1 for p in problems if p.safeguarding)
         text = f"&Problems reported ({len(problems)})"
         if safeguarding:

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -44,7 +43,9 @@ from sp_desktop.ui.dialogs.record_signposting_dialog import (
     to_qdate,
 )
 from sp_desktop.ui.models.signposting_models import COL_DATE, ModelSortsProxy, SignpostingLogTableModel
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.pages.lazy import LoadWhenShown
+from sp_desktop.ui.widgets.flow_layout import FlowLayout, kept_together
 from sp_desktop.ui.widgets.tables import configure_table, empty_note
 
 RANGES = (("Last 3 months", 91), ("Last 12 months", 365), ("Last 2 years", 730), ("Everything", 36500),
@@ -69,7 +70,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         range_label = QLabel("&Period:")
         self.range = QComboBox()
         self.range.setObjectName("range")
@@ -100,13 +101,10 @@ class SignpostingPage(LoadWhenShown, QWidget):
         state_label.setBuddy(self.state)
         bar.addWidget(range_label)
         bar.addWidget(self.range)
-        bar.addWidget(QLabel("from"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(state_label)
-        bar.addWidget(self.state)
+        bar.addWidget(kept_together(QLabel("from"), self.date_from))
+        bar.addWidget(kept_together(QLabel("to"), self.date_to))
+        bar.addWidget(self.search)
+        bar.addWidget(kept_together(state_label, self.state))
         layout.addLayout(bar)
 
         self.model = SignpostingLogTableModel(self)
@@ -121,7 +119,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.empty = empty_note("log_empty")
         layout.addWidget(self.empty)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.new_button = QPushButton("&Record signposting…")
         self.new_button.setObjectName("record_signposting")
         self.new_button.setToolTip("Record that you signposted someone (Ctrl+N)")
@@ -141,7 +139,6 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.summary.setAccessibleName("Signposting log summary")
         for b in (self.new_button, self.outcome_button, self.follow_button, self.purge_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         buttons.addWidget(self.summary)
         layout.addLayout(buttons)
 
@@ -176,6 +173,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
         self.follow_button.clicked.connect(self.follow_up_done)
         self.purge_button.clicked.connect(self.purge_references)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.loader = PageLoader(self, ctx.db)
         self.range.setCurrentIndex(0)  # the last 3 months; loaded when the page is first shown
         self._apply_range()
 
@@ -189,9 +187,20 @@ class SignpostingPage(LoadWhenShown, QWidget):
 
     def refresh(self) -> None:
         self._timer.stop()
+        service = self.service
+        start, end = from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
+        text, state = self.search.text(), str(self.state.currentData())
+        # Two counts over every record: once a refresh, not on every change of selection.
+        admin = can(self.ctx.actor, Permission.SETTINGS)
+
+        def read() -> tuple[Any, Any]:
+            result = service.log(start, end, text=text, state=state)
+            return result, (service.reference_status() if admin else None)
+
+        self.loader.load(read, lambda data: self._loaded(*data))
+
+    def _loaded(self, result: Any, references: Any) -> None:
         selected = self.selected_row()
-        result = self.service.log(from_qdate(self.date_from.date()), from_qdate(self.date_to.date()),
-                                  text=self.search.text(), state=str(self.state.currentData()))
         self.model.set_rows(result.rows, result.show_patient_ref)
         self._size_columns()
         records = len({r.signposting_id for r in result.rows})
@@ -213,9 +222,7 @@ class SignpostingPage(LoadWhenShown, QWidget):
             self.empty.show()
         if selected is not None:
             self.select_item(selected.item_id)
-        # Two counts over every record: once a refresh, not on every change of selection.
-        admin = can(self.ctx.actor, Permission.SETTINGS)
-        self._references = self.service.reference_status() if admin else None
+        self._references = references
         self._update_buttons()
 
     def _size_columns(self) -> None:

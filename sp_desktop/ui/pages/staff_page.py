@@ -47,11 +47,13 @@ from sp_desktop.services.base import (
     ValidationFailed,
     can,
 )
-from sp_desktop.services.settings import SettingsService
+from sp_desktop.services.settings import PracticeSettings, SettingsService
 from sp_desktop.services.staff import StaffForm, StaffMember, StaffService
 from sp_desktop.ui import messages
+from sp_desktop.ui.page_loader import PageLoader, load_off_ui
 from sp_desktop.ui.pages.lazy import LoadWhenShown
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE
+from sp_desktop.ui.widgets.flow_layout import FlowLayout
 from sp_desktop.ui.widgets.search_words_editor import SearchWordsWidget
 from sp_desktop.ui.widgets.tables import ResizeMode, configure_table
 
@@ -184,9 +186,11 @@ class NewPasswordDialog(QDialog):
 class StaffAccountsWidget(QWidget):
     changed = Signal()
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None,
+                 loader: PageLoader | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.loader = loader
         self.service = StaffService(ctx)
         self.members: list[StaffMember] = []
         layout = QVBoxLayout(self)
@@ -200,7 +204,7 @@ class StaffAccountsWidget(QWidget):
                         alternating_rows=False, resize_mode=ResizeMode.ResizeToContents, stretch_last=True)
         self.table.doubleClicked.connect(lambda _i: self.edit())
         layout.addWidget(self.table, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("add", "&Add…", self.add), ("edit", "C&hange…", self.edit),
                                 ("reset", "&Reset password…", self.reset_password),
@@ -210,15 +214,19 @@ class StaffAccountsWidget(QWidget):
             b.clicked.connect(lambda _c=False, f=slot: f())
             bar.addWidget(b)
             self.buttons[key] = b
-        bar.addStretch(1)
         layout.addLayout(bar)
         self.table.itemSelectionChanged.connect(self._update)
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
+        service = self.service
+        load_off_ui(self.loader, lambda: service.list(include_inactive=True),
+                    lambda members: self._show(members, select), key="staff")
+
+    def _show(self, members: list[StaffMember], select: int | None) -> None:
         current = self.current()
         keep = select if select is not None else (current.id if current else None)
-        self.members = self.service.list(include_inactive=True)
+        self.members = members
         now = self.ctx.now()
         self.table.setRowCount(len(self.members))
         for row, m in enumerate(self.members):
@@ -329,9 +337,12 @@ class StaffAccountsWidget(QWidget):
 class PracticeSettingsWidget(QWidget):
     changed = Signal()
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None,
+                 loader: PageLoader | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.loader = loader
+        self.settings: PracticeSettings | None = None  # None until read (the form waits, disabled)
         self.service = SettingsService(ctx)
         self.setStyleSheet(FIELD_STYLE)
         outer = QVBoxLayout(self)
@@ -434,8 +445,7 @@ class PracticeSettingsWidget(QWidget):
         add("record_term", "Clinical term", QLineEdit(),
             "Optional: the term that goes with the code, as {term}.")
 
-        bar = QHBoxLayout()
-        bar.addStretch(1)
+        bar = FlowLayout()
         self.save_button = QPushButton("&Save settings")
         self.save_button.setObjectName("save_settings")
         self.save_button.clicked.connect(self.save)
@@ -449,7 +459,16 @@ class PracticeSettingsWidget(QWidget):
         self.load()
 
     def load(self) -> None:
-        self.settings = self.service.get()
+        if self.settings is None:
+            self.setEnabled(False)  # nothing to type into until the settings are read
+        form = self.values() if self.settings is not None else None
+        load_off_ui(self.loader, self.service.get, lambda got: self._show_settings(got, form), key="practice")
+
+    def _show_settings(self, settings: PracticeSettings, form: dict[str, Any] | None) -> None:
+        if form is not None and self.values() != form:
+            return  # typed while the settings were being read: the typing is kept
+        self.settings = settings
+        self.setEnabled(True)
         for key, value in asdict(self.settings).items():
             w = self.widgets.get(key)
             if isinstance(w, QLineEdit):
@@ -516,10 +535,14 @@ class PracticeSettingsWidget(QWidget):
         return out
 
     def dirty(self) -> bool:
+        if self.settings is None:
+            return False
         current = asdict(self.settings)
         return any(current[k] != v for k, v in self.values().items())
 
     def save(self) -> bool:
+        if self.settings is None:
+            return False  # not read yet (the form is disabled until then)
         current = asdict(self.settings)
         changes = {k: v for k, v in self.values().items() if current[k] != v}
         for label in self.errors.values():
@@ -572,6 +595,7 @@ class SettingsPage(LoadWhenShown, QWidget):
         self._practice: PracticeSettingsWidget | None = None
         self._search_words: SearchWordsWidget | None = None
         self._built = False
+        self.loader = PageLoader(self, ctx.db)
 
     @property
     def staff(self) -> StaffAccountsWidget:
@@ -597,17 +621,17 @@ class SettingsPage(LoadWhenShown, QWidget):
             return False
         self._built = True
         if can(self.ctx.actor, Permission.SETTINGS):
-            self._staff = StaffAccountsWidget(self.ctx)
-            self._practice = PracticeSettingsWidget(self.ctx)
+            self._staff = StaffAccountsWidget(self.ctx, loader=self.loader)
+            self._practice = PracticeSettingsWidget(self.ctx, loader=self.loader)
             self.tabs.addTab(self._staff, "&Staff accounts")
             self.tabs.addTab(self._practice, "&Practice settings")
             from sp_desktop.ui.widgets.leaflet_languages_widget import LeafletLanguagesWidget
 
-            self.languages = LeafletLanguagesWidget(self.ctx)
+            self.languages = LeafletLanguagesWidget(self.ctx, loader=self.loader)
             self.tabs.addTab(self.languages, "&Leaflet languages")
             self._staff.changed.connect(self.changed.emit)
             self._practice.changed.connect(self.changed.emit)
-        self._search_words = SearchWordsWidget(self.ctx)
+        self._search_words = SearchWordsWidget(self.ctx, loader=self.loader)
         self.tabs.addTab(self._search_words, "Search &words")
         self._search_words.changed.connect(self.changed.emit)
         return True

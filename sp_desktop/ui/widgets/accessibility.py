@@ -28,7 +28,7 @@ import re
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QScrollArea,
+    QSplitter,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -213,8 +214,11 @@ class FocusRing(QWidget):
             self.hide()
             return
         self.target = widget
-        if self.parentWidget() is not widget.parentWidget():
-            self.setParent(widget.parentWidget())
+        host = widget.parentWidget()
+        while isinstance(host, QSplitter) and host.parentWidget() is not None:
+            host = host.parentWidget()  # a splitter takes every child as a pane: the ring must not be one
+        if self.parentWidget() is not host:
+            self.setParent(host)
         widget.installEventFilter(self)
         self._place()
 
@@ -223,7 +227,10 @@ class FocusRing(QWidget):
         if widget is None or not widget.isVisible():
             self.hide()
             return
-        self.setGeometry(widget.geometry().adjusted(-FOCUS_WIDTH, -FOCUS_WIDTH, FOCUS_WIDTH, FOCUS_WIDTH))
+        host = self.parentWidget()
+        place = widget.geometry() if host is widget.parentWidget() or host is None \
+            else QRect(widget.mapTo(host, QPoint(0, 0)), widget.size())
+        self.setGeometry(place.adjusted(-FOCUS_WIDTH, -FOCUS_WIDTH, FOCUS_WIDTH, FOCUS_WIDTH))
         self.show()
         self.raise_()
 
@@ -531,6 +538,21 @@ def label_drop_down(combo: QComboBox) -> QLabel | None:
     return label
 
 
+def name_drop_down_list(combo: QComboBox) -> None:
+    """The list a drop-down opens is read by the drop-down's name ("Show: choices"), not as a bare
+    "list" (it takes the focus while open)."""
+    view = combo.view()
+    if view is None or view.accessibleName():
+        return
+    name = combo.accessibleName()
+    if not name:
+        parent = combo.parentWidget()
+        labels = [lb for lb in parent.findChildren(QLabel) if lb.buddy() is combo] if parent else []
+        name = plain_words(labels[0].text()).capitalize() if labels else ""
+    if name:
+        view.setAccessibleName(f"{name}: choices")
+
+
 def plain_words(text: str) -> str:
     """The words of a label or button as heard: no markup, access keys or trailing dots and colons."""
     text = re.sub(r"<[^>]+>", " ", re.sub(r"&(?!&)", "", text))
@@ -589,6 +611,7 @@ class _Policy(QObject):
                 obj.installEventFilter(self.tab_leaves)
             elif isinstance(obj, QComboBox):
                 label_drop_down(obj)
+                name_drop_down_list(obj)
             elif isinstance(obj, (QLabel, QAbstractButton)):
                 words_first(obj)
             elif type(obj) is QScrollArea and not obj.accessibleName():

@@ -118,4 +118,19 @@ class FlowLayout(QLayout):
         return y - inner.y() + m.top() + m.bottom()
 
 
-__all__ = ["FlowLayout"]
+
+
+def kept_together(*widgets: QWidget) -> QWidget:
+    """Widgets that wrap as one ("to" and its date: never "to" at the end of one row and the date on
+    the next): a box of them, side by side, to add to a `FlowLayout`."""
+    from PySide6.QtWidgets import QHBoxLayout
+
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        row.addWidget(w)
+    return box
+
+
+__all__ = ["FlowLayout", "kept_together"]

@@ -5,6 +5,7 @@ beside each phrase, and import/export as a file. Administrators (the Settings pa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,14 +28,17 @@ from sp_desktop.leaflets.content import ENGLISH, LeafletWording
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext
 from sp_desktop.services.leaflet_languages import LeafletLanguageService
 from sp_desktop.ui import messages
+from sp_desktop.ui.page_loader import PageLoader, load_off_ui
 
 NEW = "New language…"
 
 
 class LeafletLanguagesWidget(QWidget):
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None,
+                 loader: PageLoader | None = None) -> None:
         super().__init__(parent)
         self.service = LeafletLanguageService(ctx)
+        self.loader = loader
         self.setObjectName("leaflet_languages")
         self.setAccessibleName("Leaflet languages")
         layout = QVBoxLayout(self)
@@ -93,10 +97,14 @@ class LeafletLanguagesWidget(QWidget):
 
     # ---- data
     def load(self, select: str | None = None) -> None:
+        load_off_ui(self.loader, self.service.languages, lambda choices: self._list(choices, select),
+                    key="languages")
+
+    def _list(self, choices: list[Any], select: str | None) -> None:
         self.chooser.blockSignals(True)
         self.chooser.clear()
         self.chooser.addItem(NEW, "")
-        for choice in self.service.languages():
+        for choice in choices:
             self.chooser.addItem(f"{choice.name} ({choice.code})", choice.code)
         index = max(0, self.chooser.findData(select)) if select else 0
         self.chooser.setCurrentIndex(index)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
@@ -10,14 +12,17 @@ from sp_desktop.domain.errors import BadInput
 from sp_desktop.services.base import PermissionDenied, ServiceContext
 from sp_desktop.services.search_words import SearchWordsService
 from sp_desktop.ui import messages
+from sp_desktop.ui.page_loader import PageLoader, load_off_ui
 
 
 class SearchWordsWidget(QWidget):
     changed = Signal()
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None,
+                 loader: PageLoader | None = None) -> None:
         super().__init__(parent)
         self.service = SearchWordsService(ctx)
+        self.loader = loader
         layout = QVBoxLayout(self)
         intro = QLabel("Words that mean the same to someone looking for help. A search for one finds the "
                        "others. Put one group on a line, separated by commas, for example "
@@ -54,7 +59,14 @@ class SearchWordsWidget(QWidget):
         self.load()
 
     def load(self) -> None:
-        words = self.service.get()
+        typed = self.editor.toPlainText()
+        self.editor.setReadOnly(True)  # until the words are read: nothing typed is overwritten
+        load_off_ui(self.loader, self.service.get, lambda words: self._show(words, typed), key="search words")
+
+    def _show(self, words: Any, typed: str) -> None:
+        self.editor.setReadOnly(False)
+        if self.editor.toPlainText() != typed:
+            return
         self._saved = words.practice
         self.editor.setPlainText(words.practice)
         self.shipped.setPlainText(words.shipped)
