@@ -48,9 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="import rows with a bad field (a phone that is not one, an unknown category...) without that "
              "field; each is listed (rows without an organisation name still need fixing or --skip-bad-rows)",
     )
-    p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
-                   help="what to do with organisations that look like ones already in the directory: merge "
-                        "(fill in blanks, add missing services; the default), skip, or add as new")
+    p.add_argument("--duplicates", choices=("merge", "skip", "add"), default=None,
+                   help="what to do with organisations that look like ones already in the directory (or like "
+                        "another in the same file): merge (fill in blanks, add missing services), skip, or "
+                        "add as new. Needed when there are any: nothing is merged without a choice")
     p.add_argument("--local-edits", choices=("keep", "overwrite"), default="keep",
                    help="records edited here since the feed was last imported: keep ours (default) or take "
                         "the feed's")
@@ -215,6 +216,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if plan.has_errors:
                 raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows,
                                             args.skip_bad_fields))
+            if plan.undecided and not args.dry_run:
+                raise CommandError(
+                    f"{len(plan.undecided)} organisation(s) look like ones you already have (listed above "
+                    "side by side). Say what to do with them: --duplicates merge, --duplicates skip or "
+                    "--duplicates add. Nothing was imported.")
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0

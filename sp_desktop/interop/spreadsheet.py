@@ -28,6 +28,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from sp_desktop.domain.accessibility import feature_code
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import (
     FieldError,
@@ -41,6 +42,7 @@ from sp_desktop.domain.validators import (
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
+    FileDuplicate,
     LocationRec,
     OrgRec,
     PhoneRec,
@@ -54,6 +56,7 @@ from sp_desktop.interop.textparse import (
     BSL_NAMES,
     CategoryChoice,
     CategoryMatcher,
+    accessibility_label,
     fold,
     guess_access,
     guess_register,
@@ -606,6 +609,13 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
     Field("org_status", "Organisation status (active, temporarily closed, closed)",
           ("organisation status", "organization status", "org status")),
+    Field("transport", "Transport and parking", ("transport", "transport and parking", "public transport",
+                                                  "parking", "transport notes", "buses")),
+    Field("other_venues", "Other venues (one a line: name | address line 1 | line 2 | town | postcode)",
+          ("other venues", "more venues", "other locations", "additional venues", "additional locations")),
+    Field("notes", "Practice notes (internal: never printed or exported)",
+          ("notes", "note", "internal notes", "practice notes", "staff notes", "our notes", "comments",
+           "comment", "remarks")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -931,6 +941,7 @@ class _Reader:
                                          "temporarily closed or closed); the service will be active")
             else:
                 svc.status = status
+        svc.internal_notes = self.text(row, "notes")  # the practice's own: a trust note, never printed
         checked = row.get("last_checked")
         if checked:
             when = parse_date(checked)
@@ -963,11 +974,41 @@ class _Reader:
             loc.postcode = checked.value[:12]
             if checked.warning:
                 self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
-        loc.accessibility_notes = self.text(row, "accessibility")
+        loc.accessibility, loc.accessibility_notes = split_accessibility(self.text(row, "accessibility"))
+        loc.transport_notes = self.text(row, "transport")
         if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
             return None
-        loc.id = f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
+        loc.id = venue_key(loc)
         return loc
+
+    def other_venues(self, row: _Row) -> list[LocationRec]:
+        """The "Other venues" cell: one venue a line, its parts separated by " | " (as the export writes)."""
+        out = []
+        for line in row.get("other_venues").splitlines():
+            if not line.strip():
+                continue
+            parts = _split_venue(line)
+            if len(parts) > len(VENUE_PARTS):
+                self.warn(row, "other_venues", f"“{line.strip()[:80]}” has more than {len(VENUE_PARTS)} "
+                                               "parts; the extra parts are kept in the transport notes")
+                parts = [*parts[:len(VENUE_PARTS) - 1], " | ".join(parts[len(VENUE_PARTS) - 1:])]
+            values = dict(zip(VENUE_PARTS, [p or None for p in parts], strict=False))
+            loc = LocationRec(name=values.get("name"), address_1=values.get("address_1"),
+                              address_2=values.get("address_2"), town=values.get("town"),
+                              transport_notes=values.get("transport_notes"))
+            loc.accessibility, loc.accessibility_notes = split_accessibility(values.get("accessibility"))
+            if values.get("postcode"):
+                checked = _postcode(values["postcode"] or "")
+                loc.postcode = checked.value[:12]
+                if checked.warning:
+                    self.warn(row, "other_venues", checked.warning)
+            if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
+                self.warn(row, "other_venues", f"“{line.strip()[:80]}” names no venue; left out")
+                continue
+            loc.id = venue_key(loc)
+            out.append(loc)
+        return out
+
 
     def registration(self, row: _Row, org: OrgRec) -> None:
         value = row.get("registration_number")
@@ -1004,6 +1045,67 @@ class _Reader:
         return ContactRec(name or role or "Contact", role if name else None, phone, email)
 
 
+#: The parts of a venue in the "Other venues" cell, in order (trailing empty parts may be left off).
+VENUE_PARTS = ("name", "address_1", "address_2", "town", "postcode", "accessibility", "transport_notes")
+
+
+def _escape(text: str | None) -> str:
+    return (text or "").replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _split_venue(line: str) -> list[str]:
+    """Split a venue line at each "|" not escaped with a backslash, unescaping the parts."""
+    parts, current, chars = [], [], iter(line)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, ""))
+        elif ch == "|":
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def venue_key(loc: LocationRec) -> str:
+    return f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
+
+
+def accessibility_text(loc: LocationRec) -> str:
+    """A venue's accessibility as the export writes it: the features' labels, then the notes."""
+    parts = [accessibility_label(a) for a in loc.accessibility]
+    if loc.accessibility_notes:
+        parts.append(loc.accessibility_notes)
+    return "; ".join(parts)
+
+
+def split_accessibility(text: str | None) -> tuple[list[str], str | None]:
+    """(feature codes, notes) from an accessibility cell: the known features named first ("Step-free
+    access; Hearing loop; ramp at the side door"), the rest kept word for word as notes."""
+    if not text:
+        return [], None
+    codes: list[str] = []
+    rest = text
+    while rest:
+        head, sep, tail = rest.partition(";")
+        code = feature_code(head)
+        if code is None or code in codes:
+            break
+        codes.append(code)
+        rest = tail.lstrip(" ") if sep else ""
+    return codes, rest.strip() or None
+
+
+def venue_line(loc: LocationRec) -> str:
+    """One line of the "Other venues" cell (read back by `_Reader.other_venues`)."""
+    parts = [_escape(v) for v in (loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
+                                  accessibility_text(loc), loc.transport_notes)]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
 def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
                     *, create_missing_categories: bool = False, skip_bad_rows: bool = False,
                     skip_bad_fields: bool = False) -> Feed:
@@ -1020,7 +1122,6 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     shared: dict[str, dict[str, list[Any]]] = {}  # org key -> {"phone"/"email"/"website": [(row, value)...]}
     row_services: list[tuple[str, _Row, ServiceRec, LocationRec | None]] = []
     seen_rows: dict[tuple[str, ...], int] = {}
-    spellings: dict[str, set[str]] = {}  # org key -> other spellings already reported
     rows = r.rows()
     for row in rows:
         name = r.text(row, "organisation", 300)
@@ -1044,17 +1145,11 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             r.warn(row, None, f"repeats row {seen_rows[signature]} exactly; left out")
             continue
         seen_rows[signature] = row.number
-        key = _org_key(name) or fold(name)
+        key = " ".join(name.split())  # rows with the same name are one organisation's services
         org = groups.get(key)
         if org is None:
             org = groups[key] = OrgRec(name=name)
             shared[key] = {"phone": [], "email": [], "website": []}
-        elif name != org.name and name not in spellings.setdefault(key, set()):
-            spellings[key].add(name)  # shown before anything is written, never merged silently
-            r.warn(row, "organisation", f"“{name}” is taken as the same organisation as “{org.name}” (row "
-                                        f"{org.rows[0]}): the names differ only in capitals, spaces or "
-                                        "punctuation. If they are different organisations, give them "
-                                        "different names in the file.")
         org.rows.append(row.number)
         desc = r.text(row, "org_description")
         if desc and not org.description:
@@ -1083,7 +1178,7 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
 
-    _warn_near_duplicates(r, groups, rows)
+    file_duplicates = _near_duplicates(r, groups, rows)
 
     # Phone, email and website the same on every row of an organisation belong to it;
     # otherwise to each service.
@@ -1117,13 +1212,16 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             site = next(w for rw, w in shared[key]["website"] if rw is row)
             if site != org.website:
                 svc.url = site
-        if loc is not None:
-            existing = next((x for x in org.locations if x.id == loc.id), None)
+        for venue in ([loc] if loc is not None else []) + r.other_venues(row):
+            existing = next((x for x in org.locations if x.id == venue.id), None)
             if existing is None:
-                org.locations.append(loc)
+                org.locations.append(venue)
             else:
-                existing.accessibility_notes = existing.accessibility_notes or loc.accessibility_notes
-            svc.location_ids = [loc.id or ""]
+                existing.accessibility = existing.accessibility or venue.accessibility
+                existing.accessibility_notes = existing.accessibility_notes or venue.accessibility_notes
+                existing.transport_notes = existing.transport_notes or venue.transport_notes
+            if venue.id not in svc.location_ids:
+                svc.location_ids.append(venue.id or "")
         same = next((s for s in org.services if fold(s.name) == fold(svc.name)), None)
         if same is not None:
             r.warn(row, "service" if row.values.get("service") else "organisation",
@@ -1151,32 +1249,45 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
                 continue
         feed.organisations.append(org)
     feed.suggested_feed_name = f"Spreadsheet {table.path.name}"
+    kept = {o.key for o in feed.organisations}
+    feed.file_duplicates = [d for d in file_duplicates if d.key in kept and d.other_key in kept]
     return feed
 
 
-def _warn_near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> None:
-    """Organisations in the file whose names are nearly the same ("Paisley Carers Centre" and "Paisley Carer
-    Centre"): listed before anything is written, never merged. Names are compared within groups that share
-    their first word, so a large file stays quick."""
+def _near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> list[FileDuplicate]:
+    """Organisations in the file whose names are the same but for capitals, spaces or punctuation ("PAISLEY
+    CARERS CENTRE" and "Paisley Carers' Centre"), or nearly the same ("Paisley Carer Centre"): shown side by
+    side before anything is written, and merged only if the person importing says so. Names are compared
+    within groups that share their first word, so a large file stays quick."""
     by_number = {row.number: row for row in rows}
     buckets: dict[str, list[tuple[str, OrgRec]]] = {}
-    for key, org in groups.items():
-        first = key.split(" ", 1)[0]
-        buckets.setdefault(first, []).append((key, org))
+    for org in groups.values():
+        norm = _org_key(org.name) or fold(org.name)
+        buckets.setdefault(norm.split(" ", 1)[0], []).append((norm, org))
+    out: list[FileDuplicate] = []
     for members in buckets.values():
         if len(members) < 2 or len(members) > 300:
             continue
         keys = [k for k, _ in members]
-        for i, (key, org) in enumerate(members):
-            for _match, _score, j in process.extract(key, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
-                                                     limit=3):
+        paired: set[int] = set()
+        for i, (norm, org) in enumerate(members):
+            for _match, score, j in process.extract(norm, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
+                                                    limit=3):
                 other = members[i + 1 + j][1]
+                if id(other) in paired:
+                    continue
+                paired.add(id(other))
+                same = keys[i + 1 + j] == norm
+                reason = ("the same name apart from capitals, spaces or punctuation" if same
+                          else "nearly the same name")
+                out.append(FileDuplicate(other.key, other.name, tuple(other.rows), org.key, org.name,
+                                         tuple(org.rows), reason, int(score)))
                 row = by_number.get(other.rows[0])
                 if row is not None:
-                    r.warn(row, "organisation",
-                           f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}): they are imported "
-                           "as two organisations. If they are the same, spell the name the same way in the "
-                           "file.")
+                    r.warn(row, "organisation", f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}; "
+                                                f"{reason}): choose whether to merge them, keep both or "
+                                                "leave this one out")
+    return out
 
 
 def bad_row_numbers(feed: Feed) -> list[int]:
@@ -1197,7 +1308,8 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Area covered", "service_area"), ("Service phone", "service_phone"), ("Service email", "service_email"),
     ("Service web page", "service_url"), ("Venue", "venue"), ("Address line 1", "address_1"),
     ("Address line 2", "address_2"), ("Town", "town"), ("Postcode", "postcode"),
-    ("Accessibility", "accessibility"), ("Contact name", "contact_name"), ("Contact role", "contact_role"),
+    ("Accessibility", "accessibility"), ("Transport and parking", "transport"),
+    ("Contact name", "contact_name"), ("Contact role", "contact_role"),
     ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
     ("Status", "status"), ("Organisation status", "org_status"),
 )

@@ -52,7 +52,7 @@ from sp_desktop.interop.records import (
     SlotRec,
     TermRec,
 )
-from sp_desktop.interop.textparse import BSL_NAMES, accessibility_label, format_opening_times, parse_cost
+from sp_desktop.interop.textparse import BSL_NAMES, format_opening_times, parse_cost
 from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
@@ -398,11 +398,6 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
         languages = [x for x in s.languages if x.strip().lower() not in BSL_NAMES]
         if s.bsl or len(languages) < len(s.languages):
             languages.append("British Sign Language")
-        access_notes = []
-        if first is not None:
-            access_notes = [accessibility_label(a) for a in first.accessibility]
-            if first.accessibility_notes:
-                access_notes.append(first.accessibility_notes)
         values = {
             "organisation": org.name,
             "org_description": org.description,
@@ -434,7 +429,8 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "address_2": first.address_2 if first else None,
             "town": first.town if first else None,
             "postcode": first.postcode if first else None,
-            "accessibility": "; ".join(access_notes),
+            "accessibility": spreadsheet.accessibility_text(first) if first else None,
+            "transport": first.transport_notes if first else None,
             "contact_name": contact.name if contact else None,
             "contact_role": contact.role if contact else None,
             "contact_phone": display_phone(contact.phone) if contact and contact.phone else None,
@@ -444,6 +440,6 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "org_status": org.status.label,
         }
         row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
-        row.append("; ".join(v.label for v in venues[1:]))
+        row.append("\n".join(spreadsheet.venue_line(v) for v in venues[1:]))
         row.append(vetting)
         yield row

@@ -46,11 +46,12 @@ from sp_desktop.db.models import (
     Service,
     ServiceAtLocation,
     Setting,
+    TrustNote,
     contact_event_person,
     new_uid,
     service_category,
 )
-from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, VettingStatus
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -123,14 +124,27 @@ class TermChoice:
 
 @dataclass(frozen=True)
 class DuplicateMatch:
+    """An organisation in the file that looks like one already in the directory, or (`in_file`) like another
+    in the same file. Nothing is merged until the person importing chooses (`choice` None: not chosen yet)."""
+
     key: str  # OrgRec.key
     name: str  # as in the file
     rows: tuple[int, ...]
-    existing_id: int
+    existing_id: int | None  # None for a duplicate inside the file
     existing_name: str
     score: int
     reason: str
-    choice: DuplicateChoice
+    choice: DuplicateChoice | None
+    details: str = ""  # what the file says (venues, phones, services), to compare side by side
+    existing_details: str = ""  # what the directory (or the other row of the file) says
+    in_file: bool = False
+
+    @property
+    def decided(self) -> bool:
+        return self.choice is not None
+
+    def describe_existing(self) -> str:
+        return f"“{self.existing_name}” (" + ("this file)" if self.in_file else "in the directory)")
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,7 @@ class Change:
             "merge": f"Merged into the existing {what}",
             "skip": f"Left out {what}",
             "missing": f"No longer in the feed: {what}",
+            "undecided": f"Looks like one already in the directory (choose merge, leave out or add): {what}",
         }[self.kind]
 
 
@@ -167,7 +182,7 @@ class ImportChoices:
     terms: dict[str, TermTarget] = field(default_factory=dict)
     duplicates: dict[str, DuplicateChoice] = field(default_factory=dict)
     conflicts: dict[str, ConflictChoice] = field(default_factory=dict)
-    default_duplicate: DuplicateChoice = "merge"
+    default_duplicate: DuplicateChoice | None = None  # None: each likely duplicate needs a choice
     default_conflict: ConflictChoice = "keep"
     unmatched_terms: Literal["new", "ignore"] = "new"
     archive_missing: bool = False
@@ -199,6 +214,11 @@ class ImportPlan:
     @property
     def conflicts(self) -> list[Change]:
         return [c for c in self.changes if c.kind == "conflict"]
+
+    @property
+    def undecided(self) -> list[DuplicateMatch]:
+        """Likely duplicates nobody has said what to do with yet: the import waits for a choice."""
+        return [d for d in self.duplicates if not d.decided]
 
     def count(self, kind: str, entity: str | None = None) -> int:
         return sum(1 for c in self.changes if c.kind == kind and (entity is None or c.entity == entity))
@@ -245,10 +265,24 @@ class ImportPlan:
             if orgs or svcs:
                 parts.append(f"{_n(orgs, 'organisation')} and {_n(svcs, 'service')} {label}")
         lines.extend(p[0].upper() + p[1:] + "." for p in parts)
-        if self.duplicates:
-            n = len(self.duplicates)
+        against = [d for d in self.duplicates if not d.in_file]
+        if against:
+            n = len(against)
             lines.append(f"{_n(n, 'organisation')} {'looks' if n == 1 else 'look'} like "
                          f"{'one' if n == 1 else 'ones'} already in the directory.")
+        inside = [d for d in self.duplicates if d.in_file]
+        if inside:
+            n = len(inside)
+            lines.append(f"{_n(n, 'organisation')} in the file {'looks' if n == 1 else 'look'} like another "
+                         "in the same file.")
+        if self.undecided:
+            n = len(self.undecided)
+            lines.append(f"Choose what to do with {_n(n, 'likely duplicate')} (merge, leave out or add as "
+                         "new): nothing is merged without your choice.")
+        noted = sum(1 for o in self.feed.organisations for s in o.services if s.internal_notes)
+        if noted:
+            lines.append(f"{_n(noted, 'note')} from the Notes column will be kept as the practice's internal "
+                         "notes (never printed or exported).")
         if self.new_categories:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
         if self.without_access:
@@ -623,6 +657,10 @@ class _Analyser:
                                           .where(Contact.phone.is_not(None))):
             if contact_org is not None and contact_phone:
                 phones.setdefault(contact_org, set()).add(contact_phone)
+        service_names: dict[int, list[str]] = {}
+        for oid, sname in self.s.execute(select(Service.organisation_id, Service.name)
+                                         .where(Service.archived_at.is_(None)).order_by(Service.name)):
+            service_names.setdefault(oid, []).append(sname)
         for item in items:
             query = normalise_name(item.rec.name)
             best: DuplicateMatch | None = None
@@ -644,12 +682,14 @@ class _Analyser:
                 rank = score + (10 if shared_pc or shared_ph else 0)
                 if best is None or rank > best.score:
                     choice = self.choices.duplicates.get(item.rec.key, self.choices.default_duplicate)
+                    theirs = _details(sorted(postcodes.get(oid, set())), sorted(phones.get(oid, set())),
+                                      service_names.get(oid, []))
                     best = DuplicateMatch(item.rec.key, item.rec.name, tuple(item.rec.rows), oid, oname,
-                                          int(round(rank)), reason, choice)
+                                          int(round(rank)), reason, choice, _rec_details(item.rec), theirs)
             if best is not None:
                 item.duplicate = best
                 item.existing_id = best.existing_id
-                item.action = {"merge": "merge", "skip": "skip", "add": "add"}[best.choice]
+                item.action = best.choice or "undecided"
                 if item.action == "merge":
                     for sv in item.services:
                         sv.action = "merge"
@@ -674,6 +714,88 @@ class _Analyser:
         return out
 
 
+def _details(postcodes: Sequence[str], phones: Sequence[str], services: Sequence[str]) -> str:
+    from sp_desktop.domain.validators import display_phone
+
+    parts = []
+    if postcodes:
+        parts.append("postcode " + ", ".join(postcodes[:3]))
+    if phones:
+        parts.append("phone " + ", ".join(display_phone(p) for p in phones[:2]))
+    if services:
+        parts.append(_n(len(services), "service") + ": " + ", ".join(services[:3])
+                     + ("…" if len(services) > 3 else ""))
+    return "; ".join(parts) or "no venue, phone or service"
+
+
+def _rec_details(rec: OrgRec) -> str:
+    return _details(sorted(rec.postcodes), sorted(rec.phone_numbers), [s.name for s in rec.services])
+
+
+def file_duplicates(feed: Feed, choices: ImportChoices) -> list[DuplicateMatch]:
+    """The likely duplicates inside the file, with what the person importing chose for each."""
+    by_key = {o.key: o for o in feed.organisations}
+    out = []
+    for d in feed.file_duplicates:
+        mine, other = by_key.get(d.key), by_key.get(d.other_key)
+        if mine is None or other is None:
+            continue
+        rows = f" (row {', '.join(map(str, d.other_rows))})" if d.other_rows else ""
+        out.append(DuplicateMatch(d.key, d.name, d.rows, None, d.other_name + rows, d.score, d.reason,
+                                  choices.duplicates.get(d.key, choices.default_duplicate),
+                                  _rec_details(mine), _rec_details(other), in_file=True))
+    return out
+
+
+def apply_file_duplicates(feed: Feed, choices: ImportChoices) -> Feed:
+    """The feed with the chosen merges inside the file made: "merge" joins an organisation to the one it looks
+    like (services, venues, phones and contacts; blanks filled in), "skip" leaves it out, "add" keeps both.
+    Undecided ones are kept apart (the import refuses to write until they are decided). The feed given is not
+    changed."""
+    chosen = {d.key: d for d in feed.file_duplicates}
+    if not chosen:
+        return feed
+    import copy
+
+    orgs = [copy.deepcopy(o) if o.key in chosen or o.key in {d.other_key for d in chosen.values()} else o
+            for o in feed.organisations]
+    by_key = {o.key: o for o in orgs}
+    gone: set[str] = set()
+    merged_into: dict[str, str] = {}
+    for d in feed.file_duplicates:
+        choice = choices.duplicates.get(d.key, choices.default_duplicate)
+        mine = by_key.get(d.key)
+        if mine is None or choice not in ("merge", "skip"):
+            continue
+        gone.add(d.key)
+        if choice == "skip":
+            continue
+        target_key = d.other_key
+        while target_key in merged_into:
+            target_key = merged_into[target_key]
+        target = by_key.get(target_key)
+        if target is None or target is mine:
+            gone.discard(d.key)
+            continue
+        merged_into[d.key] = target_key
+        for key in ("alternate_name", "description", "website", "email", "legal_status"):
+            if not getattr(target, key) and getattr(mine, key):
+                setattr(target, key, getattr(mine, key))
+        if not target.registration_number and mine.registration_number:
+            target.register_kind, target.registration_number = mine.register_kind, mine.registration_number
+        have = {p.number for p in target.phones}
+        target.phones.extend(p for p in mine.phones if p.number not in have)
+        keys = [c.key() for c in target.contacts]
+        target.contacts.extend(c for c in mine.contacts if c.key() not in keys)
+        venues = {loc.id for loc in target.locations}
+        target.locations.extend(loc for loc in mine.locations if loc.id not in venues)
+        target.services.extend(mine.services)
+        target.rows.extend(mine.rows)
+    if not gone:
+        return feed
+    return replace(feed, organisations=[o for o in orgs if o.key not in gone])
+
+
 def _plan_from(
     analysis: _Analysis, feed: Feed, choices: ImportChoices, cats: Mapping[int, str]
 ) -> ImportPlan:
@@ -693,9 +815,9 @@ def _plan_from(
                     choices.conflicts.get(key, choices.default_conflict) if o.action == "conflict" else "",
                 )
             )
-        elif o.action in ("add", "merge", "skip", "unchanged"):
+        elif o.action in ("add", "merge", "skip", "unchanged", "undecided"):
             changes.append(Change(o.action, "organisation", o.rec.name, "", (), o.rec.key, o.existing_id))
-        if o.action == "skip":
+        if o.action in ("skip", "undecided"):
             continue
         for sv in o.services:
             key = f"service:{sv.existing_id}" if sv.existing_id else ""
@@ -780,11 +902,13 @@ class ImportService:
         """Compare the feed with the directory. Changes nothing."""
         choices = choices or ImportChoices()
         without_access = _without_access(feed)
-        feed = apply_chosen_defaults(feed, choices)
+        inside = file_duplicates(feed, choices)
+        feed = apply_file_duplicates(apply_chosen_defaults(feed, choices), choices)
         with long_work("import"), self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
             plan = _plan_from(analysis, feed, choices, cats)
+            plan = replace(plan, duplicates=tuple(inside) + plan.duplicates)
             return replace(plan, without_access=without_access, assumed_access=choices.assume_access)
 
     # ---- writing
@@ -800,10 +924,26 @@ class ImportService:
             )
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
-        feed = apply_chosen_defaults(feed, choices)
+        noted = any(v.internal_notes for o in feed.organisations for v in o.services)
+        if self.ctx.actor.id is None and noted:
+            raise ImportFailed(
+                f"{feed.source_name} has practice notes, which are kept as internal notes signed by the "
+                "person importing. Sign in to import it (on the command line: --user \"Your Name\"); "
+                "nothing was imported.")
+        undecided = [d for d in file_duplicates(feed, choices) if not d.decided]
+        feed = apply_file_duplicates(apply_chosen_defaults(feed, choices), choices)
         with long_work("import"), self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
+            undecided += [o.duplicate for o in analysis.orgs if o.action == "undecided" and o.duplicate]
+            if undecided:
+                names = "; ".join(f"“{d.name}” looks like {d.describe_existing()}" for d in undecided[:3])
+                raise ImportFailed(
+                    f"{_n(len(undecided), 'organisation')} {'looks' if len(undecided) == 1 else 'look'} like "
+                    f"{'one' if len(undecided) == 1 else 'ones'} you have ({names}"
+                    f"{'…' if len(undecided) > 3 else ''}). Say for each whether to merge it, leave it out "
+                    "or add it as new (on the command line: --duplicates merge, skip or add); nothing was "
+                    "imported.")
             writer = _Writer(s, self.ctx, feed, choices, analysis, progress)
             result = writer.run()
             if choices.remember_columns:
@@ -1079,6 +1219,10 @@ class _Writer:
             s.execute(insert(service_category), list(chunk))
         if services_last:
             self.insert_ids(Service, svc_rows, "Adding services…")
+        notes = [self.note_row(oid, sid, sv.rec, stamp)
+                 for (oid, _o, sv), sid in zip(svc_owner, svc_ids, strict=True) if sv.rec.internal_notes]
+        for chunk in _chunks(notes):
+            s.execute(insert(TrustNote.__table__), list(chunk))  # type: ignore[arg-type]
         # history: where each organisation and service came from
         events = []
         per_org: Counter[int] = Counter(oid for oid, _, _ in svc_owner)
@@ -1114,6 +1258,19 @@ class _Writer:
         self.stats["orgs_added"] += len(items)
         self.stats["services_added"] += len(svc_ids)
         self.tick(len(items), "Adding organisations…")
+
+    def note_row(self, org_id: int, service_id: int | None, rec: ServiceRec,
+                 stamp: Mapping[str, Any]) -> dict[str, Any]:
+        """A spreadsheet's "Notes" cell as the practice's internal note (a trust note: never printed, never
+        exported), signed by the person importing."""
+        where = f"row {rec.row} of {self.feed.source_name}" if rec.row else self.feed.source_name
+        return {**stamp, "organisation_id": org_id, "service_id": service_id, "kind": TrustNoteKind.GENERAL,
+                "text": f"{rec.internal_notes}\n(Imported from {where}.)", "author_id": self.ctx.actor.id,
+                "noted_on": self.ctx.today(), "resolved": False}
+
+    def add_note(self, org_id: int, service_id: int | None, rec: ServiceRec) -> None:
+        if rec.internal_notes:
+            self.s.add(TrustNote(**self.note_row(org_id, service_id, rec, {})))
 
     def insert_ids(self, model: Any, rows: list[dict[str, Any]], text: str) -> list[int]:
         """Insert rows (one executemany per batch) and return their ids in the same order.
@@ -1154,6 +1311,7 @@ class _Writer:
         self.s.add(svc)
         self.s.flush()
         self.replace_service_children(svc, rec, loc_map)
+        self.add_note(org.id, svc.id, rec)
         audit.record(self.s, self.ctx, AuditAction.IMPORT, "service", svc.id, svc.name,
                      {"source": [None, self.feed.source_name]}, summary=f"added from {self.source_text}",
                      organisation_id=org.id)
@@ -1268,6 +1426,7 @@ class _Writer:
             else:
                 if self.fill_service(existing, sv.rec, loc_map):
                     topped.append(existing.name)
+                self.add_note(org.id, existing.id, sv.rec)
             self.tick(1, "Merging…")
         parts = []
         if filled:
@@ -1535,7 +1694,12 @@ def report_lines(plan: ImportPlan, limit: int | None = None) -> list[str]:
         lines.append("Possible duplicates:")
         for d in plan.duplicates:
             rows = f" (row {', '.join(map(str, d.rows))})" if d.rows else ""
-            lines.append(f"  “{d.name}”{rows} looks like “{d.existing_name}” ({d.reason}): will {d.choice}")
+            will = {"merge": "will merge", "skip": "will skip", "add": "will add as new",
+                    None: "waits for your choice (merge, skip or add)"}[d.choice]
+            where = "in this file" if d.in_file else "in the directory"
+            lines.append(f"  “{d.name}”{rows} looks like “{d.existing_name}” {where} ({d.reason}): {will}")
+            lines.append(f"      in the file: {d.details}")
+            lines.append(f"      {where}: {d.existing_details}")
     return lines
 
 

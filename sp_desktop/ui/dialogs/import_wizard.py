@@ -382,7 +382,8 @@ class PreviewPage(QWizardPage):
         visible = [c for c in plan.changes if c.kind != "unchanged"]
         unchanged = len(plan.changes) - len(visible)
         labels = {"add": "+ Add", "update": "~ Update", "conflict": "! Edited here too", "merge": "≈ Merge",
-                  "skip": "– Leave out", "missing": "? No longer in the feed"}
+                  "skip": "– Leave out", "missing": "? No longer in the feed",
+                  "undecided": "? Looks like one you have (choose next)"}
         self.changes.setRowCount(len(visible) + (1 if unchanged else 0))
         for row, c in enumerate(visible):
             self.changes.setItem(row, 0, _item(f"{labels[c.kind]} {c.entity}"))
@@ -462,8 +463,12 @@ class MatchesPage(QWizardPage):
         self.setTitle("Already in the directory?")
         self.setSubTitle("Say what to do with organisations that look like ones you already have, and with "
                          "records the feed changed that were also edited here.")
-        self.dups = _table("duplicate_table", ["In the file", "Looks like", "Why", "What to do"],
-                           "Organisations that look like ones already in the directory")
+        self.dups = _table("duplicate_table", ["In the file", "What the file says", "Looks like",
+                                               "What that one says", "Why", "What to do"],
+                           "Organisations that look like ones already in the directory or in the file")
+        self.choose_all = QLabel("")
+        self.choose_all.setObjectName("duplicates_undecided")
+        self.choose_all.setWordWrap(True)
         self.conflicts = _table("conflict_table", ["Record", "The feed changed", "What to do"],
                                 "Records changed in the feed and also edited here")
         self.archive = QCheckBox()
@@ -480,6 +485,7 @@ class MatchesPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.dups_label)
         layout.addWidget(self.dups, 1)
+        layout.addWidget(self.choose_all)
         layout.addWidget(self.conflicts_label)
         layout.addWidget(self.conflicts, 1)
         layout.addWidget(self.archive)
@@ -491,15 +497,23 @@ class MatchesPage(QWizardPage):
         for row, d in enumerate(plan.duplicates):
             rows = f" (row {', '.join(map(str, d.rows))})" if d.rows else ""
             self.dups.setItem(row, 0, _item(d.name + rows, d.key))
-            self.dups.setItem(row, 1, _item(d.existing_name))
-            self.dups.setItem(row, 2, _item(d.reason))
+            self.dups.setItem(row, 1, _item(d.details))
+            self.dups.setItem(row, 2, _item(d.existing_name + (" (this file)" if d.in_file
+                                                               else " (in the directory)")))
+            self.dups.setItem(row, 3, _item(d.existing_details))
+            self.dups.setItem(row, 4, _item(d.reason))
             combo = QComboBox()
             combo.setAccessibleName(f"What to do with “{d.name}”")
-            for key, label in (("merge", "Merge into the existing one"), ("skip", "Leave it out"),
-                               ("add", "Add as a new organisation")):
+            combo.addItem("Choose…", None)
+            merge = "Merge them into one" if d.in_file else "Merge into the existing one"
+            for key, label in (("merge", merge),
+                               ("skip", "Leave it out"),
+                               ("add", "Keep both" if d.in_file else "Add as a new organisation")):
                 combo.addItem(label, key)
             combo.setCurrentIndex(max(combo.findData(d.choice), 0))
-            self.dups.setCellWidget(row, 3, combo)
+            combo.currentIndexChanged.connect(self.completeChanged)
+            self.dups.setCellWidget(row, 5, combo)
+        self.dups.resizeColumnsToContents()
         conflicts = plan.conflicts
         self.conflicts.setRowCount(len(conflicts))
         for row, c in enumerate(conflicts):
@@ -511,8 +525,10 @@ class MatchesPage(QWizardPage):
             combo.addItem("Take the feed's", "take")
             combo.setCurrentIndex(max(combo.findData(c.choice), 0))
             self.conflicts.setCellWidget(row, 2, combo)
-        for widget in (self.dups, self.dups_label):
+        for widget in (self.dups, self.dups_label, self.choose_all):
             widget.setVisible(bool(plan.duplicates))
+        self.choose_all.setText("Nothing is merged without your choice: choose what to do with each one "
+                                "(“Choose…” is not a choice) to go on.")
         for widget in (self.conflicts, self.conflicts_label):
             widget.setVisible(bool(conflicts))
         missing = plan.count("missing")
@@ -521,10 +537,17 @@ class MatchesPage(QWizardPage):
         )
         self.archive.setVisible(bool(missing))
 
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        for row in range(self.dups.rowCount()):
+            combo = self.dups.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and combo.currentData() is None:
+                return False
+        return super().isComplete()
+
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         for row in range(self.dups.rowCount()):
-            combo = self.dups.cellWidget(row, 3)
-            if isinstance(combo, QComboBox):
+            combo = self.dups.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and combo.currentData() is not None:
                 self.w.choices.duplicates[str(_data(self.dups, row, 0))] = \
                     combo.currentData()
         for row in range(self.conflicts.rowCount()):

@@ -196,7 +196,14 @@ def test_likely_duplicates_can_be_merged_skipped_or_added(ctx, tmp_path, choice,
     plan = service.plan(feed)
     [dup] = plan.duplicates
     assert dup.existing_id == existing.id and dup.rows == (2,)
-    assert "same postcode PA1 1TQ" in dup.reason and dup.choice == "merge"
+    assert "same postcode PA1 1TQ" in dup.reason and dup.choice is None  # merging needs the person's choice
+    assert plan.undecided == [dup]
+    assert dup.details == "postcode PA1 1TQ; 1 service: Benefits check"  # side by side with...
+    assert dup.existing_details == "postcode PA1 1TQ"  # ...what the directory holds
+    before = dump(ctx.db)
+    with pytest.raises(ImportFailed, match="Cartvale.*looks like.*Say for each whether to merge it"):
+        service.commit(feed)
+    assert dump(ctx.db) == before
     service.commit(feed, ImportChoices(duplicates={dup.key: choice}))
     with ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Organisation)) == orgs
