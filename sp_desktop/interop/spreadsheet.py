@@ -692,6 +692,7 @@ class _Row:
 
 #: cells that say the source did not state a value (what the export writes for cost / ages not stated)
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
+_ALL_AGES = {"all ages", "any age", "all"}
 #: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
 _NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
              "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email",
@@ -860,9 +861,13 @@ class _Reader:
                 svc.eligibility = "\n".join(x for x in (svc.eligibility, f"Ages: {age_text}") if x)
             else:
                 svc.min_age, svc.max_age = ages.min_age, ages.max_age
+        all_ages = False
         for key in ("min_age", "max_age"):
             value = row.get(key)
             if value and fold(value).strip(" .") in _NOT_STATED:
+                continue
+            if value and fold(value).strip(" .") in _ALL_AGES:
+                all_ages = True  # said so: "All ages", not "Age not stated"
                 continue
             if value:
                 if re.fullmatch(r"\d{1,3}", value):
@@ -874,7 +879,7 @@ class _Reader:
         )
         if svc.min_age is not None and svc.max_age is not None and svc.min_age > svc.max_age:
             svc.min_age = svc.max_age = None  # reported above; never stored the wrong way round
-        if svc.min_age is None and svc.max_age is None and not age_text:
+        if svc.min_age is None and svc.max_age is None and not age_text and not all_ages:
             svc.age_not_stated = True  # nothing said about ages: "Age not stated", not "All ages"
         # cost (nothing said: "Cost not stated", not "Free"), access, languages
         cost_text = row.get("cost")

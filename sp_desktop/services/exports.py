@@ -58,6 +58,7 @@ from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
 
 ExportFormat = Literal["csv", "hsds-json", "hsds-csv"]
+ALL_AGES = "All ages"
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv")
 EXPORT_LABELS = {"csv": "Spreadsheet for Excel (CSV)", "hsds-json": "Open Referral JSON (HSDS 3.0)",
                  "hsds-csv": "Open Referral data package (zip of CSV files)"}
@@ -387,13 +388,28 @@ def csv_rows(orgs: Iterable[OrgRec], terms: dict[str, TermRec], vetting: dict[st
 _display_phone = functools.lru_cache(maxsize=65536)(display_phone)  # phonenumbers is slow; numbers repeat
 
 
+def _min_age_text(s: ServiceRec) -> str:
+    if s.min_age is not None:
+        return str(s.min_age)
+    if s.age_not_stated:
+        return AGE_NOT_STATED
+    return "" if s.max_age is not None else ALL_AGES  # said: for all ages (read back as such)
+
+
+def _venue_order(loc: LocationRec) -> tuple[str, ...]:
+    return tuple(x or "" for x in (loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
+                                   spreadsheet.accessibility_text(loc), loc.transport_notes))
+
+
 def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterator[list[str]]:
     """The spreadsheet rows of one organisation: one per service, or one for an organisation without."""
     display_phone = _display_phone
     locations = {loc.id: loc for loc in org.locations}
     contact = org.contacts[0] if org.contacts else None
     for s in org.services or [ServiceRec(name="")]:
-        venues = [locations[i] for i in s.location_ids if i in locations]
+        # in an order that depends only on what the venues say (ids are new after an import), so the
+        # same directory always gives the same file
+        venues = sorted((locations[i] for i in s.location_ids if i in locations), key=_venue_order)
         first = venues[0] if venues else None
         languages = [x for x in s.languages if x.strip().lower() not in BSL_NAMES]
         if s.bsl or len(languages) < len(s.languages):
@@ -412,7 +428,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "opening_times": format_opening_times(s.schedule),
             "opening_notes": s.schedule_notes,
             "eligibility": s.eligibility,
-            "min_age": (AGE_NOT_STATED if s.age_not_stated else "") if s.min_age is None else str(s.min_age),
+            "min_age": _min_age_text(s) if s.name else "",
             "max_age": "" if s.max_age is None else str(s.max_age),
             "cost": _cost_text(s) if s.name else "",
             "access": "; ".join(a.label for a in AccessRoute if a in s.access),

@@ -152,10 +152,19 @@ def test_choosing_a_possible_duplicate_merges_it(qtbot, wizard, monkeypatch, tmp
     _next(qtbot, wizard)
     assert wizard.currentId() == PAGE_MATCHES
     dups = wizard.matches_page.dups
-    assert dups.rowCount() == 1 and dups.item(0, 1).text() == "Cafe Connect"
-    assert "same postcode PA1 1AA" in dups.item(0, 2).text()
-    combo: QComboBox = dups.cellWidget(0, 3)
-    assert combo.currentData() == "merge"
+    # side by side: what the file says and what the directory holds
+    assert dups.rowCount() == 1 and dups.item(0, 2).text() == "Cafe Connect (in the directory)"
+    assert dups.item(0, 1).text() == "postcode PA1 1AA; 1 service: Lunch club"
+    assert dups.item(0, 3).text() == "postcode PA1 1AA"
+    assert "same postcode PA1 1AA" in dups.item(0, 4).text()
+    combo: QComboBox = dups.cellWidget(0, 5)
+    assert combo.currentData() is None and combo.currentText() == "Choose…"  # nothing merged unasked
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not next_button.isEnabled()
+    assert wizard.matches_page.choose_all.isVisible()
+    combo.setFocus()
+    combo.setCurrentIndex(combo.findData("merge"))  # as the keyboard's arrow keys would
+    assert next_button.isEnabled()
     _next(qtbot, wizard)
     with qtbot.waitSignal(wizard.imported, timeout=20000) as got:
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), qtbot_button())
