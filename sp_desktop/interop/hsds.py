@@ -49,7 +49,7 @@ from typing import Any
 
 import phonenumbers
 
-from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.validators import (
     FieldError,
     normalise_email,
@@ -132,7 +132,7 @@ DETAILS_TAXONOMY = {"id": derived_id("taxonomy", "service-details"), "name": "sp
 DETAIL_TERMS: dict[str, str] = {
     "self_referral": "Self-referral", "professional_referral": "GP or professional referral",
     "drop_in": "Drop-in", "appointment": "By appointment", "by_phone": "By phone", "online": "Online",
-    "referral_form": "Referral form",
+    "referral_form": "Referral form", "all_ages": "For all ages (the practice says so)",
 }
 DETAIL_TERM_IDS = {derived_id("detail", code): code for code in DETAIL_TERMS}
 
@@ -865,8 +865,13 @@ def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
 # --------------------------------------------------------------------------- objects -> records
 #: The fields of each HSDS / ORUK object that sp_desktop keeps (every other field with a value is counted and
 #: listed as left out, before anything is written).
-_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url",
-                       "legal_status", "organization_identifiers", "phones", "contacts", "locations",
+_ORG_STATUS_IN = {"active": OrganisationStatus.ACTIVE, "closed": OrganisationStatus.CLOSED,
+                  "temporarily closed": OrganisationStatus.TEMPORARILY_CLOSED}
+#: sp_desktop's extension field for an organisation's status (HSDS 3.0 has none; "status" would make the
+#: object look like a service to readers that tell them apart by it).
+ORG_STATUS_FIELD = "operating_status"
+_ORG_KEPT = frozenset({"id", "name", ORG_STATUS_FIELD, "alternate_name", "description", "email", "website",
+                       "url", "legal_status", "organization_identifiers", "phones", "contacts", "locations",
                        "services"})
 _SERVICE_KEPT = frozenset({
     "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
@@ -1216,6 +1221,8 @@ class _Mapper:
         svc.access = routes or guess_access(svc.application_process)
         svc.by_phone = "by_phone" in details
         svc.online = "online" in details
+        if "all_ages" in details and svc.min_age is None and svc.max_age is None:
+            svc.age_not_stated = False  # said: for all ages (HSDS has no field for it; our detail term)
         for key, limit in (("alternate_name", 300),):
             value = getattr(svc, key)
             if value and len(value) > limit:
@@ -1238,6 +1245,14 @@ class _Mapper:
         org.website = self.opt(where, "website", normalise_url, d.get("website"), 500)
         legal = _t(d.get("legal_status"))
         org.legal_status = _truncate(legal, 200) if legal else None
+        status = (_s(d.get(ORG_STATUS_FIELD)) or "").lower().replace("_", " ")
+        if status:  # not an HSDS 3.0 field: sp_desktop's own, so a closed organisation stays closed
+            found = _ORG_STATUS_IN.get(status)
+            if found is None:
+                self.p.warn(where, f"status “{status}” is not active, temporarily closed or closed; taken as "
+                                   "active", ORG_STATUS_FIELD)
+            else:
+                org.status = found
         for ident in _list(d.get("organization_identifiers")):
             scheme = (_s(ident.get("identifier_scheme")) or "").upper()
             kind = _SCHEME_REGISTER.get(scheme)
@@ -1460,8 +1475,9 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
                 "taxonomy_term": term_object(t),
             }
         )
+    all_ages = s.min_age is None and s.max_age is None and not s.age_not_stated
     detail_codes = [a.value for a in s.access] + [
-        c for c, on in (("by_phone", s.by_phone), ("online", s.online)) if on
+        c for c, on in (("by_phone", s.by_phone), ("online", s.online), ("all_ages", all_ages)) if on
     ]
     for code in detail_codes:
         attributes.append({"id": derived_id(sid, "attribute", code), "link_id": sid, "link_type": "detail",
@@ -1533,6 +1549,9 @@ def organization_object(
             "email": org.email,
             "website": org.website,
             "legal_status": org.legal_status,
+            # an extension field (HSDS 3.0 has no organisation status): written only when not active
+            ORG_STATUS_FIELD: None if org.status is OrganisationStatus.ACTIVE
+            else org.status.value.replace("_", " "),
             "organization_identifiers": idents,
             "phones": [_phone_object(p, oid, organization_id=oid) for p in org.phones],
             "contacts": [_contact_object(c, oid, organization_id=oid) for c in org.contacts]

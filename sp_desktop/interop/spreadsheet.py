@@ -609,6 +609,16 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
     Field("org_status", "Organisation status (active, temporarily closed, closed)",
           ("organisation status", "organization status", "org status")),
+    Field("org_alternate_name", "Organisation other name",
+          ("organisation other name", "organisation also known as", "organisation short name",
+           "organization other name")),
+    Field("legal_status", "Legal status", ("legal status", "legal form", "legal structure")),
+    Field("by_phone", "Also by phone (yes or no)", ("by phone", "also by phone", "telephone service",
+                                                    "over the phone")),
+    Field("online", "Also online (yes or no)",
+          ("online", "also online", "online service", "available online")),
+    Field("other_contacts", "Other contacts (one a line: name | role | phone | email)",
+          ("other contacts", "more contacts", "additional contacts")),
     Field("transport", "Transport and parking", ("transport", "transport and parking", "public transport",
                                                   "parking", "transport notes", "buses")),
     Field("other_venues", "Other venues (one a line: name | address line 1 | line 2 | town | postcode)",
@@ -693,6 +703,8 @@ class _Row:
 #: cells that say the source did not state a value (what the export writes for cost / ages not stated)
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
 _ALL_AGES = {"all ages", "any age", "all"}
+_YES = {"yes", "y", "true", "1", "✓", "x"}
+_NO = {"no", "n", "false", "0"}
 #: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
 _NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
              "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email",
@@ -720,6 +732,47 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+_PHONE_KINDS = {t.label.casefold(): t for t in PhoneType} | {t.value: t for t in PhoneType}
+_PHONE_ENTRY = re.compile(r"\s*(?P<number>[^\[\];\n]*?)\s*(?:\[(?P<label>[^\]]*)\])?\s*(?:[;\n]|$)")
+
+
+def phone_entry(display: str, kind: PhoneType, description: str | None) -> str:
+    """One number as the export writes it: "0141 496 0123", "0141 496 0123 [Office]",
+    "07700 900123 [Text message: bookings]"."""
+    if kind is PhoneType.VOICE:
+        if not description:
+            return display
+        head = description.split(":", 1)[0].strip().casefold()
+        label = f"{kind.label}: {description}" if ":" in description and head in _PHONE_KINDS else description
+    else:
+        label = f"{kind.label}: {description}" if description else kind.label
+    return f"{display} [{label}]"
+
+
+def parse_phone_entries(text: str) -> list[tuple[str, PhoneType, str | None]]:
+    """(number as written, kind, description) for each number in a cell. Numbers with a label in square
+    brackets, as the export writes them, keep their kind and description; other cells are read as people
+    write them ("0141 496 0123 / 07700 900123")."""
+    if "[" not in (text or ""):
+        return [(p, PhoneType.VOICE, None) for p in parse_phone_cell(text or "")]
+    out: list[tuple[str, PhoneType, str | None]] = []
+    for m in _PHONE_ENTRY.finditer(text):
+        number, label = m.group("number").strip(), m.group("label")
+        if not number and label is None:
+            continue
+        kind, said = PhoneType.VOICE, (label or "").strip() or None
+        if label is not None:
+            head, colon, tail = label.partition(":")
+            if colon and head.strip().casefold() in _PHONE_KINDS:
+                kind, said = _PHONE_KINDS[head.strip().casefold()], tail.strip() or None
+            elif label.strip().casefold() in _PHONE_KINDS:
+                kind, said = _PHONE_KINDS[label.strip().casefold()], None
+        if re.fullmatch(r"[1-9]\d{9}", number):  # Excel dropped the leading 0
+            number = "0" + number
+        out.append((number, kind, said))
+    return out
 
 
 def parse_phone_cell(text: str) -> list[str]:
@@ -811,13 +864,39 @@ class _Reader:
 
     def phones(self, row: _Row, key: str, description: str | None = None) -> list[PhoneRec]:
         out = []
-        for raw in parse_phone_cell(row.get(key)):
+        for raw, kind, said in parse_phone_entries(row.get(key)):
             raw, note = repair_phone(raw)
             if note:
                 self.warn(row, key, f"repaired: {note}")
             number = self.take(row, key, normalise_phone, raw, key)
             if number:
-                out.append(PhoneRec(number, PhoneType.VOICE, description))
+                out.append(PhoneRec(number, kind, said or description))
+        return out
+
+    def yes_no(self, row: _Row, key: str) -> bool:
+        value = fold(row.get(key)).strip(" .!")
+        if not value or value in _NO:
+            return False
+        if value in _YES:
+            return True
+        self.warn(row, key, f"“{row.get(key)}” is not yes or no; taken as no")
+        return False
+
+    def other_contacts(self, row: _Row) -> list[ContactRec]:
+        """The "Other contacts" cell: one person a line, "name | role | phone | email"."""
+        out = []
+        for line in row.get("other_contacts").splitlines():
+            if not line.strip():
+                continue
+            name, role, phone_text, email_text = ([*_split_venue(line), "", "", "", ""])[:4]
+            if not name:
+                self.warn(row, "other_contacts", f"“{line.strip()[:80]}” has no name; left out")
+                continue
+            phone = self.take(row, "other_contacts", normalise_phone, phone_text, "other_contacts") \
+                if phone_text else None
+            email = self.take(row, "other_contacts", normalise_email, email_text, "other_contacts") \
+                if email_text else None
+            out.append(ContactRec(name[:200], role[:200] or None, phone, email))
         return out
 
     def single(self, row: _Row, key: str, fn: Any) -> str | None:
@@ -946,6 +1025,8 @@ class _Reader:
                                          "temporarily closed or closed); the service will be active")
             else:
                 svc.status = status
+        svc.by_phone = self.yes_no(row, "by_phone")
+        svc.online = self.yes_no(row, "online")
         svc.internal_notes = self.text(row, "notes")  # the practice's own: a trust note, never printed
         checked = row.get("last_checked")
         if checked:
@@ -1102,6 +1183,14 @@ def split_accessibility(text: str | None) -> tuple[list[str], str | None]:
     return codes, rest.strip() or None
 
 
+def contact_line(c: ContactRec, phone: str) -> str:
+    """One line of the "Other contacts" cell (read back by `_Reader.other_contacts`)."""
+    parts = [_escape(v) for v in (c.name, c.role, phone, c.email)]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
 def venue_line(loc: LocationRec) -> str:
     """One line of the "Other venues" cell (read back by `_Reader.other_venues`)."""
     parts = [_escape(v) for v in (loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
@@ -1159,6 +1248,11 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         desc = r.text(row, "org_description")
         if desc and not org.description:
             org.description = desc
+        for attr, field_key, limit in (("alternate_name", "org_alternate_name", 300),
+                                       ("legal_status", "legal_status", 200)):
+            value = r.text(row, field_key, limit)
+            if value and not getattr(org, attr):
+                setattr(org, attr, value)
         org_status = fold(row.get("org_status"))
         if org_status:
             if org_status in _ORG_STATUS:
@@ -1176,9 +1270,9 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         shared[key]["phone"].append((row, r.phones(row, "phone")))
         shared[key]["email"].append((row, r.single(row, "email", normalise_email)))
         shared[key]["website"].append((row, r.single(row, "website", normalise_url)))
-        contact = r.contact(row)
-        if contact and contact.key() not in [c.key() for c in org.contacts]:
-            org.contacts.append(contact)
+        for contact in ([c] if (c := r.contact(row)) else []) + r.other_contacts(row):
+            if contact.key() not in [c.key() for c in org.contacts]:
+                org.contacts.append(contact)
         svc = r.service(row, name)
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
@@ -1317,6 +1411,8 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Contact name", "contact_name"), ("Contact role", "contact_role"),
     ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
     ("Status", "status"), ("Organisation status", "org_status"),
+    ("Organisation other name", "org_alternate_name"), ("Legal status", "legal_status"),
+    ("Also by phone", "by_phone"), ("Also online", "online"), ("Other contacts", "other_contacts"),
 )
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 

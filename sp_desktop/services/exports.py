@@ -388,6 +388,10 @@ def csv_rows(orgs: Iterable[OrgRec], terms: dict[str, TermRec], vetting: dict[st
 _display_phone = functools.lru_cache(maxsize=65536)(display_phone)  # phonenumbers is slow; numbers repeat
 
 
+def _phones_text(phones: Iterable[PhoneRec]) -> str:
+    return "; ".join(spreadsheet.phone_entry(_display_phone(p.number), p.type, p.description) for p in phones)
+
+
 def _min_age_text(s: ServiceRec) -> str:
     if s.min_age is not None:
         return str(s.min_age)
@@ -419,7 +423,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "org_description": org.description,
             "website": org.website,
             "org_email": org.email,
-            "org_phone": "; ".join(display_phone(p.number) for p in org.phones),
+            "org_phone": _phones_text(org.phones),
             "registration_number": org.registration_number,
             "service": s.name,
             "alternate_name": s.alternate_name,
@@ -437,7 +441,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "languages": "; ".join(languages),
             "interpretation": s.interpretation,
             "service_area": s.service_area,
-            "service_phone": "; ".join(display_phone(p.number) for p in s.phones),
+            "service_phone": _phones_text(s.phones),
             "service_email": s.email,
             "service_url": s.url,
             "venue": first.name if first else None,
@@ -454,6 +458,12 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "last_checked": show_date(s.last_verified_on),
             "status": s.status.label if s.name else "",
             "org_status": org.status.label,
+            "org_alternate_name": org.alternate_name,
+            "legal_status": org.legal_status,
+            "by_phone": "Yes" if s.by_phone else "",
+            "online": "Yes" if s.online else "",
+            "other_contacts": "\n".join(spreadsheet.contact_line(c, display_phone(c.phone) if c.phone else "")
+                                        for c in org.contacts[1:]),
         }
         row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
         row.append("\n".join(spreadsheet.venue_line(v) for v in venues[1:]))
