@@ -703,6 +703,13 @@ class _Row:
 #: cells that say the source did not state a value (what the export writes for cost / ages not stated)
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
 _ALL_AGES = {"all ages", "any age", "all"}
+#: columns about a service (or its venue): a row with none of them names only its organisation
+_SERVICE_KEYS = (
+    "service", "alternate_name", "description", "categories", "opening_times", "opening_notes", "eligibility",
+    "age", "min_age", "max_age", "cost", "access", "application_process", "referral_form", "languages",
+    "interpretation", "service_area", "service_phone", "service_email", "service_url", "venue", "address",
+    "address_1", "address_2", "town", "postcode", "accessibility", "transport", "last_checked", "status",
+    "by_phone", "online", "notes", "other_venues", "phone", "email")
 _YES = {"yes", "y", "true", "1", "✓", "x"}
 _NO = {"no", "n", "false", "0"}
 #: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
@@ -1273,6 +1280,8 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         for contact in ([c] if (c := r.contact(row)) else []) + r.other_contacts(row):
             if contact.key() not in [c.key() for c in org.contacts]:
                 org.contacts.append(contact)
+        if "service" in r.mapping.values() and not any(row.get(k) for k in _SERVICE_KEYS):
+            continue  # the organisation alone (as the export writes one without services): no service
         svc = r.service(row, name)
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
@@ -1344,7 +1353,7 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     for org in groups.values():
         if skip_bad_rows:
             org.services = [s for s in org.services if s.row not in r.bad_rows]
-            if not org.services:
+            if not org.services and all(n in r.bad_rows for n in org.rows):
                 continue
         feed.organisations.append(org)
     feed.suggested_feed_name = f"Spreadsheet {table.path.name}"

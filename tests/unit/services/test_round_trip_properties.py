@@ -115,7 +115,7 @@ def _organisation(draw: Any, index: int, terms: list[str]) -> OrgRec:
     for i, v in enumerate(venues):
         v.id = f"venue-{index}-{i}"
     ids = [v.id or "" for v in venues]
-    names = draw(st.lists(_line, min_size=1, max_size=3, unique_by=str.casefold))
+    names = draw(st.lists(_line, max_size=3, unique_by=str.casefold))  # none: the organisation alone
     services = [draw(_service(n, ids, terms)) for n in names]
     used = {i for s in services for i in s.location_ids}
     contact = st.builds(ContactRec, _line, _opt_line, st.none() | _phone, _email)
@@ -299,10 +299,11 @@ def test_the_generated_directories_hold_what_the_property_is_about(template_db):
                              for s in services)),
             ("cost not stated", any(s.cost_not_stated for s in services)),
             ("opening times", any(s.schedule for s in services)),
+            ("no services", any(not o.services for o in orgs)),
         ):
             if found:
                 seen.add(what)
 
     look()
     assert seen == {"several venues", "several contacts", "closed", "described text phone", "age not stated",
-                    "all ages", "cost not stated", "opening times"}
+                    "all ages", "cost not stated", "opening times", "no services"}
