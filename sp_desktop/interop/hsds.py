@@ -745,6 +745,15 @@ def _describe_pages(pages: list[_Page], items: list[dict[str, Any]], source: str
 def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
     """A feed from one or more JSON documents (an API response saved as a file, or a folder or zip of its
     pages)."""
+    from sp_desktop.interop import aliss
+
+    if documents and all(aliss.looks_like_aliss(data) for _, data in documents):
+        if len(documents) == 1:
+            return aliss.feed_from_aliss(documents[0][1], source_name)
+        items = [i for _, data in documents
+                 for i in (data.get("data") if isinstance(data, dict) else data)
+                 for i in ([i] if isinstance(i, dict) else [])]
+        return aliss.feed_from_aliss(items, source_name)
     pages = [unwrap_json(data, name) for name, data in documents]
     items = [i for page in pages for i in page.items]
     if not items:

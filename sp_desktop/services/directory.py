@@ -246,6 +246,7 @@ class ServiceDetail:
     publisher_assured_by: str | None = None
     publisher_modified_on: date | None = None
     source_feed: str | None = None
+    source_link: str | None = None  # its page in the directory it came from (ALISS)
 
     @property
     def cost(self) -> str:
@@ -491,7 +492,8 @@ def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
     return {"cost_not_stated": bool(svc.cost_not_stated), "age_not_stated": bool(svc.age_not_stated),
             "publisher_assured_on": svc.publisher_assured_on,
             "publisher_assured_by": svc.publisher_assured_by,
-            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed}
+            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed,
+            "source_link": svc.source_id if (svc.source_id or "").startswith("https://") else None}
 
 
 def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:

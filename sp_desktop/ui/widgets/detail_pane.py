@@ -169,6 +169,10 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
     out.append(f'<p class="muted"><i>{_e(checked)}</i></p>')
     if d.publisher_note:
         out.append(f'<p class="muted" id="publisher_note"><i>{_e(d.publisher_note)}</i></p>')
+    link = getattr(d, "source_link", None)
+    if link and show_staff:
+        where = "ALISS" if "aliss" in link.lower() else (d.source_feed or "the directory it came from")
+        out.append(f'<p id="source_link">Its page in {_e(where)}: <a href="{_e(link)}">{_e(link)}</a></p>')
 
     if show_staff:
         out.append(_staff_html(d, today, sections))
