@@ -52,9 +52,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="what to do with organisations that look like ones already in the directory (or like "
                         "another in the same file): merge (fill in blanks, add missing services), skip, or "
                         "add as new. Needed when there are any: nothing is merged without a choice")
+    p.add_argument("--feed-changes", choices=("keep", "take-unedited", "take-all"), default="keep",
+                   help="fields an updated feed changed: keep ours (the default: nothing changes without a "
+                        "choice), take the feed's where nobody here edited the field since the last "
+                        "import, or take them all; each field is listed old -> new")
     p.add_argument("--local-edits", choices=("keep", "overwrite"), default="keep",
-                   help="records edited here since the feed was last imported: keep ours (default) or take "
-                        "the feed's")
+                   help="fields edited here since the feed was last imported: keep ours (default) or take "
+                        "the feed's (the same as --feed-changes take-all)")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
     p.add_argument("--assume-access",
@@ -198,7 +202,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                                      skip_bad_rows=args.skip_bad_rows, skip_bad_fields=args.skip_bad_fields)
             choices = ImportChoices(
                 default_duplicate=args.duplicates,
-                default_conflict="take" if args.local_edits == "overwrite" else "keep",
+                default_conflict="take" if args.local_edits == "overwrite" or args.feed_changes == "take-all"
+                else "keep",
+                default_field="take_unedited" if args.feed_changes == "take-unedited" else "keep",
                 unmatched_terms=args.unmatched_terms,
                 archive_missing=args.archive_missing,
                 feed_name=args.feed,

@@ -55,6 +55,7 @@ from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, Vet
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
+    FIELD_LABELS,
     ORG_FIELDS,
     SERVICE_FIELDS,
     ContactRec,
@@ -148,6 +149,33 @@ class DuplicateMatch:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field an updated feed changed: our value and theirs, whether someone here edited it since the last
+    import, and what will happen (keep ours unless the person importing takes theirs)."""
+
+    record_key: str  # "org:12" / "service:34"
+    entity: str  # organisation | service
+    name: str
+    organisation: str
+    field: str  # the record field ("description", "phones"...)
+    label: str  # in plain words
+    ours: str
+    theirs: str
+    edited_here: bool
+    choice: ConflictChoice
+
+    @property
+    def key(self) -> str:
+        """What `ImportChoices.fields` is keyed by."""
+        return f"{self.record_key}|{self.field}"
+
+    def describe(self) -> str:
+        edited = " (edited here since the last import)" if self.edited_here else ""
+        will = "take theirs" if self.choice == "take" else "keep ours"
+        return f"{self.label}{edited}: “{self.ours}” → “{self.theirs}”: {will}"
+
+
+@dataclass(frozen=True)
 class Change:
     kind: str  # add | update | unchanged | conflict | merge | skip | missing
     entity: str  # organisation | service
@@ -157,6 +185,7 @@ class Change:
     key: str = ""  # for conflicts: what `ImportChoices.conflicts` is keyed by
     existing_id: int | None = None
     choice: str = ""
+    field_changes: tuple[FieldChange, ...] = ()  # for updates and conflicts: each field, old -> new
 
     def describe(self) -> str:
         what = f"{self.entity} “{self.name}”"
@@ -181,9 +210,21 @@ class ImportChoices:
 
     terms: dict[str, TermTarget] = field(default_factory=dict)
     duplicates: dict[str, DuplicateChoice] = field(default_factory=dict)
-    conflicts: dict[str, ConflictChoice] = field(default_factory=dict)
+    conflicts: dict[str, ConflictChoice] = field(default_factory=dict)  # a whole record: every field
+    fields: dict[str, ConflictChoice] = field(default_factory=dict)  # FieldChange.key -> keep | take
     default_duplicate: DuplicateChoice | None = None  # None: each likely duplicate needs a choice
-    default_conflict: ConflictChoice = "keep"
+    default_conflict: ConflictChoice = "keep"  # "take": every changed field, edited here or not
+    # Fields an updated feed changed that nobody here edited: kept ("keep", the default: nothing changes
+    # without the person's say) or taken ("take_unedited").
+    default_field: Literal["keep", "take_unedited"] = "keep"
+
+    def field_choice(self, record_key: str, field_name: str, edited_here: bool) -> ConflictChoice:
+        chosen = self.fields.get(f"{record_key}|{field_name}") or self.conflicts.get(record_key)
+        if chosen is not None:
+            return chosen
+        if self.default_conflict == "take" or (self.default_field == "take_unedited" and not edited_here):
+            return "take"
+        return "keep"
     unmatched_terms: Literal["new", "ignore"] = "new"
     archive_missing: bool = False
     feed_name: str | None = None
@@ -214,6 +255,10 @@ class ImportPlan:
     @property
     def conflicts(self) -> list[Change]:
         return [c for c in self.changes if c.kind == "conflict"]
+
+    @property
+    def field_changes(self) -> list[FieldChange]:
+        return [f for c in self.changes for f in c.field_changes]
 
     @property
     def undecided(self) -> list[DuplicateMatch]:
@@ -258,7 +303,7 @@ class ImportPlan:
             ("merge", "to merge into ones already in the directory"),
             ("unchanged", "unchanged"),
             ("skip", "to leave out"),
-            ("conflict", "changed in the feed but also edited here (yours are kept unless you choose)"),
+            ("conflict", "changed in the feed and also edited here"),
             ("missing", "no longer in the feed"),
         ):
             orgs, svcs = self.count(kind, "organisation"), self.count(kind, "service")
@@ -275,6 +320,14 @@ class ImportPlan:
             n = len(inside)
             lines.append(f"{_n(n, 'organisation')} in the file {'looks' if n == 1 else 'look'} like another "
                          "in the same file.")
+        fields = self.field_changes
+        if fields:
+            taking = sum(1 for f in fields if f.choice == "take")
+            edited = sum(1 for f in fields if f.edited_here)
+            lines.append(f"The feed changed {_n(len(fields), 'field')} of records you have"
+                         + (f" ({edited:,} of them edited here since the last import)" if edited else "")
+                         + f": each is kept as it is here unless you take the feed's value; taking "
+                         f"{taking:,}, keeping {len(fields) - taking:,}.")
         if self.undecided:
             n = len(self.undecided)
             lines.append(f"Choose what to do with {_n(n, 'likely duplicate')} (merge, leave out or add as "
@@ -465,6 +518,7 @@ class _Svc:
     checksum: str = ""
     fields: list[str] = field(default_factory=list)
     stale_checksum: bool = False  # unchanged, but the checksum kept is of older values (e.g. before 0009)
+    changes: list[tuple[str, Any, Any, bool]] = field(default_factory=list)  # (field, ours, theirs, edited)
 
 
 @dataclass
@@ -476,6 +530,7 @@ class _Org:
     fields: list[str] = field(default_factory=list)
     services: list[_Svc] = field(default_factory=list)
     duplicate: DuplicateMatch | None = None
+    changes: list[tuple[str, Any, Any, bool]] = field(default_factory=list)  # (field, ours, theirs, edited)
 
 
 @dataclass
@@ -489,6 +544,34 @@ class _Analysis:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise_name(text)).strip("-")[:70] or "category"
+
+
+#: The audit trail's names for record fields (edits here) -> the fingerprint's.
+_AUDIT_FIELDS = {"opening times": "schedule", "venues": "venues", "locations": "locations",
+                 "phones": "phones", "categories": "categories", "contacts": "contacts"}
+
+
+def _show_value(key: str, value: Any) -> str:
+    """A fingerprint value in words, for the old -> new preview."""
+    from sp_desktop.domain.validators import display_phone
+
+    if value is None or value == [] or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key == "phones":
+        return "; ".join(display_phone(p[0]) + (f" ({p[2]})" if p[2] else "") for p in value)
+    if key == "schedule":
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        return "; ".join(f"{days[x[0]]} {x[1] or ''}-{x[2] or ''}".strip() for x in value)
+    if key == "contacts":
+        return "; ".join(" ".join(str(p) for p in c if p) for c in value)
+    if key == "locations":
+        return "; ".join(", ".join(str(p) for p in loc[1:8] if p) for loc in value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 class _Analyser:
@@ -608,7 +691,8 @@ class _Analyser:
             if not item.fields:
                 item.action = "unchanged"
             else:
-                item.action = "conflict" if edited else "update"
+                item.changes = self.field_changes("organisation", org.id, cur_fp, new_fp, edited)
+                item.action = "conflict" if any(c[3] for c in item.changes) else "update"
         loc_ids = {loc.id: loc.source_id for loc in self.s.scalars(
             select(Location).where(Location.organisation_id == org.id))}
         services = {sv.source_id: sv for sv in self.s.scalars(
@@ -629,9 +713,34 @@ class _Analyser:
                 cur_sfp = service_fingerprint(cur_rec, cur_codes)
                 sitem.fields = changed_fields(cur_sfp, new_sfp)
                 if sitem.fields:
-                    sitem.action = "conflict" if checksum(cur_sfp) != svc.source_checksum else "update"
+                    edited = checksum(cur_sfp) != svc.source_checksum
+                    sitem.changes = self.field_changes("service", svc.id, cur_sfp, new_sfp, edited)
+                    sitem.action = "conflict" if any(c[3] for c in sitem.changes) else "update"
             item.services.append(sitem)
         return item
+
+    def field_changes(self, entity: str, ident: int, ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                      edited: bool) -> list[tuple[str, Any, Any, bool]]:
+        """(field, ours, theirs, edited here) for each field the feed changed. A field counts as edited here
+        when the history has someone here changing it since the record was last imported; when the record
+        was edited but the history cannot say which field (older records), every changed field does."""
+        keys = [k for k in [*theirs, *(k for k in ours if k not in theirs)] if ours.get(k) != theirs.get(k)]
+        touched: set[str] = set()
+        if edited:
+            last_import = self.s.scalar(select(func.max(AuditEvent.id)).where(
+                AuditEvent.entity_type == entity, AuditEvent.entity_id == ident,
+                AuditEvent.action == AuditAction.IMPORT))
+            q = select(AuditEvent.changes).where(
+                AuditEvent.entity_type == entity, AuditEvent.entity_id == ident,
+                AuditEvent.action == AuditAction.UPDATE)
+            if last_import is not None:
+                q = q.where(AuditEvent.id > last_import)
+            for changes in self.s.scalars(q):
+                for k in (changes or {}):
+                    touched.add(_AUDIT_FIELDS.get(k, "access" if k.startswith("access_") else k))
+            if not touched & set(keys):
+                touched = set(keys)  # edited, but not in a way the history names: treat all as edited
+        return [(k, ours.get(k), theirs.get(k), k in touched) for k in keys]
 
     def find_duplicates(self, items: list[_Org]) -> None:
         if not items:
@@ -800,6 +909,15 @@ def _plan_from(
     analysis: _Analysis, feed: Feed, choices: ImportChoices, cats: Mapping[int, str]
 ) -> ImportPlan:
     changes: list[Change] = []
+
+    def fields_of(record_key: str, entity: str, name: str, org_name: str,
+                  items: Sequence[tuple[str, Any, Any, bool]]) -> tuple[FieldChange, ...]:
+        return tuple(FieldChange(record_key, entity, name, org_name, k,
+                                 FIELD_LABELS.get(k, k.replace("_", " ")), _show_value(k, ours),
+                                 _show_value(k, theirs), edited,
+                                 choices.field_choice(record_key, k, edited))
+                     for k, ours, theirs, edited in items)
+
     for o in analysis.orgs:
         if o.action in ("update", "conflict"):
             key = f"org:{o.existing_id}"
@@ -813,6 +931,7 @@ def _plan_from(
                     key,
                     o.existing_id,
                     choices.conflicts.get(key, choices.default_conflict) if o.action == "conflict" else "",
+                    fields_of(key, "organisation", o.rec.name, "", o.changes),
                 )
             )
         elif o.action in ("add", "merge", "skip", "unchanged", "undecided"):
@@ -823,7 +942,9 @@ def _plan_from(
             key = f"service:{sv.existing_id}" if sv.existing_id else ""
             choice = choices.conflicts.get(key, choices.default_conflict) if sv.action == "conflict" else ""
             changes.append(Change(sv.action if o.action != "merge" else "merge", "service", sv.rec.name,
-                                  o.rec.name, tuple(sv.fields), key, sv.existing_id, choice))
+                                  o.rec.name, tuple(sv.fields), key, sv.existing_id, choice,
+                                  fields_of(key, "service", sv.rec.name, o.rec.name, sv.changes)
+                                  if sv.action in ("update", "conflict") else ()))
     for entity, ident, name, org_name in analysis.missing:
         changes.append(Change("missing", entity, name, org_name, (), f"{entity}:{ident}", ident))
     terms = []
@@ -1319,28 +1440,40 @@ class _Writer:
         return svc
 
     def replace_service_children(
-        self, svc: Service, rec: ServiceRec, loc_map: Mapping[str | None, int]
+        self, svc: Service, rec: ServiceRec, loc_map: Mapping[str | None, int],
+        only: set[str] | None = None,
     ) -> None:
+        """The service's phones, opening times, venues, categories and contacts as the feed gives them (with
+        `only`, just those of these that were taken)."""
         s = self.s
-        for p in s.scalars(select(Phone).where(Phone.service_id == svc.id)):
-            s.delete(p)
-        for x in list(svc.schedules):
-            s.delete(x)
-        for sal in s.scalars(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id)):
-            s.delete(sal)
+        every = only is None
+        if every or "phones" in only:
+            for p in s.scalars(select(Phone).where(Phone.service_id == svc.id)):
+                s.delete(p)
+        if every or "schedule" in only:
+            for x in list(svc.schedules):
+                s.delete(x)
+        if every or "venues" in only:
+            for sal in s.scalars(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id)):
+                s.delete(sal)
         s.flush()
         s.expire(svc, ["schedules"])
-        for row in self.phone_rows(rec.phones, service_id=svc.id):
-            s.add(Phone(**row))
-        for slot in rec.schedule:
-            s.add(Schedule(uid=self.uid_for(Schedule, slot.id), service_id=svc.id, weekday=slot.weekday,
-                           opens_at=slot.opens, closes_at=slot.closes, note=slot.note))
-        for lid in dict.fromkeys(rec.location_ids):
-            if lid in loc_map:
-                s.add(ServiceAtLocation(service_id=svc.id, location_id=loc_map[lid]))
-        ids = [self.category_ids[c] for c in self.codes_for(rec) if c in self.category_ids]
-        svc.categories = list(s.scalars(select(Category).where(Category.id.in_(ids)))) if ids else []
-        self.sync_contacts(svc.organisation_id, svc.id, rec.contacts)
+        if every or "phones" in only:
+            for row in self.phone_rows(rec.phones, service_id=svc.id):
+                s.add(Phone(**row))
+        if every or "schedule" in only:
+            for slot in rec.schedule:
+                s.add(Schedule(uid=self.uid_for(Schedule, slot.id), service_id=svc.id, weekday=slot.weekday,
+                               opens_at=slot.opens, closes_at=slot.closes, note=slot.note))
+        if every or "venues" in only:
+            for lid in dict.fromkeys(rec.location_ids):
+                if lid in loc_map:
+                    s.add(ServiceAtLocation(service_id=svc.id, location_id=loc_map[lid]))
+        if every or "categories" in only:
+            ids = [self.category_ids[c] for c in self.codes_for(rec) if c in self.category_ids]
+            svc.categories = list(s.scalars(select(Category).where(Category.id.in_(ids)))) if ids else []
+        if every or "contacts" in only:
+            self.sync_contacts(svc.organisation_id, svc.id, rec.contacts)
         s.flush()
 
     def sync_contacts(self, org_id: int, service_id: int | None, contacts: Sequence[ContactRec]) -> None:
@@ -1534,45 +1667,45 @@ class _Writer:
         return changed
 
     # ---- an updated feed
-    def take(self, key: str) -> bool:
-        return self.choices.conflicts.get(key, self.choices.default_conflict) == "take"
+    def chosen_fields(self, record_key: str, changes: Sequence[tuple[str, Any, Any, bool]]) -> set[str]:
+        """The fields of a record whose feed value the person importing chose to take."""
+        return {f for f, _ours, _theirs, edited in changes
+                if self.choices.field_choice(record_key, f, edited) == "take"}
 
     def update(self, item: _Org) -> None:
+        """An updated feed, field by field: each field the feed changed is taken only where the person
+        importing chose so; the rest stay as they are here (listed in the history as kept)."""
         s, rec = self.s, item.rec
         org = s.get(Organisation, item.existing_id)
         assert org is not None
-        org_changed = False
-        if item.action == "update" or (item.action == "conflict" and self.take(f"org:{org.id}")):
-            for key, value in self.org_values(rec).items():
-                setattr(org, key, value)
-            for p in s.scalars(
-                select(Phone).where(
-                    Phone.organisation_id == org.id,
-                    Phone.service_id.is_(None),
-                    Phone.location_id.is_(None),
-                    Phone.contact_id.is_(None),
-                )
-            ):
+        key = f"org:{org.id}"
+        taken = self.chosen_fields(key, item.changes) if item.action in ("update", "conflict") else set()
+        values = self.org_values(rec)
+        for f in sorted(taken):
+            if f in values:
+                setattr(org, f, values[f])
+            elif f == "status":
+                org.status = rec.status
+        if "phones" in taken:
+            for p in s.scalars(select(Phone).where(
+                    Phone.organisation_id == org.id, Phone.service_id.is_(None), Phone.location_id.is_(None),
+                    Phone.contact_id.is_(None))):
                 s.delete(p)
             s.flush()
             for row in self.phone_rows(rec.phones, organisation_id=org.id):
                 s.add(Phone(**row))
+        if "contacts" in taken:
             self.sync_contacts(org.id, None, rec.contacts)
-            org_changed = True
-        elif item.action == "conflict":
-            self.stats["conflicts_kept"] += 1
+        service_takes = {sv.existing_id: self.chosen_fields(f"service:{sv.existing_id}", sv.changes)
+                         for sv in item.services if sv.action in ("update", "conflict")}
+        add_venues = ("locations" in taken or any("venues" in t for t in service_takes.values())
+                      or any(sv.action == "add" for sv in item.services))
+        loc_map = self.sync_locations(org, rec.locations, replace="locations" in taken, add_new=add_venues)
+        if item.action in ("update", "conflict"):
+            org.source_checksum = item.checksum  # the feed's version is now the one "last imported"
+            self.record_fields(org.id, "organisation", org.id, org.name, item.changes, taken)
         elif item.action == "unchanged" and item.checksum and item.checksum != org.source_checksum:
             org.source_checksum = item.checksum  # the values here are exactly the feed's (see services)
-        loc_map = self.sync_locations(org, rec.locations, replace=org_changed)
-        if item.action in ("update", "conflict"):
-            org.source_checksum = item.checksum
-            what = ", ".join(item.fields)
-            summary = (f"updated from {self.source_text}: {what}" if org_changed else
-                       f"{self.source_text} changed {what}; the practice's own edits were kept")
-            audit.record(s, self.ctx, AuditAction.IMPORT, "organisation", org.id, org.name,
-                         {"source": [None, self.feed.source_name]}, summary=summary, organisation_id=org.id)
-            if org_changed:
-                self.stats["orgs_updated"] += 1
         s.flush()
         for sv in item.services:
             if sv.action == "add":
@@ -1586,40 +1719,47 @@ class _Writer:
             elif sv.action in ("update", "conflict"):
                 svc = s.get(Service, sv.existing_id)
                 assert svc is not None
-                take = sv.action == "update" or self.take(f"service:{svc.id}")
-                if take:
-                    for key, value in self.service_values(sv.rec).items():
-                        setattr(svc, key, value)
-                    self.replace_service_children(svc, sv.rec, loc_map)
-                    self.stats["services_updated"] += 1
-                    summary = f"updated from {self.source_text}: {', '.join(sv.fields)}"
-                else:
-                    self.stats["conflicts_kept"] += 1
-                    summary = (
-                        f"{self.source_text} changed {', '.join(sv.fields)}; the practice's own edits were "
-                        "kept"
-                    )
+                took = service_takes[svc.id]
+                values = self.service_values(sv.rec)
+                for f in sorted(took):
+                    if f == "access":
+                        for route, col in _ACCESS_COLUMNS.items():
+                            setattr(svc, col, route in sv.rec.access)
+                    elif f in values:
+                        setattr(svc, f, values[f])
+                self.replace_service_children(svc, sv.rec, loc_map, only=took)
                 svc.source_checksum = sv.checksum
-                audit.record(
-                    s,
-                    self.ctx,
-                    AuditAction.IMPORT,
-                    "service",
-                    svc.id,
-                    svc.name,
-                    {"source": [None, self.feed.source_name]},
-                    summary=summary,
-                    organisation_id=org.id,
-                )
+                self.record_fields(org.id, "service", svc.id, svc.name, sv.changes, took)
             self.tick(1, "Updating…")
-        if org_changed:
+        if "locations" in taken:
             self.drop_unused_locations(org, {loc.id for loc in rec.locations})
         self.tick(1, "Updating…")
 
+    def record_fields(self, org_id: int, entity: str, ident: int, label: str,
+                      changes: Sequence[tuple[str, Any, Any, bool]], taken: set[str]) -> None:
+        """The history of a field-by-field update: what was taken (old -> new) and what was kept."""
+        took = [FIELD_LABELS.get(f, f) for f, *_ in changes if f in taken]
+        kept = [FIELD_LABELS.get(f, f) for f, *_ in changes if f not in taken]
+        parts = []
+        if took:
+            parts.append("took the feed's " + ", ".join(took))
+        if kept:
+            parts.append("kept the practice's " + ", ".join(kept))
+        diff = {FIELD_LABELS.get(f, f): [_show_value(f, ours), _show_value(f, theirs)]
+                for f, ours, theirs, _e in changes if f in taken}
+        audit.record(self.s, self.ctx, AuditAction.IMPORT, entity, ident, label,
+                     {"source": [None, self.feed.source_name], **diff},
+                     summary=f"{self.source_text}: " + "; ".join(parts), organisation_id=org_id)
+        if took:
+            self.stats["orgs_updated" if entity == "organisation" else "services_updated"] += 1
+        if kept:
+            self.stats["conflicts_kept"] += 1
+
     def sync_locations(
-        self, org: Organisation, locs: Sequence[LocationRec], replace: bool
+        self, org: Organisation, locs: Sequence[LocationRec], replace: bool, add_new: bool = True
     ) -> dict[str | None, int]:
-        """Venues by the feed's id: update them (when the organisation is being updated) and add new ones."""
+        """Venues by the feed's id: update them (when the organisation's venues are taken) and add new ones
+        (when something taken needs them)."""
         s = self.s
         existing = {
             x.source_id: x
@@ -1629,6 +1769,8 @@ class _Writer:
         out: dict[str | None, int] = {}
         for loc in locs:
             obj = existing.get(loc.id or "")
+            if obj is None and not add_new:
+                continue
             if obj is None:
                 obj = Location(
                     organisation_id=org.id, uid=self.uid_for(Location, loc.id), **self.location_values(loc)
@@ -1684,11 +1826,14 @@ def report_lines(plan: ImportPlan, limit: int | None = None) -> list[str]:
         lines.extend(p.text() for p in problems)
         if limit is not None and len(plan.problems) > limit:
             lines.append(f"… and {len(plan.problems) - limit} more.")
-    interesting = [c for c in plan.changes if c.kind in ("update", "conflict", "missing", "merge", "skip")]
+    interesting = [c for c in plan.changes if c.kind in ("update", "conflict", "missing", "merge", "skip",
+                                                         "undecided")]
     if interesting:
         lines.append("")
         lines.append("What changed:")
-        lines.extend("  " + c.describe() for c in interesting)
+        for c in interesting:
+            lines.append("  " + c.describe())
+            lines.extend("      " + f.describe() for f in c.field_changes)
     if plan.duplicates:
         lines.append("")
         lines.append("Possible duplicates:")
@@ -1705,6 +1850,7 @@ def report_lines(plan: ImportPlan, limit: int | None = None) -> list[str]:
 
 __all__ = [
     "Change",
+    "FieldChange",
     "DuplicateMatch",
     "FORMATS",
     "ImportChoices",
