@@ -738,6 +738,8 @@ class _Analyser:
             for changes in self.s.scalars(q):
                 for k in (changes or {}):
                     touched.add(_AUDIT_FIELDS.get(k, "access" if k.startswith("access_") else k))
+            if entity == "organisation" and "venues" in touched:
+                touched.add("locations")  # an organisation's venues are "venues" in its history
             if not touched & set(keys):
                 touched = set(keys)  # edited, but not in a way the history names: treat all as edited
         return [(k, ours.get(k), theirs.get(k), k in touched) for k in keys]

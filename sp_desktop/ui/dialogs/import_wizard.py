@@ -451,7 +451,7 @@ class PreviewPage(QWizardPage):
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         plan = self.w.plan
-        if plan is not None and (plan.duplicates or plan.conflicts or plan.count("missing")):
+        if plan is not None and (plan.duplicates or plan.field_changes or plan.count("missing")):
             return PAGE_MATCHES
         return PAGE_IMPORT
 
@@ -462,15 +462,20 @@ class MatchesPage(QWizardPage):
         self.w = wizard
         self.setTitle("Already in the directory?")
         self.setSubTitle("Say what to do with organisations that look like ones you already have, and with "
-                         "records the feed changed that were also edited here.")
+                         "each field an updated feed changed. Nothing is merged or overwritten without you.")
         self.dups = _table("duplicate_table", ["In the file", "What the file says", "Looks like",
                                                "What that one says", "Why", "What to do"],
                            "Organisations that look like ones already in the directory or in the file")
         self.choose_all = QLabel("")
         self.choose_all.setObjectName("duplicates_undecided")
         self.choose_all.setWordWrap(True)
-        self.conflicts = _table("conflict_table", ["Record", "The feed changed", "What to do"],
-                                "Records changed in the feed and also edited here")
+        self.conflicts = _table("conflict_table", ["Record", "Field", "Here now", "The feed says",
+                                                   "Edited here?", "What to do"],
+                                "Each field the feed changed: ours, theirs and what to do")
+        self.take_unedited = QPushButton("Take the feed's value for every field &not edited here")
+        self.take_unedited.setObjectName("take_unedited")
+        self.take_unedited.setAccessibleName("Take the feed's value for every field not edited here")
+        self.take_unedited.clicked.connect(self.take_all_unedited)
         self.archive = QCheckBox()
         self.archive.setObjectName("archive_missing")
         self.archive.setAccessibleName("Archive records that are no longer in the feed")
@@ -480,7 +485,9 @@ class MatchesPage(QWizardPage):
         )
         self.dups_label.setWordWrap(True)
         self.dups_label.setBuddy(self.dups)
-        self.conflicts_label = QLabel("&Edited here since the last import:")
+        self.conflicts_label = QLabel("&Fields the feed changed (each stays as it is here unless you take "
+                                      "the feed's value; ! marks fields edited here since the last import):")
+        self.conflicts_label.setWordWrap(True)
         self.conflicts_label.setBuddy(self.conflicts)
         layout = QVBoxLayout(self)
         layout.addWidget(self.dups_label)
@@ -488,6 +495,7 @@ class MatchesPage(QWizardPage):
         layout.addWidget(self.choose_all)
         layout.addWidget(self.conflicts_label)
         layout.addWidget(self.conflicts, 1)
+        layout.addWidget(self.take_unedited, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.archive)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
@@ -514,28 +522,40 @@ class MatchesPage(QWizardPage):
             combo.currentIndexChanged.connect(self.completeChanged)
             self.dups.setCellWidget(row, 5, combo)
         self.dups.resizeColumnsToContents()
-        conflicts = plan.conflicts
+        conflicts = plan.field_changes
         self.conflicts.setRowCount(len(conflicts))
-        for row, c in enumerate(conflicts):
-            self.conflicts.setItem(row, 0, _item(f"{c.entity.capitalize()} “{c.name}”", c.key))
-            self.conflicts.setItem(row, 1, _item(", ".join(c.fields)))
+        for row, f in enumerate(conflicts):
+            where = f" ({f.organisation})" if f.organisation else ""
+            self.conflicts.setItem(row, 0, _item(f"{f.entity.capitalize()} “{f.name}”{where}", f.key))
+            self.conflicts.setItem(row, 1, _item(f.label))
+            self.conflicts.setItem(row, 2, _item(f.ours))
+            self.conflicts.setItem(row, 3, _item(f.theirs))
+            self.conflicts.setItem(row, 4, _item("! Edited here" if f.edited_here else "No", f.edited_here))
             combo = QComboBox()
-            combo.setAccessibleName(f"Keep our version of “{c.name}” or take the feed's")
+            combo.setAccessibleName(f"{f.label} of “{f.name}”: keep ours or take the feed's")
             combo.addItem("Keep ours", "keep")
             combo.addItem("Take the feed's", "take")
-            combo.setCurrentIndex(max(combo.findData(c.choice), 0))
-            self.conflicts.setCellWidget(row, 2, combo)
+            combo.setCurrentIndex(max(combo.findData(f.choice), 0))
+            self.conflicts.setCellWidget(row, 5, combo)
+        self.conflicts.resizeColumnsToContents()
         for widget in (self.dups, self.dups_label, self.choose_all):
             widget.setVisible(bool(plan.duplicates))
         self.choose_all.setText("Nothing is merged without your choice: choose what to do with each one "
                                 "(“Choose…” is not a choice) to go on.")
         for widget in (self.conflicts, self.conflicts_label):
             widget.setVisible(bool(conflicts))
+        self.take_unedited.setVisible(any(not f.edited_here for f in conflicts))
         missing = plan.count("missing")
         self.archive.setText(
             f"&Archive the {missing} record(s) no longer in the feed (they stay in the history)"
         )
         self.archive.setVisible(bool(missing))
+
+    def take_all_unedited(self) -> None:
+        for row in range(self.conflicts.rowCount()):
+            combo = self.conflicts.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and not _data(self.conflicts, row, 4):
+                combo.setCurrentIndex(combo.findData("take"))
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
         for row in range(self.dups.rowCount()):
@@ -551,10 +571,9 @@ class MatchesPage(QWizardPage):
                 self.w.choices.duplicates[str(_data(self.dups, row, 0))] = \
                     combo.currentData()
         for row in range(self.conflicts.rowCount()):
-            combo = self.conflicts.cellWidget(row, 2)
+            combo = self.conflicts.cellWidget(row, 5)
             if isinstance(combo, QComboBox):
-                self.w.choices.conflicts[str(_data(self.conflicts, row, 0))] = \
-                    combo.currentData()
+                self.w.choices.fields[str(_data(self.conflicts, row, 0))] = combo.currentData()
         self.w.choices.archive_missing = self.archive.isVisible() and self.archive.isChecked()
         return self.w.make_plan(self)
 
