@@ -538,6 +538,9 @@ class MatchesPage(QWizardPage):
             combo.setCurrentIndex(max(combo.findData(f.choice), 0))
             self.conflicts.setCellWidget(row, 5, combo)
         self.conflicts.resizeColumnsToContents()
+        if conflicts:  # room for "Take the feed's" (a cell widget is not measured with the column)
+            widest = max(self.conflicts.cellWidget(r, 5).sizeHint().width() for r in range(len(conflicts)))
+            self.conflicts.setColumnWidth(5, max(self.conflicts.columnWidth(5), widest))
         for widget in (self.dups, self.dups_label, self.choose_all):
             widget.setVisible(bool(plan.duplicates))
         self.choose_all.setText("Nothing is merged without your choice: choose what to do with each one "
