@@ -89,8 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "written to the audit trail (who, when, format, how many records).",
     )
     p.add_argument("out", metavar="OUT", help="the file (or new folder) to write")
-    p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv"),
-                   help="csv, hsds-json or hsds-csv (default: from OUT: .csv, .json, else a data package)")
+    p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv", "shared-directory"),
+                   help="csv, hsds-json, hsds-csv or shared-directory (Open Referral JSON for neighbouring "
+                        "practices: approved organisations with who vetted them and when, no named contacts; "
+                        "default: from OUT: .csv, .json, else a data package)")
     p.add_argument("--include-contacts", action="store_true",
                    help="include named contacts (people at organisations); left out by default")
     p.add_argument(

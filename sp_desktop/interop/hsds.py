@@ -766,6 +766,8 @@ def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
     shape, warnings = _describe_pages(pages, items, source_name)
     feed = feed_from_items(items, source_name)
     feed.shape = shape
+    if feed.suggested_feed_name.startswith("Shared directory from "):
+        feed.shape = "a s" + feed.suggested_feed_name[1:] + f" ({shape})"
     feed.problems[:0] = [Problem("warning", w, where=source_name) for w in warnings]
     return feed
 
@@ -868,6 +870,9 @@ def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
     feed = _feed_from_objects(order, source_name, p)
     feed.records_read = len(items)
     feed.suggested_feed_name = Path(source_name).stem
+    shared_by = next((o.provenance["practice"] for o in feed.organisations if o.provenance), None)
+    if shared_by:  # a neighbouring practice's shared directory: its second import updates the first
+        feed.suggested_feed_name = f"Shared directory from {shared_by}"[:200]
     return feed
 
 
@@ -879,9 +884,12 @@ _ORG_STATUS_IN = {"active": OrganisationStatus.ACTIVE, "closed": OrganisationSta
 #: sp_desktop's extension field for an organisation's status (HSDS 3.0 has none; "status" would make the
 #: object look like a service to readers that tell them apart by it).
 ORG_STATUS_FIELD = "operating_status"
-_ORG_KEPT = frozenset({"id", "name", ORG_STATUS_FIELD, "alternate_name", "description", "email", "website",
-                       "url", "legal_status", "organization_identifiers", "phones", "contacts", "locations",
-                       "services"})
+#: sp_desktop's extension in a shared directory: who vetted the organisation (a neighbouring practice), when,
+#: its review date and the names and dates of its checklist items.
+PROVENANCE_FIELD = "sp_desktop_provenance"
+_ORG_KEPT = frozenset({"id", "name", ORG_STATUS_FIELD, PROVENANCE_FIELD, "alternate_name", "description",
+                       "email", "website", "url", "legal_status", "organization_identifiers", "phones",
+                       "contacts", "locations", "services"})
 _SERVICE_KEPT = frozenset({
     "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
     "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
@@ -891,6 +899,24 @@ _SERVICE_KEPT = frozenset({
 _LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
                             "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
                             "transportation", "location_type"})
+
+
+def _provenance(value: Any) -> dict[str, Any] | None:
+    """A shared directory's provenance, kept to what it may say: the practice, dates, checklist item names and
+    dates (anything else in it is dropped)."""
+    if not isinstance(value, dict) or not _t(value.get("vetted_by")):
+        return None
+    day = _date(value.get("vetted_on"))
+    due = _date(value.get("review_due"))
+    checks = []
+    for c in _list(value.get("checks"))[:50]:
+        item = _t(c.get("item"))
+        if item:
+            when = _date(c.get("checked_on"))
+            checks.append({"item": item[:300], "checked_on": when.isoformat() if when else None})
+    return {"practice": (_t(value.get("vetted_by")) or "")[:200],
+            "vetted_on": day.isoformat() if day else None,
+            "review_due": due.isoformat() if due else None, "checks": checks}
 
 
 class _Mapper:
@@ -1262,6 +1288,7 @@ class _Mapper:
                                    "active", ORG_STATUS_FIELD)
             else:
                 org.status = found
+        org.provenance = _provenance(d.get(PROVENANCE_FIELD))
         for ident in _list(d.get("organization_identifiers")):
             scheme = (_s(ident.get("identifier_scheme")) or "").upper()
             kind = _SCHEME_REGISTER.get(scheme)

@@ -189,6 +189,8 @@ class OrgRec:
     services: list[ServiceRec] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet rows it came from
     status: OrganisationStatus = OrganisationStatus.ACTIVE  # open, temporarily closed or closed
+    # From a neighbouring practice's shared directory: who vetted it and when (never this practice's approval)
+    provenance: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:

@@ -201,6 +201,33 @@ class OrganisationDetail:
     created_at: datetime
     updated_at: datetime
     has_logo: bool = False
+    shared_vetting: dict[str, Any] | None = None  # from a neighbouring practice's shared directory
+
+    @property
+    def shared_vetting_text(self) -> str | None:
+        """"Vetted by Foxbar Medical Practice on 12 Mar 2026 (their review due 12 Mar 2027); their checks: …
+        Not this practice's approval." or None."""
+        sv = self.shared_vetting
+        if not sv:
+            return None
+        from datetime import date as _date
+
+        def day(text: Any) -> str:
+            try:
+                return show_date(_date.fromisoformat(str(text)))
+            except ValueError:
+                return str(text)
+
+        text = f"Vetted by {sv.get('practice') or 'another practice'}"
+        if sv.get("vetted_on"):
+            text += f" on {day(sv['vetted_on'])}"
+        if sv.get("review_due"):
+            text += f" (their review due {day(sv['review_due'])})"
+        checks = [c["item"] + (f" ({day(c['checked_on'])})" if c.get("checked_on") else "")
+                  for c in sv.get("checks") or [] if c.get("item")]
+        if checks:
+            text += "; their checks: " + ", ".join(checks)
+        return text + ". This is their word, not this practice's approval: use it as a head start."
 
 
 @dataclass(frozen=True)
@@ -485,7 +512,8 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
         phones=tuple(_phone_info(p) for p in phones), contacts=tuple(_contact_info(c) for c in contacts),
         locations=tuple(_location_info(loc) for loc in locations),
         service_ids=tuple(r.id for r in services), service_names=tuple(r.name for r in services),
-        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None,
+        shared_vetting=org.shared_vetting)
 
 
 def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
@@ -567,7 +595,8 @@ def _organisation_details(s: Session, orgs: Sequence[Organisation]) -> dict[int,
         locations=tuple(_location_info(loc) for loc in locations[org.id]),
         service_ids=tuple(i for i, _ in services[org.id]),
         service_names=tuple(n for _, n in services[org.id]),
-        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None,
+        shared_vetting=org.shared_vetting)
         for org in orgs}
 
 

@@ -19,7 +19,7 @@ import functools
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,11 +57,13 @@ from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
 
-ExportFormat = Literal["csv", "hsds-json", "hsds-csv"]
+ExportFormat = Literal["csv", "hsds-json", "hsds-csv", "shared-directory"]
 ALL_AGES = "All ages"
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv")
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv", "shared-directory")
 EXPORT_LABELS = {"csv": "Spreadsheet for Excel (CSV)", "hsds-json": "Open Referral JSON (HSDS 3.0)",
-                 "hsds-csv": "Open Referral data package (zip of CSV files)"}
+                 "hsds-csv": "Open Referral data package (zip of CSV files)",
+                 "shared-directory": "Shared directory for neighbouring practices (Open Referral JSON with "
+                                     "who vetted each organisation)"}
 
 #: Organisations read per round of queries: each round is one query per table, so the export's
 #: memory is that of a round, whatever the size of the directory.
@@ -317,7 +319,15 @@ class ExportService:
                 reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only,
                                          include_declined=include_declined)
                 orgs = reader.organisations(progress)
-                if fmt == "csv":
+                if fmt == "shared-directory":
+                    # approved organisations only, never named contacts; every venue through shared_location()
+                    reader = DirectoryReader(s, approved_only=True)
+                    provenance = shared_provenance(s)
+                    orgs = reader.organisations(progress)
+                    objects = (hsds.organization_object(shared_record(rec), reader.terms, False)
+                               | {hsds.PROVENANCE_FIELD: provenance.get(rec.id or "")} for rec, _ in orgs)
+                    hsds.write_json(objects, out, total=len(reader))
+                elif fmt == "csv":
                     headings = ([h for h, _ in spreadsheet.EXPORT_COLUMNS]
                                 + list(spreadsheet.EXTRA_EXPORT_COLUMNS))
                     rows = (row for rec, label in orgs for row in org_csv_rows(rec, reader.terms, label))
@@ -339,8 +349,10 @@ class ExportService:
                 f"Could not write {out}: {exc.strerror or exc}. Check the folder exists and you may "
                 "save there, and that the file is not open in another program."
             ) from None
-        result = ExportResult(out, fmt, count, services, include_contacts,
-                              include_declined and not approved_only)
+        shared = fmt == "shared-directory"
+        result = ExportResult(out, fmt, count, services, include_contacts and not shared,
+                              include_declined and not approved_only and not shared)
+        approved_only = approved_only or shared
         try:
             self._audit(result, approved_only)
         except Exception:  # no export leaves without its audit row
@@ -367,6 +379,57 @@ class ExportService:
         with self.ctx.write(Permission.VIEW) as s:
             audit.record(s, self.ctx, AuditAction.EXPORT, "directory", None, "the directory", changes,
                          summary=summary)
+
+
+# --------------------------------------------------------------------------- sharing with neighbours
+def shared_location(loc: LocationRec) -> LocationRec | None:
+    """The one place every venue passes through on its way into a shared directory: the venue as a
+    neighbouring practice may see it, or None to leave it out. (Where venues can be confidential, this is
+    where the public view of a venue is taken.)"""
+    return loc
+
+
+def shared_record(rec: OrgRec) -> OrgRec:
+    """An organisation as it goes to a neighbouring practice: no named contacts, and each venue as
+    `shared_location` gives it (services lose their links to venues left out)."""
+    venues = [v for v in (shared_location(loc) for loc in rec.locations) if v is not None]
+    kept = {v.id for v in venues}
+    services = [replace(svc, contacts=[], location_ids=[i for i in svc.location_ids if i in kept])
+                for svc in rec.services]
+    return replace(rec, contacts=[], locations=venues, services=services)
+
+
+def shared_provenance(s: Session) -> dict[str, dict[str, Any]]:
+    """For each approved organisation (by its export id): who vetted it (this practice, by name), when, when
+    its review is due, and the names and dates of the checklist items done. Never the evidence, its notes or
+    who checked."""
+    from sp_desktop.db.models import VettingCheckItem, VettingEvidence
+    from sp_desktop.services.settings import read_settings
+
+    practice = read_settings(s).practice_name.strip() or "another practice"
+    out: dict[str, dict[str, Any]] = {}
+    rows = s.execute(select(Organisation.id, Organisation.uid, Organisation.approved_on,
+                            Organisation.next_review_on)
+                     .where(Organisation.vetting_status == VettingStatus.APPROVED,
+                            Organisation.archived_at.is_(None)))
+    by_id = {r.id: r for r in rows}
+    checks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for org_id, label, checked_on in s.execute(
+            select(VettingEvidence.organisation_id, VettingCheckItem.label, VettingEvidence.checked_on)
+            .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
+            .where(VettingEvidence.complete.is_(True))
+            .order_by(VettingCheckItem.sort_order, VettingCheckItem.label)):
+        if org_id in by_id:
+            checks[org_id].append({"item": label,
+                                   "checked_on": checked_on.isoformat() if checked_on else None})
+    for org_id, r in by_id.items():
+        out[hsds.export_id(r.uid)] = {
+            "vetted_by": practice,
+            "vetted_on": r.approved_on.isoformat() if r.approved_on else None,
+            "review_due": r.next_review_on.isoformat() if r.next_review_on else None,
+            "checks": checks.get(org_id, []),
+        }
+    return out
 
 
 def _cost_text(s: ServiceRec) -> str:

@@ -1267,6 +1267,7 @@ class _Writer:
                     else f"Spreadsheet {self.feed.source_name}"[:200],
                     "source_id": o.rec.id if self.hsds else None,
                     "source_checksum": self.org_checksum(o.rec),
+                    "shared_vetting": o.rec.provenance,  # a neighbour's word, shown as theirs
                 }
             )
         org_ids = self.insert_ids(Organisation, org_rows, "Adding organisations…")
@@ -1543,6 +1544,9 @@ class _Writer:
                 )
                 filled.append("contact")
         loc_map = self.merge_locations(org, rec.locations)
+        if rec.provenance is not None:
+            org.shared_vetting = rec.provenance
+            filled.append(f"vetted by {rec.provenance['practice']} (their word)")
         if self.hsds and org.source_id is None and rec.id:
             org.source_feed, org.source_id, org.source_checksum = (
                 self.a.feed_name,
@@ -1681,6 +1685,8 @@ class _Writer:
         org = s.get(Organisation, item.existing_id)
         assert org is not None
         key = f"org:{org.id}"
+        if rec.provenance is not None and rec.provenance != org.shared_vetting:
+            org.shared_vetting = rec.provenance  # the neighbour's latest word (never this practice's vetting)
         taken = self.chosen_fields(key, item.changes) if item.action in ("update", "conflict") else set()
         values = self.org_values(rec)
         for f in sorted(taken):

@@ -47,9 +47,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SOURCE_KEY = "import"
 HOURLY_MS = 60 * 60 * 1000
-_SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip"}
+_SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip", "shared-directory": ".json"}
 _FILTERS = {"csv": "CSV for Excel (*.csv)", "hsds-json": "Open Referral JSON (*.json)",
-            "hsds-csv": "Open Referral data package (*.zip)"}
+            "hsds-csv": "Open Referral data package (*.zip)",
+            "shared-directory": "Shared directory for neighbouring practices (*.json)"}
 
 
 class ExportDialog(QDialog):
@@ -70,7 +71,7 @@ class ExportDialog(QDialog):
 
         self.radios: dict[str, QRadioButton] = {}
         for i, fmt in enumerate(EXPORT_FORMATS):
-            radio = QRadioButton(("&1 ", "&2 ", "&3 ")[i] + EXPORT_LABELS[fmt])
+            radio = QRadioButton(("&1 ", "&2 ", "&3 ", "&4 ")[i] + EXPORT_LABELS[fmt])
             radio.setObjectName(f"export_{fmt}")
             radio.setAccessibleName(EXPORT_LABELS[fmt])
             self.radios[fmt] = radio

@@ -190,6 +190,8 @@ def _staff_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection]
     if org.vetting_reason:
         vetting += f" — {org.vetting_reason}"
     rows.append(("Vetting", _e(vetting)))
+    if org.shared_vetting_text:
+        rows.append(("Shared by a neighbour", _e(org.shared_vetting_text)))
     if org.next_review_on:
         review = show_date(org.next_review_on)
         if org.next_review_on < today:
