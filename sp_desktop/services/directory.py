@@ -96,6 +96,7 @@ class ServiceRow:
     by_phone: bool = False  # the service can be used by phone (town is blank when it has no venue)
     online: bool = False
     cost_not_stated: bool = False  # the source did not say (shown as "Cost not stated", never "Free")
+    shared_by: str | None = None  # vetted by a neighbouring practice (their word, from a shared directory)
 
     @property
     def cost(self) -> str:
@@ -525,9 +526,17 @@ def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
 
 
 def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
-    """The page's services whose source stated no cost, marked so (one small query for the page)."""
+    """The page's services whose source stated no cost, marked so (one small query for the page); and those
+    whose organisation a neighbouring practice vetted, with that practice's name."""
     if not rows:
         return rows
+    page_orgs = {r.organisation_id for r in rows}
+    shared = {oid: (sv or {}).get("practice") for oid, sv in s.execute(
+        select(Organisation.id, Organisation.shared_vetting).where(
+            Organisation.id.in_(page_orgs), Organisation.shared_vetting.is_not(None)))}
+    if any(shared.values()):
+        rows = tuple(replace(r, shared_by=shared[r.organisation_id]) if shared.get(r.organisation_id) else r
+                     for r in rows)
     ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
                                                  Service.cost_not_stated.is_(True))))
     return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows

@@ -136,6 +136,10 @@ def test_two_practices_exchange_shared_directories_both_ways(demo_db, db, clock,
     assert org.vetting_status is VettingStatus.NOT_VETTED  # never this practice's approval
     text = org.shared_vetting_text
     assert text.startswith("Vetted by Foxbar Medical Practice on ") and "not this practice's approval" in text
+    from sp_desktop.ui.models.service_table_model import vetting_text
+
+    assert row.shared_by == "Foxbar Medical Practice"  # on the rows too, in words
+    assert vetting_text(row) == "Not checked ○ · vetted by Foxbar Medical Practice (theirs)"
     prov = first[hsds.PROVENANCE_FIELD]
     for check in prov["checks"]:
         assert check["item"] in text  # the neighbour's checks, as a head start
