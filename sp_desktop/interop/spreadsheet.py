@@ -1382,8 +1382,8 @@ def _near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_R
             for _match, score, j in process.extract(norm, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
                                                     limit=3):
                 other = members[i + 1 + j][1]
-                if id(other) in paired:
-                    continue
+                if id(other) in paired or re.findall(r"\d+", other.name) != re.findall(r"\d+", org.name):
+                    continue  # "Group 1" and "Group 2" are two groups
                 paired.add(id(other))
                 same = keys[i + 1 + j] == norm
                 reason = ("the same name apart from capitals, spaces or punctuation" if same

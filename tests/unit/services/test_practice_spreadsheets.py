@@ -170,3 +170,11 @@ def test_nearly_the_same_names_in_one_file_are_shown_not_merged(ctx, tmp_path):
     assert dup.in_file and dup.reason == "nearly the same name" and dup.choice is None
 
 
+
+
+def test_numbered_groups_are_not_taken_for_duplicates(ctx, tmp_path):
+    path = _sheet(tmp_path, "Walking Group 1,Walk,01632 960777,,,", "Walking Group 2,Walk,01632 960778,,,")
+    service = ImportService(ctx)
+    feed = service.read_feed(service.open(path))
+    assert service.plan(feed).duplicates == () and not [p for p in feed.problems if "looks like" in p.message]
+    assert service.commit(feed).organisations_added == 2
