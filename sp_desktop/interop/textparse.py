@@ -268,6 +268,9 @@ def parse_cost(text: str) -> tuple[bool, str | None]:
     t = (text or "").strip()
     if not t:
         return True, None
+    charge = re.fullmatch(r"(?is)charge:\s*(.+)", t)
+    if charge:  # "Charge: 0" (as the export writes a charge whose words alone would read as free)
+        return False, charge.group(1).strip()
     m = _FREE.match(t)
     if m:
         bracketed = re.fullmatch(r"\s*\((.*)\)\s*", t[m.end():], re.S)
@@ -275,8 +278,8 @@ def parse_cost(text: str) -> tuple[bool, str | None]:
             return True, bracketed.group(1).strip()  # "Free (donations welcome)", as the export writes it
         rest = t[m.end():].strip(" -–—,;:()")
         return True, (t if rest else None)
-    if fold(t) in ("yes", "y", "paid", "charge", "fee"):
-        return False, "There is a charge"
+    if fold(t).strip(" .") in ("there is a charge", "yes", "y", "paid", "charge", "fee"):
+        return False, None  # a charge with no words for it (shown as "There is a charge")
     return False, t
 
 

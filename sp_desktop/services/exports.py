@@ -437,9 +437,11 @@ def _cost_text(s: ServiceRec) -> str:
     if s.cost_not_stated and not fee:
         return COST_NOT_STATED
     if s.is_free:
-        if fee and parse_cost(fee)[0]:
+        if fee and parse_cost(fee) == (True, fee):  # says "free" itself, and reads back as itself
             return fee
         return f"Free ({fee})" if fee else "Free"
+    if fee and parse_cost(fee) != (False, fee):  # words that would read back as free ("0", "Free…")
+        return f"Charge: {fee}"
     return fee or "There is a charge"
 
 

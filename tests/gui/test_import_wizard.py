@@ -162,6 +162,7 @@ def test_choosing_a_possible_duplicate_merges_it(qtbot, wizard, monkeypatch, tmp
     next_button = wizard.button(QWizard.WizardButton.NextButton)
     assert not next_button.isEnabled()
     assert wizard.matches_page.choose_all.isVisible()
+    wizard.grab().save(str(tmp_path / "duplicates.png"))
     combo.setFocus()
     combo.setCurrentIndex(combo.findData("merge"))  # as the keyboard's arrow keys would
     assert next_button.isEnabled()

@@ -472,7 +472,7 @@ class MatchesPage(QWizardPage):
         self.conflicts = _table("conflict_table", ["Record", "Field", "Here now", "The feed says",
                                                    "Edited here?", "What to do"],
                                 "Each field the feed changed: ours, theirs and what to do")
-        self.take_unedited = QPushButton("Take the feed's value for every field &not edited here")
+        self.take_unedited = QPushButton("Take the feed's value for every field not edited &here")
         self.take_unedited.setObjectName("take_unedited")
         self.take_unedited.setAccessibleName("Take the feed's value for every field not edited here")
         self.take_unedited.clicked.connect(self.take_all_unedited)
