@@ -1169,7 +1169,9 @@ class _Mapper:
             svc.is_free = fees is not None and bool(
                 re.fullmatch(r"\s*(free|no charge|free of charge)\s*\.?\s*", fees, re.I)
             )
-        if fees:
+        if fees and not svc.is_free and fees.strip(" .").lower() == "there is a charge":
+            pass  # what the export writes for a charge it has no words for: no words here either
+        elif fees:
             svc.fee_description = fees
         elif not svc.is_free and not svc.cost_not_stated:
             parts = []
