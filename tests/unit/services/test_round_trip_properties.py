@@ -111,7 +111,10 @@ def _service(draw: Any, name: str, venues: list[str], terms: list[str]) -> Servi
 
 @st.composite
 def _organisation(draw: Any, index: int, terms: list[str]) -> OrgRec:
-    venues = draw(st.lists(_venue(), max_size=3))
+    # two venues of one organisation that say exactly the same (name, first line, postcode) are one venue
+    # in a spreadsheet, which has no ids to tell them apart
+    venues = draw(st.lists(_venue(), max_size=3,
+                           unique_by=lambda v: (v.name, v.address_1, v.postcode)))
     for i, v in enumerate(venues):
         v.id = f"venue-{index}-{i}"
     ids = [v.id or "" for v in venues]
