@@ -39,30 +39,14 @@ def sign_in_function() -> SignIn:
             f"({type(exc).__name__}: {exc}). Nothing has been opened or changed. The installation may "
             "be damaged: reinstall sp_desktop, or ask whoever looks after the practice's PCs."
         ) from exc
-    return sign_in  # type: ignore[no-any-return]
+    return sign_in
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
-    from PySide6.QtWidgets import QApplication, QStyleFactory
+    """The QApplication, made by the UI layer (the only one that imports Qt widgets)."""
+    from sp_desktop.ui.application import create_application as make
 
-    from sp_desktop.ui.compat import protect_none_refcount
-
-    protect_none_refcount()
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
-    app.setApplicationName("sp_desktop")
-    app.setOrganizationName("sp_desktop")
-    app.setApplicationDisplayName("sp_desktop")
-    from sp_desktop.ui import default_button, gc_guard
-
-    gc_guard.install(app)  # cyclic garbage is freed on the UI thread only (Qt objects die there)
-    default_button.install(app)  # before the sign-in dialog: Enter keeps every dialog's main action
-    # Fusion where the platform style is poor (Linux desktops without a native theme).
-    if sys.platform.startswith("linux") and "fusion" in [s.lower() for s in QStyleFactory.keys()]:
-        app.setStyle("Fusion")
-    from sp_desktop.ui.widgets.accessibility import install_accessibility
-
-    install_accessibility(app)  # Tab leaves tables, a visible focus ring, readable colours, dialogs fit
-    return app  # type: ignore[return-value]
+    return make(argv)
 
 
 def build_main_window(runtime: Runtime, actor: Actor) -> Any:

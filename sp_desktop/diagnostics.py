@@ -22,6 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sp_desktop.files import write_atomically
+
 LOG_NAME = "sp_desktop.log"
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 5
@@ -106,12 +108,9 @@ def write_draft(data_dir: Path, key: str, dialog: str, title: str, state: dict[s
     folder = drafts_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.json"
-    tmp = folder / f".{key}.json.tmp"
     saved_at = (now or datetime.now()).isoformat(timespec="seconds")
     payload = {"dialog": dialog, "title": title, "saved_at": saved_at, "state": state}
-    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_atomically(path, json.dumps(payload, ensure_ascii=False, indent=1, default=str))
 
 
 def remove_draft(data_dir: Path, key: str) -> None:

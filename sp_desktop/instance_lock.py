@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 LOCK_NAME = ".sp_desktop-window.lock"
@@ -73,7 +74,7 @@ def try_lock(folder: Path) -> InstanceLock | None:
     return InstanceLock(folder, fd)
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(fd: int) -> bool:

@@ -16,18 +16,7 @@ from sp_desktop.db.migrate import MigrationResult
 from sp_desktop.paths import AppPaths
 from sp_desktop.services.base import NOT_SIGNED_IN, Actor, NotSignedInContext, ServiceContext, SystemClock
 from sp_desktop.services.bootstrap import database_url, open_database
-
-
-class StartupError(RuntimeError):
-    """Start-up cannot go on; the message is for the person starting the app.
-
-    `fault` (db/faults.py) says why when the practice server could not be used, so the window can
-    offer Retry / Change server / Quit; `server` names it."""
-
-    def __init__(self, message: str, fault: Any = None, server: str | None = None) -> None:
-        super().__init__(message)
-        self.fault = fault
-        self.server = server
+from sp_desktop.services.health import StartupError as StartupError  # re-exported for the window and CLI
 
 
 @dataclass
@@ -53,7 +42,7 @@ class Runtime:
 def add_common_options(parser: argparse.ArgumentParser, for_subcommand: bool = False) -> None:
     """Options every command accepts. On a subcommand they default to SUPPRESS so that a value
     given before the command (`sp-desktop --demo search x`) is not reset by the subparser."""
-    extra = {"default": argparse.SUPPRESS} if for_subcommand else {}
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if for_subcommand else {}
     parser.add_argument("--data-dir", metavar="DIR", **extra,
                         help="folder for the database, backups and logs (default: your user data folder; "
                              "or set SP_DESKTOP_HOME)")

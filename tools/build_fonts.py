@@ -99,7 +99,10 @@ def main(core: Path, cjk: Path) -> None:
     collection = TTCollection(str(ttc_path))
     sc = next(f for f in collection.fonts if "SC" in f["name"].getDebugName(1))
     options = subset.Options()
-    options.layout_features = ["*"]
+    # Only what horizontal Simplified Chinese text uses. Keeping every feature ("*") kept ~8,900
+    # more glyphs (vertical forms, and the Japanese, Korean and Traditional 'locl' variants that
+    # this SC face never shows on a leaflet): 7.3 MB instead of 3.5 MB, for the same characters.
+    options.layout_features = ["ccmp", "kern", "liga", "calt", "mark", "mkmk", "rlig"]
     options.name_IDs = ["*"]
     options.hinting = False
     options.notdef_outline = True

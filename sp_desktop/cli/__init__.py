@@ -11,20 +11,21 @@ from typing import TextIO
 
 from sp_desktop import __version__
 from sp_desktop.domain.bounds import MAX_DAYS_AHEAD, MAX_ID, MAX_RESULTS, check_argument, check_int
-from sp_desktop.domain.errors import BadInput, ExitCode
+from sp_desktop.domain.errors import ExitCode, Refused
 from sp_desktop.runtime import add_common_options
 
 #: Modules under sp_desktop.cli that define `register(subparsers)`.
-COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "references", "selftest"]
+COMMANDS = ["directory", "server", "leaflets", "staff", "reports", "data", "references", "problems",
+            "selftest"]
 
 
-class CommandError(RuntimeError):
+class CommandError(Refused, RuntimeError):
     """A headless command failed in a way the user can fix; printed without a traceback.
     `exit_code` is one of `sp_desktop.domain.errors.ExitCode`."""
 
     def __init__(self, message: str, exit_code: int = ExitCode.REFUSED) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = ExitCode(exit_code)
 
 
 def names_a_command(argv: Sequence[str]) -> bool:
@@ -125,25 +126,15 @@ def one_line(message: object) -> str:
 
 def run_command(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from sp_desktop.runtime import StartupError
-    from sp_desktop.services.base import NotFound, ValidationFailed
 
     out = SafeTerminal(out or sys.stdout)  # type: ignore[assignment]
     err = SafeTerminal(err or sys.stderr)  # type: ignore[assignment]
     try:
         check_arguments(args)
         return int(args.run(args, out) or 0)
-    except CommandError as exc:
-        print(f"sp-desktop {args.command}: {exc}", file=err)
-        return int(exc.exit_code)
-    except BadInput as exc:
+    except Refused as exc:  # bad input, not found, not allowed, changed meanwhile: nothing was written
         print(f"sp-desktop {args.command}: {exc.text()}", file=err)
-        return int(ExitCode.REFUSED)
-    except ValidationFailed as exc:
-        print(f"sp-desktop {args.command}: {exc}", file=err)
-        return int(ExitCode.REFUSED)
-    except NotFound as exc:
-        print(f"sp-desktop {args.command}: {exc}", file=err)
-        return int(ExitCode.REFUSED)
+        return int(exc.exit_code)
     except StartupError as exc:
         print(f"sp-desktop: {one_line(exc)}", file=err)
         return int(ExitCode.CANNOT_OPEN)

@@ -10,6 +10,7 @@ from sp_desktop import __version__
 from sp_desktop.cli.common import add_subcommand, runtime_for
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.directory import DirectoryService
+from sp_desktop.services.problems import ProblemService
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_search(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (rt, ctx):
         result = DirectoryService(ctx).search(" ".join(args.query), limit=max(1, args.limit))
+        problems = ProblemService(ctx).open_service_ids([r.id for r in result.rows])
     if args.json:
         json.dump({"query": result.query, "total": result.total,
                    # true: no service answers every word; these answer some of them, most first
@@ -36,7 +38,8 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
             {"id": r.id, "service": r.name, "organisation": r.organisation_name, "categories": r.categories,
              "town": r.town, "cost": r.cost, "access": [a.value for a in r.access],
              "vetting": r.vetting_status.value, "vetting_label": r.vetting_status.label,
-             "last_verified": r.last_verified_on.isoformat() if r.last_verified_on else None}
+             "last_verified": r.last_verified_on.isoformat() if r.last_verified_on else None,
+             "problem_reported": r.id in problems}
             for r in result.rows]}, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
@@ -46,7 +49,8 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
     if result.closest:
         print("No service matches every word; closest matches:", file=out)
     for r in result.rows:
-        print(f"{r.id:>6}  {r.name} — {r.organisation_name}"
+        flag = "! Problem reported — " if r.id in problems else ""  # `sp-desktop problems` says what
+        print(f"{r.id:>6}  {flag}{r.name} — {r.organisation_name}"
               f"{'  (' + r.town + ')' if r.town else ''}  [{r.cost}; "
               f"{r.vetting_status.symbol} {r.vetting_status.label}; "
               f"checked {show_date(r.last_verified_on, 'never')}]", file=out)

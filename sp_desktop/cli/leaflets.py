@@ -1,7 +1,8 @@
 """`sp-desktop leaflet` and `sp-desktop booklet`: the same leaflets, rules and booklets as the window.
 
 Services whose organisation is not approved are refused unless `--override-reason` is given by
-someone allowed to (clinician or above); the reason is recorded in the audit trail. Warnings for
+someone allowed to (clinician or above); the reason is recorded in the audit trail. So are services
+with a problem reported (any role may give the reason, recorded the same way). Warnings for
 the person printing (details out of date, an open concern) go to standard error, never on paper.
 """
 
@@ -9,13 +10,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
 from sp_desktop.cli.common import add_subcommand, runtime_for
+from sp_desktop.files import write_atomically
 from sp_desktop.leaflets import LeafletError, LeafletFormat
 from sp_desktop.services.base import NotFound, ValidationFailed
 
@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "another with --override-reason (recorded in the audit trail). Nothing about the patient is stored.")
     p.add_argument("service_ids", nargs="+", type=int, metavar="SERVICE_ID", help="service ids, e.g. 12 40")
     p.add_argument("--format", choices=sorted(FORMATS), default="standard",
-                   help="standard (A4), large (A4 large print) or compact (A5, one service); "
-                        "default standard")
+                   help="standard (A4), large (A4 large print) or compact (A5 card, both sides, one "
+                        "service); default standard")
     p.add_argument("--note", default="", metavar="TEXT",
                    help='a personal note printed at the top, e.g. '
                         '"Your doctor suggests you call them this week"')
@@ -96,14 +96,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise CommandError(f"The folder {folder} does not exist. Create it or choose another file with -o.")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".leaflet-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data, make_folder=False)
     except OSError as exc:
         raise CommandError(f"Could not write {path}: {exc.strerror or exc}. Check the file is not open "
                            "in another program and that you may write to that folder.") from exc
@@ -149,7 +142,8 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
     with runtime_for(args) as (_rt, ctx):
         service = LeafletService(ctx)
         known = {c.service_id: c for c in service.check(args.service_ids)}
-        items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred)
+        items = [BasketItem(sid, reason if (known[sid].needs_override and reason) else "", args.referred,
+                            problem_reason=reason if known[sid].problem else "")
                  for sid in dict.fromkeys(args.service_ids)]
         try:
             printable = [sid for sid in dict.fromkeys(args.service_ids) if known[sid].can_add]
@@ -169,6 +163,10 @@ def run_leaflet(args: argparse.Namespace, out: TextIO) -> int:
             if any(known[sid].needs_override for sid in exc.problems if sid in known):
                 hint = ("\nA clinician can include a service that is not approved with "
                         '--override-reason "why it suits this patient" (recorded; do not name the patient).')
+            if any(known[sid].problem for sid in exc.problems if sid in known):
+                hint += ('\nA problem has been reported with a service: to make the leaflet anyway, give '
+                         '--override-reason "why it is right anyway" (recorded; do not name the patient); '
+                         "the vetting lead resolves problems with `sp-desktop problem SERVICE_ID --resolve`.")
             raise CommandError("The leaflet was not made:\n" + "\n".join(lines) + hint) from exc
         except ValidationFailed as exc:
             raise CommandError("The leaflet was not made: " + " ".join(exc.errors.values())) from exc

@@ -91,9 +91,9 @@ def run_meeting_pack(args: argparse.Namespace, out: TextIO) -> int:
 
     from sp_desktop.cli import CommandError
     from sp_desktop.cli.reports import _failed, _save, parse_date
+    from sp_desktop.output.meeting_pack_pdf import render_meeting_pack
     from sp_desktop.services.base import ValidationFailed
     from sp_desktop.services.meeting_pack import MeetingPackService
-    from sp_desktop.services.meeting_pack_pdf import render_meeting_pack
 
     with runtime_for(args) as (_rt, ctx):
         start, end = last_month_to_today(ctx.today())

@@ -91,11 +91,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _save(path_text: str, data: bytes, what: str) -> Path:
     from sp_desktop.cli import CommandError
-    from sp_desktop.services.report_pdf import save_atomically
+    from sp_desktop.files import write_atomically
 
     path = Path(path_text).expanduser()
     try:
-        return save_atomically(path, data)
+        return write_atomically(path, data)
     except OSError as exc:
         raise CommandError(f"Could not save the {what} to {path}: {exc.strerror or exc}. Check the folder "
                            "exists and you may write to it.") from exc
@@ -108,8 +108,8 @@ def _failed(exc: ValidationFailed) -> str:
 
 def run_report(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
-    from sp_desktop.services.report_csv import practice_report_csv
-    from sp_desktop.services.report_pdf import render_practice_report
+    from sp_desktop.output.report_csv import practice_report_csv
+    from sp_desktop.output.report_pdf import render_practice_report
     from sp_desktop.services.reports import ReportService
 
     with runtime_for(args) as (rt, ctx):
@@ -132,7 +132,7 @@ def run_report(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_partner_report(args: argparse.Namespace, out: TextIO) -> int:
     from sp_desktop.cli import CommandError
-    from sp_desktop.services.report_pdf import render_partner_report
+    from sp_desktop.output.report_pdf import render_partner_report
     from sp_desktop.services.reports import ReportService
 
     with runtime_for(args) as (rt, ctx):

@@ -81,6 +81,8 @@ def run_selftest(args: argparse.Namespace, out: TextIO) -> int:
         steps.run("open the main window (off screen)", lambda: _window(state, args.screenshot))
         steps.run("render a leaflet to PDF", lambda: _leaflet(state))
         steps.run("load the leaflet in the PDF viewer (QtPdf)", lambda: _qtpdf(state))
+        steps.run("a leaflet in Arabic, Urdu, Chinese and Polish (bundled fonts, shaping)",
+                  lambda: _other_scripts())
     finally:
         window = state.get("window")
         if window is not None:
@@ -191,6 +193,50 @@ def _leaflet(state: dict[str, Any]) -> str:
     return f"{len(leaflet.services)} services, {len(pdf) // 1024} KB"
 
 
+#: One line in each script the bundled fonts must carry (the words mean "help with money worries").
+OTHER_SCRIPTS = ("مساعدة في المال", "مالی پریشانیوں میں مدد", "帮助解决财务问题",
+                 "Pomoc w sprawach finansowych")
+
+
+def _other_scripts() -> str:
+    """Render a leaflet whose text is in non-Latin scripts and read it back through QtPdf: every
+    character has a glyph in the bundled fonts, the page is drawn and the Chinese text is found
+    (Arabic and Urdu are stored as shaped glyphs, so their characters are checked via the fonts)."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    from sp_desktop.leaflets import LeafletFormat, render_leaflet
+    from sp_desktop.leaflets.fonts import missing_characters
+    from sp_desktop.leaflets.sample import sample_leaflet
+
+    text = "\n\n".join(OTHER_SCRIPTS)
+    missing = missing_characters(text)
+    if missing:
+        raise RuntimeError(f"the bundled fonts have no glyph for {''.join(sorted(missing))!r}")
+    base = sample_leaflet(1)
+    service = replace(base.services[0], description=text)
+    pdf = render_leaflet(replace(base, services=(service,)), LeafletFormat.STANDARD)
+    data = QByteArray(pdf)  # kept alive while QtPdf reads it
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    doc = QPdfDocument()
+    try:
+        doc.load(buffer)
+        if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:
+            raise RuntimeError(f"QtPdf could not read the leaflet ({doc.error()})")
+        if doc.render(0, QSize(420, 595)).isNull():
+            raise RuntimeError("QtPdf could not draw the first page")
+        words = "".join(doc.getAllText(p).text() for p in range(doc.pageCount()))
+        if OTHER_SCRIPTS[2] not in words.replace("\n", "").replace(" ", ""):
+            raise RuntimeError("the Chinese text is not in the leaflet")
+        return f"{len(OTHER_SCRIPTS)} scripts, {len(pdf) // 1024} KB"
+    finally:
+        doc.close()
+        buffer.close()
+
+
 def _qtpdf(state: dict[str, Any]) -> str:
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
     from PySide6.QtPdf import QPdfDocument
@@ -198,7 +244,7 @@ def _qtpdf(state: dict[str, Any]) -> str:
     data = QByteArray(state["pdf"])
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    doc = QPdfDocument(None)
+    doc = QPdfDocument()
     try:
         doc.load(buffer)
         if doc.status() != QPdfDocument.Status.Ready or doc.pageCount() < 1:

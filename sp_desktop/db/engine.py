@@ -284,7 +284,7 @@ class Database:
                                                                  "check_same_thread": False})
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
-            write_engine = engine.execution_options(sqlite_immediate=True)
+            write_engine: Engine = engine.execution_options(sqlite_immediate=True)
         else:
             # Bounded waits (see above and docs/server-faults.md) instead of libpq's defaults of
             # waiting for the operating system's TCP timeouts (minutes); the URL may override each.

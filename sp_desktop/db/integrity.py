@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sp_desktop.db.errors import is_damage
+from sp_desktop.files import write_atomically
 
 STATE_FILE = "database-check.json"
 #: Written in the data folder whenever the practice database has been opened: proof that this
@@ -350,11 +351,8 @@ def save_state(data_dir: Path, **changes: object) -> None:
     state = load_state(data_dir)
     state.update(changes)
     state = {k: v for k, v in state.items() if v is not None}
-    path = _state_path(data_dir)
-    tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(_state_path(data_dir), json.dumps(state, indent=2), make_folder=False)
     except OSError:
         pass
 

@@ -68,21 +68,22 @@ def current_revision(db: Database) -> str | None:
 
 def sqlite_backup(source: Path, dest: Path) -> Path:
     """Copy a live SQLite database with the online backup API (safe while it is in use)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        out = sqlite3.connect(tmp)
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
+    from sp_desktop.files import atomic_path
     from sp_desktop.private_files import make_private
 
-    make_private(tmp)
-    tmp.replace(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(dest) as tmp:
+        tmp.unlink(missing_ok=True)  # a copy left by a crash is not added to
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
+        finally:
+            src.close()
+        make_private(tmp)
     return dest
 
 
@@ -185,7 +186,8 @@ def migrate(db: Database, backup_dir: Path | None, now: datetime | None = None) 
     has_tables = current is not None or bool(inspect(db.engine).get_table_names())
     if path is not None and path.exists() and has_tables and backup_dir is not None:
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-        backup = sqlite_backup(path, backup_dir / f"before-upgrade-{current or 'none'}-to-{head}-{stamp}.sqlite3")
+        name = f"before-upgrade-{current or 'none'}-to-{head}-{stamp}.sqlite3"
+        backup = sqlite_backup(path, backup_dir / name)
 
     cfg = _config()
     try:

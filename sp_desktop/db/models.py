@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from sp_desktop.domain.confidence import Capacity
 from sp_desktop.domain.enums import (
     AckOutcome,
     AppRole,
@@ -237,6 +238,9 @@ class Location(Versioned, Base):
     transport_notes: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(60))  # as the source gave it (migration 0009)
+    # A refuge or safe house (migration 0014): street, postcode and map position never leave the
+    # practice and are not shown to the front desk (domain.locations.public_location).
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="locations")
 
@@ -525,6 +529,27 @@ class ReferenceAcknowledgement(Base):
                                        name="uq_reference_acknowledgement_once"),)
 
 
+# --------------------------------------------------------------------------- problems reported (0014)
+class ServiceProblem(Base):
+    """Someone at the practice reported a problem with a service (the number does not work, it
+    has closed or moved, a patient had a bad experience, a safeguarding concern...). While it is
+    open the service shows "Problem reported" to everyone and a leaflet for it needs a reason;
+    the vetting lead resolves it from Reviews. Nothing about the patient is stored."""
+
+    __tablename__ = "service_problem"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(DateTime)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    reported_by: Mapped[str] = mapped_column(String(120))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
 # --------------------------------------------------------------------------- suggested changes (0007)
 class ChangeSuggestion(Base):
     """A correction the front desk suggested to an approved organisation's or service's patient-facing
@@ -550,3 +575,55 @@ class ChangeSuggestion(Base):
     accepted: Mapped[list[Any]] = mapped_column(JSON, default=list)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_by: Mapped[str | None] = mapped_column(String(120))
+
+
+# --------------------------------------------------------------------------- confidence at choice (18)
+class HelpNote(Versioned, Base):
+    """"Why this helps": a short clinician-facing note for a category (or one service) on what the
+    support does and what to expect, with its source. Internal: never printed on patient leaflets.
+    Exactly one of `category_id` / `service_id` is set (the service checks it)."""
+
+    __tablename__ = "help_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"),
+                                                    unique=True)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), unique=True)
+    note: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))  # a citation, or "practice experience"
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    author_name: Mapped[str] = mapped_column(String(120))
+    written_on: Mapped[date] = mapped_column(Date)
+
+
+class ServiceCapacity(Base):
+    """Whether a service is taking new people, as last confirmed (one row a service)."""
+
+    __tablename__ = "service_capacity"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[Capacity] = mapped_column(enum_column(Capacity))
+    wait_weeks: Mapped[int | None] = mapped_column(Integer)
+    confirmed_on: Mapped[date] = mapped_column(Date)
+    confirmed_by: Mapped[str] = mapped_column(String(120))
+    contact_event_id: Mapped[int | None] = mapped_column(ForeignKey("contact_event.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ServiceClosure(Base):
+    """A dated closure of a service ("Closed 22 Dec to 5 Jan", with a reason that leaflets print)."""
+
+    __tablename__ = "service_closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_service_closure_service", "service_id", "ends_on"),)
+
+
+#: The track record counts one service's leaflets without reading every leaflet's (migration 0013).
+Index("ix_leaflet_reference_service_service", leaflet_reference_service.c.service_id)

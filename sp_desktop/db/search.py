@@ -118,10 +118,6 @@ def terms_of(query: str) -> list[str]:
     return [t for t in re.split(r"[^\w£]+", fold(query)) if t]
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @dataclass(frozen=True)
 class RankedPage:
     """The best services for a query: `rows` selects their (id, k1, k2), to be ordered by k1,

@@ -23,8 +23,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Float, Integer, Subquery, bindparam, text
 
-from sp_desktop.db.search import _like_escape
-from sp_desktop.db.search_terms import Group, group_words
+from sp_desktop.db.search_terms import Group, group_words, like_escape
 
 # Column -> bm25 weight, in service_fts's column order (see search._BM25).
 _WEIGHTS = (("name", 10.0), ("organisation", 6.0), ("description", 1.0), ("categories", 5.0), ("place", 3.0))
@@ -57,7 +56,7 @@ class PostgresSearch:
         parts = []
         for a in g.alternatives:
             key = f"a{len(params)}"
-            params[key] = "%" + _like_escape(a) + "%"
+            params[key] = "%" + like_escape(a) + "%"
             parts.append(f"{col} LIKE :{key} ESCAPE '\\'")
         return "(" + " OR ".join(parts) + ")"
 
@@ -72,7 +71,7 @@ class PostgresSearch:
         where = [cls._group_sql("ss.document", g, params) for g in long_groups]
         for i, g in enumerate(g for g in groups if g.short):
             key = f"p{i}"
-            params[key] = _like_escape(g.typed) + "%"
+            params[key] = like_escape(g.typed) + "%"
             where.append(f"(ss.name LIKE :{key} ESCAPE '\\' OR ss.organisation LIKE :{key} ESCAPE '\\'"
                          f" OR ss.name LIKE '% ' || :{key} ESCAPE '\\'"
                          f" OR ss.organisation LIKE '% ' || :{key} ESCAPE '\\')")
@@ -101,10 +100,10 @@ class PostgresSearch:
         # Tiers exactly as SqliteSearch: 4 = the organisation is suspended or declined, 0 = service
         # name starts with the first word, 1 = service name answers every group, 2 = organisation
         # name does, 3 = elsewhere; approved organisations first within a tier.
-        params["first"] = _like_escape(words[0]) + "%"
+        params["first"] = like_escape(words[0]) + "%"
         for i, g in enumerate(groups):
             if g.short:
-                params[f"w{i}"] = "%" + _like_escape(g.typed) + "%"
+                params[f"w{i}"] = "%" + like_escape(g.typed) + "%"
         name_all = " AND ".join(self._group_sql("ss.name", g, params) if not g.short
                                 else f"ss.name LIKE :w{i} ESCAPE '\\'" for i, g in enumerate(groups))
         org_all = " AND ".join(self._group_sql("ss.organisation", g, params) if not g.short
@@ -140,7 +139,7 @@ class PostgresSearch:
             bm25 = "(-1.0 * (" + " + ".join(terms) + "))"
             hits = []
             for i, w in enumerate(phrases):
-                params[f"h{i}"] = "%" + _like_escape(w) + "%"
+                params[f"h{i}"] = "%" + like_escape(w) + "%"
                 hits.append(f"CAST(count(*) FILTER (WHERE document LIKE :h{i} ESCAPE '\\')"
                             f" AS double precision) AS h{i}")
             stats = (f"(SELECT CAST(count(*) AS double precision) AS n, "

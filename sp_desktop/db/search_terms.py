@@ -49,13 +49,18 @@ _AGENT = re.compile(r"(?<=[a-z]{6})(or|er)$")
 _stemmer = snowballstemmer.stemmer("english")
 
 
+def like_escape(word: str) -> str:
+    """`word` as a literal inside a LIKE pattern (escape character: backslash)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 @lru_cache(maxsize=4096)
 def word_key(word: str) -> str:
     """The part every form of `word` shares: its stem, trimmed as the module docstring says."""
     plain = _APOSTROPHES.sub("", word)
     if not plain.isalpha():
         return plain
-    stem = _stemmer.stemWord(plain)
+    stem: str = _stemmer.stemWord(plain)
     if stem.endswith("i") and len(stem) >= 5:
         stem = stem[:-1]
     if stem == plain and (m := _AGENT.search(stem)) is not None:

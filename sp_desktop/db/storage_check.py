@@ -185,7 +185,8 @@ def refusal_message(path: Path | str, info: StorageInfo) -> str:
             "folder with --data-dir.\n"
             "- For several PCs sharing one directory: set up a PostgreSQL server and start every copy with "
             "--database-url postgresql+psycopg://… (or File > Connect to practice server…); see "
-            "\"Several PCs: a PostgreSQL server\" in the administrator guide (docs/administrator-guide.md). `sp-desktop migrate-to URL` moves this "
+            "\"Several PCs: a PostgreSQL server\" in the administrator guide (docs/administrator-guide.md). "
+            "`sp-desktop migrate-to URL` moves this "
             "directory onto the server.\n"
             "- Only if you are sure no other PC will ever open this file: start with "
             "--i-understand-network-risk.")

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,7 +53,7 @@ def is_seeded(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(Organisation)))
 
 
-def load_directory(session: Session, data: dict, clock: Clock) -> dict[str, int]:
+def load_directory(session: Session, data: dict[str, Any], clock: Clock) -> dict[str, int]:
     """Insert the demo directory. Returns {key: service id} for later steps."""
     cats = {c.code: c for c in session.scalars(select(Category))}
     service_ids: dict[str, int] = {}
@@ -74,9 +75,10 @@ def load_directory(session: Session, data: dict, clock: Clock) -> dict[str, int]
                                 email=c.get("email")))
         locs: dict[str, Location] = {}
         for loc in o.get("locations", []):
+            postcode = normalise_postcode(loc["postcode"]).value if loc.get("postcode") else None
             obj = Location(uid=f"demo-{loc['key']}", organisation_id=org.id, name=loc.get("name"),
-                           address_1=loc.get("address_1"), address_2=loc.get("address_2"), town=loc.get("town"),
-                           postcode=normalise_postcode(loc["postcode"]).value if loc.get("postcode") else None,
+                           address_1=loc.get("address_1"), address_2=loc.get("address_2"),
+                           town=loc.get("town"), postcode=postcode,
                            accessibility=list(loc.get("accessibility") or []),
                            accessibility_notes=loc.get("accessibility_notes"),
                            transport_notes=loc.get("transport_notes"))
@@ -86,12 +88,14 @@ def load_directory(session: Session, data: dict, clock: Clock) -> dict[str, int]
         for sv in o.get("services", []):
             access = set(sv.get("access") or [])
             svc = Service(
-                uid=f"demo-{sv['key']}", organisation_id=org.id, name=sv["name"], description=sv.get("description"),
+                uid=f"demo-{sv['key']}", organisation_id=org.id, name=sv["name"],
+                description=sv.get("description"),
                 eligibility=sv.get("eligibility"), min_age=sv.get("min_age"), max_age=sv.get("max_age"),
                 access_self_referral="self_referral" in access,
                 access_professional_referral="professional_referral" in access,
                 access_drop_in="drop_in" in access, access_appointment="appointment" in access,
-                application_process=sv.get("application_process"), referral_form_url=sv.get("referral_form_url"),
+                application_process=sv.get("application_process"),
+                referral_form_url=sv.get("referral_form_url"),
                 is_free=bool(sv.get("free", True)), fee_description=sv.get("fee_description"),
                 languages=list(sv.get("languages") or []), interpretation=sv.get("interpretation"),
                 bsl=bool(sv.get("bsl")), by_phone=bool(sv.get("by_phone")), online=bool(sv.get("online")),

@@ -123,6 +123,16 @@ class TrustNoteKind(LabelledEnum):
     GENERAL = "general"
 
 
+class ProblemKind(LabelledEnum):
+    """What is wrong with a service, as someone at the practice reported it (issue 18)."""
+
+    NUMBER_DOES_NOT_WORK = "number_does_not_work"
+    CLOSED_OR_MOVED = "closed_or_moved"
+    BAD_EXPERIENCE = "bad_experience"
+    SAFEGUARDING = "safeguarding"
+    OTHER = "other"
+
+
 class RelationshipHealth(LabelledEnum):
     STRONG = "strong"
     FADING = "fading"
@@ -216,6 +226,11 @@ _LABELS: dict[object, str] = {
     ContactKind.TRAINING: "Training or talk to the practice team",
     ContactKind.INVITE: "Invitation to a practice meeting (planned)",
     ContactKind.VISIT_PLANNED: "Visit arranged (planned)",
+    ProblemKind.NUMBER_DOES_NOT_WORK: "The number does not work",
+    ProblemKind.CLOSED_OR_MOVED: "Closed or moved",
+    ProblemKind.BAD_EXPERIENCE: "A patient reported a bad experience",
+    ProblemKind.SAFEGUARDING: "Safeguarding concern",
+    ProblemKind.OTHER: "Something else",
     TrustNoteKind.POSITIVE: "Positive experience",
     TrustNoteKind.PATIENT_FEEDBACK: "Patient feedback",
     TrustNoteKind.SAFEGUARDING: "Safeguarding concern",

@@ -1,5 +1,12 @@
 """The one error type for bad input, and the exit codes every command line shares.
 
+`Refused` is the one base of every error that means "the app said no, and nothing was written":
+bad input, a missing record, a role that may not do it, a record someone else changed, a file that
+cannot be imported. Its message is for people (what, where, what to do) and `exit_code` is the
+command line's answer, so the window shows any of them with one helper
+(`sp_desktop.ui.messages.refused`) and the command line prints any of them with one handler
+(`sp_desktop.cli.run_command`).
+
 `BadInput` is raised by validators, services and importers when what a person typed or
 supplied cannot be used. It says *what* is wrong (`message`), *where* (`field`, and for files
 `where`, e.g. "directory.xlsx, row 12") and *what to do* (`what_to_do`). The window shows it
@@ -30,7 +37,19 @@ class ExitCode(IntEnum):
     NEEDS_SIGN_IN = 4
 
 
-class BadInput(ValueError):
+class Refused(Exception):
+    """The app refused what was asked; nothing was written. `str(exc)` says why and what to do.
+
+    Subclasses set `exit_code` (an `ExitCode`) for the command line."""
+
+    exit_code: ExitCode = ExitCode.REFUSED
+
+    def text(self) -> str:
+        """The message for people, on one line or several (a form's field errors)."""
+        return str(self)
+
+
+class BadInput(Refused, ValueError):
     """Something a person gave cannot be used. Nothing was written.
 
     `field`: the form field or column ("Phone", "--from"); `message`: what is wrong, in plain
@@ -50,4 +69,4 @@ class BadInput(ValueError):
         return f"{head} {self.what_to_do}".strip()
 
 
-__all__ = ["BadInput", "ExitCode"]
+__all__ = ["BadInput", "ExitCode", "Refused"]

@@ -14,7 +14,7 @@ and is not found: the report's privacy line says what was checked, no more.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 __all__ = ["Removed", "scrub"]
@@ -60,14 +60,14 @@ def scrub(text: str, staff_names: Iterable[str] = ()) -> tuple[str, tuple[Remove
     """``text`` with identifying details replaced, and what was removed (in order found)."""
     removed: list[Removed] = []
 
-    def replacer(kind: str) -> object:
+    def replacer(kind: str) -> Callable[[re.Match[str]], str]:
         def replace(match: re.Match[str]) -> str:
             removed.append(Removed(kind, match.group(0)))
             return f"[{kind} removed]"
         return replace
 
     for pattern in _staff_patterns(staff_names):
-        text = pattern.sub(replacer("staff name"), text)  # type: ignore[arg-type]
+        text = pattern.sub(replacer("staff name"), text)
     for kind, pattern in _PATTERNS:
-        text = pattern.sub(replacer(kind), text)  # type: ignore[arg-type]
+        text = pattern.sub(replacer(kind), text)
     return text, tuple(removed)

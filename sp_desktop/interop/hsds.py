@@ -40,8 +40,8 @@ import tempfile
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -50,6 +50,8 @@ from typing import Any
 import phonenumbers
 
 from sp_desktop.domain.enums import AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.locations import is_confidential_address
 from sp_desktop.domain.validators import (
     FieldError,
     normalise_email,
@@ -58,7 +60,9 @@ from sp_desktop.domain.validators import (
     normalise_registration,
     normalise_url,
 )
+from sp_desktop.files import atomic_path
 from sp_desktop.interop.records import (
+    CapacityRec,
     ContactRec,
     Feed,
     LocationRec,
@@ -86,21 +90,23 @@ MAX_JSON_BYTES = 200 * 1024 * 1024
 NAMESPACE = uuid.UUID("5b0d3c5e-8f61-4f0e-9d1b-2f4a2f1c7e11")  # sp_desktop's namespace for derived ids
 
 
-class HsdsError(ValueError):
+class HsdsError(Refused, ValueError):
     """The file is not Open Referral data sp_desktop can read; the message says why."""
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
 _VARIANT = "89ab" * 4
+_VARIANT_OF = {f"{i:x}": _VARIANT[i] for i in range(16)}  # hex digit -> variant digit, without int()
+_sha1 = hashlib.sha1
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def derived_id(*parts: str) -> str:
     """``str(uuid.uuid5(NAMESPACE, "\\x1f".join(parts)))``, without building UUID objects (an export of a
     large directory makes millions of these)."""
-    h = hashlib.sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).hexdigest()
+    h = _sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode("utf-8")).hexdigest()
     # version 5 in the 13th digit; the RFC 4122 variant (binary 10xx) in the 17th
-    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:32]}"
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT_OF[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 def export_id(uid: str) -> str:
@@ -895,7 +901,7 @@ _SERVICE_KEPT = frozenset({
     "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
     "assured_date", "assured_by", "assurer_email", "last_modified", "fees_description", "fees",
     "cost_options", "languages", "service_areas", "schedules", "regular_schedules", "phones", "contacts",
-    "service_at_locations", "attributes", "service_taxonomys"})
+    "service_at_locations", "attributes", "service_taxonomys", "x_service_capacity"})
 _LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
                             "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
                             "transportation", "location_type"})
@@ -951,6 +957,30 @@ class _Mapper:
         if note:
             self.p.warn(where, f"repaired: {note}", column)
         return result
+
+    def capacity(self, where: str, items: list[dict[str, Any]]) -> CapacityRec | None:
+        """Taking new people, from our own extension field (issue 18); a value that does not make
+        sense is left out with a warning saying why."""
+        if not items:
+            return None
+        d = items[0]
+        state = (_s(d.get("x_state")) or "").lower()
+        if state not in _CAPACITY_WORDS:
+            self.p.warn(where, f"taking new people “{state}” is not taking, waiting_list or not_taking; "
+                        "left out", CAPACITY_KEY)
+            return None
+        weeks_value = _num(d.get("x_wait_weeks"))
+        weeks = int(weeks_value) if weeks_value is not None else None
+        if state == "waiting_list" and (weeks is None or not 0 <= weeks <= 104 or weeks != weeks_value):
+            self.p.warn(where, "a waiting list needs a whole number of weeks from 0 to 104; left out",
+                        CAPACITY_KEY)
+            return None
+        confirmed = _date(_s(d.get("updated")))
+        if confirmed is None:
+            self.p.warn(where, "taking new people has no date it was confirmed (YYYY-MM-DD); left out",
+                        CAPACITY_KEY)
+            return None
+        return CapacityRec(state, weeks if state == "waiting_list" else None, confirmed)
 
     def phone(self, where: str, d: dict[str, Any], column: str = "phones") -> PhoneRec | None:
         raw = _s(d.get("number"))
@@ -1028,6 +1058,8 @@ class _Mapper:
                 self.p.warn(where, f"latitude {lat:g} / longitude {lon:g} is not a place on Earth; left out",
                             "latitude")
         loc.transport_notes = _t(d.get("transportation"))
+        if is_confidential_address(loc.address_1):
+            loc.make_confidential()  # as written by our own export: "Confidential: address given when…"
         notes = []
         for acc in _list(d.get("accessibility")):
             desc = _t(acc.get("description"))
@@ -1225,6 +1257,7 @@ class _Mapper:
             phone_items += _list(sal.get("phones"))
             contact_items += _list(sal.get("contacts"))
         self.schedules(where, svc, sched_items)
+        svc.capacity = self.capacity(where, _list(d.get(CAPACITY_KEY)))
         svc.phones = self.phones(where, phone_items)
         seen_contacts: set[str] = set()
         for c in contact_items:
@@ -1441,6 +1474,15 @@ def _location_object(loc: LocationRec, org_id: str) -> dict[str, Any]:
 
 
 def term_object(t: TermRec) -> dict[str, Any]:
+    """The HSDS taxonomy_term object of `t`. The same term comes back as the same (shared) object:
+    an export nests a category under every service that has it (treat the result as read-only)."""
+    return _term_object(t.id, t.name, t.code, t.description, t.parent_id, t.taxonomy, t.taxonomy_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_object(tid: str, name: str, code: str | None, description: str | None, parent_id: str | None,
+                 taxonomy: str | None, taxonomy_id: str | None) -> dict[str, Any]:
+    t = TermRec(tid, name, code, description, parent_id, taxonomy, taxonomy_id)
     tax = CATEGORY_TAXONOMY if t.taxonomy_id in (None, CATEGORY_TAXONOMY["id"]) else {
         "id": t.taxonomy_id, "name": t.taxonomy or "Taxonomy", "description": t.taxonomy or "Taxonomy"}
     return _clean(
@@ -1456,7 +1498,8 @@ def term_object(t: TermRec) -> dict[str, Any]:
     ) | {"description": t.description or ""}
 
 
-def _detail_term(code: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=64)
+def _detail_term(code: str) -> dict[str, Any]:  # shared, read-only (see term_object)
     return {"id": derived_id("detail", code), "code": code, "name": DETAIL_TERMS[code],
             "description": DETAIL_TERMS[code], "taxonomy": DETAILS_TAXONOMY["name"],
             "taxonomy_id": DETAILS_TAXONOMY["id"], "taxonomy_detail": dict(DETAILS_TAXONOMY)}
@@ -1518,14 +1561,16 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         c for c, on in (("by_phone", s.by_phone), ("online", s.online), ("all_ages", all_ages)) if on
     ]
     for code in detail_codes:
+        detail = _detail_term(code)
         attributes.append({"id": derived_id(sid, "attribute", code), "link_id": sid, "link_type": "detail",
-                           "link_entity": "service", "taxonomy_term_id": derived_id("detail", code),
-                           "taxonomy_term": _detail_term(code)})
+                           "link_entity": "service", "taxonomy_term_id": detail["id"],
+                           "taxonomy_term": detail})
     if s.referral_form_url:
+        detail = _detail_term("referral_form")
         attributes.append({"id": derived_id(sid, "attribute", "referral_form"), "link_id": sid,
                            "link_type": "detail", "link_entity": "service",
-                           "taxonomy_term_id": derived_id("detail", "referral_form"),
-                           "taxonomy_term": _detail_term("referral_form"), "value": s.referral_form_url})
+                           "taxonomy_term_id": detail["id"], "taxonomy_term": detail,
+                           "value": s.referral_form_url})
     sals = []
     for lid in s.location_ids:
         loc = locations.get(lid)
@@ -1557,7 +1602,24 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
         "service_at_locations": sals, "languages": languages, "cost_options": cost_options,
         "contacts": [_contact_object(c, sid, service_id=sid) for c in s.contacts] if include_contacts else [],
         "attributes": attributes,
+        CAPACITY_KEY: [_capacity_object(s.capacity, sid)] if s.capacity else None,
     })
+
+
+#: Issue 18: whether the service is taking new people, as an extension field (HSDS 3.0 validation
+#: ignores properties it does not define; HSDS 3.1 calls this `service_capacity`). Shaped like 3.1's
+#: service_capacity (available / description / updated) with the practice's answer alongside.
+CAPACITY_KEY = "x_service_capacity"
+_CAPACITY_WORDS = {"taking": "Taking new people", "waiting_list": "Waiting list",
+                   "not_taking": "Not taking new people at the moment"}
+
+
+def _capacity_object(c: CapacityRec, sid: str) -> dict[str, Any]:
+    words = _CAPACITY_WORDS.get(c.state, c.state)
+    if c.state == "waiting_list" and c.wait_weeks is not None:
+        words += f" (about {c.wait_weeks} weeks)"
+    return _clean({"id": derived_id(sid, "capacity"), "service_id": sid, "description": words,
+                   "updated": _iso(c.confirmed_on), "x_state": c.state, "x_wait_weeks": c.wait_weeks})
 
 
 def organization_object(
@@ -1632,19 +1694,21 @@ class _Flattener:
         self.per_organisation = per_organisation
         self.seen: dict[str, set[str]] = {name: set() for name in RESOURCES}
 
-    def put(self, resource: str, obj: dict[str, Any], **links: str) -> None:
+    def put(self, resource: str, obj: dict[str, Any], **links: str) -> bool:
+        """Emit `obj`'s row unless a row with its id was emitted already; True if emitted."""
+        seen = self.seen[resource]
+        oid = links["id"] if "id" in links else obj.get("id")
+        if oid in seen:  # a repeat (a venue under each service, a category under many): no row built
+            return False
         row = {k: v for k, v in obj.items()
                if type(v) in _PLAIN or (isinstance(v, _SCALAR) and not isinstance(v, bool))}
         row.update(links)
-        seen = self.seen[resource]
-        if row.get("id") in seen:
-            return
         seen.add(str(row.get("id")))
         self.emit(resource, row)
+        return True
 
     def put_term(self, term: dict[str, Any]) -> None:
-        self.put("taxonomy_term", term)
-        if isinstance(term.get("taxonomy_detail"), dict):
+        if self.put("taxonomy_term", term) and isinstance(term.get("taxonomy_detail"), dict):
             self.put("taxonomy", term["taxonomy_detail"])
 
     def put_contact(self, c: dict[str, Any], **links: str) -> None:
@@ -1653,7 +1717,8 @@ class _Flattener:
             self.put("phone", p, contact_id=c["id"])
 
     def put_location(self, loc: dict[str, Any]) -> None:
-        self.put("location", loc)
+        if not self.put("location", loc):
+            return  # the venue's rows went with it the first time (the same venue, the same rows)
         for a in _list(loc.get("addresses")):
             self.put("address", a, location_id=loc["id"])
         for a in _list(loc.get("accessibility")):
@@ -1754,19 +1819,8 @@ def datapackage(title: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- writing files
 _BUFFER = 1 << 20
-
-
-@contextmanager
-def _atomic(out: Path) -> Iterator[Path]:
-    """A temporary path beside `out` that replaces `out` when the block ends; deleted if the block
-    fails or is cancelled, so `out` is either complete or as it was before, never half-written."""
-    tmp = out.with_name(out.name + ".part")
-    try:
-        yield tmp
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+_JSON_BATCH = 100  # organisations encoded together by write_json
+_ZIP_LEVEL = 1
 
 
 def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = None) -> None:
@@ -1780,12 +1834,27 @@ def write_json(orgs: Iterable[dict[str, Any]], out: Path, total: int | None = No
         total = len(orgs)
     head = json.dumps(_page_header(total), indent=2, ensure_ascii=False)  # "{\n  ...\n}"
     count = 0
-    with _atomic(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
+    # A batch of organisations is encoded as {"contents": [...]}: the encoder then indents them as
+    # deep as the page nests them, so the batch's text between the brackets is the page's own
+    # (no re-indenting each line afterwards), and memory stays that of one batch.
+    opening, closing = '{\n  "contents": [\n    ', "\n  ]\n}"
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        text = json.dumps({"contents": batch}, indent=2, ensure_ascii=False)
+        fh.write(",\n    " if count > len(batch) else "\n    ")
+        fh.write(text[len(opening):-len(closing)])
+        batch.clear()
+
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="", buffering=_BUFFER) as fh:
         fh.write(head[:-2] + ',\n  "contents": [')
         for org in orgs:
-            fh.write(",\n    " if count else "\n    ")
-            fh.write(json.dumps(org, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            batch.append(org)
             count += 1
+            if len(batch) == _JSON_BATCH:
+                flush()
+        if batch:
+            flush()
         if count != total:
             raise HsdsError(f"The directory changed while it was being exported ({count:,} organisations "
                             f"instead of {total:,}); export again.")
@@ -1798,7 +1867,7 @@ class _CsvFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._stack = ExitStack()
-        self._writers: dict[str, tuple[Callable[[list[str]], Any], list[str]]] = {}
+        self._writers: dict[str, tuple[Callable[[list[Any]], Any], list[str]]] = {}
 
     def __enter__(self) -> Emit:
         with self._stack as stack:
@@ -1851,6 +1920,9 @@ def write_tabular_stream(orgs: Iterable[dict[str, Any]], out: Path, title: str,
 def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
+    # the fastest deflate level: ~3x quicker than the default 6 on a large directory, ~10 % bigger
+    info.compress_level = _ZIP_LEVEL  # type: ignore[attr-defined]  # Python 3.13+
+    info._compresslevel = _ZIP_LEVEL  # type: ignore[attr-defined]  # Python 3.11 and 3.12
     info.external_attr = 0o644 << 16
     return info
 
@@ -1864,7 +1936,7 @@ def _write_package(out: Path, title: str, fill: Callable[[Emit], None]) -> None:
         try:
             with _CsvFiles(parts) as emit:
                 fill(emit)
-            with _atomic(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr(_zip_info("datapackage.json"), meta)
                 for path, _ in RESOURCES.values():
                     info = _zip_info(path)

@@ -88,6 +88,8 @@ class LocationRec:
     accessibility_notes: str | None = None
     transport_notes: str | None = None
     country: str | None = None  # as the source gave it; None when it said none
+    #: a refuge or safe house (an address cell starting "Confidential"): see domain.locations
+    confidential: bool = False
 
     def key(self) -> list[Any]:
         key = [self.id, self.name, self.address_1, self.address_2, self.town, self.region, self.postcode,
@@ -95,11 +97,32 @@ class LocationRec:
                self.transport_notes]
         if self.country:  # added later: left out while empty, so earlier checksums still match
             key.append(self.country)
+        if self.confidential:  # the same
+            key.append("confidential")
         return key
+
+    def make_confidential(self) -> None:
+        """The source said the address is confidential: keep nothing of it but the town."""
+        self.confidential = True
+        self.address_1 = self.address_2 = self.postcode = None
+        self.latitude = self.longitude = None
 
     @property
     def label(self) -> str:
+        if self.confidential:
+            return "Confidential location" + (f" ({self.town})" if self.town else "")
         return self.name or self.address_1 or self.postcode or self.town or "venue"
+
+
+@dataclass
+class CapacityRec:
+    """Whether the service is taking new people (issue 18), as an Open Referral extension: the
+    answer ("taking", "waiting_list", "not_taking"), about how many weeks, and when confirmed. Who
+    confirmed it (a staff name) never leaves the practice."""
+
+    state: str
+    wait_weeks: int | None
+    confirmed_on: date
 
 
 @dataclass
@@ -170,6 +193,8 @@ class ServiceRec:
     internal_notes: str | None = None
     # The record's page in the directory it came from (ALISS: its "permalink"), kept with the service.
     source_url: str | None = None
+    # Taking new people (issue 18): an extension field, not part of the source checksum.
+    capacity: CapacityRec | None = None
 
 
 @dataclass
@@ -369,33 +394,46 @@ MULTILINE_FIELDS = frozenset({"internal_notes", "description", "eligibility", "a
 _FOLD_LINES = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 
 
+_SKIP_SCREEN = frozenset({"id", "row", "rows", "term_ids", "location_ids"})
+
+
 def _screen(rec: Any, problems: list[Problem], row: int | None, where: str) -> None:
+    """Every text field of `rec` checked (`check_text`), one-line fields folded onto one line, bidi
+    controls taken out of names. The checks are those of `check_text`, run on every value; the
+    call (and the field's label, needed only for a message) is made only for a value that the
+    same patterns find something in, as that is where it can refuse or change anything."""
     from sp_desktop.domain.errors import BadInput
-    from sp_desktop.domain.text import check_text, strip_bidi
+    from sp_desktop.domain.text import _ALWAYS_BAD, _SINGLE_LINE_BAD, _SURROGATE, BIDI_CONTROLS, check_text
 
     for key, value in list(vars(rec).items()):
-        if key in ("id", "row", "rows", "term_ids", "location_ids") or value is None:
+        if value is None or key in _SKIP_SCREEN:
             continue
-        label = FIELD_LABELS.get(key, key.replace("_", " "))
-        values = value if isinstance(value, list) else [value]
+        is_list = isinstance(value, list)
+        if not is_list and not isinstance(value, str):
+            continue
+        values = value if is_list else [value]
+        multiline = key in MULTILINE_FIELDS
+        bad_chars = _ALWAYS_BAD if multiline else _SINGLE_LINE_BAD
+        is_name = key.endswith("name")
         cleaned: list[Any] = []
         for v in values:
             if not isinstance(v, str):
                 cleaned.append(v)
                 continue
-            multiline = key in MULTILINE_FIELDS
-            if not multiline:
-                v = " ".join(v.translate(_FOLD_LINES).split()) if any(c in v for c in "\t\r\n") else v
-            try:
-                v = check_text(v, key, label, multiline=multiline) or v
-            except BadInput as exc:
-                message = f"{exc.message} {exc.what_to_do}".strip()
-                problems.append(Problem("error", message, row, label, where))
-            if key.endswith("name") and isinstance(v, str):
-                v = strip_bidi(v)
+            if not multiline and ("\t" in v or "\r" in v or "\n" in v):
+                v = " ".join(v.translate(_FOLD_LINES).split())
+            if (multiline and "\r" in v) or bad_chars.search(v) or _SURROGATE.search(v):
+                label = FIELD_LABELS.get(key, key.replace("_", " "))
+                try:
+                    v = check_text(v, key, label, multiline=multiline) or v
+                except BadInput as exc:
+                    message = f"{exc.message} {exc.what_to_do}".strip()
+                    problems.append(Problem("error", message, row, label, where))
+            if is_name and BIDI_CONTROLS.search(v):
+                v = BIDI_CONTROLS.sub("", v)
             cleaned.append(v)
         if cleaned != values:
-            setattr(rec, key, cleaned if isinstance(value, list) else cleaned[0])
+            setattr(rec, key, cleaned if is_list else cleaned[0])
 
 
 def screen_feed(feed: Feed) -> Feed:

@@ -14,8 +14,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sp_desktop.domain.errors import Refused
 
-class UnsafeArchive(ValueError):
+
+class UnsafeArchive(Refused, ValueError):
     """The zip file was refused; the message says why and what to do."""
 
 

@@ -30,6 +30,9 @@ from rapidfuzz import fuzz, process
 
 from sp_desktop.domain.accessibility import feature_code
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.locations import is_confidential_address
+from sp_desktop.domain.safe_text import guard_spreadsheet_cell, unguard_spreadsheet_cell
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -39,6 +42,7 @@ from sp_desktop.domain.validators import (
     normalise_registration,
     normalise_url,
 )
+from sp_desktop.files import write_atomically
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
@@ -74,7 +78,7 @@ IGNORE = ""  # the mapping value for "do not import this column"
 
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(Refused, ValueError):
     """The file cannot be read as a table; the message says why and what to do."""
 
 
@@ -174,13 +178,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _strip_formula_guard(text: str) -> str:
-    """Undo the apostrophe `write_directory_csv` puts before = + - @ so Excel shows them as text."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
-
-
 def _find_header(raw_rows: list[tuple[int, list[str]]]) -> int:
     """Index in raw_rows of the heading row: the first of the first rows that names known columns."""
     candidates = [
@@ -205,7 +202,7 @@ def _table_from_rows(path: Path, raw_rows: list[tuple[int, list[str]]], **info: 
     width = max(len(cells) for _, cells in raw_rows)
     headers = [c.strip() for c in header_cells] + [""] * (width - len(header_cells))
     headers = [hd or f"Column {i + 1}" for i, hd in enumerate(headers)]
-    rows = tuple((n, tuple(_strip_formula_guard(c) for c in cells) + ("",) * (width - len(cells)))
+    rows = tuple((n, tuple(unguard_spreadsheet_cell(c) for c in cells) + ("",) * (width - len(cells)))
                  for n, cells in raw_rows[h + 1:])
     return Table(path, tuple(headers), rows, header_row, **info)
 
@@ -681,7 +678,7 @@ def guess_mapping(headers: Sequence[str], memory: Mapping[str, str] | None = Non
     return mapping
 
 
-class MappingError(ValueError):
+class MappingError(Refused, ValueError):
     """The column choices cannot work (e.g. no column for the organisation name)."""
 
 
@@ -1069,7 +1066,13 @@ class _Reader:
                 self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
         loc.accessibility, loc.accessibility_notes = split_accessibility(self.text(row, "accessibility"))
         loc.transport_notes = self.text(row, "transport")
-        if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
+        if is_confidential_address(whole) or is_confidential_address(row.get("address_1")):
+            loc.make_confidential()  # a refuge or safe house: nothing of the address is kept but the town
+            self.warn(row, "address" if is_confidential_address(whole) else "address_1",
+                      "the address says “Confidential”: the venue is marked confidential (its address is "
+                      "never printed, exported or shown to the front desk) and nothing else in the cell "
+                      "is kept")
+        if not any((loc.name, loc.address_1, loc.town, loc.postcode, loc.confidential)):
             return None
         loc.id = venue_key(loc)
         return loc
@@ -1426,24 +1429,14 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 
 
-def _guard(text: str) -> str:
-    """Excel runs a cell starting with = + - @ as a formula; an apostrophe makes it plain text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_directory_csv(rows: Iterable[Sequence[str]], out: Path, headings: Sequence[str]) -> int:
     """Write rows as an Excel-friendly CSV (UTF-8 with BOM, CRLF), atomically. Returns the row count."""
-    tmp = out.with_name(out.name + ".part")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(headings)
     count = 0
-    try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            writer.writerow(headings)
-            for row in rows:
-                writer.writerow([_guard(str(c)) if c else "" for c in row])
-                count += 1
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    for row in rows:
+        writer.writerow([guard_spreadsheet_cell(str(c)) if c else "" for c in row])
+        count += 1
+    write_atomically(out, buffer.getvalue(), encoding="utf-8-sig", make_folder=False)
     return count

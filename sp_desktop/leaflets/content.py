@@ -58,15 +58,16 @@ class LeafletFormat(enum.Enum):
         return {
             LeafletFormat.STANDARD: "Standard (A4)",
             LeafletFormat.LARGE: "Large print (A4)",
-            LeafletFormat.COMPACT: "Compact (A5 card, 12 pt, one service)",
+            LeafletFormat.COMPACT: "Compact (A5 card, both sides, one service)",
         }[self]
 
     @property
     def min_body_pt(self) -> float:
-        """The smallest text size allowed anywhere on the page, in points: RNIB Clear Print's
-        14 pt for the standard leaflet, 18 pt for large print, and its minimum of 12 pt for the
-        compact A5 card (a whole service on one A5 side cannot be set larger)."""
-        return {LeafletFormat.LARGE: 18.0, LeafletFormat.COMPACT: 12.0}.get(self, 14.0)
+        """The smallest text size allowed anywhere on the page, in points: 14 pt (RNIB Clear
+        Print) for the standard leaflet and the compact A5 card, 18 pt for large print. The card
+        is printed on both sides: at 14 pt a described service does not fit one A5 side, and a
+        smaller size would not be Clear Print."""
+        return 18.0 if self is LeafletFormat.LARGE else 14.0
 
     @property
     def max_services(self) -> int | None:

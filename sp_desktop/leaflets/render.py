@@ -50,6 +50,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError, NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.leaflets.content import (
     ENGLISH,
     Booklet,
@@ -100,7 +101,7 @@ MAX_QR_URL = 600  # longer addresses are printed as text only
 MAX_TABLE_URL = 200  # longer addresses go in a plain paragraph (a table row cannot split)
 
 
-class LeafletError(ValueError):
+class LeafletError(Refused, ValueError):
     """The leaflet or booklet cannot be made from what was given; the message says why."""
 
 
@@ -136,10 +137,15 @@ class _Styles:
     tight: ParagraphStyle
     qr_size: float
     rule: float
+    snug: bool = False
+    """Laid out with less space between parts (``_styles(tight=True)``)."""
 
 
 @cache
-def _styles(fmt: LeafletFormat) -> _Styles:
+def _styles(fmt: LeafletFormat, tight: bool = False) -> _Styles:
+    """The format's styles. ``tight``: the same text sizes (Clear Print's minimum body size and
+    line spacing are kept) with less space between the parts, narrower margins and slightly
+    smaller headings - used when a leaflet would otherwise run over its page budget."""
     fonts = register_fonts()
     body_pt = fmt.min_body_pt
     compact = fmt is LeafletFormat.COMPACT
@@ -148,7 +154,7 @@ def _styles(fmt: LeafletFormat) -> _Styles:
     def style(name: str, size: float, *, bold: bool = False, before: float = 0.0,
               after: float = 0.0, spacing: float = 1.4, **kw: Any) -> ParagraphStyle:
         return ParagraphStyle(
-            name=f"{fmt.value}-{name}",
+            name=f"{fmt.value}{'-tight' if tight else ''}-{name}",
             fontName=fonts.bold if bold else fonts.regular,
             fontSize=size,
             leading=round(size * spacing, 1),
@@ -157,8 +163,8 @@ def _styles(fmt: LeafletFormat) -> _Styles:
             spaceBefore=before,
             spaceAfter=after,
             splitLongWords=1,
-            allowWidows=0,
-            allowOrphans=0,
+            allowWidows=1 if tight else 0,
+            allowOrphans=1 if tight else 0,
             **kw,
         )
 
@@ -167,29 +173,31 @@ def _styles(fmt: LeafletFormat) -> _Styles:
     # and the QR code fits one page (A4 standard, A5 compact; two pages large print) for
     # descriptions up to 900 characters: Clear Print's line spacing (1.3 times the size),
     # headings a little larger than the text, no space to spare between parts.
-    heading_pt = b + (3.0 if compact else 4.0)
+    t = 0.5 if tight else 1.0  # how much of the usual space between parts
+    heading_pt = b + (3.0 if compact or tight else 4.0)
     label_pt = b + (0.0 if compact else 1.0)
-    phone_pt = b + (3.0 if compact else 4.0)
-    title_pt = b + (4.0 if compact else 6.0)
+    phone_pt = b + (2.0 if tight else 3.0 if compact else 4.0)
+    title_pt = b + (4.0 if compact or tight else 6.0)
     spacing = 1.25
-    pad = 0.4 * b
+    pad = (0.3 if tight else 0.4) * b
+    margin = (8 if compact else 10) if tight else (10 if compact else 13)
     return _Styles(
         fmt=fmt,
         page_size=A5 if compact else A4,
-        margin=(10 if compact else 13) * mm,
-        body=style("body", b, after=0.2 * b, spacing=spacing),
-        label=style("label", label_pt, bold=True, before=0.45 * b, after=0.1 * b, keepWithNext=1,
+        margin=margin * mm,
+        body=style("body", b, after=0.0 if tight and compact else 0.2 * b * t, spacing=spacing),
+        label=style("label", label_pt, bold=True, before=0.45 * b * t, after=0.1 * b * t, keepWithNext=1,
                     spacing=1.2),
-        service_heading=style("service", heading_pt, bold=True, spacing=1.2, after=0.15 * b,
+        service_heading=style("service", heading_pt, bold=True, spacing=1.2, after=0.15 * b * t,
                               keepWithNext=1),
-        phone=style("phone", phone_pt, bold=True, spacing=1.25, after=0.15 * b),
+        phone=style("phone", phone_pt, bold=True, spacing=1.25, after=0.15 * b * t),
         practice_name=style("practice", b + 2, bold=True, spacing=1.2),
-        title=style("title", title_pt, bold=True, spacing=1.2, before=0.3 * b, after=0.3 * b),
-        note=style("note", b, bold=False, before=0.3 * b + pad, after=0.3 * b + pad,
+        title=style("title", title_pt, bold=True, spacing=1.2, before=0.3 * b * t, after=0.3 * b * t),
+        note=style("note", b, bold=False, before=0.3 * b * t + pad, after=0.3 * b * t + pad,
                    borderWidth=1.5, borderColor=colors.black, borderPadding=pad,
                    leftIndent=pad + 1, rightIndent=pad + 1, spacing=spacing),
         footer=style("footer", b, spacing=1.2),
-        checked=style("checked", b, before=0.3 * b, after=0.1 * b, spacing=spacing),
+        checked=style("checked", b, before=0.3 * b * t, after=0.1 * b * t, spacing=spacing),
         continued=style("continued", label_pt, bold=True, after=0.2 * b, spacing=1.2),
         section_heading=style("section", heading_pt + 4, bold=True, spacing=1.2, after=0.4 * b,
                               keepWithNext=1),
@@ -200,8 +208,10 @@ def _styles(fmt: LeafletFormat) -> _Styles:
                             keepWithNext=1),
         entry_body=style("entrybody", b, spacing=1.25, after=0.1 * b),
         tight=style("tight", b, spacing=1.25, after=0.2 * b),
-        qr_size=(20 if compact else (26 if large else 21)) * mm,
+        qr_size=((16 if compact else 24 if large else 19) if tight
+                 else (20 if compact else 26 if large else 21)) * mm,
         rule=1.5,
+        snug=tight,
     )
 
 
@@ -279,13 +289,18 @@ def _phone_label(label: str) -> str:
 
 
 class _WriteInLine(Flowable):  # type: ignore[misc]
-    """``For: ______`` - a label and a line to write a name on."""
+    """``For: ______`` - a label and a line to write a name on. The label is set like any other
+    text (every script, shaped); in a right-to-left language it stands at the right and the line
+    runs to its left."""
 
-    def __init__(self, label: str, font: str, size: float) -> None:
+    def __init__(self, label: str, style: ParagraphStyle, baseline: float | None = None) -> None:
         super().__init__()
         self.label = label
-        self.font = font
-        self.size = size
+        self.style = _derive(style, spaceBefore=0, spaceAfter=0, leading=round(style.fontSize * 1.2, 1),
+                             keepWithNext=0)
+        self.size = float(style.fontSize)
+        self.baseline = self.size * 0.7 if baseline is None else baseline
+        self.rtl = is_rtl_text(label)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -294,14 +309,25 @@ class _WriteInLine(Flowable):  # type: ignore[misc]
 
     def draw(self) -> None:
         canv = self.canv
-        baseline = self.size * 0.7
-        canv.setFillColor(colors.black)
-        canv.setFont(self.font, self.size)
-        canv.drawString(0, baseline, self.label)
-        x = stringWidth(self.label, self.font, self.size) + self.size * 0.5
+        para = _Para(_markup(self.label), self.style)
+        para.wrap(self.width * 0.5, 0xFFFFFF)
+        label_width = min(self.width * 0.5, max(para.getActualLineWidths0() or [0.0]))
+        para = _Para(_markup(self.label), self.style)  # set again at its own width (right-aligned too)
+        para.wrap(label_width + 0.5, 0xFFFFFF)
+        baseline = self.baseline
+        # A paragraph's first baseline sits ``fontSize`` below its top.
+        y = baseline - (para.height - self.size)
+        x = self.width - label_width - 0.5 if self.rtl else 0.0
+        para.drawOn(canv, x, y)
+        gap = self.size * 0.5
+        canv.saveState()
         canv.setStrokeColor(colors.black)
         canv.setLineWidth(1)
-        canv.line(x, baseline - 2, self.width, baseline - 2)
+        if self.rtl:
+            canv.line(0, baseline - 2, x - gap, baseline - 2)
+        else:
+            canv.line(label_width + gap, baseline - 2, self.width, baseline - 2)
+        canv.restoreState()
 
 
 LOGO_DPI = 600  # a logo is never stored finer than this on the page (sharp on any printer)
@@ -675,15 +701,16 @@ class _Continued(_Para):
     LINES = 3
 
     @classmethod
-    def make(cls, name: str, style: ParagraphStyle, width: float, suffix: str = CONTINUED) -> _Continued:
+    def make(cls, name: str, style: ParagraphStyle, width: float, suffix: str = CONTINUED,
+             lines: int = LINES) -> _Continued:
         text = " ".join(sanitise_text(name).split())
-        budget = width * cls.LINES - stringWidth(suffix, style.fontName, style.fontSize)
+        budget = width * lines - stringWidth(suffix, style.fontName, style.fontSize)
         while True:
             short = _shorten(text, style.fontName, style.fontSize, budget)
             heading = cls(escape(short) + escape(suffix), style)
             # Lines are not filled to the last point, so check how many it really takes.
             _, height = heading.wrap(width, 0xFFFFFF)
-            if height <= cls.LINES * style.leading + 0.01 or budget <= width:
+            if height <= lines * style.leading + 0.01 or budget <= width / 4:
                 return heading
             budget -= width / 4
 
@@ -752,10 +779,21 @@ class _PageRefs:
     def __init__(self) -> None:
         self.pages: dict[str, int] = {}
         self.forms: dict[str, tuple[str, float]] = {}  # anchor key -> (font, size)
+        self.total = 0  # pages in the finished document
+        self.stop_over: int | None = None  # more pages than this: stop laying out (see _OverBudget)
 
     @staticmethod
     def form_name(key: str) -> str:
         return "pageref-" + re.sub(r"[^A-Za-z0-9-]", "-", key)
+
+
+class _OverBudget(Exception):
+    """The document being laid out has started more pages than ``_PageRefs.stop_over``: layout
+    stopped there and nothing was written (``pages`` is a lower bound)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(pages)
+        self.pages = pages
 
 
 def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
@@ -793,7 +831,7 @@ def _numbered_canvas(footer: _Footer, refs: _PageRefs) -> type[Canvas]:
                 self.setFont(font, size)
                 self.drawRightString(0, 0, str(refs.pages.get(key, "")))
                 self.endForm()
-            total = len(self._held_pages)
+            total = refs.total = len(self._held_pages)
             marks = list(self._marks)
             for index, state in enumerate(self._held_pages):
                 self.__dict__.update(state)
@@ -885,6 +923,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 
     def handle_pageBegin(self) -> None:
         super().handle_pageBegin()
+        if self.refs.stop_over is not None and self.page > self.refs.stop_over:
+            raise _OverBudget(self.page)  # over budget already: it is laid out again, closer
         # A page that held nothing but a "(continued)" heading made no progress: the next one
         # goes without, so whatever did not fit gets a whole page (no endless run of pages).
         stalled = self._continued_on_page and not self._progress_on_page
@@ -896,8 +936,10 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         if self._continues is not None:
             name, self._continues = self._continues, None
             if flowables and not isinstance(flowables[0], (_ServiceMark, _Continued)):
+                # Laid out close, the name is shortened to one line ("…").
                 flowables.insert(0, _Continued.make(name, self.styles.continued, self.width,
-                                                    " " + self.wording.continued))
+                                                    " " + self.wording.continued,
+                                                    lines=1 if self.styles.snug else _Continued.LINES))
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Continued):
@@ -953,8 +995,8 @@ class _ColumnsOrStacked(Flowable):  # type: ignore[misc]
 class _Builder:
     """Turns content into flowables for one format."""
 
-    def __init__(self, fmt: LeafletFormat, wording: LeafletWording = ENGLISH) -> None:
-        self.st = _styles(fmt)
+    def __init__(self, fmt: LeafletFormat, wording: LeafletWording = ENGLISH, tight: bool = False) -> None:
+        self.st = _styles(fmt, tight)
         self.w = wording
         self.width = self.st.page_size[0] - 2 * self.st.margin
         self.column = (self.width - COLUMN_GAP) / 2
@@ -992,7 +1034,7 @@ class _Builder:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ]))
             out = [table]
-        return [*out, Spacer(1, st.body.fontSize * 0.4),
+        return [*out, Spacer(1, st.body.fontSize * (0.2 if st.snug else 0.4)),
                 HRFlowable(width="100%", thickness=st.rule, color=colors.black, spaceAfter=2)]
 
     def _too_tall_beside(self, flowables: list[Flowable], width: float) -> bool:
@@ -1074,10 +1116,11 @@ class _Builder:
             groups = [g for g in (about, self.section(w.how_to_get_in_touch, self._contact(svc)), where)
                       if g]
         # The checked line, the end mark and the rule stay together: a rule alone never makes a page.
+        room = 0.5 if st.snug else 1.0
         tail: list[Flowable] = [KeepTogether([
             self.para(checked_line(svc, w), st.checked), _ServiceMark(None),
             HRFlowable(width="100%", thickness=st.rule, color=colors.black,
-                       spaceBefore=st.body.fontSize * 0.5, spaceAfter=st.body.fontSize * 0.9)])]
+                       spaceBefore=st.body.fontSize * 0.5 * room, spaceAfter=st.body.fontSize * 0.9 * room)])]
         # Each labelled part stays on one page where it fits (its label never ends a page), and
         # the heading always goes with the first part.
         if groups:
@@ -1115,7 +1158,7 @@ class _Builder:
             full = self.address_markup(self.w.website, _display_url(url), column, True)
             if "\u200b" in site or ("\u200b" in full and self.qr(url) is None):
                 return False
-        return column > qr_room
+        return bool(column > qr_room)
 
     @staticmethod
     def _balance(left: list[Flowable], right: list[Flowable], extra: list[Flowable],
@@ -1124,7 +1167,8 @@ class _Builder:
         and travel notes go to the shorter column while it stays no taller than the other;
         the rest goes across the page below."""
         def height(items: list[Flowable]) -> float:
-            return sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in items)
+            return float(sum(f.wrap(column, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                             for f in items))
 
         left, right = list(left), list(right)
         if left and isinstance(left[-1], Table) and height(left[:-1]) > height(right):
@@ -1199,7 +1243,7 @@ class _Builder:
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), st.body.fontSize * 0.3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), st.body.fontSize * (0.1 if st.snug else 0.3)),
         ]))
         return [*out, website, table] if in_cell else [*out, KeepTogether([website, table])]
 
@@ -1217,7 +1261,9 @@ class _Builder:
         if label_width + stringWidth(text, bold, size) <= width:
             return f"{_markup(label)} <b>{_unbreakable(escape(text))}</b>"
         lines: list[str] = []
-        line, used = "", 0.0
+        # Laid out close, the address starts beside its label when its first piece fits there.
+        beside = st.snug and tokens and label_width + stringWidth(tokens[0], bold, size) <= width
+        line, used = "", (label_width if beside else 0.0)
         for token in tokens:
             w = stringWidth(token, bold, size)
             if line and used + w > width:
@@ -1232,7 +1278,8 @@ class _Builder:
             used += w
         if line:
             lines.append(line)
-        out = _markup(label) + "".join(f"<br/><b>{escape(x)}</b>" for x in lines)
+        out = _markup(label) + "".join(f"{' ' if beside and i == 0 else '<br/>'}<b>{escape(x)}</b>"
+                                       for i, x in enumerate(lines))
         return out if keep_marks else out.replace("\u200b", "")
 
     def site_only(self, url: str) -> str:
@@ -1295,10 +1342,11 @@ class _Builder:
             # Away from the addresses, so each venue's notes say which venue they are about
             # when there is more than one.
             named = len(svc.venues) > 1
-            out = [f for venue in svc.venues for f in self._venue_access(venue, named=named)]
+            access: list[Flowable] = [f for venue in svc.venues
+                                      for f in self._venue_access(venue, named=named)]
             if _clean(svc.remote_note):
-                out.append(self.para(svc.remote_note or "", st.body))
-            return out
+                access.append(self.para(svc.remote_note or "", st.body))
+            return access
         out: list[Flowable] = []
         times = [t for t in (_clean(x) for x in svc.opening_times) if t]
         if times:  # kept whole: a timetable split over two pages is easy to misread
@@ -1329,19 +1377,54 @@ class _Builder:
 
     def _venue_access(self, venue: LeafletVenue, *, named: bool = False) -> list[Flowable]:
         st = self.st
-        out: list[Flowable] = []
         where = f" ({_markup(_clean(venue.name))})" if named and _clean(venue.name) else ""
         access = [a for a in (_clean(x) for x in venue.accessibility) if a]
         access_text = "; ".join(access)
         if _clean(venue.accessibility_notes):
             access_text = (access_text + ". " if access_text else "") + _clean(venue.accessibility_notes)
+        paragraphs: list[str] = []
         if access_text:
             label = _markup(self.w.access.rstrip(":")) + where + ":"
-            out.append(_Para(f"<b>{label}</b> {_markup(access_text)}", st.body))
+            paragraphs.append(f"<b>{label}</b> {_markup(access_text)}")
         for p in _paragraphs(venue.transport_notes):
-            label = _markup(self.w.getting_there.rstrip(":")) + where + ":"
-            out.append(_Para(f"<b>{label}</b> {_markup(p)}", st.body))
-        return out
+            if st.snug and paragraphs:
+                # Laid out close: how to get there follows the access notes in the same
+                # paragraph, without naming the venue again.
+                label = _markup(self.w.getting_there.rstrip(":")) + ":"
+                stop = "" if paragraphs[-1].rstrip()[-1:] in ".!?。۔" else "."
+                paragraphs[-1] += f"{stop} <b>{label}</b> {_markup(p)}"
+            else:
+                label = _markup(self.w.getting_there.rstrip(":")) + where + ":"
+                paragraphs.append(f"<b>{label}</b> {_markup(p)}")
+        return [_Para(text, st.body) for text in paragraphs]
+
+    def title_and_name_line(self, title: str, for_label: str) -> list[Flowable]:
+        """The leaflet's title, then "For: ____" to write the patient's name on. Laid out close
+        (``snug``), the line goes beside a title that fits on one line in 55 % of the width."""
+        st = self.st
+        heading = self.para(title, st.title)
+        line = _WriteInLine(for_label, _derive(st.label, fontSize=st.body.fontSize))
+        if not st.snug:
+            return [heading, line]
+        left = self.width * 0.55
+        _, height = heading.wrap(left, 0xFFFFFF)
+        if height > st.title.leading * 1.05:
+            return [heading, line]
+        # On the title's baseline (the cells are aligned at the bottom); a right-to-left title
+        # stands at the right, its line to the left.
+        line.baseline = st.title.leading - st.title.fontSize
+        cells, widths = [heading, line], [left, self.width - left]
+        if is_rtl_text(unescape(_TAG.sub("", _markup(title)))):
+            cells, widths = cells[::-1], widths[::-1]
+        table = Table([cells], colWidths=widths)
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), st.title.spaceBefore),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), st.title.spaceAfter),
+        ]))
+        return [table]
 
     def note(self, note: str | None, signature: str | None) -> list[Flowable]:
         parts = _paragraphs(note)
@@ -1421,26 +1504,50 @@ def _check_leaflet(leaflet: Leaflet, fmt: LeafletFormat) -> None:
         )
 
 
+def page_budget(fmt: LeafletFormat, services: int) -> int:
+    """The most pages a leaflet of ``services`` services should take: one a service on standard
+    A4; two a service in large print; the compact A5 card's two sides (at Clear Print's 14 pt a
+    described service does not fit one A5 side: see docs/leaflets-every-script-honest-words.md)."""
+    return services * (1 if fmt is LeafletFormat.STANDARD else 2)
+
+
 def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD) -> bytes:
     """Render a patient leaflet as PDF bytes.
 
-    Raises ``LeafletError`` if there is nothing to print or the format cannot hold the services.
+    Laid out as usual first; a leaflet that runs over its page budget (``page_budget``) is laid
+    out again with less space between its parts and narrower margins (same text sizes), and the
+    shorter of the two is kept. Raises ``LeafletError`` if there is nothing to print or the
+    format cannot hold the services.
     """
     _check_leaflet(leaflet, fmt)
+    budget = page_budget(fmt, len(leaflet.services))
+    try:  # (a layout stops as soon as it goes over budget, and is laid out again closer)
+        return _render_leaflet(leaflet, fmt, tight=False, stop_over=budget)[0]
+    except _OverBudget:
+        pass
+    tight_pdf, tight_pages = _render_leaflet(leaflet, fmt, tight=True)
+    if tight_pages <= budget:
+        return tight_pdf
+    # Over budget either way (a very long text): the closer layout only if it saves a page.
+    pdf, pages = _render_leaflet(leaflet, fmt, tight=False)
+    return tight_pdf if tight_pages < pages else pdf
+
+
+def _render_leaflet(leaflet: Leaflet, fmt: LeafletFormat, tight: bool,
+                    stop_over: int | None = None) -> tuple[bytes, int]:
     wording = leaflet.wording
-    builder = _Builder(fmt, wording)
+    builder = _Builder(fmt, wording, tight)
     st = builder.st
     title = leaflet.title if _clean(leaflet.title) and leaflet.title != OPENING else wording.title
     story: list[Flowable] = builder.header(leaflet.practice)
-    story.append(builder.para(title, st.title))
-    story.append(_WriteInLine(sanitise_text(wording.for_label), st.label.fontName, st.body.fontSize))
+    story += builder.title_and_name_line(title, wording.for_label)
     story += builder.note(leaflet.personal_note, leaflet.staff_signature)
     if leaflet.reference:  # what the patient quotes, so the organisation can tell the practice
         code = f"<b>{_unbreakable(_markup(leaflet.reference))}</b>"
         parts = [(" " if p[:1].isspace() else "") + _markup(p.strip()) + (" " if p[-1:].isspace() else "")
                  for p in wording.quote_reference.split("{reference}")]
         story.append(_Para(code.join(parts), st.body))
-    story.append(Spacer(1, st.body.fontSize * 0.4))
+    story.append(Spacer(1, st.body.fontSize * (0.2 if tight else 0.4)))
     for svc in leaflet.services:
         story.append(builder.service(svc))
 
@@ -1448,10 +1555,13 @@ def render_leaflet(leaflet: Leaflet, fmt: LeafletFormat = LeafletFormat.STANDARD
     subject = f"{names} - from {_clean(leaflet.practice.name)}"
     from sp_desktop.leaflets.accessible import leaflet_title
 
-    return _build(story, st, leaflet.printed_on, title=leaflet_title(leaflet, title),  # names its services
-                  author=leaflet.practice.name,
-                  subject=subject, lang=wording.language if leaflet.language == "en-GB" else leaflet.language,
-                  wording=wording)
+    refs = _PageRefs()
+    refs.stop_over = stop_over
+    pdf = _build(story, st, leaflet.printed_on, title=leaflet_title(leaflet, title),  # names its services
+                 author=leaflet.practice.name, refs=refs,
+                 subject=subject, lang=wording.language if leaflet.language == "en-GB" else leaflet.language,
+                 wording=wording)
+    return pdf, refs.total
 
 
 def _build(story: list[Flowable], st: _Styles, printed_on: Any, *, title: str, author: str,

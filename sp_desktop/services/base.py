@@ -20,6 +20,7 @@ import sp_desktop.db.stamps  # noqa: F401  (registers created/updated stamping)
 from sp_desktop.db.engine import Clock, Database
 from sp_desktop.db.text_guard import TextRefused  # importing it registers the stored-text check
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import BadInput, ExitCode, Refused
 
 
 class SystemClock:
@@ -82,11 +83,13 @@ class Permission(Enum):
     PRINT_LEAFLETS = ("print_leaflets", AppRole.FRONT_DESK)
     LOG_CONTACT = ("log_contact", AppRole.FRONT_DESK)
     LOG_SIGNPOSTING = ("log_signposting", AppRole.FRONT_DESK)
+    REPORT_PROBLEM = ("report_problem", AppRole.FRONT_DESK)  # "Problem reported" (issue 18)
     EDIT_DIRECTORY = ("edit_directory", AppRole.FRONT_DESK)
     TRUST_NOTES = ("trust_notes", AppRole.CLINICIAN)
     RECORD_OUTCOMES = ("record_outcomes", AppRole.CLINICIAN)
     OVERRIDE_LEAFLET = ("override_leaflet", AppRole.CLINICIAN)
     VET = ("vet", AppRole.VETTING_LEAD)
+    RESOLVE_PROBLEM = ("resolve_problem", AppRole.VETTING_LEAD)
     ARCHIVE = ("archive", AppRole.VETTING_LEAD)
     EDIT_CATEGORIES = ("edit_categories", AppRole.VETTING_LEAD)
     IMPORT = ("import", AppRole.VETTING_LEAD)
@@ -95,6 +98,7 @@ class Permission(Enum):
     SETTINGS = ("settings", AppRole.ADMINISTRATOR)
     BACKUP_RESTORE = ("backup_restore", AppRole.ADMINISTRATOR)
     MOVE_TO_SERVER = ("move_to_server", AppRole.ADMINISTRATOR)
+    CHECK_DATABASE = ("check_database", AppRole.ADMINISTRATOR)
     PARTNER_REPORT = ("partner_report", AppRole.VETTING_LEAD)  # goes outside the practice: managers
     SIGNPOSTING_HISTORY = ("signposting_history", AppRole.CLINICIAN)
 
@@ -109,6 +113,7 @@ _PERMISSION_TEXT = {
     Permission.RECORD_OUTCOMES: "record referral outcomes",
     Permission.OVERRIDE_LEAFLET: "put a service that is not approved on a leaflet",
     Permission.VET: "make vetting decisions",
+    Permission.RESOLVE_PROBLEM: "resolve a problem reported with a service",
     Permission.ARCHIVE: "archive organisations or services",
     Permission.EDIT_CATEGORIES: "edit the category list",
     Permission.IMPORT: "import directory data",
@@ -117,13 +122,16 @@ _PERMISSION_TEXT = {
     Permission.SETTINGS: "change practice settings",
     Permission.BACKUP_RESTORE: "make or restore backups",
     Permission.MOVE_TO_SERVER: "move the directory to a PostgreSQL server",
+    Permission.CHECK_DATABASE: "check the database file for damage",
     Permission.PARTNER_REPORT: "make a partner report for a community organisation",
     Permission.SIGNPOSTING_HISTORY: "see the change history of signposting records",
 }
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(Refused, PermissionError):
     """The acting staff member's role does not allow this. The message says who can."""
+
+    exit_code = ExitCode.NEEDS_SIGN_IN
 
     def __init__(self, actor: Actor, permission: Permission) -> None:
         needed = permission.role
@@ -136,20 +144,29 @@ class PermissionDenied(PermissionError):
         self.permission = permission
 
 
-class NotFound(LookupError):
+class NotFound(Refused, LookupError):
     """The thing asked for does not exist (or no longer exists)."""
 
 
-class ValidationFailed(ValueError):
-    """One or more fields are wrong. `errors` maps field name -> message for people."""
+class ValidationFailed(BadInput):
+    """One or more fields are wrong. `errors` maps field name -> message for people.
+
+    A `BadInput` for several fields at once: `field` is the first field named, `message` every
+    "field: message" pair, so the command line prints it like any other bad input."""
 
     def __init__(self, errors: dict[str, str], warnings: dict[str, str] | None = None) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__("", "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.field = next(iter(errors), "")
         self.errors = errors
         self.warnings = warnings or {}
 
+    def text(self) -> str:
+        return self.message
+
 
 def can(actor: Actor, permission: Permission) -> bool:
+    """May `actor` do this? The one rule for every role check: the window asks it before it offers
+    an action, and the service asks it again (`require`) when the action is done."""
     return actor.role.rank >= permission.role.rank
 
 
@@ -191,8 +208,10 @@ class ServiceContext:
             yield session
 
 
-class NotSignedIn(PermissionError):
+class NotSignedIn(Refused, PermissionError):
     """Something tried to read or change data through a context nobody has signed in to."""
+
+    exit_code = ExitCode.NEEDS_SIGN_IN
 
 
 class NotSignedInContext(ServiceContext):

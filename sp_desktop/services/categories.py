@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from sp_desktop.db.models import Category, service_category
 from sp_desktop.domain.enums import AuditAction
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.validators import require_text
 from sp_desktop.paths import resource_path
 from sp_desktop.services import audit
@@ -112,9 +113,10 @@ class CategoryService:
                 s.flush()
                 audit.record(s, self.ctx, AuditAction.CREATE, "category", cat.id, cat.name)
             else:
-                cat = s.get(Category, category_id)
-                if cat is None:
+                found = s.get(Category, category_id)
+                if found is None:
                     raise NotFound("That category no longer exists.")
+                cat = found
                 cat.name = clean
                 cat.description = description.strip() or None
                 changes = audit.pending_changes(cat)
@@ -155,7 +157,7 @@ class TaxonomyImportResult:
         return f"Imported categories from {self.source_name}: " + "; ".join(parts) + "."
 
 
-class TaxonomyFileError(ValueError):
+class TaxonomyFileError(Refused, ValueError):
     """The file is not a taxonomy sp_desktop can read; the message says what it is and what to do."""
 
 

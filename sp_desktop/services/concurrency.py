@@ -43,6 +43,7 @@ from sqlalchemy.engine import URL
 
 from sp_desktop.db.engine import Database
 from sp_desktop.domain.formatting import show_age_range, show_opening
+from sp_desktop.domain.locations import CONFIDENTIAL_LABEL
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.directory import (
@@ -178,7 +179,8 @@ def _service_rows(ctx: ServiceContext, mine: dict[str, Any], form: ServiceForm,
         cat_names = {r.id: r.name for r in s.execute(select(Category.id, Category.name)
                                                        .where(Category.id.in_(form.category_ids)))}
         loc_rows = {r[0]: r for r in s.execute(select(Location.id, Location.name, Location.address_1,
-                                                      Location.town).where(Location.id.in_(form.location_ids)))}
+                                                      Location.town, Location.confidential)
+                                               .where(Location.id.in_(form.location_ids)))}
         org_name = s.scalar(select(Organisation.name).where(Organisation.id == form.organisation_id)) or ""
     access_mine = ", ".join(a.label for a in AccessRoute if a in form.access)
     cost_mine = ("Cost not stated" if mine.get("cost_not_stated") else
@@ -187,6 +189,8 @@ def _service_rows(ctx: ServiceContext, mine: dict[str, Any], form: ServiceForm,
     slots_theirs = "; ".join(show_opening(x.weekday, x.opens, x.closes, x.note) for x in theirs.schedule)
 
     def venue(r: Any) -> str:
+        if r[4]:  # a confidential venue (a refuge): its general area only, as every screen shows it
+            return ", ".join(x for x in (CONFIDENTIAL_LABEL, r[3]) if x)
         return ", ".join(x for x in (r[1], r[2], r[3]) if x)
 
     return [
@@ -217,8 +221,9 @@ def _service_rows(ctx: ServiceContext, mine: dict[str, Any], form: ServiceForm,
                         ", ".join(sorted(c.name for c in theirs.categories))),
         FieldComparison("Venues", "; ".join(sorted(venue(loc_rows[i]) for i in form.location_ids
                                                    if i in loc_rows)),
-                        "; ".join(sorted(", ".join(x for x in (loc.name, loc.address_1, loc.town) if x)
-                                         for loc in theirs.locations))),
+                        "; ".join(sorted(", ".join(x for x in (
+                            (CONFIDENTIAL_LABEL, loc.town) if loc.confidential else
+                            (loc.name, loc.address_1, loc.town)) if x) for loc in theirs.locations))),
         FieldComparison("Phone numbers", _phones_text(mine["phones"]),
                         _phones_text((p.number, p.type, p.description) for p in theirs.phones)),
     ]
@@ -235,7 +240,7 @@ def organisation_form_from(d: OrganisationDetail) -> OrganisationForm:
                               c.id) for c in d.contacts],
         locations=[LocationForm(loc.name or "", loc.address_1 or "", loc.address_2 or "", loc.town or "",
                                 loc.postcode or "", list(loc.accessibility), loc.accessibility_notes or "",
-                                loc.transport_notes or "", loc.id) for loc in d.locations])
+                                loc.transport_notes or "", loc.id, loc.confidential) for loc in d.locations])
 
 
 def service_form_from(d: ServiceDetail) -> ServiceForm:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, literal_column, or_, select, update
+from sqlalchemy import String, and_, func, literal, literal_column, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -38,7 +38,9 @@ from sp_desktop.domain.enums import (
     ServiceStatus,
     VettingStatus,
 )
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import COST_NOT_STATED, show_age_range, show_date, show_datetime
+from sp_desktop.domain.locations import CONFIDENTIAL_LABEL, public_location
 from sp_desktop.domain.validators import (
     FieldError,
     check_age_range,
@@ -75,6 +77,7 @@ class SearchFilters:
     vetting: VettingStatus | None = None
     include_archived: bool = False
     organisation_id: int | None = None
+    open_today: bool = False  # has an opening time today and no closure covers today (issue 18)
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,9 @@ class LocationInfo:
     accessibility: tuple[str, ...]
     accessibility_notes: str | None
     transport_notes: str | None
+    #: a refuge or safe house: outputs use `domain.locations.public_location()`; the front desk is
+    #: given the public view only (`DirectoryService` blanks the rest before it leaves the service)
+    confidential: bool = False
 
     @property
     def address_lines(self) -> tuple[str, ...]:
@@ -304,6 +310,16 @@ class ServiceDetail:
 
 
 # --------------------------------------------------------------------------- forms (what people typed)
+@dataclass(frozen=True)
+class KnownValues:
+    """Values already in the directory, offered as suggestions while typing a new record."""
+
+    towns: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    legal_statuses: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
 @dataclass
 class PhoneForm:
     number: str
@@ -331,6 +347,9 @@ class LocationForm:
     accessibility_notes: str = ""
     transport_notes: str = ""
     id: int | None = None
+    #: True / False: a vetting lead marks the venue confidential or public; None (the default) keeps it
+    #: as stored. Nobody else changes it (`DirectoryService.set_location_confidential` too).
+    confidential: bool | None = None
 
 
 @dataclass
@@ -394,7 +413,7 @@ class ServiceForm:
     client_key: str = field(default="", compare=False)  # as OrganisationForm.client_key
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Refused, RuntimeError):
     """Someone else saved this record after it was opened. Nothing was saved."""
 
     def __init__(self, entity: str, label: str, changed_by: str, changed_at: datetime | None) -> None:
@@ -453,7 +472,32 @@ def _phone_info(p: Phone) -> PhoneInfo:
 
 def _location_info(loc: Location) -> LocationInfo:
     return LocationInfo(loc.id, loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
-                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes)
+                        tuple(loc.accessibility or ()), loc.accessibility_notes, loc.transport_notes,
+                        bool(loc.confidential))
+
+
+def public_location_info(loc: LocationInfo) -> LocationInfo:
+    """`loc` as the front desk (and every output) may see it: `domain.locations.public_location`."""
+    if not loc.confidential:
+        return loc
+    view = public_location(loc)
+    return LocationInfo(loc.id, view.name, view.address_1, view.address_2, view.town, view.postcode,
+                        view.accessibility, view.accessibility_notes, view.transport_notes, True)
+
+
+def _public_org(d: OrganisationDetail) -> OrganisationDetail:
+    if not any(loc.confidential for loc in d.locations):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations))
+
+
+def public_service_detail(d: ServiceDetail) -> ServiceDetail:
+    """The service with every confidential venue (its own and its organisation's) in its public view."""
+    if not (any(loc.confidential for loc in d.locations)
+            or any(loc.confidential for loc in d.organisation.locations)):
+        return d
+    return replace(d, locations=tuple(public_location_info(loc) for loc in d.locations),
+                   organisation=_public_org(d.organisation))
 
 
 def _contact_info(c: Contact) -> ContactInfo:
@@ -478,7 +522,7 @@ _SHOWN = LISTING.c.shown.is_(True)
 _BELOW = (VettingStatus.SUSPENDED, VettingStatus.DECLINED)
 # What the front desk's unfiltered Directory leaves out, exactly as migration 0010's partial index
 # says it (written out, so SQLite can use that index).
-_HIDDEN_AT_DESK = literal_column("(service_fts_listing.shown IS 0"
+_HIDDEN_AT_DESK: Any = literal_column("(service_fts_listing.shown IS 0"
                                  " OR service_fts_listing.vetting_status IN ('suspended', 'declined'))")
 
 _ACCESS_COLUMN = {
@@ -487,6 +531,39 @@ _ACCESS_COLUMN = {
     AccessRoute.DROP_IN: Service.access_drop_in,
     AccessRoute.APPOINTMENT: Service.access_appointment,
 }
+
+
+@dataclass(frozen=True)
+class _FilterColumns:
+    """Where each search filter looks, in one of the two sources a search reads: the service and
+    organisation tables (PostgreSQL), or SQLite's search listing (one row per service, migration
+    0003, kept by triggers). `DirectoryService._conditions` turns the filters into conditions on
+    either, so the two back ends cannot filter differently."""
+
+    not_archived: tuple[Any, ...]
+    status: Any
+    organisation_status: Any
+    is_free: Any
+    access: dict[AccessRoute, Any]
+    vetting: Any
+    organisation_id: Any
+    min_age: Any
+    max_age: Any
+    service_id: Any
+    shown: Any = None  # the listing's precomputed "listed without filters" flag
+
+
+_TABLES = _FilterColumns(
+    not_archived=(Service.archived_at.is_(None), Organisation.archived_at.is_(None)),
+    status=Service.status, organisation_status=Organisation.status, is_free=Service.is_free,
+    access=dict(_ACCESS_COLUMN), vetting=Organisation.vetting_status, organisation_id=Service.organisation_id,
+    min_age=Service.min_age, max_age=Service.max_age, service_id=Service.id)
+_LISTED = _FilterColumns(
+    not_archived=(LISTING.c.archived.is_(False),),
+    status=LISTING.c.status, organisation_status=LISTING.c.organisation_status, is_free=LISTING.c.is_free,
+    access={route: LISTING.c[column.key] for route, column in _ACCESS_COLUMN.items()},
+    vetting=LISTING.c.vetting_status, organisation_id=LISTING.c.organisation_id,
+    min_age=LISTING.c.min_age, max_age=LISTING.c.max_age, service_id=LISTING.c.id, shown=_SHOWN)
 
 
 def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
@@ -523,6 +600,12 @@ def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
             "publisher_assured_by": svc.publisher_assured_by,
             "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed,
             "source_link": svc.source_id if (svc.source_id or "").startswith("https://") else None}
+
+
+#: Stored words -> states, for rows read without the enum type's own conversion.
+_SERVICE_STATUS = {m.value: m for m in ServiceStatus} | {m.name: m for m in ServiceStatus}
+_ORGANISATION_STATUS = {m.value: m for m in OrganisationStatus} | {m.name: m for m in OrganisationStatus}
+_VETTING_STATUS = {m.value: m for m in VettingStatus} | {m.name: m for m in VettingStatus}
 
 
 def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
@@ -745,7 +828,11 @@ class DirectoryService:
                 counted = backend.match_ids(groups, every)
                 assert counted is not None
                 count_q = count_q.join(counted, counted.c.id == Service.id)
-            conditions = self._filter_conditions(s, f)
+            conditions = self._conditions(_TABLES, f)
+            if f.open_today:
+                conditions.append(self._open_today(Service.id))
+            if self._front_desk():  # never suspended or declined organisations' services
+                conditions.append(Organisation.vetting_status.not_in(_BELOW))
             if conditions:
                 page_q = page_q.where(and_(*conditions))
                 count_q = count_q.where(and_(*conditions))
@@ -775,10 +862,12 @@ class DirectoryService:
         """`search` on SQLite: filters, ranking and the rows shown all come from the search
         index's listing table (migration 0003), one row per service, kept by triggers."""
         lst = LISTING
-        conditions = self._listing_conditions(f)
+        conditions = self._conditions(_LISTED, f)
+        if f.open_today:
+            conditions.append(self._open_today(lst.c.id))
         # What the Directory shows unfiltered is one indexed flag; the few rows without it can
         # be found through that index, so matches are counted without reading the listing.
-        hidden = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
+        hidden: Any = lst.c.shown.is_(False) if len(conditions) == 1 and conditions[0] is _SHOWN else None
         if self._front_desk():  # never suspended or declined organisations' services
             conditions.append(lst.c.vetting_status.not_in(_BELOW))
             hidden = _HIDDEN_AT_DESK if hidden is not None else None
@@ -799,82 +888,66 @@ class DirectoryService:
             q = (select(lst.c.id, lst.c.service_name, lst.c.organisation_id, lst.c.organisation_name,
                         lst.c.categories, lst.c.town, lst.c.is_free, lst.c.fee_description,
                         lst.c.access_self_referral, lst.c.access_professional_referral, lst.c.access_drop_in,
-                        lst.c.access_appointment, lst.c.last_verified_on, lst.c.status,
-                        lst.c.organisation_status, lst.c.vetting_status, lst.c.archived, lst.c.by_phone,
-                        lst.c.online)
-                 .join(page, page.c.id == lst.c.id).order_by(page.c.k1, page.c.k2, lst.c.id))
+                        lst.c.access_appointment, lst.c.last_verified_on, type_coerce(lst.c.status, String),
+                        type_coerce(lst.c.organisation_status, String),
+                        type_coerce(lst.c.vetting_status, String), lst.c.archived, lst.c.by_phone,
+                        lst.c.online, Service.cost_not_stated)
+                 .join(page, page.c.id == lst.c.id)
+                 # "cost not stated" from the service's own row (a primary-key lookup for each of the
+                 # page's rows), not a second statement with the page's ids bound one by one
+                 .join(Service, Service.id == lst.c.id)
+                 .order_by(page.c.k1, page.c.k2, lst.c.id))
+            # the three states as their stored words, made enums here by a dictionary lookup (the
+            # type's own conversion, per value, was a tenth of the time of a common word's search)
+            service_status, org_statuses, vettings = _SERVICE_STATUS, _ORGANISATION_STATUS, _VETTING_STATUS
             rows = tuple(
                 ServiceRow(sid, name, org_id, org_name, cats or "", town or "", is_free, fee,
-                           _access_routes(a1, a2, a3, a4), verified, status, org_status, vetting,
-                           bool(archived), bool(by_phone), bool(online))
+                           _access_routes(a1, a2, a3, a4), verified, service_status[status],
+                           org_statuses[org_status], vettings[vetting], bool(archived), bool(by_phone),
+                           bool(online), bool(not_stated))
                 for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
-                     org_status, vetting, archived, by_phone, online) in s.execute(q).all())
-            rows = _mark_not_stated(s, rows)
+                     org_status, vetting, archived, by_phone, online, not_stated)
+                in s.execute(q).all())
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
             return SearchResult(rows, total, query), groups
 
     @staticmethod
-    def _listing_conditions(f: SearchFilters) -> list[Any]:
-        """The filters as conditions on the listing table (the same as `_filter_conditions`)."""
-        lst = LISTING
+    def _conditions(on: _FilterColumns, f: SearchFilters) -> list[Any]:
+        """The filters as SQL conditions on either source: one translation for both back ends."""
         c: list[Any] = []
-        if not f.include_archived and f.status is ServiceStatus.ACTIVE:
-            c.append(_SHOWN)  # not archived, active, organisation not closed: the listing's `shown`
+        if on.shown is not None and not f.include_archived and f.status is ServiceStatus.ACTIVE:
+            c.append(on.shown)  # not archived, active, organisation not closed: one indexed flag
         else:
             if not f.include_archived:
-                c.append(lst.c.archived.is_(False))
+                c += on.not_archived
             if f.status is not None:
-                c.append(lst.c.status == f.status)
+                c.append(on.status == f.status)
                 if f.status is ServiceStatus.ACTIVE:
-                    c.append(lst.c.organisation_status != OrganisationStatus.CLOSED)
+                    c.append(on.organisation_status != OrganisationStatus.CLOSED)
         if f.free_only:
-            c.append(lst.c.is_free.is_(True))
+            c.append(on.is_free.is_(True))
         if f.access is not None:
-            c.append(lst.c[_ACCESS_COLUMN[f.access].key].is_(True))
+            c.append(on.access[f.access].is_(True))
         if f.vetting is not None:
-            c.append(lst.c.vetting_status == f.vetting)
+            c.append(on.vetting == f.vetting)
         if f.organisation_id is not None:
-            c.append(lst.c.organisation_id == f.organisation_id)
+            c.append(on.organisation_id == f.organisation_id)
         if f.age is not None:
-            c.append(or_(lst.c.min_age.is_(None), lst.c.min_age <= f.age))
-            c.append(or_(lst.c.max_age.is_(None), lst.c.max_age >= f.age))
+            c.append(or_(on.min_age.is_(None), on.min_age <= f.age))
+            c.append(or_(on.max_age.is_(None), on.max_age >= f.age))
         if f.category_id is not None:
             ids = select(Category.id).where(or_(Category.id == f.category_id,
                                                 Category.parent_id == f.category_id))
-            c.append(lst.c.id.in_(select(service_category.c.service_id)
-                                  .where(service_category.c.category_id.in_(ids))))
+            c.append(on.service_id.in_(select(service_category.c.service_id)
+                                       .where(service_category.c.category_id.in_(ids))))
         return c
 
-    def _filter_conditions(self, s: Session, f: SearchFilters) -> list[Any]:
-        c: list[Any] = []
-        if not f.include_archived:
-            c += [Service.archived_at.is_(None), Organisation.archived_at.is_(None)]
-        if f.status is not None:
-            c.append(Service.status == f.status)
-            if f.status is ServiceStatus.ACTIVE:
-                c.append(Organisation.status != OrganisationStatus.CLOSED)
-        if f.free_only:
-            c.append(Service.is_free.is_(True))
-        if f.access is not None:
-            c.append(_ACCESS_COLUMN[f.access].is_(True))
-        if f.vetting is not None:
-            c.append(Organisation.vetting_status == f.vetting)
-        if self._front_desk():  # never suspended or declined organisations' services
-            c.append(Organisation.vetting_status.not_in(_BELOW))
-        if f.organisation_id is not None:
-            c.append(Service.organisation_id == f.organisation_id)
-        if f.age is not None:
-            c.append(or_(Service.min_age.is_(None), Service.min_age <= f.age))
-            c.append(or_(Service.max_age.is_(None), Service.max_age >= f.age))
-        if f.category_id is not None:
-            ids = select(Category.id).where(
-                or_(Category.id == f.category_id, Category.parent_id == f.category_id)
-            )
-            c.append(Service.id.in_(select(service_category.c.service_id)
-                                    .where(service_category.c.category_id.in_(ids))))
-        return c
+    def _open_today(self, id_column: Any) -> Any:
+        from sp_desktop.services.confidence import open_on_condition
+
+        return open_on_condition(id_column, self.ctx.today())
 
     def get_service(self, service_id: int) -> ServiceDetail:
         with self.ctx.read() as s:
@@ -882,14 +955,16 @@ class DirectoryService:
                                                       selectinload(Service.schedules)])
             if svc is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
-            return service_detail(s, svc)
+            detail = service_detail(s, svc)
+        return public_service_detail(detail) if self._front_desk() else detail
 
     def get_organisation(self, organisation_id: int) -> OrganisationDetail:
         with self.ctx.read() as s:
             org = s.get(Organisation, organisation_id)
             if org is None:
                 raise NotFound(f"Organisation {organisation_id} does not exist (it may have been deleted).")
-            return organisation_detail(s, org)
+            detail = organisation_detail(s, org)
+        return _public_org(detail) if self._front_desk() else detail
 
     def organisations(self, include_archived: bool = False) -> list[tuple[int, str]]:
         """(id, name) of organisations, by name, for pickers."""
@@ -898,6 +973,34 @@ class DirectoryService:
             if not include_archived:
                 q = q.where(Organisation.archived_at.is_(None))
             return [(r.id, r.name) for r in s.execute(q)]
+
+    def known_values(self) -> KnownValues:
+        """What people have typed before in the fields a new record repeats (towns, areas covered,
+        legal statuses, languages), most used first, for the forms' suggestions as they type."""
+
+        def most_used(s: Session, col: Any, limit: int = 500) -> tuple[str, ...]:
+            q = (select(col, func.count()).where(col.is_not(None), col != "").group_by(col)
+                 .order_by(func.count().desc(), col).limit(limit * 4))
+            counts: dict[str, int] = {}
+            spelling: dict[str, str] = {}  # "paisley" and "Paisley" are one town: the commoner spelling
+            for value, n in s.execute(q):
+                text = " ".join(str(value).split())
+                key = text.casefold()
+                counts[key] = counts.get(key, 0) + int(n)
+                spelling.setdefault(key, text)
+            ranked = sorted(counts, key=lambda k: (-counts[k], k))[:limit]
+            return tuple(spelling[k] for k in ranked)
+
+        with self.ctx.read() as s:
+            languages: dict[str, str] = {}
+            for (value,) in s.execute(select(Service.languages).where(Service.archived_at.is_(None))):
+                for name in value or ():
+                    text = " ".join(str(name).split())
+                    if text:
+                        languages.setdefault(text.casefold(), text)
+            return KnownValues(towns=most_used(s, Location.town), areas=most_used(s, Service.service_area),
+                               legal_statuses=most_used(s, Organisation.legal_status),
+                               languages=tuple(sorted(languages.values(), key=str.casefold)))
 
     def service_counts(self) -> dict[int, int]:
         """Organisation id -> how many services it runs (archived ones not counted; none: absent)."""
@@ -951,7 +1054,8 @@ class DirectoryService:
         v["contacts"] = contacts
         locations = []
         for i, loc in enumerate(form.locations):
-            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip())):
+            if not any((loc.name.strip(), loc.address_1.strip(), loc.town.strip(), loc.postcode.strip(),
+                        loc.confidential)):
                 continue
             postcode = None
             if loc.postcode.strip():
@@ -959,7 +1063,7 @@ class DirectoryService:
                 postcode = checked.value
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
-            if not (loc.address_1.strip() or loc.name.strip()):
+            if not (loc.address_1.strip() or loc.name.strip() or loc.confidential or loc.town.strip()):
                 e.errors[f"locations[{i}].address_1"] = (
                     "Enter the first line of the address or the venue name."
                 )
@@ -969,6 +1073,7 @@ class DirectoryService:
                 "postcode": postcode, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes.strip() or None,
                 "transport_notes": loc.transport_notes.strip() or None,
+                "confidential": loc.confidential,
             })
         v["locations"] = locations
         return v, e
@@ -1093,7 +1198,49 @@ class DirectoryService:
                 audit.record(s, self.ctx, AuditAction.UPDATE, "organisation", org.id, org.name, changes,
                              organisation_id=org.id)
             s.flush()
-            return organisation_detail(s, org)
+            saved = organisation_detail(s, org)
+        return _public_org(saved) if self._front_desk() else saved  # what the front desk may see
+
+    def add_organisation_with_service(self, organisation: OrganisationForm,
+                                      service: ServiceForm) -> ServiceDetail:
+        """A new organisation with its first service at its venues (the guided form), in one
+        transaction: all three are saved, linked (the service meets at every venue given), or
+        nothing is. Errors name the part: "organisation.name", "service.access",
+        "organisation.locations[0].postcode". Saving the same forms again (a lost reply, a double
+        Enter) returns the service already made, by the forms' client keys."""
+        if service.client_key:
+            made = self._made_already(Service, service.client_key)
+            if made is not None:
+                return self.get_service(made)
+        org_values, org_errs = self.validate_organisation(organisation)
+        svc_values, svc_errs = self.validate_service(replace(service, organisation_id=0))
+        errors = {f"organisation.{k}": v for k, v in org_errs.errors.items()}
+        errors.update({f"service.{k}": v for k, v in svc_errs.errors.items()})
+        if errors:
+            warnings = {f"organisation.{k}": v for k, v in org_errs.warnings.items()}
+            warnings.update({f"service.{k}": v for k, v in svc_errs.warnings.items()})
+            raise ValidationFailed(errors, warnings)
+        try:
+            with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
+                org = Organisation(uid=organisation.client_key) if organisation.client_key else Organisation()
+                s.add(org)
+                for key in ("name", "alternate_name", "description", "website", "email", "legal_status",
+                            "register_kind", "registration_number", "status"):
+                    setattr(org, key, org_values[key])
+                s.flush()
+                self._replace_org_children(s, org, org_values)
+                audit.record(s, self.ctx, AuditAction.CREATE, "organisation", org.id, org.name,
+                             audit.snapshot(org), organisation_id=org.id)
+                s.flush()
+                venues = list(s.scalars(select(Location.id).where(Location.organisation_id == org.id)
+                                        .order_by(Location.id)))
+                form = replace(service, organisation_id=org.id, location_ids=venues)
+                return self.write_service(s, form, svc_values, None, None)
+        except IntegrityError:
+            made = self._made_already(Service, service.client_key) if service.client_key else None
+            if made is None:
+                raise
+            return self.get_service(made)  # the same forms saved at the same moment (two presses)
 
     def _replace_org_children(
         self, s: Session, org: Organisation, values: dict[str, Any]
@@ -1148,36 +1295,50 @@ class DirectoryService:
             loc.id: loc for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))
         }
         kept = set()
-        before_locs = sorted(filter(None, (loc.name or loc.address_1 for loc in existing_locs.values())))
+        def venue_label(name: str | None, address_1: str | None, town: str | None, confidential: bool) -> str:
+            if confidential:  # the audit trail is printed in the vetting summary: the public view only
+                return CONFIDENTIAL_LABEL + (f" ({town})" if town else "")
+            return name or address_1 or ""
+
+        before_locs = sorted(filter(None, (
+            venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+            for loc in existing_locs.values())))
         touched = False
+        lead = can(self.ctx.actor, Permission.VET)
         for loc in values["locations"]:
-            obj = existing_locs.get(loc["id"]) if loc["id"] else None
-            if obj is None:
-                obj = Location(organisation_id=org.id)
-                s.add(obj)
+            venue = existing_locs.get(loc["id"]) if loc["id"] else None
+            if venue is not None and venue.confidential and self._front_desk():
+                kept.add(venue.id)  # the front desk was shown the public view only: the address stays
+                continue
+            if venue is None:
+                venue = Location(organisation_id=org.id, confidential=False)
+                s.add(venue)
                 touched = True
             for k, val in loc.items():
-                if k != "id" and getattr(obj, k) != val:
-                    setattr(obj, k, val)
+                if k == "confidential" and (val is None or not lead):
+                    continue  # only the vetting lead marks a location confidential (or not); None keeps it
+                if k != "id" and getattr(venue, k) != val:
+                    setattr(venue, k, val)
                     touched = True
-            if obj.id:
-                kept.add(obj.id)
-        for lid, obj in existing_locs.items():
+            if venue.id:
+                kept.add(venue.id)
+        for lid, old_venue in existing_locs.items():
             if lid not in kept:
                 in_use = s.scalar(select(func.count()).select_from(ServiceAtLocation)
                                   .where(ServiceAtLocation.location_id == lid))
                 if in_use:
                     raise ValidationFailed(
                         {
-                            "locations": f"The venue “{obj.name or obj.address_1}” is used by "
+                            "locations": f"The venue “{old_venue.name or old_venue.address_1}” is used by "
                             f"{in_use} service(s): remove it from them first."
                         }
                     )
-                s.delete(obj)
+                s.delete(old_venue)
                 touched = True
         if touched:
-            changes["venues"] = [before_locs, sorted(filter(None, (x["name"] or x["address_1"]
-                                                                   for x in values["locations"])))]
+            after_locs = [venue_label(loc.name, loc.address_1, loc.town, bool(loc.confidential))
+                          for loc in s.scalars(select(Location).where(Location.organisation_id == org.id))]
+            changes["venues"] = [before_locs, sorted(filter(None, after_locs))]
         return changes
 
     def _imported_without_access(self, service_id: int) -> bool:
@@ -1304,7 +1465,8 @@ class DirectoryService:
                          summary=summary, organisation_id=org.id)
         s.flush()
         s.expire(svc)
-        return service_detail(s, svc)
+        saved = service_detail(s, svc)
+        return public_service_detail(saved) if self._front_desk() else saved
 
     def _load_for_update(self, s: Session, model: Any, ident: int, expected_version: int | None,
                          entity: str) -> Any:
@@ -1320,7 +1482,7 @@ class DirectoryService:
         """Archive (hide from the directory and leaflets, keep history) or restore."""
         model = {"organisation": Organisation, "service": Service}[entity]
         with self.ctx.write(Permission.ARCHIVE) as s:
-            obj = s.get(model, ident)
+            obj: Any = s.get(model, ident)
             if obj is None:
                 raise NotFound(f"That {entity} no longer exists.")
             if (obj.archived_at is not None) == archived:
@@ -1338,6 +1500,26 @@ class DirectoryService:
                 summary=reason.strip(),
                 organisation_id=org_id,
             )
+
+    def set_location_confidential(self, location_id: int, confidential: bool) -> LocationInfo:
+        """Mark a venue confidential (a refuge, a safe house) or public again. Vetting lead and above;
+        audited. A confidential venue's name, street, postcode, map position and notes never leave the
+        practice (`domain.locations.public_location`) and are not shown to the front desk."""
+        with self.ctx.write(Permission.VET) as s:
+            loc = s.get(Location, location_id)
+            if loc is None:
+                raise NotFound(f"Venue {location_id} does not exist (it may have been removed).")
+            if bool(loc.confidential) != confidential:
+                loc.confidential = confidential
+                label = f"venue in {loc.town}" if loc.town else f"venue {loc.id}"  # never its name or street
+                audit.record(s, self.ctx, AuditAction.UPDATE, "location", loc.id, label,
+                             {"confidential": [not confidential, confidential]},
+                             summary=("marked the venue confidential: its address is no longer printed, "
+                                      "exported or shown to the front desk") if confidential else
+                                     "made the venue public again: its address is printed and exported",
+                             organisation_id=loc.organisation_id)
+                s.flush()
+            return _location_info(loc)
 
     def mark_verified(self, service_id: int, on: date | None = None) -> None:
         """Record that someone checked the service's details are still right."""

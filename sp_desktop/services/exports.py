@@ -36,14 +36,18 @@ from sp_desktop.db.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     service_category,
 )
+from sp_desktop.domain.confidence import Capacity
 from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
 from sp_desktop.domain.formatting import AGE_NOT_STATED, COST_NOT_STATED, show_date
+from sp_desktop.domain.locations import CONFIDENTIAL_EXPORT_LINE, public_location
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
     SERVICE_FIELDS,
+    CapacityRec,
     ContactRec,
     LocationRec,
     OrgRec,
@@ -143,6 +147,12 @@ class DirectoryReader:
         cats = {c.id: c for c in s.scalars(select(Category))}
         self._cats = cats
         self._terms_by_cat = {cid: category_term(c, cats) for cid, c in cats.items()}
+        #: category id -> ((name, code) to sort by, its term, its parent's term or None), worked out
+        #: once rather than for each of the services (plain tuples: no ORM attribute access per row)
+        self._term_info: dict[int, tuple[tuple[str, str, int], TermRec, TermRec | None]] = {
+            cid: ((c.name.lower(), c.code, cid), self._terms_by_cat[cid],
+                  self._terms_by_cat[c.parent_id] if c.parent_id and c.parent_id in cats else None)
+            for cid, c in cats.items()}
         self.terms: dict[str, TermRec] = {}
         q = (select(Organisation.id).where(Organisation.archived_at.is_(None))
              .order_by(func.lower(Organisation.name), Organisation.uid))
@@ -171,7 +181,8 @@ class DirectoryReader:
                 self.organisations_read = done
 
     def _rows(self, q: Executable) -> dict[int, list[Row[Any]]]:
-        return _grouped(self.s.connection().execute(q))  # plain rows: no ORM loading
+        # plain rows (no ORM loading), fetched together: iterating a Result fetches row by row
+        return _grouped(self.s.connection().execute(q).all())
 
     def _round(self, ids: Sequence[int]) -> Iterator[tuple[OrgRec, str]]:
         export_id = hsds.export_id
@@ -179,7 +190,7 @@ class DirectoryReader:
             select(Organisation.id, Organisation.uid, Organisation.name, Organisation.alternate_name,
                    Organisation.description, Organisation.website, Organisation.email,
                    Organisation.legal_status, Organisation.register_kind, Organisation.registration_number,
-                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids)))}
+                   Organisation.vetting_status, Organisation.status).where(Organisation.id.in_(ids))).all()}
         org_phones = self._rows(
             select(Phone.organisation_id, Phone.number, Phone.type, Phone.description, Phone.uid)
             .where(Phone.organisation_id.in_(ids), Phone.service_id.is_(None), Phone.location_id.is_(None),
@@ -194,7 +205,8 @@ class DirectoryReader:
             select(Location.organisation_id, Location.id, Location.uid, Location.name, Location.address_1,
                    Location.address_2, Location.town, Location.region, Location.postcode,
                    Location.latitude, Location.longitude, Location.accessibility,
-                   Location.accessibility_notes, Location.transport_notes, Location.country)
+                   Location.accessibility_notes, Location.transport_notes, Location.country,
+                   Location.confidential)
             .where(Location.organisation_id.in_(ids))
             .order_by(Location.name, Location.uid))
         in_round = (Service.organisation_id.in_(ids), Service.archived_at.is_(None))
@@ -223,6 +235,10 @@ class DirectoryReader:
         categories = self._rows(
             select(service_category.c.service_id, service_category.c.category_id)
             .join(Service, Service.id == service_category.c.service_id).where(*in_round))
+        capacity = self._rows(
+            select(ServiceCapacity.service_id, ServiceCapacity.state, ServiceCapacity.wait_weeks,
+                   ServiceCapacity.confirmed_on)
+            .join(Service, Service.id == ServiceCapacity.service_id).where(*in_round))
 
         n_fields = len(SERVICE_FIELDS)
         for org_id in ids:
@@ -243,10 +259,12 @@ class DirectoryReader:
             for loc in locations.get(org_id, ()):
                 lid = export_id(loc.uid)
                 loc_ids[loc.id] = lid
+                view = public_location(loc)  # a refuge's street, postcode and map position never leave
                 rec.locations.append(LocationRec(
-                    lid, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
-                    loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                    loc.transport_notes, loc.country))
+                    lid, view.name, CONFIDENTIAL_EXPORT_LINE if view.confidential else view.address_1,
+                    view.address_2, view.town, view.region, view.postcode, view.latitude, view.longitude,
+                    list(view.accessibility), view.accessibility_notes, view.transport_notes, loc.country,
+                    view.confidential))
             for row in services.get(org_id, ()):
                 sid = row.id
                 fields = dict(zip(SERVICE_FIELDS, row[3:3 + n_fields], strict=True))
@@ -263,18 +281,18 @@ class DirectoryReader:
                 srec.location_ids = sorted(loc_ids[v.location_id] for v in venues.get(sid, ())
                                            if v.location_id in loc_ids)
                 self._add_terms(srec, [c.category_id for c in categories.get(sid, ())])
+                for cap in capacity.get(sid, ()):
+                    srec.capacity = CapacityRec(Capacity(cap.state).value, cap.wait_weeks, cap.confirmed_on)
                 rec.services.append(srec)
                 self.services += 1
             yield rec, f"{org.vetting_status.label} {org.vetting_status.symbol}"
 
     def _add_terms(self, srec: ServiceRec, category_ids: list[int]) -> None:
-        cats = self._cats
-        for cat in sorted((cats[i] for i in category_ids), key=lambda c: (c.name.lower(), c.code)):
-            term = self._terms_by_cat[cat.id]
+        info = self._term_info
+        for _key, term, pterm in sorted(info[i] for i in category_ids):
             self.terms.setdefault(term.id, term)
             srec.term_ids.append(term.id)
-            if cat.parent_id and cat.parent_id in cats:
-                pterm = self._terms_by_cat[cat.parent_id]
+            if pterm is not None:
                 self.terms.setdefault(pterm.id, pterm)
 
 
@@ -384,9 +402,10 @@ class ExportService:
 # --------------------------------------------------------------------------- sharing with neighbours
 def shared_location(loc: LocationRec) -> LocationRec | None:
     """The one place every venue passes through on its way into a shared directory: the venue as a
-    neighbouring practice may see it, or None to leave it out. (Where venues can be confidential, this is
-    where the public view of a venue is taken.)"""
-    return loc
+    neighbouring practice may see it, or None to leave it out. The records it gets have already been
+    through the public view of a venue (`public_location`, in `DirectoryReader`); a confidential venue is
+    left out of a shared directory altogether."""
+    return None if loc.confidential else loc
 
 
 def shared_record(rec: OrgRec) -> OrgRec:

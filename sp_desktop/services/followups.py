@@ -12,7 +12,7 @@ provider owns its own rows and writes its audit row in that same transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -24,47 +24,10 @@ from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
+from sp_desktop.services.followup_item import FollowUpItem
 from sp_desktop.services.signposting import SignpostingFollowUps
 
 NOTE_MAX = 2000
-
-
-@dataclass(frozen=True)
-class FollowUpItem:
-    """One follow-up action, from whichever feature created it."""
-
-    kind: str  # the provider's kind, e.g. "contact"
-    ref: int  # the id of the row in that provider's table
-    title: str  # what to do, e.g. "Send the referral form"
-    due: date | None
-    owner_id: int | None
-    owner_name: str
-    organisation_id: int | None
-    organisation_name: str
-    source: str = ""  # where it came from, e.g. "Phone call on 3 Oct 2026 (Rachel Reception)"
-    done_at: datetime | None = None
-    done_note: str | None = None
-    overdue: bool = False  # set by FollowUpService: open and due before today
-    due_today: bool = False
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.kind, self.ref)
-
-    @property
-    def done(self) -> bool:
-        return self.done_at is not None
-
-    @property
-    def status_text(self) -> str:
-        """State in words (with a symbol), never colour alone."""
-        if self.done_at is not None:
-            return f"Done ✓ {show_date(self.done_at)}"
-        if self.overdue:
-            return "Overdue !"
-        if self.due_today:
-            return "Due today"
-        return "Open"
 
 
 class FollowUpProvider(Protocol):

@@ -11,11 +11,36 @@ import errno
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from sp_desktop.db import integrity
 from sp_desktop.db.errors import storage_problem
 from sp_desktop.paths import AppPaths
-from sp_desktop.runtime import Runtime, StartupError
+from sp_desktop.services.base import ServiceContext
+
+
+class StartupError(RuntimeError):
+    """Start-up cannot go on; the message is for the person starting the app.
+
+    `fault` (db/faults.py) says why when the practice server could not be used, so the window can
+    offer Retry / Change server / Quit; `server` names it."""
+
+    def __init__(self, message: str, fault: Any = None, server: str | None = None) -> None:
+        super().__init__(message)
+        self.fault = fault
+        self.server = server
+
+
+class _Opened(Protocol):
+    """What these checks need of an opened runtime (sp_desktop.runtime.Runtime): services never
+    import the runtime, which imports them."""
+
+    paths: AppPaths
+    db: Any
+
+    def context(self, actor: Any) -> ServiceContext: ...
+
+    def sign_in_context(self) -> ServiceContext: ...
 
 
 class DamagedDatabase(StartupError):
@@ -125,7 +150,7 @@ def open_failure_message(exc: BaseException, where: str) -> str | None:
     return f"Could not open the database at {where}. {problem}" if problem else None
 
 
-def after_open(runtime: Runtime) -> None:
+def after_open(runtime: _Opened) -> None:
     """Remember the practice's backup folder outside the database (for finding backups if it breaks)."""
     from sp_desktop.diagnostics import log
     from sp_desktop.services.settings import SettingsService
@@ -139,7 +164,7 @@ def after_open(runtime: Runtime) -> None:
     integrity.remember_backup_folder(runtime.paths.data_dir, folder)
 
 
-def run_retention(runtime: Runtime) -> object | None:
+def run_retention(runtime: _Opened) -> object | None:
     """Apply the practice's retention periods (services.retention), as the app itself. A failure is
     logged and shown in the log; it never stops the app from starting (the next start tries again)."""
     from sp_desktop.diagnostics import log
@@ -157,5 +182,5 @@ def run_retention(runtime: Runtime) -> object | None:
     return result
 
 
-__all__ = ["DamagedDatabase", "after_open", "check_before_open", "open_failure_message", "prepare_folders",
-           "run_retention"]
+__all__ = ["DamagedDatabase", "StartupError", "after_open", "check_before_open", "open_failure_message",
+           "prepare_folders", "run_retention"]

@@ -45,6 +45,7 @@ from sp_desktop.db.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     Setting,
     TrustNote,
     contact_event_person,
@@ -52,6 +53,7 @@ from sp_desktop.db.models import (
     service_category,
 )
 from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, VettingStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
@@ -95,7 +97,7 @@ _ACCESS_COLUMNS = {AccessRoute.SELF_REFERRAL: "access_self_referral",
 _CHUNK = 500
 
 
-class ImportFailed(ValueError):
+class ImportFailed(Refused, ValueError):
     """The file cannot be imported as it is; the message says why and what to do."""
 
 
@@ -470,7 +472,7 @@ def org_record(s: Session, org: Organisation) -> OrgRec:
 def location_record(loc: Location, rec_id: str | None) -> LocationRec:
     return LocationRec(rec_id, loc.name, loc.address_1, loc.address_2, loc.town, loc.region, loc.postcode,
                        loc.latitude, loc.longitude, list(loc.accessibility or []), loc.accessibility_notes,
-                       loc.transport_notes, loc.country)
+                       loc.transport_notes, loc.country, bool(loc.confidential))
 
 
 def service_record(
@@ -1239,7 +1241,8 @@ class _Writer:
                 "region": loc.region, "postcode": loc.postcode, "latitude": loc.latitude,
                 "longitude": loc.longitude, "accessibility": list(loc.accessibility),
                 "accessibility_notes": loc.accessibility_notes, "transport_notes": loc.transport_notes,
-                "country": loc.country, "source_id": loc.id if self.hsds else None}
+                "country": loc.country, "source_id": loc.id if self.hsds else None,
+                "confidential": bool(loc.confidential)}
 
     def org_checksum(self, rec: OrgRec) -> str | None:
         return checksum(org_fingerprint(rec)) if self.hsds else None
@@ -1311,6 +1314,7 @@ class _Writer:
             svc_ids = self.insert_ids(Service, svc_rows, "Adding services…")
         # children
         phones, schedules, contacts, sals, cats = [], [], [], [], []
+        capacities: list[dict[str, Any]] = []
         for o, oid in zip(items, org_ids, strict=True):
             phones.extend(self.phone_rows(o.rec.phones, organisation_id=oid))
             contacts.extend(self.contact_rows(o.rec.contacts, stamp, organisation_id=oid, service_id=None))
@@ -1335,6 +1339,12 @@ class _Writer:
             for code in self.codes_for(rec):
                 if code in self.category_ids:
                     cats.append({"service_id": sid, "category_id": self.category_ids[code]})
+            if rec.capacity is not None and rec.capacity.confirmed_on <= now.date():  # issue 18
+                capacities.append({"service_id": sid, "state": rec.capacity.state,
+                                   "wait_weeks": rec.capacity.wait_weeks,
+                                   "confirmed_on": rec.capacity.confirmed_on,
+                                   "confirmed_by": f"the {self.feed.source_name} feed"[:120],
+                                   "contact_event_id": None, "recorded_at": now})
         for model, rows in ((Phone, phones), (Schedule, schedules), (Contact, contacts),
                             (ServiceAtLocation, sals)):
             for chunk in _chunks(rows):
@@ -1347,6 +1357,8 @@ class _Writer:
                  for (oid, _o, sv), sid in zip(svc_owner, svc_ids, strict=True) if sv.rec.internal_notes]
         for chunk in _chunks(notes):
             s.execute(insert(TrustNote.__table__), list(chunk))  # type: ignore[arg-type]
+        for chunk in _chunks(capacities):
+            s.execute(insert(ServiceCapacity.__table__), list(chunk))  # type: ignore[arg-type]
         # history: where each organisation and service came from
         events = []
         per_org: Counter[int] = Counter(oid for oid, _, _ in svc_owner)
@@ -1477,7 +1489,27 @@ class _Writer:
             svc.categories = list(s.scalars(select(Category).where(Category.id.in_(ids)))) if ids else []
         if every or "contacts" in only:
             self.sync_contacts(svc.organisation_id, svc.id, rec.contacts)
+        self.take_capacity(svc, rec)
         s.flush()
+
+    def take_capacity(self, svc: Service, rec: ServiceRec, only_if_missing: bool = False) -> bool:
+        """Taking new people from the feed's extension field (issue 18), confirmed by the feed on the
+        date it gives. A newer answer recorded here is kept; a date after today is not taken."""
+        from sp_desktop.domain.confidence import Capacity
+
+        cap = rec.capacity
+        if cap is None or cap.confirmed_on > self.now.date():
+            return False
+        row = self.s.get(ServiceCapacity, svc.id)
+        if row is not None and (only_if_missing or row.confirmed_on > cap.confirmed_on):
+            return False
+        if row is None:
+            row = ServiceCapacity(service_id=svc.id)
+            self.s.add(row)
+        row.state, row.wait_weeks, row.confirmed_on = Capacity(cap.state), cap.wait_weeks, cap.confirmed_on
+        row.confirmed_by = f"the {self.feed.source_name} feed"[:120]
+        row.contact_event_id, row.recorded_at = None, self.now
+        return True
 
     def sync_contacts(self, org_id: int, service_id: int | None, contacts: Sequence[ContactRec]) -> None:
         """Match contacts by the feed's id; remove those gone from the feed unless the contact log
@@ -1627,6 +1659,8 @@ class _Writer:
             if getattr(svc, key) is None and getattr(rec, key) is not None:
                 setattr(svc, key, getattr(rec, key))
                 changed = True
+        if self.take_capacity(svc, rec, only_if_missing=True):
+            changed = True
         if not svc.schedules and rec.schedule:
             for slot in rec.schedule:
                 s.add(Schedule(uid=self.uid_for(Schedule, slot.id), service_id=svc.id, weekday=slot.weekday,
@@ -1787,6 +1821,8 @@ class _Writer:
                 s.flush()
             elif replace:
                 for key, value in self.location_values(loc).items():
+                    if key == "confidential" and obj.confidential:
+                        continue  # a feed never makes a confidential venue public again
                     setattr(obj, key, value)
             out[loc.id] = obj.id
         return out

@@ -28,17 +28,46 @@ from sqlalchemy.orm import Session
 from sp_desktop.db.models import Service, Setting
 from sp_desktop.domain.enums import AuditAction
 from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.text import strip_bidi
+from sp_desktop.domain.validators import FieldError, optional_text
 from sp_desktop.leaflets.content import ENGLISH, LeafletService, LeafletWording
 from sp_desktop.services import audit
-from sp_desktop.services.base import NotFound, Permission, ServiceContext
+from sp_desktop.services.base import Actor, NotFound, Permission, PermissionDenied, ServiceContext
+from sp_desktop.services.patient_facing import may_change_patient_facing
 
-__all__ = ["FILE_FORMAT", "LanguageChoice", "LeafletLanguageService", "apply_translation", "read_wording"]
+__all__ = ["FILE_FORMAT", "LanguageChoice", "LeafletLanguageService", "ServiceTranslation",
+           "TranslationLocked", "apply_translation", "read_wording"]
 
 FILE_FORMAT = "sp-desktop leaflet wording"
 _LANGUAGE_KEY = "leaflet_language:"
 _TRANSLATION_KEY = "service_translation:"
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _MAX_PHRASE = 600
+
+
+@dataclass(frozen=True)
+class ServiceTranslation:
+    """A service's name and description in one language, with the English for reference."""
+
+    service_id: int
+    code: str
+    name: str
+    description: str
+    english_name: str
+    english_description: str
+    may_change: bool
+    """Whether the acting person may change it (approved organisations: vetting leads and above)."""
+
+
+class TranslationLocked(PermissionDenied):
+    """The front desk tried to change what an approved organisation's leaflet says in a language."""
+
+    def __init__(self, actor: Actor, label: str) -> None:
+        PermissionError.__init__(
+            self, f"\u201c{label}\u201d is approved, so what its leaflets say - in every language - is "
+                  f"checked by the vetting lead. You are signed in as {actor.description}: ask the vetting "
+                  "lead or an administrator to change the translation. Nothing was saved.")
+        self.permission = Permission.VET
 
 
 @dataclass(frozen=True)
@@ -178,15 +207,45 @@ class LeafletLanguageService:
                            "Choose a file exported from sp_desktop's Settings.", "the chosen file")
         return self.save_language(str(data.get("code", "")), str(data.get("name", "")), data["phrases"])
 
+    def translation(self, service_id: int, code: str) -> ServiceTranslation:
+        """The service's name and description in ``code`` as kept (empty when there is none), with
+        the English beside them."""
+        with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
+            svc = s.get(Service, service_id)
+            if svc is None:
+                raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            row = s.get(Setting, _TRANSLATION_KEY + str(service_id))
+            found = ((row.value or {}).get(code) if row is not None else None) or {}
+            org = svc.organisation
+            return ServiceTranslation(
+                service_id=service_id, code=code, name=str(found.get("name", "")),
+                description=str(found.get("description", "")), english_name=svc.name,
+                english_description=svc.description or "",
+                may_change=may_change_patient_facing(self.ctx.actor, org.vetting_status if org else None))
+
     def set_translation(self, service_id: int, code: str, name: str, description: str) -> None:
-        """A service's name and description in ``code`` (empty both: removed). Audited."""
-        name, description = " ".join((name or "").split()), (description or "").strip()
+        """A service's name and description in ``code`` (empty both: removed). Audited.
+
+        Checked like the English fields (BadInput, nothing saved): at most 300 characters of name
+        on one line and 20,000 of description, no control characters; direction overrides are
+        removed. A translation is what the patient reads, so once the organisation is approved
+        only a vetting lead or administrator changes it (as for the English)."""
+        try:
+            name = optional_text(name, "name", "translated name", 300, multiline=False) or ""
+            name = " ".join(name.split())
+            description = optional_text(description, "description", "translated description") or ""
+        except FieldError as exc:
+            raise BadInput(exc.field, exc.message, where=f"the translation into {code}") from None
+        name, description = strip_bidi(name).strip(), strip_bidi(description).strip()
         with self.ctx.write(Permission.EDIT_DIRECTORY) as s:
             if s.get(Setting, _LANGUAGE_KEY + code) is None:
                 raise NotFound(f"There is no leaflet wording for \u201c{code}\u201d: add the language first.")
             svc = s.get(Service, service_id)
             if svc is None:
                 raise NotFound(f"Service {service_id} does not exist (it may have been deleted).")
+            org = svc.organisation
+            if not may_change_patient_facing(self.ctx.actor, org.vetting_status if org else None):
+                raise TranslationLocked(self.ctx.actor, svc.name)
             row = s.get(Setting, _TRANSLATION_KEY + str(service_id))
             value = dict(row.value) if row is not None else {}
             before = value.get(code)

@@ -35,8 +35,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from sp_desktop.db.models import Category, Service, service_category
 from sp_desktop.domain.accessibility import PATIENT_WORDING
-from sp_desktop.domain.enums import AccessRoute, PhoneType, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, PhoneType, ProblemKind, VettingStatus
+from sp_desktop.domain.errors import BadInput, Refused
 from sp_desktop.domain.formatting import WEEKDAYS, show_age_range, show_date, show_opening
+from sp_desktop.domain.locations import public_location
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) loads when a PDF is made
     ENGLISH,
@@ -49,6 +51,7 @@ from sp_desktop.leaflets import (  # the content only: the renderer (reportlab) 
     PracticeHeader,
 )
 from sp_desktop.leaflets import LeafletService as LeafletContent
+from sp_desktop.services import audit
 from sp_desktop.services.base import (
     NotFound,
     Permission,
@@ -65,6 +68,7 @@ from sp_desktop.services.directory import (
     service_details,
 )
 from sp_desktop.services.leaflet_languages import apply_translation, read_wording
+from sp_desktop.services.problems import PROBLEM_REPORTED, open_problems_in
 from sp_desktop.services.relationships import open_concerns_in
 from sp_desktop.services.settings import PracticeSettings, read_settings
 from sp_desktop.services.tasks import Cancelled, Progress, check
@@ -116,14 +120,15 @@ def _accessibility(code: str) -> str:
 
 
 def _venue(loc: LocationInfo) -> LeafletVenue:
-    address = tuple(x for x in (_text(loc.address_1), _text(loc.address_2), _text(loc.town),
-                                _text(loc.postcode)) if x)
+    """The venue as the patient reads it: always the public view (`domain.locations.public_location`),
+    so a confidential location (a refuge) says "Address given when you phone" and nothing more."""
+    view = public_location(loc)
     return LeafletVenue(
-        name=_text(loc.name) or None,
-        address_lines=address,
-        accessibility=tuple(_accessibility(c) for c in loc.accessibility if _text(c)),
-        accessibility_notes=_text(loc.accessibility_notes) or None,
-        transport_notes=_text(loc.transport_notes) or None,
+        name=view.name,
+        address_lines=view.address_lines,
+        accessibility=tuple(_accessibility(c) for c in view.accessibility if _text(c)),
+        accessibility_notes=view.accessibility_notes,
+        transport_notes=view.transport_notes,
     )
 
 
@@ -223,8 +228,10 @@ def opening_lines(slots: Sequence[OpeningSlot]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
-    """What a patient reads about one service: public fields only, in plain words."""
+def leaflet_content(d: ServiceDetail, referred: bool = False, closures: Sequence[str] = ()) -> LeafletContent:
+    """What a patient reads about one service: public fields only, in plain words. `closures`:
+    the service's dated closures in force or starting within four weeks (issue 18), printed first
+    among the opening times so that every form of the leaflet (down to the SMS) carries them."""
     description = _text(d.description) or _text(d.organisation.description) or None
     return LeafletContent(
         service_name=d.name,
@@ -236,13 +243,24 @@ def leaflet_content(d: ServiceDetail, referred: bool = False) -> LeafletContent:
         phones=_phones(d),
         email=_text(d.email) or _text(d.organisation.email) or None,
         website=_text(d.url) or _text(d.organisation.website) or None,
-        opening_times=opening_lines(d.schedule),
+        opening_times=tuple(closures) + opening_lines(d.schedule),
         opening_notes=_text(d.schedule_notes) or None,
         venues=tuple(_venue(loc) for loc in d.locations),
         remote_note=_remote_note(d),
         last_verified=d.last_verified_on,
         referred_by_practice=referred,
     )
+
+
+def closure_lines(s: Session, service_ids: Sequence[int], made_on: date) -> dict[int, tuple[str, ...]]:
+    """"Closed 22 Dec 2026 to 5 Jan 2027 (Christmas holidays)" per service, for a leaflet made on
+    `made_on`: closures in force then or starting within four weeks (issue 18)."""
+    from sp_desktop.domain.confidence import closures_for_leaflet
+    from sp_desktop.services.confidence import closures_by_service
+
+    return {sid: tuple(c.text for c in closures_for_leaflet(found, made_on))
+            for sid, found in closures_by_service(s, service_ids, made_on).items()
+            if closures_for_leaflet(found, made_on)}
 
 
 # --------------------------------------------------------------------------- reading many services
@@ -276,6 +294,8 @@ class BasketItem:
     """A clinician's reason for including a service that is not approved (already recorded)."""
     referred: bool = False
     """The practice has referred the patient, so the leaflet says they will get in touch."""
+    problem_reason: str = ""
+    """Why a leaflet is made although a problem is reported with the service (never printed)."""
 
 
 @dataclass(frozen=True)
@@ -298,11 +318,15 @@ class ServiceCheck:
     temporarily_closed: bool = False
     concern: bool = False
     """An open concern about the organisation (never printed; a booklet asks before keeping it)."""
+    problem: str = ""
+    """"Problem reported: ..." while a reported problem is open: a leaflet needs a reason (never printed)."""
 
     @property
     def flagged(self) -> bool:
-        """Printable, but a booklet lists it for the person to keep or leave out."""
-        return self.allowed and (self.checked is not CheckedState.CHECKED or self.concern)
+        """Printable, but a booklet lists it for the person to keep or leave out (a problem reported
+        too: keeping it is the explicit choice, and it is then marked "please phone before you go")."""
+        return self.allowed and (self.checked is not CheckedState.CHECKED or self.concern
+                                 or bool(self.problem))
 
     @property
     def can_add(self) -> bool:
@@ -315,7 +339,7 @@ class ServiceCheck:
         return f"{self.service_name} — {self.organisation_name}"
 
 
-class LeafletRefused(ValueError):
+class LeafletRefused(Refused, ValueError):
     """A service may not go on this leaflet. The message says which and why; `problems` maps
     service id -> reason."""
 
@@ -404,6 +428,22 @@ class BookletResult:
     section_names: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _problem_reason_words(reason: str) -> str:
+    words = " ".join((reason or "").split())
+    if len(words) < 5:
+        raise BadInput("reason", "A problem has been reported with this service: say in a few words why a "
+                       "leaflet is right anyway.", "Do not name the patient.")
+    return words
+
+
+def _record_problem_reason(s: Session, ctx: ServiceContext, c: ServiceCheck, reason: str) -> None:
+    words = _problem_reason_words(reason)
+    audit.record(s, ctx, AuditAction.UPDATE, "service", c.service_id, c.service_name,
+                 {"leaflet_despite_problem": [None, words]},
+                 summary=f"put on a patient leaflet although a problem is reported: {words}",
+                 organisation_id=c.organisation_id)
+
+
 # --------------------------------------------------------------------------- the service
 class LeafletService:
     """Leaflets and booklets for the acting staff member. Printing needs `PRINT_LEAFLETS`;
@@ -440,6 +480,7 @@ class LeafletService:
                    Service.access_drop_in, Service.access_appointment)
             .where(Service.id.in_(ids)))} if ids else {}
         concerns = open_concerns_in(s, sorted({r.organisation_id for r in rows.values()}))
+        reported = open_problems_in(s, ids)
         out: list[ServiceCheck] = []
         for sid in ids:
             e: Eligibility = rules[sid]
@@ -472,6 +513,13 @@ class LeafletService:
                 concern = concerns.get(row.organisation_id)
                 if concern is not None:
                     warnings.append(concern.warning)
+            problem = ""
+            if row is not None and sid in reported:
+                p = reported[sid]
+                problem = (f"{PROBLEM_REPORTED}: {ProblemKind(p.kind).label} "
+                           f"({show_date(p.reported_at.date())}, {p.reported_by})")
+                warnings.append(f"! {e.service_name}: {problem}. A leaflet for it needs your reason until "
+                                "the vetting lead resolves it.")
             professional_only = bool(row is not None and row.access_professional_referral
                                      and not (row.access_self_referral or row.access_drop_in
                                               or row.access_appointment))
@@ -482,8 +530,18 @@ class LeafletService:
                 allowed=e.allowed, needs_override=e.needs_override, reason=e.reason,
                 warnings=tuple(warnings), vetting_status=e.vetting_status,
                 professional_referral_only=professional_only, checked=checked,
-                temporarily_closed="temporarily closed" in e.warning, concern=concern is not None))
+                temporarily_closed="temporarily closed" in e.warning, concern=concern is not None,
+                problem=problem))
         return out
+
+    def include_despite_problem(self, service_id: int, reason: str) -> ServiceCheck:
+        """Record (audited) that the acting member of staff puts a service with an open reported
+        problem on a leaflet, and why (any role that may print). Raises BadInput (no reason)."""
+        with self.ctx.write(Permission.PRINT_LEAFLETS) as s:
+            check_ = self._check(s, [service_id])[0]
+            if check_.problem:
+                _record_problem_reason(s, self.ctx, check_, reason)
+            return check_
 
     # ---- the override
     def include_unapproved(self, service_id: int, reason: str) -> ServiceCheck:
@@ -500,13 +558,15 @@ class LeafletService:
     # ---- leaflets
     def content(self, service_id: int, referred: bool = False) -> LeafletContent:
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
-            return leaflet_content(self._detail(s, service_id), referred)
+            return leaflet_content(self._detail(s, service_id), referred,
+                                   closure_lines(s, [service_id], self.ctx.today()).get(service_id, ()))
 
     def contents(self, service_ids: Sequence[int], referred: bool = False) -> list[LeafletContent]:
         """`content()` of many services, in the order given, read together (`service_details`)."""
         with self.ctx.read(Permission.PRINT_LEAFLETS) as s:
             details = self._details(s, service_ids)
-            return [leaflet_content(details[sid], referred) for sid in service_ids]
+            closed = closure_lines(s, service_ids, self.ctx.today())
+            return [leaflet_content(details[sid], referred, closed.get(sid, ())) for sid in service_ids]
 
     @staticmethod
     def _detail(s: Session, service_id: int) -> ServiceDetail:
@@ -545,7 +605,7 @@ class LeafletService:
                                      f"{len(ids)}. Choose Standard or Large print, or remove services."})
         if self.settings().needs_practice_details:
             raise LeafletRefused({0: NO_PRACTICE})
-        if record_overrides and any(i.override_reason.strip() for i in items):
+        if record_overrides and any(i.override_reason.strip() or i.problem_reason.strip() for i in items):
             context = self.ctx.write(Permission.PRINT_LEAFLETS)
         else:
             context = self.ctx.read(Permission.PRINT_LEAFLETS)
@@ -562,14 +622,26 @@ class LeafletService:
                     problems[c.service_id] = _sentence(c.reason)
                 elif not self.may_override():
                     raise PermissionDenied(self.ctx.actor, Permission.OVERRIDE_LEAFLET)
+            for item in items:
+                c = checks[item.service_id]
+                if c.problem and item.service_id not in problems:
+                    if not item.problem_reason.strip():
+                        problems[c.service_id] = (f"{c.problem}. Give a reason to make a leaflet for it "
+                                                  "anyway (until the vetting lead resolves the problem).")
+                    else:
+                        _problem_reason_words(item.problem_reason)  # BadInput when too short
             if problems:
                 raise LeafletRefused(problems)
             if record_overrides:
                 for item in items:
                     if checks[item.service_id].needs_override:
                         record_leaflet_override(s, self.ctx, item.service_id, item.override_reason)
+                    if checks[item.service_id].problem:
+                        _record_problem_reason(s, self.ctx, checks[item.service_id], item.problem_reason)
             details = self._details(s, ids)
-            services = tuple(replace(leaflet_content(details[i.service_id], i.referred),
+            closed = closure_lines(s, ids, self.ctx.today())
+            services = tuple(replace(leaflet_content(details[i.service_id], i.referred,
+                                                     closed.get(i.service_id, ())),
                                      checked=checks[i.service_id].checked) for i in items)
             wording = ENGLISH
             if language:  # the practice's own wording and translations; English where there are none
@@ -696,9 +768,11 @@ class LeafletService:
                 check(progress, n, total, f"Gathering services ({n + 1} of {total})…")
                 chunk = all_ids[n:n + _CHUNK]
                 details = self._details(s, chunk)
+                closed = closure_lines(s, chunk, self.ctx.today())
                 for sid in chunk:
                     state = CheckedState.STALE if checks[sid].flagged else CheckedState.CHECKED
-                    contents[sid] = replace(leaflet_content(details[sid]), checked=state)
+                    contents[sid] = replace(leaflet_content(details[sid], closures=closed.get(sid, ())),
+                                            checked=state)
             check(progress, total, total, "Gathered the services.")
             header = practice_header(read_settings(s))
             sections = tuple(BookletSection(c.name, tuple(contents[sid] for sid in members.get(c.id, [])))

@@ -9,7 +9,7 @@ text. Made by the social prescribing lead or the practice manager (vetting lead 
 report to the practice meeting); every pack made is recorded in the audit trail.
 
 `MeetingPackService.build()` reads (a handful of aggregate statements); `render_meeting_pack()`
-(sp_desktop/services/meeting_pack_pdf.py) turns the value into PDF bytes.
+(sp_desktop/output/meeting_pack_pdf.py) turns the value into PDF bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, aliased
 
 from sp_desktop.db.models import (
@@ -204,6 +204,8 @@ class MeetingPackService:
         added: set[int] = set()
         counts: dict[int, int] = {}
         for org_id, entity, action, n in rows:
+            if org_id is None:  # an audit row about no organisation (not shown)
+                continue
             counts[org_id] = counts.get(org_id, 0) + int(n)
             if entity == "organisation" and action in (AuditAction.CREATE, AuditAction.IMPORT):
                 added.add(org_id)
@@ -218,7 +220,7 @@ class MeetingPackService:
         parent = aliased(Category)
         top = func.coalesce(parent.name, Category.name)
 
-        def per_category(service_ids_q: Select[Any]) -> Select[Any]:
+        def per_category(service_ids_q: Any) -> Any:
             sub = service_ids_q.subquery()
             return (select(top.label("category"), func.count(distinct(sub.c.key)).label("n"))
                     .select_from(sub)
@@ -227,7 +229,7 @@ class MeetingPackService:
                     .outerjoin(parent, parent.id == Category.parent_id)
                     .group_by(top))
 
-        signposted = dict(s.execute(per_category(
+        signposted: dict[str, int] = dict(s.execute(per_category(
             select(Signposting.id.label("key"), SignpostingItem.service_id.label("service_id"))
             .join(SignpostingItem, SignpostingItem.signposting_id == Signposting.id)
             .where(Signposting.occurred_on.between(date_from, date_to)))).all())
@@ -235,13 +237,13 @@ class MeetingPackService:
         issued_q = (select(LeafletReference.id.label("key"), lrs.c.service_id.label("service_id"))
                     .join(lrs, lrs.c.reference_id == LeafletReference.id)
                     .where(LeafletReference.issued_at.between(start, end)))
-        issued = dict(s.execute(per_category(issued_q)).all())
+        issued: dict[str, int] = dict(s.execute(per_category(issued_q)).all())
         acked_q = (select(ReferenceAcknowledgement.id.label("key"),
                           ReferenceAcknowledgement.service_id.label("service_id"))
                    .join(LeafletReference, LeafletReference.id == ReferenceAcknowledgement.reference_id)
                    .where(LeafletReference.issued_at.between(start, end)))
-        acked = dict(s.execute(per_category(acked_q)).all())
-        attended = dict(s.execute(per_category(
+        acked: dict[str, int] = dict(s.execute(per_category(acked_q)).all())
+        attended: dict[str, int] = dict(s.execute(per_category(
             acked_q.where(ReferenceAcknowledgement.outcome == AckOutcome.ATTENDED))).all())
         names = sorted(set(signposted) | set(issued) | set(acked),
                        key=lambda n: (-int(signposted.get(n, 0)), n.lower()))

@@ -10,6 +10,8 @@ directory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sp_desktop.domain.enums import VettingStatus
 from sp_desktop.services.base import Actor, Permission, PermissionDenied, can
 
@@ -43,7 +45,7 @@ def may_change_patient_facing(actor: Actor, vetting_status: VettingStatus | None
     return vetting_status is not VettingStatus.APPROVED or can(actor, Permission.VET)
 
 
-def touches_patient_facing(changes: dict[str, object], columns: frozenset[str],
+def touches_patient_facing(changes: Mapping[str, object], columns: frozenset[str],
                            parts: frozenset[str]) -> bool:
     return any(key in columns or key in parts for key in changes)
 

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -56,6 +54,8 @@ from sp_desktop.domain.enums import (
     VettingStatus,
 )
 from sp_desktop.domain.formatting import show_date, show_datetime
+from sp_desktop.domain.safe_text import guard_spreadsheet_cell
+from sp_desktop.files import write_atomically
 from sp_desktop.services import audit
 from sp_desktop.services.base import (
     Actor,
@@ -371,6 +371,12 @@ def organisation_people(session: Session, organisation_id: int) -> list[PersonRe
     return out
 
 
+def may_change_entry(actor: Actor, author_id: int) -> bool:
+    """Who may correct a logged contact, or correct or resolve a trust note: the person who wrote
+    it, or a vetting lead or administrator. The one statement of that rule."""
+    return actor.id == author_id or actor.role.rank >= AppRole.VETTING_LEAD.rank
+
+
 class ContactLogService:
     """Log, correct and list contacts between practice staff and organisations."""
 
@@ -420,7 +426,7 @@ class ContactLogService:
 
     @staticmethod
     def _may_correct(actor: Actor, author_id: int) -> bool:
-        return actor.id == author_id or actor.role.rank >= AppRole.VETTING_LEAD.rank
+        return may_change_entry(actor, author_id)
 
     # ---- writing
     def log(self, form: ContactLogForm) -> ContactEntry:
@@ -748,12 +754,17 @@ class TrustNoteService:
             return TrustNoteSaved(_note_entry(s, note), ask_review, ask_suspend, org.next_review_on,
                                   org.vetting_status)
 
+    def may_change(self, note: TrustNoteEntry) -> bool:
+        """Whether the signed-in person may correct or resolve `note` (the rule `correct` and
+        `set_resolved` apply): its author, or a vetting lead or administrator."""
+        return may_change_entry(self.ctx.actor, note.author_id)
+
     def _note_for_change(self, s: Session, note_id: int) -> TrustNote:
         n = s.get(TrustNote, note_id)
         if n is None:
             raise NotFound("That trust note no longer exists. Reload the list.")
         actor = self.ctx.actor
-        if actor.id != n.author_id and actor.role.rank < AppRole.VETTING_LEAD.rank:
+        if not may_change_entry(actor, n.author_id):
             author = s.scalar(select(Staff.name).where(Staff.id == n.author_id)) or "its author"
             raise NotAllowed(Permission.TRUST_NOTES,
                              f"Only the person who wrote this note ({author}) or a vetting lead or "
@@ -936,8 +947,8 @@ class NetworkTable:
         return [self.display_row(i) for i in range(len(self.values))]
 
     def csv_rows(self) -> list[list[str]]:
-        return [[_csv_safe(_csv_value(v)) if v is not None else self._blank(i) for i, v in enumerate(row)]
-                for row in self.values]
+        return [[guard_spreadsheet_cell(_csv_value(v)) if v is not None else self._blank(i)
+                 for i, v in enumerate(row)] for row in self.values]
 
 
 def _display(v: Any) -> str:
@@ -964,11 +975,6 @@ def _csv_value(v: Any) -> str:
     return str(v)
 
 
-def _csv_safe(text: str) -> str:
-    """Stop a spreadsheet treating an imported name such as "=HYPERLINK(...)" as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_csv(path: Path | str, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     """Write a CSV (UTF-8 with BOM so Excel shows accents) via a temp file and an atomic rename,
     so a failed export never leaves a half-written file. Returns the number of data rows."""
@@ -980,16 +986,7 @@ def write_csv(path: Path | str, headers: Sequence[str], rows: Iterable[Sequence[
     for row in rows:
         writer.writerow(row)
         count += 1
-    fd, tmp = tempfile.mkstemp(prefix=".sp-export-", suffix=".csv", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, buffer.getvalue(), encoding="utf-8-sig", make_folder=False)
     return count
 
 

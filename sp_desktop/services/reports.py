@@ -41,13 +41,12 @@ from sp_desktop.domain.enums import AuditAction, Experience, Outcome, Signpostin
 from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.domain.scrub import Removed, scrub
+from sp_desktop.output.report_rules import REPEATED_POOR, SMALL_NUMBER, Rate, experience_label, outcome_label
 from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed
 from sp_desktop.services.settings import read_settings
 from sp_desktop.services.signposting import ONS4_LOWER_IS_BETTER, ONS4_QUESTIONS
 
-SMALL_NUMBER = 5
-REPEATED_POOR = 2
 #: Categories drawn separately in the "per month by category" chart; the rest are "Other".
 CHART_CATEGORIES = 5
 NO_REASON = "No reason recorded"
@@ -58,49 +57,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 OUTCOME_ORDER: tuple[Outcome | None, ...] = (*Outcome, None)
 
 
-def outcome_label(outcome: Outcome | None) -> str:
-    return outcome.label if outcome is not None else "Not yet recorded"
-
-
-def experience_label(experience: Experience | None) -> str:
-    return experience.label if experience is not None else "Not recorded"
-
-
 # --------------------------------------------------------------------------- figures
-@dataclass(frozen=True)
-class Rate:
-    """`count` out of `of`, shown as a percentage only when `of` is not a small number."""
-
-    count: int
-    of: int
-
-    @property
-    def small(self) -> bool:
-        return 0 < self.of < SMALL_NUMBER
-
-    @property
-    def percent(self) -> float | None:
-        if self.of == 0 or self.small:
-            return None
-        return 100.0 * self.count / self.of
-
-    @property
-    def text(self) -> str:
-        if self.of == 0:
-            return "—"
-        if self.small:
-            return f"{self.count} of {self.of}"
-        return f"{self.percent:.0f}% ({self.count} of {self.of})"
-
-    @property
-    def short_text(self) -> str:
-        if self.of == 0:
-            return "—"
-        if self.small:
-            return f"{self.count} of {self.of}"
-        return f"{self.percent:.0f}%"
-
-
 @dataclass(frozen=True)
 class OutcomeCounts:
     """How the outcomes of a set of signposted services came out."""

@@ -29,6 +29,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -89,6 +90,11 @@ class RetentionResult:
         if self.backups_cleaned:
             parts.append(f"{len(self.backups_cleaned)} backup(s) cleaned")
         return ("; ".join(parts) or "nothing had passed its retention period") + "."
+
+
+def _rows_changed(result: Any) -> int:
+    """How many rows an UPDATE changed (a CursorResult's rowcount; 0 when the driver cannot say)."""
+    return int(result.rowcount or 0)
 
 
 def _counts_sql() -> tuple[str, str, str]:
@@ -188,18 +194,18 @@ class RetentionService:
                           .execution_options(synchronize_session=False))
                 s.execute(delete(Signposting).where(Signposting.occurred_on < cut.records)
                           .execution_options(synchronize_session=False))
-            refs = s.execute(update(Signposting)
+            refs = _rows_changed(s.execute(update(Signposting)
                              .where(Signposting.patient_ref.is_not(None),
                                     Signposting.occurred_on < cut.references)
                              .values(patient_ref=None, version=Signposting.version + 1, updated_at=now)
-                             .execution_options(synchronize_session=False)).rowcount or 0
+                             .execution_options(synchronize_session=False)))
             old_notes = select(Signposting.id).where(Signposting.occurred_on < cut.notes)
-            notes = s.execute(update(SignpostingItem)
+            notes = _rows_changed(s.execute(update(SignpostingItem)
                               .where(SignpostingItem.experience_note.is_not(None),
                                      SignpostingItem.signposting_id.in_(old_notes))
                               .values(experience_note=None, share_feedback=False,
                                       version=SignpostingItem.version + 1, updated_at=now)
-                              .execution_options(synchronize_session=False)).rowcount or 0
+                              .execution_options(synchronize_session=False)))
             if refs or notes or records:
                 audit.record(
                     s, self.ctx, AuditAction.PURGE, "retention", None, "Retention",

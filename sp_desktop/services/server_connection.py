@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.engine import URL
 
+from sp_desktop.files import write_atomically
 from sp_desktop.paths import AppPaths
 
 KEYRING_SERVICE = "sp_desktop practice server"
@@ -76,20 +75,7 @@ def read_local_settings(paths: AppPaths) -> dict[str, Any]:
 
 def write_local_settings(paths: AppPaths, data: dict[str, Any]) -> None:
     """Atomic (temp file + rename), readable by this user only."""
-    target = paths.settings_file
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".local-settings-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        if os.name != "nt":
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(paths.settings_file, json.dumps(data, indent=2, sort_keys=True), private=True)
 
 
 # --------------------------------------------------------------------------- password stores

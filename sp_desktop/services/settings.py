@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from sp_desktop.db.models import Setting
 from sp_desktop.domain.enums import AuditAction
+from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.record_line import DEFAULT_TEMPLATE, MAX_CODE, MAX_TERM, check_code, check_template
 from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext, ValidationFailed
 
@@ -38,6 +40,10 @@ class PracticeSettings:
     # Retention (services/retention.py runs it at start-up and daily; docs/data-safety.md gives the reasons)
     outcome_note_retention_days: int = 365  # outcome notes and feedback, after the signposting date
     signposting_retention_days: int = 1095  # whole signposting (referral) records: three years
+    # "Copy for the record" (domain/record_line.py): the practice's own words, code and term; no code shipped
+    record_line_template: str = DEFAULT_TEMPLATE
+    record_code: str = ""
+    record_term: str = ""
 
     @property
     def longest_retention_days(self) -> int:
@@ -77,8 +83,23 @@ def _validate(values: dict[str, Any]) -> None:
                            ("signposting_retention_days", 30, 3650)):
         if key in values and not (isinstance(values[key], int) and low <= values[key] <= high):
             errors[key] = f"Must be a whole number from {low} to {high}."
+    for key in ("record_line_template", "record_code", "record_term"):
+        if key in values:
+            try:
+                values[key] = _record_line_value(key, str(values[key] or ""))
+            except BadInput as exc:
+                errors[key] = f"{exc.message} {exc.what_to_do}".strip()
     if errors:
         raise ValidationFailed(errors)
+
+
+def _record_line_value(key: str, value: str) -> str:
+    """The "Copy for the record" settings, checked (domain.record_line); BadInput when wrong."""
+    if key == "record_line_template":
+        return check_template(value, key)
+    if key == "record_code":
+        return check_code(value, key, "clinical code", MAX_CODE)
+    return check_code(value, key, "clinical term", MAX_TERM)
 
 
 class SettingsService:
@@ -105,6 +126,7 @@ class SettingsService:
                     row.value = new
             if changed:
                 shown = {k: v if k != "practice_logo_png" else ["…", "…"] for k, v in changed.items()}
-                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)), shown)
+                audit.record(s, self.ctx, AuditAction.SETTING, "setting", None, ", ".join(sorted(changed)),
+                             shown)
             s.flush()
             return read_settings(s)

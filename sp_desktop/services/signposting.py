@@ -793,7 +793,8 @@ class SignpostingService:
                         select(LeafletReference.signposting_id, LeafletReference.code)
                         .where(LeafletReference.signposting_id.in_(shown_ids[start:start + 500]))
                         .order_by(LeafletReference.id)):
-                    codes.setdefault(sp_id, code)
+                    if sp_id is not None:
+                        codes.setdefault(sp_id, code)
             out = tuple(LogRow(
                 item_id=r[0], signposting_id=r[1], occurred_on=r[2], service_id=r[3], service_name=r[4],
                 organisation_id=r[5], organisation_name=r[6], reasons=", ".join(reasons.get(r[1], [])),
@@ -861,7 +862,7 @@ class SignpostingFollowUps:
         return int(session.scalar(q) or 0)
 
     def items(self, session: Session, *, owner_id: int | None, done_since: Any) -> list[Any]:
-        from sp_desktop.services.followups import FollowUpItem
+        from sp_desktop.services.followup_item import FollowUpItem
 
         settings = read_settings(session)
         q = (select(Signposting.id, Signposting.occurred_on, Signposting.follow_up_on,

@@ -192,6 +192,7 @@ class VettingRecord:
     missing: tuple[str, ...]  # labels of mandatory items not complete or out of date
     today: date
     review_interval_months: int
+    evidence_max_age_months: int = 12  # evidence checked longer ago than this is "to re-check"
 
     @property
     def status_text(self) -> str:
@@ -204,6 +205,12 @@ class VettingRecord:
     @property
     def ready_to_approve(self) -> bool:
         return not self.missing
+
+    def stale(self, row: EvidenceRow) -> bool:
+        """Complete evidence checked longer ago than the practice's limit: approving asks for it
+        to be checked again."""
+        return bool(row.complete and row.checked_on is not None
+                    and row.checked_on < add_months(self.today, -self.evidence_max_age_months))
 
     @property
     def proposed_next_review(self) -> date:
@@ -601,7 +608,8 @@ class VettingService:
             approved_on=org.approved_on, next_review_on=org.next_review_on,
             review=review_state(org.vetting_status, org.next_review_on, today, settings.review_due_soon_days),
             rows=tuple(rows), missing=missing, today=today,
-            review_interval_months=settings.review_interval_months)
+            review_interval_months=settings.review_interval_months,
+            evidence_max_age_months=settings.evidence_max_age_months)
 
     def _org_for_update(self, s: Session, organisation_id: int) -> Organisation:
         org = s.get(Organisation, organisation_id)
@@ -766,7 +774,7 @@ class VettingService:
                 .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
                 .where(VettingEvidence.organisation_id == org.id, VettingEvidence.complete.is_(True),
                        VettingEvidence.checked_on < add_months(today, -settings.evidence_max_age_months))
-                .order_by(VettingEvidence.checked_on))]
+                .order_by(VettingEvidence.checked_on)) if on is not None]
             if stale and not stale_ok:
                 raise StaleEvidence(org.name, stale, settings.evidence_max_age_months)
             first = org.approved_on is None
@@ -937,16 +945,16 @@ class VettingService:
         for r in never:
             note(r, DueKind.NEVER_VETTED, "Never vetted: check it before it goes on leaflets",
                  r.created_at.date())
-        for r in suggestions:
-            if r.organisation_id in orgs:
-                note(orgs[r.organisation_id], DueKind.SUGGESTED,
-                     f"{r.suggested_by} suggested a change to “{r.entity_label}” on "
-                     f"{show_date(r.suggested_at.date())}", r.suggested_at.date())
-        for r in changed:
-            if r.organisation_id in orgs:
-                when = r.changed_since_checked_at.date()
-                note(orgs[r.organisation_id], DueKind.CHANGED,
-                     f"“{r.name}” changed on {show_date(when)} since its details were last checked", when)
+        for sug in suggestions:
+            if sug.organisation_id in orgs:
+                note(orgs[sug.organisation_id], DueKind.SUGGESTED,
+                     f"{sug.suggested_by} suggested a change to “{sug.entity_label}” on "
+                     f"{show_date(sug.suggested_at.date())}", sug.suggested_at.date())
+        for ch in changed:
+            if ch.organisation_id in orgs:
+                when = ch.changed_since_checked_at.date()
+                note(orgs[ch.organisation_id], DueKind.CHANGED,
+                     f"“{ch.name}” changed on {show_date(when)} since its details were last checked", when)
         days = 0
         for oid, entry in extra.items():
             r = entry["row"]

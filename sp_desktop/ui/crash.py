@@ -260,7 +260,7 @@ def offer_drafts(window: Any, data_dir: Path,
         draft.path.unlink(missing_ok=True)
         if on_saved is not None and hasattr(dialog, "accepted"):
             dialog.accepted.connect(on_saved)
-        dialog.open()
+        dialog.open()  # type: ignore[attr-defined]  # every dialog with a draft is a QDialog
         opened.append(dialog)
     return opened
 

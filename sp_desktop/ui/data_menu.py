@@ -2,8 +2,11 @@
 
 `install_data_menu(window)` (called once by MainWindow) adds the actions the signed-in person's
 role allows (import: vetting lead and up; back up and restore: administrators), shows the quiet
-"✓ Backed up today" note in the status bar, backs up when the window closes (at most once a day)
-and, for PCs that are never switched off, checks every hour whether today's backup is due.
+"✓ Backed up today" note in the status bar, and makes the day's backup in the background: a
+minute after the window opens (after the first screen, never slowing start-up) and then every
+hour whether today's backup is due, for PCs that are never switched off. Closing the window never
+makes a backup: a backup still running then is abandoned safely (services/backups.py), so the
+window is gone at once and the previous good backups are as they were.
 Long work runs in the background with a progress bar (`ui.tasks`); files are chosen through
 `ui.messages` so tests can answer the dialogs.
 """
@@ -11,12 +14,11 @@ Long work runs in the background with a progress bar (`ui.tasks`); files are cho
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,14 +31,14 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.services.backups import (
     SERVER_MESSAGE,
-    BackupFailed,
     BackupService,
-    BackupUnavailable,
     RestoreRefused,
     RestoreResult,
 )
 from sp_desktop.services.base import Permission, ServiceContext, can
+from sp_desktop.services.tasks import Cancelled
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.tasks import run_with_progress
 
 if TYPE_CHECKING:
@@ -47,6 +49,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SOURCE_KEY = "import"
 HOURLY_MS = 60 * 60 * 1000
+#: The first look at whether today's backup is due, after the window opens: late enough not to
+#: compete with start-up and the first searches, early enough that a short session still gets it.
+FIRST_BACKUP_MS = 60 * 1000
 _SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip", "shared-directory": ".json"}
 _FILTERS = {"csv": "CSV for Excel (*.csv)", "hsds-json": "Open Referral JSON (*.json)",
             "hsds-csv": "Open Referral data package (*.zip)",
@@ -127,30 +132,20 @@ class DataActions(QObject):
         self.runtime = window.runtime
         self.restart_required = False
         actor = self.ctx.actor
-        self.import_action = QAction("&Import…", window)
-        self.import_action.setObjectName("action_import")
-        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.import_action.setStatusTip("Import organisations and services from a spreadsheet or an Open "
-                                        "Referral feed")
-        self.import_action.triggered.connect(self.import_data)
-        self.import_categories_action = QAction("Import c&ategories…", window)
-        self.import_categories_action.setObjectName("action_import_categories")
-        self.import_categories_action.setStatusTip("Add the terms of an Open Referral taxonomy file to the "
-                                                   "practice's categories")
-        self.import_categories_action.triggered.connect(self.import_categories)
-        self.export_action = QAction("&Export…", window)
-        self.export_action.setObjectName("action_export")
-        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        self.export_action.setStatusTip("Export the directory for Excel or as Open Referral")
-        self.export_action.triggered.connect(self.export_data)
-        self.backup_action = QAction("Back &up now…", window)
-        self.backup_action.setObjectName("action_backup")
-        self.backup_action.setStatusTip("Make a checked backup of the directory now")
-        self.backup_action.triggered.connect(self.back_up_now)
-        self.restore_action = QAction("&Restore from a backup…", window)
-        self.restore_action.setObjectName("action_restore")
-        self.restore_action.setStatusTip("Replace the directory with a backup (the current data is kept)")
-        self.restore_action.triggered.connect(self.restore)
+        self.import_action = make_action(
+            window, "&Import…", self.import_data, name="action_import", shortcut="Ctrl+Shift+I", scope=None,
+            tip="Import organisations and services from a spreadsheet or an Open Referral feed")
+        self.import_categories_action = make_action(
+            window, "Import c&ategories…", self.import_categories, name="action_import_categories",
+            tip="Add the terms of an Open Referral taxonomy file to the practice's categories")
+        self.export_action = make_action(window, "&Export…", self.export_data, name="action_export",
+                                         shortcut="Ctrl+Shift+E", scope=None,
+                                         tip="Export the directory for Excel or as Open Referral")
+        self.backup_action = make_action(window, "Back &up now…", self.back_up_now, name="action_backup",
+                                         tip="Make a checked backup of the directory now")
+        self.restore_action = make_action(
+            window, "&Restore from a backup…", self.restore, name="action_restore",
+            tip="Replace the directory with a backup (the current data is kept)")
         actions = [self.export_action]
         if can(actor, Permission.EDIT_CATEGORIES):
             actions.insert(0, self.import_categories_action)
@@ -163,11 +158,10 @@ class DataActions(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(HOURLY_MS)
         self.timer.timeout.connect(self.backup_if_due)
+        self.backup_task: Any = None  # the background backup running now, if any
         if not self.runtime.demo:
             self.timer.start()
-        closing = getattr(window, "closing", None)
-        if closing is not None:
-            closing.connect(self.on_window_closing)
+            QTimer.singleShot(FIRST_BACKUP_MS, self, self.backup_if_due)
 
     def _add_to_file_menu(self, actions: list[QAction]) -> None:
         menu = getattr(self.window, "file_menu", None)
@@ -280,36 +274,36 @@ class DataActions(QObject):
                           lambda progress: service.back_up_now(progress), done, failed)
 
     def backup_if_due(self) -> None:
-        """Hourly: the day's automatic backup, in the background, for PCs left on for days."""
-        if self.runtime.demo or self.restart_required:
+        """The day's automatic backup, fully checked, in the background (a minute after the window
+        opens, then hourly). Closing the window abandons it safely if it is still running."""
+        if self.runtime.demo or self.restart_required or self.backup_task is not None:
             return
         service = self.backups()
-        if not service.available or not service.is_due():
+        try:
+            if not service.available or not service.is_due():
+                return
+        except OSError as exc:  # a backup folder on a share that errors
+            log.warning("backup status unavailable: %s", exc)
             return
+
+        def finished(info: Any) -> None:
+            self.backup_task = None
+            if info is not None:
+                log.info("automatic backup: %s", info.describe())
+            self.update_backup_status()
+
         def failed(exc: BaseException, _details: str) -> None:
+            self.backup_task = None
+            if isinstance(exc, Cancelled):
+                log.info("automatic backup abandoned (the window closed); the earlier backups are kept")
+                return
+            # Not a dialog in the middle of someone's work: the status bar says "! Last backup
+            # <date>" and the log has the reason; the next hourly look tries again.
             log.warning("automatic backup failed: %s", exc)
             self.update_backup_status()
 
-        self.window.tasks.start(lambda progress: service.automatic_backup(progress),
-                                lambda _info: self.update_backup_status(), failed)
-
-    def on_window_closing(self) -> None:
-        """The automatic backup when the window closes (unless there is one from today).
-
-        Someone is leaving, perhaps shutting the PC down, so the copy gets SQLite's quick_check
-        (every page still read: closing takes ~1.2 s of CPU with a 350 MB file) rather than the
-        full integrity_check (~3.2 s of CPU, 5-8 s on a busy PC): services/backups.py says why
-        that still keeps a damaged copy out."""
-        if self.runtime.demo or self.restart_required:
-            return
-        try:
-            info = self.backups().automatic_backup(full_check=False)
-            if info is not None:
-                log.info("automatic backup on closing: %s", info.describe())
-        except (BackupFailed, BackupUnavailable, OSError, sqlite3.Error) as exc:
-            # Not a dialog while someone is leaving: the status bar shows "! Last backup <date>" next
-            # time, and the log has the reason.
-            log.warning("automatic backup on closing failed: %s", exc)
+        self.backup_task = self.window.tasks.start(lambda progress: service.automatic_backup(progress),
+                                                   finished, failed, stop_on_close=True)
 
     def restore(self) -> None:
         service = self.backups()

@@ -20,67 +20,54 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-
 from sp_desktop.services.base import Permission, can
+from sp_desktop.ui.actions import PAGE_SCOPE, make_action
+from sp_desktop.ui.leaflet_printing import LeafletPrinter
 
 
 class LeafletActions:
     """The actions; kept alive by the window (`window.leaflet_actions`)."""
 
-    def __init__(self, window: Any, basket: Callable[[], Any], directory: Any | None) -> None:
+    def __init__(self, window: Any, basket: Callable[[], Any], directory: Any | None,
+                 basket_if_built: Callable[[], Any] | None = None) -> None:
         self.window = window
         self._basket = basket  # the basket page is built when first needed (ui/pages/__init__.py)
+        self._basket_if_built = basket_if_built or basket
         self.directory = directory
-        self.add_action = QAction("Add to leaflet basket", directory if directory is not None else window)
-        self.add_action.setObjectName("add_to_basket")
-        self.add_action.setShortcut(QKeySequence("Ctrl+B"))
-        tip = "Put the selected service on a patient leaflet (Ctrl+B)"
-        self.add_action.setToolTip(tip)
-        self.add_action.setStatusTip(tip)
-        self.add_action.triggered.connect(lambda _checked=False: self.add_selected())
-        if directory is not None and hasattr(directory, "add_selection_action"):
-            self.add_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # quick print prepares and prints without the basket page (ui/leaflet_printing.py)
+        self.printer = LeafletPrinter(window.ctx, window)
+        on_page = directory is not None and hasattr(directory, "add_selection_action")
+        self.add_action = make_action(directory if directory is not None else window, "Add to leaflet basket",
+                                      self.add_selected, name="add_to_basket", shortcut="Ctrl+B",
+                                      tip="Put the selected service on a patient leaflet (Ctrl+B)",
+                                      scope=PAGE_SCOPE if on_page else None)
+        if on_page:
             directory.add_selection_action(self.add_action)
         else:
             window.addAction(self.add_action)
 
-        self.print_action = QAction("&Print leaflet…", window)
-        self.print_action.setObjectName("print_leaflet")
-        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
-        tip = "Print the leaflet basket, or the selected service when the basket is empty (Ctrl+P)"
-        self.print_action.setToolTip(tip)
-        self.print_action.setStatusTip(tip)
-        self.print_action.triggered.connect(lambda _checked=False: self.print_leaflet())
-        window.addAction(self.print_action)
+        self.print_action = make_action(
+            window, "&Print leaflet…", self.print_leaflet, name="print_leaflet", shortcut="Ctrl+P",
+            tip="Print the leaflet basket, or the selected service when the basket is empty (Ctrl+P)",
+            scope=None, add_to_owner=True)
 
-        self.print_selected_action = QAction("Print leaflet\tCtrl+P", directory if directory is not None
-                                             else window)
-        self.print_selected_action.setObjectName("print_selected")
+        self.print_selected_action = make_action(
+            directory if directory is not None else window, "Print leaflet\tCtrl+P", self.print_selected,
+            name="print_selected", tip="Print a leaflet for the selected service only, straight away (Ctrl+P "
+                                       "when the basket is empty); the leaflet basket is left as it is")
         self.print_selected_action.setIconText("Print leaflet")  # the toolbar button's words
-        tip = ("Print a leaflet for the selected service only, straight away (Ctrl+P when the basket is "
-               "empty); the leaflet basket is left as it is")
-        self.print_selected_action.setToolTip(tip)
-        self.print_selected_action.setStatusTip(tip)
-        self.print_selected_action.triggered.connect(lambda _checked=False: self.print_selected())
-        if directory is not None and hasattr(directory, "add_selection_action"):
+        if on_page:
             directory.add_selection_action(self.print_selected_action)
 
-        self.next_patient_action = QAction("&Next patient", window)
-        self.next_patient_action.setObjectName("next_patient")
-        self.next_patient_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        tip = ("Start afresh for the next patient: empty the leaflet basket and clear the search "
-               "(Ctrl+Shift+N)")
-        self.next_patient_action.setToolTip(tip)
-        self.next_patient_action.setStatusTip(tip)
-        self.next_patient_action.triggered.connect(lambda _checked=False: self.next_patient())
-        window.addAction(self.next_patient_action)
+        self.next_patient_action = make_action(
+            window, "&Next patient", self.next_patient, name="next_patient", shortcut="Ctrl+Shift+N",
+            scope=None, add_to_owner=True,
+            tip="Start afresh for the next patient: empty the leaflet basket and clear the search "
+                "(Ctrl+Shift+N)")
 
-        self.booklet_action = QAction("Make a &booklet…", window)
-        self.booklet_action.setObjectName("make_booklet")
-        self.booklet_action.setStatusTip("A booklet of approved services by category, for the waiting room")
-        self.booklet_action.triggered.connect(lambda _checked=False: self.basket.make_booklet())
+        self.booklet_action = make_action(
+            window, "Make a &booklet…", lambda: self.basket.make_booklet(), name="make_booklet",
+            tip="A booklet of approved services by category, for the waiting room")
 
         menu = getattr(window, "file_menu", None)
         if menu is not None:
@@ -112,9 +99,14 @@ class LeafletActions:
             return False
         return bool(self.basket.add_service(sid, self.window))
 
+    def basket_count(self) -> int:
+        """What the basket holds, without building its page when it has never been shown."""
+        page = self._basket_if_built()
+        return int(page.count()) if page is not None else 0
+
     def print_leaflet(self) -> None:
         """Ctrl+P: the basket, or the selected service when the basket is empty (quick print)."""
-        if self.basket.count() == 0:
+        if self.basket_count() == 0:
             on_directory = self.directory is not None and self.window.stack.currentWidget() is self.directory
             if not on_directory:
                 self.window.statusBar().showMessage(
@@ -132,13 +124,13 @@ class LeafletActions:
         self.quick_print([sid])
 
     def quick_print(self, service_ids: list[int]) -> None:
-        """Print exactly these services (never adding them to the basket)."""
-        self.basket.print_services(list(service_ids), self.window)
+        """Print exactly these services (never adding them to the basket, nor building its page)."""
+        self.printer.print_services(list(service_ids), self.window)
 
     def next_patient(self) -> None:
         """One key between patients: nothing of the last one is left on screen."""
-        basket = self.basket
-        if basket.count():
+        basket = self._basket_if_built()
+        if basket is not None and basket.count():
             basket.clear(remember=True)
             offer = getattr(self.window, "offer_undo", None)
             if callable(offer):
@@ -157,7 +149,9 @@ def install_leaflet_actions(window: Any) -> LeafletActions | None:
     pages = getattr(window, "pages", {})
     if "basket" not in pages:
         return None
-    actions = LeafletActions(window, lambda: pages["basket"], pages.get("directory"))
+    built = getattr(pages, "built", None)
+    actions = LeafletActions(window, lambda: pages["basket"], pages.get("directory"),
+                             (lambda: built().get("basket")) if callable(built) else None)
     window.leaflet_actions = actions
     return actions
 

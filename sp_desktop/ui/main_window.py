@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 from sp_desktop import __version__
 from sp_desktop.runtime import Runtime
 from sp_desktop.services.base import ServiceContext
+from sp_desktop.ui.confidence_actions import install_confidence_actions
 from sp_desktop.ui.data_menu import install_data_menu
 from sp_desktop.ui.leaflet_actions import install_leaflet_actions
 from sp_desktop.ui.pages import PageSpec, page_specs
+from sp_desktop.ui.problem_actions import install_problem_actions
 from sp_desktop.ui.reference_actions import install_reference_actions
 from sp_desktop.ui.relationship_actions import install_relationship_actions
 from sp_desktop.ui.tasks import TaskRunner
@@ -92,7 +95,7 @@ class MainWindow(QMainWindow):
     data_changed = Signal(str)  # emitted after any page saved something; others refresh
     changed_elsewhere = Signal()  # the change watcher saw another PC's change (ui/change_watcher.py)
     switch_user_requested = Signal()
-    closing = Signal()  # the window agreed to close (automatic backup, ui/data_menu.py)
+    closing = Signal()  # the window agreed to close (its background work has been stopped or finished)
 
     def __init__(self, runtime: Runtime, ctx: ServiceContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
@@ -147,8 +150,10 @@ class MainWindow(QMainWindow):
         install_relationship_actions(self)  # Log contact (Ctrl+L), history, trust notes on the Directory
         install_leaflet_actions(self)  # Ctrl+B add to the leaflet basket, Ctrl+P print leaflet, booklets
         install_vetting_actions(self)  # vetting record, change history, overdue reviews note, my password
-        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; backup on close
+        install_data_menu(self)  # File: Import, Export, Back up now, Restore; backup status; daily backup
         install_reference_actions(self)  # Ctrl+K: an organisation quoted a leaflet reference back
+        install_confidence_actions(self)  # taking new people, closures, why this helps (issue 18)
+        install_problem_actions(self)  # Ctrl+Shift+R report a problem; safeguarding concerns for the lead
         keep_menu_access_keys_unique(self.menuBar())  # one access key per item in each menu (after all menus)
         self.refresh_counts()
         self._restore_geometry()
@@ -347,7 +352,7 @@ class MainWindow(QMainWindow):
 
         dialog = KeyboardShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.help_dialog = dialog
+        self.help_dialog: QDialog = dialog
         dialog.open()
 
     def show_guide(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from sp_desktop.domain.errors import Refused
+
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
@@ -14,6 +16,19 @@ def warn(parent: QWidget | None, title: str, text: str, details: str = "") -> No
     if details:
         box.setDetailedText(details)
     box.exec()
+
+
+def refusal_text(exc: Refused) -> str:
+    """What a refusal says to a person: each wrong field's message on its own line, or the message."""
+    from sp_desktop.services.base import ValidationFailed
+
+    return "\n".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else exc.text()
+
+
+def refused(parent: QWidget | None, title: str, exc: Refused) -> None:
+    """The one way the window tells that something was refused (bad input, not found, not allowed,
+    changed by someone else, a file that cannot be used): a warning with the refusal's own words."""
+    warn(parent, title, refusal_text(exc))
 
 
 def error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:

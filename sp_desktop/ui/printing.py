@@ -12,8 +12,6 @@ file and an atomic rename, so a failed save never leaves half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +23,7 @@ from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
 
+from sp_desktop.files import write_atomically
 from sp_desktop.services.tasks import Cancelled, Progress, check
 from sp_desktop.ui import messages
 
@@ -63,24 +62,39 @@ class PdfBytes:
         self.buffer.close()
 
 
-def page_count(data: bytes) -> int:
-    doc = PdfBytes(data)
-    try:
-        return doc.document.pageCount() if doc.ok else 0
-    finally:
-        doc.close()
+#: The last document measured in the background (`measure`): the same bytes object is not read
+#: again on the UI thread just before its print dialog.
+_measured: tuple[bytes, int, QSizeF | None] | None = None
 
 
-def first_page_size(data: bytes) -> QPageSize | None:
+def measure(data: bytes) -> tuple[int, QSizeF | None]:
+    """Page count and first page size (points) of a PDF; any thread. Remembered for `data`, so
+    that a leaflet measured on a worker is not loaded again on the UI thread."""
+    global _measured
+    if _measured is not None and _measured[0] is data:
+        return _measured[1], _measured[2]
     doc = PdfBytes(data)
     try:
         if not doc.ok:
-            return None
-        size = doc.document.pagePointSize(0)
-        return QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point, "",
-                         QPageSize.SizeMatchPolicy.FuzzyMatch)
+            count, size = 0, None
+        else:
+            count, size = doc.document.pageCount(), QSizeF(doc.document.pagePointSize(0))
     finally:
         doc.close()
+    _measured = (data, count, size)
+    return count, size
+
+
+def page_count(data: bytes) -> int:
+    return measure(data)[0]
+
+
+def first_page_size(data: bytes) -> QPageSize | None:
+    size = measure(data)[1]
+    if size is None:
+        return None
+    return QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point, "",
+                     QPageSize.SizeMatchPolicy.FuzzyMatch)
 
 
 # --------------------------------------------------------------------------- the printer
@@ -239,27 +253,16 @@ def documents_folder() -> Path:
     return Path(folder) if folder else Path.home()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".sp-desktop-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
-             title: str = "Save as PDF") -> Path | None:
-    """Ask where to save (through ui.messages.save_file) and write the PDF. None when cancelled."""
-    chosen = messages.save_file(parent, title, str(documents_folder() / default_name),
-                                "PDF documents (*.pdf)")
+def _save(parent: QWidget | None, data: bytes, default_name: str, title: str, filters: str,
+          suffixes: tuple[str, ...]) -> Path | None:
+    """Ask where to save (through ui.messages.save_file) and write `data` there, adding the first of
+    `suffixes` when the name has none of them. None when cancelled or not saved (the person is told)."""
+    chosen = messages.save_file(parent, title, str(documents_folder() / default_name), filters)
     if not chosen:
         return None
     path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
+    if path.suffix.lower() not in suffixes:
+        path = path.with_name(path.name + suffixes[0])
     if not path.parent.is_dir():
         messages.error(parent, "Not saved",
                        f"The folder {path.parent} does not exist. Choose another folder.")
@@ -274,30 +277,18 @@ def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
     return path
 
 
+def save_pdf(parent: QWidget | None, data: bytes, default_name: str,
+             title: str = "Save as PDF") -> Path | None:
+    """Ask where to save and write the PDF. None when cancelled."""
+    return _save(parent, data, default_name, title, "PDF documents (*.pdf)", (".pdf",))
+
+
 def save_html(parent: QWidget | None, html: str, default_name: str,
               title: str = "Save the accessible version") -> Path | None:
     """Ask where to save and write `html` (UTF-8) as a web page; None when cancelled or not saved."""
-    chosen = messages.save_file(parent, title, str(documents_folder() / default_name),
-                                "Web pages (*.html)")
-    if not chosen:
-        return None
-    path = Path(chosen)
-    if path.suffix.lower() not in (".html", ".htm"):
-        path = path.with_name(path.name + ".html")
-    if not path.parent.is_dir():
-        messages.error(parent, "Not saved",
-                       f"The folder {path.parent} does not exist. Choose another folder.")
-        return None
-    try:
-        write_atomically(path, html.encode("utf-8"))
-    except OSError as exc:
-        messages.error(parent, "Not saved", f"Could not save {path.name} in {path.parent}: "
-                                            f"{exc.strerror or exc}. Check the file is not open in another "
-                                            "program and that you may save in that folder.")
-        return None
-    return path
+    return _save(parent, html.encode("utf-8"), default_name, title, "Web pages (*.html)", (".html", ".htm"))
 
 
 __all__ = ["LARGE_DOCUMENT_PAGES", "PdfBytes", "PrintError", "ask_printer", "default_printer",
-           "documents_folder", "page_count", "print_document", "print_pdf", "save_html", "save_pdf",
-           "write_atomically"]
+           "documents_folder", "measure", "page_count", "print_document", "print_pdf", "save_html",
+           "save_pdf", "write_atomically"]

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from sp_desktop.db import integrity
 from sp_desktop.diagnostics import log
-from sp_desktop.domain.enums import AppRole
 from sp_desktop.runtime import Runtime, StartupError, open_runtime
+from sp_desktop.services.base import Permission, can
 from sp_desktop.services.health import DamagedDatabase
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 
 WEEKLY_CHECK_DELAY_MS = 5_000
 
@@ -195,11 +196,10 @@ def install_database_check(window: Any, weekly: bool = True) -> QAction | None:
     if runtime.db.sqlite_path is None:
         return None  # a PostgreSQL server is checked by its administrator
     action = None
-    if window.ctx.actor.role.rank >= AppRole.ADMINISTRATOR.rank:
-        action = QAction("Check the &database…", window)
-        action.setObjectName("check_database")
-        action.setStatusTip("Check every page of the database file for damage (takes a few seconds)")
-        action.triggered.connect(lambda: check_database(window, interactive=True))
+    if can(window.ctx.actor, Permission.CHECK_DATABASE):
+        action = make_action(window, "Check the &database…", lambda: check_database(window, interactive=True),
+                             name="check_database",
+                             tip="Check every page of the database file for damage (takes a few seconds)")
         _tools_menu(window).addAction(action)
     data_dir = runtime.db.sqlite_path.parent
     if weekly and integrity.full_check_due(data_dir, runtime.clock.now()):  # covers the quick check

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
+
+from sp_desktop.ui.actions import make_action
 
 
 def install_reference_actions(window: Any) -> QAction:
-    action = QAction("Ac&knowledge a leaflet reference…", window)
-    action.setObjectName("acknowledge_reference_action")
-    action.setShortcut(QKeySequence("Ctrl+K"))
-    action.setStatusTip("An organisation told you a leaflet reference reached them: record it.")
-
     def open_dialog() -> None:
         from sp_desktop.ui.dialogs.acknowledge_dialog import AcknowledgeDialog
 
@@ -21,8 +18,10 @@ def install_reference_actions(window: Any) -> QAction:
         dialog.acknowledged.connect(lambda _done: window.data_changed.emit("references"))
         dialog.exec()
 
-    action.triggered.connect(open_dialog)
-    window.addAction(action)
+    action = make_action(window, "Ac&knowledge a leaflet reference…", open_dialog,
+                         name="acknowledge_reference_action", shortcut="Ctrl+K", scope=None,
+                         add_to_owner=True,
+                         tip="An organisation told you a leaflet reference reached them: record it.")
     window.go_menu.addSeparator()
     window.go_menu.addAction(action)
     window.acknowledge_action = action

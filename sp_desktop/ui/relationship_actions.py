@@ -12,16 +12,16 @@ Directory, Follow-ups and Network pages refresh.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.services.directory import DirectoryService, ServiceDetail
 from sp_desktop.services.relationships import ContactLogService, RelationshipService, TrustNoteService
+from sp_desktop.ui.actions import make_action
 
 LAST_CONTACTS = 3
 SOURCE_KEY = "relationships"
@@ -70,15 +70,7 @@ class RelationshipActions:
         page.add_detail_section(lambda detail: relationship_html(self.ctx, detail))
 
     def _action(self, text: str, shortcut: str | None, name: str, tip: str, slot: Any) -> QAction:
-        action = QAction(text, self.page)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self.page, text, slot, name=name, shortcut=shortcut, tip=tip)
 
     def _organisation(self) -> tuple[int, str] | None:
         org_id = self.page.selected_organisation_id()

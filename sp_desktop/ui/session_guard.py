@@ -62,13 +62,6 @@ class Curtain(QWidget):
         self.raise_()
         self.show()
 
-    def _settings_may_have_changed(self) -> None:
-        """After a change (here or on another PC): apply a new idle setting, but a change alone is not
-        activity at this PC, so an unchanged setting leaves the countdown running."""
-        minutes = self.idle_minutes()
-        if (minutes > 0) != self._enabled or max(0, minutes) * 60_000 != self.timer.interval():
-            self.reset_timer(reload=True)
-
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if obj is self.target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
             self.setGeometry(self.target.rect())
@@ -190,8 +183,8 @@ class SessionGuard(QObject):
     def _end_warning(self) -> None:
         self.warn_timer.stop()
         self.countdown.stop()
-        if self._warning_alive() and self.warning.isVisible():  # type: ignore[union-attr]
-            self.warning.hide()  # type: ignore[union-attr]
+        if self._warning_alive() and self.warning.isVisible():
+            self.warning.hide()
             announce("Still signed in.", self.window)
 
     def _warning_alive(self) -> bool:
@@ -204,17 +197,19 @@ class SessionGuard(QObject):
         """Show and say how long is left before the lock; count down once a second."""
         if self.locked or self.window is None or not self.timer.isActive():
             return
-        if not self._warning_alive() or self.warning.target is not self.window:  # type: ignore[union-attr]
-            self.warning = IdleWarning(self.window)
-        self.warning.show_seconds(self.seconds_left())
-        announce(self.warning.label.text(), self.warning, assertive=True)
+        warning = self.warning
+        if not self._warning_alive() or warning is None or warning.target is not self.window:
+            warning = self.warning = IdleWarning(self.window)
+        warning.show_seconds(self.seconds_left())
+        announce(warning.label.text(), warning, assertive=True)
         self.countdown.start()
 
     def _tick(self) -> None:
-        if not self._warning_alive() or not self.timer.isActive():
+        warning = self.warning
+        if not self._warning_alive() or warning is None or not self.timer.isActive():
             self.countdown.stop()
             return
-        self.warning.show_seconds(self.seconds_left())
+        warning.show_seconds(self.seconds_left())
 
     # ---- locking
     def _cover(self) -> None:
@@ -238,7 +233,7 @@ class SessionGuard(QObject):
         self.warn_timer.stop()
         self.countdown.stop()
         if self._warning_alive():
-            self.warning.hide()  # type: ignore[union-attr]
+            self.warning.hide()
         self._cover()
         self.locked_changed.emit(True)
         while self.locked:

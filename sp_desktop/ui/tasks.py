@@ -8,6 +8,7 @@ The result or the error is delivered back on the UI thread.
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -57,6 +58,15 @@ class Task(QRunnable):
             self.signals.finished.emit(result)
 
 
+#: How often, at most, Python hands its lock from a busy worker to the UI thread while background
+#: work runs (seconds). Python's default (5 ms) is paid by every event the window handles in Python
+#: (event filters, timers, painting callbacks): a burst of a few dozen events then waits a quarter of
+#: a second behind a worker making a leaflet. Shorter turns keep the window answering within its
+#: 200 ms budget (tests/benchmarks/test_front_desk_print_benchmark.py); the default comes back
+#: when no task runs.
+BUSY_SWITCH_INTERVAL = 0.0005
+
+
 class TaskRunner(QObject):
     """Starts tasks on a thread pool and keeps them alive until they finish."""
 
@@ -72,22 +82,36 @@ class TaskRunner(QObject):
               stop_on_close: bool = False) -> Task:
         task = Task(fn)
         task.stop_on_close = stop_on_close
-        self._running.add(task)
+        self._add(task)
         if on_progress:
             task.signals.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
 
         def done(result: Any) -> None:
-            self._running.discard(task)
+            self._discard(task)
             on_done(result)
 
         def failed(exc: BaseException, tb: str) -> None:
-            self._running.discard(task)
+            self._discard(task)
             on_error(exc, tb)
 
         task.signals.finished.connect(done, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         self.pool.start(task)
         return task
+
+    _normal_interval: float | None = None  # Python's own switch interval, while a task runs
+
+    def _add(self, task: Task) -> None:
+        if not self._running and TaskRunner._normal_interval is None:
+            TaskRunner._normal_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(BUSY_SWITCH_INTERVAL, TaskRunner._normal_interval))
+        self._running.add(task)
+
+    def _discard(self, task: Task) -> None:
+        self._running.discard(task)
+        if not self._running and TaskRunner._normal_interval is not None:
+            sys.setswitchinterval(TaskRunner._normal_interval)
+            TaskRunner._normal_interval = None
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)

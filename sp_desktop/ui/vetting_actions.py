@@ -13,18 +13,19 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 
 from sp_desktop.domain.enums import VettingStatus
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.directory import ServiceDetail
 from sp_desktop.services.vetting import VettingService
+from sp_desktop.ui.actions import make_action
 
 SOURCE_KEY = "vetting"
 
@@ -106,15 +107,7 @@ class VettingActions:
                 file_menu.addAction(self.password_action)
 
     def _action(self, text: str, shortcut: str | None, name: str, tip: str, slot: Any) -> QAction:
-        action = QAction(text, self.page)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self.page or self.window, text, slot, name=name, shortcut=shortcut, tip=tip)
 
     # ---- status bar
     def overdue_count(self) -> int:

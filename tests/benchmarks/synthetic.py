@@ -4,7 +4,9 @@
 `synthetic_database(services)` returns the path of a migrated SQLite database holding that many
 services, with proportional organisations (one for every two services), a venue each, 20
 contacts per organisation, phones, opening times, categories and — scaled so the largest set
-has 200,000 — signposting records with their items. Rows go in with ``executemany`` (the
+has 200,000 — signposting records with their items (a third with wellbeing scores before and
+after, one item in seven with feedback marked shareable), and issue 18's extras: capacity for one
+service in four, a dated closure for one in fifty and a "why this helps" note for every category. Rows go in with ``executemany`` (the
 search-index triggers are dropped for the load and the index, its listing and its prefixes
 rebuilt in one statement each), so the largest set takes well under a minute. Each size is made
 once and cached in ``$SP_BENCH_CACHE`` (default: a folder in the system temp directory); delete
@@ -27,7 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 SIZES = (1_000, 10_000, 50_000)
-SCHEMA_TAG = "v4"  # bump when the generator or the schema changes
+SCHEMA_TAG = "v6"  # bump when the generator or the schema changes (v6: migration 0014)
 CONTACTS_PER_ORG = 20
 SIGNPOSTING_AT_LARGEST = 200_000
 NOW = datetime(2026, 11, 24, 10, 0, 0)
@@ -168,17 +170,38 @@ def _generate(path: Path, services: int) -> None:
                         " VALUES (?, ?, ?, ?, ?)", sched)
         n_sign = max(1, SIGNPOSTING_AT_LARGEST * services // SIZES[-1])
         con.executemany(
-            "INSERT INTO signposting (id, occurred_on, staff_id, method, follow_up_done, version, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            "INSERT INTO signposting (id, occurred_on, staff_id, method, follow_up_done, ons4_before, ons4_after,"
+            " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             ((i, (date(2024, 1, 1) + timedelta(days=i % 1000)).isoformat(), i % 20 + 1,
-              ["leaflet", "phoned", "referral_form", "email"][i % 4], i % 2, TS, TS)
+              ["leaflet", "phoned", "referral_form", "email"][i % 4], i % 2,
+              json.dumps([i % 7, i % 8, i % 9, 10 - i % 6]) if i % 3 == 0 else None,
+              json.dumps([i % 7 + 2, i % 8 + 1, i % 9, 8 - i % 6]) if i % 3 == 0 else None, TS, TS)
              for i in range(1, n_sign + 1)))
         outcomes = ["engaged", "attended_once", "did_not_attend", "not_suitable", None]
         con.executemany(
-            "INSERT INTO signposting_item (signposting_id, service_id, outcome, share_feedback, version,"
-            " created_at, updated_at) VALUES (?, ?, ?, 0, 1, ?, ?)",
-            ((i, (i * 7919 + j * 104729) % services + 1, outcomes[(i + j) % 5], TS, TS)
+            "INSERT INTO signposting_item (signposting_id, service_id, outcome, experience_note, share_feedback,"
+            " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            ((i, (i * 7919 + j * 104729) % services + 1, outcomes[(i + j) % 5],
+              _sentence(rng, 12) if i % 7 == 0 else None, 1 if i % 7 == 0 else 0, TS, TS)
              for i in range(1, n_sign + 1) for j in range(1 + i % 2)))
+        # issue 18: capacity, dated closures and "why this helps" notes
+        con.executemany(
+            "INSERT INTO service_capacity (service_id, state, wait_weeks, confirmed_on, confirmed_by, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ((s, ["taking", "waiting_list", "not_taking"][s % 3], 6 if s % 3 == 1 else None,
+              (NOW.date() - timedelta(days=s % 60)).isoformat(), f"{FIRST[s % 20]} {LAST[s % 20]}", TS)
+             for s in range(1, services + 1, 4)))
+        con.executemany(
+            "INSERT INTO service_closure (service_id, starts_on, ends_on, reason, recorded_by, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            ((s, (NOW.date() + timedelta(days=s % 40 - 10)).isoformat(),
+              (NOW.date() + timedelta(days=s % 40)).isoformat(), "Staff training", "Ann MacLeod", TS)
+             for s in range(1, services + 1, 50)))
+        con.executemany(
+            "INSERT INTO help_note (category_id, note, source, author_name, written_on, version, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+            ((c, _sentence(rng, 30), "practice experience", "Ann MacLeod", NOW.date().isoformat(), TS, TS)
+             for c in cats))
         # the search index in one statement (and its listing and prefixes, migration 0003), then
         # the triggers back as the migrations made them
         con.execute("INSERT INTO service_fts(rowid, name, organisation, description, categories, place) "

@@ -1,14 +1,16 @@
-"""Benchmark (issue 15): the event loop is not blocked for more than 200 ms while a leaflet prints.
+"""Benchmark (issue 15): the event loop is not blocked for more than 200 ms while a leaflet is made
+and printed, the first time too.
 
-The real MainWindow on the demo directory, signed in as the front desk: type "debt", Ctrl+P. A
-QTimer heartbeat every 10 ms records when the event loop ran, from the key press until the pages
-have gone to the printer (a PDF printer at 600 dpi, as a real printer). Two figures:
+The real MainWindow on the demo directory, signed in as the front desk, in a fresh process state
+as far as the leaflet goes (the basket page never built; reportlab and the fonts loaded on first
+use): type "debt", Ctrl+P. A QTimer heartbeat every 10 ms records when the event loop ran, from the
+key press until the pages have gone to the printer (a PDF printer at 600 dpi, as a real printer).
+Figures:
 
-* printing — from the moment the pages are handed to the background task until they have gone:
-  the longest gap must be at most 200 ms (asserted);
-* preparing — the key press until then: building the basket page the first time it is used, the
-  checks and rendering the leaflet PDF still run on the UI thread (printed, not asserted; see
-  docs/front-desk.md).
+* opening — from the key press until the print dialog is shown (the leaflet was made in the
+  background meanwhile, behind a progress dialog);
+* preparing — the longest gap in the event loop until then (asserted at most 200 ms);
+* printing — the longest gap while the pages go to the printer (asserted at most 200 ms).
 
 Run with `make bench`; prints the figures.
 """
@@ -42,10 +44,12 @@ def test_printing_never_blocks_the_window_for_more_than_200_ms(qtbot: Any, demo_
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     files: list[Path] = []
     done: list[bool] = []
+    asked: list[float] = []  # when the print dialog was shown
     handed_over: list[float] = []  # when the background task started printing
     real_print_pdf = printing.print_pdf
 
     def ask(parent: Any, title: str = "Print", page_size: Any = None) -> QPrinter:
+        asked.append(time.perf_counter())
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setResolution(600)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -84,6 +88,14 @@ def test_printing_never_blocks_the_window_for_more_than_200_ms(qtbot: Any, demo_
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    # the floor: the same heartbeat for a second with nothing to do (the machine's own gaps)
+    idle_started = time.perf_counter()
+    beats.append(idle_started)
+    heartbeat.start()
+    qtbot.wait(1000)
+    heartbeat.stop()
+    floor = max((b - a) * 1000 for a, b in zip(beats, beats[1:], strict=False))
+    beats.clear()
     started = time.perf_counter()
     beats.append(started)
     heartbeat.start()
@@ -93,15 +105,20 @@ def test_printing_never_blocks_the_window_for_more_than_200_ms(qtbot: Any, demo_
     heartbeat.stop()
     finished = time.perf_counter()
     beats.append(finished)
-    assert handed_over and files and files[0].stat().st_size > 0
+    assert handed_over and asked and files and files[0].stat().st_size > 0
+    assert "basket" not in window.pages.built(), "quick print built the basket page"
     start = handed_over[0]
-    gaps = [(b - a) * 1000 for a, b in zip(beats, beats[1:], strict=False)]
-    printing_gaps = [(b - a) * 1000 for a, b in zip(beats, beats[1:], strict=False) if a >= start]
-    preparing = max(g for (a, _b), g in zip(zip(beats, beats[1:], strict=False), gaps, strict=False)
-                    if a < start)
-    worst = max(printing_gaps)
-    print(f"\nleaflet at 600 dpi: {(finished - started) * 1000:.0f} ms in all; preparing (UI thread) "
-          f"{(start - started) * 1000:.0f} ms, longest gap {preparing:.0f} ms; printing (background) "
-          f"{(finished - start) * 1000:.0f} ms, longest gap in the event loop {worst:.0f} ms "
-          f"(limit {LIMIT_MS} ms); {len(beats)} heartbeats")
-    assert worst <= LIMIT_MS
+    gaps = [((b - a) * 1000, a) for a, b in zip(beats, beats[1:], strict=False)]
+    preparing = max(g for g, a in gaps if a < asked[0])
+    worst = max((g for g, a in gaps if a >= start), default=0.0)
+    print(f"\nfirst leaflet at 600 dpi: print dialog after {(asked[0] - started) * 1000:.0f} ms, longest gap "
+          f"in the event loop while preparing {preparing:.0f} ms; printing (background) "
+          f"{(finished - start) * 1000:.0f} ms, longest gap {worst:.0f} ms (limit {LIMIT_MS} ms); "
+          f"{(finished - started) * 1000:.0f} ms in all, {len(beats)} heartbeats")
+    from tests.benchmarks.results import record
+
+    record("15. the first Ctrl+P: longest gap in the event loop",
+           f"{max(preparing, worst):.0f} ms (print dialog after {(asked[0] - started) * 1000:.0f} ms; "
+           f"printing {worst:.0f} ms)", f"idle heartbeat {floor:.0f} ms", f"<= {LIMIT_MS} ms",
+           preparing <= LIMIT_MS and worst <= LIMIT_MS)
+    assert preparing <= LIMIT_MS and worst <= LIMIT_MS

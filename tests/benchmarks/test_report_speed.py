@@ -16,7 +16,7 @@ import pytest
 
 from sp_desktop.demo.seed import demo_file, load_directory
 from sp_desktop.demo.signposting import generate_signposting
-from sp_desktop.services.report_pdf import render_partner_report, render_practice_report
+from sp_desktop.output.report_pdf import render_partner_report, render_practice_report
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.signposting import SignpostingService
 

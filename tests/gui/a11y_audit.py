@@ -324,6 +324,11 @@ def _log_contact(rt: Runtime, a: Actor) -> QDialog:
     return LogContactDialog(rt.context(a), org_id, name)
 
 
+def _new_org(rt: Runtime, a: Actor) -> QDialog:
+    from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog
+    return NewOrganisationDialog(rt.context(a))
+
+
 def _open_org(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog
     return OpenOrganisationDialog(rt.context(a))
@@ -385,6 +390,12 @@ def _reason(rt: Runtime, a: Actor) -> QDialog:
     return ReasonDialog("Reject", "Why is this organisation not suitable?")
 
 
+def _approve(rt: Runtime, a: Actor) -> QDialog:
+    from sp_desktop.services.vetting import VettingService
+    from sp_desktop.ui.dialogs.vetting_dialog import ApproveDialog
+    return ApproveDialog(VettingService(rt.context(a)).record(_org(rt)[0]), a.name)
+
+
 def _vetting(rt: Runtime, a: Actor) -> QDialog:
     from sp_desktop.ui.dialogs.vetting_dialog import VettingDialog
     return VettingDialog(rt.context(a), _org(rt, VettingStatus.NOT_VETTED)[0])
@@ -405,6 +416,7 @@ DIALOGS: dict[str, tuple[DialogFactory, str]] = {
     "Leaflet override": (_override, "clinician"),
     "Leaflet preview": (_preview, "front desk"),
     "Log contact": (_log_contact, "front desk"),
+    "New organisation": (_new_org, "vetting lead"),
     "Open organisation": (_open_org, "front desk"),
     "Relationship": (_relationship, "front desk"),
     "Outcome": (_outcome, "clinician"),
@@ -417,6 +429,7 @@ DIALOGS: dict[str, tuple[DialogFactory, str]] = {
     "Trust note": (_trust_note, "clinician"),
     "Reason": (_reason, "vetting lead"),
     "Vetting": (_vetting, "vetting lead"),
+    "Approve": (_approve, "vetting lead"),
 }
 
 

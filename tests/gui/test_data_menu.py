@@ -81,32 +81,81 @@ def test_back_up_now_and_the_status_bar_note(qtbot, open_window, runtime, said):
     assert len(BackupService(runtime.context(SYSTEM), runtime.paths).list_backups()) == 1
 
 
-def test_closing_the_window_backs_up_at_most_once_a_day(qtbot, open_window, runtime, said):
+def test_the_days_backup_is_made_in_the_background_never_on_closing(qtbot, open_window, runtime, said,
+                                                                       caplog, monkeypatch):
     backups = BackupService(runtime.context(SYSTEM), runtime.paths)
     window = open_window(runtime)
-    window.close()
-    assert len(backups.list_backups()) == 1
-    again = open_window(runtime, name="Sam Second")
-    assert again.backup_label.text() == "✓ Backed up today"
+    window.close()  # closing the window makes no backup, however long since the last one
+    assert backups.list_backups() == []
+    monkeypatch.setattr(data_menu, "FIRST_BACKUP_MS", 0)  # instead of a minute after the window opens
+    with caplog.at_level("INFO", logger=data_menu.__name__):
+        again = open_window(runtime, name="Sam Second")
+        qtbot.waitUntil(lambda: again.backup_label.text() == "✓ Backed up today", timeout=20000)
+    [backup] = backups.list_backups()
+    # the day's backup is fully checked (integrity_check), not the quick check once made on closing
+    assert f"automatic backup: Backed up to {backup.path}" in caplog.text and "checked: OK" in caplog.text
+    again.data_actions.backup_if_due()  # the hourly look: one a day
+    assert again.data_actions.backup_task is None
     again.close()
-    assert len(backups.list_backups()) == 1  # one a day
     runtime.clock.advance(days=1)
     third = open_window(runtime, name="Tom Third")
     assert third.backup_label.text().startswith("! Last backup 24 Nov 2026")
+    qtbot.waitUntil(lambda: third.backup_label.text() == "✓ Backed up today", timeout=20000)
     third.close()
     assert len(backups.list_backups()) == 2
-    assert said == []  # no questions asked of someone leaving
+    assert said == []  # no questions asked
 
 
-def test_the_backup_on_closing_gets_the_quick_check(qtbot, open_window, runtime, said, caplog):
-    # Closing must be quick: the copy is checked with quick_check (services/backups.py says why);
-    # "Back up now…" keeps the full integrity_check ("checked: OK", above).
+@pytest.mark.parametrize("stage", ["Copying the database…", "Checking the copy…"])
+def test_closing_abandons_a_running_backup_and_keeps_the_last_good_one(qtbot, open_window, runtime, said,
+                                                                       stage):
+    import hashlib
+    import sqlite3
+    import threading
+
+    from PySide6.QtCore import Qt as QtNs
+
+    DirectoryService(runtime.context(SYSTEM)).save_organisation(OrganisationForm(name="Knit and Natter"))
+    backups = BackupService(runtime.context(SYSTEM), runtime.paths)
+    good = backups.automatic_backup()
+    assert good is not None
+    before = hashlib.sha256(good.path.read_bytes()).hexdigest()
+    runtime.clock.advance(days=1)  # the next day: today's backup is due
     window = open_window(runtime)
-    with caplog.at_level("INFO", logger=data_menu.__name__):
-        window.close()
-    [backup] = BackupService(runtime.context(SYSTEM), runtime.paths).list_backups()
-    assert f"automatic backup on closing: Backed up to {backup.path}" in caplog.text
-    assert "quick check: OK" in caplog.text and said == []
+    actions = window.data_actions
+    pool = window.tasks.pool
+    for _ in range(pool.maxThreadCount()):  # hold the workers, so the task can be watched from its start
+        pool.reserveThread()
+    actions.backup_if_due()
+    task = actions.backup_task
+    assert task is not None
+    paused = threading.Event()
+
+    def slow_disk(_done: int, _total: int, text: str) -> None:
+        # runs on the worker: the backup is still at `stage` when the window closes
+        if text == stage and not paused.is_set():
+            paused.set()
+            task._cancel.wait(20)
+
+    task.signals.progressed.connect(slow_disk, QtNs.ConnectionType.DirectConnection)
+    for _ in range(pool.maxThreadCount()):
+        pool.releaseThread()
+    assert paused.wait(20), f"the backup never reached “{stage}”"
+    window.close()  # the backup is abandoned, not finished: closing does not wait for it
+    assert not window.isVisible() and window.tasks.wait(5000)
+    assert actions.backup_task is None or task.cancelled
+    [kept] = backups.list_backups()  # no half-made backup for today, and yesterday's is still there
+    assert kept.path == good.path
+    assert hashlib.sha256(kept.path.read_bytes()).hexdigest() == before
+    assert not list(kept.path.parent.glob("*.part"))
+    conn = sqlite3.connect(f"file:{kept.path}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT name FROM organisation").fetchall() == [("Knit and Natter",)]
+    finally:
+        conn.close()
+    assert backups.status_text() == "! Last backup 24 Nov 2026"
+    assert said == []
 
 
 def test_the_demo_makes_no_backups(qtbot, open_window, demo_runtime):

@@ -20,6 +20,7 @@ from sp_desktop.services.directory import DirectoryService, LocationForm, Organi
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog
 from sp_desktop.ui.dialogs.edit_service_dialog import EditServiceDialog
+from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog
 from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog
 from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.pages.directory_page import DirectoryPage
@@ -101,48 +102,48 @@ def real_dialog(qtbot: Any, cls: type[EditDialog], fill: Callable[[Any], None]) 
     return classmethod(ask)
 
 
-def fill_organisation(qtbot: Any, d: EditOrganisationDialog) -> None:
-    type_into(qtbot, d.name, "Wester Glen Men's Shed")
-    type_into(qtbot, d.description, "A workshop where men meet to make and mend things together.")
+def fill_guided(qtbot: Any, d: NewOrganisationDialog) -> None:
+    """The guided form's three steps, as a lead fills them after a visit."""
+    type_into(qtbot, d.org_name, "Wester Glen Men's Shed")
+    type_into(qtbot, d.phone, "01632 960555")
     type_into(qtbot, d.website, "www.westerglen-shed.example.org")
     type_into(qtbot, d.email, "hello@westerglen-shed.example.org")
+    click(qtbot, d.next_button)
+    type_into(qtbot, d.service_name, "Shed sessions")
+    type_into(qtbot, d.description, "Woodwork, repairs and a cup of tea.")
+    type_into(qtbot, d.category, "Men's groups and sheds")  # the whole name: chosen on Next
+    click(qtbot, d.access_boxes[AccessRoute.DROP_IN])
+    click(qtbot, d.next_button)
+    assert "Men's groups and sheds" in d.chosen_label.text()
+    type_into(qtbot, d.venue_name, "The Shed")
+    type_into(qtbot, d.address, "3 Millrace Lane")
+    type_into(qtbot, d.town, "Paisley")
+    type_into(qtbot, d.postcode, "pa29zz")
+
+
+def more_organisation_details(qtbot: Any, d: EditOrganisationDialog) -> None:
+    """Afterwards, Edit organisation (Ctrl+E): who to ask for, and the venue's step-free access."""
+    assert d.name.text() == "Wester Glen Men's Shed"
     d.tabs.setCurrentIndex(1)
-    click(qtbot, d.phones.add_button)
-    type_into(qtbot, d.phones.rows[0].fields["number"], "01632 960555")
     type_into(qtbot, d.phones.rows[0].fields["description"], "Workshop")
     click(qtbot, d.contacts.add_button)
     type_into(qtbot, d.contacts.rows[0].fields["name"], "Ian Example")
     type_into(qtbot, d.contacts.rows[0].fields["role"], "Shed coordinator")
     d.tabs.setCurrentIndex(2)
-    click(qtbot, d.venues.add_button)
-    venue = d.venues.rows[0]
-    type_into(qtbot, venue.fields["name"], "The Shed")
-    type_into(qtbot, venue.fields["address_1"], "3 Millrace Lane")
-    type_into(qtbot, venue.fields["town"], "Paisley")
-    type_into(qtbot, venue.fields["postcode"], "pa29zz")
-    checks = venue.fields["accessibility"]
+    checks = d.venues.rows[0].fields["accessibility"]
     click(qtbot, checks.boxes["step_free"])  # type: ignore[attr-defined]
 
 
-def fill_service(qtbot: Any, d: EditServiceDialog) -> None:
-    assert d.organisation.currentText() == "Wester Glen Men's Shed", "the new organisation is chosen"
-    type_into(qtbot, d.name, "Shed sessions")
-    type_into(qtbot, d.description, "Woodwork, repairs and a cup of tea.")
+def more_service_details(qtbot: Any, d: EditServiceDialog) -> None:
+    """Afterwards, Edit service (F2): ages and opening times."""
+    assert d.organisation.currentText() == "Wester Glen Men's Shed"
     d.max_age.setValue(-1)
     d.min_age.setValue(18)
-    d.tabs.setCurrentIndex(1)
-    click(qtbot, d.access_boxes[AccessRoute.DROP_IN])
     d.tabs.setCurrentIndex(2)
     click(qtbot, d.schedule.add_button)
     type_into(qtbot, d.schedule.rows[0].fields["opens"], "1000")
     type_into(qtbot, d.schedule.rows[0].fields["closes"], "15:00")
-    assert d.venues.count() == 1
-    d.venues.item(0).setCheckState(Qt.CheckState.Checked)
-    d.tabs.setCurrentIndex(3)
-    type_into(qtbot, d.category_filter, "sheds")
-    men = next(i for i in d._category_items() if i.text(0) == "Men's groups and sheds")
-    men.setCheckState(0, Qt.CheckState.Checked)
-    assert "Men's groups and sheds" in d.chosen_categories.text()
+    assert d.venues.count() == 1 and d.venues.item(0).checkState() == Qt.CheckState.Checked
 
 
 # ---------------------------------------------------------------------------------------- the whole flow
@@ -159,19 +160,32 @@ def test_add_organisation_and_service_then_find_and_edit_it(qtbot: Any, runtime:
     assert isinstance(page, DirectoryPage)
     assert page.empty_label.text() == "No organisations yet — add one with Ctrl+N."
 
-    monkeypatch.setattr(EditOrganisationDialog, "ask",
-                        real_dialog(qtbot, EditOrganisationDialog, lambda d: fill_organisation(qtbot, d)))
-    monkeypatch.setattr(EditServiceDialog, "ask",
-                        real_dialog(qtbot, EditServiceDialog, lambda d: fill_service(qtbot, d)))
-    asked: list[str] = []
-    monkeypatch.setattr(messages, "confirm",
-                        lambda parent, title, text, yes="Yes", no="No": asked.append(yes) or True)
     monkeypatch.setattr(messages, "inform", lambda *a, **k: None)
 
+    # Ctrl+N on an empty directory: the guided form, organisation -> service -> venue, saved together
     page.focus_search()
+    qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    guided = page.new_dialog
+    assert isinstance(guided, NewOrganisationDialog)
+    qtbot.waitExposed(guided)
+    fill_guided(qtbot, guided)
     with qtbot.waitSignal(page.changed):
-        qtbot.keyClick(page.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert asked == ["Add a service"]
+        click(qtbot, guided.save_button)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    # then more details with the full forms: Ctrl+E (the organisation), F2 (the service)
+    monkeypatch.setattr(EditOrganisationDialog, "ask", real_dialog(
+        qtbot, EditOrganisationDialog, lambda d: more_organisation_details(qtbot, d)))
+    monkeypatch.setattr(EditServiceDialog, "ask", real_dialog(
+        qtbot, EditServiceDialog, lambda d: more_service_details(qtbot, d)))
+    page.focus_results()
+    with qtbot.waitSignal(page.changed):
+        qtbot.keyClick(page.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.focus_results()
+    with qtbot.waitSignal(page.changed):
+        qtbot.keyClick(page.table, Qt.Key.Key_F2)
 
     directory = DirectoryService(runtime.context(SYSTEM))
     [(org_id, org_name)] = directory.organisations()

@@ -34,6 +34,7 @@ from sp_desktop.services.leaflets import BasketItem, LeafletService
 from sp_desktop.services.reports import OrganisationChoice
 from sp_desktop.services.signposting import SignpostingService
 from sp_desktop.services.staff import Authenticator
+from sp_desktop.services.vetting import VettingService
 from sp_desktop.ui.main_window import MainWindow
 
 
@@ -70,6 +71,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         leaflet_override_dialog,
         leaflet_preview_dialog,
         log_contact_dialog,
+        new_organisation_dialog,
         open_organisation_dialog,
         organisation_relationship_dialog,
         outcome_dialog,
@@ -111,6 +113,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
                                                                                      w),
         "LogContactDialog": lambda: log_contact_dialog.LogContactDialog(ctx, oid, "An organisation",
                                                                          parent=w),
+        "NewOrganisationDialog": lambda: new_organisation_dialog.NewOrganisationDialog(ctx, w),
         "OpenOrganisationDialog": lambda: open_organisation_dialog.OpenOrganisationDialog(ctx, w),
         "OrganisationRelationshipDialog":
             lambda: organisation_relationship_dialog.OrganisationRelationshipDialog(ctx, oid, parent=w),
@@ -124,6 +127,7 @@ def _factories(w: MainWindow) -> dict[str, Any]:
         "FirstAdministratorDialog": lambda: sign_in_dialog.FirstAdministratorDialog(ctx, w),
         "TrustNoteDialog": lambda: trust_note_dialog.TrustNoteDialog(ctx, oid, "An organisation", parent=w),
         "ReasonDialog": lambda: vetting_dialog.ReasonDialog("Suspend", "Why?", w),
+        "ApproveDialog": lambda: vetting_dialog.ApproveDialog(VettingService(ctx).record(oid), "Someone", w),
         "VettingDialog": lambda: vetting_dialog.VettingDialog(ctx, oid, w),
         "StaffDialog": lambda: staff_page.StaffDialog(None, w),
         "ExportDialog": lambda: data_menu.ExportDialog(w),

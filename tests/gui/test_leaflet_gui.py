@@ -388,7 +388,9 @@ def test_cancelled_quick_print_leaves_nothing_for_the_next_patient(
     search(qtbot, page, "lunch club")
     page.focus_results()
     qtbot.keyClick(page.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert len(asked) == 1  # the print dialog was shown, and cancelled
+    qtbot.waitUntil(lambda: len(asked) == 1)  # the leaflet is made in the background, then the print
+    qtbot.waitUntil(lambda: not window.tasks.busy())  # dialog is shown, and cancelled
+    assert len(asked) == 1
     assert basket(window).count() == 0 and basket(window).last is None
     assert window.basket_label.text() == "Leaflet basket: 0"
 
@@ -409,6 +411,8 @@ def test_warnings_are_shown_before_printing_and_cancel_stops_it(qtbot: Any, open
     assert not page.warnings.isHidden() and "more than 12 months ago" in page.warnings.text()
     answers["no_to"].add("Check before printing")
     page.print_leaflet(window)
+    qtbot.waitUntil(lambda: bool(answers["choose"]))  # made in the background, then the warning
+    qtbot.waitUntil(lambda: not window.tasks.busy())
     title, text, options, default = answers["choose"][0]
     assert title == "Check before printing" and name in text
     # Enter is the safe way forward (print with the line), not a silent nothing; Esc cancels
@@ -432,6 +436,8 @@ def test_enter_on_the_warning_prints_with_please_phone_before_you_go(
     page = basket(window)
     assert page.add_service(sid)
     page.print_leaflet(window)  # the warning is answered with its default (Enter)
+    qtbot.waitUntil(lambda: len(sent) == 1)  # made (twice: with the line) in the background
+    qtbot.waitUntil(lambda: not window.tasks.busy())
     assert len(sent) == 1
     assert squash("Please phone before you go") in squash(pdf_text(sent[0]))
     assert page.count() == 0  # handed over

@@ -49,13 +49,13 @@ def test_test_connection_then_save_for_this_pc(qtbot: Any, pg_cluster: Any, app_
     d.user.setText("sp_app")
     qtbot.keyClicks(d.password, "wrong")
     qtbot.mouseClick(d.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.result.text().startswith("✗"), timeout=15000)
-    assert "refused the user name or password" in d.result.text()
+    qtbot.waitUntil(lambda: d.test_result.text().startswith("✗"), timeout=15000)
+    assert "refused the user name or password" in d.test_result.text()
 
     d.password.setText(pg_cluster.app_password)
     qtbot.mouseClick(d.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.result.text().startswith("✓"), timeout=15000)
-    assert "Connected to PostgreSQL" in d.result.text()
+    qtbot.waitUntil(lambda: d.test_result.text().startswith("✓"), timeout=15000)
+    assert "Connected to PostgreSQL" in d.test_result.text()
     d.grab().save("/tmp/server_dialog.png")
 
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
@@ -77,8 +77,8 @@ def test_missing_details_are_named_without_connecting(qtbot: Any, app_paths: App
     d = _dialog(qtbot, app_paths)
     d.database.clear()
     qtbot.mouseClick(d.test_button, Qt.MouseButton.LeftButton)
-    assert d.result.text().startswith("✗") and "server's name or address" in d.result.text()
-    assert "database name" in d.result.text()
+    assert d.test_result.text().startswith("✗") and "server's name or address" in d.test_result.text()
+    assert "database name" in d.test_result.text()
     qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
     assert d.isVisible() and load_server(app_paths) is None
     for w in (d.host, d.port, d.database, d.user, d.password, d.test_button, d.save_button, d.forget_button):

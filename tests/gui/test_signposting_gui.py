@@ -25,7 +25,14 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.outcome_dialog import OutcomeDialog
 from sp_desktop.ui.dialogs.partner_report_dialog import PartnerReportDialog
 from sp_desktop.ui.dialogs.record_signposting_dialog import RecordSignpostingDialog
-from sp_desktop.ui.models.signposting_models import COL_OUTCOME, COL_SERVICE, ReportTableModel
+from sp_desktop.ui.models.signposting_models import (
+    COL_DATE,
+    COL_OUTCOME,
+    COL_SERVICE,
+    ModelSortsProxy,
+    ReportTableModel,
+    SignpostingLogTableModel,
+)
 from sp_desktop.ui.pages.reports_page import ReportsPage
 from sp_desktop.ui.pages.signposting_page import SignpostingPage
 
@@ -67,6 +74,7 @@ def test_log_model_passes_the_model_tester_and_filters(qtbot, qtmodeltester, gp)
     page = SignpostingPage(gp)
     qtbot.addWidget(page)
     page.show()
+    assert isinstance(page.model, SignpostingLogTableModel)
     qtmodeltester.check(page.model)
     assert page.model.rowCount() > 50  # the demo's last three months
     assert "awaiting an outcome" in page.summary.text()
@@ -80,6 +88,12 @@ def test_log_model_passes_the_model_tester_and_filters(qtbot, qtmodeltester, gp)
     qtbot.waitUntil(lambda: page.model.rowCount() and all(
         "walk" in f"{r.service_name} {r.organisation_name} {r.reasons}".lower() for r in page.model.rows))
     qtmodeltester.check(page.model)
+    # the view's proxy (the model sorts itself) passes too, before and after sorting by a column
+    assert isinstance(page.proxy, ModelSortsProxy)
+    qtmodeltester.check(page.proxy)
+    page.proxy.sort(COL_DATE, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(page.proxy)
+    assert page.proxy.rowCount() == page.model.rowCount()
 
 
 def test_clicking_a_column_heading_sorts_the_log_and_keeps_the_chosen_row(qtbot, gp):

@@ -20,7 +20,7 @@ from sp_desktop.services.staff import Authenticator
 from sp_desktop.services.vetting import DueKind, VettingService
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.history_dialog import HistoryDialog
-from sp_desktop.ui.dialogs.vetting_dialog import ReasonDialog, VettingDialog
+from sp_desktop.ui.dialogs.vetting_dialog import ApproveDialog, ReasonDialog, VettingDialog
 from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.models.reviews_table_model import COL_DUE, COL_ORGANISATION, COL_STATE, ReviewsTableModel
 from sp_desktop.ui.pages import page_specs
@@ -118,9 +118,12 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
     row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).kind is DueKind.OVERDUE)
     first = page.model.row_at(row)  # the first overdue one, below the never-vetted ones
     assert first.kind is DueKind.OVERDUE
-    confirmations: list[str] = []
-    monkeypatch.setattr(messages, "confirm",
-                        lambda parent, title, text, **kw: confirmations.append(text) or True)
+    proposed: list[date] = []  # the next review date the approval offers (the lead keeps it)
+    monkeypatch.setattr(ApproveDialog, "ask", classmethod(
+        lambda cls, parent, record, approver: proposed.append(record.proposed_next_review)
+        or record.proposed_next_review))
+    # evidence checked over a year ago: approved saying it was not re-checked
+    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **kw: True)
     opened: list[VettingDialog] = []
 
     def drive(dialog: VettingDialog) -> int:  # what the person does in the modal dialog
@@ -135,7 +138,7 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
     page.table.setFocus()
     page.table.selectRow(row)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the record
-    assert opened and "next review will be due 30 Sep 2027" in confirmations[0]  # insurance expiry
+    assert opened and proposed == [date(2027, 9, 30)]  # the insurance expiry
     assert page.count() == before - 1
     assert first.organisation_id not in [r.organisation_id for r in page.all_rows]
     assert window.nav.item(1).text() == f"Reviews due ({before - 1})"
@@ -143,7 +146,8 @@ def test_approving_from_the_reviews_page_leaves_one_fewer(qtbot: Any, demo_runti
 
     # One click on a row opens its record too.
     clicked: list[str] = []
-    monkeypatch.setattr(VettingDialog, "exec", lambda dialog: clicked.append(dialog.record.organisation_name) or 0)
+    monkeypatch.setattr(VettingDialog, "exec",
+                        lambda dialog: clicked.append(dialog.record.organisation_name) or 0)
     second = page.model.row_at(0)
     rect = page.table.visualRect(page.model.index(0, 0))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -192,7 +196,8 @@ def test_vetting_record_checklist_approval_suspension_and_history(qtbot: Any, de
     rows["insurance"].expiry.setDate(QDate(2027, 2, 28))
     _complete(dialog, qtbot, date(2027, 2, 28))
     assert dialog.grab().save(str(tmp_path / "ticked.png"))
-    monkeypatch.setattr(messages, "confirm", lambda parent, title, text, **kw: True)
+    monkeypatch.setattr(ApproveDialog, "ask", classmethod(
+        lambda cls, parent, record, approver: record.proposed_next_review))  # Enter: the date offered
     qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
     record = dialog.record
     assert record.status is VettingStatus.APPROVED and record.approved_by == "Lena Link"

@@ -24,3 +24,27 @@ def test_frozen_build_passes_its_selftest() -> None:
     assert (app / "_internal" / "sp_desktop" / "db" / "migrations" / "versions").is_dir()
     assert (app / "_internal" / "resources" / "fonts" / "DejaVuSans.ttf").is_file()
     assert not list(app.rglob("*QtWebEngine*")) and not list(app.rglob("*tkinter*"))
+
+
+@pytest.mark.slow_build
+@pytest.mark.postgres
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="build_linux.sh builds on Linux")
+def test_the_frozen_app_reaches_a_practice_server(tmp_path: Path, pg_cluster: object) -> None:
+    """After the build above: the frozen app opens a PostgreSQL database (its driver's compiled
+    parts and everything they import are in the bundle)."""
+    import os
+
+    app = ROOT / "dist" / "sp_desktop" / "sp_desktop"
+    if not app.exists():
+        pytest.skip("build the app first (test_frozen_build_passes_its_selftest)")
+    pg_cluster.create_database("frozen_app")  # type: ignore[attr-defined]
+    url = pg_cluster.url("frozen_app").render_as_string(hide_password=False)  # type: ignore[attr-defined]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(QT_QPA_PLATFORM="offscreen", SP_DESKTOP_NEW_PASSWORD="a long pass phrase for the test")
+    run = [str(app), "--data-dir", str(tmp_path), "--database-url", url]
+    added = subprocess.run([*run, "staff", "add", "Ada Admin", "--role", "administrator"],
+                           capture_output=True, text=True, env=env, timeout=300)
+    assert added.returncode == 0, added.stderr
+    info = subprocess.run([*run, "info"], capture_output=True, text=True, env=env, timeout=120)
+    assert info.returncode == 0, info.stderr
+    assert "postgresql" in info.stdout.lower()

@@ -18,7 +18,8 @@ def test_selftest_passes_and_leaves_the_data_folder_alone(qapp: Any, tmp_path: P
     text = out.getvalue()
     assert "Self-test passed" in text and "FAIL" not in text
     for step in ("migrate a new database", "search the directory", "open the main window",
-                 "render a leaflet", "load the leaflet in the PDF viewer"):
+                 "render a leaflet", "load the leaflet in the PDF viewer",
+                 "a leaflet in Arabic, Urdu, Chinese"):
         assert f"ok    {step}" in text or step in text
     assert (tmp_path / "window.png").stat().st_size > 10_000
     assert not data.exists()  # ran in its own temporary folder

@@ -1,4 +1,4 @@
-"""The core (domain, db, services, interop, leaflets) must run without PySide6."""
+"""The core (domain, db, services, interop, leaflets, output) must run without PySide6."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sp_desktop
 
-CORE = ("domain", "db", "services", "interop", "leaflets", "demo", "cli")
+CORE = ("domain", "db", "services", "interop", "leaflets", "output", "demo", "cli")
 
 
 def _core_modules() -> list[str]:

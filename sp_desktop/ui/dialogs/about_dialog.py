@@ -14,15 +14,18 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About sp_desktop")
         layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>sp_desktop {__version__}</b><br>Social prescribing directory for a GP practice.")
+        heading = QLabel(f"<b>sp_desktop {__version__}</b><br>"
+                         "Social prescribing directory for a GP practice.")
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading)
         form = QFormLayout()
+        kind = "SQLite (this PC)" if runtime.db.is_sqlite else "PostgreSQL server"
+        directory = "DEMO (fictional data)" if runtime.demo else "Practice directory"
         for label, value in (("Data folder", str(runtime.paths.data_dir)),
                              ("Database", runtime.db.describe()),
-                             ("Database type", "SQLite (this PC)" if runtime.db.is_sqlite else "PostgreSQL server"),
+                             ("Database type", kind),
                              ("Schema version", runtime.migration.to_revision),
-                             ("Directory", "DEMO (fictional data)" if runtime.demo else "Practice directory")):
+                             ("Directory", directory)):
             field = QLabel(value)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)

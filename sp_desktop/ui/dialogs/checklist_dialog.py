@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.domain.errors import Refused
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.vetting import CheckItem, CheckItemForm, VettingService
 from sp_desktop.ui import messages
 
@@ -155,9 +156,8 @@ class ChecklistDialog(QDialog):
     def _run(self, fn: object, select: int | None = None) -> None:
         try:
             result = fn()  # type: ignore[operator]
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
-            text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-            messages.warn(self, "Checklist not changed", text)
+        except Refused as exc:
+            messages.refused(self, "Checklist not changed", exc)
             return
         self.made_changes = True
         if isinstance(result, CheckItem):

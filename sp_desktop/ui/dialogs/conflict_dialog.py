@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_datetime
-from sp_desktop.services.base import NotFound, ServiceContext, ValidationFailed
+from sp_desktop.services.base import NotFound, ServiceContext
 from sp_desktop.services.concurrency import ConflictView, conflict_view, reapply
 from sp_desktop.services.directory import ConflictError
 from sp_desktop.ui import messages
@@ -183,8 +184,8 @@ def resolve_conflict(parent: QWidget | None, ctx: ServiceContext, entity: str, e
             return REAPPLY, reapply(ctx, view, form, original)
         except ConflictError as again:
             error = again  # someone else saved yet again: show the newer version
-        except (ValidationFailed, NotFound) as exc:
-            messages.warn(parent, "Your changes could not be re-applied", str(exc))
+        except Refused as exc:
+            messages.refused(parent, "Your changes could not be re-applied", exc)
             return KEEP, None
 
 

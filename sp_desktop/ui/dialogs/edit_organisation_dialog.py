@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind
 from sp_desktop.domain.validators import FieldError, normalise_email, normalise_url
-from sp_desktop.services.base import ServiceContext
+from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.services.directory import (
     ContactForm,
     LocationForm,
@@ -27,6 +27,7 @@ from sp_desktop.services.directory import (
 from sp_desktop.ui.widgets.contact_list_editor import ContactListEditor
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
+from sp_desktop.ui.widgets.value_completer import offer_values
 from sp_desktop.ui.widgets.venue_list_editor import VenueListEditor
 
 
@@ -111,9 +112,13 @@ class EditOrganisationDialog(EditDialog):
 
         venues = self.add_tab("Venues")
         vlay = QVBoxLayout(venues)
-        self.venues = VenueListEditor()
+        self.venues = VenueListEditor(may_mark_confidential=can(self.ctx.actor, Permission.VET))
         vlay.addWidget(self.venues)
         vlay.addStretch(1)
+
+        known = self.directory.known_values()  # suggestions as they type: "pai" offers "Paisley"
+        offer_values(self.legal_status, known.legal_statuses)
+        self.venues.suggest_towns(known.towns)
 
         for editor in (self.phones, self.contacts, self.venues):
             self.errors.add_resolver(editor.resolve)

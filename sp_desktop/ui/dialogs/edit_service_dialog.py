@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -38,6 +38,7 @@ from sp_desktop.ui.widgets.edit_dialog import EditDialog
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
 from sp_desktop.ui.widgets.schedule_editor import ScheduleEditor
+from sp_desktop.ui.widgets.value_completer import offer_each_value, offer_values
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -119,6 +120,13 @@ class EditServiceDialog(EditDialog):
         self._build_contact()
         self._build_when_where()
         self._build_languages()
+        known = self.directory.known_values()  # suggestions as they type: "renf" offers "Renfrewshire"
+        offer_values(self.service_area, known.areas)
+        offer_each_value(self.languages, known.languages)
+        names = [i.text(0) for i in self._category_items()]
+        self.category_completer = offer_values(self.category_filter, names)
+        activated: Any = self.category_completer.activated  # the overload that passes the text
+        activated[str].connect(self._tick_category)
 
     def _build_about(self) -> None:
         form = self.form_tab("About the service")
@@ -372,6 +380,16 @@ class EditServiceDialog(EditDialog):
                 child.setHidden(not show)
                 any_child = any_child or show
             top.setHidden(bool(needle) and not (top_match or any_child))
+
+    def _tick_category(self, name: str) -> None:
+        """A category chosen from the suggestions is ticked; the box is ready for the next one."""
+        for item in self._category_items():
+            if item.text(0) == name:
+                item.setCheckState(0, Qt.CheckState.Checked)
+                self.categories.scrollToItem(item)
+                break
+        # after the completer has put the chosen name in the box: empty it for the next category
+        QTimer.singleShot(0, self.category_filter.clear)
 
     def _show_chosen_categories(self) -> None:
         names = [i.text(0) for i in self._category_items() if i.checkState(0) == Qt.CheckState.Checked]

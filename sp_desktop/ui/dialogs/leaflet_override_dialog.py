@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from sp_desktop.domain.safe_text import escape_markup
 from sp_desktop.services.leaflets import ServiceCheck
 
 
@@ -18,8 +19,8 @@ class LeafletOverrideDialog(QDialog):
         self.setAccessibleName("Reason for including a service that is not approved")
         layout = QVBoxLayout(self)
         status = check.vetting_status.label if check.vetting_status else "Not checked"
-        intro = QLabel(f"<b>{_escape(check.label)}</b><br>Vetting: {_escape(status)}<br><br>"
-                       f"{_escape(check.reason)}")
+        intro = QLabel(f"<b>{escape_markup(check.label)}</b><br>Vetting: {escape_markup(status)}<br><br>"
+                       f"{escape_markup(check.reason)}")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         ask = QLabel("Why is it right for this patient? The reason is recorded with your name in the audit "
@@ -53,10 +54,6 @@ class LeafletOverrideDialog(QDialog):
         return dialog.reason.text().strip()
 
 
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 __all__ = ["LeafletOverrideDialog"]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.ui import printing
+from sp_desktop.ui.actions import make_action
 
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
@@ -104,14 +105,9 @@ class LeafletPreviewDialog(QDialog):
 
     # ---- building
     def _action(self, text: str, keys: list[str], slot: Callable[[], None], name: str) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        action.setShortcuts([QKeySequence(k) for k in keys])
         shown = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        action.setToolTip(f"{text} ({shown})")
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, name=name, shortcut=keys, tip=f"{text} ({shown})", scope=None,
+                           add_to_owner=True)
 
     def _toolbar(self) -> QToolBar:
         bar = QToolBar("Preview")

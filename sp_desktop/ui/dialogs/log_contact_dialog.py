@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import ContactKind
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
-from sp_desktop.services.directory import ConflictError
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.safe_text import escape_markup
+from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.relationships import ContactEntry, ContactLogForm, ContactLogService
 from sp_desktop.ui.widgets.unsaved import GuardsTyping
 
@@ -73,7 +74,7 @@ class LogContactDialog(GuardsTyping, QDialog):
 
         layout = QVBoxLayout(self)
         heading = QLabel(("Correct the contact with " if correcting else "Log a contact with ")
-                         + f"<b>{_escape(organisation_name)}</b>")
+                         + f"<b>{escape_markup(organisation_name)}</b>")
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading)
 
@@ -266,7 +267,7 @@ class LogContactDialog(GuardsTyping, QDialog):
         except ValidationFailed as exc:
             self.show_errors(exc.errors)
             return
-        except (PermissionDenied, ConflictError, NotFound) as exc:
+        except Refused as exc:
             self.show_errors({"": str(exc)})
             return
         self.accept()
@@ -294,8 +295,6 @@ class LogContactDialog(GuardsTyping, QDialog):
         return dialog.saved
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 __all__ = ["LogContactDialog"]

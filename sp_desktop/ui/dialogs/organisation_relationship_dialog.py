@@ -92,10 +92,7 @@ class TrustNotesWidget(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def _may_change(self, note: TrustNoteEntry) -> bool:
-        from sp_desktop.domain.enums import AppRole
-
-        actor = self.ctx.actor
-        return actor.id == note.author_id or actor.role.rank >= AppRole.VETTING_LEAD.rank
+        return self.service.may_change(note)
 
     def _update_buttons(self) -> None:
         note = self.selected()

@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import Experience, Outcome, TrustNoteKind
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
-    PermissionDenied,
     ServiceContext,
     ValidationFailed,
     can,
@@ -330,8 +329,8 @@ class OutcomeDialog(GuardsTyping, QDialog):
             if first is not None:
                 first.setFocus()
             return
-        except (PermissionDenied, NotFound) as exc:
-            messages.warn(self, "Could not save the outcome", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Could not save the outcome", exc)
             return
         note = self.saved.trust_note
         if note is not None and getattr(note, "ask_bring_review_forward", False):
@@ -344,8 +343,8 @@ class OutcomeDialog(GuardsTyping, QDialog):
 
                 try:
                     TrustNoteService(self.ctx).bring_review_forward(note.note.id)
-                except (ValidationFailed, PermissionDenied, NotFound) as exc:
-                    messages.warn(self, "Review date not changed", str(exc))
+                except Refused as exc:
+                    messages.refused(self, "Review date not changed", exc)
         self.accept()
 
     @classmethod

@@ -8,10 +8,12 @@ field exists only when an administrator has allowed short practice-internal refe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.directory import DirectoryService
 from sp_desktop.services.settings import SettingsService
 from sp_desktop.services.signposting import (
@@ -57,11 +60,26 @@ def from_qdate(q: QDate) -> date:
 
 
 class RecordSignpostingDialog(GuardsTyping, QDialog):
+    #: The leaflet being handed over while the basket asks (`for_leaflet`): not yet linked to the
+    #: record, so "Copy for the record" is told it (the basket links it once the record is saved).
+    _leaflet_reference: str | None = None
+
+    @classmethod
+    @contextmanager
+    def for_leaflet(cls, reference: str | None) -> Iterator[None]:
+        before, cls._leaflet_reference = cls._leaflet_reference, reference
+        try:
+            yield
+        finally:
+            cls._leaflet_reference = before
     def __init__(self, ctx: ServiceContext, service_ids: list[int] | tuple[int, ...] = (),
                  method: SignpostingMethod = SignpostingMethod.LEAFLET,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, reference: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # the leaflet just handed over, if any: "Copy for the record" names it
+        self.reference = reference if reference is not None else type(self)._leaflet_reference
+        self.copied: str | None = None
         self.service = SignpostingService(ctx)
         self.saved: SignpostingDetail | None = None
         self.setObjectName("record_signposting_dialog")
@@ -206,6 +224,15 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
         self.record_button = buttons.addButton("&Record", QDialogButtonBox.ButtonRole.AcceptRole)
         self.record_button.setObjectName("record_button")
         self.record_button.setDefault(True)
+        self.copy_button = buttons.addButton("Record and &copy for the record",
+                                             QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setObjectName("record_and_copy")
+        self.copy_button.setToolTip("Record it, then put a line for the patient's GP record on the clipboard "
+                                    "(the practice's wording, set in Settings; Ctrl+Shift+G)")
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(lambda _c=False: self.save(copy=True))
+        copy_key = QShortcut(QKeySequence("Ctrl+Shift+G"), self)
+        copy_key.activated.connect(lambda: self.save(copy=True))
         cancel = buttons.addButton("Not now", QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setObjectName("cancel_button")
         buttons.accepted.connect(self.save)
@@ -319,7 +346,7 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             follow_up_on=from_qdate(self.follow_on.date()) if self.follow_up.isChecked() else None,
             patient_ref=self.patient_ref.text() if self.patient_ref is not None else "")
 
-    def save(self) -> None:
+    def save(self, copy: bool = False) -> None:
         form = self.to_form()
         try:
             try:
@@ -340,9 +367,11 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
             if first is not None:
                 first.setFocus()
             return
-        except (PermissionDenied, NotFound) as exc:
-            messages.warn(self, "Could not record the signposting", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Could not record the signposting", exc)
             return
+        if copy and self.saved is not None:
+            self.copied = copy_for_record(self.ctx, self.saved.id, self.reference)
         self.accept()
 
     @classmethod
@@ -354,6 +383,17 @@ class RecordSignpostingDialog(GuardsTyping, QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.saved
+
+
+def copy_for_record(ctx: ServiceContext, signposting_id: int, reference: str | None = None) -> str:
+    """Put the line for the GP record on the clipboard (services.record_line); returns the line."""
+    from PySide6.QtGui import QGuiApplication
+
+    from sp_desktop.services.record_line import RecordLineService
+
+    line = RecordLineService(ctx).line(signposting_id, reference)
+    QGuiApplication.clipboard().setText(line)
+    return line
 
 
 def describe_saved(detail: SignpostingDetail) -> str:
@@ -368,4 +408,4 @@ def _e(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-__all__ = ["RecordSignpostingDialog", "describe_saved"]
+__all__ = ["RecordSignpostingDialog", "copy_for_record", "describe_saved"]

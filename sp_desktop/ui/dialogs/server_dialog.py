@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.enums import AppRole
 from sp_desktop.paths import AppPaths
+from sp_desktop.services.base import Permission, can
 from sp_desktop.services.server_connection import (
     ConnectionCheck,
     PasswordStore,
@@ -40,6 +40,7 @@ from sp_desktop.services.server_connection import (
     stored_password,
 )
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.tasks import TaskRunner
 
 SAVED = "saved"
@@ -102,12 +103,12 @@ class ServerDialog(QDialog):
         self.test_button.setAccessibleName("Test connection")
         self.test_button.clicked.connect(self.test_connection)
         layout.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.result = QLabel("")
-        self.result.setObjectName("test_result")
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("Result of the connection test")
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.result)
+        self.test_result = QLabel("")
+        self.test_result.setObjectName("test_result")
+        self.test_result.setWordWrap(True)
+        self.test_result.setAccessibleName("Result of the connection test")
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.test_result)
 
         self.buttons = QDialogButtonBox()
         self.save_button = QPushButton("&Save for this PC")
@@ -163,7 +164,7 @@ class ServerDialog(QDialog):
             self.show_result(ConnectionCheck(False, " ".join(problems.values())))
             return
         self.test_button.setEnabled(False)
-        self.result.setText("… Trying to connect (this takes at most a few seconds)")
+        self.test_result.setText("… Trying to connect (this takes at most a few seconds)")
         self.runner.start(lambda _progress: check_connection(server, password), self.show_result,
                           lambda exc, _tb: self.show_result(ConnectionCheck(False,
                                                                             f"Could not connect: {exc}")))
@@ -171,7 +172,7 @@ class ServerDialog(QDialog):
     def show_result(self, check: ConnectionCheck) -> None:
         self.last_check = check
         self.test_button.setEnabled(True)
-        self.result.setText(("✓ " if check.ok else "✗ ") + check.message)
+        self.test_result.setText(("✓ " if check.ok else "✗ ") + check.message)
 
     # ---- saving
     def save(self) -> None:
@@ -223,17 +224,14 @@ class ServerDialog(QDialog):
 
 def install_server_action(window: Any) -> QAction | None:
     """File > Connect to practice server… for administrators (others never see it)."""
-    if window.ctx.actor.role is not AppRole.ADMINISTRATOR or getattr(window.runtime, "demo", False):
+    if not can(window.ctx.actor, Permission.MOVE_TO_SERVER) or getattr(window.runtime, "demo", False):
         return None
-    action = QAction("&Connect to practice server…", window)
-    action.setObjectName("action_connect_server")
-    action.setStatusTip("Share one directory between the practice's PCs through a PostgreSQL server")
-
     def open_dialog() -> None:
         runtime = window.runtime
         ServerDialog.ask(window, runtime.paths, getattr(window, "tasks", None), runtime.db.describe())
 
-    action.triggered.connect(open_dialog)
+    action = make_action(window, "&Connect to practice server…", open_dialog, name="action_connect_server",
+                         tip="Share one directory between the practice's PCs through a PostgreSQL server")
     menu = getattr(window, "file_menu", None)
     if menu is not None:
         existing = menu.actions()

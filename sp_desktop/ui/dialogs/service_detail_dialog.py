@@ -15,6 +15,7 @@ The dialog is window-modal and does not block (`open()`); the chosen action is e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -28,6 +29,7 @@ ACTION_PRINT = "print"
 ACTION_BASKET = "basket"
 ACTION_EDIT = "edit"
 ACTION_SUGGEST = "suggest"
+ACTION_PROBLEM = "problem"
 
 
 class ServiceDetailDialog(QDialog):
@@ -35,7 +37,7 @@ class ServiceDetailDialog(QDialog):
 
     def __init__(self, detail: ServiceDetail, today: date, sections: list[DetailSection],
                  parent: QWidget | None = None, *, may_print: bool = True, may_edit: bool = False,
-                 may_suggest: bool = False) -> None:
+                 may_suggest: bool = False, notices: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.detail = detail
         self.setObjectName("service_detail_dialog")
@@ -45,7 +47,7 @@ class ServiceDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         self.pane = DetailPane()
         self.pane.setObjectName("service_detail")
-        self.pane.show_service(detail, today, sections)
+        self.pane.show_service(detail, today, sections, notices=notices)
         self.pane.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout.addWidget(self.pane, 1)
 
@@ -61,13 +63,18 @@ class ServiceDetailDialog(QDialog):
         self.suggest_button = self._button("&Suggest a change…", "suggest_change",
                                            "The organisation is approved: suggest a correction, and the "
                                            "vetting lead accepts or rejects it from Reviews", ACTION_SUGGEST)
+        self.problem_button = self._button("Report a pro&blem…", "report_problem",
+                                           "The number does not work, it has closed or moved, a patient "
+                                           "had a bad experience, a safeguarding concern… (Ctrl+Shift+R)",
+                                           ACTION_PROBLEM)
         self.close_button = QPushButton("Close")
         self.close_button.setObjectName("close")
         self.close_button.setAccessibleName("Close")
         self.close_button.setToolTip("Close without doing anything (Esc)")
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.reject)
-        for button in (self.print_button, self.basket_button, self.edit_button, self.suggest_button):
+        for button in (self.print_button, self.basket_button, self.edit_button, self.suggest_button,
+                       self.problem_button):
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.close_button)
@@ -81,7 +88,7 @@ class ServiceDetailDialog(QDialog):
         default.setDefault(True)
         default.setAutoDefault(True)
         shortcuts = [("Ctrl+B", ACTION_BASKET, may_print), ("F2", ACTION_EDIT, may_edit),
-                     ("Ctrl+P", ACTION_PRINT, may_print)]
+                     ("Ctrl+P", ACTION_PRINT, may_print), ("Ctrl+Shift+R", ACTION_PROBLEM, True)]
         for keys, action, allowed in shortcuts:
             if allowed:
                 shortcut = QShortcut(QKeySequence(keys), self)
@@ -107,4 +114,5 @@ class ServiceDetailDialog(QDialog):
         self.chosen.emit(action)
 
 
-__all__ = ["ACTION_BASKET", "ACTION_EDIT", "ACTION_PRINT", "ACTION_SUGGEST", "ServiceDetailDialog"]
+__all__ = ["ACTION_BASKET", "ACTION_EDIT", "ACTION_PRINT", "ACTION_PROBLEM", "ACTION_SUGGEST",
+           "ServiceDetailDialog"]

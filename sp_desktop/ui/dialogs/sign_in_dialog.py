@@ -18,7 +18,6 @@ yet, starts as the built-in account instead of asking for the first administrato
 from __future__ import annotations
 
 import os
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import SYSTEM, Actor, ServiceContext, ValidationFailed
 from sp_desktop.services.staff import Authenticator, SignInFailed, SignInName
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE

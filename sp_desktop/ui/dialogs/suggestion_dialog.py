@@ -8,8 +8,6 @@ the suggestion waiting. Nothing here is typed, so closing loses nothing.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.domain.safe_text import escape_markup as escape
+from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.suggestions import Suggestion, SuggestionService
 from sp_desktop.ui import messages
 
@@ -93,8 +93,8 @@ class SuggestionDialog(QDialog):
             buttons.addWidget(b)
         layout.addLayout(buttons)
         self.close_button.setDefault(True)  # Enter decides nothing by accident
-        for b in self.boxes.values():
-            b.toggled.connect(self._update)
+        for box in self.boxes.values():
+            box.toggled.connect(self._update)
         self._update()
         self.resize(720, min(560, 200 + 34 * len(self.boxes)))
 
@@ -119,8 +119,8 @@ class SuggestionDialog(QDialog):
         except ValidationFailed as exc:
             messages.warn(self, "Not saved", " ".join(exc.errors.values()))
             return
-        except (PermissionDenied, NotFound) as exc:
-            messages.warn(self, "Not saved", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Not saved", exc)
             return
         self.accept()
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import TrustNoteKind
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
-from sp_desktop.services.directory import ConflictError
+from sp_desktop.domain.safe_text import escape_markup
+from sp_desktop.services.base import ServiceContext, ValidationFailed
 from sp_desktop.services.relationships import TrustNoteEntry, TrustNoteService
 from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.unsaved import GuardsTyping
@@ -57,7 +58,7 @@ class TrustNoteDialog(GuardsTyping, QDialog):
         self.setMinimumWidth(520)
 
         layout = QVBoxLayout(self)
-        heading = QLabel(f"Private note about <b>{_escape(organisation_name)}</b> — staff only, never "
+        heading = QLabel(f"Private note about <b>{escape_markup(organisation_name)}</b> — staff only, never "
                          "printed or exported.")
         heading.setWordWrap(True)
         layout.addWidget(heading)
@@ -133,7 +134,7 @@ class TrustNoteDialog(GuardsTyping, QDialog):
             self.errors.setText("\n".join(f"! {m}" for m in exc.errors.values()))
             self.errors.show()
             return
-        except (PermissionDenied, ConflictError, NotFound) as exc:
+        except Refused as exc:
             self.errors.setText(f"! {exc}")
             self.errors.show()
             return
@@ -159,7 +160,7 @@ class TrustNoteDialog(GuardsTyping, QDialog):
                         f"Suspended ⊘ to everyone with this reason (your note stays private):\n“{reason}”",
                         yes="Suspend now", no="Do not suspend"):
                     self.service.suspend_for_safeguarding(note.id, reason)
-        except (PermissionDenied, ValidationFailed, NotFound) as exc:
+        except Refused as exc:
             messages.error(self, "Could not change the vetting record", str(exc))
 
     @classmethod
@@ -172,8 +173,6 @@ class TrustNoteDialog(GuardsTyping, QDialog):
         return dialog.saved
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 __all__ = ["REMINDER", "TrustNoteDialog", "suspension_reason"]

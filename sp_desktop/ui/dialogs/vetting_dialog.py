@@ -10,9 +10,8 @@ in date; the dialog saves unsaved ticks first and shows the next review date bef
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import VettingStatus
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
@@ -48,6 +48,7 @@ from sp_desktop.services.vetting import (
     StaleEvidence,
     VettingRecord,
     VettingService,
+    add_months,
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.history_dialog import HistoryWidget
@@ -119,11 +120,103 @@ class ReasonDialog(QDialog):
         return dialog.text.toPlainText().strip()
 
 
+def open_calendar_at_today(edit: QDateEdit, today: date) -> None:
+    """A date not given yet ("Needed", "No expiry") opens its calendar at today's month, not at the
+    year 2000 that stands for "no date"."""
+    calendar = edit.calendarWidget()
+
+    class _AtToday(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+            if event.type() == QEvent.Type.Show and edit.date() <= NO_DATE:
+                calendar.setCurrentPage(today.year, today.month)
+            return False
+
+    keeper = _AtToday(edit)
+    calendar.installEventFilter(keeper)
+
+
+class ApproveDialog(QDialog):
+    """Approve (or renew): who and today, and the next review date, which the lead may change
+    (default: 6 months for a first approval, the practice's interval for a renewal; an evidence
+    expiry brings it forward). `ask()` returns the chosen date, or None for "Not yet"."""
+
+    def __init__(self, record: VettingRecord, approver: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("approve_dialog")
+        renewal = record.status is VettingStatus.APPROVED
+        title = "Renew the approval" if renewal else "Approve"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        verb = "Renew the approval of" if renewal else "Approve"
+        text = QLabel(f"{verb} <b>{escape(record.organisation_name)}</b>?<br>Approved by "
+                      f"{escape(approver)} today, {show_date(record.today)}.")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        label = QLabel("&Next review on:")
+        self.next_review = QDateEdit()
+        self.next_review.setObjectName("next_review_on")
+        self.next_review.setAccessibleName("Next review date")
+        self.next_review.setDisplayFormat("d MMM yyyy")
+        self.next_review.setCalendarPopup(True)
+        today = record.today
+        expiries = [r.expires_on for r in record.rows if r.complete and r.expires_on and r.expires_on > today]
+        self.next_review.setMinimumDate(_qdate(today).addDays(1))
+        latest = _qdate(today).addMonths(36)
+        if expiries:  # evidence that runs out must be seen again by then: the review cannot be later
+            latest = min(latest, _qdate(min(expiries)))
+        self.next_review.setMaximumDate(latest)
+        self.next_review.setDate(_qdate(record.proposed_next_review))
+        label.setBuddy(self.next_review)
+        row.addWidget(label)
+        row.addWidget(self.next_review)
+        row.addStretch(1)
+        layout.addLayout(row)
+        first = record.approved_on is None
+        months = 6 if first else record.review_interval_months
+        note = QLabel(f"Proposed: {months} months{' (a newly added organisation)' if first else ''}"
+                      + (", brought forward to an evidence expiry date" if record.proposed_next_review
+                         < add_months(today, months) else "")
+                      + ". Type or pick another date"
+                      + (f", on or before {show_date(min(expiries))} when evidence runs out." if expiries
+                         else " within 3 years."))
+        note.setObjectName("next_review_note")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox()
+        self.approve_button = buttons.addButton("&Approve" if not renewal else "&Renew",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.approve_button.setObjectName("approve_button")
+        self.approve_button.setDefault(True)
+        not_yet = buttons.addButton("Not yet", QDialogButtonBox.ButtonRole.RejectRole)
+        not_yet.setObjectName("not_yet")
+        not_yet.setAutoDefault(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.next_review.setFocus()
+
+    def chosen(self) -> date:
+        return self.next_review.date().toPython()  # type: ignore[return-value]
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, record: VettingRecord, approver: str) -> date | None:
+        dialog = cls(record, approver, parent)
+        try:
+            return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
 class _ItemRow:
     """The widgets of one checklist item."""
 
-    def __init__(self, row: EvidenceRow, today: date) -> None:
+    def __init__(self, row: EvidenceRow, today: date, stale: bool = False, max_age_months: int = 12) -> None:
         self.row = row
+        self.stale = stale
+        self.max_age_months = max_age_months
         item = row.item
         label = item.label + ("" if item.mandatory else " (optional)")
         self.tick = QCheckBox(label)
@@ -149,8 +242,18 @@ class _ItemRow:
         self.expiry.setMinimumDate(NO_DATE)
         self.expiry.setSpecialValueText("Needed" if item.has_expiry else "No expiry")
         self.expiry.setDate(_qdate(row.expires_on))
-        self.expiry.setToolTip("The date printed on the certificate; the review comes forward to it."
+        self.expiry.setToolTip("The date printed on the certificate; the review comes forward to it. Type "
+                               "it (e.g. 12 Mar 2027) or pick it: the calendar opens at today."
                                if item.has_expiry else "Only if this evidence runs out (leave as No expiry).")
+        open_calendar_at_today(self.expiry, today)
+        # "I checked it again": who and today are recorded even when nothing else about it changed
+        self.recheck = QCheckBox("Checked again today")
+        self.recheck.setObjectName(f"recheck_{item.code}")
+        self.recheck.setAccessibleName(f"Checked again today: {item.label}")
+        self.recheck.setToolTip("Tick when you have seen this evidence again today: your name and today's "
+                                "date are recorded when the checks are saved.")
+        self.recheck.setVisible(row.complete)
+        self.tick.toggled.connect(lambda on: self.recheck.setVisible(on and self.row.complete))
         self.error = QLabel()
         self.error.setObjectName("field_error")
         self.error.setWordWrap(True)
@@ -165,6 +268,8 @@ class _ItemRow:
             text = f"✓ {r.checked_by or 'someone'}, {show_date(r.checked_on)}"
             if r.expiring(today):
                 text += " — expires soon"
+            if self.stale:
+                text += f" — ! checked over {self.max_age_months} months ago: check it again"
         else:
             text = "✗ Not done" + (" (required)" if r.item.mandatory else "")
         self.state.setText(text)
@@ -172,14 +277,19 @@ class _ItemRow:
 
     def form(self) -> EvidenceForm:
         return EvidenceForm(self.row.item.id, self.tick.isChecked(), self.notes.text(),
-                            _pydate(self.expiry.date()))
+                            _pydate(self.expiry.date()),
+                            rechecked=self.recheck.isChecked() and self.tick.isChecked())
 
     def changed(self) -> bool:
         r = self.row
         return (self.tick.isChecked() != r.complete or self.notes.text().strip() != (r.notes or "")
-                or _pydate(self.expiry.date()) != r.expires_on)
+                or _pydate(self.expiry.date()) != r.expires_on
+                or (self.recheck.isChecked() and self.tick.isChecked()))
 
     def set_editable(self, editable: bool) -> None:
+        self.recheck.setEnabled(editable)
+        if not editable:
+            self.recheck.setVisible(False)
         self.tick.setEnabled(editable)
         self.notes.setReadOnly(not editable)
         self.expiry.setReadOnly(not editable)
@@ -298,7 +408,7 @@ class VettingDialog(QDialog):
         self.rows = []
         previous: QWidget | None = None
         for i, ev in enumerate(record.rows):
-            row = _ItemRow(ev, record.today)
+            row = _ItemRow(ev, record.today, record.stale(ev), record.evidence_max_age_months)
             row.set_editable(self.can_vet and not record.archived)
             r = 1 + i * 4
             grid.addWidget(row.tick, r, 0)
@@ -308,19 +418,21 @@ class VettingDialog(QDialog):
             notes_layout = QHBoxLayout(notes_box)
             notes_layout.setContentsMargins(24, 0, 0, 0)
             notes_layout.addWidget(row.notes)
-            grid.addWidget(notes_box, r + 1, 0, 1, 2)
+            grid.addWidget(notes_box, r + 1, 0)
+            grid.addWidget(row.recheck, r + 1, 1)
             grid.addWidget(row.error, r + 2, 0, 1, 3)
             line = QFrame()
             line.setFrameShape(QFrame.Shape.HLine)
             line.setFrameShadow(QFrame.Shadow.Sunken)
             grid.addWidget(line, r + 3, 0, 1, 3)
-            for w in (row.tick, row.notes, row.expiry):
+            for w in (row.tick, row.notes, row.expiry, row.recheck):
                 if previous is not None:
                     QWidget.setTabOrder(previous, w)
                 previous = w
             row.tick.toggled.connect(lambda _on=False: self._update_buttons())
             row.notes.textEdited.connect(lambda _t="": self._update_buttons())
             row.expiry.dateChanged.connect(lambda _d=None: self._update_buttons())
+            row.recheck.toggled.connect(lambda _on=False: self._update_buttons())
             self.rows.append(row)
         grid.setRowStretch(1 + len(record.rows) * 4, 1)
         old = self.checklist_scroll.takeWidget()
@@ -352,9 +464,8 @@ class VettingDialog(QDialog):
         self._show(record)
         self.record_changed.emit()
 
-    def _problem(self, title: str, exc: Exception) -> None:
-        messages.warn(self, title, str(exc) if not isinstance(exc, ValidationFailed)
-                      else "\n".join(exc.errors.values()))
+    def _problem(self, title: str, exc: Refused) -> None:
+        messages.refused(self, title, exc)
 
     # ---- actions
     def save_checks(self) -> bool:
@@ -378,7 +489,7 @@ class VettingDialog(QDialog):
             if not shown:
                 self._problem("The checks were not saved", exc)
             return False
-        except (PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem("The checks were not saved", exc)
             return False
         self._after_change(record)
@@ -387,7 +498,7 @@ class VettingDialog(QDialog):
     def start_review(self) -> None:
         try:
             self._after_change(self.service.start_review(self.organisation_id))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem("Could not start the review", exc)
 
     def approve(self) -> None:
@@ -400,22 +511,26 @@ class VettingDialog(QDialog):
                           + "\n".join(f"• {m}" for m in record.missing)
                           + "\n\nTick each item with its evidence first.")
             return
-        due = record.proposed_next_review
-        verb = "Renew the approval of" if record.status is VettingStatus.APPROVED else "Approve"
-        if not messages.confirm(self, "Approve", f"{verb} {record.organisation_name}?\n\nApproved by "
-                                f"{self.ctx.actor.name} today; the next review will be due "
-                                f"{show_date(due)}.", yes="Approve", no="Not yet"):
+        proposed = record.proposed_next_review
+        chosen = ApproveDialog.ask(self, record, self.ctx.actor.name)
+        if chosen is None:
             return
+        next_review = None if chosen == proposed else chosen  # the default keeps following expiry dates
         try:
             try:
-                self._after_change(self.service.approve(self.organisation_id))
+                self._after_change(self.service.approve(self.organisation_id, next_review_on=next_review))
             except StaleEvidence as stale:
                 # old evidence: re-check it, or approve with the record saying it was not re-checked
                 if not messages.confirm(self, "Evidence not checked recently", f"{stale}",
                                         yes="Approve, noting it was not re-checked", no="Re-check first"):
+                    first = next((r for r in self.rows if r.stale and r.recheck.isVisible()), None)
+                    if first is not None:  # straight to the first one to check again
+                        self.checklist_scroll.ensureWidgetVisible(first.recheck)
+                        first.recheck.setFocus(Qt.FocusReason.OtherFocusReason)
                     return
-                self._after_change(self.service.approve(self.organisation_id, stale_ok=True))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+                self._after_change(self.service.approve(self.organisation_id, next_review_on=next_review,
+                                                        stale_ok=True))
+        except Refused as exc:
             self._problem("Not approved", exc)
 
     def _decide(self, verb: str, title: str, prompt: str) -> None:
@@ -427,7 +542,7 @@ class VettingDialog(QDialog):
         try:
             fn = self.service.suspend if verb == "suspend" else self.service.decline
             self._after_change(fn(self.organisation_id, reason))
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._problem(f"Not {verb}ed" if verb != "decline" else "Not declined", exc)
 
     def suspend(self) -> None:
@@ -474,4 +589,4 @@ class VettingDialog(QDialog):
         return dialog.made_changes
 
 
-__all__ = ["ReasonDialog", "VettingDialog", "status_html"]
+__all__ = ["ApproveDialog", "ReasonDialog", "VettingDialog", "open_calendar_at_today", "status_html"]

@@ -3,6 +3,9 @@
 Rows arrive in ranked order (best match first). Clicking a header sorts in the model; sorting by
 column -1 (the header's "no sort" state) puts the ranked order back.
 
+The "Open / taking people" column is the short form of issue 18's "is it open" and "can they get
+in" (`RowState` from ConfidenceService.row_states, handed in with the rows like the health).
+
 The Relationship column shows each organisation's relationship health (``Strong ●``), handed in
 with the rows by whoever asked RelationshipService for the whole result set (one call per search,
 not one per row).
@@ -10,15 +13,18 @@ not one per row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from sp_desktop.domain.confidence import NO_CAPACITY
 from sp_desktop.domain.enums import RelationshipHealth, ServiceStatus
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.services.confidence import RowState
 from sp_desktop.services.directory import ServiceRow
+from sp_desktop.services.problems import PROBLEM_REPORTED
 from sp_desktop.services.relationships import OrganisationHealth
 
 COL_SERVICE = 0
@@ -27,12 +33,13 @@ COL_VETTING = 2
 COL_RELATIONSHIP = 3
 COL_TOWN = 4
 COL_COST = 5
-COL_CATEGORIES = 6
-COL_ACCESS = 7
-COL_LAST_CHECKED = 8
+COL_NOW = 6
+COL_CATEGORIES = 7
+COL_ACCESS = 8
+COL_LAST_CHECKED = 9
 
-HEADERS = ("Service", "Organisation", "Vetting", "Relationship", "Town", "Cost", "Categories",
-           "How to access", "Last checked")
+HEADERS = ("Service", "Organisation", "Vetting", "Relationship", "Town", "Cost", "Open / taking people",
+           "Categories", "How to access", "Last checked")
 HEADER_TIPS = (
     "The service's name (and its state when it is not running normally)",
     "The organisation that runs the service",
@@ -41,6 +48,8 @@ HEADER_TIPS = (
     "Fading ◐ (in touch, but not in person), None ○ (no contact in 12 months)",
     "Where the service meets (first venue), or By phone / Online when it has no venue",
     "Free, or what it costs",
+    "Open now (and until when) or when it next opens, or closed for a dated closure; then whether it is "
+    "taking new people, with “(unconfirmed)” when nobody has confirmed that in the last 30 days",
     "What needs the service helps with",
     "How people can get in: self-referral, GP referral, drop-in or appointment",
     "When someone last checked the details were right",
@@ -88,7 +97,14 @@ def relationship_text(health: OrganisationHealth | None) -> str:
     return health.short_text if health is not None else ""
 
 
-def _display(row: ServiceRow, column: int, health: OrganisationHealth | None = None) -> str:
+def now_text(state: RowState | None, today: date | None) -> str:
+    return state.text(today) if state is not None and today is not None else ""
+
+
+def _display(row: ServiceRow, column: int, health: OrganisationHealth | None = None,
+             state: RowState | None = None, today: date | None = None) -> str:
+    if column == COL_NOW:
+        return now_text(state, today)
     if column == COL_SERVICE:
         return service_text(row)
     if column == COL_ORGANISATION:
@@ -114,7 +130,10 @@ _NEVER = date.min
 _HEALTH_ORDER = {RelationshipHealth.STRONG: 0, RelationshipHealth.FADING: 1, RelationshipHealth.NONE: 2}
 
 
-def _sort_key(column: int, health: Mapping[int, OrganisationHealth]) -> Callable[[ServiceRow], Any]:
+def _sort_key(column: int, health: Mapping[int, OrganisationHealth],
+              states: Mapping[int, RowState] | None = None,
+              today: date | None = None) -> Callable[[ServiceRow], Any]:
+    states = states or {}
     if column == COL_LAST_CHECKED:
         return lambda r: r.last_verified_on or _NEVER
     if column == COL_COST:
@@ -131,6 +150,9 @@ def _sort_key(column: int, health: Mapping[int, OrganisationHealth]) -> Callable
             last = -h.last_contact.timestamp() if isinstance(h.last_contact, datetime) else 0.0
             return (_HEALTH_ORDER.get(h.level, 8), last, r.organisation_name.casefold())
         return by_health
+    if column == COL_NOW:  # open now first, then by the words
+        return lambda r: (not (states.get(r.id) and states[r.id].opening.open_now),
+                          now_text(states.get(r.id), today).casefold())
     if column == COL_TOWN:
         # Towns A to Z, then phone/online services, then those saying nothing (blank) last.
         return lambda r: (0 if r.town else 1 if (r.by_phone or r.online) else 2, place_text(r).casefold())
@@ -143,18 +165,26 @@ class ServiceTableModel(QAbstractTableModel):
         self._ranked: list[ServiceRow] = []
         self._rows: list[ServiceRow] = []
         self._health: dict[int, OrganisationHealth] = {}
+        self._states: Mapping[int, RowState] = {}
+        self._today: date | None = None
+        self._problems: frozenset[int] = frozenset()  # services with an open reported problem
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ---- data in
     def set_rows(self, rows: Sequence[ServiceRow],
-                 health: Mapping[int, OrganisationHealth] | None = None) -> None:
+                 health: Mapping[int, OrganisationHealth] | None = None,
+                 states: Mapping[int, RowState] | None = None, today: date | None = None,
+                 problems: Collection[int] = ()) -> None:
         """Replace every row (ranked order), keeping the user's chosen sort if any.
 
         `health` maps organisation id -> its relationship health (RelationshipService.health for
         the organisations in `rows`); without it the Relationship column is blank."""
         self.beginResetModel()
         self._health = dict(health or {})
+        self._states = states if states is not None else {}  # worked out row by row as shown
+        self._today = today
+        self._problems = frozenset(problems)
         self._ranked = list(rows)
         self._rows = self._sorted(self._ranked)
         self.endResetModel()
@@ -191,6 +221,20 @@ class ServiceTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = index.column()
         health = self._health.get(row.organisation_id) if col == COL_RELATIONSHIP else None
+        if col == COL_SERVICE and row.id in self._problems and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            # first, in words (never colour alone), so a narrow column cannot elide it away
+            return f"! {PROBLEM_REPORTED} — {_display(row, col)}"
+        if col == COL_NOW:
+            text = now_text(self._states.get(row.id), self._today)
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return text
+            if role == Qt.ItemDataRole.ToolTipRole:
+                state = self._states.get(row.id)
+                if state is None or self._today is None:
+                    return None
+                cap = state.capacity.text(self._today) if state.capacity else NO_CAPACITY
+                return f"{state.opening.text}. {cap}."
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, col, health)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -198,6 +242,9 @@ class ServiceTableModel(QAbstractTableModel):
                 return f"Relationship: {health.level.label}" if health is not None else ""
             return _display(row, col, health)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_SERVICE and row.id in self._problems:
+                return (f"{PROBLEM_REPORTED}: see the details. A leaflet for it needs a reason until the "
+                        "vetting lead resolves it.")
             if col == COL_VETTING:
                 return f"Vetting: {row.vetting_status.label}"
             if col == COL_RELATIONSHIP:
@@ -247,12 +294,13 @@ class ServiceTableModel(QAbstractTableModel):
     def _sorted(self, rows: list[ServiceRow]) -> list[ServiceRow]:
         if self._sort_column < 0:
             return list(rows)
-        return sorted(rows, key=_sort_key(self._sort_column, self._health),
+        return sorted(rows, key=_sort_key(self._sort_column, self._health, self._states, self._today),
                       reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
 
 
 __all__ = [
-    "COL_ACCESS", "COL_CATEGORIES", "COL_COST", "COL_LAST_CHECKED", "COL_ORGANISATION", "COL_RELATIONSHIP",
+    "COL_ACCESS", "COL_CATEGORIES", "COL_COST", "COL_NOW",
+    "COL_LAST_CHECKED", "COL_ORGANISATION", "COL_RELATIONSHIP",
     "COL_SERVICE", "COL_TOWN", "COL_VETTING", "HEADERS", "RowRole", "ServiceIdRole", "ServiceTableModel",
     "place_text", "relationship_text",
 ]

@@ -13,9 +13,7 @@ person is offered a one-key "Record signposting?" prompt.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, replace
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,11 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.leaflets import LeafletFormat  # LeafletError: imported with the renderer, when used
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.leaflets import (
-    PHONE_FIRST,
     BasketItem,
     LeafletRefused,
     LeafletService,
@@ -51,8 +49,8 @@ from sp_desktop.services.leaflets import (
     default_file_name,
 )
 from sp_desktop.ui import messages  # ui.printing (QtPdf, QtPrintSupport): imported when used
-
-SIGNPOSTING_DIALOG = "sp_desktop.ui.dialogs.record_signposting_dialog"
+from sp_desktop.ui.actions import make_action
+from sp_desktop.ui.leaflet_printing import LeafletPrinter, default_format, method_for, title_of
 
 
 @dataclass(frozen=True)
@@ -75,16 +73,6 @@ class BasketState:
     sign: bool
 
 
-def method_for(prepared: PreparedLeaflet) -> SignpostingMethod:
-    """How the signposting is recorded, as the leaflet tells it: when the leaflet says the practice
-    referred the patient to every service on it ("they should get in touch with you"), the record
-    says so too (a referral), not that a leaflet was handed over."""
-    services = prepared.leaflet.services
-    if services and all(s.referred_by_practice for s in services):
-        return SignpostingMethod.REFERRAL_FORM
-    return SignpostingMethod.LEAFLET
-
-
 class BasketPage(QWidget):
     basket_changed = Signal(int)  # the number of services now in the basket
     printed = Signal(tuple)  # service ids of a leaflet that went to the printer
@@ -94,6 +82,9 @@ class BasketPage(QWidget):
         self.ctx = ctx
         self.main_window = window
         self.service = LeafletService(ctx)
+        # shared with quick print (one leaflet prepared at a time), or its own for a page on its own
+        shared = getattr(getattr(window, "leaflet_actions", None), "printer", None)
+        self.printer = shared if isinstance(shared, LeafletPrinter) else LeafletPrinter(ctx, window)
         self.entries: list[BasketEntry] = []
         self.last: BasketState | None = None
         self.default_format = self._default_format()
@@ -103,22 +94,10 @@ class BasketPage(QWidget):
 
     # ------------------------------------------------------------------ building
     def _default_format(self) -> LeafletFormat:
-        try:
-            value = self.service.settings().default_leaflet_format
-            fmt = LeafletFormat(value)
-        except ValueError:
-            return LeafletFormat.STANDARD
-        return LeafletFormat.STANDARD if fmt is LeafletFormat.COMPACT else fmt
+        return default_format(self.service)
 
     def _action(self, text: str, shortcut: str | None, slot: Any, name: str) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, name=name, shortcut=shortcut, add_to_owner=bool(shortcut))
 
     def _button(self, text: str, slot: Any, name: str, tip: str = "") -> QPushButton:
         button = QPushButton(text)
@@ -190,7 +169,7 @@ class BasketPage(QWidget):
         self.format_buttons: dict[LeafletFormat, QRadioButton] = {}
         for fmt, text in ((LeafletFormat.STANDARD, "S&tandard (A4)"),
                           (LeafletFormat.LARGE, "&Large print (A4)"),
-                          (LeafletFormat.COMPACT, "&Compact (A5, one service)")):
+                          (LeafletFormat.COMPACT, "&Compact (A5 card, both sides, one service)")):
             button = QRadioButton(text)
             button.setObjectName(f"format_{fmt.value}")
             button.setAccessibleName(text.replace("&", ""))
@@ -324,38 +303,7 @@ class BasketPage(QWidget):
         return True
 
     def _checked_item(self, service_id: int, parent: QWidget) -> tuple[ServiceCheck, BasketItem] | None:
-        """The rules for putting a service on a leaflet (a clinician gives a reason for one whose
-        organisation is not approved); None when it may not go on one (the person was told why)."""
-        try:
-            (check,) = self.service.check([service_id])
-        except PermissionDenied as exc:
-            messages.warn(parent, "Cannot add to the leaflet", str(exc))
-            return None
-        item = BasketItem(service_id)
-        if not check.can_add:
-            messages.warn(parent, "Cannot go on a leaflet",
-                          f"“{check.label}” cannot go on a leaflet. {check.reason}")
-            return None
-        if check.needs_override:
-            if not self.service.may_override():
-                messages.warn(parent, "Not approved",
-                              f"“{check.label}”: {check.reason}\n\nOnly a clinician, vetting lead or "
-                              "administrator can put a service that is not approved on a leaflet. Ask a "
-                              "clinician, or choose an approved service.")
-                return None
-            from sp_desktop.ui.dialogs.leaflet_override_dialog import LeafletOverrideDialog
-
-            reason = LeafletOverrideDialog.ask(check, parent)
-            if not reason:
-                return None
-            try:
-                check = self.service.include_unapproved(service_id, reason)
-            except (ValidationFailed, PermissionDenied) as exc:
-                text = " ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-                messages.warn(parent, "Not added", text)
-                return None
-            item = BasketItem(service_id, override_reason=reason)
-        return check, item
+        return self.printer.checked_item(service_id, parent)
 
     def remove_selected(self) -> None:
         row = self.list.currentRow()
@@ -485,16 +433,10 @@ class BasketPage(QWidget):
         self.language.setEnabled(self.language.count() > 1)
 
     def practice_ready(self, then: Any = None) -> bool:
-        """The practice's details are set (leaflets say who they are from). If not, an administrator
-        is asked for them (and `then()` runs after they are saved); anyone else is told whom to ask."""
-        ask = getattr(self.main_window, "ask_practice_details_if_missing", None)
-        if callable(ask):
-            return bool(ask(then or (lambda: None)))
-        return not self.service.settings().needs_practice_details
+        return self.printer.practice_ready(then)
 
     def prepare(self, parent: QWidget | None = None) -> PreparedLeaflet | None:
         """The leaflet as it stands, or None (the person was told why)."""
-        from sp_desktop.leaflets.render import LeafletError
 
         parent = parent or self
         if self.entries and not self.practice_ready():
@@ -508,14 +450,13 @@ class BasketPage(QWidget):
                                               language=self.language.currentData() or None)
         except LeafletRefused as exc:
             messages.warn(parent, "The leaflet cannot be made", str(exc))
-        except (PermissionDenied, NotFound, LeafletError) as exc:
-            messages.warn(parent, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent, "The leaflet cannot be made", exc)
         self.refresh()
         return None
 
     def _title(self, prepared: PreparedLeaflet) -> str:
-        n = len(prepared.service_ids)
-        return f"Leaflet — {prepared.fmt.label}, {n} service{'s' if n != 1 else ''}"
+        return title_of(prepared)
 
     def _file_name(self) -> str:
         return default_file_name("leaflet", self.ctx.today())
@@ -555,98 +496,50 @@ class BasketPage(QWidget):
         """The leaflet with its own reference ("quote K7M-2QX"), given now because it is leaving."""
         try:
             return self.service.hand_over(prepared, form)
-        except (PermissionDenied, NotFound, BadInput) as exc:
-            messages.warn(parent or self, "The leaflet cannot be made", str(exc))
+        except Refused as exc:
+            messages.refused(parent or self, "The leaflet cannot be made", exc)
             return None
 
     def _withdraw(self, prepared: PreparedLeaflet) -> None:
-        if prepared.reference:
-            from sp_desktop.services.references import ReferenceService
-
-            ReferenceService(self.ctx).withdraw(prepared.reference)
+        self.printer.withdraw(prepared)
 
     def print_leaflet(self, parent: QWidget | None = None) -> None:
-        """Print the basket (Ctrl+P): warnings first, then the print dialog, then the prompt."""
-        prepared = self.prepare(parent)
-        if prepared is None:
-            return
-        prepared = self._referenced(prepared, "print", parent)
-        if prepared is None:
-            return
-        pdf = self._render(prepared)
-        if pdf is not None:
-            self._print(prepared, pdf, parent or self, ask_warnings=True)
-
-    def print_services(self, service_ids: list[int], parent: QWidget | None = None) -> None:
-        """Quick print (Ctrl+P on the Directory, Print in a service's view): a leaflet of exactly
-        these services in the practice's default format. The basket is not touched."""
-        from sp_desktop.leaflets.render import LeafletError
-
+        """Print the basket (Ctrl+P): the leaflet is made in the background (the window never
+        freezes), then the warnings, the print dialog and the "Record signposting?" prompt."""
         parent = parent or self
-        if not self.practice_ready(lambda: self.print_services(service_ids, parent)):
+        if self.printer.busy:
+            self._say("A leaflet is being prepared: wait for its print dialog.")
             return
-        items: list[BasketItem] = []
-        for sid in service_ids:
-            checked = self._checked_item(sid, parent)
-            if checked is None:
-                return
-            items.append(checked[1])
-        try:
-            prepared = self.service.build_leaflet(items, fmt=self.default_format)
-        except (LeafletRefused, PermissionDenied, NotFound, LeafletError) as exc:
-            messages.warn(parent, "The leaflet cannot be made", str(exc))
+        if not self.entries:
+            messages.inform(parent, "The basket is empty", "Add a service from the Directory first (Ctrl+B).")
             return
-        referenced = self._referenced(prepared, "print", parent)
-        if referenced is None:
+        if not self.practice_ready():
             return
-        pdf = self._render(referenced)
-        if pdf is not None:
-            self._print(referenced, pdf, parent, ask_warnings=True, from_basket=False)
+        items = [e.item for e in self.entries]
+        fmt, note, sign = self.chosen_format(), self.note.toPlainText(), self.sign_box.isChecked()
+        language = self.language.currentData() or None
+        service = self.service
+        self.printer.prepare(
+            parent, lambda: service.build_leaflet(items, fmt=fmt, note=note, sign=sign, language=language),
+            "print", lambda prepared, pdf: self._print(prepared, pdf, parent, ask_warnings=True),
+            on_fail=self.refresh)
 
-    def _print(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget, ask_warnings: bool,
-               from_basket: bool = True) -> None:
+    def _print(self, prepared: PreparedLeaflet, pdf: bytes, parent: QWidget, ask_warnings: bool) -> None:
         if not prepared.reference:  # printed from the preview: the reference is given now
             referenced = self._referenced(prepared, "print", parent)
-            rendered = self._render(referenced) if referenced is not None else None
-            if referenced is None or rendered is None:
+            if referenced is None:
                 return
-            prepared, pdf = referenced, rendered
-        if ask_warnings and prepared.warnings:
-            text = ("Before this goes on paper:\n\n" + "\n".join(prepared.warnings)
-                    + f"\n\nEnter prints it with this line at the top: “{PHONE_FIRST}”")
-            choice = messages.choose(
-                parent, "Check before printing", text,
-                [("phone", "&Print with “please phone before you go”"), ("as_is", "Print &as it is"),
-                 ("cancel", "Cancel")], default="phone", escape="cancel")
-            if choice == "cancel":
-                self._withdraw(prepared)
-                self._say("Not printed.")
-                return
-            if choice == "phone":
-                prepared = prepared.with_phone_first()
-                rendered = self._render(prepared)
-                if rendered is None:
-                    return
-                pdf = rendered
+            self.printer.render(parent, referenced,
+                                lambda p, data: self._print(p, data, parent, ask_warnings))
+            return
 
-        def done(ok: bool) -> None:
-            if not ok:
-                self._withdraw(prepared)
-                self._say("Not printed." + (" The leaflet basket is as it was." if from_basket else ""))
-                return
+        def printed(done: PreparedLeaflet) -> None:
             if isinstance(parent, QWidget) and parent is not self and hasattr(parent, "accept"):
                 parent.accept()  # close the preview
-            if from_basket:
-                self.after_printing(prepared)
-            else:
-                ids = tuple(prepared.service_ids)
-                self.printed.emit(ids)
-                self._say(f"Leaflet sent to the printer (reference {prepared.reference}).")
-                self.offer_signposting(ids, SignpostingMethod.LEAFLET, prepared.reference)
+            self.after_printing(done)
 
-        from sp_desktop.ui import printing
-
-        printing.print_document(parent, self._runner(), pdf, self._title(prepared), done)
+        self.printer.print_prepared(prepared, pdf, parent, ask_warnings, printed,
+                                    lambda: self._say("Not printed. The leaflet basket is as it was."))
 
     def after_printing(self, prepared: PreparedLeaflet) -> None:
         """The leaflet went to the printer: empty the basket (Undo for a few seconds), then offer to
@@ -670,26 +563,7 @@ class BasketPage(QWidget):
 
     def offer_signposting(self, service_ids: tuple[int, ...], method: SignpostingMethod,
                           reference: str | None = None) -> None:
-        if importlib.util.find_spec(SIGNPOSTING_DIALOG) is None:
-            return
-        parent = self.main_window if isinstance(self.main_window, QWidget) else self
-        names = ", ".join(c.service_name for c in self.service.check(list(service_ids)))
-        if not messages.confirm(parent, "Record signposting?",
-                                f"Record that you signposted someone to {names}?\n\n"
-                                "Y records it (no patient details are needed); N or Esc skips.",
-                                yes="&Yes, record it", no="&No"):
-            return
-        module = importlib.import_module(SIGNPOSTING_DIALOG)
-        saved = module.RecordSignpostingDialog.ask(self.ctx, list(service_ids), method, parent)
-        if saved is not None and reference:  # the organisation's acknowledgement will find this record
-            from sp_desktop.services.references import ReferenceService
-
-            ReferenceService(self.ctx).link(reference, saved.id)
-        if saved is not None:
-            data_changed = getattr(self.main_window, "data_changed", None)
-            if data_changed is not None:
-                data_changed.emit("basket")
-            self._say("Signposting recorded.")
+        self.printer.offer_signposting(service_ids, method, reference)
 
     def save_pdf(self) -> None:
         prepared = self.prepare()

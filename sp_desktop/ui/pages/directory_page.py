@@ -24,7 +24,8 @@ Other features hook in without editing this file:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -40,7 +41,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -55,20 +56,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from sp_desktop.domain.enums import RelationshipHealth, VettingStatus
 from sp_desktop.services.base import NotFound, Permission, PermissionDenied, ServiceContext, can
 from sp_desktop.services.categories import CategoryService
+from sp_desktop.services.confidence import ConfidenceService, RowState, ServiceConfidence
 from sp_desktop.services.directory import DirectoryService, SearchResult, ServiceDetail, ServiceRow
+from sp_desktop.services.problems import ProblemService
 from sp_desktop.services.relationships import OrganisationHealth, RelationshipService
 from sp_desktop.services.suggestions import may_change_patient_facing
 from sp_desktop.ui import messages
+from sp_desktop.ui.actions import make_action
 from sp_desktop.ui.dialogs.open_organisation_dialog import OpenOrganisationDialog, organisations_matching
 from sp_desktop.ui.models.service_table_model import (
     COL_ACCESS,
     COL_CATEGORIES,
     COL_COST,
     COL_LAST_CHECKED,
+    COL_NOW,
     COL_ORGANISATION,
     COL_RELATIONSHIP,
     COL_SERVICE,
@@ -90,7 +96,9 @@ RESULT_LIMIT = 1000
 #: The columns the table always makes room for beside the detail pane at first (1280 px screens),
 #: and the one it also fits in when the screen is wide enough (1600 px).
 KEY_COLUMNS = (COL_SERVICE, COL_ORGANISATION, COL_VETTING, COL_RELATIONSHIP, COL_TOWN, COL_COST)
-NEXT_COLUMN = COL_CATEGORIES
+# Open / taking people (issue 18) next: beside Cost, in view on a 1600-pixel screen and one scroll away
+# on 1280 (the detail pane always says it in full).
+NEXT_COLUMN = COL_NOW
 #: The detail pane's width at first: what is left beside those columns, within these limits.
 DETAIL_MIN_WIDTH = 264
 DETAIL_MAX_WIDTH = 460
@@ -101,6 +109,8 @@ SETTINGS_SPLITTER = "directory/splitter"
 SETTINGS_COLUMNS = "directory/columns"
 SETTINGS_COLUMNS_FOR = "directory/columns_for"  # the headers the saved column state was made with
 _HEADER_SIGNATURE = "|".join(HEADERS)
+
+log = logging.getLogger(__name__)
 
 
 def default_column_widths(table: QTableView) -> dict[int, int]:
@@ -120,6 +130,7 @@ def default_column_widths(table: QTableView) -> dict[int, int]:
         COL_RELATIONSHIP: fit(*(f"{h.label} {h.symbol}" for h in RelationshipHealth)),
         COL_TOWN: fit("By phone and online"),
         COL_COST: fit("Free", "£3 a week"),
+        COL_NOW: fit("Open until 13:00; Taking people"),
         COL_CATEGORIES: fit("Debt advice, Benefits and welfare"),
         COL_ACCESS: fit("Self-referral, Drop-in"),
         COL_LAST_CHECKED: fit("30 Sep 2026"),
@@ -201,10 +212,16 @@ class DirectoryPage(QWidget):
         self.main_window = window
         self.directory = DirectoryService(ctx)
         self.selection_actions: list[QAction] = []
-        self.detail_sections: list[DetailSection] = []
+        self._menu_actions: list[QAction] = []  # add_menu_action: in the Edit menu, not the toolbar
+        self._menu_anchor: QAction | None = None
+        self.confidence = ConfidenceService(ctx)
+        # "Before you suggest it" (issue 18) comes first in the staff part, for every role
+        self.detail_sections: list[DetailSection] = [self._confidence_section]
+        self.notice_sources: list[Callable[[ServiceDetail], str | None]] = []
         self.result: SearchResult | None = None
         self.edit_menu: QMenu | None = None
         self.detail_dialog: QWidget | None = None
+        self.new_dialog: QWidget | None = None  # the guided "New organisation" form, while open
         self._loaded_query: str | None = None
         self._layout_settled = False
         self._detail_outdated = False  # sections were added before the page was first shown
@@ -339,24 +356,17 @@ class DirectoryPage(QWidget):
 
     def _action(self, text: str, slot: Callable[[], None], shortcut: str | None = None,
                 name: str = "", tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
+        return make_action(self, text, slot, name=name, shortcut=shortcut, tip=tip,
+                           add_to_owner=bool(shortcut))
 
     def _build_actions(self) -> None:
         self.new_action = self._action("New…", self.new_menu, "Ctrl+N", "new",
                                        "Add an organisation, or a service for the selected organisation "
                                        "(Ctrl+N)")
         self.new_organisation_action = self._action("New organisation…", self.new_organisation, None,
-                                                    "new_organisation", "Add an organisation")
+                                                    "new_organisation",
+                                                    "Add an organisation with its first service and venue, "
+                                                    "step by step")
         self.new_service_action = self._action("New service…", self.new_service, None, "new_service",
                                                "Add a service for the selected organisation")
         self.edit_service_action = self._action("Edit service…", self.edit_service, "F2", "edit_service",
@@ -378,6 +388,10 @@ class DirectoryPage(QWidget):
         self.archive_action = self._action("Archive…", self.archive_selected, None, "archive",
                                            "Archive or restore the selected service or its organisation "
                                            "(vetting leads and administrators)")
+        self.translation_action = self._action("Leaflet translation…", self.edit_translation, None,
+                                               "leaflet_translation",
+                                               "The selected service's name and description in another "
+                                               "language, for leaflets made in that language")
         self.clear_action = self._action("Clear search and filters", self.clear_search, "Esc", "clear_search",
                                          "Clear the search and the filters (Esc)")
         self.toolbar.addAction(self.new_action)
@@ -404,10 +418,14 @@ class DirectoryPage(QWidget):
         menu.addAction(self.suggest_action)
         menu.addAction(self.edit_organisation_action)
         menu.addAction(self.open_organisation_action)
+        menu.addAction(self.translation_action)
         if can(self.ctx.actor, Permission.ARCHIVE):
             menu.addSeparator()
             menu.addAction(self.archive_action)
         menu.addSeparator()
+        for action in self._menu_actions:
+            menu.addAction(action)
+        self._menu_anchor = menu.addSeparator()
         menu.addAction(self.clear_action)
         bar = window.menuBar()
         before = getattr(window, "go_menu", None) or getattr(window, "help_menu", None)
@@ -432,6 +450,23 @@ class DirectoryPage(QWidget):
         self.toolbar.addAction(action)
         if action not in self.actions():
             self.addAction(action)
+        action.setEnabled(self.selected_service_id() is not None)
+
+    def add_detail_notice(self, fn: Callable[[ServiceDetail], str | None]) -> None:
+        """Add `fn(ServiceDetail) -> text or None`: a notice at the top of the detail pane, for everyone."""
+        self.notice_sources.append(fn)
+
+    def add_menu_action(self, action: QAction) -> None:
+        """Offer `action` in the Edit menu and the table's context menu (not as a button above the
+        table, which keeps one row on a 1280-pixel screen); enabled while a service is selected."""
+        if action in self.selection_actions:
+            return
+        self.selection_actions.append(action)
+        self._menu_actions.append(action)
+        if action not in self.actions():
+            self.addAction(action)
+        if self.edit_menu is not None and self._menu_anchor is not None:
+            self.edit_menu.insertAction(self._menu_anchor, action)
         action.setEnabled(self.selected_service_id() is not None)
 
     def add_detail_section(self, fn: DetailSection) -> None:
@@ -584,6 +619,7 @@ class DirectoryPage(QWidget):
         row = self.selected_row()
         for action in self.selection_actions:
             action.setEnabled(row is not None)
+        self.translation_action.setEnabled(row is not None)
         editable = row is None or may_change_patient_facing(self.ctx.actor, row.vetting_status)
         self.edit_service_action.setVisible(editable)
         self.edit_organisation_action.setVisible(editable)
@@ -605,10 +641,30 @@ class DirectoryPage(QWidget):
             return
         try:
             detail = self.directory.get_service(sid)
+            confidence = self.confidence.for_service(sid)
         except NotFound as exc:
             self.detail.show_message(str(exc))
             return
-        self.detail.show_service(detail, self.ctx.today(), self.detail_sections)
+        from sp_desktop.ui.confidence_view import glance_html
+
+        self._confidence: ServiceConfidence | None = confidence  # the section below reads it, not asks again
+        self.detail.show_service(detail, self.ctx.today(), self.detail_sections,
+                                 top=glance_html(confidence, self.ctx.today()),
+                                 notices=self.detail_notices(detail))
+        self._confidence = None
+
+    def detail_notices(self, detail: ServiceDetail) -> list[str]:
+        """Notices shown at the top of the detail pane for everyone ("Problem reported: ...")."""
+        out: list[str] = []
+        for fn in self.notice_sources:
+            try:
+                text = fn(detail)
+            except Exception:  # one broken notice must not hide the service
+                log.exception("detail notice %r failed", fn)
+                continue
+            if text:
+                out.append(text)
+        return out
 
     # ------------------------------------------------------------------ searching
     def _load_categories(self) -> None:
@@ -621,16 +677,18 @@ class DirectoryPage(QWidget):
         scroll = bar.value()
         filters = self.filters.filters()
 
-        def search() -> tuple[Any, dict[int, OrganisationHealth]]:
+        def search() -> tuple[Any, dict[int, OrganisationHealth], Mapping[int, RowState], frozenset[int]]:
             result = self.directory.search(query, filters, limit=RESULT_LIMIT)
-            return result, self._health_of(result.rows)
+            # one small query: which of these have an open reported problem ("Problem reported")
+            problems = ProblemService(self.ctx).open_service_ids([r.id for r in result.rows])
+            return result, self._health_of(result.rows), self._states_of(result.rows), problems
 
         if getattr(self, "_searching", False):  # a refresh while waiting: search once more afterwards
-            self._search_again = (keep_scroll, report)
+            self._search_again: tuple[bool, bool] | None = (keep_scroll, report)
             return
         self._searching = True
         try:  # off the UI thread on the practice server: the window never freezes on the network
-            self.result, health = call_waiting(self, self.ctx.db, search)
+            self.result, health, states, problems = call_waiting(self, self.ctx.db, search)
         except Exception as exc:  # the server away, a lock, a timeout: never leave old results up
             if not self._show_search_failed(query, exc):
                 raise
@@ -640,7 +698,7 @@ class DirectoryPage(QWidget):
             again, self._search_again = getattr(self, "_search_again", None), None
             if again is not None:
                 QTimer.singleShot(0, self, lambda: self.run_search(*again))
-        self.model.set_rows(self.result.rows, health)
+        self.model.set_rows(self.result.rows, health, states, self.ctx.today(), problems)
         self.closest_label.setVisible(self.result.closest and bool(self.result.rows))
         if self.result.rows:
             self.results_stack.setCurrentWidget(self.results)
@@ -711,6 +769,20 @@ class DirectoryPage(QWidget):
         if missing:
             self._health.update(RelationshipService(self.ctx).health(missing))
         return {org_id: self._health[org_id] for org_id in wanted}
+
+    def _states_of(self, rows: tuple[ServiceRow, ...]) -> Mapping[int, RowState]:
+        """Open now / taking new people for the results, in short form (three small queries)."""
+        from sp_desktop.domain.enums import AccessRoute
+
+        return self.confidence.row_states([(r.id, AccessRoute.APPOINTMENT in r.access) for r in rows])
+
+    def _confidence_section(self, detail: ServiceDetail) -> str:
+        from sp_desktop.ui.confidence_view import confidence_html
+
+        known = getattr(self, "_confidence", None)
+        confidence = known if known is not None and known.service_id == detail.id else (
+            self.confidence.for_service(detail.id))
+        return confidence_html(confidence, self.ctx.today())
 
     def _report_count(self) -> None:
         set_count = getattr(self.main_window, "set_match_count", None)
@@ -786,6 +858,7 @@ class DirectoryPage(QWidget):
         menu = QMenu(self)
         for action in self.selection_actions:
             menu.addAction(action)
+        menu.addAction(self.translation_action)
         menu.addSeparator()
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
@@ -802,8 +875,7 @@ class DirectoryPage(QWidget):
         menu.setObjectName("new_menu")
         menu.addAction(self.new_organisation_action)
         menu.addAction(self.new_service_action)
-        menu.setActiveAction(self.new_service_action if self.selected_service_id() else
-                             self.new_organisation_action)
+        menu.setActiveAction(self.new_organisation_action)  # Enter: the guided form; Down, Enter: a service
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Under the search box: always inside the window (under the focused table it could fall off
         # the bottom of the screen).
@@ -811,19 +883,31 @@ class DirectoryPage(QWidget):
         self._new_menu = menu
 
     def new_organisation(self) -> None:
-        from sp_desktop.ui.dialogs.edit_organisation_dialog import EditOrganisationDialog  # when first used
+        """Ctrl+N, Enter: the guided form (organisation, its first service, the venue), saved
+        together; the new service is then selected, as not vetted yet. Window-modal, without
+        blocking."""
+        from sp_desktop.ui.dialogs.new_organisation_dialog import NewOrganisationDialog  # when first used
 
-        saved = EditOrganisationDialog.ask(self, self.ctx)
+        shown = self.new_dialog
+        if shown is not None and isValid(shown) and shown.isVisible():
+            shown.activateWindow()
+            return
+        dialog = NewOrganisationDialog(self.ctx, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._organisation_added(dialog.saved))
+        dialog.finished.connect(lambda _r: self._back_from_detail())
+        self.new_dialog = dialog
+        dialog.open()
+
+    def _organisation_added(self, saved: ServiceDetail | None) -> None:
         if saved is None:
             return
-        self.changed.emit()
-        self._say(f"Added the organisation “{saved.name}”.")
-        if messages.confirm(self, "Add a service?",
-                            f"“{saved.name}” has been added. The directory lists services: add the first "
-                            "service it runs now?", yes="Add a service", no="Not now"):
-            self._new_service_for(saved.id)
-        else:
-            self.refresh()
+        where = f" at {saved.locations[0].address_lines[0]}" if saved.locations and \
+            saved.locations[0].address_lines else ""
+        self._after_save(saved, f"Added “{saved.organisation.name}” with its service “{saved.name}”{where}. "
+                                "It is not vetted yet: Ctrl+Shift+V opens its vetting record; "
+                                "Ctrl+E adds more details.")
 
     def new_service(self) -> None:
         self._new_service_for(self.selected_organisation_id())
@@ -854,7 +938,7 @@ class DirectoryPage(QWidget):
             detail, self.ctx.today(), self.detail_sections, self,
             may_print=leaflets is not None and can(self.ctx.actor, Permission.PRINT_LEAFLETS),
             may_edit=editable and can(self.ctx.actor, Permission.EDIT_DIRECTORY),
-            may_suggest=not editable)
+            may_suggest=not editable, notices=self.detail_notices(detail))
         dialog.chosen.connect(lambda action, sid=row.id: self._detail_chosen(action, sid))
         dialog.finished.connect(lambda _r: self._back_from_detail())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -878,6 +962,10 @@ class DirectoryPage(QWidget):
             self.edit_service()
         elif action == "suggest":
             self.suggest_change()
+        elif action == "problem":
+            problems = getattr(self.main_window, "problem_actions", None)
+            if problems is not None:
+                problems.report_selected()
 
     def suggest_change(self) -> None:
         """The front desk, on an approved organisation's service: the edit form, saved as a suggestion
@@ -906,6 +994,15 @@ class DirectoryPage(QWidget):
         saved = EditServiceDialog.ask(self, self.ctx, service_id=sid)
         if saved is not None:
             self._after_save(saved, f"Saved the service “{saved.name}”.")
+
+    def edit_translation(self) -> None:
+        """The selected service's name and description in another language (Edit → Leaflet translation…)."""
+        sid = self.selected_service_id()
+        if sid is None:
+            return
+        from sp_desktop.ui.dialogs.leaflet_translation_dialog import LeafletTranslationDialog
+
+        LeafletTranslationDialog.open_for(self.ctx, sid, self)
 
     def edit_organisation(self) -> None:
         oid = self.selected_organisation_id()

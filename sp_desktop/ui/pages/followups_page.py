@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext, ValidationFailed
+from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.followups import FollowUpItem, FollowUpService
 from sp_desktop.ui import messages
 from sp_desktop.ui.models.relationship_models import (
@@ -220,9 +221,8 @@ class FollowUpsPage(LoadWhenShown, QWidget):
             return
         try:
             self.service.mark_done(item.kind, item.ref, note)
-        except (ValidationFailed, NotFound, PermissionDenied) as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-            messages.warn(self, "Could not mark it done", text)
+        except Refused as exc:
+            messages.refused(self, "Could not mark it done", exc)
             self.refresh()
             return
         self.refresh()

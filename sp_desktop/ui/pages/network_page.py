@@ -17,7 +17,6 @@ column headers sorts it in the database (`PagedNetworkTableModel`); printing it 
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, Qt, QTimer, Signal
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.safe_text import escape_markup as escape
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.relationships import (
     LIST_TITLES,

@@ -405,13 +405,14 @@ class ReportsPage(LoadWhenShown, QWidget):
                                   self._file_name("Signposting report", "pdf"), "PDF files (*.pdf)")
         if not path:
             return
-        from sp_desktop.services.report_pdf import render_practice_report, save_atomically
+        from sp_desktop.files import write_atomically
+        from sp_desktop.output.report_pdf import render_practice_report
 
         def work(progress: Any) -> str:
             progress(0, 2, "Drawing the charts and tables…")
             data = render_practice_report(report)
             progress(1, 2, "Saving…")
-            return str(save_atomically(path, data))
+            return str(write_atomically(path, data))
 
         self._in_background("Making the PDF report", work)
 
@@ -423,7 +424,7 @@ class ReportsPage(LoadWhenShown, QWidget):
                                   self._file_name("Signposting report", "csv"), "CSV files (*.csv)")
         if not path:
             return
-        from sp_desktop.services.report_csv import save_practice_report_csv
+        from sp_desktop.output.report_csv import save_practice_report_csv
 
         self._in_background("Exporting the figures", lambda _p: str(save_practice_report_csv(report, path)))
 
@@ -445,7 +446,8 @@ class ReportsPage(LoadWhenShown, QWidget):
                                   self._file_name(f"Signposting to {name}", "pdf"), "PDF files (*.pdf)")
         if not path:
             return
-        from sp_desktop.services.report_pdf import render_partner_report, save_atomically
+        from sp_desktop.files import write_atomically
+        from sp_desktop.output.report_pdf import render_partner_report
 
         service = self.service
 
@@ -456,7 +458,7 @@ class ReportsPage(LoadWhenShown, QWidget):
             report = service.partner_report(org_id, start, end)
             removed.extend(report.removed)
             progress(1, 2, "Drawing the report…")
-            return str(save_atomically(path, render_partner_report(report)))
+            return str(write_atomically(path, render_partner_report(report)))
 
         def then(_path: str) -> None:
             if removed:  # what was taken out of the shared feedback (not printed)
@@ -474,9 +476,9 @@ class ReportsPage(LoadWhenShown, QWidget):
                                   self._file_name("Practice meeting pack", "pdf"), "PDF files (*.pdf)")
         if not path:
             return
+        from sp_desktop.files import write_atomically
+        from sp_desktop.output.meeting_pack_pdf import render_meeting_pack
         from sp_desktop.services.meeting_pack import MeetingPackService
-        from sp_desktop.services.meeting_pack_pdf import render_meeting_pack
-        from sp_desktop.services.report_pdf import save_atomically
 
         service = MeetingPackService(self.ctx)
 
@@ -490,7 +492,7 @@ class ReportsPage(LoadWhenShown, QWidget):
             progress(1, 3, "Drawing the pack…")
             data = render_meeting_pack(pack)
             progress(2, 3, "Saving…")
-            saved = save_atomically(path, data)
+            saved = write_atomically(path, data)
             service.record_made(pack, len(PdfReader(io.BytesIO(data)).pages))
             return str(saved)
 

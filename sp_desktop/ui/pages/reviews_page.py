@@ -90,6 +90,12 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.open_button.setToolTip("Open the selected organisation's vetting record (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         bar.addWidget(self.open_button)
+        # problems reported with services (issue 18): safeguarding concerns first; the lead resolves them
+        self.problems_button = QPushButton("&Problems reported")
+        self.problems_button.setObjectName("problems_reported")
+        self.problems_button.setToolTip("Problems reported with services (the vetting lead resolves them)")
+        self.problems_button.clicked.connect(self.show_problems)
+        bar.addWidget(self.problems_button)
         self.checklist_button: QPushButton | None = None
         if can(ctx.actor, Permission.VET):
             self.checklist_button = QPushButton("Edit &checklist…")
@@ -119,7 +125,26 @@ class ReviewsPage(LoadWhenShown, QWidget):
         self.all_rows = self.service.reviews_due()
         self.soon_days = SettingsService(self.ctx).get().review_due_soon_days
         self._show_rows(selected)
+        self._show_problem_count()
         self.setProperty("stale", False)
+
+    def _show_problem_count(self) -> None:
+        from sp_desktop.services.problems import ProblemService
+
+        problems = ProblemService(self.ctx).open_problems()
+        safeguarding = sum(1 for p in problems if p.safeguarding)
+        text = f"&Problems reported ({len(problems)})"
+        if safeguarding:
+            text = f"! &Problems reported ({len(problems)}, {safeguarding} safeguarding)"
+        self.problems_button.setText(text)
+        self.problems_button.setAccessibleName(text.replace("&", ""))
+
+    def show_problems(self) -> None:
+        from sp_desktop.ui.dialogs.problems_dialog import ProblemsDialog
+
+        if ProblemsDialog.show_for(self, self.ctx):
+            self.changed.emit()
+        self._show_problem_count()
 
     def count(self) -> int:
         return self.service.count_reviews_due()

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.services.base import (
     NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
-    ValidationFailed,
     can,
 )
 from sp_desktop.services.signposting import LogRow, ReferenceStatus, SignpostingService
@@ -38,6 +38,7 @@ from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.outcome_dialog import OutcomeDialog
 from sp_desktop.ui.dialogs.record_signposting_dialog import (
     RecordSignpostingDialog,
+    copy_for_record,
     describe_saved,
     from_qdate,
     to_qdate,
@@ -149,6 +150,19 @@ class SignpostingPage(LoadWhenShown, QWidget):
         new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new_action.triggered.connect(self.record_new)
         self.addAction(new_action)
+        # "Copy for the record" for the selected row: Ctrl+Shift+G, or right-click the row (the record
+        # dialog has it as a button; a button here would not fit a 1024-pixel screen)
+        self.copy_action = QAction("&Copy for the record", self)
+        self.copy_action.setObjectName("copy_for_record")
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.copy_action.setToolTip("Put a line for the patient's GP record on the clipboard: the selected "
+                                    "record's services, date and leaflet reference, in the practice's "
+                                    "wording (Settings)")
+        self.copy_action.triggered.connect(self.copy_for_record)
+        self.addAction(self.copy_action)
+        self.table.addAction(self.copy_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -276,6 +290,19 @@ class SignpostingPage(LoadWhenShown, QWidget):
         if detail.items:
             self.select_item(detail.items[0].id)
 
+    def copy_for_record(self) -> None:
+        """The selected record's line for the GP record, on the clipboard (Ctrl+Shift+G)."""
+        row = self.selected_row()
+        if row is None:
+            self._status("Choose a signposting record first, then copy its line for the record.")
+            return
+        try:
+            line = copy_for_record(self.ctx, row.signposting_id)
+        except (NotFound, PermissionDenied) as exc:
+            messages.warn(self, "Not copied", str(exc))
+            return
+        self._status(f"On the clipboard for the GP record: {line}")
+
     def record_outcome(self) -> None:
         row = self.selected_row()
         if row is None:
@@ -306,9 +333,8 @@ class SignpostingPage(LoadWhenShown, QWidget):
             return
         try:
             self.service.set_follow_up(row.signposting_id, done=True)
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
-            text = "; ".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-            messages.warn(self, "Could not mark the follow-up done", text)
+        except Refused as exc:
+            messages.refused(self, "Could not mark the follow-up done", exc)
             return
         self._after_change(f"Follow-up of {show_date(row.occurred_on)} marked done.")
         self.select_item(row.item_id)
@@ -334,6 +360,11 @@ class SignpostingPage(LoadWhenShown, QWidget):
             return
         self._after_change(f"Removed {result.anonymised} expired patient reference"
                            f"{'s' if result.anonymised != 1 else ''}.")
+
+    def _status(self, status: str) -> None:
+        window = self.main_window
+        if window is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(status, 8000)
 
     def _after_change(self, status: str) -> None:
         self.refresh()

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import AppRole
+from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_datetime
+from sp_desktop.domain.record_line import PLACEHOLDERS
 from sp_desktop.services.base import (
-    NotFound,
     Permission,
     PermissionDenied,
     ServiceContext,
@@ -243,9 +244,8 @@ class StaffAccountsWidget(QWidget):
             self.buttons[key].setEnabled(m is not None)
         self.buttons["active"].setText("Re&activate" if m is not None and not m.active else "&Deactivate")
 
-    def _refused(self, title: str, exc: Exception) -> None:
-        text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationFailed) else str(exc)
-        messages.warn(self, title, text)
+    def _refused(self, title: str, exc: Refused) -> None:
+        messages.refused(self, title, exc)
 
     def add(self) -> None:
         dialog = StaffDialog(None, self)
@@ -279,7 +279,7 @@ class StaffAccountsWidget(QWidget):
             except ValidationFailed as exc:
                 dialog.show_errors(exc.errors)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Not changed", exc)
                 return
             self.refresh(m.id)
@@ -302,7 +302,7 @@ class StaffAccountsWidget(QWidget):
                 dialog.error.setText("✗ " + " ".join(exc.errors.values()))
                 dialog.error.setVisible(True)
                 continue
-            except (PermissionDenied, NotFound) as exc:
+            except Refused as exc:
                 self._refused("Password not changed", exc)
                 return
             self.refresh(m.id)
@@ -319,7 +319,7 @@ class StaffAccountsWidget(QWidget):
             return
         try:
             self.service.set_active(m.id, not m.active)
-        except (ValidationFailed, PermissionDenied, NotFound) as exc:
+        except Refused as exc:
             self._refused("Not changed", exc)
             return
         self.refresh(m.id)
@@ -424,6 +424,15 @@ class PracticeSettingsWidget(QWidget):
         for value, text in _LEAFLET_FORMATS:
             formats.addItem(text, value)
         add("default_leaflet_format", "Default leaflet &format", formats)
+        names = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        add("record_line_template", "Line for the GP &record", QLineEdit(),
+            f"“Copy for the record” puts this on the clipboard after a signposting is recorded. "
+            f"You can use {names}.")
+        add("record_code", "Clinical code", QLineEdit(),
+            "Optional: the code your clinical system uses for social prescribing or signposting, as "
+            "{code}. The app ships no codes: type your own.")
+        add("record_term", "Clinical term", QLineEdit(),
+            "Optional: the term that goes with the code, as {term}.")
 
         bar = QHBoxLayout()
         bar.addStretch(1)

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLayoutItem,
     QMenu,
     QMenuBar,
     QMessageBox,
@@ -309,7 +310,7 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     layout = dialog.layout()
     if existing is not None or not isinstance(layout, QVBoxLayout) or layout.count() == 0:
         return None
-    buttons = []
+    buttons: list[QLayoutItem | None] = []
     while layout.count() > 1 and _is_button_row(layout.itemAt(layout.count() - 1)):
         buttons.insert(0, layout.takeAt(layout.count() - 1))
     # moving a control to another parent hides it until the event loop runs: note who showed
@@ -322,11 +323,12 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     while layout.count():
         stretch = layout.stretch(0)
         item = layout.takeAt(0)
-        if item.widget() is not None:
-            inner.addWidget(item.widget(), stretch, item.alignment())
-        elif item.layout() is not None:
-            inner.addLayout(item.layout(), stretch)
-        else:
+        child_widget, child_layout = item.widget(), item.layout()
+        if child_widget is not None:
+            inner.addWidget(child_widget, stretch, item.alignment())
+        elif child_layout is not None:
+            inner.addLayout(child_layout, stretch)
+        elif item is not None:
             inner.addItem(item)
     scroll = QScrollArea(dialog)
     scroll.setObjectName("fit_scroll")
@@ -337,7 +339,8 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     scroll.setWidget(body)
     layout.addWidget(scroll, 1)
     for item in buttons:
-        layout.addItem(item)
+        if item is not None:
+            layout.addItem(item)
     for child in shown:
         child.show()
     _keep_focus_in_view(scroll)
@@ -352,7 +355,7 @@ def _keep_focus_in_view(scroll: QScrollArea) -> None:
         if new is not None and body is not None and body.isAncestorOf(new):
             scroll.ensureWidgetVisible(new, 16, 16)
 
-    app.focusChanged.connect(changed)  # type: ignore[attr-defined]
+    app.focusChanged.connect(changed)
     scroll.destroyed.connect(lambda *_: _disconnect(app, changed))
 
 
@@ -464,7 +467,7 @@ def settle_window_access_keys(window: QWidget) -> None:
     groups = [w for w in window.findChildren(QGroupBox) if w.window() is window and w.isVisible()]
     used: dict[str, QWidget] = {}
     for w in [*buttons, *groups, *labels]:
-        text = w.title() if isinstance(w, QGroupBox) else w.text()
+        text = w.title() if isinstance(w, QGroupBox) else w.text()  # type: ignore[attr-defined]
         key = mnemonic(text)
         if not key:
             continue
@@ -473,7 +476,7 @@ def settle_window_access_keys(window: QWidget) -> None:
             continue
         new = with_access_key(text, set(used))
         if mnemonic(new) and mnemonic(new) not in used:
-            w.setTitle(new) if isinstance(w, QGroupBox) else w.setText(new)
+            w.setTitle(new) if isinstance(w, QGroupBox) else w.setText(new)  # type: ignore[attr-defined]
             used[mnemonic(new)] = w
 
 
@@ -481,7 +484,7 @@ def settle_window_access_keys(window: QWidget) -> None:
 def _move_focus(widget: QWidget, forward: bool) -> None:
     """Focus the next (previous) control in the window's Tab chain after `widget`'s own parts."""
     window = widget.window()
-    candidate = widget
+    candidate: QWidget | None = widget
     for _ in range(2000):
         candidate = candidate.nextInFocusChain() if forward else candidate.previousInFocusChain()
         if candidate is None or candidate is widget:
@@ -565,7 +568,7 @@ class _Policy(QObject):
         self.setObjectName(_OBJECT_NAME)
         self.tab_leaves = _TabLeaves(self)
         self.ring = FocusRing()
-        app.focusChanged.connect(self._focus_changed)  # type: ignore[attr-defined]
+        app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if not shiboken6.isValid(self.ring):  # it went with the window it last stood in
@@ -601,7 +604,10 @@ class _Policy(QObject):
 
 def install_accessibility(app: QApplication | None = None) -> None:
     """Apply the rules above to the whole app (again: nothing happens)."""
-    app = app or QApplication.instance()  # type: ignore[assignment]
+    found = app or QApplication.instance()
+    if not isinstance(found, QApplication):
+        return
+    app = found
     if app.findChild(_Policy, _OBJECT_NAME) is not None:
         return
     app.setPalette(accessible_palette(app.palette()))

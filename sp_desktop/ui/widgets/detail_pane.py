@@ -6,7 +6,6 @@ staff-only part (vetting, the organisation's contact people, status and sections
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from sp_desktop.domain.enums import OrganisationStatus, ServiceStatus
 from sp_desktop.domain.formatting import show_age_range, show_date, show_opening
+from sp_desktop.domain.locations import ADDRESS_ON_REQUEST, CONFIDENTIAL_LABEL
+from sp_desktop.domain.safe_text import escape_markup
 from sp_desktop.domain.validators import display_phone
 from sp_desktop.services.directory import LocationInfo, PhoneInfo, ServiceDetail
 from sp_desktop.ui.widgets.venue_list_editor import accessibility_label
@@ -37,7 +38,7 @@ td { padding-right: 10px; padding-bottom: 3px; vertical-align: top; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text))
+    return escape_markup(text)
 
 
 def _para(text: str | None) -> str:
@@ -61,6 +62,9 @@ def _phones(phones: Sequence[PhoneInfo]) -> list[str]:
 
 def _venue(loc: LocationInfo) -> str:
     lines = ", ".join(_e(x) for x in loc.address_lines)
+    if loc.confidential:  # a refuge or safe house: the front desk is given the town only (services)
+        lines = (f"<b>{_e(CONFIDENTIAL_LABEL)}</b> (never printed or exported; leaflets say "
+                 f"“{_e(ADDRESS_ON_REQUEST)}”)" + (f"<br>{lines}" if lines else ""))
     parts = [lines]
     access = [accessibility_label(a) for a in loc.accessibility]
     if access or loc.accessibility_notes:
@@ -74,7 +78,9 @@ def _venue(loc: LocationInfo) -> str:
 
 
 def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection] = (),
-                 show_staff: bool = True) -> str:
+                 show_staff: bool = True, top: str = "", extra_notices: Sequence[str] = ()) -> str:
+    """`top`: HTML shown under the heading and notices (the page's "at a glance" line, issue 18);
+    `extra_notices`: words added to the notices ("Problem reported: ...", for everyone)."""
     org = d.organisation
     out: list[str] = [f"<h2>{_e(d.name)}</h2>"]
     run_by = f"Run by <b>{_e(org.name)}</b>"
@@ -92,8 +98,11 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
         notices.append("This service is temporarily closed.")
     elif d.status is ServiceStatus.INACTIVE:
         notices.append("This service is no longer running.")
+    notices.extend(extra_notices)  # e.g. "Problem reported: ..." (ui/problem_actions.py), for everyone
     for n in notices:
         out.append(f'<p class="notice">! {_e(n)}</p>')
+    if top:
+        out.append(top)
 
     if d.description:
         out.append("<h3>What it is</h3>" + _para(d.description))
@@ -245,10 +254,11 @@ class DetailPane(QTextBrowser):
         self.service_id: int | None = None
 
     def show_service(self, detail: ServiceDetail, today: date,
-                     sections: Sequence[DetailSection] = ()) -> None:
+                     sections: Sequence[DetailSection] = (), top: str = "",
+                     notices: Sequence[str] = ()) -> None:
         self.service_id = detail.id
         bar = self.verticalScrollBar()
-        self.setHtml(service_html(detail, today, sections))
+        self.setHtml(service_html(detail, today, sections, top=top, extra_notices=notices))
         bar.setValue(0)
         self.setAccessibleDescription(f"Details of {detail.name}, run by {detail.organisation.name}")
 

@@ -1,4 +1,5 @@
-"""Filters under the search box: category, how to access, free only, status, age and vetting.
+"""Filters under the search box: category, how to access, free only, status (with "Open today"),
+age and vetting.
 
 Every control has a visible text (the combo's "any" item says what it filters) and an
 accessible name. `filters()` turns the controls into the service's `SearchFilters`.
@@ -19,13 +20,16 @@ from sp_desktop.services.categories import CategoryNode
 from sp_desktop.services.directory import SearchFilters
 from sp_desktop.ui.widgets.flow_layout import FlowLayout
 
-# Status choices: (label, status filter, include archived)
-_STATUS_CHOICES: tuple[tuple[str, ServiceStatus | None, bool], ...] = (
-    ("Running now", ServiceStatus.ACTIVE, False),
-    ("Temporarily closed", ServiceStatus.TEMPORARILY_CLOSED, False),
-    ("No longer running", ServiceStatus.INACTIVE, False),
-    ("Any status", None, False),
-    ("Any status, with archived", None, True),
+# Status choices: (label, status filter, include archived, open today). "Open today" (issue 18):
+# running, with opening times today and no closure today; a choice here rather than another
+# control, so the filters still stand in one row on a 1280-pixel screen.
+_STATUS_CHOICES: tuple[tuple[str, ServiceStatus | None, bool, bool], ...] = (
+    ("Running now", ServiceStatus.ACTIVE, False, False),
+    ("Open today", ServiceStatus.ACTIVE, False, True),
+    ("Temporarily closed", ServiceStatus.TEMPORARILY_CLOSED, False, False),
+    ("No longer running", ServiceStatus.INACTIVE, False, False),
+    ("Any status", None, False, False),
+    ("Any status, with archived", None, True, False),
 )
 
 
@@ -60,7 +64,7 @@ class FilterBar(QWidget):
         self.status = QComboBox()
         self.status.setObjectName("filter_status")
         self.status.setAccessibleName("Service status filter")
-        for label, _status, _archived in _STATUS_CHOICES:
+        for label, _status, _archived, _today in _STATUS_CHOICES:
             self.status.addItem(label)
 
         self.age = QSpinBox()
@@ -119,7 +123,7 @@ class FilterBar(QWidget):
             self._quiet = False
 
     def filters(self) -> SearchFilters:
-        _label, status, archived = _STATUS_CHOICES[max(0, self.status.currentIndex())]
+        _label, status, archived, open_today = _STATUS_CHOICES[max(0, self.status.currentIndex())]
         return SearchFilters(
             category_id=self.category.currentData(),
             access=AccessRoute(self.access.currentData()) if self.access.currentData() else None,
@@ -128,6 +132,7 @@ class FilterBar(QWidget):
             age=None if self.age.value() < 0 else self.age.value(),
             vetting=VettingStatus(self.vetting.currentData()) if self.vetting.currentData() else None,
             include_archived=archived,
+            open_today=open_today,
         )
 
     def is_default(self) -> bool:

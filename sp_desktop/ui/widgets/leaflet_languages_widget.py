@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sp_desktop.domain.errors import BadInput
+from sp_desktop.domain.errors import BadInput, Refused
 from sp_desktop.leaflets.content import ENGLISH, LeafletWording
 from sp_desktop.services.base import NotFound, PermissionDenied, ServiceContext
 from sp_desktop.services.leaflet_languages import LeafletLanguageService
@@ -139,8 +139,8 @@ class LeafletLanguagesWidget(QWidget):
         except (OSError, UnicodeDecodeError) as exc:
             messages.warn(self, "Not imported", f"The file could not be read: {exc}")
             return
-        except (BadInput, PermissionDenied) as exc:
-            messages.warn(self, "Not imported", str(exc))
+        except Refused as exc:
+            messages.refused(self, "Not imported", exc)
             return
         self.load(choice.code)
 
@@ -153,7 +153,7 @@ class LeafletLanguagesWidget(QWidget):
                                   "Leaflet wording (*.json)")
         if not path:
             return
-        from sp_desktop.ui.printing import write_atomically
+        from sp_desktop.files import write_atomically
 
         try:
             write_atomically(Path(path), self.service.export_file(code).encode("utf-8"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QTextEdit,
     QWidget,
 )
@@ -65,7 +66,8 @@ class GuardsTyping:
         for box in dialog.findChildren(QDialogButtonBox):
             for button in box.buttons():
                 if box.buttonRole(button) == QDialogButtonBox.ButtonRole.RejectRole:
-                    button.setAutoDefault(False)  # Enter with the focus on Cancel saves, never discards
+                    if isinstance(button, QPushButton):
+                        button.setAutoDefault(False)  # Enter with the focus on Cancel saves, never discards
         self._clean_state = typed_state(dialog)
 
     def has_typing(self) -> bool:

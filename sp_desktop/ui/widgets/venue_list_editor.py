@@ -26,6 +26,7 @@ from sp_desktop.domain.validators import normalise_postcode
 from sp_desktop.services.directory import LocationForm, LocationInfo
 from sp_desktop.ui.widgets.field_errors import message_label
 from sp_desktop.ui.widgets.list_editor import ListEditor, ListRow
+from sp_desktop.ui.widgets.value_completer import offer_values
 
 #: Accessibility features a venue can have: stored code -> what staff read (one vocabulary for the
 #: editor, leaflets and imports: sp_desktop/domain/accessibility.py).
@@ -99,9 +100,20 @@ class VenueListEditor(ListEditor):
     empty_text = ("No venues yet. Add the places where the organisation's services meet "
                   "(phone- and online-only services need none).")
     key = "locations"
+    #: Only a vetting lead marks a venue confidential (a refuge, a safe house); set before rows are made.
+    may_mark_confidential = False
 
-    def __init__(self, title: str = "Venues", parent: QWidget | None = None) -> None:
+    def __init__(self, title: str = "Venues", parent: QWidget | None = None,
+                 may_mark_confidential: bool = False) -> None:
+        self.may_mark_confidential = may_mark_confidential
+        self.towns: tuple[str, ...] = ()  # towns already in the directory, suggested as they are typed
         super().__init__(title, parent)
+
+    def suggest_towns(self, towns: tuple[str, ...]) -> None:
+        """Offer these towns while a venue's town is typed (this row and rows added later)."""
+        self.towns = tuple(towns)
+        for row in self.rows:
+            offer_values(cast(QLineEdit, row.fields["town"]), self.towns)
 
     def make_row(self, number: int) -> ListRow:
         row = VenueRow(number)
@@ -131,6 +143,8 @@ class VenueListEditor(ListEditor):
             lay.addWidget(msg)
             row.labels[name] = msg
             form.addRow(f"{label}:", box)
+            if name == "town" and self.towns:
+                offer_values(edit, self.towns)
             if name == "postcode":
                 edit.setMaximumWidth(140)
                 edit.editingFinished.connect(lambda r=row: self._check_postcode(r))
@@ -148,6 +162,13 @@ class VenueListEditor(ListEditor):
             edit.setPlaceholderText(hint)
             edit.textChanged.connect(self.changed)
             form.addRow(f"{label}:", edit)
+        secret = row.add_field("confidential", QCheckBox("Refuge or safe house"), "Confidential location")
+        secret.setEnabled(self.may_mark_confidential)
+        secret.setToolTip("The address is never printed, exported or shown to the front desk; leaflets say "
+                          "\u201cAddress given when you phone\u201d."
+                          + ("" if self.may_mark_confidential else " Only the vetting lead changes this."))
+        secret.toggled.connect(self.changed)
+        form.addRow("Confidential:", secret)
         outer.addWidget(row.message)
         return row
 
@@ -168,6 +189,15 @@ class VenueListEditor(ListEditor):
                      "transport_notes"):
             cast(QLineEdit, row.fields[name]).setText(getattr(value, name) or "")
         cast(AccessibilityChecks, row.fields["accessibility"]).set_codes(list(value.accessibility))
+        confidential = bool(getattr(value, "confidential", False))
+        cast(QCheckBox, row.fields["confidential"]).setChecked(confidential)
+        # the front desk is given a confidential venue without its address: those fields are not theirs
+        hidden = confidential and not (value.address_1 or value.name or value.postcode)
+        for name in ("name", "address_1", "address_2", "postcode", "accessibility_notes", "transport_notes"):
+            edit = cast(QLineEdit, row.fields[name])
+            edit.setReadOnly(hidden)
+            if hidden:
+                edit.setPlaceholderText("Not shown: confidential location")
 
     def row_value(self, row: ListRow) -> LocationForm:
         def text(name: str) -> str:
@@ -177,7 +207,9 @@ class VenueListEditor(ListEditor):
                             town=text("town"), postcode=text("postcode"),
                             accessibility=cast(AccessibilityChecks, row.fields["accessibility"]).codes(),
                             accessibility_notes=text("accessibility_notes"),
-                            transport_notes=text("transport_notes"), id=row.item_id)
+                            transport_notes=text("transport_notes"), id=row.item_id,
+                            confidential=(cast(QCheckBox, row.fields["confidential"]).isChecked()
+                                          if self.may_mark_confidential else None))
 
 
 __all__ = ["ACCESSIBILITY_FEATURES", "AccessibilityChecks", "VenueListEditor", "accessibility_label"]

@@ -261,3 +261,47 @@ def test_the_index_cross_check_is_left_to_the_full_checks(ctx, app_paths, tmp_pa
     assert not (tmp_path / "full.sqlite3").exists()
     with pytest.raises(RestoreRefused, match="damaged"):  # and nothing restores the quick copy unchecked
         BackupService(ctx, app_paths).inspect(quick)
+
+
+@pytest.mark.parametrize("stop_at", ["Copying the database…", "in the check", "Saving the copy…"])
+def test_an_abandoned_backup_leaves_the_last_good_one_as_it_was(ctx, app_paths, clock, stop_at):
+    # The window closing abandons the day's background backup (ui/data_menu.py): wherever it is
+    # stopped, yesterday's backup is untouched, nothing half-made is left, and nothing is rotated.
+    import hashlib
+    import os
+    import time
+
+    from sp_desktop.services.tasks import Cancelled
+
+    _add(ctx, "Knit and Natter")
+    with ctx.db.write(ctx.clock) as s:  # enough rows for the check to take many progress-handler turns
+        s.execute(Organisation.__table__.insert(), [
+            {"uid": f"bulk-{i}", "name": f"Bulk group {i}", "version": 1, "created_at": clock.now(),
+             "updated_at": clock.now()} for i in range(3000)])
+    service = BackupService(ctx, app_paths)
+    good = service.automatic_backup()
+    assert good is not None
+    before = hashlib.sha256(good.path.read_bytes()).hexdigest()
+    stale = good.path.with_name("sp_desktop-backup-2026-11-01-120000.sqlite3.part")  # a killed process's
+    stale.write_bytes(b"half a copy")
+    week_old = time.time() - 7 * 24 * 3600
+    os.utime(stale, (week_old, week_old))
+    clock.advance(days=1)
+    asked: list[str] = []
+
+    def progress(_done: int, _total: int, text: str) -> bool:
+        asked.append(text)
+        if stop_at == "in the check":  # the first ask comes before the check, the next from within it
+            return asked.count("Checking the copy…") < 2
+        return text != stop_at
+
+    with pytest.raises(Cancelled, match="no backup was made"):
+        service.automatic_backup(progress)
+    assert stop_at in asked or asked.count("Checking the copy…") >= 2
+    [kept] = service.list_backups()
+    assert kept.path == good.path and hashlib.sha256(kept.path.read_bytes()).hexdigest() == before
+    assert not list(app_paths.backup_dir.glob("*.part"))  # this one's and the killed process's
+    assert service.status_text() == "! Last backup 24 Nov 2026"
+    info = service.automatic_backup()  # the next try makes today's backup as usual
+    assert info is not None and info.full_check and len(service.list_backups()) == 2
+

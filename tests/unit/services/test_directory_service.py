@@ -27,13 +27,14 @@ def _category(ctx, code):
 
 def add_org_with_service(ctx, org_name="Renfrew Money Matters", service_name="Debt advice drop-in",
                          town="Renfrew", description="Free, confidential help with debt and benefits.",
-                         access=(AccessRoute.DROP_IN,), category="money-debt-benefits", min_age=None, max_age=None,
-                         is_free=True, fee=""):
+                         access=(AccessRoute.DROP_IN,), category="money-debt-benefits", min_age=None,
+                         max_age=None, is_free=True, fee=""):
     d = DirectoryService(ctx)
     org = d.save_organisation(OrganisationForm(
         name=org_name, website="www.money-matters.example.org", email="help@money-matters.example.org",
         phones=[PhoneForm("01632 960111", description="Office")],
-        contacts=[ContactForm("Morag Fictional", "Adviser", "07700 900111", "morag@money-matters.example.org")],
+        contacts=[ContactForm("Morag Fictional", "Adviser", "07700 900111",
+                              "morag@money-matters.example.org")],
         locations=[LocationForm(name="Town Hall", address_1="1 High Street", town=town, postcode="pa4 8aa")]))
     svc = d.save_service(ServiceForm(
         organisation_id=org.id, name=service_name, description=description, access=list(access),
@@ -86,7 +87,8 @@ def test_ranking_puts_name_matches_first(ctx):
 
 
 def test_filters(ctx):
-    _, young = add_org_with_service(ctx, org_name="Youth Hub", service_name="Youth club", min_age=11, max_age=18,
+    _, young = add_org_with_service(ctx, org_name="Youth Hub", service_name="Youth club", min_age=11,
+                                    max_age=18,
                                     access=(AccessRoute.SELF_REFERRAL,), category="young-people",
                                     is_free=False, fee="£1 a night")
     _, debt = add_org_with_service(ctx)
@@ -121,7 +123,8 @@ def test_edit_records_history_and_refuses_stale_saves(ctx, ctx_as):
     org, svc = add_org_with_service(ctx)
     d = DirectoryService(ctx)
     form = ServiceForm(organisation_id=org.id, name="Debt clinic", description=svc.description,
-                       access=[AccessRoute.DROP_IN, AccessRoute.APPOINTMENT], phones=[PhoneForm("0141 496 0123")])
+                       access=[AccessRoute.DROP_IN, AccessRoute.APPOINTMENT],
+                       phones=[PhoneForm("0141 496 0123")])
     saved = d.save_service(form, svc.id, expected_version=svc.version)
     assert saved.name == "Debt clinic" and saved.version == svc.version + 1
     assert saved.phones[0].display == "0141 496 0123"

@@ -248,6 +248,7 @@ def test_an_export_stopped_midway_leaves_the_earlier_file_as_it_was(demo_ctx, tm
 
 def test_json_export_is_written_while_the_directory_is_read(demo_ctx, tmp_path, monkeypatch):
     monkeypatch.setattr(hsds, "_BUFFER", 4096)  # the demo directory is smaller than the usual buffer
+    monkeypatch.setattr(hsds, "_JSON_BATCH", 5)  # ... and than the usual batch of organisations
     out = tmp_path / "d.json"
     seen: list[tuple[int, int]] = []
 

@@ -81,3 +81,33 @@ def test_a_table_goes_out_and_comes_back_as_a_file(ctx):
         languages.import_file('{"hello": 1}')
     with pytest.raises(BadInput, match="not a leaflet wording file"):
         languages.import_file("not json")
+
+
+def test_a_service_translation_is_checked_like_the_english_and_locked_once_approved(ctx, ctx_as, two_services,
+                                                                                    db):
+    debt, _ = two_services  # the organisation is approved
+    LeafletLanguageService(ctx).save_language("pl", "Polski (Polish)", POLISH)
+    lead = LeafletLanguageService(ctx_as(AppRole.VETTING_LEAD, "Vera Lead"))
+    # Bad text is refused with the field named; nothing is saved.
+    with pytest.raises(BadInput, match="too long") as long_name:
+        lead.set_translation(debt, "pl", "N" * 301, "")
+    assert long_name.value.field == "name"
+    with pytest.raises(BadInput) as control:
+        lead.set_translation(debt, "pl", "Porady", "Plan sp\x07łaty")
+    assert control.value.field == "description"
+    assert lead.translation(debt, "pl").name == ""
+    # Direction overrides are removed, not kept (they would make the name read as something else).
+    lead.set_translation(debt, "pl", "Porady \u202edługów", "Doradca pomoże.")
+    kept = lead.translation(debt, "pl")
+    assert (kept.name, kept.description, kept.english_name) == ("Porady długów", "Doradca pomoże.",
+                                                               "Debt advice drop-in")
+    # The front desk may read it but not change what an approved organisation's leaflet says.
+    desk = LeafletLanguageService(ctx_as(AppRole.FRONT_DESK, "Dan Desk"))
+    assert desk.translation(debt, "pl").may_change is False
+    with pytest.raises(PermissionDenied, match="vetting lead"):
+        desk.set_translation(debt, "pl", "Inna nazwa", "")
+    assert desk.translation(debt, "pl").name == "Porady długów"
+    with db.read() as s:
+        changes = s.scalars(select(AuditEvent.changes).where(AuditEvent.action == AuditAction.UPDATE,
+                                                             AuditEvent.entity_id == debt)).all()
+    assert [c["translation_pl"][1]["name"] for c in changes if "translation_pl" in c] == ["Porady długów"]

@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from sp_desktop.db.models import AuditEvent, Category, service_category
 from sp_desktop.domain.enums import AckOutcome, AppRole, ContactKind
+from sp_desktop.output.meeting_pack_pdf import render_meeting_pack
 from sp_desktop.services.base import PermissionDenied
 from sp_desktop.services.meeting_pack import MeetingPackService
-from sp_desktop.services.meeting_pack_pdf import render_meeting_pack
 from sp_desktop.services.references import ReferenceService
 from sp_desktop.services.relationships import ContactLogForm, ContactLogService
 

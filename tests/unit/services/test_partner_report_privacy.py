@@ -15,8 +15,8 @@ from sqlalchemy import select, text
 from sp_desktop.db.models import AuditEvent, SignpostingItem
 from sp_desktop.domain.enums import AppRole, AuditAction, Experience, Outcome
 from sp_desktop.domain.scrub import scrub
+from sp_desktop.output.report_pdf import privacy_line, render_partner_report
 from sp_desktop.services.base import PermissionDenied
-from sp_desktop.services.report_pdf import privacy_line, render_partner_report
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.signposting import OutcomeForm, SignpostingService
 

@@ -152,7 +152,7 @@ def test_the_partner_report_counts_references_and_ends_with_a_page_for_them_to_f
 
     from pypdf import PdfReader
 
-    from sp_desktop.services.report_pdf import render_partner_report
+    from sp_desktop.output.report_pdf import render_partner_report
     from sp_desktop.services.reports import ReportService
 
     money_id, walkers_id, debt_id, benefits_id, walk_id = services

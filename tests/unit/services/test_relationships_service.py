@@ -308,6 +308,8 @@ def test_only_author_or_vetting_lead_may_change_a_note(ctx_as, ctx):
     lena = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
     org_id, _ = add_org(ctx, "Group A")
     saved = TrustNoteService(gill).add(org_id, TrustNoteKind.GENERAL, "Closes in August.")
+    # the window asks the service the same rule the change is checked by (it offers Correct / Resolve)
+    assert [TrustNoteService(c).may_change(saved.note) for c in (gill, nurse, lena)] == [True, False, True]
     with pytest.raises(PermissionDenied, match="Only the person who wrote this note"):
         TrustNoteService(nurse).correct(saved.note.id, TrustNoteKind.GENERAL, "Changed")
     fixed = TrustNoteService(gill).correct(saved.note.id, TrustNoteKind.GENERAL,

@@ -27,8 +27,8 @@ from sp_desktop.db.models import Organisation, Service
 from sp_desktop.demo.seed import demo_file, load_directory
 from sp_desktop.demo.signposting import generate_signposting
 from sp_desktop.domain.enums import SignpostingMethod
-from sp_desktop.services.report_csv import practice_report_csv, save_practice_report_csv
-from sp_desktop.services.report_pdf import render_partner_report, render_practice_report, save_atomically
+from sp_desktop.output.report_csv import practice_report_csv, save_practice_report_csv
+from sp_desktop.output.report_pdf import PDF_LIST_LIMIT, render_partner_report, render_practice_report
 from sp_desktop.services.reports import ReportService
 from sp_desktop.services.signposting import SignpostingForm, SignpostingService
 
@@ -145,14 +145,6 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(db, clock, ctx):
     assert ",=HYPERLINK" not in text
 
 
-def test_saving_is_atomic_and_leaves_no_temporary_files(tmp_path):
-    target = tmp_path / "out" / "report.pdf"
-    save_atomically(target, b"first")
-    save_atomically(target, b"second")
-    assert target.read_bytes() == b"second"
-    assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]
-
-
 def test_report_pdf_over_a_generated_history_of_thousands_of_records(db, clock, ctx):
     with db.write(clock) as s:
         load_directory(s, json.loads(demo_file().read_text(encoding="utf-8")), clock)
@@ -168,3 +160,11 @@ def test_report_pdf_over_a_generated_history_of_thousands_of_records(db, clock, 
     assert squash(f"{report.by_service[0].service_name}") in flat
     assert not re.search(r"R\d{6}", pdf_text(data))  # no generated patient reference anywhere
     assert took < 10, f"rendering took {took:.1f}s"
+    # A year at a large practice lists thousands of services: the PDF shows the leading ones and says
+    # truly where the rest are; the CSV has every one.
+    assert len(report.by_service) > PDF_LIST_LIMIT
+    more = len(report.by_service) - PDF_LIST_LIMIT
+    assert squash(f"The {PDF_LIST_LIMIT} services with the most records are shown; the other {more:,} are in "
+                  "the CSV export") in flat
+    least = report.by_service[-1].service_name
+    assert least in practice_report_csv(report)

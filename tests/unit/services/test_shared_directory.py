@@ -93,6 +93,9 @@ def test_every_venue_passes_through_the_one_shared_location_function(ctx, tmp_pa
     assert "Town Hall" not in (tmp_path / "shared.json").read_text(encoding="utf-8")
     assert all(not s.get("service_at_locations") for o in orgs for s in o["services"])
     assert shared_location.__doc__ and "public view" in shared_location.__doc__
+    from sp_desktop.interop.records import LocationRec
+
+    assert shared_location(LocationRec("x", town="Paisley", confidential=True)) is None
 
 
 def _practice(db, clock, name: str) -> ServiceContext:

@@ -6,7 +6,7 @@ checklist items; never evidence, notes or names of staff). Shown in words as the
 practice's approval. NULL for organisations that did not come from a shared directory.
 
 Revision ID: 0015
-Revises: 0012 (the integrator re-chains in number order)
+Revises: 0014 (chained in number order on merging main)
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'  # chained after 0014 on merging main (written against 0012)
 branch_labels = None
 depends_on = None
 

@@ -12,28 +12,22 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sp_desktop.domain.enums import Outcome
 from sp_desktop.domain.formatting import show_date, show_datetime
-from sp_desktop.services.report_pdf import save_atomically
-from sp_desktop.services.reports import PracticeReport, Rate, outcome_label
+from sp_desktop.domain.safe_text import guard_spreadsheet_cell
+from sp_desktop.files import write_atomically
+from sp_desktop.output.report_rules import Rate, outcome_label
+
+if TYPE_CHECKING:  # the report dataclass a service builds: in; text out
+    from sp_desktop.services.reports import PracticeReport
 
 __all__ = ["practice_report_csv", "save_practice_report_csv"]
 
 
 def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return guard_spreadsheet_cell(value) if isinstance(value, str) else value
 
 
 def _share(rate: Rate) -> str:
@@ -108,4 +102,4 @@ def practice_report_csv(report: PracticeReport) -> str:
 
 
 def save_practice_report_csv(report: PracticeReport, path: str | Path) -> Path:
-    return save_atomically(path, practice_report_csv(report).encode("utf-8-sig"))
+    return write_atomically(path, practice_report_csv(report).encode("utf-8-sig"))

@@ -1,96 +1,63 @@
 """Printable reports as PDF: the practice report (for practice meetings) and a partner report
 (for one community organisation). reportlab Platypus and reportlab.graphics; no Qt, no database.
 
-Report dataclasses in (`sp_desktop.services.reports`), bytes out. Every chart is followed by a
-table with the same numbers, and every bar carries its value as text, so nothing depends on
-telling colours apart. Reports carry no patient references; the partner report carries no staff
-names, trust notes or feedback the practice did not choose to share (the report dataclass holds
-none of these, so they cannot leak here).
+Report dataclasses in (`sp_desktop.services.reports`), bytes out; the page template and fonts are
+`output.pdf`'s, shared with the other staff documents. Every chart is followed by a table with the
+same numbers, and every bar carries its value as text, so nothing depends on telling colours apart.
+Reports carry no patient references; the partner report carries no staff names, trust notes or
+feedback the practice did not choose to share (the report dataclass holds none of these, so they
+cannot leak here).
 """
 
 from __future__ import annotations
 
-import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING, Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from sp_desktop.domain.formatting import show_date, show_datetime
-from sp_desktop.services.reports import (
-    REPEATED_POOR,
-    SMALL_NUMBER,
-    OutcomeCounts,
-    PartnerReport,
-    PracticeReport,
-    Rate,
-    experience_label,
+from sp_desktop.output.pdf import (
+    BODY_W,
+    INK,
+    MUTED,
+    PdfFonts,
+    build_pdf,
+    pdf_fonts,
+    pdf_text,
 )
+from sp_desktop.output.pdf import para as _p
+from sp_desktop.output.report_rules import REPEATED_POOR, SMALL_NUMBER, Rate, experience_label
 
-__all__ = ["privacy_line", "render_partner_report", "render_practice_report", "save_atomically"]
+if TYPE_CHECKING:  # the report dataclasses a service builds: in; bytes out
+    from sp_desktop.services.reports import OutcomeCounts, PartnerReport, PracticeReport
+
+__all__ = ["privacy_line", "render_partner_report", "render_practice_report"]
 
 #: Colour-blind-safe palette (Okabe–Ito), used in a fixed order.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
-INK = colors.HexColor("#1a1a1a")
-MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#bbbbbb")
 HEADER_BG = colors.HexColor("#e8eef5")
 FLAG_BG = colors.HexColor("#fde9d9")
-PAGE_W, PAGE_H = A4
-MARGIN = 18 * mm
-BODY_W = PAGE_W - 2 * MARGIN
-
-
-@dataclass(frozen=True)
-class _Fonts:
-    regular: str
-    bold: str
-
-
-def _fonts() -> _Fonts:
-    """The bundled DejaVu Sans (wide character coverage) when available, else Helvetica."""
-    try:
-        from sp_desktop.leaflets.fonts import register_fonts
-
-        f = register_fonts()
-        return _Fonts(f.regular, f.bold)
-    except Exception:  # a broken install still gets a report, in a standard PDF font
-        return _Fonts("Helvetica", "Helvetica-Bold")
-
-
-def _clean(text: str) -> str:
-    try:
-        from sp_desktop.leaflets.fonts import sanitise_text
-
-        return sanitise_text(text)
-    except Exception:
-        return text
 
 
 class _Styles:
-    def __init__(self, f: _Fonts) -> None:
+    def __init__(self, f: PdfFonts) -> None:
         self.f = f
         self.title = ParagraphStyle("title", fontName=f.bold, fontSize=20, leading=25, textColor=INK,
                                     spaceAfter=4)
@@ -105,10 +72,6 @@ class _Styles:
         self.head_small = ParagraphStyle("heads", parent=self.cell_bold, fontSize=7.5, leading=9.5)
         self.quote = ParagraphStyle("quote", fontName=f.regular, fontSize=10.5, leading=15, textColor=INK,
                                     leftIndent=8, borderPadding=(4, 4, 4, 8))
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(_clean(text)).replace("\n", "<br/>"), style)
 
 
 def _table(st: _Styles, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
@@ -187,7 +150,7 @@ def _step(top: int) -> int:
 
 
 def monthly_chart(months: Sequence[str], series: Sequence[Sequence[int]], names: Sequence[str],
-                  fonts: _Fonts, width: float = BODY_W, height: float = 78 * mm) -> Drawing:
+                  fonts: PdfFonts, width: float = BODY_W, height: float = 78 * mm) -> Drawing:
     """Stacked bars: records per month by category, with each month's total printed above its bar
     and a legend naming the categories from the bottom of the stack up."""
     d = Drawing(width, height)
@@ -239,13 +202,13 @@ def monthly_chart(months: Sequence[str], series: Sequence[Sequence[int]], names:
         legend.dx, legend.dy = 8, 8
         legend.fontName = fonts.regular
         legend.fontSize = 8
-        legend.colorNamePairs = [(colors.HexColor(PALETTE[i % len(PALETTE)]), _clean(name))
+        legend.colorNamePairs = [(colors.HexColor(PALETTE[i % len(PALETTE)]), pdf_text(name))
                                  for i, name in enumerate(names)]
         d.add(legend)
     return d
 
 
-def horizontal_chart(labels: Sequence[str], values: Sequence[int], fonts: _Fonts, width: float = BODY_W,
+def horizontal_chart(labels: Sequence[str], values: Sequence[int], fonts: PdfFonts, width: float = BODY_W,
                      bar_h: float = 13, label_w: float = 190) -> Drawing:
     """One bar per label with its value printed at the end of the bar."""
     n = max(1, len(labels))
@@ -255,7 +218,7 @@ def horizontal_chart(labels: Sequence[str], values: Sequence[int], fonts: _Fonts
     chart.x, chart.y = label_w, 16
     chart.width, chart.height = width - label_w - 30, n * bar_h
     chart.data = [list(reversed(values)) or [0]]
-    chart.categoryAxis.categoryNames = [_clean(_shorten(lab, 42)) for lab in reversed(labels)] or [""]
+    chart.categoryAxis.categoryNames = [pdf_text(_shorten(lab, 42)) for lab in reversed(labels)] or [""]
     chart.categoryAxis.labels.fontName = fonts.regular
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"
@@ -278,6 +241,18 @@ def horizontal_chart(labels: Sequence[str], values: Sequence[int], fonts: _Fonts
     return d
 
 
+#: Rows a list in the report's PDF shows: a meeting reads the leading services and organisations;
+#: the CSV export (the same figures) lists every one. A year at a large practice is thousands.
+PDF_LIST_LIMIT = 60
+
+
+def _more_in_the_csv(st: _Styles, shown: int, total: int, what: str) -> list[Any]:
+    if total <= shown:
+        return []
+    return [_p(f"The {shown} {what} with the most records are shown; the other {total - shown:,} are in "
+               "the CSV export of this report (Reports → Export CSV…).", st.small)]
+
+
 def _shorten(text: str, n: int) -> str:
     """At most `n` characters, cut at a word boundary where possible."""
     if len(text) <= n:
@@ -286,29 +261,6 @@ def _shorten(text: str, n: int) -> str:
     if " " in cut[n // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,") + "…"
-
-
-def _on_page(title: str, right: str, fonts: _Fonts) -> Any:
-    def draw(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(fonts.regular, 8)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, 10 * mm, _clean(title))
-        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"{right}   Page {doc.page}")
-        canvas.restoreState()
-
-    return draw
-
-
-def _build(story: list[Any], *, title: str, author: str, footer: str, footer_right: str,
-           fonts: _Fonts) -> bytes:
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=_clean(title), author=_clean(author),
-                            creator="sp_desktop", subject=_clean(title))
-    page = _on_page(footer, footer_right, fonts)
-    doc.build(story, onFirstPage=page, onLaterPages=page)
-    return buf.getvalue()
 
 
 def _outcome_rows(counts: OutcomeCounts) -> list[list[str]]:
@@ -322,7 +274,7 @@ def _outcome_rows(counts: OutcomeCounts) -> list[list[str]]:
 # --------------------------------------------------------------------------- practice report
 def render_practice_report(report: PracticeReport) -> bytes:
     """The practice meeting report: figures, charts and tables for the period."""
-    f = _fonts()
+    f = pdf_fonts()
     st = _Styles(f)
     story: list[Any] = [
         _p("Signposting report", st.title),
@@ -347,7 +299,7 @@ def render_practice_report(report: PracticeReport) -> bytes:
     if report.is_empty:
         story.append(Spacer(1, 8))
         story.append(_p("No signposting was recorded in this period.", st.body))
-        return _build(story, title=f"Signposting report {report.period_text}", author=report.practice_name,
+        return build_pdf(story, title=f"Signposting report {report.period_text}", author=report.practice_name,
                       footer=f"{report.practice_name} — signposting report", footer_right=report.period_text,
                       fonts=f)
 
@@ -356,12 +308,17 @@ def render_practice_report(report: PracticeReport) -> bytes:
         story.append(_p("Services with repeated poor experiences", st.h2))
         story.append(_p(f"{REPEATED_POOR} or more poor experiences in the period: worth raising at the "
                         "vetting review (trust notes may already say more).", st.small))
+        worst = sorted(flagged, key=lambda x: (-x.counts.poor, x.service_name))
         rows = [[f"{sf.service_name}\n{sf.organisation_name}", str(sf.counts.signposted), str(sf.counts.poor),
                  sf.counts.poor_rate.short_text]
-                for sf in sorted(flagged, key=lambda x: (-x.counts.poor, x.service_name))]
+                for sf in worst[:PDF_LIST_LIMIT]]
         story.append(_table(st, ["Service (organisation)", "Signposted", "Poor experiences", "Share poor"],
                             rows,
                             [BODY_W * 0.52, BODY_W * 0.16, BODY_W * 0.16, BODY_W * 0.16], compact=True))
+        if len(worst) > PDF_LIST_LIMIT:
+            story.append(_p(f"The {PDF_LIST_LIMIT} services with the most poor experiences are shown; the "
+                            f"other {len(worst) - PDF_LIST_LIMIT:,} are in the CSV export of this report.",
+                            st.small))
 
     mc = report.month_category
     series = [[row[c] for row in mc.counts] for c in range(len(mc.categories))]
@@ -429,10 +386,11 @@ def render_practice_report(report: PracticeReport) -> bytes:
     story.append(CondPageBreak(50 * mm))
     story.append(_p("By organisation", st.h2))
     rows = [[o.organisation_name, str(o.records), str(o.counts.signposted), o.counts.attended_rate.short_text,
-             o.counts.poor_rate.short_text] for o in report.by_organisation]
+             o.counts.poor_rate.short_text] for o in report.by_organisation[:PDF_LIST_LIMIT]]
     story.append(_table(st, ["Organisation", "People", "Services", "Attended", "Poor experience"], rows,
                         [BODY_W * 0.44, BODY_W * 0.12, BODY_W * 0.12, BODY_W * 0.14, BODY_W * 0.18],
                         compact=True))
+    story += _more_in_the_csv(st, len(rows), len(report.by_organisation), "organisations")
 
     story.append(CondPageBreak(60 * mm))
     story.append(_p("Outcomes by service", st.h2))
@@ -444,7 +402,7 @@ def render_practice_report(report: PracticeReport) -> bytes:
         st.small))
     rows = []
     marked = []
-    for i, sf in enumerate(report.by_service):
+    for i, sf in enumerate(report.by_service[:PDF_LIST_LIMIT]):
         c = sf.counts
         if c.repeated_poor:
             marked.append(i)
@@ -455,7 +413,8 @@ def render_practice_report(report: PracticeReport) -> bytes:
                              "Poor experience", "Flag"], rows,
                         [BODY_W * w for w in (0.38, 0.11, 0.11, 0.11, 0.12, 0.17)],
                         numeric_to=4, highlight=marked, compact=True))
-    return _build(story, title=f"Signposting report {report.period_text}", author=report.practice_name,
+    story += _more_in_the_csv(st, len(rows), len(report.by_service), "services")
+    return build_pdf(story, title=f"Signposting report {report.period_text}", author=report.practice_name,
                   footer=f"{report.practice_name} — signposting report", footer_right=report.period_text,
                   fonts=f)
 
@@ -478,7 +437,7 @@ def privacy_line(report: PartnerReport) -> str:
 def render_partner_report(report: PartnerReport) -> bytes:
     """A report to give to a community organisation: how many people the practice signposted to
     each of its services, what happened, and the feedback the practice chose to share."""
-    f = _fonts()
+    f = pdf_fonts()
     st = _Styles(f)
     header = [_p(report.practice_name, st.cell_bold)]
     for line in report.practice_address:
@@ -553,7 +512,7 @@ def render_partner_report(report: PartnerReport) -> bytes:
                     "here does not match your records, or you would like to talk about how we work together, "
                     "please get in touch.", st.small))
     story += _what_you_need_page(st, report)
-    return _build(story, title=f"Signposting to {report.organisation_name} {report.period_text}",
+    return build_pdf(story, title=f"Signposting to {report.organisation_name} {report.period_text}",
                   author=report.practice_name, footer=f"{report.practice_name} — partner report",
                   footer_right=report.period_text, fonts=f)
 
@@ -587,24 +546,3 @@ def _what_you_need_page(st: _Styles, report: PartnerReport) -> list[Any]:
                  "referring, more notice", 3)
     story += box("Who should we contact, and how?", "Name, phone, e-mail", 2)
     return story
-
-
-# --------------------------------------------------------------------------- saving
-def save_atomically(path: str | Path, data: bytes) -> Path:
-    """Write `data` to `path` via a temporary file and a rename: never a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target

@@ -8,22 +8,18 @@ carries its value, so nothing depends on telling colours apart; states are words
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Spacer
 
 from sp_desktop.domain.formatting import show_date, show_datetime
-from sp_desktop.services.meeting_pack import MeetingPack
-from sp_desktop.services.report_pdf import (
-    BODY_W,
-    _build,
-    _fonts,
-    _p,
-    _Styles,
-    _table,
-    horizontal_chart,
-)
+from sp_desktop.output.pdf import BODY_W, build_pdf, pdf_fonts
+from sp_desktop.output.pdf import para as _p
+from sp_desktop.output.report_pdf import _Styles, _table, horizontal_chart
+
+if TYPE_CHECKING:  # the pack a service builds: in; bytes out
+    from sp_desktop.services.meeting_pack import MeetingPack
 
 
 def _section(story: list[Any], st: _Styles, title: str, lead: str = "") -> None:
@@ -39,7 +35,7 @@ def _empty(story: list[Any], st: _Styles, text: str) -> None:
 
 
 def render_meeting_pack(pack: MeetingPack) -> bytes:
-    fonts = _fonts()
+    fonts = pdf_fonts()
     st = _Styles(fonts)
     story: list[Any] = [
         _p("Practice meeting pack", st.title),
@@ -138,7 +134,7 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
         _empty(story, st, "Someone at the practice has met every open organisation.")
 
     title = f"Practice meeting pack, {pack.period_text}"
-    return _build(story, title=title, author=pack.practice_name, footer=f"{pack.practice_name} · {title}",
+    return build_pdf(story, title=title, author=pack.practice_name, footer=f"{pack.practice_name} · {title}",
                   footer_right="For the practice team only", fonts=fonts)
 
 
