@@ -613,6 +613,17 @@ def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceR
     whose organisation a neighbouring practice vetted, with that practice's name."""
     if not rows:
         return rows
+    rows = _mark_shared(s, rows)
+    ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
+                                                 Service.cost_not_stated.is_(True))))
+    return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows
+
+
+def _mark_shared(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
+    """The page's services whose organisation a neighbouring practice vetted (a shared directory), with
+    that practice's name: one small query for the page's organisations."""
+    if not rows:
+        return rows
     page_orgs = {r.organisation_id for r in rows}
     shared = {oid: (sv or {}).get("practice") for oid, sv in s.execute(
         select(Organisation.id, Organisation.shared_vetting).where(
@@ -620,9 +631,7 @@ def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceR
     if any(shared.values()):
         rows = tuple(replace(r, shared_by=shared[r.organisation_id]) if shared.get(r.organisation_id) else r
                      for r in rows)
-    ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
-                                                 Service.cost_not_stated.is_(True))))
-    return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows
+    return rows
 
 
 def service_detail(s: Session, svc: Service) -> ServiceDetail:
@@ -908,6 +917,7 @@ class DirectoryService:
                 for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
                      org_status, vetting, archived, by_phone, online, not_stated)
                 in s.execute(q).all())
+            rows = _mark_shared(s, rows)  # "vetted by <neighbour> (theirs)"
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())
