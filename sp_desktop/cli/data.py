@@ -48,12 +48,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="import rows with a bad field (a phone that is not one, an unknown category...) without that "
              "field; each is listed (rows without an organisation name still need fixing or --skip-bad-rows)",
     )
-    p.add_argument("--duplicates", choices=("merge", "skip", "add"), default="merge",
-                   help="what to do with organisations that look like ones already in the directory: merge "
-                        "(fill in blanks, add missing services; the default), skip, or add as new")
+    p.add_argument("--duplicates", choices=("merge", "skip", "add"), default=None,
+                   help="what to do with organisations that look like ones already in the directory (or like "
+                        "another in the same file): merge (fill in blanks, add missing services), skip, or "
+                        "add as new. Needed when there are any: nothing is merged without a choice")
+    p.add_argument("--feed-changes", choices=("keep", "take-unedited", "take-all"), default="keep",
+                   help="fields an updated feed changed: keep ours (the default: nothing changes without a "
+                        "choice), take the feed's where nobody here edited the field since the last "
+                        "import, or take them all; each field is listed old -> new")
     p.add_argument("--local-edits", choices=("keep", "overwrite"), default="keep",
-                   help="records edited here since the feed was last imported: keep ours (default) or take "
-                        "the feed's")
+                   help="fields edited here since the feed was last imported: keep ours (default) or take "
+                        "the feed's (the same as --feed-changes take-all)")
     p.add_argument("--unmatched-terms", choices=("new", "ignore"), default="new",
                    help="feed categories that match none of the practice's: add them (default) or leave out")
     p.add_argument("--assume-access",
@@ -84,8 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "written to the audit trail (who, when, format, how many records).",
     )
     p.add_argument("out", metavar="OUT", help="the file (or new folder) to write")
-    p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv"),
-                   help="csv, hsds-json or hsds-csv (default: from OUT: .csv, .json, else a data package)")
+    p.add_argument("--format", choices=("csv", "hsds-json", "hsds-csv", "shared-directory"),
+                   help="csv, hsds-json, hsds-csv or shared-directory (Open Referral JSON for neighbouring "
+                        "practices: approved organisations with who vetted them and when, no named contacts; "
+                        "default: from OUT: .csv, .json, else a data package)")
     p.add_argument("--include-contacts", action="store_true",
                    help="include named contacts (people at organisations); left out by default")
     p.add_argument(
@@ -197,7 +204,9 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
                                      skip_bad_rows=args.skip_bad_rows, skip_bad_fields=args.skip_bad_fields)
             choices = ImportChoices(
                 default_duplicate=args.duplicates,
-                default_conflict="take" if args.local_edits == "overwrite" else "keep",
+                default_conflict="take" if args.local_edits == "overwrite" or args.feed_changes == "take-all"
+                else "keep",
+                default_field="take_unedited" if args.feed_changes == "take-unedited" else "keep",
                 unmatched_terms=args.unmatched_terms,
                 archive_missing=args.archive_missing,
                 feed_name=args.feed,
@@ -215,6 +224,11 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
             if plan.has_errors:
                 raise CommandError(_refusal(feed, loaded.table is not None, args.skip_bad_rows,
                                             args.skip_bad_fields))
+            if plan.undecided and not args.dry_run:
+                raise CommandError(
+                    f"{len(plan.undecided)} organisation(s) look like ones you already have (listed above "
+                    "side by side). Say what to do with them: --duplicates merge, --duplicates skip or "
+                    "--duplicates add. Nothing was imported.")
             if args.dry_run:
                 print("\nDry run: nothing was changed.", file=out)
                 return 0

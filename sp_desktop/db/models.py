@@ -136,6 +136,9 @@ class Organisation(Versioned, Base):
     source_feed: Mapped[str | None] = mapped_column(String(200))
     source_id: Mapped[str | None] = mapped_column(String(200))
     source_checksum: Mapped[str | None] = mapped_column(String(64))
+    # What a neighbouring practice's shared directory said (migration 0015): {"practice", "vetted_on",
+    # "review_due", "checks": [{"item", "checked_on"}]}. The neighbour's word, never this practice's approval.
+    shared_vetting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     services: Mapped[list[Service]] = relationship(back_populates="organisation",
                                                    order_by="Service.name")

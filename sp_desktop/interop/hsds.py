@@ -49,7 +49,7 @@ from typing import Any
 
 import phonenumbers
 
-from sp_desktop.domain.enums import AccessRoute, PhoneType, RegisterKind, ServiceStatus
+from sp_desktop.domain.enums import AccessRoute, OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.locations import is_confidential_address
 from sp_desktop.domain.validators import (
@@ -138,7 +138,7 @@ DETAILS_TAXONOMY = {"id": derived_id("taxonomy", "service-details"), "name": "sp
 DETAIL_TERMS: dict[str, str] = {
     "self_referral": "Self-referral", "professional_referral": "GP or professional referral",
     "drop_in": "Drop-in", "appointment": "By appointment", "by_phone": "By phone", "online": "Online",
-    "referral_form": "Referral form",
+    "referral_form": "Referral form", "all_ages": "For all ages (the practice says so)",
 }
 DETAIL_TERM_IDS = {derived_id("detail", code): code for code in DETAIL_TERMS}
 
@@ -751,6 +751,15 @@ def _describe_pages(pages: list[_Page], items: list[dict[str, Any]], source: str
 def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
     """A feed from one or more JSON documents (an API response saved as a file, or a folder or zip of its
     pages)."""
+    from sp_desktop.interop import aliss
+
+    if documents and all(aliss.looks_like_aliss(data) for _, data in documents):
+        if len(documents) == 1:
+            return aliss.feed_from_aliss(documents[0][1], source_name)
+        items = [i for _, data in documents
+                 for i in (data.get("data") if isinstance(data, dict) else data)
+                 for i in ([i] if isinstance(i, dict) else [])]
+        return aliss.feed_from_aliss(items, source_name)
     pages = [unwrap_json(data, name) for name, data in documents]
     items = [i for page in pages for i in page.items]
     if not items:
@@ -763,6 +772,8 @@ def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
     shape, warnings = _describe_pages(pages, items, source_name)
     feed = feed_from_items(items, source_name)
     feed.shape = shape
+    if feed.suggested_feed_name.startswith("Shared directory from "):
+        feed.shape = "a s" + feed.suggested_feed_name[1:] + f" ({shape})"
     feed.problems[:0] = [Problem("warning", w, where=source_name) for w in warnings]
     return feed
 
@@ -865,15 +876,26 @@ def feed_from_items(items: list[dict[str, Any]], source_name: str) -> Feed:
     feed = _feed_from_objects(order, source_name, p)
     feed.records_read = len(items)
     feed.suggested_feed_name = Path(source_name).stem
+    shared_by = next((o.provenance["practice"] for o in feed.organisations if o.provenance), None)
+    if shared_by:  # a neighbouring practice's shared directory: its second import updates the first
+        feed.suggested_feed_name = f"Shared directory from {shared_by}"[:200]
     return feed
 
 
 # --------------------------------------------------------------------------- objects -> records
 #: The fields of each HSDS / ORUK object that sp_desktop keeps (every other field with a value is counted and
 #: listed as left out, before anything is written).
-_ORG_KEPT = frozenset({"id", "name", "alternate_name", "description", "email", "website", "url",
-                       "legal_status", "organization_identifiers", "phones", "contacts", "locations",
-                       "services"})
+_ORG_STATUS_IN = {"active": OrganisationStatus.ACTIVE, "closed": OrganisationStatus.CLOSED,
+                  "temporarily closed": OrganisationStatus.TEMPORARILY_CLOSED}
+#: sp_desktop's extension field for an organisation's status (HSDS 3.0 has none; "status" would make the
+#: object look like a service to readers that tell them apart by it).
+ORG_STATUS_FIELD = "operating_status"
+#: sp_desktop's extension in a shared directory: who vetted the organisation (a neighbouring practice), when,
+#: its review date and the names and dates of its checklist items.
+PROVENANCE_FIELD = "sp_desktop_provenance"
+_ORG_KEPT = frozenset({"id", "name", ORG_STATUS_FIELD, PROVENANCE_FIELD, "alternate_name", "description",
+                       "email", "website", "url", "legal_status", "organization_identifiers", "phones",
+                       "contacts", "locations", "services"})
 _SERVICE_KEPT = frozenset({
     "id", "organization", "name", "alternate_name", "description", "url", "email", "status",
     "interpretation_services", "application_process", "eligibility_description", "minimum_age", "maximum_age",
@@ -883,6 +905,24 @@ _SERVICE_KEPT = frozenset({
 _LOCATION_KEPT = frozenset({"id", "name", "alternate_name", "addresses", "physical_addresses",
                             "accessibility", "accessibility_for_disabilities", "latitude", "longitude",
                             "transportation", "location_type"})
+
+
+def _provenance(value: Any) -> dict[str, Any] | None:
+    """A shared directory's provenance, kept to what it may say: the practice, dates, checklist item names and
+    dates (anything else in it is dropped)."""
+    if not isinstance(value, dict) or not _t(value.get("vetted_by")):
+        return None
+    day = _date(value.get("vetted_on"))
+    due = _date(value.get("review_due"))
+    checks = []
+    for c in _list(value.get("checks"))[:50]:
+        item = _t(c.get("item"))
+        if item:
+            when = _date(c.get("checked_on"))
+            checks.append({"item": item[:300], "checked_on": when.isoformat() if when else None})
+    return {"practice": (_t(value.get("vetted_by")) or "")[:200],
+            "vetted_on": day.isoformat() if day else None,
+            "review_due": due.isoformat() if due else None, "checks": checks}
 
 
 class _Mapper:
@@ -1161,7 +1201,9 @@ class _Mapper:
             svc.is_free = fees is not None and bool(
                 re.fullmatch(r"\s*(free|no charge|free of charge)\s*\.?\s*", fees, re.I)
             )
-        if fees:
+        if fees and not svc.is_free and fees.strip(" .").lower() == "there is a charge":
+            pass  # what the export writes for a charge it has no words for: no words here either
+        elif fees:
             svc.fee_description = fees
         elif not svc.is_free and not svc.cost_not_stated:
             parts = []
@@ -1249,6 +1291,8 @@ class _Mapper:
         svc.access = routes or guess_access(svc.application_process)
         svc.by_phone = "by_phone" in details
         svc.online = "online" in details
+        if "all_ages" in details and svc.min_age is None and svc.max_age is None:
+            svc.age_not_stated = False  # said: for all ages (HSDS has no field for it; our detail term)
         for key, limit in (("alternate_name", 300),):
             value = getattr(svc, key)
             if value and len(value) > limit:
@@ -1271,6 +1315,15 @@ class _Mapper:
         org.website = self.opt(where, "website", normalise_url, d.get("website"), 500)
         legal = _t(d.get("legal_status"))
         org.legal_status = _truncate(legal, 200) if legal else None
+        status = (_s(d.get(ORG_STATUS_FIELD)) or "").lower().replace("_", " ")
+        if status:  # not an HSDS 3.0 field: sp_desktop's own, so a closed organisation stays closed
+            found = _ORG_STATUS_IN.get(status)
+            if found is None:
+                self.p.warn(where, f"status “{status}” is not active, temporarily closed or closed; taken as "
+                                   "active", ORG_STATUS_FIELD)
+            else:
+                org.status = found
+        org.provenance = _provenance(d.get(PROVENANCE_FIELD))
         for ident in _list(d.get("organization_identifiers")):
             scheme = (_s(ident.get("identifier_scheme")) or "").upper()
             kind = _SCHEME_REGISTER.get(scheme)
@@ -1503,8 +1556,9 @@ def service_object(s: ServiceRec, org_id: str, terms: dict[str, TermRec],
                 "taxonomy_term": term_object(t),
             }
         )
+    all_ages = s.min_age is None and s.max_age is None and not s.age_not_stated
     detail_codes = [a.value for a in s.access] + [
-        c for c, on in (("by_phone", s.by_phone), ("online", s.online)) if on
+        c for c, on in (("by_phone", s.by_phone), ("online", s.online), ("all_ages", all_ages)) if on
     ]
     for code in detail_codes:
         detail = _detail_term(code)
@@ -1595,6 +1649,9 @@ def organization_object(
             "email": org.email,
             "website": org.website,
             "legal_status": org.legal_status,
+            # an extension field (HSDS 3.0 has no organisation status): written only when not active
+            ORG_STATUS_FIELD: None if org.status is OrganisationStatus.ACTIVE
+            else org.status.value.replace("_", " "),
             "organization_identifiers": idents,
             "phones": [_phone_object(p, oid, organization_id=oid) for p in org.phones],
             "contacts": [_contact_object(c, oid, organization_id=oid) for c in org.contacts]

@@ -188,6 +188,11 @@ class ServiceRec:
     publisher_assured_on: date | None = None
     publisher_assured_by: str | None = None
     publisher_modified_on: date | None = None
+    # A spreadsheet's "Notes" column: the practice's internal note (kept as a trust note, never printed,
+    # exported or compared with a feed).
+    internal_notes: str | None = None
+    # The record's page in the directory it came from (ALISS: its "permalink"), kept with the service.
+    source_url: str | None = None
     # Taking new people (issue 18): an extension field, not part of the source checksum.
     capacity: CapacityRec | None = None
 
@@ -209,6 +214,8 @@ class OrgRec:
     services: list[ServiceRec] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet rows it came from
     status: OrganisationStatus = OrganisationStatus.ACTIVE  # open, temporarily closed or closed
+    # From a neighbouring practice's shared directory: who vetted it and when (never this practice's approval)
+    provenance: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -232,6 +239,20 @@ class OrgRec:
         return nums
 
 
+@dataclass(frozen=True)
+class FileDuplicate:
+    """Two organisations in one file that look like the same one: merged only if the person importing says."""
+
+    key: str  # OrgRec.key of the later one (what the choice is about)
+    name: str
+    rows: tuple[int, ...]
+    other_key: str  # OrgRec.key of the one it looks like
+    other_name: str
+    other_rows: tuple[int, ...]
+    reason: str
+    score: int
+
+
 @dataclass
 class Feed:
     """Everything read from one file, ready to be matched against the directory."""
@@ -246,6 +267,7 @@ class Feed:
     left_out: dict[str, int] = field(default_factory=dict)  # "services.alert" -> records that had it
     whole_row_errors: int = 0  # errors no single field can be left out for (a spreadsheet row without a name)
     shape: str = ""  # what the file was recognised as, e.g. "...API response: 1 page, 738 services"
+    file_duplicates: list[FileDuplicate] = field(default_factory=list)  # likely duplicates inside the file
 
     @property
     def errors(self) -> list[Problem]:
@@ -366,8 +388,9 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 # --------------------------------------------------------------------------- screening stored text
 #: Record fields that are multi-line (tab and newline kept); every other text field is one line.
-MULTILINE_FIELDS = frozenset({"description", "eligibility", "application_process", "fee_description",
-                              "interpretation", "schedule_notes", "accessibility_notes", "transport_notes"})
+MULTILINE_FIELDS = frozenset({"internal_notes", "description", "eligibility", "application_process",
+                              "fee_description", "interpretation", "schedule_notes", "accessibility_notes",
+                              "transport_notes"})
 _FOLD_LINES = str.maketrans({"\t": " ", "\r": " ", "\n": " "})
 
 

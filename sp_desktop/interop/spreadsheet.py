@@ -28,6 +28,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from sp_desktop.domain.accessibility import feature_code
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind, ServiceStatus
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.locations import is_confidential_address
@@ -45,6 +46,7 @@ from sp_desktop.files import write_atomically
 from sp_desktop.interop.records import (
     ContactRec,
     Feed,
+    FileDuplicate,
     LocationRec,
     OrgRec,
     PhoneRec,
@@ -58,6 +60,7 @@ from sp_desktop.interop.textparse import (
     BSL_NAMES,
     CategoryChoice,
     CategoryMatcher,
+    accessibility_label,
     fold,
     guess_access,
     guess_register,
@@ -603,6 +606,23 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "Status (active, temporarily closed, closed)", ("status", "service status")),
     Field("org_status", "Organisation status (active, temporarily closed, closed)",
           ("organisation status", "organization status", "org status")),
+    Field("org_alternate_name", "Organisation other name",
+          ("organisation other name", "organisation also known as", "organisation short name",
+           "organization other name")),
+    Field("legal_status", "Legal status", ("legal status", "legal form", "legal structure")),
+    Field("by_phone", "Also by phone (yes or no)", ("by phone", "also by phone", "telephone service",
+                                                    "over the phone")),
+    Field("online", "Also online (yes or no)",
+          ("online", "also online", "online service", "available online")),
+    Field("other_contacts", "Other contacts (one a line: name | role | phone | email)",
+          ("other contacts", "more contacts", "additional contacts")),
+    Field("transport", "Transport and parking", ("transport", "transport and parking", "public transport",
+                                                  "parking", "transport notes", "buses")),
+    Field("other_venues", "Other venues (one a line: name | address line 1 | line 2 | town | postcode)",
+          ("other venues", "more venues", "other locations", "additional venues", "additional locations")),
+    Field("notes", "Practice notes (internal: never printed or exported)",
+          ("notes", "note", "internal notes", "practice notes", "staff notes", "our notes", "comments",
+           "comment", "remarks")),
 )
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 
@@ -679,6 +699,16 @@ class _Row:
 
 #: cells that say the source did not state a value (what the export writes for cost / ages not stated)
 _NOT_STATED = {"not stated", "cost not stated", "age not stated", "ages not stated"}
+_ALL_AGES = {"all ages", "any age", "all"}
+#: columns about a service (or its venue): a row with none of them names only its organisation
+_SERVICE_KEYS = (
+    "service", "alternate_name", "description", "categories", "opening_times", "opening_notes", "eligibility",
+    "age", "min_age", "max_age", "cost", "access", "application_process", "referral_form", "languages",
+    "interpretation", "service_area", "service_phone", "service_email", "service_url", "venue", "address",
+    "address_1", "address_2", "town", "postcode", "accessibility", "transport", "last_checked", "status",
+    "by_phone", "online", "notes", "other_venues", "phone", "email")
+_YES = {"yes", "y", "true", "1", "✓", "x"}
+_NO = {"no", "n", "false", "0"}
 #: what practices write in a contact column when there is nothing to write: no value (a note, not an error)
 _NO_VALUE = {"not known", "unknown", "n/a", "na", "n.a", "tbc", "tba", "to be confirmed", "-", "--", "–", "—",
              "none", "nil", "no", "?", "not applicable", "not available", "no phone", "no email",
@@ -706,6 +736,47 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+_PHONE_KINDS = {t.label.casefold(): t for t in PhoneType} | {t.value: t for t in PhoneType}
+_PHONE_ENTRY = re.compile(r"\s*(?P<number>[^\[\];\n]*?)\s*(?:\[(?P<label>[^\]]*)\])?\s*(?:[;\n]|$)")
+
+
+def phone_entry(display: str, kind: PhoneType, description: str | None) -> str:
+    """One number as the export writes it: "0141 496 0123", "0141 496 0123 [Office]",
+    "07700 900123 [Text message: bookings]"."""
+    if kind is PhoneType.VOICE:
+        if not description:
+            return display
+        head = description.split(":", 1)[0].strip().casefold()
+        label = f"{kind.label}: {description}" if ":" in description and head in _PHONE_KINDS else description
+    else:
+        label = f"{kind.label}: {description}" if description else kind.label
+    return f"{display} [{label}]"
+
+
+def parse_phone_entries(text: str) -> list[tuple[str, PhoneType, str | None]]:
+    """(number as written, kind, description) for each number in a cell. Numbers with a label in square
+    brackets, as the export writes them, keep their kind and description; other cells are read as people
+    write them ("0141 496 0123 / 07700 900123")."""
+    if "[" not in (text or ""):
+        return [(p, PhoneType.VOICE, None) for p in parse_phone_cell(text or "")]
+    out: list[tuple[str, PhoneType, str | None]] = []
+    for m in _PHONE_ENTRY.finditer(text):
+        number, label = m.group("number").strip(), m.group("label")
+        if not number and label is None:
+            continue
+        kind, said = PhoneType.VOICE, (label or "").strip() or None
+        if label is not None:
+            head, colon, tail = label.partition(":")
+            if colon and head.strip().casefold() in _PHONE_KINDS:
+                kind, said = _PHONE_KINDS[head.strip().casefold()], tail.strip() or None
+            elif label.strip().casefold() in _PHONE_KINDS:
+                kind, said = _PHONE_KINDS[label.strip().casefold()], None
+        if re.fullmatch(r"[1-9]\d{9}", number):  # Excel dropped the leading 0
+            number = "0" + number
+        out.append((number, kind, said))
+    return out
 
 
 def parse_phone_cell(text: str) -> list[str]:
@@ -797,13 +868,39 @@ class _Reader:
 
     def phones(self, row: _Row, key: str, description: str | None = None) -> list[PhoneRec]:
         out = []
-        for raw in parse_phone_cell(row.get(key)):
+        for raw, kind, said in parse_phone_entries(row.get(key)):
             raw, note = repair_phone(raw)
             if note:
                 self.warn(row, key, f"repaired: {note}")
             number = self.take(row, key, normalise_phone, raw, key)
             if number:
-                out.append(PhoneRec(number, PhoneType.VOICE, description))
+                out.append(PhoneRec(number, kind, said or description))
+        return out
+
+    def yes_no(self, row: _Row, key: str) -> bool:
+        value = fold(row.get(key)).strip(" .!")
+        if not value or value in _NO:
+            return False
+        if value in _YES:
+            return True
+        self.warn(row, key, f"“{row.get(key)}” is not yes or no; taken as no")
+        return False
+
+    def other_contacts(self, row: _Row) -> list[ContactRec]:
+        """The "Other contacts" cell: one person a line, "name | role | phone | email"."""
+        out = []
+        for line in row.get("other_contacts").splitlines():
+            if not line.strip():
+                continue
+            name, role, phone_text, email_text = ([*_split_venue(line), "", "", "", ""])[:4]
+            if not name:
+                self.warn(row, "other_contacts", f"“{line.strip()[:80]}” has no name; left out")
+                continue
+            phone = self.take(row, "other_contacts", normalise_phone, phone_text, "other_contacts") \
+                if phone_text else None
+            email = self.take(row, "other_contacts", normalise_email, email_text, "other_contacts") \
+                if email_text else None
+            out.append(ContactRec(name[:200], role[:200] or None, phone, email))
         return out
 
     def single(self, row: _Row, key: str, fn: Any) -> str | None:
@@ -847,9 +944,13 @@ class _Reader:
                 svc.eligibility = "\n".join(x for x in (svc.eligibility, f"Ages: {age_text}") if x)
             else:
                 svc.min_age, svc.max_age = ages.min_age, ages.max_age
+        all_ages = False
         for key in ("min_age", "max_age"):
             value = row.get(key)
             if value and fold(value).strip(" .") in _NOT_STATED:
+                continue
+            if value and fold(value).strip(" .") in _ALL_AGES:
+                all_ages = True  # said so: "All ages", not "Age not stated"
                 continue
             if value:
                 if re.fullmatch(r"\d{1,3}", value):
@@ -861,7 +962,7 @@ class _Reader:
         )
         if svc.min_age is not None and svc.max_age is not None and svc.min_age > svc.max_age:
             svc.min_age = svc.max_age = None  # reported above; never stored the wrong way round
-        if svc.min_age is None and svc.max_age is None and not age_text:
+        if svc.min_age is None and svc.max_age is None and not age_text and not all_ages:
             svc.age_not_stated = True  # nothing said about ages: "Age not stated", not "All ages"
         # cost (nothing said: "Cost not stated", not "Free"), access, languages
         cost_text = row.get("cost")
@@ -928,6 +1029,9 @@ class _Reader:
                                          "temporarily closed or closed); the service will be active")
             else:
                 svc.status = status
+        svc.by_phone = self.yes_no(row, "by_phone")
+        svc.online = self.yes_no(row, "online")
+        svc.internal_notes = self.text(row, "notes")  # the practice's own: a trust note, never printed
         checked = row.get("last_checked")
         if checked:
             when = parse_date(checked)
@@ -960,7 +1064,8 @@ class _Reader:
             loc.postcode = checked.value[:12]
             if checked.warning:
                 self.warn(row, "postcode" if row.get("postcode") else "address", checked.warning)
-        loc.accessibility_notes = self.text(row, "accessibility")
+        loc.accessibility, loc.accessibility_notes = split_accessibility(self.text(row, "accessibility"))
+        loc.transport_notes = self.text(row, "transport")
         if is_confidential_address(whole) or is_confidential_address(row.get("address_1")):
             loc.make_confidential()  # a refuge or safe house: nothing of the address is kept but the town
             self.warn(row, "address" if is_confidential_address(whole) else "address_1",
@@ -969,8 +1074,37 @@ class _Reader:
                       "is kept")
         if not any((loc.name, loc.address_1, loc.town, loc.postcode, loc.confidential)):
             return None
-        loc.id = f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
+        loc.id = venue_key(loc)
         return loc
+
+    def other_venues(self, row: _Row) -> list[LocationRec]:
+        """The "Other venues" cell: one venue a line, its parts separated by " | " (as the export writes)."""
+        out = []
+        for line in row.get("other_venues").splitlines():
+            if not line.strip():
+                continue
+            parts = _split_venue(line)
+            if len(parts) > len(VENUE_PARTS):
+                self.warn(row, "other_venues", f"“{line.strip()[:80]}” has more than {len(VENUE_PARTS)} "
+                                               "parts; the extra parts are kept in the transport notes")
+                parts = [*parts[:len(VENUE_PARTS) - 1], " | ".join(parts[len(VENUE_PARTS) - 1:])]
+            values = dict(zip(VENUE_PARTS, [p or None for p in parts], strict=False))
+            loc = LocationRec(name=values.get("name"), address_1=values.get("address_1"),
+                              address_2=values.get("address_2"), town=values.get("town"),
+                              transport_notes=values.get("transport_notes"))
+            loc.accessibility, loc.accessibility_notes = split_accessibility(values.get("accessibility"))
+            if values.get("postcode"):
+                checked = _postcode(values["postcode"] or "")
+                loc.postcode = checked.value[:12]
+                if checked.warning:
+                    self.warn(row, "other_venues", checked.warning)
+            if not any((loc.name, loc.address_1, loc.town, loc.postcode)):
+                self.warn(row, "other_venues", f"“{line.strip()[:80]}” names no venue; left out")
+                continue
+            loc.id = venue_key(loc)
+            out.append(loc)
+        return out
+
 
     def registration(self, row: _Row, org: OrgRec) -> None:
         value = row.get("registration_number")
@@ -1007,6 +1141,75 @@ class _Reader:
         return ContactRec(name or role or "Contact", role if name else None, phone, email)
 
 
+#: The parts of a venue in the "Other venues" cell, in order (trailing empty parts may be left off).
+VENUE_PARTS = ("name", "address_1", "address_2", "town", "postcode", "accessibility", "transport_notes")
+
+
+def _escape(text: str | None) -> str:
+    return (text or "").replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _split_venue(line: str) -> list[str]:
+    """Split a venue line at each "|" not escaped with a backslash, unescaping the parts."""
+    parts, current, chars = [], [], iter(line)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, ""))
+        elif ch == "|":
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def venue_key(loc: LocationRec) -> str:
+    return f"loc:{normalise_name(' '.join(x or '' for x in (loc.name, loc.address_1, loc.postcode)))}"
+
+
+def accessibility_text(loc: LocationRec) -> str:
+    """A venue's accessibility as the export writes it: the features' labels, then the notes."""
+    parts = [accessibility_label(a) for a in loc.accessibility]
+    if loc.accessibility_notes:
+        parts.append(loc.accessibility_notes)
+    return "; ".join(parts)
+
+
+def split_accessibility(text: str | None) -> tuple[list[str], str | None]:
+    """(feature codes, notes) from an accessibility cell: the known features named first ("Step-free
+    access; Hearing loop; ramp at the side door"), the rest kept word for word as notes."""
+    if not text:
+        return [], None
+    codes: list[str] = []
+    rest = text
+    while rest:
+        head, sep, tail = rest.partition(";")
+        code = feature_code(head)
+        if code is None or code in codes:
+            break
+        codes.append(code)
+        rest = tail.lstrip(" ") if sep else ""
+    return codes, rest.strip() or None
+
+
+def contact_line(c: ContactRec, phone: str) -> str:
+    """One line of the "Other contacts" cell (read back by `_Reader.other_contacts`)."""
+    parts = [_escape(v) for v in (c.name, c.role, phone, c.email)]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
+def venue_line(loc: LocationRec) -> str:
+    """One line of the "Other venues" cell (read back by `_Reader.other_venues`)."""
+    parts = [_escape(v) for v in (loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
+                                  accessibility_text(loc), loc.transport_notes)]
+    while parts and not parts[-1]:
+        parts.pop()
+    return " | ".join(parts)
+
+
 def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequence[CategoryChoice],
                     *, create_missing_categories: bool = False, skip_bad_rows: bool = False,
                     skip_bad_fields: bool = False) -> Feed:
@@ -1023,7 +1226,6 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     shared: dict[str, dict[str, list[Any]]] = {}  # org key -> {"phone"/"email"/"website": [(row, value)...]}
     row_services: list[tuple[str, _Row, ServiceRec, LocationRec | None]] = []
     seen_rows: dict[tuple[str, ...], int] = {}
-    spellings: dict[str, set[str]] = {}  # org key -> other spellings already reported
     rows = r.rows()
     for row in rows:
         name = r.text(row, "organisation", 300)
@@ -1047,21 +1249,20 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             r.warn(row, None, f"repeats row {seen_rows[signature]} exactly; left out")
             continue
         seen_rows[signature] = row.number
-        key = _org_key(name) or fold(name)
+        key = " ".join(name.split())  # rows with the same name are one organisation's services
         org = groups.get(key)
         if org is None:
             org = groups[key] = OrgRec(name=name)
             shared[key] = {"phone": [], "email": [], "website": []}
-        elif name != org.name and name not in spellings.setdefault(key, set()):
-            spellings[key].add(name)  # shown before anything is written, never merged silently
-            r.warn(row, "organisation", f"“{name}” is taken as the same organisation as “{org.name}” (row "
-                                        f"{org.rows[0]}): the names differ only in capitals, spaces or "
-                                        "punctuation. If they are different organisations, give them "
-                                        "different names in the file.")
         org.rows.append(row.number)
         desc = r.text(row, "org_description")
         if desc and not org.description:
             org.description = desc
+        for attr, field_key, limit in (("alternate_name", "org_alternate_name", 300),
+                                       ("legal_status", "legal_status", 200)):
+            value = r.text(row, field_key, limit)
+            if value and not getattr(org, attr):
+                setattr(org, attr, value)
         org_status = fold(row.get("org_status"))
         if org_status:
             if org_status in _ORG_STATUS:
@@ -1079,14 +1280,16 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
         shared[key]["phone"].append((row, r.phones(row, "phone")))
         shared[key]["email"].append((row, r.single(row, "email", normalise_email)))
         shared[key]["website"].append((row, r.single(row, "website", normalise_url)))
-        contact = r.contact(row)
-        if contact and contact.key() not in [c.key() for c in org.contacts]:
-            org.contacts.append(contact)
+        for contact in ([c] if (c := r.contact(row)) else []) + r.other_contacts(row):
+            if contact.key() not in [c.key() for c in org.contacts]:
+                org.contacts.append(contact)
+        if "service" in r.mapping.values() and not any(row.get(k) for k in _SERVICE_KEYS):
+            continue  # the organisation alone (as the export writes one without services): no service
         svc = r.service(row, name)
         loc = r.location(row)
         row_services.append((key, row, svc, loc))
 
-    _warn_near_duplicates(r, groups, rows)
+    file_duplicates = _near_duplicates(r, groups, rows)
 
     # Phone, email and website the same on every row of an organisation belong to it;
     # otherwise to each service.
@@ -1120,13 +1323,16 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
             site = next(w for rw, w in shared[key]["website"] if rw is row)
             if site != org.website:
                 svc.url = site
-        if loc is not None:
-            existing = next((x for x in org.locations if x.id == loc.id), None)
+        for venue in ([loc] if loc is not None else []) + r.other_venues(row):
+            existing = next((x for x in org.locations if x.id == venue.id), None)
             if existing is None:
-                org.locations.append(loc)
+                org.locations.append(venue)
             else:
-                existing.accessibility_notes = existing.accessibility_notes or loc.accessibility_notes
-            svc.location_ids = [loc.id or ""]
+                existing.accessibility = existing.accessibility or venue.accessibility
+                existing.accessibility_notes = existing.accessibility_notes or venue.accessibility_notes
+                existing.transport_notes = existing.transport_notes or venue.transport_notes
+            if venue.id not in svc.location_ids:
+                svc.location_ids.append(venue.id or "")
         same = next((s for s in org.services if fold(s.name) == fold(svc.name)), None)
         if same is not None:
             r.warn(row, "service" if row.values.get("service") else "organisation",
@@ -1150,36 +1356,49 @@ def feed_from_table(table: Table, mapping: Mapping[int, str], categories: Sequen
     for org in groups.values():
         if skip_bad_rows:
             org.services = [s for s in org.services if s.row not in r.bad_rows]
-            if not org.services:
+            if not org.services and all(n in r.bad_rows for n in org.rows):
                 continue
         feed.organisations.append(org)
     feed.suggested_feed_name = f"Spreadsheet {table.path.name}"
+    kept = {o.key for o in feed.organisations}
+    feed.file_duplicates = [d for d in file_duplicates if d.key in kept and d.other_key in kept]
     return feed
 
 
-def _warn_near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> None:
-    """Organisations in the file whose names are nearly the same ("Paisley Carers Centre" and "Paisley Carer
-    Centre"): listed before anything is written, never merged. Names are compared within groups that share
-    their first word, so a large file stays quick."""
+def _near_duplicates(r: _Reader, groups: Mapping[str, OrgRec], rows: Sequence[_Row]) -> list[FileDuplicate]:
+    """Organisations in the file whose names are the same but for capitals, spaces or punctuation ("PAISLEY
+    CARERS CENTRE" and "Paisley Carers' Centre"), or nearly the same ("Paisley Carer Centre"): shown side by
+    side before anything is written, and merged only if the person importing says so. Names are compared
+    within groups that share their first word, so a large file stays quick."""
     by_number = {row.number: row for row in rows}
     buckets: dict[str, list[tuple[str, OrgRec]]] = {}
-    for key, org in groups.items():
-        first = key.split(" ", 1)[0]
-        buckets.setdefault(first, []).append((key, org))
+    for org in groups.values():
+        norm = _org_key(org.name) or fold(org.name)
+        buckets.setdefault(norm.split(" ", 1)[0], []).append((norm, org))
+    out: list[FileDuplicate] = []
     for members in buckets.values():
         if len(members) < 2 or len(members) > 300:
             continue
         keys = [k for k, _ in members]
-        for i, (key, org) in enumerate(members):
-            for _match, _score, j in process.extract(key, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
-                                                     limit=3):
+        paired: set[int] = set()
+        for i, (norm, org) in enumerate(members):
+            for _match, score, j in process.extract(norm, keys[i + 1:], scorer=fuzz.ratio, score_cutoff=90,
+                                                    limit=3):
                 other = members[i + 1 + j][1]
+                if id(other) in paired or re.findall(r"\d+", other.name) != re.findall(r"\d+", org.name):
+                    continue  # "Group 1" and "Group 2" are two groups
+                paired.add(id(other))
+                same = keys[i + 1 + j] == norm
+                reason = ("the same name apart from capitals, spaces or punctuation" if same
+                          else "nearly the same name")
+                out.append(FileDuplicate(other.key, other.name, tuple(other.rows), org.key, org.name,
+                                         tuple(org.rows), reason, int(score)))
                 row = by_number.get(other.rows[0])
                 if row is not None:
-                    r.warn(row, "organisation",
-                           f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}): they are imported "
-                           "as two organisations. If they are the same, spell the name the same way in the "
-                           "file.")
+                    r.warn(row, "organisation", f"“{other.name}” looks like “{org.name}” (row {org.rows[0]}; "
+                                                f"{reason}): choose whether to merge them, keep both or "
+                                                "leave this one out")
+    return out
 
 
 def bad_row_numbers(feed: Feed) -> list[int]:
@@ -1200,9 +1419,12 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Area covered", "service_area"), ("Service phone", "service_phone"), ("Service email", "service_email"),
     ("Service web page", "service_url"), ("Venue", "venue"), ("Address line 1", "address_1"),
     ("Address line 2", "address_2"), ("Town", "town"), ("Postcode", "postcode"),
-    ("Accessibility", "accessibility"), ("Contact name", "contact_name"), ("Contact role", "contact_role"),
+    ("Accessibility", "accessibility"), ("Transport and parking", "transport"),
+    ("Contact name", "contact_name"), ("Contact role", "contact_role"),
     ("Contact phone", "contact_phone"), ("Contact email", "contact_email"), ("Last checked", "last_checked"),
     ("Status", "status"), ("Organisation status", "org_status"),
+    ("Organisation other name", "org_alternate_name"), ("Legal status", "legal_status"),
+    ("Also by phone", "by_phone"), ("Also online", "online"), ("Other contacts", "other_contacts"),
 )
 EXTRA_EXPORT_COLUMNS = ("Other venues", "Vetting")
 

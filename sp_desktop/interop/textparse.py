@@ -113,7 +113,10 @@ def parse_time_range(text: str) -> tuple[str, str] | None:
         # "2-4pm": the start shares the end's half of the day when that keeps it before the end.
         start = h1 + 12 if ap2 == "pm" and h1 < 12 and h1 + 12 < end + (m2 > m1) else h1
     elif ap1 is None and ap2 is None and h1 <= 23:
-        start = h1 + 12 if 1 <= h1 <= 7 else h1
+        # "2-4" is the afternoon; "07:30-19:00" and "7-19" are a 24-hour clock (a leading zero, or an end
+        # after 12), as the export writes them
+        twenty_four = parts[0].strip().startswith("0") or h2 > 12
+        start = h1 + 12 if 1 <= h1 <= 7 and not twenty_four else h1
     else:
         start = _to_24(h1, ap1)
     if ap2 is None and (end, m2) <= (start, m1) and end + 12 <= 24:
@@ -265,12 +268,18 @@ def parse_cost(text: str) -> tuple[bool, str | None]:
     t = (text or "").strip()
     if not t:
         return True, None
+    charge = re.fullmatch(r"(?is)charge:\s*(.+)", t)
+    if charge:  # "Charge: 0" (as the export writes a charge whose words alone would read as free)
+        return False, charge.group(1).strip()
     m = _FREE.match(t)
     if m:
+        bracketed = re.fullmatch(r"\s*\((.*)\)\s*", t[m.end():], re.S)
+        if bracketed and bracketed.group(1).strip():
+            return True, bracketed.group(1).strip()  # "Free (donations welcome)", as the export writes it
         rest = t[m.end():].strip(" -–—,;:()")
         return True, (t if rest else None)
-    if fold(t) in ("yes", "y", "paid", "charge", "fee"):
-        return False, "There is a charge"
+    if fold(t).strip(" .") in ("there is a charge", "yes", "y", "paid", "charge", "fee"):
+        return False, None  # a charge with no words for it (shown as "There is a charge")
     return False, t
 
 

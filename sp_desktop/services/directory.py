@@ -99,6 +99,7 @@ class ServiceRow:
     by_phone: bool = False  # the service can be used by phone (town is blank when it has no venue)
     online: bool = False
     cost_not_stated: bool = False  # the source did not say (shown as "Cost not stated", never "Free")
+    shared_by: str | None = None  # vetted by a neighbouring practice (their word, from a shared directory)
 
     @property
     def cost(self) -> str:
@@ -207,6 +208,33 @@ class OrganisationDetail:
     created_at: datetime
     updated_at: datetime
     has_logo: bool = False
+    shared_vetting: dict[str, Any] | None = None  # from a neighbouring practice's shared directory
+
+    @property
+    def shared_vetting_text(self) -> str | None:
+        """"Vetted by Foxbar Medical Practice on 12 Mar 2026 (their review due 12 Mar 2027); their checks: …
+        Not this practice's approval." or None."""
+        sv = self.shared_vetting
+        if not sv:
+            return None
+        from datetime import date as _date
+
+        def day(text: Any) -> str:
+            try:
+                return show_date(_date.fromisoformat(str(text)))
+            except ValueError:
+                return str(text)
+
+        text = f"Vetted by {sv.get('practice') or 'another practice'}"
+        if sv.get("vetted_on"):
+            text += f" on {day(sv['vetted_on'])}"
+        if sv.get("review_due"):
+            text += f" (their review due {day(sv['review_due'])})"
+        checks = [c["item"] + (f" ({day(c['checked_on'])})" if c.get("checked_on") else "")
+                  for c in sv.get("checks") or [] if c.get("item")]
+        if checks:
+            text += "; their checks: " + ", ".join(checks)
+        return text + ". This is their word, not this practice's approval: use it as a head start."
 
 
 @dataclass(frozen=True)
@@ -252,6 +280,7 @@ class ServiceDetail:
     publisher_assured_by: str | None = None
     publisher_modified_on: date | None = None
     source_feed: str | None = None
+    source_link: str | None = None  # its page in the directory it came from (ALISS)
 
     @property
     def cost(self) -> str:
@@ -561,14 +590,16 @@ def organisation_detail(s: Session, org: Organisation) -> OrganisationDetail:
         phones=tuple(_phone_info(p) for p in phones), contacts=tuple(_contact_info(c) for c in contacts),
         locations=tuple(_location_info(loc) for loc in locations),
         service_ids=tuple(r.id for r in services), service_names=tuple(r.name for r in services),
-        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None,
+        shared_vetting=org.shared_vetting)
 
 
 def _not_stated_and_publisher(svc: Service) -> dict[str, Any]:
     return {"cost_not_stated": bool(svc.cost_not_stated), "age_not_stated": bool(svc.age_not_stated),
             "publisher_assured_on": svc.publisher_assured_on,
             "publisher_assured_by": svc.publisher_assured_by,
-            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed}
+            "publisher_modified_on": svc.publisher_modified_on, "source_feed": svc.source_feed,
+            "source_link": svc.source_id if (svc.source_id or "").startswith("https://") else None}
 
 
 #: Stored words -> states, for rows read without the enum type's own conversion.
@@ -578,12 +609,29 @@ _VETTING_STATUS = {m.value: m for m in VettingStatus} | {m.name: m for m in Vett
 
 
 def _mark_not_stated(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
-    """The page's services whose source stated no cost, marked so (one small query for the page)."""
+    """The page's services whose source stated no cost, marked so (one small query for the page); and those
+    whose organisation a neighbouring practice vetted, with that practice's name."""
     if not rows:
         return rows
+    rows = _mark_shared(s, rows)
     ids = set(s.scalars(select(Service.id).where(Service.id.in_([r.id for r in rows]),
                                                  Service.cost_not_stated.is_(True))))
     return tuple(replace(r, cost_not_stated=True) if r.id in ids else r for r in rows) if ids else rows
+
+
+def _mark_shared(s: Session, rows: tuple[ServiceRow, ...]) -> tuple[ServiceRow, ...]:
+    """The page's services whose organisation a neighbouring practice vetted (a shared directory), with
+    that practice's name: one small query for the page's organisations."""
+    if not rows:
+        return rows
+    page_orgs = {r.organisation_id for r in rows}
+    shared = {oid: (sv or {}).get("practice") for oid, sv in s.execute(
+        select(Organisation.id, Organisation.shared_vetting).where(
+            Organisation.id.in_(page_orgs), Organisation.shared_vetting.is_not(None)))}
+    if any(shared.values()):
+        rows = tuple(replace(r, shared_by=shared[r.organisation_id]) if shared.get(r.organisation_id) else r
+                     for r in rows)
+    return rows
 
 
 def service_detail(s: Session, svc: Service) -> ServiceDetail:
@@ -648,7 +696,8 @@ def _organisation_details(s: Session, orgs: Sequence[Organisation]) -> dict[int,
         locations=tuple(_location_info(loc) for loc in locations[org.id]),
         service_ids=tuple(i for i, _ in services[org.id]),
         service_names=tuple(n for _, n in services[org.id]),
-        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None)
+        created_at=org.created_at, updated_at=org.updated_at, has_logo=org.logo_png is not None,
+        shared_vetting=org.shared_vetting)
         for org in orgs}
 
 
@@ -868,6 +917,7 @@ class DirectoryService:
                 for (sid, name, org_id, org_name, cats, town, is_free, fee, a1, a2, a3, a4, verified, status,
                      org_status, vetting, archived, by_phone, online, not_stated)
                 in s.execute(q).all())
+            rows = _mark_shared(s, rows)  # "vetted by <neighbour> (theirs)"
             if total is None:
                 total = len(rows) if len(rows) < limit else int(
                     s.execute(select(func.count()).select_from(lst).where(*conditions)).scalar_one())

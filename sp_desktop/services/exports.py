@@ -19,7 +19,7 @@ import functools
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,15 +56,18 @@ from sp_desktop.interop.records import (
     SlotRec,
     TermRec,
 )
-from sp_desktop.interop.textparse import BSL_NAMES, accessibility_label, format_opening_times, parse_cost
+from sp_desktop.interop.textparse import BSL_NAMES, format_opening_times, parse_cost
 from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext, require
 from sp_desktop.services.tasks import Progress, check
 
-ExportFormat = Literal["csv", "hsds-json", "hsds-csv"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv")
+ExportFormat = Literal["csv", "hsds-json", "hsds-csv", "shared-directory"]
+ALL_AGES = "All ages"
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "hsds-json", "hsds-csv", "shared-directory")
 EXPORT_LABELS = {"csv": "Spreadsheet for Excel (CSV)", "hsds-json": "Open Referral JSON (HSDS 3.0)",
-                 "hsds-csv": "Open Referral data package (zip of CSV files)"}
+                 "hsds-csv": "Open Referral data package (zip of CSV files)",
+                 "shared-directory": "Shared directory for neighbouring practices (Open Referral JSON with "
+                                     "who vetted each organisation)"}
 
 #: Organisations read per round of queries: each round is one query per table, so the export's
 #: memory is that of a round, whatever the size of the directory.
@@ -334,7 +337,15 @@ class ExportService:
                 reader = DirectoryReader(s, include_contacts=include_contacts, approved_only=approved_only,
                                          include_declined=include_declined)
                 orgs = reader.organisations(progress)
-                if fmt == "csv":
+                if fmt == "shared-directory":
+                    # approved organisations only, never named contacts; every venue through shared_location()
+                    reader = DirectoryReader(s, approved_only=True)
+                    provenance = shared_provenance(s)
+                    orgs = reader.organisations(progress)
+                    objects = (hsds.organization_object(shared_record(rec), reader.terms, False)
+                               | {hsds.PROVENANCE_FIELD: provenance.get(rec.id or "")} for rec, _ in orgs)
+                    hsds.write_json(objects, out, total=len(reader))
+                elif fmt == "csv":
                     headings = ([h for h, _ in spreadsheet.EXPORT_COLUMNS]
                                 + list(spreadsheet.EXTRA_EXPORT_COLUMNS))
                     rows = (row for rec, label in orgs for row in org_csv_rows(rec, reader.terms, label))
@@ -356,8 +367,10 @@ class ExportService:
                 f"Could not write {out}: {exc.strerror or exc}. Check the folder exists and you may "
                 "save there, and that the file is not open in another program."
             ) from None
-        result = ExportResult(out, fmt, count, services, include_contacts,
-                              include_declined and not approved_only)
+        shared = fmt == "shared-directory"
+        result = ExportResult(out, fmt, count, services, include_contacts and not shared,
+                              include_declined and not approved_only and not shared)
+        approved_only = approved_only or shared
         try:
             self._audit(result, approved_only)
         except Exception:  # no export leaves without its audit row
@@ -386,14 +399,68 @@ class ExportService:
                          summary=summary)
 
 
+# --------------------------------------------------------------------------- sharing with neighbours
+def shared_location(loc: LocationRec) -> LocationRec | None:
+    """The one place every venue passes through on its way into a shared directory: the venue as a
+    neighbouring practice may see it, or None to leave it out. The records it gets have already been
+    through the public view of a venue (`public_location`, in `DirectoryReader`); a confidential venue is
+    left out of a shared directory altogether."""
+    return None if loc.confidential else loc
+
+
+def shared_record(rec: OrgRec) -> OrgRec:
+    """An organisation as it goes to a neighbouring practice: no named contacts, and each venue as
+    `shared_location` gives it (services lose their links to venues left out)."""
+    venues = [v for v in (shared_location(loc) for loc in rec.locations) if v is not None]
+    kept = {v.id for v in venues}
+    services = [replace(svc, contacts=[], location_ids=[i for i in svc.location_ids if i in kept])
+                for svc in rec.services]
+    return replace(rec, contacts=[], locations=venues, services=services)
+
+
+def shared_provenance(s: Session) -> dict[str, dict[str, Any]]:
+    """For each approved organisation (by its export id): who vetted it (this practice, by name), when, when
+    its review is due, and the names and dates of the checklist items done. Never the evidence, its notes or
+    who checked."""
+    from sp_desktop.db.models import VettingCheckItem, VettingEvidence
+    from sp_desktop.services.settings import read_settings
+
+    practice = read_settings(s).practice_name.strip() or "another practice"
+    out: dict[str, dict[str, Any]] = {}
+    rows = s.execute(select(Organisation.id, Organisation.uid, Organisation.approved_on,
+                            Organisation.next_review_on)
+                     .where(Organisation.vetting_status == VettingStatus.APPROVED,
+                            Organisation.archived_at.is_(None)))
+    by_id = {r.id: r for r in rows}
+    checks: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for org_id, label, checked_on in s.execute(
+            select(VettingEvidence.organisation_id, VettingCheckItem.label, VettingEvidence.checked_on)
+            .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
+            .where(VettingEvidence.complete.is_(True))
+            .order_by(VettingCheckItem.sort_order, VettingCheckItem.label)):
+        if org_id in by_id:
+            checks[org_id].append({"item": label,
+                                   "checked_on": checked_on.isoformat() if checked_on else None})
+    for org_id, r in by_id.items():
+        out[hsds.export_id(r.uid)] = {
+            "vetted_by": practice,
+            "vetted_on": r.approved_on.isoformat() if r.approved_on else None,
+            "review_due": r.next_review_on.isoformat() if r.next_review_on else None,
+            "checks": checks.get(org_id, []),
+        }
+    return out
+
+
 def _cost_text(s: ServiceRec) -> str:
     fee = (s.fee_description or "").strip()
     if s.cost_not_stated and not fee:
         return COST_NOT_STATED
     if s.is_free:
-        if fee and parse_cost(fee)[0]:
+        if fee and parse_cost(fee) == (True, fee):  # says "free" itself, and reads back as itself
             return fee
         return f"Free ({fee})" if fee else "Free"
+    if fee and parse_cost(fee) != (False, fee):  # words that would read back as free ("0", "Free…")
+        return f"Charge: {fee}"
     return fee or "There is a charge"
 
 
@@ -405,28 +472,42 @@ def csv_rows(orgs: Iterable[OrgRec], terms: dict[str, TermRec], vetting: dict[st
 _display_phone = functools.lru_cache(maxsize=65536)(display_phone)  # phonenumbers is slow; numbers repeat
 
 
+def _phones_text(phones: Iterable[PhoneRec]) -> str:
+    return "; ".join(spreadsheet.phone_entry(_display_phone(p.number), p.type, p.description) for p in phones)
+
+
+def _min_age_text(s: ServiceRec) -> str:
+    if s.min_age is not None:
+        return str(s.min_age)
+    if s.age_not_stated:
+        return AGE_NOT_STATED
+    return "" if s.max_age is not None else ALL_AGES  # said: for all ages (read back as such)
+
+
+def _venue_order(loc: LocationRec) -> tuple[str, ...]:
+    return tuple(x or "" for x in (loc.name, loc.address_1, loc.address_2, loc.town, loc.postcode,
+                                   spreadsheet.accessibility_text(loc), loc.transport_notes))
+
+
 def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterator[list[str]]:
     """The spreadsheet rows of one organisation: one per service, or one for an organisation without."""
     display_phone = _display_phone
     locations = {loc.id: loc for loc in org.locations}
     contact = org.contacts[0] if org.contacts else None
     for s in org.services or [ServiceRec(name="")]:
-        venues = [locations[i] for i in s.location_ids if i in locations]
+        # in an order that depends only on what the venues say (ids are new after an import), so the
+        # same directory always gives the same file
+        venues = sorted((locations[i] for i in s.location_ids if i in locations), key=_venue_order)
         first = venues[0] if venues else None
         languages = [x for x in s.languages if x.strip().lower() not in BSL_NAMES]
         if s.bsl or len(languages) < len(s.languages):
             languages.append("British Sign Language")
-        access_notes = []
-        if first is not None:
-            access_notes = [accessibility_label(a) for a in first.accessibility]
-            if first.accessibility_notes:
-                access_notes.append(first.accessibility_notes)
         values = {
             "organisation": org.name,
             "org_description": org.description,
             "website": org.website,
             "org_email": org.email,
-            "org_phone": "; ".join(display_phone(p.number) for p in org.phones),
+            "org_phone": _phones_text(org.phones),
             "registration_number": org.registration_number,
             "service": s.name,
             "alternate_name": s.alternate_name,
@@ -435,7 +516,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "opening_times": format_opening_times(s.schedule),
             "opening_notes": s.schedule_notes,
             "eligibility": s.eligibility,
-            "min_age": (AGE_NOT_STATED if s.age_not_stated else "") if s.min_age is None else str(s.min_age),
+            "min_age": _min_age_text(s) if s.name else "",
             "max_age": "" if s.max_age is None else str(s.max_age),
             "cost": _cost_text(s) if s.name else "",
             "access": "; ".join(a.label for a in AccessRoute if a in s.access),
@@ -444,7 +525,7 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "languages": "; ".join(languages),
             "interpretation": s.interpretation,
             "service_area": s.service_area,
-            "service_phone": "; ".join(display_phone(p.number) for p in s.phones),
+            "service_phone": _phones_text(s.phones),
             "service_email": s.email,
             "service_url": s.url,
             "venue": first.name if first else None,
@@ -452,7 +533,8 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "address_2": first.address_2 if first else None,
             "town": first.town if first else None,
             "postcode": first.postcode if first else None,
-            "accessibility": "; ".join(access_notes),
+            "accessibility": spreadsheet.accessibility_text(first) if first else None,
+            "transport": first.transport_notes if first else None,
             "contact_name": contact.name if contact else None,
             "contact_role": contact.role if contact else None,
             "contact_phone": display_phone(contact.phone) if contact and contact.phone else None,
@@ -460,8 +542,14 @@ def org_csv_rows(org: OrgRec, terms: dict[str, TermRec], vetting: str) -> Iterat
             "last_checked": show_date(s.last_verified_on),
             "status": s.status.label if s.name else "",
             "org_status": org.status.label,
+            "org_alternate_name": org.alternate_name,
+            "legal_status": org.legal_status,
+            "by_phone": "Yes" if s.by_phone else "",
+            "online": "Yes" if s.online else "",
+            "other_contacts": "\n".join(spreadsheet.contact_line(c, display_phone(c.phone) if c.phone else "")
+                                        for c in org.contacts[1:]),
         }
         row = [values.get(key) or "" for _, key in spreadsheet.EXPORT_COLUMNS]
-        row.append("; ".join(v.label for v in venues[1:]))
+        row.append("\n".join(spreadsheet.venue_line(v) for v in venues[1:]))
         row.append(vetting)
         yield row

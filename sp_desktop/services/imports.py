@@ -47,15 +47,17 @@ from sp_desktop.db.models import (
     ServiceAtLocation,
     ServiceCapacity,
     Setting,
+    TrustNote,
     contact_event_person,
     new_uid,
     service_category,
 )
-from sp_desktop.domain.enums import AccessRoute, AuditAction, VettingStatus
+from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, VettingStatus
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
 from sp_desktop.interop import hsds, spreadsheet
 from sp_desktop.interop.records import (
+    FIELD_LABELS,
     ORG_FIELDS,
     SERVICE_FIELDS,
     ContactRec,
@@ -125,14 +127,54 @@ class TermChoice:
 
 @dataclass(frozen=True)
 class DuplicateMatch:
+    """An organisation in the file that looks like one already in the directory, or (`in_file`) like another
+    in the same file. Nothing is merged until the person importing chooses (`choice` None: not chosen yet)."""
+
     key: str  # OrgRec.key
     name: str  # as in the file
     rows: tuple[int, ...]
-    existing_id: int
+    existing_id: int | None  # None for a duplicate inside the file
     existing_name: str
     score: int
     reason: str
-    choice: DuplicateChoice
+    choice: DuplicateChoice | None
+    details: str = ""  # what the file says (venues, phones, services), to compare side by side
+    existing_details: str = ""  # what the directory (or the other row of the file) says
+    in_file: bool = False
+
+    @property
+    def decided(self) -> bool:
+        return self.choice is not None
+
+    def describe_existing(self) -> str:
+        return f"“{self.existing_name}” (" + ("this file)" if self.in_file else "in the directory)")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an updated feed changed: our value and theirs, whether someone here edited it since the last
+    import, and what will happen (keep ours unless the person importing takes theirs)."""
+
+    record_key: str  # "org:12" / "service:34"
+    entity: str  # organisation | service
+    name: str
+    organisation: str
+    field: str  # the record field ("description", "phones"...)
+    label: str  # in plain words
+    ours: str
+    theirs: str
+    edited_here: bool
+    choice: ConflictChoice
+
+    @property
+    def key(self) -> str:
+        """What `ImportChoices.fields` is keyed by."""
+        return f"{self.record_key}|{self.field}"
+
+    def describe(self) -> str:
+        edited = " (edited here since the last import)" if self.edited_here else ""
+        will = "take theirs" if self.choice == "take" else "keep ours"
+        return f"{self.label}{edited}: “{self.ours}” → “{self.theirs}”: {will}"
 
 
 @dataclass(frozen=True)
@@ -145,6 +187,7 @@ class Change:
     key: str = ""  # for conflicts: what `ImportChoices.conflicts` is keyed by
     existing_id: int | None = None
     choice: str = ""
+    field_changes: tuple[FieldChange, ...] = ()  # for updates and conflicts: each field, old -> new
 
     def describe(self) -> str:
         what = f"{self.entity} “{self.name}”"
@@ -159,6 +202,7 @@ class Change:
             "merge": f"Merged into the existing {what}",
             "skip": f"Left out {what}",
             "missing": f"No longer in the feed: {what}",
+            "undecided": f"Looks like one already in the directory (choose merge, leave out or add): {what}",
         }[self.kind]
 
 
@@ -168,9 +212,21 @@ class ImportChoices:
 
     terms: dict[str, TermTarget] = field(default_factory=dict)
     duplicates: dict[str, DuplicateChoice] = field(default_factory=dict)
-    conflicts: dict[str, ConflictChoice] = field(default_factory=dict)
-    default_duplicate: DuplicateChoice = "merge"
-    default_conflict: ConflictChoice = "keep"
+    conflicts: dict[str, ConflictChoice] = field(default_factory=dict)  # a whole record: every field
+    fields: dict[str, ConflictChoice] = field(default_factory=dict)  # FieldChange.key -> keep | take
+    default_duplicate: DuplicateChoice | None = None  # None: each likely duplicate needs a choice
+    default_conflict: ConflictChoice = "keep"  # "take": every changed field, edited here or not
+    # Fields an updated feed changed that nobody here edited: kept ("keep", the default: nothing changes
+    # without the person's say) or taken ("take_unedited").
+    default_field: Literal["keep", "take_unedited"] = "keep"
+
+    def field_choice(self, record_key: str, field_name: str, edited_here: bool) -> ConflictChoice:
+        chosen = self.fields.get(f"{record_key}|{field_name}") or self.conflicts.get(record_key)
+        if chosen is not None:
+            return chosen
+        if self.default_conflict == "take" or (self.default_field == "take_unedited" and not edited_here):
+            return "take"
+        return "keep"
     unmatched_terms: Literal["new", "ignore"] = "new"
     archive_missing: bool = False
     feed_name: str | None = None
@@ -201,6 +257,15 @@ class ImportPlan:
     @property
     def conflicts(self) -> list[Change]:
         return [c for c in self.changes if c.kind == "conflict"]
+
+    @property
+    def field_changes(self) -> list[FieldChange]:
+        return [f for c in self.changes for f in c.field_changes]
+
+    @property
+    def undecided(self) -> list[DuplicateMatch]:
+        """Likely duplicates nobody has said what to do with yet: the import waits for a choice."""
+        return [d for d in self.duplicates if not d.decided]
 
     def count(self, kind: str, entity: str | None = None) -> int:
         return sum(1 for c in self.changes if c.kind == kind and (entity is None or c.entity == entity))
@@ -240,17 +305,39 @@ class ImportPlan:
             ("merge", "to merge into ones already in the directory"),
             ("unchanged", "unchanged"),
             ("skip", "to leave out"),
-            ("conflict", "changed in the feed but also edited here (yours are kept unless you choose)"),
+            ("conflict", "changed in the feed and also edited here"),
             ("missing", "no longer in the feed"),
         ):
             orgs, svcs = self.count(kind, "organisation"), self.count(kind, "service")
             if orgs or svcs:
                 parts.append(f"{_n(orgs, 'organisation')} and {_n(svcs, 'service')} {label}")
         lines.extend(p[0].upper() + p[1:] + "." for p in parts)
-        if self.duplicates:
-            n = len(self.duplicates)
+        against = [d for d in self.duplicates if not d.in_file]
+        if against:
+            n = len(against)
             lines.append(f"{_n(n, 'organisation')} {'looks' if n == 1 else 'look'} like "
                          f"{'one' if n == 1 else 'ones'} already in the directory.")
+        inside = [d for d in self.duplicates if d.in_file]
+        if inside:
+            n = len(inside)
+            lines.append(f"{_n(n, 'organisation')} in the file {'looks' if n == 1 else 'look'} like another "
+                         "in the same file.")
+        fields = self.field_changes
+        if fields:
+            taking = sum(1 for f in fields if f.choice == "take")
+            edited = sum(1 for f in fields if f.edited_here)
+            lines.append(f"The feed changed {_n(len(fields), 'field')} of records you have"
+                         + (f" ({edited:,} of them edited here since the last import)" if edited else "")
+                         + f": each is kept as it is here unless you take the feed's value; taking "
+                         f"{taking:,}, keeping {len(fields) - taking:,}.")
+        if self.undecided:
+            n = len(self.undecided)
+            lines.append(f"Choose what to do with {_n(n, 'likely duplicate')} (merge, leave out or add as "
+                         "new): nothing is merged without your choice.")
+        noted = sum(1 for o in self.feed.organisations for s in o.services if s.internal_notes)
+        if noted:
+            lines.append(f"{_n(noted, 'note')} from the Notes column will be kept as the practice's internal "
+                         "notes (never printed or exported).")
         if self.new_categories:
             lines.append(f"New categories: {', '.join(self.new_categories)}.")
         if self.without_access:
@@ -433,6 +520,7 @@ class _Svc:
     checksum: str = ""
     fields: list[str] = field(default_factory=list)
     stale_checksum: bool = False  # unchanged, but the checksum kept is of older values (e.g. before 0009)
+    changes: list[tuple[str, Any, Any, bool]] = field(default_factory=list)  # (field, ours, theirs, edited)
 
 
 @dataclass
@@ -444,6 +532,7 @@ class _Org:
     fields: list[str] = field(default_factory=list)
     services: list[_Svc] = field(default_factory=list)
     duplicate: DuplicateMatch | None = None
+    changes: list[tuple[str, Any, Any, bool]] = field(default_factory=list)  # (field, ours, theirs, edited)
 
 
 @dataclass
@@ -457,6 +546,34 @@ class _Analysis:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise_name(text)).strip("-")[:70] or "category"
+
+
+#: The audit trail's names for record fields (edits here) -> the fingerprint's.
+_AUDIT_FIELDS = {"opening times": "schedule", "venues": "venues", "locations": "locations",
+                 "phones": "phones", "categories": "categories", "contacts": "contacts"}
+
+
+def _show_value(key: str, value: Any) -> str:
+    """A fingerprint value in words, for the old -> new preview."""
+    from sp_desktop.domain.validators import display_phone
+
+    if value is None or value == [] or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key == "phones":
+        return "; ".join(display_phone(p[0]) + (f" ({p[2]})" if p[2] else "") for p in value)
+    if key == "schedule":
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        return "; ".join(f"{days[x[0]]} {x[1] or ''}-{x[2] or ''}".strip() for x in value)
+    if key == "contacts":
+        return "; ".join(" ".join(str(p) for p in c if p) for c in value)
+    if key == "locations":
+        return "; ".join(", ".join(str(p) for p in loc[1:8] if p) for loc in value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 class _Analyser:
@@ -576,7 +693,8 @@ class _Analyser:
             if not item.fields:
                 item.action = "unchanged"
             else:
-                item.action = "conflict" if edited else "update"
+                item.changes = self.field_changes("organisation", org.id, cur_fp, new_fp, edited)
+                item.action = "conflict" if any(c[3] for c in item.changes) else "update"
         loc_ids = {loc.id: loc.source_id for loc in self.s.scalars(
             select(Location).where(Location.organisation_id == org.id))}
         services = {sv.source_id: sv for sv in self.s.scalars(
@@ -597,9 +715,36 @@ class _Analyser:
                 cur_sfp = service_fingerprint(cur_rec, cur_codes)
                 sitem.fields = changed_fields(cur_sfp, new_sfp)
                 if sitem.fields:
-                    sitem.action = "conflict" if checksum(cur_sfp) != svc.source_checksum else "update"
+                    edited = checksum(cur_sfp) != svc.source_checksum
+                    sitem.changes = self.field_changes("service", svc.id, cur_sfp, new_sfp, edited)
+                    sitem.action = "conflict" if any(c[3] for c in sitem.changes) else "update"
             item.services.append(sitem)
         return item
+
+    def field_changes(self, entity: str, ident: int, ours: Mapping[str, Any], theirs: Mapping[str, Any],
+                      edited: bool) -> list[tuple[str, Any, Any, bool]]:
+        """(field, ours, theirs, edited here) for each field the feed changed. A field counts as edited here
+        when the history has someone here changing it since the record was last imported; when the record
+        was edited but the history cannot say which field (older records), every changed field does."""
+        keys = [k for k in [*theirs, *(k for k in ours if k not in theirs)] if ours.get(k) != theirs.get(k)]
+        touched: set[str] = set()
+        if edited:
+            last_import = self.s.scalar(select(func.max(AuditEvent.id)).where(
+                AuditEvent.entity_type == entity, AuditEvent.entity_id == ident,
+                AuditEvent.action == AuditAction.IMPORT))
+            q = select(AuditEvent.changes).where(
+                AuditEvent.entity_type == entity, AuditEvent.entity_id == ident,
+                AuditEvent.action == AuditAction.UPDATE)
+            if last_import is not None:
+                q = q.where(AuditEvent.id > last_import)
+            for changes in self.s.scalars(q):
+                for k in (changes or {}):
+                    touched.add(_AUDIT_FIELDS.get(k, "access" if k.startswith("access_") else k))
+            if entity == "organisation" and "venues" in touched:
+                touched.add("locations")  # an organisation's venues are "venues" in its history
+            if not touched & set(keys):
+                touched = set(keys)  # edited, but not in a way the history names: treat all as edited
+        return [(k, ours.get(k), theirs.get(k), k in touched) for k in keys]
 
     def find_duplicates(self, items: list[_Org]) -> None:
         if not items:
@@ -625,6 +770,10 @@ class _Analyser:
                                           .where(Contact.phone.is_not(None))):
             if contact_org is not None and contact_phone:
                 phones.setdefault(contact_org, set()).add(contact_phone)
+        service_names: dict[int, list[str]] = {}
+        for oid, sname in self.s.execute(select(Service.organisation_id, Service.name)
+                                         .where(Service.archived_at.is_(None)).order_by(Service.name)):
+            service_names.setdefault(oid, []).append(sname)
         for item in items:
             query = normalise_name(item.rec.name)
             best: DuplicateMatch | None = None
@@ -646,12 +795,14 @@ class _Analyser:
                 rank = score + (10 if shared_pc or shared_ph else 0)
                 if best is None or rank > best.score:
                     choice = self.choices.duplicates.get(item.rec.key, self.choices.default_duplicate)
+                    theirs = _details(sorted(postcodes.get(oid, set())), sorted(phones.get(oid, set())),
+                                      service_names.get(oid, []))
                     best = DuplicateMatch(item.rec.key, item.rec.name, tuple(item.rec.rows), oid, oname,
-                                          int(round(rank)), reason, choice)
+                                          int(round(rank)), reason, choice, _rec_details(item.rec), theirs)
             if best is not None:
                 item.duplicate = best
                 item.existing_id = best.existing_id
-                item.action = {"merge": "merge", "skip": "skip", "add": "add"}[best.choice]
+                item.action = best.choice or "undecided"
                 if item.action == "merge":
                     for sv in item.services:
                         sv.action = "merge"
@@ -676,10 +827,101 @@ class _Analyser:
         return out
 
 
+def _details(postcodes: Sequence[str], phones: Sequence[str], services: Sequence[str]) -> str:
+    from sp_desktop.domain.validators import display_phone
+
+    parts = []
+    if postcodes:
+        parts.append("postcode " + ", ".join(postcodes[:3]))
+    if phones:
+        parts.append("phone " + ", ".join(display_phone(p) for p in phones[:2]))
+    if services:
+        parts.append(_n(len(services), "service") + ": " + ", ".join(services[:3])
+                     + ("…" if len(services) > 3 else ""))
+    return "; ".join(parts) or "no venue, phone or service"
+
+
+def _rec_details(rec: OrgRec) -> str:
+    return _details(sorted(rec.postcodes), sorted(rec.phone_numbers), [s.name for s in rec.services])
+
+
+def file_duplicates(feed: Feed, choices: ImportChoices) -> list[DuplicateMatch]:
+    """The likely duplicates inside the file, with what the person importing chose for each."""
+    by_key = {o.key: o for o in feed.organisations}
+    out = []
+    for d in feed.file_duplicates:
+        mine, other = by_key.get(d.key), by_key.get(d.other_key)
+        if mine is None or other is None:
+            continue
+        rows = f" (row {', '.join(map(str, d.other_rows))})" if d.other_rows else ""
+        out.append(DuplicateMatch(d.key, d.name, d.rows, None, d.other_name + rows, d.score, d.reason,
+                                  choices.duplicates.get(d.key, choices.default_duplicate),
+                                  _rec_details(mine), _rec_details(other), in_file=True))
+    return out
+
+
+def apply_file_duplicates(feed: Feed, choices: ImportChoices) -> Feed:
+    """The feed with the chosen merges inside the file made: "merge" joins an organisation to the one it looks
+    like (services, venues, phones and contacts; blanks filled in), "skip" leaves it out, "add" keeps both.
+    Undecided ones are kept apart (the import refuses to write until they are decided). The feed given is not
+    changed."""
+    chosen = {d.key: d for d in feed.file_duplicates}
+    if not chosen:
+        return feed
+    import copy
+
+    orgs = [copy.deepcopy(o) if o.key in chosen or o.key in {d.other_key for d in chosen.values()} else o
+            for o in feed.organisations]
+    by_key = {o.key: o for o in orgs}
+    gone: set[str] = set()
+    merged_into: dict[str, str] = {}
+    for d in feed.file_duplicates:
+        choice = choices.duplicates.get(d.key, choices.default_duplicate)
+        mine = by_key.get(d.key)
+        if mine is None or choice not in ("merge", "skip"):
+            continue
+        gone.add(d.key)
+        if choice == "skip":
+            continue
+        target_key = d.other_key
+        while target_key in merged_into:
+            target_key = merged_into[target_key]
+        target = by_key.get(target_key)
+        if target is None or target is mine:
+            gone.discard(d.key)
+            continue
+        merged_into[d.key] = target_key
+        for key in ("alternate_name", "description", "website", "email", "legal_status"):
+            if not getattr(target, key) and getattr(mine, key):
+                setattr(target, key, getattr(mine, key))
+        if not target.registration_number and mine.registration_number:
+            target.register_kind, target.registration_number = mine.register_kind, mine.registration_number
+        have = {p.number for p in target.phones}
+        target.phones.extend(p for p in mine.phones if p.number not in have)
+        keys = [c.key() for c in target.contacts]
+        target.contacts.extend(c for c in mine.contacts if c.key() not in keys)
+        venues = {loc.id for loc in target.locations}
+        target.locations.extend(loc for loc in mine.locations if loc.id not in venues)
+        target.services.extend(mine.services)
+        target.rows.extend(mine.rows)
+    if not gone:
+        return feed
+    return replace(feed, organisations=[o for o in orgs if o.key not in gone])
+
+
 def _plan_from(
     analysis: _Analysis, feed: Feed, choices: ImportChoices, cats: Mapping[int, str]
 ) -> ImportPlan:
     changes: list[Change] = []
+
+    def fields_of(record_key: str, entity: str, name: str, org_name: str,
+                  items: Sequence[tuple[str, Any, Any, bool]]) -> tuple[FieldChange, ...]:
+        return tuple(FieldChange(record_key, entity, name, org_name, k,
+                                 FIELD_LABELS.get(k, k.replace("_", " ")), _show_value(k, ours),
+                                 _show_value(k, theirs), edited,
+                                 choices.field_choice(record_key, k, edited))
+                     for k, ours, theirs, edited in items)
+
     for o in analysis.orgs:
         if o.action in ("update", "conflict"):
             key = f"org:{o.existing_id}"
@@ -693,17 +935,20 @@ def _plan_from(
                     key,
                     o.existing_id,
                     choices.conflicts.get(key, choices.default_conflict) if o.action == "conflict" else "",
+                    fields_of(key, "organisation", o.rec.name, "", o.changes),
                 )
             )
-        elif o.action in ("add", "merge", "skip", "unchanged"):
+        elif o.action in ("add", "merge", "skip", "unchanged", "undecided"):
             changes.append(Change(o.action, "organisation", o.rec.name, "", (), o.rec.key, o.existing_id))
-        if o.action == "skip":
+        if o.action in ("skip", "undecided"):
             continue
         for sv in o.services:
             key = f"service:{sv.existing_id}" if sv.existing_id else ""
             choice = choices.conflicts.get(key, choices.default_conflict) if sv.action == "conflict" else ""
             changes.append(Change(sv.action if o.action != "merge" else "merge", "service", sv.rec.name,
-                                  o.rec.name, tuple(sv.fields), key, sv.existing_id, choice))
+                                  o.rec.name, tuple(sv.fields), key, sv.existing_id, choice,
+                                  fields_of(key, "service", sv.rec.name, o.rec.name, sv.changes)
+                                  if sv.action in ("update", "conflict") else ()))
     for entity, ident, name, org_name in analysis.missing:
         changes.append(Change("missing", entity, name, org_name, (), f"{entity}:{ident}", ident))
     terms = []
@@ -782,11 +1027,13 @@ class ImportService:
         """Compare the feed with the directory. Changes nothing."""
         choices = choices or ImportChoices()
         without_access = _without_access(feed)
-        feed = apply_chosen_defaults(feed, choices)
+        inside = file_duplicates(feed, choices)
+        feed = apply_file_duplicates(apply_chosen_defaults(feed, choices), choices)
         with long_work("import"), self.ctx.read(Permission.IMPORT) as s:
             analysis = _Analyser(s, feed, choices).run()
             cats = {c.id: c.name for c in s.scalars(select(Category))}
             plan = _plan_from(analysis, feed, choices, cats)
+            plan = replace(plan, duplicates=tuple(inside) + plan.duplicates)
             return replace(plan, without_access=without_access, assumed_access=choices.assume_access)
 
     # ---- writing
@@ -802,10 +1049,26 @@ class ImportService:
             )
         if choices.archive_missing:
             require(self.ctx.actor, Permission.ARCHIVE)
-        feed = apply_chosen_defaults(feed, choices)
+        noted = any(v.internal_notes for o in feed.organisations for v in o.services)
+        if self.ctx.actor.id is None and noted:
+            raise ImportFailed(
+                f"{feed.source_name} has practice notes, which are kept as internal notes signed by the "
+                "person importing. Sign in to import it (on the command line: --user \"Your Name\"); "
+                "nothing was imported.")
+        undecided = [d for d in file_duplicates(feed, choices) if not d.decided]
+        feed = apply_file_duplicates(apply_chosen_defaults(feed, choices), choices)
         with long_work("import"), self.ctx.write(Permission.IMPORT) as s:
             check(progress, 0, 1, "Comparing with the directory…")
             analysis = _Analyser(s, feed, choices).run()
+            undecided += [o.duplicate for o in analysis.orgs if o.action == "undecided" and o.duplicate]
+            if undecided:
+                names = "; ".join(f"“{d.name}” looks like {d.describe_existing()}" for d in undecided[:3])
+                raise ImportFailed(
+                    f"{_n(len(undecided), 'organisation')} {'looks' if len(undecided) == 1 else 'look'} like "
+                    f"{'one' if len(undecided) == 1 else 'ones'} you have ({names}"
+                    f"{'…' if len(undecided) > 3 else ''}). Say for each whether to merge it, leave it out "
+                    "or add it as new (on the command line: --duplicates merge, skip or add); nothing was "
+                    "imported.")
             writer = _Writer(s, self.ctx, feed, choices, analysis, progress)
             result = writer.run()
             if choices.remember_columns:
@@ -1007,6 +1270,7 @@ class _Writer:
                     else f"Spreadsheet {self.feed.source_name}"[:200],
                     "source_id": o.rec.id if self.hsds else None,
                     "source_checksum": self.org_checksum(o.rec),
+                    "shared_vetting": o.rec.provenance,  # a neighbour's word, shown as theirs
                 }
             )
         org_ids = self.insert_ids(Organisation, org_rows, "Adding organisations…")
@@ -1089,6 +1353,10 @@ class _Writer:
             s.execute(insert(service_category), list(chunk))
         if services_last:
             self.insert_ids(Service, svc_rows, "Adding services…")
+        notes = [self.note_row(oid, sid, sv.rec, stamp)
+                 for (oid, _o, sv), sid in zip(svc_owner, svc_ids, strict=True) if sv.rec.internal_notes]
+        for chunk in _chunks(notes):
+            s.execute(insert(TrustNote.__table__), list(chunk))  # type: ignore[arg-type]
         for chunk in _chunks(capacities):
             s.execute(insert(ServiceCapacity.__table__), list(chunk))  # type: ignore[arg-type]
         # history: where each organisation and service came from
@@ -1126,6 +1394,19 @@ class _Writer:
         self.stats["orgs_added"] += len(items)
         self.stats["services_added"] += len(svc_ids)
         self.tick(len(items), "Adding organisations…")
+
+    def note_row(self, org_id: int, service_id: int | None, rec: ServiceRec,
+                 stamp: Mapping[str, Any]) -> dict[str, Any]:
+        """A spreadsheet's "Notes" cell as the practice's internal note (a trust note: never printed, never
+        exported), signed by the person importing."""
+        where = f"row {rec.row} of {self.feed.source_name}" if rec.row else self.feed.source_name
+        return {**stamp, "organisation_id": org_id, "service_id": service_id, "kind": TrustNoteKind.GENERAL,
+                "text": f"{rec.internal_notes}\n(Imported from {where}.)", "author_id": self.ctx.actor.id,
+                "noted_on": self.ctx.today(), "resolved": False}
+
+    def add_note(self, org_id: int, service_id: int | None, rec: ServiceRec) -> None:
+        if rec.internal_notes:
+            self.s.add(TrustNote(**self.note_row(org_id, service_id, rec, {})))
 
     def insert_ids(self, model: Any, rows: list[dict[str, Any]], text: str) -> list[int]:
         """Insert rows (one executemany per batch) and return their ids in the same order.
@@ -1166,6 +1447,7 @@ class _Writer:
         self.s.add(svc)
         self.s.flush()
         self.replace_service_children(svc, rec, loc_map)
+        self.add_note(org.id, svc.id, rec)
         audit.record(self.s, self.ctx, AuditAction.IMPORT, "service", svc.id, svc.name,
                      {"source": [None, self.feed.source_name]}, summary=f"added from {self.source_text}",
                      organisation_id=org.id)
@@ -1173,28 +1455,40 @@ class _Writer:
         return svc
 
     def replace_service_children(
-        self, svc: Service, rec: ServiceRec, loc_map: Mapping[str | None, int]
+        self, svc: Service, rec: ServiceRec, loc_map: Mapping[str | None, int],
+        only: set[str] | None = None,
     ) -> None:
+        """The service's phones, opening times, venues, categories and contacts as the feed gives them (with
+        `only`, just those of these that were taken)."""
         s = self.s
-        for p in s.scalars(select(Phone).where(Phone.service_id == svc.id)):
-            s.delete(p)
-        for x in list(svc.schedules):
-            s.delete(x)
-        for sal in s.scalars(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id)):
-            s.delete(sal)
+        every = only is None
+        if every or "phones" in only:
+            for p in s.scalars(select(Phone).where(Phone.service_id == svc.id)):
+                s.delete(p)
+        if every or "schedule" in only:
+            for x in list(svc.schedules):
+                s.delete(x)
+        if every or "venues" in only:
+            for sal in s.scalars(select(ServiceAtLocation).where(ServiceAtLocation.service_id == svc.id)):
+                s.delete(sal)
         s.flush()
         s.expire(svc, ["schedules"])
-        for row in self.phone_rows(rec.phones, service_id=svc.id):
-            s.add(Phone(**row))
-        for slot in rec.schedule:
-            s.add(Schedule(uid=self.uid_for(Schedule, slot.id), service_id=svc.id, weekday=slot.weekday,
-                           opens_at=slot.opens, closes_at=slot.closes, note=slot.note))
-        for lid in dict.fromkeys(rec.location_ids):
-            if lid in loc_map:
-                s.add(ServiceAtLocation(service_id=svc.id, location_id=loc_map[lid]))
-        ids = [self.category_ids[c] for c in self.codes_for(rec) if c in self.category_ids]
-        svc.categories = list(s.scalars(select(Category).where(Category.id.in_(ids)))) if ids else []
-        self.sync_contacts(svc.organisation_id, svc.id, rec.contacts)
+        if every or "phones" in only:
+            for row in self.phone_rows(rec.phones, service_id=svc.id):
+                s.add(Phone(**row))
+        if every or "schedule" in only:
+            for slot in rec.schedule:
+                s.add(Schedule(uid=self.uid_for(Schedule, slot.id), service_id=svc.id, weekday=slot.weekday,
+                               opens_at=slot.opens, closes_at=slot.closes, note=slot.note))
+        if every or "venues" in only:
+            for lid in dict.fromkeys(rec.location_ids):
+                if lid in loc_map:
+                    s.add(ServiceAtLocation(service_id=svc.id, location_id=loc_map[lid]))
+        if every or "categories" in only:
+            ids = [self.category_ids[c] for c in self.codes_for(rec) if c in self.category_ids]
+            svc.categories = list(s.scalars(select(Category).where(Category.id.in_(ids)))) if ids else []
+        if every or "contacts" in only:
+            self.sync_contacts(svc.organisation_id, svc.id, rec.contacts)
         self.take_capacity(svc, rec)
         s.flush()
 
@@ -1282,6 +1576,9 @@ class _Writer:
                 )
                 filled.append("contact")
         loc_map = self.merge_locations(org, rec.locations)
+        if rec.provenance is not None:
+            org.shared_vetting = rec.provenance
+            filled.append(f"vetted by {rec.provenance['practice']} (their word)")
         if self.hsds and org.source_id is None and rec.id:
             org.source_feed, org.source_id, org.source_checksum = (
                 self.a.feed_name,
@@ -1300,6 +1597,7 @@ class _Writer:
             else:
                 if self.fill_service(existing, sv.rec, loc_map):
                     topped.append(existing.name)
+                self.add_note(org.id, existing.id, sv.rec)
             self.tick(1, "Merging…")
         parts = []
         if filled:
@@ -1409,45 +1707,47 @@ class _Writer:
         return changed
 
     # ---- an updated feed
-    def take(self, key: str) -> bool:
-        return self.choices.conflicts.get(key, self.choices.default_conflict) == "take"
+    def chosen_fields(self, record_key: str, changes: Sequence[tuple[str, Any, Any, bool]]) -> set[str]:
+        """The fields of a record whose feed value the person importing chose to take."""
+        return {f for f, _ours, _theirs, edited in changes
+                if self.choices.field_choice(record_key, f, edited) == "take"}
 
     def update(self, item: _Org) -> None:
+        """An updated feed, field by field: each field the feed changed is taken only where the person
+        importing chose so; the rest stay as they are here (listed in the history as kept)."""
         s, rec = self.s, item.rec
         org = s.get(Organisation, item.existing_id)
         assert org is not None
-        org_changed = False
-        if item.action == "update" or (item.action == "conflict" and self.take(f"org:{org.id}")):
-            for key, value in self.org_values(rec).items():
-                setattr(org, key, value)
-            for p in s.scalars(
-                select(Phone).where(
-                    Phone.organisation_id == org.id,
-                    Phone.service_id.is_(None),
-                    Phone.location_id.is_(None),
-                    Phone.contact_id.is_(None),
-                )
-            ):
+        key = f"org:{org.id}"
+        if rec.provenance is not None and rec.provenance != org.shared_vetting:
+            org.shared_vetting = rec.provenance  # the neighbour's latest word (never this practice's vetting)
+        taken = self.chosen_fields(key, item.changes) if item.action in ("update", "conflict") else set()
+        values = self.org_values(rec)
+        for f in sorted(taken):
+            if f in values:
+                setattr(org, f, values[f])
+            elif f == "status":
+                org.status = rec.status
+        if "phones" in taken:
+            for p in s.scalars(select(Phone).where(
+                    Phone.organisation_id == org.id, Phone.service_id.is_(None), Phone.location_id.is_(None),
+                    Phone.contact_id.is_(None))):
                 s.delete(p)
             s.flush()
             for row in self.phone_rows(rec.phones, organisation_id=org.id):
                 s.add(Phone(**row))
+        if "contacts" in taken:
             self.sync_contacts(org.id, None, rec.contacts)
-            org_changed = True
-        elif item.action == "conflict":
-            self.stats["conflicts_kept"] += 1
+        service_takes = {sv.existing_id: self.chosen_fields(f"service:{sv.existing_id}", sv.changes)
+                         for sv in item.services if sv.action in ("update", "conflict")}
+        add_venues = ("locations" in taken or any("venues" in t for t in service_takes.values())
+                      or any(sv.action == "add" for sv in item.services))
+        loc_map = self.sync_locations(org, rec.locations, replace="locations" in taken, add_new=add_venues)
+        if item.action in ("update", "conflict"):
+            org.source_checksum = item.checksum  # the feed's version is now the one "last imported"
+            self.record_fields(org.id, "organisation", org.id, org.name, item.changes, taken)
         elif item.action == "unchanged" and item.checksum and item.checksum != org.source_checksum:
             org.source_checksum = item.checksum  # the values here are exactly the feed's (see services)
-        loc_map = self.sync_locations(org, rec.locations, replace=org_changed)
-        if item.action in ("update", "conflict"):
-            org.source_checksum = item.checksum
-            what = ", ".join(item.fields)
-            summary = (f"updated from {self.source_text}: {what}" if org_changed else
-                       f"{self.source_text} changed {what}; the practice's own edits were kept")
-            audit.record(s, self.ctx, AuditAction.IMPORT, "organisation", org.id, org.name,
-                         {"source": [None, self.feed.source_name]}, summary=summary, organisation_id=org.id)
-            if org_changed:
-                self.stats["orgs_updated"] += 1
         s.flush()
         for sv in item.services:
             if sv.action == "add":
@@ -1461,40 +1761,47 @@ class _Writer:
             elif sv.action in ("update", "conflict"):
                 svc = s.get(Service, sv.existing_id)
                 assert svc is not None
-                take = sv.action == "update" or self.take(f"service:{svc.id}")
-                if take:
-                    for key, value in self.service_values(sv.rec).items():
-                        setattr(svc, key, value)
-                    self.replace_service_children(svc, sv.rec, loc_map)
-                    self.stats["services_updated"] += 1
-                    summary = f"updated from {self.source_text}: {', '.join(sv.fields)}"
-                else:
-                    self.stats["conflicts_kept"] += 1
-                    summary = (
-                        f"{self.source_text} changed {', '.join(sv.fields)}; the practice's own edits were "
-                        "kept"
-                    )
+                took = service_takes[svc.id]
+                values = self.service_values(sv.rec)
+                for f in sorted(took):
+                    if f == "access":
+                        for route, col in _ACCESS_COLUMNS.items():
+                            setattr(svc, col, route in sv.rec.access)
+                    elif f in values:
+                        setattr(svc, f, values[f])
+                self.replace_service_children(svc, sv.rec, loc_map, only=took)
                 svc.source_checksum = sv.checksum
-                audit.record(
-                    s,
-                    self.ctx,
-                    AuditAction.IMPORT,
-                    "service",
-                    svc.id,
-                    svc.name,
-                    {"source": [None, self.feed.source_name]},
-                    summary=summary,
-                    organisation_id=org.id,
-                )
+                self.record_fields(org.id, "service", svc.id, svc.name, sv.changes, took)
             self.tick(1, "Updating…")
-        if org_changed:
+        if "locations" in taken:
             self.drop_unused_locations(org, {loc.id for loc in rec.locations})
         self.tick(1, "Updating…")
 
+    def record_fields(self, org_id: int, entity: str, ident: int, label: str,
+                      changes: Sequence[tuple[str, Any, Any, bool]], taken: set[str]) -> None:
+        """The history of a field-by-field update: what was taken (old -> new) and what was kept."""
+        took = [FIELD_LABELS.get(f, f) for f, *_ in changes if f in taken]
+        kept = [FIELD_LABELS.get(f, f) for f, *_ in changes if f not in taken]
+        parts = []
+        if took:
+            parts.append("took the feed's " + ", ".join(took))
+        if kept:
+            parts.append("kept the practice's " + ", ".join(kept))
+        diff = {FIELD_LABELS.get(f, f): [_show_value(f, ours), _show_value(f, theirs)]
+                for f, ours, theirs, _e in changes if f in taken}
+        audit.record(self.s, self.ctx, AuditAction.IMPORT, entity, ident, label,
+                     {"source": [None, self.feed.source_name], **diff},
+                     summary=f"{self.source_text}: " + "; ".join(parts), organisation_id=org_id)
+        if took:
+            self.stats["orgs_updated" if entity == "organisation" else "services_updated"] += 1
+        if kept:
+            self.stats["conflicts_kept"] += 1
+
     def sync_locations(
-        self, org: Organisation, locs: Sequence[LocationRec], replace: bool
+        self, org: Organisation, locs: Sequence[LocationRec], replace: bool, add_new: bool = True
     ) -> dict[str | None, int]:
-        """Venues by the feed's id: update them (when the organisation is being updated) and add new ones."""
+        """Venues by the feed's id: update them (when the organisation's venues are taken) and add new ones
+        (when something taken needs them)."""
         s = self.s
         existing = {
             x.source_id: x
@@ -1504,6 +1811,8 @@ class _Writer:
         out: dict[str | None, int] = {}
         for loc in locs:
             obj = existing.get(loc.id or "")
+            if obj is None and not add_new:
+                continue
             if obj is None:
                 obj = Location(
                     organisation_id=org.id, uid=self.uid_for(Location, loc.id), **self.location_values(loc)
@@ -1561,22 +1870,31 @@ def report_lines(plan: ImportPlan, limit: int | None = None) -> list[str]:
         lines.extend(p.text() for p in problems)
         if limit is not None and len(plan.problems) > limit:
             lines.append(f"… and {len(plan.problems) - limit} more.")
-    interesting = [c for c in plan.changes if c.kind in ("update", "conflict", "missing", "merge", "skip")]
+    interesting = [c for c in plan.changes if c.kind in ("update", "conflict", "missing", "merge", "skip",
+                                                         "undecided")]
     if interesting:
         lines.append("")
         lines.append("What changed:")
-        lines.extend("  " + c.describe() for c in interesting)
+        for c in interesting:
+            lines.append("  " + c.describe())
+            lines.extend("      " + f.describe() for f in c.field_changes)
     if plan.duplicates:
         lines.append("")
         lines.append("Possible duplicates:")
         for d in plan.duplicates:
             rows = f" (row {', '.join(map(str, d.rows))})" if d.rows else ""
-            lines.append(f"  “{d.name}”{rows} looks like “{d.existing_name}” ({d.reason}): will {d.choice}")
+            will = {"merge": "will merge", "skip": "will skip", "add": "will add as new",
+                    None: "waits for your choice (merge, skip or add)"}[d.choice]
+            where = "in this file" if d.in_file else "in the directory"
+            lines.append(f"  “{d.name}”{rows} looks like “{d.existing_name}” {where} ({d.reason}): {will}")
+            lines.append(f"      in the file: {d.details}")
+            lines.append(f"      {where}: {d.existing_details}")
     return lines
 
 
 __all__ = [
     "Change",
+    "FieldChange",
     "DuplicateMatch",
     "FORMATS",
     "ImportChoices",

@@ -52,9 +52,10 @@ HOURLY_MS = 60 * 60 * 1000
 #: The first look at whether today's backup is due, after the window opens: late enough not to
 #: compete with start-up and the first searches, early enough that a short session still gets it.
 FIRST_BACKUP_MS = 60 * 1000
-_SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip"}
+_SUFFIX = {"csv": ".csv", "hsds-json": ".json", "hsds-csv": ".zip", "shared-directory": ".json"}
 _FILTERS = {"csv": "CSV for Excel (*.csv)", "hsds-json": "Open Referral JSON (*.json)",
-            "hsds-csv": "Open Referral data package (*.zip)"}
+            "hsds-csv": "Open Referral data package (*.zip)",
+            "shared-directory": "Shared directory for neighbouring practices (*.json)"}
 
 
 class ExportDialog(QDialog):
@@ -75,7 +76,7 @@ class ExportDialog(QDialog):
 
         self.radios: dict[str, QRadioButton] = {}
         for i, fmt in enumerate(EXPORT_FORMATS):
-            radio = QRadioButton(("&1 ", "&2 ", "&3 ")[i] + EXPORT_LABELS[fmt])
+            radio = QRadioButton(("&1 ", "&2 ", "&3 ", "&4 ")[i] + EXPORT_LABELS[fmt])
             radio.setObjectName(f"export_{fmt}")
             radio.setAccessibleName(EXPORT_LABELS[fmt])
             self.radios[fmt] = radio

@@ -152,10 +152,20 @@ def test_choosing_a_possible_duplicate_merges_it(qtbot, wizard, monkeypatch, tmp
     _next(qtbot, wizard)
     assert wizard.currentId() == PAGE_MATCHES
     dups = wizard.matches_page.dups
-    assert dups.rowCount() == 1 and dups.item(0, 1).text() == "Cafe Connect"
-    assert "same postcode PA1 1AA" in dups.item(0, 2).text()
-    combo: QComboBox = dups.cellWidget(0, 3)
-    assert combo.currentData() == "merge"
+    # side by side: what the file says and what the directory holds
+    assert dups.rowCount() == 1 and dups.item(0, 2).text() == "Cafe Connect (in the directory)"
+    assert dups.item(0, 1).text() == "postcode PA1 1AA; 1 service: Lunch club"
+    assert dups.item(0, 3).text() == "postcode PA1 1AA"
+    assert "same postcode PA1 1AA" in dups.item(0, 4).text()
+    combo: QComboBox = dups.cellWidget(0, 5)
+    assert combo.currentData() is None and combo.currentText() == "Choose…"  # nothing merged unasked
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not next_button.isEnabled()
+    assert wizard.matches_page.choose_all.isVisible()
+    wizard.grab().save(str(tmp_path / "duplicates.png"))
+    combo.setFocus()
+    combo.setCurrentIndex(combo.findData("merge"))  # as the keyboard's arrow keys would
+    assert next_button.isEnabled()
     _next(qtbot, wizard)
     with qtbot.waitSignal(wizard.imported, timeout=20000) as got:
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), qtbot_button())
@@ -216,3 +226,55 @@ def test_a_file_that_cannot_be_read_says_why_and_stays_on_the_first_page(qtbot, 
     assert wizard.currentId() == 0
     assert answered == [("error", "This file cannot be imported", answered[0][2])]
     assert "Excel 97-2003" in answered[0][2]
+
+
+def test_a_feed_update_is_decided_field_by_field(qtbot, wizard, monkeypatch, tmp_path, ctx, answered):
+    """Issue 17.5: each changed field old -> new, edited-here ones marked, kept unless taken; one button takes
+    the feed's value for the fields nobody here edited."""
+    import copy
+    import json
+
+    from sp_desktop.services.concurrency import organisation_form_from
+    from sp_desktop.services.imports import ImportService
+    from tests.unit.services.test_import_service import _org, _svc
+
+    first = [_org("11111111-1111-4111-8111-111111111111", "Age Well Renfrew",
+                  [_svc("33333333-3333-4333-8333-333333333333", "Lunch club")])]
+    path = tmp_path / "council-feed.json"
+    path.write_text(json.dumps({"contents": first}), encoding="utf-8")
+    service = ImportService(ctx)
+    service.commit(service.read_feed(service.open(path)))
+    d = DirectoryService(ctx)
+    row = d.search("lunch club").rows[0]
+    org = d.get_organisation(row.organisation_id)
+    form = organisation_form_from(org)  # as the edit dialog shows it
+    form.description = "Our own words about Age Well."
+    d.save_organisation(form, org.id, org.version)  # edited here
+    second = copy.deepcopy(first)
+    second[0]["description"] = "The feed's new words."
+    second[0]["services"][0]["description"] = "Lunch on Mondays, now with soup."
+    path.write_text(json.dumps({"contents": second}), encoding="utf-8")
+    _choose(qtbot, wizard, monkeypatch, path)
+    while wizard.currentId() != PAGE_MATCHES:
+        _next(qtbot, wizard)
+    table = wizard.matches_page.conflicts
+    assert table.rowCount() == 2  # only what the feed changed
+    by_record = {(table.item(r, 0).text(), table.item(r, 1).text()): r for r in range(table.rowCount())}
+    org_row = by_record[("Organisation “Age Well Renfrew”", "description")]
+    svc_row = by_record[("Service “Lunch club” (Age Well Renfrew)", "description")]
+    assert table.item(org_row, 2).text() == "Our own words about Age Well."  # here now
+    assert table.item(org_row, 3).text() == "The feed's new words."  # the feed says
+    assert table.item(org_row, 4).text() == "! Edited here"
+    assert table.item(svc_row, 4).text() == "No"
+    assert all(table.cellWidget(r, 5).currentData() == "keep" for r in range(table.rowCount()))
+    button = wizard.matches_page.take_unedited
+    assert button.isVisible() and button.accessibleName()
+    qtbot.mouseClick(button, qtbot_button())
+    assert table.cellWidget(svc_row, 5).currentData() == "take"
+    assert table.cellWidget(org_row, 5).currentData() == "keep"  # ours, edited here, stays
+    wizard.grab().save(str(tmp_path / "field_by_field.png"))
+    _next(qtbot, wizard)
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), qtbot_button())
+    assert d.get_service(row.id).description == "Lunch on Mondays, now with soup."
+    assert d.get_organisation(org.id).description == "Our own words about Age Well."

@@ -382,7 +382,8 @@ class PreviewPage(QWizardPage):
         visible = [c for c in plan.changes if c.kind != "unchanged"]
         unchanged = len(plan.changes) - len(visible)
         labels = {"add": "+ Add", "update": "~ Update", "conflict": "! Edited here too", "merge": "≈ Merge",
-                  "skip": "– Leave out", "missing": "? No longer in the feed"}
+                  "skip": "– Leave out", "missing": "? No longer in the feed",
+                  "undecided": "? Looks like one you have (choose next)"}
         self.changes.setRowCount(len(visible) + (1 if unchanged else 0))
         for row, c in enumerate(visible):
             self.changes.setItem(row, 0, _item(f"{labels[c.kind]} {c.entity}"))
@@ -450,7 +451,7 @@ class PreviewPage(QWizardPage):
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         plan = self.w.plan
-        if plan is not None and (plan.duplicates or plan.conflicts or plan.count("missing")):
+        if plan is not None and (plan.duplicates or plan.field_changes or plan.count("missing")):
             return PAGE_MATCHES
         return PAGE_IMPORT
 
@@ -461,11 +462,20 @@ class MatchesPage(QWizardPage):
         self.w = wizard
         self.setTitle("Already in the directory?")
         self.setSubTitle("Say what to do with organisations that look like ones you already have, and with "
-                         "records the feed changed that were also edited here.")
-        self.dups = _table("duplicate_table", ["In the file", "Looks like", "Why", "What to do"],
-                           "Organisations that look like ones already in the directory")
-        self.conflicts = _table("conflict_table", ["Record", "The feed changed", "What to do"],
-                                "Records changed in the feed and also edited here")
+                         "each field an updated feed changed. Nothing is merged or overwritten without you.")
+        self.dups = _table("duplicate_table", ["In the file", "What the file says", "Looks like",
+                                               "What that one says", "Why", "What to do"],
+                           "Organisations that look like ones already in the directory or in the file")
+        self.choose_all = QLabel("")
+        self.choose_all.setObjectName("duplicates_undecided")
+        self.choose_all.setWordWrap(True)
+        self.conflicts = _table("conflict_table", ["Record", "Field", "Here now", "The feed says",
+                                                   "Edited here?", "What to do"],
+                                "Each field the feed changed: ours, theirs and what to do")
+        self.take_unedited = QPushButton("Take the feed's value for every field not edited &here")
+        self.take_unedited.setObjectName("take_unedited")
+        self.take_unedited.setAccessibleName("Take the feed's value for every field not edited here")
+        self.take_unedited.clicked.connect(self.take_all_unedited)
         self.archive = QCheckBox()
         self.archive.setObjectName("archive_missing")
         self.archive.setAccessibleName("Archive records that are no longer in the feed")
@@ -475,13 +485,17 @@ class MatchesPage(QWizardPage):
         )
         self.dups_label.setWordWrap(True)
         self.dups_label.setBuddy(self.dups)
-        self.conflicts_label = QLabel("&Edited here since the last import:")
+        self.conflicts_label = QLabel("&Fields the feed changed (each stays as it is here unless you take "
+                                      "the feed's value; ! marks fields edited here since the last import):")
+        self.conflicts_label.setWordWrap(True)
         self.conflicts_label.setBuddy(self.conflicts)
         layout = QVBoxLayout(self)
         layout.addWidget(self.dups_label)
         layout.addWidget(self.dups, 1)
+        layout.addWidget(self.choose_all)
         layout.addWidget(self.conflicts_label)
         layout.addWidget(self.conflicts, 1)
+        layout.addWidget(self.take_unedited, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.archive)
 
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
@@ -491,47 +505,78 @@ class MatchesPage(QWizardPage):
         for row, d in enumerate(plan.duplicates):
             rows = f" (row {', '.join(map(str, d.rows))})" if d.rows else ""
             self.dups.setItem(row, 0, _item(d.name + rows, d.key))
-            self.dups.setItem(row, 1, _item(d.existing_name))
-            self.dups.setItem(row, 2, _item(d.reason))
+            self.dups.setItem(row, 1, _item(d.details))
+            self.dups.setItem(row, 2, _item(d.existing_name + (" (this file)" if d.in_file
+                                                               else " (in the directory)")))
+            self.dups.setItem(row, 3, _item(d.existing_details))
+            self.dups.setItem(row, 4, _item(d.reason))
             combo = QComboBox()
             combo.setAccessibleName(f"What to do with “{d.name}”")
-            for key, label in (("merge", "Merge into the existing one"), ("skip", "Leave it out"),
-                               ("add", "Add as a new organisation")):
+            combo.addItem("Choose…", None)
+            merge = "Merge them into one" if d.in_file else "Merge into the existing one"
+            for key, label in (("merge", merge),
+                               ("skip", "Leave it out"),
+                               ("add", "Keep both" if d.in_file else "Add as a new organisation")):
                 combo.addItem(label, key)
             combo.setCurrentIndex(max(combo.findData(d.choice), 0))
-            self.dups.setCellWidget(row, 3, combo)
-        conflicts = plan.conflicts
+            combo.currentIndexChanged.connect(self.completeChanged)
+            self.dups.setCellWidget(row, 5, combo)
+        self.dups.resizeColumnsToContents()
+        conflicts = plan.field_changes
         self.conflicts.setRowCount(len(conflicts))
-        for row, c in enumerate(conflicts):
-            self.conflicts.setItem(row, 0, _item(f"{c.entity.capitalize()} “{c.name}”", c.key))
-            self.conflicts.setItem(row, 1, _item(", ".join(c.fields)))
+        for row, f in enumerate(conflicts):
+            where = f" ({f.organisation})" if f.organisation else ""
+            self.conflicts.setItem(row, 0, _item(f"{f.entity.capitalize()} “{f.name}”{where}", f.key))
+            self.conflicts.setItem(row, 1, _item(f.label))
+            self.conflicts.setItem(row, 2, _item(f.ours))
+            self.conflicts.setItem(row, 3, _item(f.theirs))
+            self.conflicts.setItem(row, 4, _item("! Edited here" if f.edited_here else "No", f.edited_here))
             combo = QComboBox()
-            combo.setAccessibleName(f"Keep our version of “{c.name}” or take the feed's")
+            combo.setAccessibleName(f"{f.label} of “{f.name}”: keep ours or take the feed's")
             combo.addItem("Keep ours", "keep")
             combo.addItem("Take the feed's", "take")
-            combo.setCurrentIndex(max(combo.findData(c.choice), 0))
-            self.conflicts.setCellWidget(row, 2, combo)
-        for widget in (self.dups, self.dups_label):
+            combo.setCurrentIndex(max(combo.findData(f.choice), 0))
+            self.conflicts.setCellWidget(row, 5, combo)
+        self.conflicts.resizeColumnsToContents()
+        if conflicts:  # room for "Take the feed's" (a cell widget is not measured with the column)
+            widest = max(self.conflicts.cellWidget(r, 5).sizeHint().width() for r in range(len(conflicts)))
+            self.conflicts.setColumnWidth(5, max(self.conflicts.columnWidth(5), widest))
+        for widget in (self.dups, self.dups_label, self.choose_all):
             widget.setVisible(bool(plan.duplicates))
+        self.choose_all.setText("Nothing is merged without your choice: choose what to do with each one "
+                                "(“Choose…” is not a choice) to go on.")
         for widget in (self.conflicts, self.conflicts_label):
             widget.setVisible(bool(conflicts))
+        self.take_unedited.setVisible(any(not f.edited_here for f in conflicts))
         missing = plan.count("missing")
         self.archive.setText(
             f"&Archive the {missing} record(s) no longer in the feed (they stay in the history)"
         )
         self.archive.setVisible(bool(missing))
 
+    def take_all_unedited(self) -> None:
+        for row in range(self.conflicts.rowCount()):
+            combo = self.conflicts.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and not _data(self.conflicts, row, 4):
+                combo.setCurrentIndex(combo.findData("take"))
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt override)
+        for row in range(self.dups.rowCount()):
+            combo = self.dups.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and combo.currentData() is None:
+                return False
+        return super().isComplete()
+
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         for row in range(self.dups.rowCount()):
-            combo = self.dups.cellWidget(row, 3)
-            if isinstance(combo, QComboBox):
+            combo = self.dups.cellWidget(row, 5)
+            if isinstance(combo, QComboBox) and combo.currentData() is not None:
                 self.w.choices.duplicates[str(_data(self.dups, row, 0))] = \
                     combo.currentData()
         for row in range(self.conflicts.rowCount()):
-            combo = self.conflicts.cellWidget(row, 2)
+            combo = self.conflicts.cellWidget(row, 5)
             if isinstance(combo, QComboBox):
-                self.w.choices.conflicts[str(_data(self.conflicts, row, 0))] = \
-                    combo.currentData()
+                self.w.choices.fields[str(_data(self.conflicts, row, 0))] = combo.currentData()
         self.w.choices.archive_missing = self.archive.isVisible() and self.archive.isChecked()
         return self.w.make_plan(self)
 

@@ -64,7 +64,10 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 def vetting_text(row: ServiceRow) -> str:
-    return f"{row.vetting_status.label} {row.vetting_status.symbol}"
+    text = f"{row.vetting_status.label} {row.vetting_status.symbol}"
+    if row.shared_by:  # the neighbour's word, never this practice's approval
+        text += f" · vetted by {row.shared_by} (theirs)"
+    return text
 
 
 def service_text(row: ServiceRow) -> str:

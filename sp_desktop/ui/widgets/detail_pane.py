@@ -178,6 +178,10 @@ def service_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection
     out.append(f'<p class="muted"><i>{_e(checked)}</i></p>')
     if d.publisher_note:
         out.append(f'<p class="muted" id="publisher_note"><i>{_e(d.publisher_note)}</i></p>')
+    link = getattr(d, "source_link", None)
+    if link and show_staff:
+        where = "ALISS" if "aliss" in link.lower() else (d.source_feed or "the directory it came from")
+        out.append(f'<p id="source_link">Its page in {_e(where)}: <a href="{_e(link)}">{_e(link)}</a></p>')
 
     if show_staff:
         out.append(_staff_html(d, today, sections))
@@ -195,6 +199,8 @@ def _staff_html(d: ServiceDetail, today: date, sections: Sequence[DetailSection]
     if org.vetting_reason:
         vetting += f" — {org.vetting_reason}"
     rows.append(("Vetting", _e(vetting)))
+    if org.shared_vetting_text:
+        rows.append(("Shared by a neighbour", _e(org.shared_vetting_text)))
     if org.next_review_on:
         review = show_date(org.next_review_on)
         if org.next_review_on < today:

@@ -66,7 +66,8 @@ def test_data_package_written_an_organisation_at_a_time_is_the_same(tmp_path, na
     whole, stream = _files(tmp_path / "whole" / name), _files(tmp_path / "stream" / name)
     assert list(whole) == list(stream) == ["datapackage.json"] + [p for p, _ in hsds.RESOURCES.values()]
     assert whole == stream
-    assert stream["taxonomy_terms.csv"].count(b"\r\n") == 3  # heading, the category and its parent
+    # heading, the category, its parent and the "for all ages" detail (the services give no ages)
+    assert stream["taxonomy_terms.csv"].count(b"\r\n") == 4
     assert [p.name for p in (tmp_path / "stream").iterdir()] == [name]  # no temporary files left
 
 

@@ -77,7 +77,8 @@ def test_ages_not_understood():
         ("", (True, None)),
         ("£3 per session", (False, "£3 per session")),
         ("No charge", (True, None)),
-        ("Free (donations welcome)", (True, "Free (donations welcome)")),
+        ("Free (donations welcome)", (True, "donations welcome")),  # as the Excel export writes it
+        ("Free - donations welcome", (True, "Free - donations welcome")),
     ],
 )
 def test_costs(text, result):

@@ -17,7 +17,7 @@ from sp_desktop.services.audit import AuditService
 from sp_desktop.services.base import PermissionDenied
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import DirectoryService, LocationForm, OrganisationForm
-from sp_desktop.services.imports import ImportChoices, ImportFailed, ImportService
+from sp_desktop.services.imports import ImportChoices, ImportFailed, ImportService, report_lines
 from sp_desktop.services.tasks import Cancelled
 
 HSDS = Path(__file__).parents[3] / ".." / "shared" / "reference" / "hsds-3.0"
@@ -196,7 +196,14 @@ def test_likely_duplicates_can_be_merged_skipped_or_added(ctx, tmp_path, choice,
     plan = service.plan(feed)
     [dup] = plan.duplicates
     assert dup.existing_id == existing.id and dup.rows == (2,)
-    assert "same postcode PA1 1TQ" in dup.reason and dup.choice == "merge"
+    assert "same postcode PA1 1TQ" in dup.reason and dup.choice is None  # merging needs the person's choice
+    assert plan.undecided == [dup]
+    assert dup.details == "postcode PA1 1TQ; 1 service: Benefits check"  # side by side with...
+    assert dup.existing_details == "postcode PA1 1TQ"  # ...what the directory holds
+    before = dump(ctx.db)
+    with pytest.raises(ImportFailed, match="Cartvale.*looks like.*Say for each whether to merge it"):
+        service.commit(feed)
+    assert dump(ctx.db) == before
     service.commit(feed, ImportChoices(duplicates={dup.key: choice}))
     with ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Organisation)) == orgs
@@ -324,7 +331,16 @@ def test_an_updated_feed_says_what_changed_before_anything_is_written(ctx, tmp_p
     assert "New service “Tea dance” (Age Well Renfrew)" in described
     assert "No longer in the feed: service “Chair yoga” (Age Well Renfrew)" in described
     assert "No change to organisation “Knit and Natter”" in described
-    result = service.commit(feed, ImportChoices(archive_missing=True))
+    # each changed field, old -> new; kept as it is here unless the person importing takes the feed's
+    [phones] = [f for f in plan.field_changes if f.name == "Age Well Renfrew"]
+    assert (phones.label, phones.edited_here, phones.choice) == ("phone numbers", False, "keep")
+    assert phones.theirs == "01632 960199" and phones.ours != phones.theirs
+    [times] = [f for f in plan.field_changes if f.name == "Lunch club"]
+    assert times.label == "opening times"
+    assert times.ours.startswith("Mon ") and times.theirs.startswith("Tue ")
+    assert any(line.strip().startswith("opening times: “Mon ") and line.endswith("keep ours")
+               for line in report_lines(plan))
+    result = service.commit(feed, ImportChoices(archive_missing=True, default_field="take_unedited"))
     assert (
         result.organisations_updated,
         result.services_updated,
@@ -380,8 +396,14 @@ def test_local_edits_vetting_and_trust_notes_are_never_overwritten_without_askin
     plan = service.plan(feed)
     [conflict] = plan.conflicts
     assert conflict.entity == "service" and conflict.fields == ("description",) and conflict.choice == "keep"
+    [edited] = conflict.field_changes  # marked: edited here since the last import
+    assert edited.edited_here and edited.ours == "Our own words: hot two-course lunch, £3."
+    assert edited.theirs == "The feed's new words." and edited.choice == "keep"
     assert any(c.kind == "update" and c.entity == "organisation" for c in plan.changes)  # not edited here
-    result = service.commit(feed)
+    [org_field] = [f for f in plan.field_changes if f.entity == "organisation"]
+    assert not org_field.edited_here and org_field.choice == "keep"  # nothing changes unasked
+    # keep ours where edited here, take the feed's elsewhere: one choice per field
+    result = service.commit(feed, ImportChoices(fields={org_field.key: "take"}))
     assert result.conflicts_kept == 1 and result.organisations_updated == 1
     assert d.get_service(row.id).description == "Our own words: hot two-course lunch, £3."
     org = d.get_organisation(svc.organisation.id)

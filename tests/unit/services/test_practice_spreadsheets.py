@@ -74,13 +74,42 @@ def test_names_that_differ_only_in_spelling_are_shown_before_writing(ctx, db, tm
     before = dump(db)
     plan = service.plan(service.read_feed(service.open(path)))
     assert dump(db) == before
+    [dup] = plan.duplicates  # shown side by side, in the file
+    assert dup.in_file and dup.name == "PAISLEY CARERS CENTRE" and dup.rows == (3,)
+    assert dup.existing_name == "Paisley Carers' Centre (row 2)" and dup.choice is None
+    assert "Support group" in dup.details and "Carers café" in dup.existing_details
     lines = report_lines(plan)
-    assert any(
-        "Row 3, Organisation: “PAISLEY CARERS CENTRE” is taken as the same organisation as "
-        "“Paisley Carers' Centre” (row 2)" in line
-        for line in lines
-    )
+    assert any("“PAISLEY CARERS CENTRE” (row 3) looks like “Paisley Carers' Centre (row 2)” in this file "
+               "(the same name apart from capitals, spaces or punctuation): waits for your choice" in line
+               for line in lines)
     assert any("Row 4" in line and "repeats row 2 exactly" in line for line in lines)
+
+
+@pytest.mark.parametrize(("choice", "organisations", "services"),
+                         [("merge", 1, 2), ("add", 2, 2), ("skip", 1, 1)])
+def test_a_likely_duplicate_in_the_file_is_merged_only_when_chosen(ctx, db, tmp_path, choice, organisations,
+                                                                     services):
+    from sp_desktop.services.imports import ImportChoices
+
+    path = _sheet(tmp_path, "Paisley Carers' Centre,Carers café,01632 960777,,,",
+                  "PAISLEY CARERS CENTRE,Support group,01632 960778,,,")
+    service = ImportService(ctx)
+    feed = service.read_feed(service.open(path))
+    before = dump(db)
+    with pytest.raises(ImportFailed, match="PAISLEY CARERS CENTRE.*looks like.*Say for each whether"):
+        service.commit(feed)  # no choice, no merge, nothing written
+    assert dump(db) == before
+    [dup] = service.plan(feed).duplicates
+    result = service.commit(feed, ImportChoices(duplicates={dup.key: choice}))
+    assert (result.organisations_added, result.services_added) == (organisations, services)
+    from sqlalchemy import select
+
+    from sp_desktop.db.models import Organisation
+
+    with db.read() as s:
+        names = sorted(s.scalars(select(Organisation.name)))
+    assert names == {"merge": ["Paisley Carers' Centre"], "skip": ["Paisley Carers' Centre"],
+                     "add": ["PAISLEY CARERS CENTRE", "Paisley Carers' Centre"]}[choice]
 
 
 def test_the_same_service_twice_is_flagged(ctx, tmp_path):
@@ -134,5 +163,18 @@ def test_nearly_the_same_names_in_one_file_are_shown_not_merged(ctx, tmp_path):
     feed = service.read_feed(service.open(path))
     [warning] = [p for p in feed.problems if "looks like" in p.message]
     assert (warning.row, warning.column) == (3, "Organisation")
-    assert "“Paisley Carer Centre” looks like “Paisley Carers Centre” (row 2)" in warning.message
+    assert "“Paisley Carer Centre” looks like “Paisley Carers Centre” (row 2; nearly the same name)" in \
+        warning.message
     assert len(feed.organisations) == 3  # nothing merged without the person's say
+    [dup] = service.plan(feed).duplicates
+    assert dup.in_file and dup.reason == "nearly the same name" and dup.choice is None
+
+
+
+
+def test_numbered_groups_are_not_taken_for_duplicates(ctx, tmp_path):
+    path = _sheet(tmp_path, "Walking Group 1,Walk,01632 960777,,,", "Walking Group 2,Walk,01632 960778,,,")
+    service = ImportService(ctx)
+    feed = service.read_feed(service.open(path))
+    assert service.plan(feed).duplicates == () and not [p for p in feed.problems if "looks like" in p.message]
+    assert service.commit(feed).organisations_added == 2
