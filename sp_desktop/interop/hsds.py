@@ -757,7 +757,7 @@ def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
         if len(documents) == 1:
             return aliss.feed_from_aliss(documents[0][1], source_name)
         items = [i for _, data in documents
-                 for i in (data.get("data") if isinstance(data, dict) else data)
+                 for i in ((data.get("data") or []) if isinstance(data, dict) else data)
                  for i in ([i] if isinstance(i, dict) else [])]
         return aliss.feed_from_aliss(items, source_name)
     pages = [unwrap_json(data, name) for name, data in documents]

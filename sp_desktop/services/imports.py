@@ -1462,6 +1462,7 @@ class _Writer:
         `only`, just those of these that were taken)."""
         s = self.s
         every = only is None
+        only = only or set()
         if every or "phones" in only:
             for p in s.scalars(select(Phone).where(Phone.service_id == svc.id)):
                 s.delete(p)
