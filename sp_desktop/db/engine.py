@@ -164,10 +164,10 @@ def _on_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _server_connection_class() -> type:
+def _server_connection_class() -> Any:
     import psycopg
 
-    class ServerConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class ServerConnection(psycopg.Connection):
         """psycopg's connection, whose every wait for the server made on the window's thread goes
         through the window's hook (one place for every click that reads or writes the server)."""
 
