@@ -55,7 +55,7 @@ from sp_desktop.db.models import (
 from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, VettingStatus
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.interop import hsds, spreadsheet
+from sp_desktop.interop import feeds, hsds, spreadsheet
 from sp_desktop.interop.records import (
     FIELD_LABELS,
     ORG_FIELDS,
@@ -999,7 +999,7 @@ class ImportService:
                 table = spreadsheet.read_table(path, sheet)
                 mapping = spreadsheet.guess_mapping(table.headers, self.column_memory())
                 return LoadedFile(path, fmt, table=table, mapping=mapping)
-            return LoadedFile(path, fmt, feed=hsds.read_hsds(path))
+            return LoadedFile(path, fmt, feed=feeds.read_feed(path))
         except (spreadsheet.SpreadsheetError, hsds.HsdsError, hsds.UnsafeArchive) as exc:
             raise ImportFailed(str(exc)) from None
         except OSError as exc:
