@@ -498,6 +498,11 @@ def _item(x: VettingCheckItem) -> CheckItem:
                      x.sort_order, bool(x.active), x.version, parse_kinds(x.applies_to))
 
 
+def item_applies(x: VettingCheckItem, kind: OrganisationKind | None) -> bool:
+    """Whether a checklist item is on the list for this kind of organisation (None: not stated, all)."""
+    return _item(x).applies(kind)
+
+
 def _kinds_value(kinds: Sequence[OrganisationKind]) -> list[str] | None:
     chosen = [k.value for k in OrganisationKind if k in kinds]
     return None if not chosen or len(chosen) == len(OrganisationKind) else chosen
@@ -1121,10 +1126,11 @@ class VettingService:
 
 
 __all__ = [
-    "DEFAULT_CHECKLIST", "FIRST_REVIEW_MONTHS", "CheckItem", "CheckItemForm", "DueKind", "Eligibility",
-    "EvidenceForm", "StaleEvidence",
+    "DEFAULT_APPLIES_TO", "DEFAULT_CHECKLIST", "FIRST_REVIEW_MONTHS", "CheckItem", "CheckItemForm", "DueKind",
+    "Eligibility", "EvidenceForm", "StaleEvidence",
     "EvidenceRow",
     "ExpiringItem", "ReviewDue", "ReviewState", "VettingRecord", "VettingService", "add_months",
-    "leaflet_eligibility", "next_review_date", "record_leaflet_override", "review_state", "review_text",
+    "item_applies", "leaflet_eligibility", "next_review_date", "record_leaflet_override", "review_state",
+    "review_text",
     "seed_vetting_checklist", "status_text",
 ]
