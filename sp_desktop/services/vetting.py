@@ -884,12 +884,13 @@ class VettingService:
                                                      f"{listing}. Tick each with its evidence first."})
             settings = read_settings(s)
             today = self.ctx.today()
-            stale = [(label, on) for label, on in s.execute(
-                select(VettingCheckItem.label, VettingEvidence.checked_on)
+            on_list = {r.item.id for r in record.rows}  # the items for this kind of organisation
+            stale = [(label, on) for item_id, label, on in s.execute(
+                select(VettingEvidence.item_id, VettingCheckItem.label, VettingEvidence.checked_on)
                 .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
                 .where(VettingEvidence.organisation_id == org.id, VettingEvidence.complete.is_(True),
                        VettingEvidence.checked_on < add_months(today, -settings.evidence_max_age_months))
-                .order_by(VettingEvidence.checked_on)) if on is not None]
+                .order_by(VettingEvidence.checked_on)) if on is not None and item_id in on_list]
             if stale and not stale_ok:
                 raise StaleEvidence(org.name, stale, settings.evidence_max_age_months)
             first = org.approved_on is None

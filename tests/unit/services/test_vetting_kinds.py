@@ -139,3 +139,24 @@ def test_the_vetting_summary_says_does_not_apply(ctx, lead, tmp_path):
     assert "Does not apply: Sessions led by council staff under council PVG" in text
     assert "Public body" in text
     assert "Registered charity or company" not in text  # a public body has no register item
+
+
+def test_old_evidence_of_an_item_that_no_longer_applies_does_not_hold_up_approval(ctx, lead, clock):
+    """A group first entered without a kind had its register entry ticked 14 months ago; once it is
+    recorded as a community group, that item is off its checklist and approving does not ask for it
+    to be re-checked."""
+    from sp_desktop.services.vetting import StaleEvidence
+
+    org_id = _org(ctx, "", "Foxbar Men's Shed")
+    svc = VettingService(lead)
+    register = next(r.item for r in svc.record(org_id).rows if r.item.code == "register")
+    svc.save_evidence(org_id, [EvidenceForm(register.id, True, "Not on OSCR; constitution seen",
+                                            checked_on=date(2025, 9, 1))])
+    _tick_all(lead, org_id, skip={"register"})
+    with pytest.raises(StaleEvidence):
+        svc.approve(org_id)
+    d = DirectoryService(ctx)
+    org = d.get_organisation(org_id)
+    d.save_organisation(OrganisationForm(name=org.name, legal_status="Community group"), org_id,
+                        expected_version=org.version)
+    assert svc.approve(org_id).status is VettingStatus.APPROVED
