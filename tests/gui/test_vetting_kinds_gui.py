@@ -10,11 +10,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
-from sp_desktop.db.models import Organisation
+from sp_desktop.db.models import Organisation, Service
 from sp_desktop.runtime import Runtime
+from sp_desktop.services.directory import DirectoryService
 from sp_desktop.services.staff import Authenticator
 from sp_desktop.ui import messages
 from sp_desktop.ui.dialogs.vetting_dialog import VettingDialog
+from sp_desktop.ui.vetting_actions import vetting_html
 
 
 def test_does_not_apply_asks_why_and_records_it(qtbot: Any, demo_runtime: Runtime, tmp_path: Path,
@@ -79,3 +81,9 @@ def test_does_not_apply_asks_why_and_records_it(qtbot: Any, demo_runtime: Runtim
     assert any("as not applying: Peer group" in t for t in dialog.history.texts()[:3])
     dialog.tabs.setCurrentIndex(0)
     assert dialog.grab().save(str(tmp_path / "does_not_apply.png"))
+    # the detail pane counts it apart from the checks still to do
+    with demo_runtime.db.read() as s:
+        service_id = int(s.query(Service.id).filter(Service.organisation_id == org_id).first()[0])
+    ctx = demo_runtime.context(lena)
+    html = vetting_html(ctx, DirectoryService(ctx).get_service(service_id))
+    assert "(1 more does not apply, with a reason)" in html
