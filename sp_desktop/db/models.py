@@ -335,6 +335,8 @@ class VettingCheckItem(Versioned, Base):
     has_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Kinds of organisation it applies to (OrganisationKind values, migration 0016); NULL or empty: all.
+    applies_to: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class VettingEvidence(Versioned, Base):
@@ -350,6 +352,8 @@ class VettingEvidence(Versioned, Base):
     checked_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # "Does not apply" and why (migration 0016); who and when are checked_by_id / checked_on.
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (UniqueConstraint("organisation_id", "item_id"),)
 
 

@@ -22,7 +22,8 @@ directory service joins with its own filters.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -111,6 +112,50 @@ SQLITE_LISTING_REBUILD = (
     " json_each('[' || replace(json_quote(l.name || ' ' || l.organisation), ' ', '\",\"') || ']') AS w,"
     " (SELECT 1 AS n UNION ALL SELECT 2) AS n WHERE w.value <> ''",
 )
+
+
+# What the search-index triggers of migrations 0001 and 0003 do when a service, its categories
+# and its venues are inserted, for a whole range of new service ids at once (an import gives its
+# new services consecutive ids): the FTS5 row, the listing row and the name prefixes, built from
+# the same views with the same statements the triggers run row by row.
+_RANGE = "BETWEEN :first AND :last"
+SQLITE_INDEX_NEW_SERVICES = (
+    f"DELETE FROM service_fts WHERE rowid {_RANGE}",
+    "INSERT INTO service_fts(rowid, name, organisation, description, categories, place)"
+    " SELECT service_id, name, organisation, description, categories, place FROM service_search_source"
+    f" WHERE service_id {_RANGE}",
+    f"DELETE FROM service_fts_listing WHERE id {_RANGE}",
+    f"INSERT INTO service_fts_listing ({', '.join(LISTING.c.keys())})"
+    f" SELECT {', '.join(LISTING.c.keys())} FROM service_fts_listing_source WHERE id {_RANGE}",
+    f"DELETE FROM service_fts_prefix WHERE service_id {_RANGE}",
+    SQLITE_LISTING_REBUILD[3] + f" AND l.id {_RANGE}",
+)
+# The triggers that work row by row while services, their categories and their venues are
+# inserted (the update and delete triggers stay: a bulk insert fires none of them).
+SQLITE_INSERT_TRIGGERS = ("service_fts_ai", "service_fts_listing_ai", "service_fts_sc_ai",
+                          "service_fts_listing_sc_ai", "service_fts_sal_ai", "service_fts_listing_sal_ai")
+
+
+@contextmanager
+def sqlite_bulk_index(s: Session, first: int, last: int) -> Iterator[None]:
+    """Inside a write transaction on SQLite: insert services with ids `first`..`last` (and their
+    categories and venues) in the block without the per-row index triggers, then index them in
+    one statement per table and put the triggers back exactly as they were (their stored SQL).
+
+    Dropping a trigger is part of the transaction: if anything fails before the commit, the
+    rollback brings back the triggers, the tables and the index together. Nothing else may insert
+    services, categories or venues in the block (only the services `first`..`last` are indexed)."""
+    triggers = s.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ("
+             + ", ".join(f"'{n}'" for n in SQLITE_INSERT_TRIGGERS) + ") ORDER BY name")).all()
+    for name, _sql in triggers:
+        s.connection().exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    if last >= first:
+        for statement in SQLITE_INDEX_NEW_SERVICES:
+            s.execute(text(statement), {"first": first, "last": last})
+    for _name, sql in triggers:
+        s.connection().exec_driver_sql(sql)
 
 
 def terms_of(query: str) -> list[str]:

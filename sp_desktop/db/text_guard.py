@@ -37,6 +37,7 @@ PATIENT_TEXT: frozenset[tuple[str, str]] = frozenset({
     ("contact_event", "follow_up_done_note"),
     ("trust_note", "text"),
     ("vetting_evidence", "notes"),
+    ("vetting_evidence", "not_applicable_reason"),
     ("organisation", "vetting_reason"),
     ("service_problem", "reason"),
     ("service_problem", "resolution"),
@@ -56,7 +57,8 @@ _TABLE_WORDS = {
 _COLUMN_WORDS = {
     "patient_ref": "practice reference", "experience_note": "note", "summary": "summary",
     "follow_up_action": "follow-up", "follow_up_done_note": "follow-up note", "text": "text",
-    "notes": "notes", "vetting_reason": "vetting reason", "reason": "reason", "resolution": "what was done",
+    "notes": "notes", "not_applicable_reason": "reason it does not apply",
+    "vetting_reason": "vetting reason", "reason": "reason", "resolution": "what was done",
     "address_1": "address line 1",
     "address_2": "address line 2", "job_role": "job title", "staff_name": "name",
 }

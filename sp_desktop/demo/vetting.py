@@ -35,9 +35,10 @@ from sp_desktop.db.models import (
 )
 from sp_desktop.domain.enums import AppRole, AuditAction, RegisterKind, VettingStatus
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.organisation_kind import kind_of
 from sp_desktop.services.settings import read_settings
 from sp_desktop.services.staff import hash_password
-from sp_desktop.services.vetting import next_review_date, seed_vetting_checklist
+from sp_desktop.services.vetting import item_applies, next_review_date, seed_vetting_checklist
 
 DEMO_PASSWORD = "demo"
 
@@ -125,6 +126,8 @@ def _audit(session: Session, when: datetime, who: Staff, action: AuditAction, en
 
 def _note(code: str, org: Organisation, contact: str | None, venue: str | None, checked: date,
           rng: random.Random, expiry: date | None) -> str:
+    if code == "constitution":
+        return f"Constitution seen (adopted {checked.year - rng.randint(2, 12)}); committee list seen."
     if code == "register":
         if org.register_kind is RegisterKind.NONE or not org.registration_number:
             return "Unregistered community group: constitution and committee list seen."
@@ -217,6 +220,12 @@ def demo_vetting(session: Session, clock: Clock, rng: random.Random) -> None:
             done_codes = {it.code for it in items if it.mandatory}
             if r.random() < 0.7:
                 done_codes.add("referral_pathway")
+        # only the items for this kind of organisation: a community group shows its constitution
+        kind = kind_of(org.legal_status)
+        applies = {it.code for it in items if item_applies(it, kind)}
+        if "register" in done_codes and "register" not in applies:
+            done_codes.add("constitution")
+        done_codes &= applies
         start = approved - timedelta(days=r.randint(8, 30))
         first_tick: datetime | None = None
         last_tick: datetime | None = None

@@ -276,17 +276,20 @@ def _where(obj: dict[str, Any], kind: str) -> str:
 
 
 # --------------------------------------------------------------------------- reading files
-def read_hsds(path: Path) -> Feed:
-    """Read an Open Referral JSON file, or a tabular data package (folder, zip or one of its CSVs)."""
+def read_hsds(path: Path, from_pages: Callable[[list[tuple[str, Any]], str], Feed] | None = None) -> Feed:
+    """Read an Open Referral JSON file, or a tabular data package (folder, zip or one of its CSVs).
+    `from_pages` turns loaded JSON documents into a feed (default `feed_from_pages`; interop/feeds.py
+    passes one that also knows other publishers' shapes, such as ALISS)."""
     path = Path(path)
+    pages_to_feed = from_pages or feed_from_pages
     if not path.exists():
         raise HsdsError(f"{path} does not exist.")
     if path.is_dir():
         pages = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".json"
                  and p.name.lower() != "datapackage.json"]
         if pages and not any(p.suffix.lower() == ".csv" for p in path.iterdir()):
-            return feed_from_pages([(p.name, _load_json(p.read_bytes(), p.name))
-                                    for p in sorted(pages, key=lambda p: _natural(p.name))], path.name)
+            return pages_to_feed([(p.name, _load_json(p.read_bytes(), p.name))
+                                  for p in sorted(pages, key=lambda p: _natural(p.name))], path.name)
         tables, problems, name = read_package_folder(path)
         return _package_feed(tables, path.name, problems, name)
     suffix = path.suffix.lower()
@@ -296,8 +299,8 @@ def read_hsds(path: Path) -> Feed:
             jsons = [n for n in members if n.lower().endswith(".json")
                      and PurePosixPath(n).name.lower() != "datapackage.json"]
             if jsons and not any(n.lower().endswith(".csv") for n in members):
-                return feed_from_pages([(PurePosixPath(n).name, _load_json(zf.read(n), PurePosixPath(n).name))
-                                        for n in sorted(jsons, key=_natural)], path.name)
+                return pages_to_feed([(PurePosixPath(n).name, _load_json(zf.read(n), PurePosixPath(n).name))
+                                      for n in sorted(jsons, key=_natural)], path.name)
         tables, problems, name = read_package_zip(path)
         return _package_feed(tables, path.name, problems, name)
     if suffix == ".csv":
@@ -307,7 +310,7 @@ def read_hsds(path: Path) -> Feed:
     if size > MAX_JSON_BYTES:
         raise HsdsError(f"{path.name} is {size // (1024 * 1024)} MB; files over "
                         f"{MAX_JSON_BYTES // (1024 * 1024)} MB are not imported.")
-    return feed_from_json(_load_json(path.read_bytes(), path.name), path.name)
+    return pages_to_feed([(path.name, _load_json(path.read_bytes(), path.name))], path.name)
 
 
 def _load_json(data: bytes, name: str) -> Any:
@@ -751,15 +754,6 @@ def _describe_pages(pages: list[_Page], items: list[dict[str, Any]], source: str
 def feed_from_pages(documents: list[tuple[str, Any]], source_name: str) -> Feed:
     """A feed from one or more JSON documents (an API response saved as a file, or a folder or zip of its
     pages)."""
-    from sp_desktop.interop import aliss
-
-    if documents and all(aliss.looks_like_aliss(data) for _, data in documents):
-        if len(documents) == 1:
-            return aliss.feed_from_aliss(documents[0][1], source_name)
-        items = [i for _, data in documents
-                 for i in ((data.get("data") or []) if isinstance(data, dict) else data)
-                 for i in ([i] if isinstance(i, dict) else [])]
-        return aliss.feed_from_aliss(items, source_name)
     pages = [unwrap_json(data, name) for name, data in documents]
     items = [i for page in pages for i in page.items]
     if not items:

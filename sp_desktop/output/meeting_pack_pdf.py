@@ -52,6 +52,8 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
         ["Vetting decisions in the period", str(len(pack.decisions))],
         ["Reviews due or overdue now", str(len(pack.reviews))],
         ["Concerns raised in the period", str(len(pack.concerns))],
+        ["Problems reported with services", str(sum(1 for p in pack.problems
+                                                    if pack.date_from <= p.reported_on <= pack.date_to))],
         ["Face-to-face contacts in the period", str(len(pack.face_to_face))],
         ["Organisations no one here has met", str(len(pack.never_met))],
     ]
@@ -104,6 +106,29 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
                             [BODY_W - 100 * mm, 45 * mm, 30 * mm, 25 * mm], numeric_from=4))
     else:
         _empty(story, st, "No concerns were raised in this period.")
+
+    _section(story, st, "Problems reported and resolved",
+             "Problems reported with a service in the period, or resolved in it (what was said stays with "
+             "the vetting lead, in Reviews due).")
+    if pack.problems:
+        story.append(_table(st, ["Service (organisation)", "Problem", "Reported", "Resolved"],
+                            [[f"{p.service}\n{p.organisation}", p.kind, show_date(p.reported_on),
+                              f"Resolved ✓ {show_date(p.resolved_on)}" if p.resolved_on else "Open !"]
+                             for p in pack.problems],
+                            [BODY_W - 115 * mm, 45 * mm, 30 * mm, 40 * mm], numeric_from=4))
+    else:
+        _empty(story, st, "No problems were reported or resolved in this period.")
+
+    _section(story, st, "Shared feedback",
+             "What patients said, where the person recording it ticked that it may be shared: the month "
+             "only, with phone numbers, e-mail addresses, NHS and CHI numbers, postcodes and staff names "
+             "taken out.")
+    if pack.feedback:
+        story.append(_table(st, ["Month", "Service", "Experience", "What they said"],
+                            [[f.month, f.service, f.experience, f.text] for f in pack.feedback],
+                            [22 * mm, 45 * mm, 28 * mm, BODY_W - 95 * mm]))
+    else:
+        _empty(story, st, "No shared feedback was recorded in this period.")
 
     _section(story, st, "Face-to-face contact in the period")
     if pack.face_to_face:

@@ -79,7 +79,7 @@ def render_vetting_summary(summary: VettingSummary) -> bytes:
     story += [*h("Organisation"), _kv_table(details, p, label, base)]
 
     # --- status
-    status = [("Vetting status", rec.status_text)]
+    status = [("Vetting status", rec.status_text), ("Kind of organisation", rec.kind_text)]
     if rec.reason:
         status.append(("Reason", rec.reason))
     status.append(("Last approved", f"{show_date(rec.approved_on)} by {rec.approved_by or 'unknown'}"
@@ -90,7 +90,8 @@ def render_vetting_summary(summary: VettingSummary) -> bytes:
     if rec.missing:
         status.append(("Still to do", "\n".join(f"• {m}" for m in rec.missing)))
     else:
-        status.append(("Checklist", "Every mandatory item is complete and in date ✓"))
+        status.append(("Checklist", "Every mandatory item is complete and in date, or does not apply "
+                                    "with a reason ✓"))
     story += [*h("Vetting status"), _kv_table(status, p, label, base)]
 
     # --- checklist
@@ -102,13 +103,18 @@ def render_vetting_summary(summary: VettingSummary) -> bytes:
             done = "Expired !"
         elif r.complete:
             done = "Yes ✓"
+        elif r.not_applicable:
+            done = "Does not apply"
         else:
             done = "No ✗"
+        notes = r.notes or "—"
+        if r.not_applicable:
+            notes = f"Does not apply: {r.not_applicable}" + (f"\n{r.notes}" if r.notes else "")
         expires = show_date(r.expires_on) if r.expires_on else ("Needed" if r.item.has_expiry else "—")
         if r.expiring(rec.today) and r.complete:
             expires += " (soon)"
         rows.append([p(item, small), p(done, small), p(r.checked_by or "—", small),
-                     p(show_date(r.checked_on, "—"), small), p(expires, small), p(r.notes or "—", small)])
+                     p(show_date(r.checked_on, "—"), small), p(expires, small), p(notes, small)])
     table = Table(rows, colWidths=[46 * mm, 17 * mm, 26 * mm, 22 * mm, 21 * mm, 44 * mm], repeatRows=1,
                   hAlign="LEFT")
     table.setStyle(TableStyle([

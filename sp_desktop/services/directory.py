@@ -1073,7 +1073,10 @@ class DirectoryService:
                 postcode = checked.value
                 if checked.warning:
                     e.warnings[f"locations[{i}].postcode"] = checked.warning
-            if not (loc.address_1.strip() or loc.name.strip() or loc.confidential or loc.town.strip()):
+            # A new venue needs its first line or a name; a confidential venue's public view (the town only,
+            # as the front desk sees it) may be saved back as it is: the stored address is kept.
+            if not (loc.address_1.strip() or loc.name.strip() or loc.confidential
+                    or (loc.id is not None and loc.town.strip())):
                 e.errors[f"locations[{i}].address_1"] = (
                     "Enter the first line of the address or the venue name."
                 )

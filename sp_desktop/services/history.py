@@ -20,7 +20,8 @@ from sp_desktop.services.base import ServiceContext
 
 FIELD_LABELS = {
     "name": "Name", "alternate_name": "Other name", "description": "Description", "website": "Website",
-    "email": "Email", "legal_status": "Legal status", "register_kind": "Register",
+    "email": "Email", "legal_status": "Kind (legal status)", "register_kind": "Register",
+    "not_applicable_reason": "Why it does not apply", "applies_to": "Applies to",
     "registration_number": "Registration number", "status": "Status", "archived": "Archived",
     "vetting_status": "Vetting status", "vetting_reason": "Reason", "approved_by_id": "Approved by",
     "approved_on": "Approved on", "next_review_on": "Next review", "phones": "Phone numbers",

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -52,10 +53,11 @@ from sp_desktop.db.models import (
     new_uid,
     service_category,
 )
+from sp_desktop.db.search import sqlite_bulk_index
 from sp_desktop.domain.enums import AccessRoute, AuditAction, TrustNoteKind, VettingStatus
 from sp_desktop.domain.errors import Refused
 from sp_desktop.domain.formatting import show_date
-from sp_desktop.interop import hsds, spreadsheet
+from sp_desktop.interop import feeds, hsds, spreadsheet
 from sp_desktop.interop.records import (
     FIELD_LABELS,
     ORG_FIELDS,
@@ -999,7 +1001,7 @@ class ImportService:
                 table = spreadsheet.read_table(path, sheet)
                 mapping = spreadsheet.guess_mapping(table.headers, self.column_memory())
                 return LoadedFile(path, fmt, table=table, mapping=mapping)
-            return LoadedFile(path, fmt, feed=hsds.read_hsds(path))
+            return LoadedFile(path, fmt, feed=feeds.read_feed(path))
         except (spreadsheet.SpreadsheetError, hsds.HsdsError, hsds.UnsafeArchive) as exc:
             raise ImportFailed(str(exc)) from None
         except OSError as exc:
@@ -1300,9 +1302,10 @@ class _Writer:
                 )
                 svc_owner.append((oid, o, sv))
         # On SQLite every insert into service, service_at_location and service_category rebuilds that
-        # service's search-index row (triggers from migration 0001). Giving the services their ids up
-        # front and adding them after their venues and categories (foreign keys checked at commit)
-        # rebuilds each row once instead of three times.
+        # service's search-index rows (triggers from migrations 0001 and 0003), row by row. The services
+        # get their ids up front, so they are inserted (after their venues and categories: foreign keys
+        # checked at commit) without those triggers and then indexed in one statement per index table
+        # (search.sqlite_bulk_index), in the same transaction.
         services_last = self.ctx.db.is_sqlite
         if services_last:
             s.execute(text("PRAGMA defer_foreign_keys = ON"))
@@ -1345,14 +1348,16 @@ class _Writer:
                                    "confirmed_on": rec.capacity.confirmed_on,
                                    "confirmed_by": f"the {self.feed.source_name} feed"[:120],
                                    "contact_event_id": None, "recorded_at": now})
-        for model, rows in ((Phone, phones), (Schedule, schedules), (Contact, contacts),
-                            (ServiceAtLocation, sals)):
+        for model, rows in ((Phone, phones), (Schedule, schedules), (Contact, contacts)):
             for chunk in _chunks(rows):
                 s.execute(insert(model.__table__), list(chunk))  # type: ignore[arg-type]  # Core executemany
-        for chunk in _chunks(cats):
-            s.execute(insert(service_category), list(chunk))
-        if services_last:
-            self.insert_ids(Service, svc_rows, "Adding services…")
+        with (sqlite_bulk_index(s, svc_ids[0], svc_ids[-1]) if services_last and svc_ids else nullcontext()):
+            for chunk in _chunks(sals):
+                s.execute(insert(ServiceAtLocation.__table__), list(chunk))  # type: ignore[arg-type]
+            for chunk in _chunks(cats):
+                s.execute(insert(service_category), list(chunk))
+            if services_last:
+                self.insert_ids(Service, svc_rows, "Adding services…")
         notes = [self.note_row(oid, sid, sv.rec, stamp)
                  for (oid, _o, sv), sid in zip(svc_owner, svc_ids, strict=True) if sv.rec.internal_notes]
         for chunk in _chunks(notes):

@@ -1,12 +1,16 @@
 """The practice meeting pack: one document for the monthly practice meeting (issue 19).
 
 What the meeting needs to keep the practice's network alive, for a period: organisations added
-and changed, reviews due and overdue, concerns raised and resolved, signposting and
-acknowledgement counts by category, face-to-face contact in the period, follow-ups planned, and
-the organisations no one at the practice has met. Counts and organisation names only: no
-patient data (no references, notes, feedback text or outcomes of individuals), and no trust note
-text. Made by the social prescribing lead or the practice manager (vetting lead and above: they
-report to the practice meeting); every pack made is recorded in the audit trail.
+and changed, reviews due and overdue, concerns raised and resolved, problems reported with services
+and resolved, signposting and acknowledgement counts by category, shared feedback, face-to-face
+contact in the period, follow-ups planned, and the organisations no one at the practice has met.
+Counts, organisation and service names only: no patient data (no references, notes or outcomes of
+individuals), no trust note text and no problem's words (a safeguarding report's are for the lead).
+Feedback appears only where the person recording it ticked that it may be shared, with phone
+numbers, e-mail addresses, NHS/CHI numbers, postcodes and staff names taken out (the partner
+report's rule, domain/scrub.py) and the day left out. Made by the social prescribing lead or the
+practice manager (vetting lead and above: they report to the practice meeting); every pack made is
+recorded in the audit trail.
 
 `MeetingPackService.build()` reads (a handful of aggregate statements); `render_meeting_pack()`
 (sp_desktop/output/meeting_pack_pdf.py) turns the value into PDF bytes.
@@ -28,6 +32,8 @@ from sp_desktop.db.models import (
     LeafletReference,
     Organisation,
     ReferenceAcknowledgement,
+    Service,
+    ServiceProblem,
     Signposting,
     SignpostingItem,
     Staff,
@@ -36,8 +42,17 @@ from sp_desktop.db.models import (
     leaflet_reference_service,
     service_category,
 )
-from sp_desktop.domain.enums import AckOutcome, AuditAction, ContactKind, TrustNoteKind, VettingStatus
+from sp_desktop.domain.enums import (
+    AckOutcome,
+    AuditAction,
+    ContactKind,
+    Experience,
+    ProblemKind,
+    TrustNoteKind,
+    VettingStatus,
+)
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.scrub import scrub
 from sp_desktop.services import audit
 from sp_desktop.services.base import Permission, ServiceContext
 from sp_desktop.services.followups import FollowUpService
@@ -98,6 +113,23 @@ class ContactLine:
 
 
 @dataclass(frozen=True)
+class ProblemLine:
+    service: str
+    organisation: str
+    kind: str
+    reported_on: date
+    resolved_on: date | None
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    month: str  # "Mar 2026": the day is left out on purpose
+    service: str
+    experience: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PlannedLine:
     organisation: str
     what: str
@@ -130,6 +162,8 @@ class MeetingPack:
     face_to_face: tuple[ContactLine, ...]
     planned: tuple[PlannedLine, ...]
     never_met: tuple[NeverMetLine, ...]
+    problems: tuple[ProblemLine, ...] = ()
+    feedback: tuple[FeedbackLine, ...] = ()
 
     @property
     def period_text(self) -> str:
@@ -167,6 +201,8 @@ class MeetingPackService:
                     .order_by(TrustNote.noted_on, Organisation.name)))
             by_category, records, issued, acknowledged = self._by_category(s, date_from, date_to, start, end)
             face = self._face_to_face(s, start, end)
+            problems = self._problems(s, start, end)
+            feedback = self._feedback(s, date_from, date_to)
         vetting = VettingService(self.ctx)
         reviews = tuple(ReviewLine(r.organisation_name, r.kind.text, r.what, r.due_on)
                         for r in vetting.reviews_due())
@@ -180,7 +216,7 @@ class MeetingPackService:
                                        q.approved_on) for q in never)
         return MeetingPack(settings.practice_name, date_from, date_to, self.ctx.now(), self.ctx.actor.name,
                            changes, decisions, reviews, concerns, by_category, records, issued, acknowledged,
-                           face, planned, never_met)
+                           face, planned, never_met, problems, feedback)
 
     def record_made(self, pack: MeetingPack, pages: int) -> None:
         """The audit row for a pack that was saved or printed (who, when, which period)."""
@@ -192,6 +228,48 @@ class MeetingPackService:
                          summary=f"{pages} page{'s' if pages != 1 else ''}")
 
     # ---- pieces
+    @staticmethod
+    def _problems(s: Session, start: datetime, end: datetime) -> tuple[ProblemLine, ...]:
+        """Problems reported in the period, and older ones resolved in it: kind and dates, never the words."""
+        rows = s.execute(
+            select(Service.name, Organisation.name.label("org"), ServiceProblem.kind,
+                   ServiceProblem.reported_at, ServiceProblem.resolved_at)
+            .join(Service, Service.id == ServiceProblem.service_id)
+            .join(Organisation, Organisation.id == Service.organisation_id)
+            .where(ServiceProblem.reported_at.between(start, end)
+                   | ServiceProblem.resolved_at.between(start, end))
+            .order_by(ServiceProblem.reported_at, Service.name))
+        out = []
+        for r in rows:
+            try:
+                kind = ProblemKind(r.kind).label
+            except ValueError:
+                kind = "Other"
+            out.append(ProblemLine(r.name, r.org, kind, r.reported_at.date(),
+                                   r.resolved_at.date() if r.resolved_at and r.resolved_at <= end else None))
+        return tuple(out)
+
+    @staticmethod
+    def _feedback(s: Session, date_from: date, date_to: date) -> tuple[FeedbackLine, ...]:
+        from sp_desktop.services.reports import MONTHS
+
+        staff_names = list(s.scalars(select(Staff.name)))
+        out = []
+        for r in s.execute(
+                select(Signposting.occurred_on, Service.name, SignpostingItem.experience,
+                       SignpostingItem.experience_note)
+                .join(SignpostingItem, SignpostingItem.signposting_id == Signposting.id)
+                .join(Service, Service.id == SignpostingItem.service_id)
+                .where(Signposting.occurred_on.between(date_from, date_to),
+                       SignpostingItem.share_feedback.is_(True), SignpostingItem.experience_note.is_not(None),
+                       func.trim(SignpostingItem.experience_note) != "")
+                .order_by(Signposting.occurred_on, SignpostingItem.id)):
+            text, _found = scrub(r.experience_note.strip(), staff_names)
+            experience = Experience(r.experience).label if r.experience else "Not recorded"
+            out.append(FeedbackLine(f"{MONTHS[r.occurred_on.month - 1]} {r.occurred_on.year}", r.name,
+                                    experience, text))
+        return tuple(out)
+
     @staticmethod
     def _changes(s: Session, start: datetime, end: datetime) -> tuple[DirectoryChange, ...]:
         rows = s.execute(

@@ -34,7 +34,9 @@ from sqlalchemy.orm import Session, aliased
 from sp_desktop.db.models import Organisation, Service, Staff, VettingCheckItem, VettingEvidence
 from sp_desktop.domain.bounds import MAX_DAYS_AHEAD
 from sp_desktop.domain.enums import AuditAction, OrganisationStatus, ServiceStatus, VettingStatus
+from sp_desktop.domain.errors import BadInput
 from sp_desktop.domain.formatting import show_date
+from sp_desktop.domain.organisation_kind import SHORT_LABELS, OrganisationKind, kind_of, parse_kinds
 from sp_desktop.services import audit
 from sp_desktop.services.base import NotFound, Permission, ServiceContext, ValidationFailed, require
 from sp_desktop.services.settings import read_settings
@@ -44,8 +46,11 @@ from sp_desktop.services.settings import read_settings
 DEFAULT_CHECKLIST: tuple[tuple[str, str, str, bool, bool], ...] = (
     ("register", "Registered charity or company checked on the public register",
      "Look the organisation up on the OSCR, Charity Commission or Companies House register and note the "
-     "number and that it is in good standing. For an unregistered group, note its constitution instead.",
+     "number and that it is in good standing.",
      True, False),
+    ("constitution", "Constitution or governing document seen",
+     "A community group that is not a registered charity: see its constitution (or rules) and note who its "
+     "office bearers are and when it was adopted.", True, False),
     ("safeguarding", "Safeguarding policy seen and named safeguarding lead",
      "A written safeguarding policy (adults and children where relevant) and the name of the person "
      "responsible for safeguarding.", True, False),
@@ -68,13 +73,23 @@ DEFAULT_CHECKLIST: tuple[tuple[str, str, str, bool, bool], ...] = (
 )
 
 
+#: Default items that apply only to some kinds of organisation (the rest apply to all). A public body
+#: needs neither the charity register nor a constitution.
+DEFAULT_APPLIES_TO: dict[str, tuple[OrganisationKind, ...]] = {
+    "register": (OrganisationKind.REGISTERED_CHARITY, OrganisationKind.SCIO,
+                 OrganisationKind.SOCIAL_ENTERPRISE),
+    "constitution": (OrganisationKind.COMMUNITY_GROUP,),
+}
+
+
 def seed_vetting_checklist(session: Session) -> None:
     """First-run seed step: the default checklist, when the practice has none yet (idempotent)."""
     if session.scalar(select(func.count()).select_from(VettingCheckItem)):
         return
     for order, (code, label, guidance, mandatory, has_expiry) in enumerate(DEFAULT_CHECKLIST):
         session.add(VettingCheckItem(code=code, label=label, guidance=guidance, mandatory=mandatory,
-                                     has_expiry=has_expiry, sort_order=(order + 1) * 10, active=True))
+                                     has_expiry=has_expiry, sort_order=(order + 1) * 10, active=True,
+                                     applies_to=[k.value for k in DEFAULT_APPLIES_TO.get(code, ())] or None))
     session.flush()
 
 
@@ -149,6 +164,17 @@ class CheckItem:
     sort_order: int
     active: bool
     version: int
+    applies_to: tuple[OrganisationKind, ...] = ()  # empty: every kind of organisation
+
+    def applies(self, kind: OrganisationKind | None) -> bool:
+        """An organisation of a kind not stated gets every item (fail closed)."""
+        return not self.applies_to or kind is None or kind in self.applies_to
+
+    @property
+    def applies_text(self) -> str:
+        if not self.applies_to:
+            return "every kind of organisation"
+        return ", ".join(SHORT_LABELS[k] for k in self.applies_to)
 
 
 @dataclass(frozen=True)
@@ -162,6 +188,8 @@ class EvidenceRow:
     notes: str
     expires_on: date | None
     evidence_id: int | None
+    #: "Does not apply" and why (checked_by / checked_on say who decided and when), else None
+    not_applicable: str | None = None
 
     def expired(self, today: date) -> bool:
         return self.expires_on is not None and self.expires_on < today
@@ -189,10 +217,15 @@ class VettingRecord:
     next_review_on: date | None
     review: ReviewState
     rows: tuple[EvidenceRow, ...]
-    missing: tuple[str, ...]  # labels of mandatory items not complete or out of date
+    missing: tuple[str, ...]  # labels of mandatory items not complete or out of date (and that apply)
     today: date
     review_interval_months: int
     evidence_max_age_months: int = 12  # evidence checked longer ago than this is "to re-check"
+    kind: OrganisationKind | None = None  # from the legal status; None: not stated (every item applies)
+
+    @property
+    def kind_text(self) -> str:
+        return self.kind.label if self.kind else "Not stated"
 
     @property
     def status_text(self) -> str:
@@ -248,6 +281,7 @@ class CheckItemForm:
     guidance: str = ""
     mandatory: bool = True
     has_expiry: bool = False
+    applies_to: tuple[OrganisationKind, ...] = ()  # empty: every kind (choosing all five means the same)
 
 
 class DueKind(Enum):
@@ -461,7 +495,17 @@ def record_leaflet_override(session: Session, ctx: ServiceContext, service_id: i
 # --------------------------------------------------------------------------- the service
 def _item(x: VettingCheckItem) -> CheckItem:
     return CheckItem(x.id, x.code, x.label, x.guidance or "", bool(x.mandatory), bool(x.has_expiry),
-                     x.sort_order, bool(x.active), x.version)
+                     x.sort_order, bool(x.active), x.version, parse_kinds(x.applies_to))
+
+
+def item_applies(x: VettingCheckItem, kind: OrganisationKind | None) -> bool:
+    """Whether a checklist item is on the list for this kind of organisation (None: not stated, all)."""
+    return _item(x).applies(kind)
+
+
+def _kinds_value(kinds: Sequence[OrganisationKind]) -> list[str] | None:
+    chosen = [k.value for k in OrganisationKind if k in kinds]
+    return None if not chosen or len(chosen) == len(OrganisationKind) else chosen
 
 
 def _slug(text: str) -> str:
@@ -514,7 +558,8 @@ class VettingService:
                 last = s.scalar(select(func.max(VettingCheckItem.sort_order))) or 0
                 item = VettingCheckItem(code=code, label=label, guidance=form.guidance.strip() or None,
                                         mandatory=form.mandatory, has_expiry=form.has_expiry,
-                                        sort_order=last + 10, active=True)
+                                        sort_order=last + 10, active=True,
+                                        applies_to=_kinds_value(form.applies_to))
                 s.add(item)
                 s.flush()
                 audit.record(s, self.ctx, AuditAction.CREATE, "vetting_check_item", item.id, item.label,
@@ -528,6 +573,8 @@ class VettingService:
                 item.guidance = form.guidance.strip() or None
                 item.mandatory = form.mandatory
                 item.has_expiry = form.has_expiry
+                if parse_kinds(item.applies_to) != parse_kinds(_kinds_value(form.applies_to)):
+                    item.applies_to = _kinds_value(form.applies_to)
                 changes = audit.pending_changes(item)
                 if changes:
                     audit.record(s, self.ctx, AuditAction.UPDATE, "vetting_check_item", item.id, item.label,
@@ -587,16 +634,20 @@ class VettingService:
             select(VettingEvidence, checker.name)
             .outerjoin(checker, checker.id == VettingEvidence.checked_by_id)
             .where(VettingEvidence.organisation_id == organisation_id))}
+        kind = kind_of(org.legal_status)
         rows = []
         for it in items:
+            item = _item(it)
+            if not item.applies(kind):
+                continue  # not on this kind of organisation's checklist
             ev, who = evidence.get(it.id, (None, None))
             if ev is None:
-                rows.append(EvidenceRow(_item(it), False, None, None, "", None, None))
+                rows.append(EvidenceRow(item, False, None, None, "", None, None))
             else:
-                rows.append(EvidenceRow(_item(it), bool(ev.complete), who, ev.checked_on, ev.notes or "",
-                                        ev.expires_on, ev.id))
+                rows.append(EvidenceRow(item, bool(ev.complete), who, ev.checked_on, ev.notes or "",
+                                        ev.expires_on, ev.id, ev.not_applicable_reason))
         missing = tuple(r.item.label + (" (expired)" if r.complete and r.expired(today) else "")
-                        for r in rows if r.item.mandatory and not r.counts(today))
+                        for r in rows if r.item.mandatory and not r.counts(today) and not r.not_applicable)
         approver = s.get(Staff, org.approved_by_id).name if org.approved_by_id else None  # type: ignore[union-attr]
         register = org.register_kind.label
         if org.registration_number:
@@ -609,7 +660,7 @@ class VettingService:
             review=review_state(org.vetting_status, org.next_review_on, today, settings.review_due_soon_days),
             rows=tuple(rows), missing=missing, today=today,
             review_interval_months=settings.review_interval_months,
-            evidence_max_age_months=settings.evidence_max_age_months)
+            evidence_max_age_months=settings.evidence_max_age_months, kind=kind)
 
     def _org_for_update(self, s: Session, organisation_id: int) -> Organisation:
         org = s.get(Organisation, organisation_id)
@@ -674,9 +725,10 @@ class VettingService:
                     continue
                 ev.complete, ev.notes, ev.expires_on = new
                 if f.complete:
+                    ev.not_applicable_reason = None
                     ev.checked_by_id = self.ctx.actor.id
                     ev.checked_on = f.checked_on or today
-                else:
+                elif not ev.not_applicable_reason:
                     ev.checked_by_id = None
                     ev.checked_on = None
                 s.flush()
@@ -716,6 +768,69 @@ class VettingService:
                                      summary=f"next review moved to {show_date(due)} "
                                              "(evidence dates changed)",
                                      organisation_id=org.id)
+            s.flush()
+            return self._record(s, organisation_id)
+
+    # ---- "does not apply"
+    def mark_not_applicable(self, organisation_id: int, item_id: int, reason: str) -> VettingRecord:
+        """Record that a checklist item does not apply to this organisation, and why (required).
+        Records who and today, un-ticks the item, writes an audit row. A required item that does not
+        apply no longer stands in the way of approval. Vetting lead."""
+        text = " ".join((reason or "").split())
+        if len(text) < 3:
+            raise BadInput("Reason", "say why this item does not apply to the organisation.",
+                           "For example: “No one works with vulnerable people; all sessions are "
+                           "supervised by NHS staff”.")
+        if len(text) > 1000:
+            raise BadInput("Reason", f"the reason is {len(text):,} characters long; at most 1,000.",
+                           "Shorten it; put detail in the item's notes.")
+        if any(ord(ch) < 32 for ch in text):
+            raise BadInput("Reason", "the reason contains control characters.", "Type it again.")
+        today = self.ctx.today()
+        with self.ctx.write(Permission.VET) as s:
+            org = self._org_for_update(s, organisation_id)
+            self._decidable(org)
+            it = s.get(VettingCheckItem, item_id)
+            if it is None or not it.active:
+                raise NotFound("That checklist item is no longer on the checklist: reopen the record.")
+            ev = s.scalar(select(VettingEvidence).where(VettingEvidence.organisation_id == org.id,
+                                                        VettingEvidence.item_id == item_id))
+            if ev is None:
+                ev = VettingEvidence(organisation_id=org.id, item_id=item_id, complete=False)
+                s.add(ev)
+            old = (bool(ev.complete), ev.not_applicable_reason)
+            ev.complete = False
+            ev.expires_on = None
+            ev.not_applicable_reason = text
+            ev.checked_by_id = self.ctx.actor.id
+            ev.checked_on = today
+            s.flush()
+            audit.record(s, self.ctx, AuditAction.VETTING, "vetting_evidence", ev.id,
+                         f"{org.name}: {it.label}",
+                         {"complete": [old[0], False], "not_applicable_reason": [old[1], text]},
+                         summary=f"marked “{it.label}” as not applying: {text}", organisation_id=org.id)
+            if org.vetting_status is VettingStatus.NOT_VETTED:
+                self._set_status(s, org, VettingStatus.IN_REVIEW, None, "review started")
+            s.flush()
+            return self._record(s, organisation_id)
+
+    def clear_not_applicable(self, organisation_id: int, item_id: int) -> VettingRecord:
+        """The item applies after all: it is back to be checked (not ticked). Vetting lead."""
+        with self.ctx.write(Permission.VET) as s:
+            org = self._org_for_update(s, organisation_id)
+            ev = s.scalar(select(VettingEvidence).where(VettingEvidence.organisation_id == org.id,
+                                                        VettingEvidence.item_id == item_id))
+            if ev is not None and ev.not_applicable_reason:
+                it = s.get(VettingCheckItem, item_id)
+                label = it.label if it is not None else "item"
+                old = ev.not_applicable_reason
+                ev.not_applicable_reason = None
+                ev.checked_by_id = None
+                ev.checked_on = None
+                s.flush()
+                audit.record(s, self.ctx, AuditAction.VETTING, "vetting_evidence", ev.id,
+                             f"{org.name}: {label}", {"not_applicable_reason": [old, None]},
+                             summary=f"“{label}” applies after all", organisation_id=org.id)
             s.flush()
             return self._record(s, organisation_id)
 
@@ -769,12 +884,13 @@ class VettingService:
                                                      f"{listing}. Tick each with its evidence first."})
             settings = read_settings(s)
             today = self.ctx.today()
-            stale = [(label, on) for label, on in s.execute(
-                select(VettingCheckItem.label, VettingEvidence.checked_on)
+            on_list = {r.item.id for r in record.rows}  # the items for this kind of organisation
+            stale = [(label, on) for item_id, label, on in s.execute(
+                select(VettingEvidence.item_id, VettingCheckItem.label, VettingEvidence.checked_on)
                 .join(VettingCheckItem, VettingCheckItem.id == VettingEvidence.item_id)
                 .where(VettingEvidence.organisation_id == org.id, VettingEvidence.complete.is_(True),
                        VettingEvidence.checked_on < add_months(today, -settings.evidence_max_age_months))
-                .order_by(VettingEvidence.checked_on)) if on is not None]
+                .order_by(VettingEvidence.checked_on)) if on is not None and item_id in on_list]
             if stale and not stale_ok:
                 raise StaleEvidence(org.name, stale, settings.evidence_max_age_months)
             first = org.approved_on is None
@@ -1011,10 +1127,11 @@ class VettingService:
 
 
 __all__ = [
-    "DEFAULT_CHECKLIST", "FIRST_REVIEW_MONTHS", "CheckItem", "CheckItemForm", "DueKind", "Eligibility",
-    "EvidenceForm", "StaleEvidence",
+    "DEFAULT_APPLIES_TO", "DEFAULT_CHECKLIST", "FIRST_REVIEW_MONTHS", "CheckItem", "CheckItemForm", "DueKind",
+    "Eligibility", "EvidenceForm", "StaleEvidence",
     "EvidenceRow",
     "ExpiringItem", "ReviewDue", "ReviewState", "VettingRecord", "VettingService", "add_months",
-    "leaflet_eligibility", "next_review_date", "record_leaflet_override", "review_state", "review_text",
+    "item_applies", "leaflet_eligibility", "next_review_date", "record_leaflet_override", "review_state",
+    "review_text",
     "seed_vetting_checklist", "status_text",
 ]

@@ -33,10 +33,14 @@ SOURCE_KEY = "vetting"
 def vetting_html(ctx: ServiceContext, detail: ServiceDetail) -> str:
     """The detail-pane section about the organisation's vetting checks (HTML, escaped)."""
     record = VettingService(ctx).record(detail.organisation.id)
-    required = [r for r in record.rows if r.item.mandatory]
+    required = [r for r in record.rows if r.item.mandatory and not r.not_applicable]
     done = sum(1 for r in required if r.counts(record.today))
+    not_applying = sum(1 for r in record.rows if r.item.mandatory and r.not_applicable)
     parts = ["<h3>Vetting checks</h3>",
              f"<p>{done} of {len(required)} required checks done {'✓' if done == len(required) else '✗'}"]
+    if not_applying:
+        verb = "does" if not_applying == 1 else "do"
+        parts.append(f" ({not_applying} more {verb} not apply, with a reason)")
     if record.approved_on and record.approved_by:
         parts.append(f"<br>Last approved {show_date(record.approved_on)} by {escape(record.approved_by)}")
     expiring = [r for r in record.rows if r.complete and r.expires_on

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.errors import Refused
+from sp_desktop.domain.organisation_kind import OrganisationKind
 from sp_desktop.services.base import ServiceContext
 from sp_desktop.services.vetting import CheckItem, CheckItemForm, VettingService
 from sp_desktop.ui import messages
@@ -33,6 +35,8 @@ def item_text(item: CheckItem) -> str:
     flags = ["required" if item.mandatory else "optional"]
     if item.has_expiry:
         flags.append("has an expiry date")
+    if item.applies_to:
+        flags.append("only for " + item.applies_text)
     if not item.active:
         flags.append("removed")
     return f"{'✓' if item.active else '✗'} {item.label} ({', '.join(flags)})"
@@ -69,6 +73,21 @@ class CheckItemDialog(QDialog):
         form.addRow(guidance, self.guidance)
         form.addRow("", self.mandatory)
         form.addRow("", self.has_expiry)
+        kinds_box = QGroupBox("Applies to these kinds of organisation (tick none for every kind)")
+        kinds_box.setObjectName("check_item_kinds")
+        kinds_layout = QVBoxLayout(kinds_box)
+        self.kinds: dict[OrganisationKind, QCheckBox] = {}
+        for kind in OrganisationKind:
+            box = QCheckBox(kind.label)
+            box.setObjectName(f"applies_{kind.value}")
+            box.setAccessibleName(f"Applies to: {kind.label}")
+            box.setChecked(bool(item and kind in item.applies_to))
+            kinds_layout.addWidget(box)
+            self.kinds[kind] = box
+        note = QLabel("An organisation whose kind is not stated is asked for every item.")
+        note.setWordWrap(True)
+        kinds_layout.addWidget(note)
+        form.addRow(kinds_box)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -78,7 +97,8 @@ class CheckItemDialog(QDialog):
 
     def form(self) -> CheckItemForm:
         return CheckItemForm(self.label.text(), self.guidance.toPlainText(), self.mandatory.isChecked(),
-                             self.has_expiry.isChecked())
+                             self.has_expiry.isChecked(),
+                             tuple(k for k, box in self.kinds.items() if box.isChecked()))
 
     @classmethod
     def ask(cls, parent: QWidget | None, item: CheckItem | None = None) -> CheckItemForm | None:

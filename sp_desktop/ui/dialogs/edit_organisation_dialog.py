@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from sp_desktop.domain.enums import OrganisationStatus, PhoneType, RegisterKind
+from sp_desktop.domain.organisation_kind import KIND_LABELS
 from sp_desktop.domain.validators import FieldError, normalise_email, normalise_url
 from sp_desktop.services.base import Permission, ServiceContext, can
 from sp_desktop.services.directory import (
@@ -26,6 +27,7 @@ from sp_desktop.services.directory import (
 )
 from sp_desktop.ui.widgets.contact_list_editor import ContactListEditor
 from sp_desktop.ui.widgets.edit_dialog import EditDialog
+from sp_desktop.ui.widgets.kind_hint import kind_hint
 from sp_desktop.ui.widgets.phone_list_editor import PhoneListEditor
 from sp_desktop.ui.widgets.value_completer import offer_values
 from sp_desktop.ui.widgets.venue_list_editor import VenueListEditor
@@ -69,9 +71,11 @@ class EditOrganisationDialog(EditDialog):
         self.website.setPlaceholderText("e.g. www.example.org")
         self.email = self.add_field(form, "email", "Email", QLineEdit())
         self.email.setPlaceholderText("e.g. hello@example.org")
-        self.legal_status = self.add_field(form, "legal_status", "Legal status", QLineEdit(),
-                                           "e.g. Scottish charitable incorporated organisation")
-        self.legal_status.setPlaceholderText("e.g. Scottish charitable incorporated organisation")
+        self.legal_status = self.add_field(form, "legal_status", "Kind (legal status)", QLineEdit(),
+                                           "What kind of organisation it is, e.g. Community group, "
+                                           "Registered charity, SCIO: it decides the vetting checklist")
+        self.legal_status.setPlaceholderText("e.g. Community group, Registered charity, SCIO")
+        form.addRow("", kind_hint(self.legal_status, "kind_hint"))
         reg = QWidget()
         reg_row = QHBoxLayout(reg)
         reg_row.setContentsMargins(0, 0, 0, 0)
@@ -117,7 +121,7 @@ class EditOrganisationDialog(EditDialog):
         vlay.addStretch(1)
 
         known = self.directory.known_values()  # suggestions as they type: "pai" offers "Paisley"
-        offer_values(self.legal_status, known.legal_statuses)
+        offer_values(self.legal_status, list(dict.fromkeys([*KIND_LABELS, *known.legal_statuses])))
         self.venues.suggest_towns(known.towns)
 
         for editor in (self.phones, self.contacts, self.venues):

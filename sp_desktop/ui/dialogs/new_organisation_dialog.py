@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from sp_desktop.db.models import new_uid
 from sp_desktop.domain.enums import AccessRoute
+from sp_desktop.domain.organisation_kind import KIND_LABELS
 from sp_desktop.services.base import PermissionDenied, ServiceContext, ValidationFailed
 from sp_desktop.services.categories import CategoryService
 from sp_desktop.services.directory import (
@@ -46,14 +47,15 @@ from sp_desktop.services.directory import (
 )
 from sp_desktop.ui import messages
 from sp_desktop.ui.widgets.field_errors import FIELD_STYLE, FieldErrors, message_label, with_message
+from sp_desktop.ui.widgets.kind_hint import kind_hint
 from sp_desktop.ui.widgets.unsaved import GuardsTyping
 from sp_desktop.ui.widgets.value_completer import offer_values
 
 STEPS = ("The organisation", "Its first service", "Where it meets")
 
-#: Kinds of organisation offered as the organisation's legal status (more come from the directory).
-KINDS = ("Registered charity", "Scottish charitable incorporated organisation (SCIO)", "Community group",
-         "Social enterprise", "Public body")
+#: Kinds of organisation offered as the organisation's legal status (more come from the directory);
+#: the kind decides which vetting checklist items apply (sp_desktop/domain/organisation_kind.py).
+KINDS = KIND_LABELS
 
 #: Service-form field -> the step that shows it (errors take the person to that step).
 _ORGANISATION_KEYS = ("name", "legal_status", "phones", "website", "email", "description")
@@ -165,6 +167,7 @@ class NewOrganisationDialog(GuardsTyping, QDialog):
         self._field(form, "organisation.legal_status", "&Kind", self.kind,
                     "What kind of organisation it is; suggestions appear as you type")
         offer_values(self.kind, list(dict.fromkeys([*KINDS, *legal_statuses])))
+        form.addRow("", kind_hint(self.kind, "kind_hint"))
         self.phone = self._line("organisation_phone", "e.g. 0141 496 0123")
         self._field(form, "organisation.phones[0].number", "&Phone", self.phone)
         self.website = self._line("website", "e.g. www.example.org")

@@ -83,6 +83,9 @@ def status_html(record: VettingRecord) -> str:
         lines.append("This organisation is archived.")
     if lines:
         parts.append("<br>" + " · ".join(lines[:2]) + ("<br>" + "<br>".join(lines[2:]) if lines[2:] else ""))
+    parts.append(f"<br>Kind of organisation: {escape(record.kind_text)}"
+                 + ("" if record.kind else " (every checklist item applies; set the kind with Edit "
+                                           "organisation)"))
     return "".join(parts)
 
 
@@ -254,6 +257,20 @@ class _ItemRow:
                                 "date are recorded when the checks are saved.")
         self.recheck.setVisible(row.complete)
         self.tick.toggled.connect(lambda on: self.recheck.setVisible(on and self.row.complete))
+        # "Does not apply…" asks why; on an item that does not apply, "It applies…" puts it back
+        self.not_applicable = QPushButton()
+        self.not_applicable.setObjectName(f"not_applicable_{item.code}")
+        self.not_applicable.setAutoDefault(False)
+        if row.not_applicable:
+            self.not_applicable.setText("It applies…")
+            self.not_applicable.setAccessibleName(f"It applies after all: {item.label}")
+            self.not_applicable.setToolTip("This item applies to the organisation after all: put it back on "
+                                           "the list to check")
+        else:
+            self.not_applicable.setText("Does not apply…")
+            self.not_applicable.setAccessibleName(f"Does not apply: {item.label}")
+            self.not_applicable.setToolTip("Record, with a reason, that this item does not apply to this "
+                                           "organisation; it then no longer stands in the way of approval")
         self.error = QLabel()
         self.error.setObjectName("field_error")
         self.error.setWordWrap(True)
@@ -270,6 +287,9 @@ class _ItemRow:
                 text += " — expires soon"
             if self.stale:
                 text += f" — ! checked over {self.max_age_months} months ago: check it again"
+        elif r.not_applicable:
+            text = (f"— Does not apply: {r.not_applicable} "
+                    f"({r.checked_by or 'someone'}, {show_date(r.checked_on)})")
         else:
             text = "✗ Not done" + (" (required)" if r.item.mandatory else "")
         self.state.setText(text)
@@ -291,6 +311,7 @@ class _ItemRow:
         if not editable:
             self.recheck.setVisible(False)
         self.tick.setEnabled(editable)
+        self.not_applicable.setVisible(editable and not self.row.complete)
         self.notes.setReadOnly(not editable)
         self.expiry.setReadOnly(not editable)
 
@@ -420,12 +441,13 @@ class VettingDialog(QDialog):
             notes_layout.addWidget(row.notes)
             grid.addWidget(notes_box, r + 1, 0)
             grid.addWidget(row.recheck, r + 1, 1)
+            grid.addWidget(row.not_applicable, r + 1, 2)
             grid.addWidget(row.error, r + 2, 0, 1, 3)
             line = QFrame()
             line.setFrameShape(QFrame.Shape.HLine)
             line.setFrameShadow(QFrame.Shadow.Sunken)
             grid.addWidget(line, r + 3, 0, 1, 3)
-            for w in (row.tick, row.notes, row.expiry, row.recheck):
+            for w in (row.tick, row.notes, row.expiry, row.recheck, row.not_applicable):
                 if previous is not None:
                     QWidget.setTabOrder(previous, w)
                 previous = w
@@ -433,6 +455,7 @@ class VettingDialog(QDialog):
             row.notes.textEdited.connect(lambda _t="": self._update_buttons())
             row.expiry.dateChanged.connect(lambda _d=None: self._update_buttons())
             row.recheck.toggled.connect(lambda _on=False: self._update_buttons())
+            row.not_applicable.clicked.connect(lambda _c=False, it=row: self.does_not_apply(it))
             self.rows.append(row)
         grid.setRowStretch(1 + len(record.rows) * 4, 1)
         old = self.checklist_scroll.takeWidget()
@@ -544,6 +567,25 @@ class VettingDialog(QDialog):
             self._after_change(fn(self.organisation_id, reason))
         except Refused as exc:
             self._problem(f"Not {verb}ed" if verb != "decline" else "Not declined", exc)
+
+    def does_not_apply(self, row: _ItemRow) -> None:
+        """Mark the item as not applying to this organisation, with a reason (or put it back)."""
+        if self.dirty() and not self.save_checks():
+            return
+        item_id, label = row.row.item.id, row.row.item.label
+        try:
+            if row.row.not_applicable:
+                self._after_change(self.service.clear_not_applicable(self.organisation_id, item_id))
+                return
+            reason = ReasonDialog.ask(self, f"Does not apply: {label}",
+                                      f"Why does “{label}” not apply to {self.record.organisation_name}? "
+                                      "Your name, today's date and the reason are recorded, and the "
+                                      "vetting summary shows the reason.")
+            if reason is None:
+                return
+            self._after_change(self.service.mark_not_applicable(self.organisation_id, item_id, reason))
+        except Refused as exc:
+            self._problem("Not recorded", exc)
 
     def suspend(self) -> None:
         self._decide("suspend", f"Suspend {self.record.organisation_name}",

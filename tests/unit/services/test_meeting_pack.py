@@ -103,3 +103,40 @@ def test_an_empty_period_says_so_in_words(history, ctx_as):
     text = _text(render_meeting_pack(pack))
     assert "No signposting or leaflet references in this period." in text
     assert "No one from the practice met an organisation in person in this period." in text
+
+
+def test_problems_reported_and_resolved_and_shared_feedback_are_in_the_pack_without_their_words(
+        history, ctx_as, clock):
+    from signposting_cases import SHARED_GOOD
+
+    from sp_desktop.domain.enums import ProblemKind
+    from sp_desktop.services.problems import ProblemService
+
+    clock.current = datetime(2026, 11, 12, 9, 30)
+    desk = ProblemService(history.reception)
+    desk.report(history.walk_id, ProblemKind.CLOSED_OR_MOVED, "PROBLEMWORDS the hall door was locked")
+    desk.report(history.debt_id, ProblemKind.NUMBER_DOES_NOT_WORK, "PROBLEMWORDS rang 0141 496 0999 twice")
+    lead = ctx_as(AppRole.VETTING_LEAD, "Lena Link")
+    clock.current = datetime(2026, 11, 14, 16, 0)
+    ProblemService(lead).resolve(history.debt_id, "RESOLUTIONWORDS new number confirmed")
+
+    pack = MeetingPackService(lead).build(date(2026, 9, 1), date(2026, 11, 30))
+    assert [(p.service, p.kind, p.reported_on, p.resolved_on) for p in pack.problems] == [
+        ("Canal walk", ProblemKind.CLOSED_OR_MOVED.label, date(2026, 11, 12), None),
+        ("Debt advice drop-in", ProblemKind.NUMBER_DOES_NOT_WORK.label, date(2026, 11, 12),
+         date(2026, 11, 14))]
+    # only feedback ticked "may be shared", with the month and not the day
+    assert [(f.month, f.service, f.text) for f in pack.feedback] == [
+        ("Sep 2026", "Debt advice drop-in", SHARED_GOOD), ("Sep 2026", "Debt advice drop-in", SHARED_POOR)]
+
+    text = " ".join(_text(render_meeting_pack(pack)).split())
+    assert "Problems reported and resolved" in text and "Closed or moved" in text.replace("\n", " ")
+    assert "Open !" in text and "Resolved ✓ 14 Nov 2026" in text
+    assert "Really helpful and kind staff." in text and "SHAREDPOOR waited a long time." in text
+    for secret in ("PROBLEMWORDS", "RESOLUTIONWORDS", "0141 496 0999", STAFF_ONLY_SENTINEL,
+                   TRUST_NOTE_SENTINEL, PATIENT_REF_SENTINEL):
+        assert secret not in text, secret
+
+    november = MeetingPackService(lead).build(date(2026, 11, 1), date(2026, 11, 30))
+    assert november.feedback == ()  # the shared feedback was recorded in September
+    assert "No shared feedback was recorded in this period." in _text(render_meeting_pack(november))
