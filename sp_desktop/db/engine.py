@@ -10,12 +10,13 @@ Read-only sessions keep a plain deferred BEGIN so they never block writers.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -136,6 +137,61 @@ class Deadlines:
             for _key, fd in late:
                 self.fired += 1
                 _shut_down_socket(fd)
+
+
+# ------------------------------------------------------------------ waits made on the window's thread
+#: Set by the window (`ui/server_wait.install_ui_wait`): `hook(wait, cancel)` makes one wait for the
+#: server (a round trip, or connecting) without stopping the window's event loop; `cancel()` ends the
+#: wait at once (the connection's socket is shut, as a deadline does; None when connecting: the wait
+#: is simply given up). None (the command line, tests without a window): wait in place.
+UiWait = Callable[[Callable[[], Any], Callable[[], None] | None], Any]
+_ui_wait: UiWait | None = None
+
+
+def set_ui_wait(hook: UiWait | None) -> None:
+    """Make every wait for the practice server that code on the window's thread makes go through
+    `hook`: a save, opening a record, any service called from a click, not only the reads already
+    made off the UI thread (`ui/page_loader.py`, `ui/server_wait.call_waiting`)."""
+    global _ui_wait
+    _ui_wait = hook
+
+
+def current_ui_wait() -> UiWait | None:
+    return _ui_wait
+
+
+def _on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _server_connection_class() -> Any:
+    import psycopg
+
+    class ServerConnection(psycopg.Connection):
+        """psycopg's connection, whose every wait for the server made on the window's thread goes
+        through the window's hook (one place for every click that reads or writes the server)."""
+
+        def wait(self, *args: Any, **kwargs: Any) -> Any:
+            hook = _ui_wait
+            if hook is None or not _on_main_thread():
+                return super().wait(*args, **kwargs)
+            context = contextvars.copy_context()
+            wait = super().wait
+            socket_fd = self.pgconn.socket
+            return hook(lambda: context.run(wait, *args, **kwargs), lambda: _shut_down_socket(socket_fd))
+
+    return ServerConnection
+
+
+def _install_ui_wait(engine: Engine) -> None:
+    connection_class = _server_connection_class()
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+        hook = _ui_wait
+        if hook is None or not _on_main_thread():
+            return connection_class.connect(*cargs, **cparams)
+        return hook(lambda: connection_class.connect(*cargs, **cparams), None)
 
 
 def _shut_down_socket(fd: int) -> None:
@@ -295,6 +351,8 @@ class Database:
             if is_pg:
                 event.listen(engine, "begin", _on_server_begin)
                 _install_deadlines(engine, deadlines)
+                if engine.dialect.driver == "psycopg":
+                    _install_ui_wait(engine)
             write_engine = engine
         read_factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
         write_factory = sessionmaker(bind=write_engine, expire_on_commit=False, autoflush=False)

@@ -108,6 +108,14 @@ class MainWindow(QMainWindow):
         self.runtime = runtime
         self.ctx = ctx
         self.tasks = TaskRunner(self)
+        self._undo_ui_wait: Callable[[], None] | None = None
+        if not ctx.db.is_sqlite:
+            # A click that reads or writes the practice server (a save, opening a record) never
+            # freezes the window: "Waiting for the practice server…" with Cancel (ui/server_wait.py).
+            from sp_desktop.ui.server_wait import install_ui_wait
+
+            self._undo_ui_wait = undo = install_ui_wait()
+            self.destroyed.connect(lambda _obj=None: undo())
         self.setObjectName("MainWindow")
         title = "sp_desktop — Social prescribing directory"
         if runtime.demo:
@@ -498,6 +506,8 @@ class MainWindow(QMainWindow):
         self.tasks.stop_for_close()  # a background database check stops; it runs again next time
         self.tasks.wait(10000)
         self.closing.emit()
+        if self._undo_ui_wait is not None:
+            self._undo_ui_wait()
         event.accept()
 
 

@@ -275,16 +275,27 @@ class PagedNetworkTableModel(NetworkTableModel):
         self._reader: PageReader | None = None
         self._next: Any = None
         self._reading = False  # pages are being read or reset (a view may ask for more meanwhile)
+        self._epoch = 0  # bumped when the list is set again: a page read for an older one is dropped
         self.sort_column, self.descending = -1, False
+        #: How a later page or a new sort order is read: `run(read, show)`. The Network page passes
+        #: its PageLoader's (off the UI thread on the practice server); on its own, read then show.
+        self.run: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
+
+    def _run(self, read: Callable[[], Any], show: Callable[[Any], None]) -> None:
+        if self.run is None:
+            show(read())
+        else:
+            self.run(read, show)
 
     def set_reader(self, reader: PageReader) -> None:
-        """Show the list `reader` reads, from its first page, in the current sort order."""
+        """Show the list `reader` reads, from its first page, in the current sort order (the page
+        reads its first page before it calls this, so this one is shown at once)."""
         self._reader = reader
-        self._read_first()
+        self._epoch += 1
+        self._reset(reader(self.sort_column, self.descending, None))
 
-    def _read_first(self) -> None:
-        assert self._reader is not None
-        table, following = self._reader(self.sort_column, self.descending, None)
+    def _reset(self, page: tuple[NetworkTable, Any]) -> None:
+        table, following = page
         self._reading = True  # no page added while the views hear of the reset; they ask again after
         try:
             self.beginResetModel()
@@ -294,6 +305,18 @@ class PagedNetworkTableModel(NetworkTableModel):
         finally:
             self._reading = False
 
+    def _read_first(self) -> None:
+        """The first page again (a new sort order); the rows shown stay until it is read."""
+        reader, epoch, order = self._reader, self._epoch, (self.sort_column, self.descending)
+        assert reader is not None
+        self._reading = True  # no "more" while the list is being read again
+
+        def show(page: tuple[NetworkTable, Any]) -> None:
+            if epoch == self._epoch and order == (self.sort_column, self.descending):
+                self._reset(page)
+
+        self._run(lambda: reader(order[0], order[1], None), show)
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
         return not parent.isValid() and self._reader is not None and self._next is not None \
             and not self._reading
@@ -301,17 +324,25 @@ class PagedNetworkTableModel(NetworkTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
         if not self.canFetchMore(parent):
             return
-        assert self._reader is not None
-        self._reading = True
-        try:
-            table, self._next = self._reader(self.sort_column, self.descending, self._next)
-            if table.values:
-                first = len(self._values)
-                self.beginInsertRows(QModelIndex(), first, first + len(table.values) - 1)
-                self._append(table)
-                self.endInsertRows()
-        finally:
-            self._reading = False
+        reader, epoch, after = self._reader, self._epoch, self._next
+        order = (self.sort_column, self.descending)
+        assert reader is not None
+        self._reading = True  # one page at a time: the view asks again once this one is shown
+
+        def show(page: tuple[NetworkTable, Any]) -> None:
+            if epoch != self._epoch or order != (self.sort_column, self.descending):
+                return  # read for a list or an order no longer shown
+            table, self._next = page
+            try:
+                if table.values:
+                    first = len(self._values)
+                    self.beginInsertRows(QModelIndex(), first, first + len(table.values) - 1)
+                    self._append(table)
+                    self.endInsertRows()
+            finally:
+                self._reading = False
+
+        self._run(lambda: reader(order[0], order[1], after), show)
 
     def fetch_all(self) -> None:
         """Read every remaining page (tests; a view never needs to)."""

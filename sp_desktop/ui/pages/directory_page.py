@@ -83,6 +83,7 @@ from sp_desktop.ui.models.service_table_model import (
     HEADERS,
     ServiceTableModel,
 )
+from sp_desktop.ui.page_loader import PageLoader
 from sp_desktop.ui.server_wait import call_waiting
 from sp_desktop.ui.widgets.action_bar import ActionBar
 from sp_desktop.ui.widgets.detail_pane import DetailPane, DetailSection
@@ -232,6 +233,7 @@ class DirectoryPage(QWidget):
         self._health: dict[int, OrganisationHealth] = {}
         self._health_day: date | None = None
         self._build()
+        self.loader = PageLoader(self, ctx.db)  # the category list, read off the UI thread (server)
         self._build_actions()
         self._link_tab_order()
         self._load_categories()
@@ -708,7 +710,10 @@ class DirectoryPage(QWidget):
 
     # ------------------------------------------------------------------ searching
     def _load_categories(self) -> None:
-        self.filters.set_categories(CategoryService(self.ctx).tree())
+        """The Category filter's list, read off the UI thread on the practice server (until it is
+        read the filter offers what it had: "Any category" when the page is new)."""
+        service = CategoryService(self.ctx)
+        self.loader.load(service.tree, self.filters.set_categories, key="categories")
 
     def run_search(self, keep_scroll: bool = False, report: bool = True) -> None:
         query = self.search.text()

@@ -238,6 +238,11 @@ class NetworkPage(LoadWhenShown, QWidget):
         self.print_button.clicked.connect(self.print_list)
         self.tabs.currentChanged.connect(lambda _index: self._read_shown_list())
         self.loader = PageLoader(self, ctx.db)
+        # Later pages of "who knows whom" (scrolling) and a new sort order (a header click) are read
+        # off the UI thread too, one read at a time: a newer one supersedes an older one still out.
+        paged = self.lists[WHO_KNOWS].model
+        assert isinstance(paged, PagedNetworkTableModel)
+        paged.run = lambda read, show: self.loader.load(read, show, key="who knows whom: more")
         QWidget.setTabOrder(self.search, self.tabs)
 
     # ---- page protocol

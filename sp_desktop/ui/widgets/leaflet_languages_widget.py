@@ -112,11 +112,20 @@ class LeafletLanguagesWidget(QWidget):
         self._show()
 
     def _show(self) -> None:
+        """The chosen language's wording, read off the UI thread on the practice server (the
+        fields keep the language shown before until it is read)."""
         code = self.chooser.currentData() or ""
-        wording = self.service.wording(code) if code else None
+        label = self.chooser.currentText()
+        service = self.service
+        load_off_ui(self.loader, lambda: service.wording(code) if code else None,
+                    lambda wording: self._show_wording(code, label, wording), key="wording")
+
+    def _show_wording(self, code: str, label: str, wording: Any) -> None:
+        if code != (self.chooser.currentData() or ""):
+            return  # another language was chosen meanwhile: its own read shows it
         self.code.setText(code)
         self.code.setReadOnly(bool(code))
-        self.name.setText(self.chooser.currentText().rsplit(" (", 1)[0] if code else "")
+        self.name.setText(label.rsplit(" (", 1)[0] if code else "")
         for row, key in enumerate(LeafletWording.keys()):
             typed = "" if wording is None else str(getattr(wording, key))
             self.table.item(row, 1).setText("" if typed == str(getattr(ENGLISH, key)) else typed)
