@@ -1,6 +1,9 @@
 """Remake the README's screenshots from the demo directory (resources/screenshots/*.png).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py
+    .venv/bin/python tools/screenshots.py
+
+Runs on Qt's offscreen platform with a 1600 x 900 screen of its own (the default offscreen screen is
+800 x 600, which caps dialogs narrower than any practice PC shows them).
 
 Signs in as the demo's social prescribing lead on a throw-away copy of the demo database, types a
 search as a receptionist would, and grabs the window at 1600 x 900; then the vetting record of
@@ -19,7 +22,19 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "resources" / "screenshots"
 
 
+def _screen_1600x900() -> None:
+    import json
+    import os
+
+    config = Path(tempfile.gettempdir()) / "sp_desktop-screenshots-screen.json"
+    config.write_text(json.dumps({"synchronousWindowSystem": False, "windowFrameMargins": True, "screens": [
+        {"name": "OffscreenScreen", "x": 0, "y": 0, "width": 1600, "height": 900, "logicalDpi": 96,
+         "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
 def main() -> None:
+    _screen_1600x900()
     from PySide6.QtCore import QSize, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QDialog, QLineEdit
