@@ -30,6 +30,18 @@ def _section(story: list[Any], st: _Styles, title: str, lead: str = "") -> None:
         story.append(Spacer(1, 2 * mm))
 
 
+#: Rows a list in the pack shows. A month at a practice is a page or two; a year at a large practice
+#: lists thousands of organisations and feedback: the meeting reads the first ones, and the pack says
+#: truly how many more there are and where in the app they are listed.
+LIST_LIMIT = 40
+
+
+def _more(story: list[Any], st: _Styles, total: int, what: str, where: str) -> None:
+    if total > LIST_LIMIT:
+        story.append(_p(f"The first {LIST_LIMIT} {what} are listed; the other {total - LIST_LIMIT:,} are on "
+                        f"{where}.", st.small))
+
+
 def _empty(story: list[Any], st: _Styles, text: str) -> None:
     story.append(_p(text, st.body))
 
@@ -75,8 +87,10 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
     _section(story, st, "Reviews due and overdue", "As of the day the pack was made, most urgent first.")
     if pack.reviews:
         story.append(_table(st, ["Organisation", "State", "What", "Date"],
-                            [[r.organisation, r.state, r.what, show_date(r.due_on)] for r in pack.reviews],
+                            [[r.organisation, r.state, r.what, show_date(r.due_on)]
+                             for r in pack.reviews[:LIST_LIMIT]],
                             [55 * mm, 32 * mm, BODY_W - 112 * mm, 25 * mm], numeric_from=4))
+        _more(story, st, len(pack.reviews), "reviews", "the Reviews due page")
     else:
         _empty(story, st, "No reviews are due or overdue.")
 
@@ -84,16 +98,19 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
     if pack.changes:
         story.append(_table(st, ["Organisation", "What happened", "Changes recorded"],
                             [[c.organisation, "Added ✚" if c.added else "Changed ✎", str(c.changes)]
-                             for c in pack.changes],
+                             for c in pack.changes[:LIST_LIMIT]],
                             [BODY_W - 70 * mm, 35 * mm, 35 * mm], numeric_from=2))
+        _more(story, st, len(pack.changes), "organisations", "each organisation's Change history")
     else:
         _empty(story, st, "No organisations were added or changed in this period.")
 
     _section(story, st, "Vetting decisions in the period")
     if pack.decisions:
         story.append(_table(st, ["Date", "Organisation", "Decision"],
-                            [[show_date(d.on), d.organisation, d.decision] for d in pack.decisions],
+                            [[show_date(d.on), d.organisation, d.decision]
+                             for d in pack.decisions[:LIST_LIMIT]],
                             [25 * mm, 65 * mm, BODY_W - 90 * mm], numeric_from=3))
+        _more(story, st, len(pack.decisions), "decisions", "each organisation's vetting record (History)")
     else:
         _empty(story, st, "No vetting decisions were recorded in this period.")
 
@@ -102,8 +119,9 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
     if pack.concerns:
         story.append(_table(st, ["Organisation", "Kind", "Raised", "Now"],
                             [[c.organisation, c.kind, show_date(c.noted_on),
-                              "Resolved ✓" if c.resolved else "Open !"] for c in pack.concerns],
+                              "Resolved ✓" if c.resolved else "Open !"] for c in pack.concerns[:LIST_LIMIT]],
                             [BODY_W - 100 * mm, 45 * mm, 30 * mm, 25 * mm], numeric_from=4))
+        _more(story, st, len(pack.concerns), "concerns", "the organisations' trust notes")
     else:
         _empty(story, st, "No concerns were raised in this period.")
 
@@ -114,8 +132,9 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
         story.append(_table(st, ["Service (organisation)", "Problem", "Reported", "Resolved"],
                             [[f"{p.service}\n{p.organisation}", p.kind, show_date(p.reported_on),
                               f"Resolved ✓ {show_date(p.resolved_on)}" if p.resolved_on else "Open !"]
-                             for p in pack.problems],
+                             for p in pack.problems[:LIST_LIMIT]],
                             [BODY_W - 115 * mm, 45 * mm, 30 * mm, 40 * mm], numeric_from=4))
+        _more(story, st, len(pack.problems), "problems", "the Reviews due page (Problems reported)")
     else:
         _empty(story, st, "No problems were reported or resolved in this period.")
 
@@ -125,16 +144,19 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
              "taken out.")
     if pack.feedback:
         story.append(_table(st, ["Month", "Service", "Experience", "What they said"],
-                            [[f.month, f.service, f.experience, f.text] for f in pack.feedback],
+                            [[f.month, f.service, f.experience, f.text] for f in pack.feedback[:LIST_LIMIT]],
                             [22 * mm, 45 * mm, 28 * mm, BODY_W - 95 * mm]))
+        _more(story, st, len(pack.feedback), "pieces of feedback", "the Signposting log")
     else:
         _empty(story, st, "No shared feedback was recorded in this period.")
 
     _section(story, st, "Face-to-face contact in the period")
     if pack.face_to_face:
         story.append(_table(st, ["Date", "Organisation", "How", "Who from the practice"],
-                            [[show_date(c.on), c.organisation, c.kind, c.staff] for c in pack.face_to_face],
+                            [[show_date(c.on), c.organisation, c.kind, c.staff]
+                             for c in pack.face_to_face[:LIST_LIMIT]],
                             [25 * mm, 60 * mm, 45 * mm, BODY_W - 130 * mm], numeric_from=4))
+        _more(story, st, len(pack.face_to_face), "meetings", "the Network page")
     else:
         _empty(story, st, "No one from the practice met an organisation in person in this period.")
 
@@ -142,8 +164,9 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
     if pack.planned:
         story.append(_table(st, ["Due", "Organisation", "What", "Who"],
                             [[show_date(p.due, "no date"), p.organisation, p.what, p.owner]
-                             for p in pack.planned],
+                             for p in pack.planned[:LIST_LIMIT]],
                             [25 * mm, 55 * mm, BODY_W - 120 * mm, 40 * mm], numeric_from=4))
+        _more(story, st, len(pack.planned), "follow-ups", "the Follow-ups page")
     else:
         _empty(story, st, "No follow-ups are open.")
 
@@ -153,8 +176,9 @@ def render_meeting_pack(pack: MeetingPack) -> bytes:
     if pack.never_met:
         story.append(_table(st, ["Organisation", "Vetting", "Approved on"],
                             [[n.organisation, n.vetting, show_date(n.approved_on, "")]
-                             for n in pack.never_met],
+                             for n in pack.never_met[:LIST_LIMIT]],
                             [BODY_W - 75 * mm, 45 * mm, 30 * mm], numeric_from=3))
+        _more(story, st, len(pack.never_met), "organisations", "the Network page")
     else:
         _empty(story, st, "Someone at the practice has met every open organisation.")
 

@@ -140,3 +140,22 @@ def test_problems_reported_and_resolved_and_shared_feedback_are_in_the_pack_with
     november = MeetingPackService(lead).build(date(2026, 11, 1), date(2026, 11, 30))
     assert november.feedback == ()  # the shared feedback was recorded in September
     assert "No shared feedback was recorded in this period." in _text(render_meeting_pack(november))
+
+
+def test_a_year_at_a_large_practice_lists_the_first_ones_and_says_where_the_rest_are() -> None:
+    from sp_desktop.output.meeting_pack_pdf import LIST_LIMIT
+    from sp_desktop.services.meeting_pack import FeedbackLine, MeetingPack, NeverMetLine
+
+    never = tuple(NeverMetLine(f"Organisation {i:03d}", "Approved ✓", date(2025, 1, 1)) for i in range(100))
+    feedback = tuple(FeedbackLine("Mar 2025", f"Service {i:03d}", "Good", f"Feedback {i:03d}")
+                     for i in range(55))
+    pack = MeetingPack("Riverside Medical Practice", date(2025, 1, 1), date(2025, 12, 31),
+                       datetime(2026, 1, 5, 9, 0), "Lena Link", (), (), (), (), (), 0, 0, 0, (), (), never,
+                       feedback=feedback)
+    text = " ".join(_text(render_meeting_pack(pack)).split())
+    assert f"Organisation {LIST_LIMIT - 1:03d}" in text and f"Organisation {LIST_LIMIT:03d}" not in text
+    assert (f"The first {LIST_LIMIT} organisations are listed; the other {100 - LIST_LIMIT} are on the "
+            "Network page.") in text
+    assert f"The first {LIST_LIMIT} pieces of feedback are listed; the other {55 - LIST_LIMIT} are on the " \
+           "Signposting log." in text
+    assert "Organisations no one here has met 100" in text  # the figure at a glance counts every one
