@@ -13,6 +13,7 @@ and is not found: the report's privacy line says what was checked, no more.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,9 +42,14 @@ class Removed:
     """What was removed (for the person making the report; never printed)."""
 
 
-def _staff_patterns(staff_names: Iterable[str]) -> list[re.Pattern[str]]:
+def _staff_patterns(staff_names: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return _compiled_staff_patterns(frozenset(" ".join(n.split()) for n in staff_names if n and n.strip()))
+
+
+@functools.lru_cache(maxsize=8)  # a report scrubs thousands of notes against the same staff list
+def _compiled_staff_patterns(names: frozenset[str]) -> tuple[re.Pattern[str], ...]:
     out: list[re.Pattern[str]] = []
-    for name in sorted({" ".join(n.split()) for n in staff_names if n and n.strip()}, key=len, reverse=True):
+    for name in sorted(names, key=lambda n: (-len(n), n)):
         words = [w for w in name.split() if w.rstrip(".") not in ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx")]
         forms = [re.escape(name)]
         if len(words) >= 2:
@@ -53,7 +59,7 @@ def _staff_patterns(staff_names: Iterable[str]) -> list[re.Pattern[str]]:
                 forms.append(rf"{_TITLES}\.?\s+{re.escape(surname)}")
                 forms.append(rf"{re.escape(words[0])}\s+{re.escape(surname)}")
         out.append(re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.IGNORECASE))
-    return out
+    return tuple(out)
 
 
 def scrub(text: str, staff_names: Iterable[str] = ()) -> tuple[str, tuple[Removed, ...]]:
