@@ -28,7 +28,11 @@ from sp_desktop.ui.main_window import MainWindow
 from sp_desktop.ui.page_loader import LOADING_TEXT, WAITING_TEXT
 from tests.faults.proxy import FaultProxy
 
-pytestmark = pytest.mark.postgres
+# Cancelling a read that the proxy holds abandons that connection (its socket is never answered): the
+# pool drops it and Python collects it later, which psycopg reports as "deleted while still open".
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.filterwarnings("ignore:.*was deleted while still open:ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
 
 ADMIN = Actor(None, "Server Admin", AppRole.ADMINISTRATOR)
 #: the pages that read the server when shown (the Directory searches through server_wait instead)

@@ -97,8 +97,10 @@ def test_the_first_ctrl_p_keeps_the_window_answering_until_its_print_dialog(
           f"{(asked[0] - pressed) * 1000:.0f} ms; {len(during)} heartbeats meanwhile, longest gap "
           f"{max(gaps, default=0):.0f} ms")
     # the window went on answering while the leaflet was made: the key returned at once and the
-    # event loop ran again and again before the print dialog (before, not once)
-    assert returned < asked[0] and len(during) >= 10
+    # event loop ran again and again before the print dialog (before, not once). How many times
+    # depends on how fast the leaflet was made; the 200 ms budget is timed by the benchmark
+    # (tests/benchmarks), not here: the default suite does not time things.
+    assert returned < asked[0] and len(during) >= 3
     assert rendered_on and all(t is not threading.main_thread() for t in rendered_on)
     assert "basket" not in window.pages.built()  # quick print does not build the basket page
     assert squash(top.name) in squash(pdf_text((tmp_path / "printed.pdf").read_bytes()))
